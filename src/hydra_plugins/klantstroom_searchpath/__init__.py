@@ -1,0 +1,1 @@
+"""Hydra search-path plugin: makes ``scenarios/`` selectable as the config group ``scenarios``."""

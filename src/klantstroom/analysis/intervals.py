@@ -1,0 +1,173 @@
+"""Statistics per interval (15, 30 or 60 minutes): the day as a planner sees it.
+
+Two kinds of rows share one table (``intervals.parquet``):
+
+* queue rows, per replication x interval x channel x shop (``staff_group`` empty): contacts that
+  *arrived* in the interval — ``arrivals``, ``served``, ``abandoned``, ``unserved``,
+  ``mean_wait_min`` (of those served), ``service_level`` (served within the channel's threshold /
+  (served + abandoned)) — and ``mean_queue_length``, the time-average number waiting during it;
+* staff rows, per replication x interval x staff group (``channel`` and ``shop`` empty):
+  ``staff_scheduled`` (time-average number on duty), ``staff_busy`` (time-average number serving
+  or in wrap-up) and ``occupancy`` = busy / scheduled.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from klantstroom.analysis.timeaverage import mean_count_per_interval
+
+QUEUE_COLUMNS = (
+    "arrivals",
+    "served",
+    "abandoned",
+    "unserved",
+    "mean_wait_min",
+    "service_level",
+    "mean_queue_length",
+)
+STAFF_COLUMNS = ("staff_scheduled", "staff_busy", "occupancy")
+
+
+def interval_edges(horizon_min: float, interval_min: int) -> np.ndarray:
+    """Return interval boundaries from 0 to the horizon (the last interval may be shorter)."""
+    edges = np.arange(0.0, horizon_min, float(interval_min))
+    return np.append(edges, horizon_min)
+
+
+def intervals_table(
+    contacts: pd.DataFrame,
+    staff: pd.DataFrame,
+    spans: pd.DataFrame,
+    *,
+    channels: Sequence[str],
+    staff_groups: Sequence[str],
+    thresholds_min: Mapping[str, float],
+    interval_min: int,
+    horizon_min: float,
+    start_date: pd.Timestamp,
+    replications: Sequence[int],
+) -> pd.DataFrame:
+    """Return the interval table (see the module docstring for its rows and columns).
+
+    Parameters
+    ----------
+    contacts : pandas.DataFrame
+        The contact table (:func:`klantstroom.tables.contacts_table`).
+    staff : pandas.DataFrame
+        The staff spell table (:func:`klantstroom.tables.staff_table`).
+    spans : pandas.DataFrame
+        Waiting and busy spans of all contacts (:func:`klantstroom.tables.spans_table`).
+    channels, staff_groups : sequence of str
+        Names, in scenario order (span codes index them).
+    thresholds_min : mapping of str to float
+        Service-level threshold per channel, in minutes.
+    interval_min : int
+        Interval length in minutes.
+    horizon_min : float
+        End of the reported period in minutes.
+    start_date : pandas.Timestamp
+        Calendar time of minute 0.
+    replications : sequence of int
+        Replication numbers to report (also those without any contact).
+    """
+    edges = interval_edges(horizon_min, interval_min)
+    n = len(edges) - 1
+    starts = edges[:-1]
+    frames = []
+    for rep in replications:
+        rep_contacts = contacts[contacts["replication"] == rep]
+        rep_spans = spans[spans["replication"] == rep] if len(spans) else spans
+        for code, channel in enumerate(channels):
+            sub = rep_contacts[rep_contacts["channel"] == channel]
+            bins = np.minimum((sub["arrival_min"].to_numpy() // interval_min).astype(int), n - 1)
+            outcome = sub["outcome"].to_numpy()
+            wait = sub["wait_min"].to_numpy()
+            served = outcome == "served"
+            abandoned = outcome == "abandoned"
+            within = served & (wait <= thresholds_min[channel] + 1e-9)
+            count = np.bincount(bins, minlength=n)
+            n_served = np.bincount(bins, weights=served, minlength=n)
+            n_abandoned = np.bincount(bins, weights=abandoned, minlength=n)
+            wait_served = np.bincount(bins, weights=np.where(served, wait, 0.0), minlength=n)
+            n_within = np.bincount(bins, weights=within, minlength=n)
+            ended = n_served + n_abandoned
+            if len(rep_spans):
+                chan = rep_spans[rep_spans["channel"] == code]
+                queue_len = mean_count_per_interval(
+                    chan["wait_start"].to_numpy(), chan["wait_end"].to_numpy(), edges
+                )
+            else:
+                queue_len = np.zeros(n)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                frames.append(
+                    pd.DataFrame(
+                        {
+                            "replication": rep,
+                            "interval_start_min": starts,
+                            "channel": channel,
+                            "shop": None,
+                            "staff_group": None,
+                            "arrivals": count,
+                            "served": n_served.astype(np.int64),
+                            "abandoned": n_abandoned.astype(np.int64),
+                            "unserved": (count - n_served - n_abandoned).astype(np.int64),
+                            "mean_wait_min": np.where(n_served > 0, wait_served / n_served, np.nan),
+                            "service_level": np.where(ended > 0, n_within / ended, np.nan),
+                            "mean_queue_length": queue_len,
+                        }
+                    )
+                )
+        rep_staff = staff[staff["replication"] == rep]
+        for code, group in enumerate(staff_groups):
+            spells = rep_staff[rep_staff["staff_group"] == group]
+            scheduled = mean_count_per_interval(
+                spells["on_min"].to_numpy(), spells["off_min"].to_numpy(), edges
+            )
+            if len(rep_spans):
+                work = rep_spans[rep_spans["staff_group"] == code]
+                busy = mean_count_per_interval(
+                    work["busy_start"].to_numpy(), work["busy_end"].to_numpy(), edges
+                )
+            else:
+                busy = np.zeros(n)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                occupancy = np.where(scheduled > 0, busy / scheduled, np.nan)
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "replication": rep,
+                        "interval_start_min": starts,
+                        "channel": None,
+                        "shop": None,
+                        "staff_group": group,
+                        "staff_scheduled": scheduled,
+                        "staff_busy": busy,
+                        "occupancy": occupancy,
+                    }
+                )
+            )
+    table = pd.concat(frames, ignore_index=True)
+    table["replication"] = table["replication"].astype(np.int32)
+    table.insert(
+        2, "interval_start", start_date + pd.to_timedelta(table["interval_start_min"], unit="min")
+    )
+    for column in ("channel", "shop", "staff_group"):
+        table[column] = table[column].astype("string")
+    columns = [
+        "replication",
+        "interval_start_min",
+        "interval_start",
+        "channel",
+        "shop",
+        "staff_group",
+        *QUEUE_COLUMNS,
+        *STAFF_COLUMNS,
+    ]
+    for column in columns:
+        if column not in table:
+            table[column] = np.nan
+    return table[columns]

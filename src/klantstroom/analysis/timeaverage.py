@@ -1,0 +1,45 @@
+"""Time averages of "how many at once" from spans, per interval.
+
+The number of contacts waiting, or of staff busy, at time t is the number of spans
+[start, end) that contain t. Its integral over an interval, divided by the interval length, is the
+time-average count in that interval (mean queue length, mean busy staff). With the spans sorted,
+the integral up to t is ``sum over started spans of (t - start) - sum over ended spans of
+(t - end)``, which two cumulative sums and a binary search give for every interval edge at once.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def cumulative_presence(starts: np.ndarray, ends: np.ndarray, edges: np.ndarray) -> np.ndarray:
+    """Return, for each edge t, the total time all spans spent before t (minutes x count)."""
+    s = np.sort(np.asarray(starts, dtype=float))
+    e = np.sort(np.asarray(ends, dtype=float))
+    cs = np.concatenate(([0.0], np.cumsum(s)))
+    ce = np.concatenate(([0.0], np.cumsum(e)))
+    ks = np.searchsorted(s, edges, side="right")
+    ke = np.searchsorted(e, edges, side="right")
+    return (ks * edges - cs[ks]) - (ke * edges - ce[ke])
+
+
+def mean_count_per_interval(starts: np.ndarray, ends: np.ndarray, edges: np.ndarray) -> np.ndarray:
+    """Return the time-average number of spans present in each interval between ``edges``.
+
+    Parameters
+    ----------
+    starts, ends : numpy.ndarray
+        Span start and end times (minutes); spans with ``end <= start`` contribute nothing.
+    edges : numpy.ndarray
+        Increasing interval boundaries (minutes), ``n + 1`` values for ``n`` intervals.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``n`` time-average counts.
+    """
+    starts = np.asarray(starts, dtype=float)
+    ends = np.asarray(ends, dtype=float)
+    valid = ends > starts
+    total = cumulative_presence(starts[valid], ends[valid], np.asarray(edges, dtype=float))
+    return np.diff(total) / np.diff(edges)

@@ -1,0 +1,53 @@
+"""The ``klantstroom`` command: a thin Hydra entry point around :func:`klantstroom.runner.execute`.
+
+Hydra composes ``conf/config.yaml`` (validated against the schema), the chosen scenario overlays
+and command-line overrides, and gives each run its own output folder with ``.hydra/`` (config and
+overrides, for replay). This module turns that config into a scenario, reports configuration
+errors as one readable message (exit code 2), and calls the plain runner.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+import hydra
+from hydra.core.hydra_config import HydraConfig
+from omegaconf import DictConfig
+
+from klantstroom.config import register_configs, scenario_from_config
+from klantstroom.paths import conf_dir
+from klantstroom.runner import execute
+from klantstroom.scenario.errors import ScenarioErrors
+
+log = logging.getLogger("klantstroom")
+
+register_configs()
+
+
+@hydra.main(version_base="1.3", config_path=str(conf_dir()), config_name="config")
+def _hydra_main(cfg: DictConfig) -> None:
+    output_dir = Path(HydraConfig.get().runtime.output_dir)
+    try:
+        scenario = scenario_from_config(cfg)
+    except ScenarioErrors as errors:
+        print(f"klantstroom: {errors}", file=sys.stderr)
+        sys.exit(2)
+    result = execute(
+        scenario,
+        output_dir,
+        figures=bool(cfg.output.figures),
+        print_summary=bool(cfg.output.print_summary),
+    )
+    if not result.complete:
+        sys.exit(1)
+
+
+def main() -> None:
+    """Console-script entry point (``klantstroom``)."""
+    _hydra_main()
+
+
+if __name__ == "__main__":
+    main()

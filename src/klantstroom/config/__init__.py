@@ -1,0 +1,36 @@
+"""The configuration boundary: Hydra/OmegaConf config in, validated scenario out.
+
+Besides the CLI, this is the only package that imports Hydra or OmegaConf.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from omegaconf import DictConfig, OmegaConf
+
+from klantstroom.config.schema import KlantstroomConfig, register_configs
+from klantstroom.scenario.build import build_scenario
+from klantstroom.scenario.spec import Scenario
+
+__all__ = ["KlantstroomConfig", "register_configs", "scenario_from_config"]
+
+
+def scenario_from_config(cfg: DictConfig, base_dir: Path | None = None) -> Scenario:
+    """Resolve a composed config and validate it into a :class:`Scenario`.
+
+    Parameters
+    ----------
+    cfg : DictConfig
+        The composed configuration (from ``@hydra.main`` or the compose API).
+    base_dir : Path, optional
+        Folder relative file names are resolved against (default: working directory).
+
+    Raises
+    ------
+    klantstroom.scenario.errors.ScenarioErrors
+        If any value is invalid; each error names its key.
+    """
+    container = OmegaConf.to_container(cfg, resolve=True, throw_on_missing=True)
+    assert isinstance(container, dict)
+    return build_scenario({str(key): value for key, value in container.items()}, base_dir=base_dir)

@@ -1,0 +1,225 @@
+"""Configuration schema: what a user may write in ``conf/`` and ``scenarios/``.
+
+Every key a user can set is a field of one of the dataclasses below. They are registered in
+Hydra's ConfigStore as ``klantstroom_schema``, and ``conf/config.yaml`` extends that schema, so
+OmegaConf checks types and rejects misspelt keys while Hydra composes the config: before any
+simulation starts. Range checks and cross-field checks (a service without a staff group that can
+serve it, shares that do not sum to one, ...) happen once more, in :mod:`klantstroom.scenario`,
+which turns the composed config into frozen domain objects.
+
+Units are part of the names (``mean_min``, ``per_year``, ``threshold_s``). Every key is documented
+in ``docs/configuration.md``.
+
+Nothing in this schema instantiates callables (no ``_target_``): distributions and routing policies
+are chosen by *name* from fixed registries, so a config file cannot run arbitrary code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from hydra.core.config_store import ConfigStore
+
+WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+@dataclass
+class DistributionConfig:
+    """A named probability distribution of a duration in minutes.
+
+    Which fields apply depends on ``kind``: exponential (mean_min), lognormal and gamma (mean_min,
+    cv), deterministic (mean_min), uniform (low_min, high_min), empirical (file, column,
+    samples_unit).
+    """
+
+    kind: str = "exponential"
+    mean_min: float | None = None
+    cv: float | None = None
+    low_min: float | None = None
+    high_min: float | None = None
+    file: str | None = None
+    column: str | None = None
+    samples_unit: str = "min"
+
+
+@dataclass
+class WeekHoursConfig:
+    """Opening hours per weekday as lists of ``"HH:MM-HH:MM"`` periods; ``[]`` means closed."""
+
+    mon: list[str] = field(default_factory=lambda: ["08:00-18:00"])
+    tue: list[str] = field(default_factory=lambda: ["08:00-18:00"])
+    wed: list[str] = field(default_factory=lambda: ["08:00-18:00"])
+    thu: list[str] = field(default_factory=lambda: ["08:00-18:00"])
+    fri: list[str] = field(default_factory=lambda: ["08:00-18:00"])
+    sat: list[str] = field(default_factory=list)
+    sun: list[str] = field(default_factory=list)
+
+
+@dataclass
+class WeekFactorsConfig:
+    """Relative demand per weekday (1.0 = an average open day)."""
+
+    mon: float = 1.0
+    tue: float = 1.0
+    wed: float = 1.0
+    thu: float = 1.0
+    fri: float = 1.0
+    sat: float = 1.0
+    sun: float = 1.0
+
+
+@dataclass
+class IntradayProfileConfig:
+    """Share of a day's demand per interval, from ``start`` on, in steps of ``interval_min``."""
+
+    start: str = "00:00"
+    interval_min: int = 30
+    shares: list[float] = field(default_factory=list)
+
+
+@dataclass
+class RedialConfig:
+    """Callers who abandon may call again after a delay."""
+
+    probability: float = 0.0
+    delay: DistributionConfig = field(
+        default_factory=lambda: DistributionConfig(kind="exponential", mean_min=15.0)
+    )
+    max_attempts: int = 3
+
+
+@dataclass
+class ChannelConfig:
+    """A way citizens reach the municipality: ``phone``, ``counter`` or ``digital``."""
+
+    opening_hours: WeekHoursConfig = field(default_factory=WeekHoursConfig)
+    open_on_holidays: bool = False
+    weekday_factors: WeekFactorsConfig = field(default_factory=WeekFactorsConfig)
+    intraday_profile: IntradayProfileConfig | None = None
+    patience: DistributionConfig | None = None
+    redial: RedialConfig = field(default_factory=RedialConfig)
+    service_level_threshold_s: float = 20.0
+    service_level_target: float = 0.8
+
+
+@dataclass
+class ServiceConfig:
+    """A product or matter citizens contact the municipality about."""
+
+    label: str = ""
+    volume_per_year: float | None = None
+    rate_per_hour: float | None = None
+    channel_mix: dict[str, float] = field(default_factory=dict)
+    handling: dict[str, DistributionConfig] = field(default_factory=dict)
+    fcr_probability: float = 1.0
+    priority: float = 0.0
+
+
+@dataclass
+class SkillConfig:
+    """One skill (service x channel) of a staff group."""
+
+    rank: int = 1
+    speed: float = 1.0
+
+
+@dataclass
+class ServiceSkillsConfig:
+    """The channels on which a staff group handles one service; ``null`` = not on that channel."""
+
+    phone: SkillConfig | None = None
+    counter: SkillConfig | None = None
+    digital: SkillConfig | None = None
+
+
+@dataclass
+class ShiftConfig:
+    """``headcount`` staff present from ``start`` to ``end`` on each of ``days``."""
+
+    days: list[str] = field(default_factory=lambda: ["mon", "tue", "wed", "thu", "fri"])
+    start: str = "08:00"
+    end: str = "17:00"
+    headcount: int = 1
+
+
+@dataclass
+class RosterConfig:
+    """Who is present: shifts, or a headcount per weekday per interval (both are summed)."""
+
+    shifts: list[ShiftConfig] = field(default_factory=list)
+    headcount: dict[str, list[int]] = field(default_factory=dict)
+    works_holidays: bool = False
+
+
+@dataclass
+class StaffGroupConfig:
+    """Staff with the same skills, speed and roster (specialists or multi-skilled)."""
+
+    label: str = ""
+    skills: dict[str, ServiceSkillsConfig] = field(default_factory=dict)
+    wrapup: DistributionConfig | None = None
+    roster: RosterConfig = field(default_factory=RosterConfig)
+
+
+@dataclass
+class RoutingConfig:
+    """How the dispatcher matches waiting contacts and idle staff."""
+
+    policy: str = "specialist_first"
+    channel_priority: dict[str, float] = field(
+        default_factory=lambda: {"counter": 2.0, "phone": 1.0, "digital": 0.0}
+    )
+    ageing_per_min: float = 0.0
+
+
+@dataclass
+class CalendarConfig:
+    """Simulated dates and the reporting interval."""
+
+    start_date: str = "2027-01-04"
+    interval_min: int = 30
+    holidays: list[str] = field(default_factory=list)
+
+
+@dataclass
+class RunConfig:
+    """Horizon, replications, seeds and parallelism of one run."""
+
+    name: str = "klantstroom"
+    seed: int = 20261123
+    replications: int = 5
+    n_jobs: int = 1
+    warmup_days: float = 0.0
+    horizon_days: float = 7.0
+    progress: bool = True
+
+
+@dataclass
+class OutputConfig:
+    """What is written into the run's output folder."""
+
+    figures: bool = True
+    print_summary: bool = True
+
+
+@dataclass
+class KlantstroomConfig:
+    """The whole configuration of a run."""
+
+    run: RunConfig = field(default_factory=RunConfig)
+    calendar: CalendarConfig = field(default_factory=CalendarConfig)
+    channels: dict[str, ChannelConfig] = field(default_factory=dict)
+    services: dict[str, ServiceConfig] = field(default_factory=dict)
+    staff_groups: dict[str, StaffGroupConfig] = field(default_factory=dict)
+    routing: RoutingConfig = field(default_factory=RoutingConfig)
+    output: OutputConfig = field(default_factory=OutputConfig)
+    # Named values a scenario refers to as ${params.<name>}, so that a textbook case exposes its
+    # few parameters (rates, servers) for command-line overrides.
+    params: dict[str, Any] = field(default_factory=dict)
+    description: str = ""
+
+
+def register_configs() -> None:
+    """Register the schema in Hydra's ConfigStore as ``klantstroom_schema``."""
+    ConfigStore.instance().store(name="klantstroom_schema", node=KlantstroomConfig)

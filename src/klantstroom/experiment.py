@@ -1,0 +1,155 @@
+"""Experiments: replications of a scenario, in parallel, turned into tables.
+
+:func:`run_experiment` runs ``run.replications`` independent replications (each with its own
+random streams, see :mod:`klantstroom.model.streams`), with joblib across ``run.n_jobs`` processes,
+and returns a :class:`RunResult` of DataFrames. The same seed gives identical tables whatever
+``n_jobs`` is, because a replication's numbers depend only on (seed, replication number).
+
+If the run is interrupted (Ctrl-C) or a replication fails, the replications already finished are
+kept and returned with ``complete = False``, so the caller can still write them.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+import pandas as pd
+from joblib import Parallel, delayed
+
+from klantstroom.analysis.intervals import intervals_table
+from klantstroom.analysis.kpis import kpi_table, summary_table
+from klantstroom.model.simulation import ReplicationLog, simulate
+from klantstroom.scenario.spec import Scenario
+from klantstroom.tables import contacts_table, spans_table, staff_table
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class RunResult:
+    """The tables of one run.
+
+    Attributes
+    ----------
+    contacts : pandas.DataFrame
+        One row per contact (``contacts.parquet``).
+    staff : pandas.DataFrame
+        One row per on-duty spell of a staff member (``staff.parquet``).
+    intervals : pandas.DataFrame
+        Per replication x interval x channel, and per staff group (``intervals.parquet``).
+    kpis : pandas.DataFrame
+        KPIs per replication (``kpis.csv``).
+    summary : pandas.DataFrame
+        Mean and 95% confidence interval of every KPI (``summary.csv``).
+    complete : bool
+        False when the run was interrupted or failed; the tables hold the finished replications.
+    error : str
+        What stopped the run, if anything.
+    """
+
+    contacts: pd.DataFrame
+    staff: pd.DataFrame
+    intervals: pd.DataFrame
+    kpis: pd.DataFrame
+    summary: pd.DataFrame
+    replications: list[int]
+    wall_s: list[float]
+    complete: bool = True
+    error: str = ""
+    extra: dict[str, pd.DataFrame] = field(default_factory=dict)
+
+
+def _replication_logs(
+    scenario: Scenario, progress: Callable[[int], None] | None
+) -> tuple[list[ReplicationLog], str]:
+    """Run all replications; return the finished logs and an error message if any."""
+    run = scenario.run
+    logs: list[ReplicationLog] = []
+    jobs: Iterator[ReplicationLog]
+    try:
+        if run.n_jobs == 1 or run.replications == 1:
+            jobs = (simulate(scenario, rep) for rep in range(run.replications))
+        else:
+            parallel = Parallel(n_jobs=run.n_jobs, return_as="generator_unordered")
+            jobs = parallel(delayed(simulate)(scenario, rep) for rep in range(run.replications))
+        for result in jobs:
+            logs.append(result)
+            if progress is not None:
+                progress(1)
+    except KeyboardInterrupt:
+        return logs, f"interrupted after {len(logs)} of {run.replications} replications"
+    except Exception as exc:  # keep finished replications; the caller reports the failure
+        log.exception("a replication failed")
+        return logs, f"replication failed: {exc!r}"
+    return logs, ""
+
+
+def tables_from_logs(scenario: Scenario, logs: list[ReplicationLog]) -> RunResult:
+    """Build every table of a run from its replication logs."""
+    logs = sorted(logs, key=lambda item: item.replication)
+    replications = [item.replication for item in logs]
+    channels = [c.name for c in scenario.channels]
+    groups = [g.name for g in scenario.staff_groups]
+    thresholds = {c.name: c.service_level_threshold_min for c in scenario.channels}
+    contacts = contacts_table(scenario, logs)
+    staff = staff_table(scenario, logs)
+    spans = spans_table(scenario, logs)
+    intervals = intervals_table(
+        contacts,
+        staff,
+        spans,
+        channels=channels,
+        staff_groups=groups,
+        thresholds_min=thresholds,
+        interval_min=scenario.calendar.interval_min,
+        horizon_min=scenario.run.horizon_min,
+        start_date=pd.Timestamp(scenario.calendar.start_date),
+        replications=replications,
+    )
+    kpis = kpi_table(
+        contacts,
+        staff,
+        spans,
+        channels=channels,
+        services=[s.name for s in scenario.services],
+        staff_groups=groups,
+        thresholds_min=thresholds,
+        horizon_min=scenario.run.horizon_min,
+        replications=replications,
+    )
+    summary = summary_table(
+        kpis, targets={c.name: c.service_level_target for c in scenario.channels}
+    )
+    return RunResult(
+        contacts=contacts,
+        staff=staff,
+        intervals=intervals,
+        kpis=kpis,
+        summary=summary,
+        replications=replications,
+        wall_s=[item.wall_s for item in logs],
+    )
+
+
+def run_experiment(scenario: Scenario, progress: Callable[[int], None] | None = None) -> RunResult:
+    """Run the scenario's replications and return all tables.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The validated scenario (``run.replications``, ``run.n_jobs`` and ``run.seed`` apply).
+    progress : callable, optional
+        Called with 1 after each finished replication (e.g. ``tqdm.update``).
+
+    Returns
+    -------
+    RunResult
+        The run's tables; ``complete`` is False if it was interrupted or a replication failed.
+    """
+    logs, error = _replication_logs(scenario, progress)
+    result = tables_from_logs(scenario, logs)
+    result.complete = not error
+    result.error = error
+    return result

@@ -1,0 +1,130 @@
+"""Routing policies: which idle member takes an arriving contact, and which waiting contact a
+member who becomes free takes next.
+
+A policy is a small object with two methods, chosen by name in config (``routing.policy``):
+
+``pick_member(queue, now)``
+    A contact arrives at ``queue`` and nobody is waiting ahead of it: return the idle member
+    who serves it, or None to let it wait.
+``pick_queue(member, now)``
+    ``member`` has become free: return the queue whose head it serves next, or None to go idle.
+
+Policies:
+
+* ``specialist_first`` — a contact goes to the group that ranks it highest (rank 1 before rank 2,
+  so specialists before generalists), longest-idle member within equal rank; a free member takes
+  work from the queue it ranks highest, the longest-waiting head among equal ranks.
+* ``longest_idle`` — a contact goes to the member idle longest among all groups with the skill;
+  a free member takes the longest-waiting contact among all its skills (FCFS across skills).
+* ``priority`` — a free member takes the queue with the highest score
+  ``channel priority + service priority + ageing_per_min x wait of its head``, so a contact that
+  has waited long enough overtakes higher-priority work; contacts are given to members as in
+  ``specialist_first``.
+
+Adding a policy means writing a class here and adding it to :data:`POLICIES`.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from klantstroom.model.queues import Queue
+from klantstroom.model.staff import Member
+
+
+class RoutingPolicy(Protocol):
+    """The interface every routing policy implements."""
+
+    def pick_member(self, queue: Queue, now: float) -> Member | None:
+        """Return the idle member who serves a contact arriving at ``queue``, or None."""
+        ...
+
+    def pick_queue(self, member: Member, now: float) -> Queue | None:
+        """Return the queue ``member`` serves next, or None."""
+        ...
+
+
+class SpecialistFirst:
+    """Best rank first; longest idle member and longest-waiting contact break ties."""
+
+    def __init__(self, ageing_per_min: float = 0.0) -> None:
+        self.ageing_per_min = ageing_per_min
+
+    def pick_member(self, queue: Queue, now: float) -> Member | None:
+        best: Member | None = None
+        best_rank = 0
+        for rank, group in queue.groups:
+            if best is not None and rank > best_rank:
+                break
+            member = group.longest_idle()
+            if member is not None and (best is None or member.idle_since < best.idle_since):
+                best, best_rank = member, rank
+        return best
+
+    def pick_queue(self, member: Member, now: float) -> Queue | None:
+        best: Queue | None = None
+        best_rank = 0
+        best_arrival = 0.0
+        for rank, queue in member.group.work:
+            if best is not None and rank > best_rank:
+                break
+            if queue.waiting:
+                head = queue.head()
+                if head is not None and (best is None or head.arrival_min < best_arrival):
+                    best, best_rank, best_arrival = queue, rank, head.arrival_min
+        return best
+
+
+class LongestIdle:
+    """Longest-idle member across groups; oldest waiting contact across skills."""
+
+    def __init__(self, ageing_per_min: float = 0.0) -> None:
+        self.ageing_per_min = ageing_per_min
+
+    def pick_member(self, queue: Queue, now: float) -> Member | None:
+        best: Member | None = None
+        for _rank, group in queue.groups:
+            member = group.longest_idle()
+            if member is not None and (best is None or member.idle_since < best.idle_since):
+                best = member
+        return best
+
+    def pick_queue(self, member: Member, now: float) -> Queue | None:
+        best: Queue | None = None
+        best_arrival = 0.0
+        for _rank, queue in member.group.work:
+            if queue.waiting:
+                head = queue.head()
+                if head is not None and (best is None or head.arrival_min < best_arrival):
+                    best, best_arrival = queue, head.arrival_min
+        return best
+
+
+class Priority(SpecialistFirst):
+    """Highest static priority plus ageing; ties go to the longest-waiting contact."""
+
+    def pick_queue(self, member: Member, now: float) -> Queue | None:
+        best: Queue | None = None
+        best_score = 0.0
+        best_arrival = 0.0
+        ageing = self.ageing_per_min
+        for _rank, queue in member.group.work:
+            if queue.waiting:
+                head = queue.head()
+                if head is None:
+                    continue
+                score = queue.priority + ageing * (now - head.arrival_min)
+                if (
+                    best is None
+                    or score > best_score
+                    or (score == best_score and head.arrival_min < best_arrival)
+                ):
+                    best, best_score, best_arrival = queue, score, head.arrival_min
+        return best
+
+
+POLICIES: dict[str, type[SpecialistFirst] | type[LongestIdle]] = {
+    "specialist_first": SpecialistFirst,
+    "longest_idle": LongestIdle,
+    "priority": Priority,
+}

@@ -1,0 +1,102 @@
+"""Contacts and the queues they wait in.
+
+A :class:`Contact` is a light record (slots only) that lives while the contact is in the system;
+once it ends it becomes a row of the event log and is dropped. Each (service, channel) pair has
+one :class:`Queue`, first come first served. Abandoned contacts are not searched for and removed:
+they are marked and skipped when they reach the head of the queue (lazy deletion), which keeps
+abandonment O(1).
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from klantstroom.model.staff import Group
+
+# Contact states.
+WAITING, IN_SERVICE, DONE = 0, 1, 2
+
+
+class Contact:
+    """One contact of a citizen: a call, a visit or a piece of digital work."""
+
+    __slots__ = (
+        "arrival_min",
+        "attempt",
+        "citizen_id",
+        "end_min",
+        "id",
+        "parent_id",
+        "queue",
+        "start_min",
+        "state",
+    )
+
+    def __init__(
+        self,
+        contact_id: int,
+        citizen_id: int,
+        parent_id: int,
+        attempt: int,
+        queue: Queue,
+        arrival_min: float,
+    ) -> None:
+        self.id = contact_id
+        self.citizen_id = citizen_id
+        self.parent_id = parent_id
+        self.attempt = attempt
+        self.queue = queue
+        self.arrival_min = arrival_min
+        self.start_min = float("nan")
+        self.end_min = float("nan")
+        self.state = WAITING
+
+
+class Queue:
+    """Waiting contacts of one service on one channel, and who may serve them.
+
+    Attributes
+    ----------
+    groups : list of (int, Group)
+        Staff groups with the skill, sorted by their rank for it (lowest first).
+    priority : float
+        Static priority of the queue (channel priority + service priority) for priority routing.
+    """
+
+    __slots__ = ("channel", "contacts", "groups", "index", "priority", "service", "shop", "waiting")
+
+    def __init__(self, index: int, service: int, channel: int, shop: int, priority: float) -> None:
+        self.index = index
+        self.service = service
+        self.channel = channel
+        self.shop = shop
+        self.priority = priority
+        self.contacts: deque[Contact] = deque()
+        self.groups: list[tuple[int, Group]] = []
+        self.waiting = 0
+
+    def head(self) -> Contact | None:
+        """Return the longest-waiting contact still waiting, or None."""
+        contacts = self.contacts
+        while contacts:
+            contact = contacts[0]
+            if contact.state == WAITING:
+                return contact
+            contacts.popleft()
+        return None
+
+    def push(self, contact: Contact) -> None:
+        """Add ``contact`` at the back of the queue."""
+        self.contacts.append(contact)
+        self.waiting += 1
+
+    def pop(self) -> Contact:
+        """Remove and return the head (call :meth:`head` first)."""
+        self.waiting -= 1
+        return self.contacts.popleft()
+
+    def waiting_contacts(self) -> list[Contact]:
+        """Return the contacts still waiting, in order (used at the horizon)."""
+        return [c for c in self.contacts if c.state == WAITING]

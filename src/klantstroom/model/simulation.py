@@ -1,0 +1,469 @@
+"""One replication of a scenario: demand, queues, staff and dispatcher in one SimPy environment.
+
+The flow of a contact:
+
+1. it arrives (a generated arrival, or a redial) at the queue of its service and channel;
+2. the routing policy looks for an idle member with the skill; if there is one, service starts,
+   otherwise the contact waits, and a patience timer is set when the channel has patience;
+3. at the end of service the contact is logged (first-contact resolution drawn per service), the
+   member does wrap-up work, then either leaves (if their shift has ended) or asks the policy for
+   the next contact;
+4. a contact whose patience runs out first is logged as abandoned and may redial later.
+
+Every event is a light :class:`~klantstroom.model.events.Timer` in SimPy's event queue rather
+than a process per contact; patience timers are never cancelled, they just find their contact
+served and do nothing. At the horizon, contacts still waiting are logged as ``unserved`` and
+contacts in service are logged with their (already known) end time.
+
+Time is minutes since 00:00 of the first reported day; the warm-up runs before 0.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass
+
+import numpy as np
+import simpy
+from simpy.core import NORMAL
+
+from klantstroom.model.calendar import next_open_min
+from klantstroom.model.demand import Demand
+from klantstroom.model.distributions import Bernoulli, Sampler, make_sampler
+from klantstroom.model.eventlog import ContactLog, SpellLog
+from klantstroom.model.events import Timer, schedule
+from klantstroom.model.policies import POLICIES
+from klantstroom.model.queues import DONE, IN_SERVICE, WAITING, Contact, Queue
+from klantstroom.model.staff import Group, Member
+from klantstroom.model.streams import Streams
+from klantstroom.scenario.spec import ABANDONED, MINUTES_PER_DAY, SERVED, UNSERVED, Scenario
+
+NAN = float("nan")
+
+
+@dataclass
+class ReplicationLog:
+    """What one replication produced: the raw event-log columns and run facts.
+
+    Attributes
+    ----------
+    contacts : dict of str to numpy.ndarray
+        Contact log columns (:data:`~klantstroom.model.eventlog.CONTACT_COLUMNS`), warm-up
+        contacts included (their ``arrival_min`` is negative).
+    spells : dict of str to numpy.ndarray
+        On-duty spells of staff members (:data:`~klantstroom.model.eventlog.SPELL_COLUMNS`).
+    """
+
+    replication: int
+    contacts: dict[str, np.ndarray]
+    spells: dict[str, np.ndarray]
+    horizon_min: float
+    warmup_min: float
+    wall_s: float
+
+
+class Simulation:
+    """A scenario wired into a SimPy environment for one replication.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The validated scenario.
+    replication : int
+        Replication number; selects the random streams.
+    """
+
+    def __init__(self, scenario: Scenario, replication: int) -> None:
+        self.scenario = scenario
+        self.replication = replication
+        run = scenario.run
+        self.horizon_min = run.horizon_min
+        self.warmup_min = run.warmup_min
+        self.env = simpy.Environment(initial_time=-self.warmup_min)
+        self.streams = Streams(run.seed, replication)
+        self.log = ContactLog()
+        self.spells = SpellLog()
+        self.policy = POLICIES[scenario.routing.policy](scenario.routing.ageing_per_min)
+        self._next_contact_id = 0
+        self._build_queues()
+        self._build_groups()
+        self.demand = Demand(scenario, self.streams)
+        self._stream_queue = [
+            self._queue_of[(stream.service, stream.channel)] for stream in self.demand.streams
+        ]
+        # Arrivals of the current day, walked through by one re-used timer.
+        self._day_times: list[float] = []
+        self._day_queues: list[int] = []
+        self._day_pos = 0
+        self._arrival_timer = Timer([], None)
+        # Bound methods looked up once; they are called once or more per contact.
+        self._cb_arrival = self._on_arrival
+        self._cb_end = self._on_end
+        self._cb_release = self._on_release
+        self._cb_abandon = self._on_abandon
+
+    # -- construction -------------------------------------------------------------------------
+
+    def _build_queues(self) -> None:
+        scenario = self.scenario
+        streams = self.streams
+        priorities = dict(scenario.routing.channel_priority)
+        self.queues: list[Queue] = []
+        self._queue_of: dict[tuple[int, int], Queue] = {}
+        self._handling: list[Sampler] = []
+        self._fcr: list[Bernoulli] = [
+            Bernoulli(s.fcr_probability, streams.get(f"fcr/{s.name}")) for s in scenario.services
+        ]
+        channel_index = {c.name: i for i, c in enumerate(scenario.channels)}
+        for s_index, service in enumerate(scenario.services):
+            for channel, share in service.channel_mix:
+                if share <= 0:
+                    continue
+                c_index = channel_index[channel]
+                queue = Queue(
+                    index=len(self.queues),
+                    service=s_index,
+                    channel=c_index,
+                    shop=-1,
+                    priority=priorities.get(channel, 0.0) + service.priority,
+                )
+                self.queues.append(queue)
+                self._queue_of[(s_index, c_index)] = queue
+                self._handling.append(
+                    make_sampler(
+                        service.handling_for(channel),
+                        streams.get(f"handling/{service.name}/{channel}"),
+                    )
+                )
+        self._patience: list[Sampler | None] = []
+        self._redial: list[Bernoulli] = []
+        self._redial_delay: list[Sampler] = []
+        for channel_spec in scenario.channels:
+            name = channel_spec.name
+            patience = channel_spec.patience
+            self._patience.append(
+                None
+                if patience is None
+                else make_sampler(patience, streams.get(f"patience/{name}"))
+            )
+            self._redial.append(
+                Bernoulli(channel_spec.redial.probability, streams.get(f"redial/{name}"))
+            )
+            self._redial_delay.append(
+                make_sampler(channel_spec.redial.delay, streams.get(f"redial_delay/{name}"))
+            )
+
+    def _build_groups(self) -> None:
+        scenario = self.scenario
+        service_index = {s.name: i for i, s in enumerate(scenario.services)}
+        channel_index = {c.name: i for i, c in enumerate(scenario.channels)}
+        self.groups: list[Group] = []
+        first_id = 0
+        for g_index, spec in enumerate(scenario.staff_groups):
+            group = Group(g_index, spec.name, spec.max_headcount, first_id)
+            first_id += spec.max_headcount
+            if spec.wrapup is not None:
+                group.wrapup = make_sampler(spec.wrapup, self.streams.get(f"wrapup/{spec.name}"))
+            for skill in spec.skills:
+                key = (service_index[skill.service], channel_index.get(skill.channel, -1))
+                queue = self._queue_of.get(key)
+                if queue is None:  # a skill for which the scenario has no demand
+                    continue
+                group.work.append((skill.rank, queue))
+                group.speed[queue.index] = skill.speed
+                queue.groups.append((skill.rank, group))
+            group.work.sort(key=lambda item: (item[0], item[1].index))
+            self.groups.append(group)
+        for queue in self.queues:
+            queue.groups.sort(key=lambda item: (item[0], item[1].index))
+
+    # -- running ------------------------------------------------------------------------------
+
+    def run(self) -> ReplicationLog:
+        """Simulate from the start of the warm-up to the horizon and return the event log."""
+        started = time.perf_counter()
+        env = self.env
+        start = env.now
+        schedule(env, 0.0, self._on_roster)
+        first_day = math.floor(start / MINUTES_PER_DAY)
+        schedule(env, 0.0, self._on_day, first_day)
+        env.run(until=self.horizon_min)
+        self._finish_at_horizon()
+        return ReplicationLog(
+            replication=self.replication,
+            contacts=self.log.to_numpy(),
+            spells=self.spells.to_numpy(),
+            horizon_min=self.horizon_min,
+            warmup_min=self.warmup_min,
+            wall_s=time.perf_counter() - started,
+        )
+
+    def _on_day(self, timer: Timer) -> None:
+        """Generate the day's arrivals and start walking through them."""
+        day = timer.payload
+        env = self.env
+        now = env.now
+        times, stream_ids = self.demand.day_arrivals(day)
+        keep = times >= now  # the warm-up may start in the middle of a day
+        self._day_times = times[keep].tolist()
+        self._day_queues = stream_ids[keep].tolist()
+        self._day_pos = 0
+        if self._day_times:
+            self._reschedule_arrival(self._day_times[0] - now)
+        schedule(env, (day + 1) * MINUTES_PER_DAY - now, self._on_day, day + 1)
+
+    def _reschedule_arrival(self, delay: float) -> None:
+        timer = self._arrival_timer
+        timer.callbacks = [self._cb_arrival]
+        self.env.schedule(timer, NORMAL, delay)  # type: ignore[arg-type]
+
+    def _on_arrival(self, timer: Timer) -> None:
+        pos = self._day_pos
+        queue = self._stream_queue[self._day_queues[pos]]
+        # A new citizen: the citizen id is the id of their first contact.
+        self._arrive(queue, self._next_contact_id, -1, 1)
+        pos += 1
+        self._day_pos = pos
+        if pos < len(self._day_times):
+            self._reschedule_arrival(self._day_times[pos] - self.env.now)
+
+    def _arrive(self, queue: Queue, citizen_id: int, parent_id: int, attempt: int) -> None:
+        """A contact arrives at ``queue``: serve it at once or let it wait."""
+        now = self.env.now
+        contact_id = self._next_contact_id
+        self._next_contact_id = contact_id + 1
+        contact = Contact(contact_id, citizen_id, parent_id, attempt, queue, now)
+        # With contacts already waiting, no idle member can serve this queue: a member who
+        # becomes idle first looks at every queue it may serve.
+        member = None if queue.waiting else self.policy.pick_member(queue, now)
+        if member is not None:
+            member.idle = False
+            self._start(contact, member, now)
+            return
+        queue.push(contact)
+        patience = self._patience[queue.channel]
+        if patience is not None:
+            schedule(self.env, patience(), self._cb_abandon, contact)
+
+    def _start(self, contact: Contact, member: Member, now: float) -> None:
+        contact.state = IN_SERVICE
+        contact.start_min = now
+        member.contact = contact
+        index = contact.queue.index
+        duration = self._handling[index]() / member.group.speed[index]
+        contact.end_min = now + duration
+        schedule(self.env, duration, self._cb_end, member)
+
+    def _on_end(self, timer: Timer) -> None:
+        member: Member = timer.payload
+        contact = member.contact
+        assert contact is not None
+        member.contact = None
+        wrapup = member.group.wrapup
+        wrapup_min = wrapup() if wrapup is not None else 0.0
+        self._log_served(contact, member, wrapup_min)
+        if wrapup_min > 0.0:
+            schedule(self.env, wrapup_min, self._cb_release, member)
+        else:
+            self._release(member)
+
+    def _log_served(self, contact: Contact, member: Member, wrapup_min: float) -> None:
+        contact.state = DONE
+        queue = contact.queue
+        self.log.record(
+            contact.id,
+            contact.citizen_id,
+            contact.parent_id,
+            contact.attempt,
+            queue.channel,
+            queue.service,
+            queue.shop,
+            contact.arrival_min,
+            contact.start_min,
+            contact.end_min,
+            contact.end_min + wrapup_min,
+            SERVED,
+            member.group.index,
+            member.id,
+            1 if self._fcr[queue.service]() else 0,
+        )
+
+    def _log_unanswered(self, contact: Contact, end_min: float, outcome: int) -> None:
+        """Log a contact that ended without service (abandoned, or unserved at the horizon)."""
+        contact.state = DONE
+        queue = contact.queue
+        self.log.record(
+            contact.id,
+            contact.citizen_id,
+            contact.parent_id,
+            contact.attempt,
+            queue.channel,
+            queue.service,
+            queue.shop,
+            contact.arrival_min,
+            NAN,
+            end_min,
+            NAN,
+            outcome,
+            -1,
+            -1,
+            -1,
+        )
+
+    def _on_release(self, timer: Timer) -> None:
+        self._release(timer.payload)
+
+    def _release(self, member: Member) -> None:
+        """``member`` finished a contact and its wrap-up."""
+        if member.leaving:
+            self._go_off_duty(member)
+        else:
+            self._free(member)
+
+    def _free(self, member: Member) -> None:
+        """``member`` is available: take the next contact, or become idle."""
+        now = self.env.now
+        queue = self.policy.pick_queue(member, now)
+        if queue is None:
+            member.group.make_idle(member, now)
+        else:
+            self._start(queue.pop(), member, now)
+
+    def _on_abandon(self, timer: Timer) -> None:
+        contact: Contact = timer.payload
+        if contact.state != WAITING:
+            return  # served in time: the timer is simply ignored
+        now = self.env.now
+        queue = contact.queue
+        queue.waiting -= 1
+        self._log_unanswered(contact, now, ABANDONED)
+        channel = queue.channel
+        redial = self.scenario.channels[channel].redial
+        if contact.attempt < redial.max_attempts and self._redial[channel]():
+            at = now + self._redial_delay[channel]()
+            # A caller who would call back while the line is closed calls when it opens.
+            at_open = next_open_min(self.scenario.channels[channel], self.scenario.calendar, at)
+            if at_open is not None:
+                schedule(self.env, at_open - now, self._on_redial, contact)
+
+    def _on_redial(self, timer: Timer) -> None:
+        previous: Contact = timer.payload
+        self._arrive(previous.queue, previous.citizen_id, previous.id, previous.attempt + 1)
+
+    # -- staff on and off duty ----------------------------------------------------------------
+
+    def _on_roster(self, timer: Timer) -> None:
+        """Bring every group to its rostered headcount; repeat at the next interval boundary."""
+        env = self.env
+        now = env.now
+        calendar = self.scenario.calendar
+        interval = calendar.interval_min
+        day = math.floor(now / MINUTES_PER_DAY)
+        slot = int((now - day * MINUTES_PER_DAY) // interval)
+        weekday = calendar.weekday_of_day(day)
+        holiday = calendar.is_holiday(day)
+        for group, spec in zip(self.groups, self.scenario.staff_groups, strict=True):
+            target = 0 if holiday and not spec.works_holidays else spec.headcount[weekday][slot]
+            self._set_headcount(group, target, now)
+        next_boundary = day * MINUTES_PER_DAY + (slot + 1) * interval
+        schedule(env, next_boundary - now, self._on_roster)
+
+    def _set_headcount(self, group: Group, target: int, now: float) -> None:
+        change = target - group.active
+        if change > 0:
+            # Members about to leave after their contact stay on before anyone is called in.
+            for member in group.members:
+                if change == 0:
+                    break
+                if member.on_duty and member.leaving:
+                    member.leaving = False
+                    member.scheduled_off_min = NAN
+                    group.active += 1
+                    change -= 1
+            while change > 0 and group.off_duty:
+                member = group.off_duty.pop()
+                member.on_duty = True
+                member.spell_start_min = now
+                member.scheduled_off_min = NAN
+                group.active += 1
+                change -= 1
+                self._free(member)
+        elif change < 0:
+            while change < 0:
+                idle = group.longest_idle()
+                if idle is None:
+                    break
+                idle.idle = False
+                idle.scheduled_off_min = now
+                group.active -= 1
+                change += 1
+                self._go_off_duty(idle)
+            for member in group.members:
+                if change == 0:
+                    break
+                if member.on_duty and not member.leaving and not member.idle:
+                    member.leaving = True  # finishes the contact in hand, then goes
+                    member.scheduled_off_min = now
+                    group.active -= 1
+                    change += 1
+
+    def _go_off_duty(self, member: Member) -> None:
+        now = self.env.now
+        scheduled = member.scheduled_off_min
+        self.spells.record(
+            member.id,
+            member.group.index,
+            member.spell_start_min,
+            now,
+            now if math.isnan(scheduled) else scheduled,
+        )
+        member.on_duty = False
+        member.leaving = False
+        member.idle = False
+        member.group.off_duty.append(member)
+
+    # -- horizon ------------------------------------------------------------------------------
+
+    def _finish_at_horizon(self) -> None:
+        """Log what is still open when the horizon is reached."""
+        horizon = self.horizon_min
+        for queue in self.queues:
+            for contact in queue.waiting_contacts():
+                self._log_unanswered(contact, horizon, UNSERVED)
+        for group in self.groups:
+            for member in group.members:
+                in_hand = member.contact
+                if in_hand is not None and in_hand.state == IN_SERVICE:
+                    wrapup = group.wrapup() if group.wrapup is not None else 0.0
+                    self._log_served(in_hand, member, wrapup)
+                if member.on_duty:
+                    scheduled = member.scheduled_off_min
+                    self.spells.record(
+                        member.id,
+                        group.index,
+                        member.spell_start_min,
+                        horizon,
+                        horizon if math.isnan(scheduled) else scheduled,
+                    )
+
+
+def simulate(scenario: Scenario, replication: int = 0) -> ReplicationLog:
+    """Run one replication of ``scenario`` and return its event log.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The validated scenario.
+    replication : int, optional
+        Replication number (selects independent random streams), default 0.
+
+    Returns
+    -------
+    ReplicationLog
+        The contact and staff-spell logs of the replication.
+    """
+    return Simulation(scenario, replication).run()
+
+
+__all__ = ["ReplicationLog", "Simulation", "simulate"]

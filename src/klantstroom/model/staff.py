@@ -1,0 +1,93 @@
+"""Staff members, the groups they belong to, and who is on duty.
+
+A group's roster says how many members are present per weekday and interval. At each interval
+boundary the group is brought to that headcount: idle members go off duty at once, busy members
+finish the contact in hand (and its wrap-up) before they leave, and members who were about to
+leave are kept on before anyone new is called in. Members who become idle join the back of the
+group's idle line, so its front is always the member idle longest; members taken from the middle
+of the line (off duty) are skipped later by a token check (lazy deletion).
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from typing import TYPE_CHECKING
+
+from klantstroom.model.distributions import Sampler
+
+if TYPE_CHECKING:
+    from klantstroom.model.queues import Contact, Queue
+
+
+class Member:
+    """One staff member."""
+
+    __slots__ = (
+        "contact",
+        "group",
+        "id",
+        "idle",
+        "idle_since",
+        "idle_token",
+        "leaving",
+        "on_duty",
+        "scheduled_off_min",
+        "spell_start_min",
+    )
+
+    def __init__(self, member_id: int, group: Group) -> None:
+        self.id = member_id
+        self.group = group
+        self.on_duty = False
+        self.leaving = False
+        self.idle = False
+        self.idle_since = 0.0
+        self.idle_token = 0
+        self.contact: Contact | None = None
+        self.spell_start_min = 0.0
+        self.scheduled_off_min = float("nan")
+
+
+class Group:
+    """A staff group at run time: its members, idle line and the work it may take.
+
+    Attributes
+    ----------
+    work : list of (int, Queue)
+        Queues the group may serve, sorted by its rank for them (lowest first).
+    speed : dict of int to float
+        Speed factor per queue index (handling time is divided by it).
+    """
+
+    def __init__(self, index: int, name: str, size: int, first_id: int) -> None:
+        self.index = index
+        self.name = name
+        self.members = [Member(first_id + i, self) for i in range(size)]
+        self.off_duty: list[Member] = list(reversed(self.members))
+        self.idle_line: deque[tuple[int, Member]] = deque()
+        self.active = 0  # on duty and not leaving
+        self.work: list[tuple[int, Queue]] = []
+        self.speed: dict[int, float] = {}
+        self.wrapup: Sampler | None = None
+
+    def longest_idle(self) -> Member | None:
+        """Return the member idle longest, or None (drops stale entries on the way)."""
+        line = self.idle_line
+        while line:
+            token, member = line[0]
+            if member.idle and member.idle_token == token:
+                return member
+            line.popleft()
+        return None
+
+    def make_idle(self, member: Member, now: float) -> None:
+        """Put ``member`` at the back of the idle line."""
+        member.idle = True
+        member.idle_since = now
+        member.idle_token += 1
+        self.idle_line.append((member.idle_token, member))
+
+    @staticmethod
+    def take(member: Member) -> None:
+        """Take ``member`` out of the idle line (its entry becomes stale)."""
+        member.idle = False

@@ -1,0 +1,121 @@
+"""Write a run's tables into its output folder, and print the terminal summary.
+
+Files (the data contract, see ``docs/data-products.md``): ``contacts.parquet``,
+``staff.parquet``, ``intervals.parquet``, ``kpis.csv``, ``summary.csv`` and ``run.json`` (what
+ran, how long, whether it completed). Tables are written before figures are drawn, so a failing
+figure never costs the tables.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from klantstroom.experiment import RunResult
+from klantstroom.scenario.spec import Scenario
+
+TABLE_FILES = (
+    "contacts.parquet",
+    "staff.parquet",
+    "intervals.parquet",
+    "kpis.csv",
+    "summary.csv",
+    "run.json",
+)
+
+
+def write_tables(result: RunResult, scenario: Scenario, folder: Path) -> list[Path]:
+    """Write the run's tables into ``folder`` and return the paths written."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for name, table in (
+        ("contacts.parquet", result.contacts),
+        ("staff.parquet", result.staff),
+        ("intervals.parquet", result.intervals),
+    ):
+        path = folder / name
+        table.to_parquet(path, index=False)
+        paths.append(path)
+    for name, table in (("kpis.csv", result.kpis), ("summary.csv", result.summary)):
+        path = folder / name
+        table.to_csv(path, index=False)
+        paths.append(path)
+    info = {
+        "name": scenario.run.name,
+        "description": scenario.description,
+        "seed": scenario.run.seed,
+        "replications_requested": scenario.run.replications,
+        "replications_completed": result.replications,
+        "complete": result.complete,
+        "error": result.error,
+        "horizon_days": scenario.run.horizon_days,
+        "warmup_days": scenario.run.warmup_days,
+        "start_date": scenario.calendar.start_date.isoformat(),
+        "contacts": len(result.contacts),
+        "wall_s_per_replication": [round(s, 3) for s in result.wall_s],
+    }
+    path = folder / "run.json"
+    path.write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")
+    paths.append(path)
+    return paths
+
+
+def _fmt(value: float, scale: float = 1.0, digits: int = 1) -> str:
+    return "-" if value is None or np.isnan(value) else f"{value * scale:.{digits}f}"
+
+
+def summary_text(result: RunResult, scenario: Scenario) -> str:
+    """Return a short, human-readable summary of the run: channels and staff groups."""
+    summary = result.summary
+    if summary.empty:
+        return "No contacts were simulated."
+
+    def value(channel: str, group: str, kpi: str) -> float:
+        rows = summary[
+            (summary["channel"] == channel)
+            & (summary["service"] == "all")
+            & (summary["staff_group"] == group)
+            & (summary["kpi"] == kpi)
+        ]
+        return float(rows["mean"].iloc[0]) if len(rows) else float("nan")
+
+    lines = []
+    header = (
+        f"{'channel':<10}{'offered':>10}{'served':>10}{'abandoned %':>13}"
+        f"{'ASA s':>8}{'SL %':>7}{'target':>8}"
+    )
+    lines.append(header)
+    for channel in scenario.channels:
+        name = channel.name
+        target = channel.service_level_target
+        threshold_s = channel.service_level_threshold_min * 60
+        lines.append(
+            f"{name:<10}{_fmt(value(name, 'all', 'offered'), digits=0):>10}"
+            f"{_fmt(value(name, 'all', 'served'), digits=0):>10}"
+            f"{_fmt(value(name, 'all', 'abandonment_rate'), 100):>13}"
+            f"{_fmt(value(name, 'all', 'asa_min'), 60, 0):>8}"
+            f"{_fmt(value(name, 'all', 'service_level'), 100):>7}"
+            f"{f'{target:.0%}/{threshold_s:.0f}s':>8}"
+        )
+    lines.append("")
+    lines.append(f"{'staff group':<26}{'occupancy %':>12}{'staff hours':>13}")
+    for group in scenario.staff_groups:
+        lines.append(
+            f"{group.name:<26}{_fmt(value('all', group.name, 'occupancy'), 100):>12}"
+            f"{_fmt(value('all', group.name, 'staff_hours'), digits=0):>13}"
+        )
+    n = len(result.replications)
+    lines.append("")
+    lines.append(
+        f"Means over {n} replication(s) of {scenario.run.horizon_days:g} day(s); "
+        "95% confidence intervals in summary.csv."
+    )
+    return "\n".join(lines)
+
+
+def read_contacts(folder: Path) -> pd.DataFrame:
+    """Read ``contacts.parquet`` from a run's output folder."""
+    return pd.read_parquet(folder / "contacts.parquet")

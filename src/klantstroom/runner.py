@@ -1,0 +1,78 @@
+"""Run a scenario end to end: replications, tables, figures, terminal summary.
+
+:func:`execute` is the plain function behind the ``klantstroom`` command; notebooks and scripts
+can call it directly with a :class:`~klantstroom.scenario.spec.Scenario`.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+from tqdm import tqdm
+
+from klantstroom.experiment import RunResult, run_experiment
+from klantstroom.outputs import summary_text, write_tables
+from klantstroom.scenario.spec import Scenario
+
+log = logging.getLogger(__name__)
+
+
+def execute(
+    scenario: Scenario,
+    output_dir: Path,
+    *,
+    figures: bool = True,
+    print_summary: bool = True,
+) -> RunResult:
+    """Run ``scenario`` and write its tables (and figures) into ``output_dir``.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The validated scenario.
+    output_dir : Path
+        Folder for the tables, ``figures/`` and ``run.json``.
+    figures : bool
+        Draw the figures (``figures/*.png``).
+    print_summary : bool
+        Print the summary table and the output folder to the terminal.
+
+    Returns
+    -------
+    RunResult
+        The tables. If the run was interrupted, the finished replications are still written and
+        ``complete`` is False.
+    """
+    run = scenario.run
+    show = run.progress and run.replications > 1 and sys.stderr.isatty()
+    with tqdm(
+        total=run.replications, desc="replications", disable=not show, file=sys.stderr
+    ) as bar:
+        result = run_experiment(scenario, progress=bar.update)
+    write_tables(result, scenario, output_dir)
+    if not result.complete:
+        log.error(
+            "%s; the %d finished replication(s) were written to %s",
+            result.error,
+            len(result.replications),
+            output_dir,
+        )
+    if figures and len(result.contacts):
+        try:
+            from klantstroom.report.figures import write_figures
+
+            write_figures(
+                result.contacts,
+                result.intervals,
+                output_dir / "figures",
+                thresholds_min={c.name: c.service_level_threshold_min for c in scenario.channels},
+                targets={c.name: c.service_level_target for c in scenario.channels},
+            )
+        except Exception:  # the tables are already safe on disk; say what failed
+            log.exception("drawing the figures failed; the tables in %s are complete", output_dir)
+    if print_summary:
+        print(summary_text(result, scenario))
+        print(f"\nOutputs: {output_dir.resolve()}")
+    return result

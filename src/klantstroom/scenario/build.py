@@ -1,0 +1,553 @@
+"""Turn a composed configuration (a plain dict) into a validated, frozen :class:`Scenario`.
+
+This is the one place where configuration values are checked. Every problem becomes a
+:class:`ScenarioError` that names the dotted config key and what is allowed; all problems found
+are reported together (:class:`ScenarioErrors`) so a user fixes a config in one pass. The input is
+a plain ``dict`` (``OmegaConf.to_container`` of the composed config), so this module needs no
+Hydra or OmegaConf and can be tested with literal dicts.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import itertools
+import math
+import re
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from klantstroom.model.policies import POLICIES
+from klantstroom.scenario.errors import ScenarioError, ScenarioErrors
+from klantstroom.scenario.spec import (
+    CHANNELS,
+    DISTRIBUTION_KINDS,
+    MINUTES_PER_DAY,
+    CalendarSpec,
+    ChannelSpec,
+    DistributionSpec,
+    IntradayProfile,
+    Period,
+    RedialSpec,
+    RoutingSpec,
+    RunSpec,
+    Scenario,
+    ServiceSpec,
+    SkillSpec,
+    StaffGroupSpec,
+)
+
+WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+INTERVALS_MIN: tuple[int, ...] = (15, 30, 60)
+SHARE_TOLERANCE = 1e-3
+
+# Which parameters each distribution kind takes; any other parameter set is an error, because a
+# user who sets `cv` on an exponential distribution expects it to matter.
+_DIST_FIELDS: dict[str, tuple[str, ...]] = {
+    "exponential": ("mean_min",),
+    "lognormal": ("mean_min", "cv"),
+    "gamma": ("mean_min", "cv"),
+    "deterministic": ("mean_min",),
+    "uniform": ("low_min", "high_min"),
+    "empirical": ("file", "column"),
+}
+_DIST_OPTIONAL = ("mean_min", "cv", "low_min", "high_min", "file", "column")
+_TIME = re.compile(r"^(\d{1,2}):(\d{2})$")
+
+
+class _Checker:
+    """Collects errors while building, so all of them are reported at once."""
+
+    def __init__(self) -> None:
+        self.errors: list[ScenarioError] = []
+
+    def fail(self, key: str, message: str) -> None:
+        self.errors.append(ScenarioError(key, message))
+
+    def number(
+        self,
+        key: str,
+        value: Any,
+        *,
+        low: float | None = None,
+        high: float | None = None,
+        low_open: bool = False,
+    ) -> float:
+        """Return ``value`` as a float, recording an error if it is outside [low, high]."""
+        if isinstance(value, bool) or not isinstance(value, int | float) or math.isnan(value):
+            self.fail(key, f"must be a number, got {value!r}")
+            return low if low is not None else 0.0
+        bound = f"{'>' if low_open else '>='} {low}" if low is not None else ""
+        if low is not None and (value < low or (low_open and value == low)):
+            allowed = bound + (f" and <= {high}" if high is not None else "")
+            self.fail(key, f"must be {allowed}, got {value!r}")
+        elif high is not None and value > high:
+            self.fail(key, f"must be <= {high}, got {value!r}")
+        return float(value)
+
+    def integer(self, key: str, value: Any, *, low: int | None = None) -> int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.fail(key, f"must be a whole number, got {value!r}")
+            return low or 0
+        if low is not None and value < low:
+            self.fail(key, f"must be >= {low}, got {value!r}")
+        return value
+
+    def choice(self, key: str, value: Any, allowed: Sequence[str]) -> str:
+        if value not in allowed:
+            self.fail(key, f"unknown value {value!r}; allowed: {', '.join(allowed)}")
+        return str(value)
+
+    def time_of_day(self, key: str, value: Any) -> int:
+        """Parse ``HH:MM`` (00:00 to 24:00) into minutes since midnight."""
+        text = str(value)
+        match = _TIME.match(text)
+        if match is None:
+            hint = ""
+            if text.isdigit():
+                # YAML 1.1 reads an unquoted 17:00 as the sexagesimal number 1020.
+                hint = " (write times in quotes, e.g. '17:00': YAML reads 17:00 as a number)"
+            self.fail(key, f"must be a time 'HH:MM', got {value!r}{hint}")
+            return 0
+        hours, minutes = int(match.group(1)), int(match.group(2))
+        total = hours * 60 + minutes
+        if minutes >= 60 or total > MINUTES_PER_DAY:
+            self.fail(key, f"must be a time between 00:00 and 24:00, got {value!r}")
+        return total
+
+    def date(self, key: str, value: Any) -> dt.date:
+        try:
+            return dt.date.fromisoformat(str(value))
+        except ValueError:
+            self.fail(key, f"must be a date 'YYYY-MM-DD', got {value!r}")
+            return dt.date(2000, 1, 3)
+
+    def shares(self, key: str, values: Mapping[str, Any] | Sequence[Any]) -> None:
+        items = values.values() if isinstance(values, Mapping) else values
+        total = sum(float(v) for v in items if isinstance(v, int | float))
+        if abs(total - 1.0) > SHARE_TOLERANCE:
+            self.fail(key, f"shares must sum to 1, they sum to {total:.4f}")
+
+
+def build_scenario(config: Mapping[str, Any], base_dir: Path | None = None) -> Scenario:
+    """Validate a composed configuration and convert it into a frozen :class:`Scenario`.
+
+    Parameters
+    ----------
+    config : Mapping
+        The composed configuration as plain containers (``OmegaConf.to_container(cfg)``).
+    base_dir : Path, optional
+        Folder that relative file names (empirical distributions) are resolved against;
+        defaults to the current working directory.
+
+    Returns
+    -------
+    Scenario
+        The validated scenario.
+
+    Raises
+    ------
+    ScenarioErrors
+        Listing every invalid value, each with its config key and what is allowed.
+    """
+    check = _Checker()
+    base = base_dir if base_dir is not None else Path.cwd()
+    run = _build_run(check, config.get("run", {}))
+    calendar = _build_calendar(check, config.get("calendar", {}))
+    channels = tuple(
+        _build_channel(check, name, raw, base)
+        for name, raw in (config.get("channels") or {}).items()
+    )
+    if not channels:
+        check.fail("channels", f"define at least one channel; allowed: {', '.join(CHANNELS)}")
+    channel_names = [c.name for c in channels]
+    services = tuple(
+        _build_service(check, name, raw, channel_names, base)
+        for name, raw in (config.get("services") or {}).items()
+    )
+    if not services:
+        check.fail("services", "define at least one service")
+    groups = tuple(
+        _build_group(check, name, raw, services, calendar.interval_min, base)
+        for name, raw in (config.get("staff_groups") or {}).items()
+    )
+    routing = _build_routing(check, config.get("routing", {}))
+    _check_coverage(check, services, groups)
+    if check.errors:
+        raise ScenarioErrors(check.errors)
+    return Scenario(
+        run=run,
+        calendar=calendar,
+        channels=channels,
+        services=services,
+        staff_groups=groups,
+        routing=routing,
+        description=str(config.get("description") or ""),
+    )
+
+
+def _build_run(check: _Checker, raw: Mapping[str, Any]) -> RunSpec:
+    n_jobs = check.integer("run.n_jobs", raw.get("n_jobs", 1))
+    if n_jobs == 0 or n_jobs < -1:
+        check.fail("run.n_jobs", f"must be >= 1, or -1 for all cores; got {n_jobs}")
+    return RunSpec(
+        name=str(raw.get("name", "klantstroom")),
+        seed=check.integer("run.seed", raw.get("seed", 0), low=0),
+        replications=check.integer("run.replications", raw.get("replications", 1), low=1),
+        n_jobs=n_jobs,
+        warmup_days=check.number("run.warmup_days", raw.get("warmup_days", 0.0), low=0.0),
+        horizon_days=check.number(
+            "run.horizon_days", raw.get("horizon_days", 7.0), low=0.0, low_open=True
+        ),
+        progress=bool(raw.get("progress", True)),
+    )
+
+
+def _build_calendar(check: _Checker, raw: Mapping[str, Any]) -> CalendarSpec:
+    interval = check.integer("calendar.interval_min", raw.get("interval_min", 30))
+    if interval not in INTERVALS_MIN:
+        check.fail("calendar.interval_min", f"must be one of {INTERVALS_MIN}, got {interval}")
+        interval = 30
+    holidays = frozenset(
+        check.date(f"calendar.holidays[{i}]", value)
+        for i, value in enumerate(raw.get("holidays") or [])
+    )
+    return CalendarSpec(
+        start_date=check.date("calendar.start_date", raw.get("start_date", "2027-01-04")),
+        interval_min=interval,
+        holidays=holidays,
+    )
+
+
+def _build_distribution(
+    check: _Checker, key: str, raw: Mapping[str, Any], base: Path
+) -> DistributionSpec:
+    kind = check.choice(f"{key}.kind", raw.get("kind"), DISTRIBUTION_KINDS)
+    if kind not in _DIST_FIELDS:
+        return DistributionSpec(kind="deterministic", mean_min=0.0)
+    needed = _DIST_FIELDS[kind]
+    for name in _DIST_OPTIONAL:
+        if name in needed and raw.get(name) is None:
+            check.fail(f"{key}.{name}", f"is required for a {kind} distribution")
+        elif name not in needed and raw.get(name) is not None:
+            check.fail(
+                f"{key}.{name}",
+                f"does not apply to a {kind} distribution (it takes {', '.join(needed)})",
+            )
+    if any(raw.get(name) is None for name in needed):
+        return DistributionSpec(kind="deterministic", mean_min=0.0)
+    if kind == "uniform":
+        low = check.number(f"{key}.low_min", raw["low_min"], low=0.0)
+        high = check.number(f"{key}.high_min", raw["high_min"], low=0.0)
+        if high < low:
+            check.fail(f"{key}.high_min", f"must be >= low_min ({low}), got {high}")
+        return DistributionSpec(kind, mean_min=(low + high) / 2, low_min=low, high_min=high)
+    if kind == "empirical":
+        unit = check.choice(f"{key}.samples_unit", raw.get("samples_unit", "min"), ("min", "s"))
+        samples = _read_samples(check, key, base / str(raw["file"]), str(raw["column"]))
+        scale = 1 / 60 if unit == "s" else 1.0
+        samples = tuple(value * scale for value in samples)
+        mean = sum(samples) / len(samples) if samples else 0.0
+        return DistributionSpec(kind, mean_min=mean, samples_min=samples)
+    mean = check.number(
+        f"{key}.mean_min", raw["mean_min"], low=0.0, low_open=kind != "deterministic"
+    )
+    cv = 1.0 if kind == "exponential" else 0.0
+    if kind in ("lognormal", "gamma"):
+        cv = check.number(f"{key}.cv", raw["cv"], low=0.0, low_open=True)
+    return DistributionSpec(kind, mean_min=mean, cv=cv)
+
+
+def _read_samples(check: _Checker, key: str, path: Path, column: str) -> tuple[float, ...]:
+    """Read the non-negative numbers in ``column`` of the CSV file ``path``."""
+    if not path.is_file():
+        check.fail(f"{key}.file", f"file not found: {path}")
+        return ()
+    with path.open(newline="", encoding="utf-8") as handle:
+        reader = csv.DictReader(handle)
+        if reader.fieldnames is None or column not in reader.fieldnames:
+            columns = ", ".join(reader.fieldnames or [])
+            check.fail(f"{key}.column", f"no column {column!r} in {path}; columns: {columns}")
+            return ()
+        samples = []
+        for line, row in enumerate(reader, start=2):
+            text = (row.get(column) or "").strip()
+            try:
+                value = float(text)
+            except ValueError:
+                check.fail(f"{key}.file", f"{path}, line {line}: {text!r} is not a number")
+                continue
+            if not value >= 0:
+                check.fail(f"{key}.file", f"{path}, line {line}: {value} is negative")
+                continue
+            samples.append(value)
+    if not samples and not check.errors:
+        check.fail(f"{key}.file", f"{path} has no samples in column {column!r}")
+    return tuple(samples)
+
+
+def _parse_periods(check: _Checker, key: str, raw: Sequence[Any] | None) -> tuple[Period, ...]:
+    periods = []
+    for i, text in enumerate(raw or []):
+        parts = str(text).split("-")
+        if len(parts) != 2:
+            check.fail(f"{key}[{i}]", f"must be a period 'HH:MM-HH:MM', got {text!r}")
+            continue
+        start = check.time_of_day(f"{key}[{i}]", parts[0].strip())
+        end = check.time_of_day(f"{key}[{i}]", parts[1].strip())
+        if end <= start:
+            check.fail(f"{key}[{i}]", f"closes before it opens: {text!r}")
+            continue
+        periods.append(Period(start, end))
+    periods.sort(key=lambda p: p.start_min)
+    for before, after in itertools.pairwise(periods):
+        if after.start_min < before.end_min:
+            check.fail(key, "opening periods overlap")
+    return tuple(periods)
+
+
+def _build_channel(check: _Checker, name: str, raw: Mapping[str, Any], base: Path) -> ChannelSpec:
+    key = f"channels.{name}"
+    check.choice(f"channels.{name}", name, CHANNELS)
+    hours = raw.get("opening_hours") or {}
+    opening = tuple(
+        _parse_periods(check, f"{key}.opening_hours.{d}", hours.get(d)) for d in WEEKDAYS
+    )
+    factors_raw = raw.get("weekday_factors") or {}
+    factors = tuple(
+        check.number(f"{key}.weekday_factors.{d}", factors_raw.get(d, 1.0), low=0.0)
+        for d in WEEKDAYS
+    )
+    intraday = None
+    if raw.get("intraday_profile") is not None:
+        intraday = _build_profile(check, f"{key}.intraday_profile", raw["intraday_profile"])
+    patience = None
+    if raw.get("patience") is not None:
+        patience = _build_distribution(check, f"{key}.patience", raw["patience"], base)
+    redial_raw = raw.get("redial") or {}
+    redial = RedialSpec(
+        probability=check.number(
+            f"{key}.redial.probability", redial_raw.get("probability", 0.0), low=0.0, high=1.0
+        ),
+        delay=_build_distribution(
+            check,
+            f"{key}.redial.delay",
+            redial_raw.get("delay") or {"kind": "exponential", "mean_min": 15.0},
+            base,
+        ),
+        max_attempts=check.integer(
+            f"{key}.redial.max_attempts", redial_raw.get("max_attempts", 3), low=1
+        ),
+    )
+    return ChannelSpec(
+        name=name,
+        opening=opening,
+        open_on_holidays=bool(raw.get("open_on_holidays", False)),
+        weekday_factors=factors,
+        intraday=intraday,
+        patience=patience,
+        redial=redial,
+        service_level_threshold_min=check.number(
+            f"{key}.service_level_threshold_s", raw.get("service_level_threshold_s", 20.0), low=0.0
+        )
+        / 60.0,
+        service_level_target=check.number(
+            f"{key}.service_level_target", raw.get("service_level_target", 0.8), low=0.0, high=1.0
+        ),
+    )
+
+
+def _build_profile(check: _Checker, key: str, raw: Mapping[str, Any]) -> IntradayProfile:
+    start = check.time_of_day(f"{key}.start", raw.get("start", "00:00"))
+    interval = check.integer(f"{key}.interval_min", raw.get("interval_min", 30))
+    if interval not in INTERVALS_MIN:
+        check.fail(f"{key}.interval_min", f"must be one of {INTERVALS_MIN}, got {interval}")
+        interval = 30
+    shares = tuple(
+        check.number(f"{key}.shares[{i}]", value, low=0.0)
+        for i, value in enumerate(raw.get("shares") or [])
+    )
+    if not shares:
+        check.fail(f"{key}.shares", "must list at least one share")
+    else:
+        check.shares(f"{key}.shares", shares)
+    if start + len(shares) * interval > MINUTES_PER_DAY:
+        check.fail(
+            f"{key}.shares",
+            f"{len(shares)} intervals of {interval} min from {raw.get('start')} run past midnight",
+        )
+    return IntradayProfile(start_min=start, interval_min=interval, shares=shares)
+
+
+def _build_service(
+    check: _Checker, name: str, raw: Mapping[str, Any], channels: list[str], base: Path
+) -> ServiceSpec:
+    key = f"services.{name}"
+    volume, rate = raw.get("volume_per_year"), raw.get("rate_per_hour")
+    if (volume is None) == (rate is None):
+        check.fail(key, "set exactly one of volume_per_year and rate_per_hour")
+    if volume is not None:
+        volume = check.number(f"{key}.volume_per_year", volume, low=0.0)
+    if rate is not None:
+        rate = check.number(f"{key}.rate_per_hour", rate, low=0.0)
+    mix_raw = raw.get("channel_mix") or {}
+    if not mix_raw:
+        check.fail(
+            f"{key}.channel_mix", f"give a share per channel; channels: {', '.join(channels)}"
+        )
+    mix = []
+    for channel, share in mix_raw.items():
+        check.choice(f"{key}.channel_mix.{channel}", channel, channels)
+        mix.append(
+            (channel, check.number(f"{key}.channel_mix.{channel}", share, low=0.0, high=1.0))
+        )
+    if mix_raw:
+        check.shares(f"{key}.channel_mix", mix_raw)
+    handling_raw = raw.get("handling") or {}
+    handling = []
+    for channel, dist in handling_raw.items():
+        check.choice(f"{key}.handling.{channel}", channel, channels)
+        handling.append(
+            (channel, _build_distribution(check, f"{key}.handling.{channel}", dist, base))
+        )
+    for channel, share in mix:
+        if share > 0 and channel not in handling_raw:
+            check.fail(f"{key}.handling.{channel}", "missing: the channel mix sends contacts there")
+    return ServiceSpec(
+        name=name,
+        label=str(raw.get("label") or name),
+        volume_per_year=volume,
+        rate_per_hour=rate,
+        channel_mix=tuple(mix),
+        handling=tuple(handling),
+        fcr_probability=check.number(
+            f"{key}.fcr_probability", raw.get("fcr_probability", 1.0), low=0.0, high=1.0
+        ),
+        priority=check.number(f"{key}.priority", raw.get("priority", 0.0)),
+    )
+
+
+def _build_group(
+    check: _Checker,
+    name: str,
+    raw: Mapping[str, Any],
+    services: tuple[ServiceSpec, ...],
+    interval_min: int,
+    base: Path,
+) -> StaffGroupSpec:
+    key = f"staff_groups.{name}"
+    service_names = [s.name for s in services]
+    skills = []
+    for service, per_channel in (raw.get("skills") or {}).items():
+        check.choice(f"{key}.skills.{service}", service, service_names)
+        for channel, skill in (per_channel or {}).items():
+            if skill is None:
+                continue
+            skey = f"{key}.skills.{service}.{channel}"
+            skills.append(
+                SkillSpec(
+                    service=service,
+                    channel=channel,
+                    rank=check.integer(f"{skey}.rank", skill.get("rank", 1), low=1),
+                    speed=check.number(
+                        f"{skey}.speed", skill.get("speed", 1.0), low=0.0, low_open=True
+                    ),
+                )
+            )
+    if not skills:
+        check.fail(f"{key}.skills", "give the group at least one skill (service x channel)")
+    wrapup = None
+    if raw.get("wrapup") is not None:
+        wrapup = _build_distribution(check, f"{key}.wrapup", raw["wrapup"], base)
+    roster = raw.get("roster") or {}
+    return StaffGroupSpec(
+        name=name,
+        label=str(raw.get("label") or name),
+        skills=tuple(skills),
+        wrapup=wrapup,
+        headcount=_build_headcount(check, f"{key}.roster", roster, interval_min),
+        works_holidays=bool(roster.get("works_holidays", False)),
+    )
+
+
+def _build_headcount(
+    check: _Checker, key: str, roster: Mapping[str, Any], interval_min: int
+) -> tuple[tuple[int, ...], ...]:
+    """Sum shifts and explicit headcounts into staff present per weekday x interval."""
+    n_intervals = MINUTES_PER_DAY // interval_min
+    grid = [[0] * n_intervals for _ in WEEKDAYS]
+    for i, shift in enumerate(roster.get("shifts") or []):
+        skey = f"{key}.shifts[{i}]"
+        start = check.time_of_day(f"{skey}.start", shift.get("start", "08:00"))
+        end = check.time_of_day(f"{skey}.end", shift.get("end", "17:00"))
+        count = check.integer(f"{skey}.headcount", shift.get("headcount", 1), low=0)
+        if end <= start:
+            check.fail(f"{skey}.end", f"must be after start ({shift.get('start')})")
+        if start % interval_min or end % interval_min:
+            check.fail(
+                skey,
+                f"start and end must be on the {interval_min}-minute grid (calendar.interval_min)",
+            )
+        for day in shift.get("days") or []:
+            check.choice(f"{skey}.days", day, WEEKDAYS)
+            if day in WEEKDAYS:
+                row = grid[WEEKDAYS.index(day)]
+                for slot in range(start // interval_min, end // interval_min):
+                    row[slot] += count
+    for day, counts in (roster.get("headcount") or {}).items():
+        hkey = f"{key}.headcount.{day}"
+        check.choice(hkey, day, WEEKDAYS)
+        if len(counts) != n_intervals:
+            check.fail(
+                hkey,
+                f"needs {n_intervals} values (one per {interval_min} min from 00:00), "
+                f"got {len(counts)}",
+            )
+            continue
+        if day in WEEKDAYS:
+            row = grid[WEEKDAYS.index(day)]
+            for slot, count in enumerate(counts):
+                row[slot] += check.integer(f"{hkey}[{slot}]", count, low=0)
+    return tuple(tuple(row) for row in grid)
+
+
+def _build_routing(check: _Checker, raw: Mapping[str, Any]) -> RoutingSpec:
+    policy = check.choice("routing.policy", raw.get("policy", "specialist_first"), sorted(POLICIES))
+    priorities = []
+    for channel, value in (raw.get("channel_priority") or {}).items():
+        check.choice(f"routing.channel_priority.{channel}", channel, CHANNELS)
+        priorities.append((channel, check.number(f"routing.channel_priority.{channel}", value)))
+    return RoutingSpec(
+        policy=policy,
+        channel_priority=tuple(priorities),
+        ageing_per_min=check.number(
+            "routing.ageing_per_min", raw.get("ageing_per_min", 0.0), low=0.0
+        ),
+    )
+
+
+def _check_coverage(
+    check: _Checker, services: tuple[ServiceSpec, ...], groups: tuple[StaffGroupSpec, ...]
+) -> None:
+    """Every service x channel with demand needs a staff group with that skill and some staff."""
+    for service in services:
+        for channel, share in service.channel_mix:
+            if share <= 0:
+                continue
+            able = [
+                g.name
+                for g in groups
+                if any(s.service == service.name and s.channel == channel for s in g.skills)
+            ]
+            if not able:
+                check.fail(
+                    f"services.{service.name}.channel_mix.{channel}",
+                    f"no staff group has the skill {service.name} on {channel}; add it under "
+                    f"staff_groups.<group>.skills.{service.name}.{channel}",
+                )
+            elif all(g.max_headcount == 0 for g in groups if g.name in able):
+                check.fail(
+                    f"services.{service.name}.channel_mix.{channel}",
+                    f"the groups with this skill ({', '.join(able)}) have no staff in their roster",
+                )

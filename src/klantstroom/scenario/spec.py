@@ -1,0 +1,252 @@
+"""Frozen domain objects: a validated, unit-converted scenario.
+
+The simulation model receives only these objects, never a config dict. They are built once, by
+:func:`klantstroom.scenario.build.build_scenario`, after every value has been checked. Times of
+day are minutes since midnight, durations are minutes, weekdays are numbered 0 (Monday) to 6
+(Sunday), and channels and outcomes use the fixed vocabularies below.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+# Channels are a fixed vocabulary: the model treats each differently (real-time or deferred work,
+# a shop or not), so a new channel is a code change, not a config entry.
+CHANNELS: tuple[str, ...] = ("phone", "counter", "digital")
+
+# Outcomes of a contact, as stored in the event log (index = code).
+OUTCOMES: tuple[str, ...] = ("served", "abandoned", "unserved")
+SERVED, ABANDONED, UNSERVED = 0, 1, 2
+
+DISTRIBUTION_KINDS: tuple[str, ...] = (
+    "exponential",
+    "lognormal",
+    "gamma",
+    "deterministic",
+    "uniform",
+    "empirical",
+)
+
+MINUTES_PER_DAY = 1440
+
+
+@dataclass(frozen=True, slots=True)
+class DistributionSpec:
+    """A duration distribution in minutes, with its parameters resolved.
+
+    Attributes
+    ----------
+    kind : str
+        One of :data:`DISTRIBUTION_KINDS`.
+    mean_min : float
+        Mean duration in minutes (for uniform: the midpoint; for empirical: the sample mean).
+    cv : float
+        Coefficient of variation (standard deviation / mean); used by lognormal and gamma.
+    low_min, high_min : float
+        Bounds of the uniform distribution.
+    samples_min : tuple of float
+        The samples an empirical distribution resamples from, in minutes.
+    """
+
+    kind: str
+    mean_min: float = 0.0
+    cv: float = 0.0
+    low_min: float = 0.0
+    high_min: float = 0.0
+    samples_min: tuple[float, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    """An opening period within one day, in minutes since midnight (end exclusive)."""
+
+    start_min: int
+    end_min: int
+
+
+@dataclass(frozen=True, slots=True)
+class IntradayProfile:
+    """Share of a day's demand per interval, starting at ``start_min`` (minutes since midnight)."""
+
+    start_min: int
+    interval_min: int
+    shares: tuple[float, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RedialSpec:
+    """Probability and delay of calling again after abandoning, and the cap on attempts."""
+
+    probability: float
+    delay: DistributionSpec
+    max_attempts: int
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelSpec:
+    """A channel's opening hours, demand shape, patience and norms.
+
+    Attributes
+    ----------
+    opening : tuple of tuple of Period
+        Opening periods per weekday (index 0 = Monday).
+    weekday_factors : tuple of float
+        Relative demand per weekday (7 values).
+    patience : DistributionSpec or None
+        Time a citizen is willing to wait; None means infinite patience.
+    service_level_threshold_min : float
+        Waits up to this many minutes count as "within norm" for the service level.
+    """
+
+    name: str
+    opening: tuple[tuple[Period, ...], ...]
+    open_on_holidays: bool
+    weekday_factors: tuple[float, ...]
+    intraday: IntradayProfile | None
+    patience: DistributionSpec | None
+    redial: RedialSpec
+    service_level_threshold_min: float
+    service_level_target: float
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceSpec:
+    """A service (product) with its demand, channel mix and handling times.
+
+    Attributes
+    ----------
+    volume_per_year : float or None
+        Contacts per year over all channels; None when ``rate_per_hour`` is given.
+    rate_per_hour : float or None
+        Constant arrival rate while a channel is open (all channels together), per hour.
+    channel_mix : tuple of (str, float)
+        Share of the contacts per channel (sums to 1).
+    handling : tuple of (str, DistributionSpec)
+        Handling (talk or desk) time per channel.
+    """
+
+    name: str
+    label: str
+    volume_per_year: float | None
+    rate_per_hour: float | None
+    channel_mix: tuple[tuple[str, float], ...]
+    handling: tuple[tuple[str, DistributionSpec], ...]
+    fcr_probability: float
+    priority: float
+
+    def share(self, channel: str) -> float:
+        """Return the share of this service's demand that uses ``channel``."""
+        return dict(self.channel_mix).get(channel, 0.0)
+
+    def handling_for(self, channel: str) -> DistributionSpec:
+        """Return the handling-time distribution on ``channel``."""
+        return dict(self.handling)[channel]
+
+
+@dataclass(frozen=True, slots=True)
+class SkillSpec:
+    """A staff group can handle ``service`` on ``channel``; lower rank = preferred work."""
+
+    service: str
+    channel: str
+    rank: int
+    speed: float
+
+
+@dataclass(frozen=True, slots=True)
+class StaffGroupSpec:
+    """Staff with the same skills, wrap-up and roster.
+
+    Attributes
+    ----------
+    headcount : tuple of tuple of int
+        Staff present per weekday (7 rows) per interval of the calendar's ``interval_min``.
+    works_holidays : bool
+        Whether the roster also applies on public holidays (else nobody is present).
+    """
+
+    name: str
+    label: str
+    skills: tuple[SkillSpec, ...]
+    wrapup: DistributionSpec | None
+    headcount: tuple[tuple[int, ...], ...]
+    works_holidays: bool
+
+    @property
+    def max_headcount(self) -> int:
+        """The largest number of staff present at any time: the size of the group."""
+        return max((max(day) for day in self.headcount if day), default=0)
+
+
+@dataclass(frozen=True, slots=True)
+class RoutingSpec:
+    """The dispatcher's policy name and its parameters."""
+
+    policy: str
+    channel_priority: tuple[tuple[str, float], ...]
+    ageing_per_min: float
+
+
+@dataclass(frozen=True, slots=True)
+class RunSpec:
+    """Seed, replications, horizon and parallelism."""
+
+    name: str
+    seed: int
+    replications: int
+    n_jobs: int
+    warmup_days: float
+    horizon_days: float
+    progress: bool
+
+    @property
+    def horizon_min(self) -> float:
+        """End of the simulation in minutes since the start of the first reported day."""
+        return self.horizon_days * MINUTES_PER_DAY
+
+    @property
+    def warmup_min(self) -> float:
+        """Length of the warm-up before minute 0, in minutes."""
+        return self.warmup_days * MINUTES_PER_DAY
+
+
+@dataclass(frozen=True, slots=True)
+class CalendarSpec:
+    """The first reported day, the interval length and public holidays."""
+
+    start_date: dt.date
+    interval_min: int
+    holidays: frozenset[dt.date]
+
+    def date_of_day(self, day: int) -> dt.date:
+        """Return the date of day number ``day`` (0 = start_date; negative in the warm-up)."""
+        return self.start_date + dt.timedelta(days=day)
+
+    def weekday_of_day(self, day: int) -> int:
+        """Return the weekday (0 = Monday) of day number ``day``."""
+        return self.date_of_day(day).weekday()
+
+    def is_holiday(self, day: int) -> bool:
+        """Return whether day number ``day`` is a public holiday."""
+        return self.date_of_day(day) in self.holidays
+
+
+@dataclass(frozen=True, slots=True)
+class Scenario:
+    """Everything one run simulates, validated and frozen."""
+
+    run: RunSpec
+    calendar: CalendarSpec
+    channels: tuple[ChannelSpec, ...]
+    services: tuple[ServiceSpec, ...]
+    staff_groups: tuple[StaffGroupSpec, ...]
+    routing: RoutingSpec
+    description: str = ""
+
+    def channel(self, name: str) -> ChannelSpec:
+        """Return the channel called ``name``."""
+        for channel in self.channels:
+            if channel.name == name:
+                return channel
+        raise KeyError(name)
