@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 import simpy
-from simpy.core import NORMAL
+from simpy.core import NORMAL, EventPriority
 
 
 class Timer:
@@ -33,9 +33,17 @@ class Timer:
 
 
 def schedule(
-    env: simpy.Environment, delay: float, callback: Callable[[Any], None], payload: Any = None
+    env: simpy.Environment,
+    delay: float,
+    callback: Callable[[Any], None],
+    payload: Any = None,
+    priority: EventPriority = NORMAL,
 ) -> Timer:
-    """Call ``callback(timer)`` ``delay`` minutes from now; the timer carries ``payload``."""
+    """Call ``callback(timer)`` ``delay`` minutes from now; the timer carries ``payload``.
+
+    Events at the same time fire in order of ``priority`` (``URGENT`` before ``NORMAL``), then in
+    the order they were scheduled.
+    """
     timer = Timer([callback], payload)
-    env.schedule(timer, NORMAL, delay)  # type: ignore[arg-type]
+    env.schedule(timer, priority, delay)  # type: ignore[arg-type]
     return timer

@@ -22,11 +22,12 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import simpy
-from simpy.core import NORMAL
+from simpy.core import NORMAL, URGENT
 
 from klantstroom.model.calendar import next_open_min
 from klantstroom.model.demand import Demand
@@ -180,12 +181,38 @@ class Simulation:
 
     # -- running ------------------------------------------------------------------------------
 
+    def add_arrivals(self, times_min: Sequence[float], service: str, channel: str) -> None:
+        """Add arrivals at given times (trace-driven demand), on top of any generated demand.
+
+        Parameters
+        ----------
+        times_min : sequence of float
+            Arrival times in model minutes (at or after the start of the warm-up).
+        service, channel : str
+            Where the contacts arrive; the service must have demand on that channel.
+        """
+        s_index = [s.name for s in self.scenario.services].index(service)
+        c_index = [c.name for c in self.scenario.channels].index(channel)
+        queue = self._queue_of.get((s_index, c_index))
+        if queue is None:
+            raise ValueError(f"service {service!r} has no demand on channel {channel!r}")
+        start = self.env.now
+        for at in sorted(times_min):
+            if at < start:
+                raise ValueError(f"arrival at {at} min is before the simulation starts ({start})")
+            schedule(self.env, at - start, self._on_traced_arrival, queue)
+
+    def _on_traced_arrival(self, timer: Timer) -> None:
+        self._arrive(timer.payload, self._next_contact_id, -1, 1)
+
     def run(self) -> ReplicationLog:
         """Simulate from the start of the warm-up to the horizon and return the event log."""
         started = time.perf_counter()
         env = self.env
         start = env.now
-        schedule(env, 0.0, self._on_roster)
+        # Roster changes come first among events at the same minute, so nobody starts a new
+        # contact at the moment their shift ends.
+        schedule(env, 0.0, self._on_roster, priority=URGENT)
         first_day = math.floor(start / MINUTES_PER_DAY)
         schedule(env, 0.0, self._on_day, first_day)
         env.run(until=self.horizon_min)
@@ -367,7 +394,7 @@ class Simulation:
             target = 0 if holiday and not spec.works_holidays else spec.headcount[weekday][slot]
             self._set_headcount(group, target, now)
         next_boundary = day * MINUTES_PER_DAY + (slot + 1) * interval
-        schedule(env, next_boundary - now, self._on_roster)
+        schedule(env, next_boundary - now, self._on_roster, priority=URGENT)
 
     def _set_headcount(self, group: Group, target: int, now: float) -> None:
         change = target - group.active
@@ -390,23 +417,20 @@ class Simulation:
                 change -= 1
                 self._free(member)
         elif change < 0:
-            while change < 0:
-                idle = group.longest_idle()
-                if idle is None:
-                    break
-                idle.idle = False
-                idle.scheduled_off_min = now
+            # Last on, first off, so spells follow the rostered shifts where they can; idle
+            # members go at once, busy ones after the contact in hand.
+            on_duty = sorted(
+                (m for m in group.members if m.on_duty and not m.leaving),
+                key=lambda m: (not m.idle, -m.spell_start_min),
+            )
+            for member in on_duty[:-change]:
+                member.scheduled_off_min = now
                 group.active -= 1
-                change += 1
-                self._go_off_duty(idle)
-            for member in group.members:
-                if change == 0:
-                    break
-                if member.on_duty and not member.leaving and not member.idle:
-                    member.leaving = True  # finishes the contact in hand, then goes
-                    member.scheduled_off_min = now
-                    group.active -= 1
-                    change += 1
+                if member.idle:
+                    member.idle = False
+                    self._go_off_duty(member)
+                else:
+                    member.leaving = True
 
     def _go_off_duty(self, member: Member) -> None:
         now = self.env.now

@@ -1,11 +1,14 @@
 """Staff members, the groups they belong to, and who is on duty.
 
 A group's roster says how many members are present per weekday and interval. At each interval
-boundary the group is brought to that headcount: idle members go off duty at once, busy members
-finish the contact in hand (and its wrap-up) before they leave, and members who were about to
-leave are kept on before anyone new is called in. Members who become idle join the back of the
-group's idle line, so its front is always the member idle longest; members taken from the middle
-of the line (off duty) are skipped later by a token check (lazy deletion).
+boundary the group is brought to that headcount. Members leave last on, first off (so that with
+shifts, spells follow the shifts), idle members before busy ones: idle members go off duty at
+once, busy members finish the contact in hand (and its wrap-up) before they leave. When the
+headcount rises, members who were about to leave are kept on before anyone new is called in.
+
+Members who become idle join the back of the group's idle line, so its front is always the member
+idle longest; members taken from the middle of the line (off duty) are skipped later by a token
+check (lazy deletion).
 """
 
 from __future__ import annotations

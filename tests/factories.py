@@ -1,0 +1,91 @@
+"""Small scenario configurations for tests, as plain dicts (the shape Hydra composes)."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from klantstroom.model.simulation import Simulation
+from klantstroom.scenario.build import build_scenario
+from klantstroom.scenario.spec import Scenario
+
+ALL_DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+
+
+def always_open() -> dict[str, list[str]]:
+    """Opening hours of a channel that never closes."""
+    return {day: ["00:00-24:00"] for day in ALL_DAYS}
+
+
+def deep_update(base: dict[str, Any], overrides: dict[str, Any]) -> dict[str, Any]:
+    """Return ``base`` with ``overrides`` merged in recursively (dicts merge, others replace)."""
+    result = copy.deepcopy(base)
+    for key, value in overrides.items():
+        if isinstance(value, dict) and isinstance(result.get(key), dict):
+            result[key] = deep_update(result[key], value)
+        else:
+            result[key] = copy.deepcopy(value)
+    return result
+
+
+def queue_config(
+    *,
+    rate_per_hour: float = 0.0,
+    handling: dict[str, Any] | None = None,
+    agents: int = 1,
+    patience: dict[str, Any] | None = None,
+    wrapup: dict[str, Any] | None = None,
+    horizon_days: float = 1.0,
+    warmup_days: float = 0.0,
+    replications: int = 1,
+    seed: int = 1,
+    **overrides: Any,
+) -> dict[str, Any]:
+    """One service on the phone, one group of ``agents`` around the clock."""
+    config: dict[str, Any] = {
+        "run": {
+            "seed": seed,
+            "replications": replications,
+            "horizon_days": horizon_days,
+            "warmup_days": warmup_days,
+            "progress": False,
+        },
+        "calendar": {"start_date": "2027-01-04", "interval_min": 30},
+        "channels": {
+            "phone": {
+                "opening_hours": always_open(),
+                "open_on_holidays": True,
+                "patience": patience,
+            }
+        },
+        "services": {
+            "q": {
+                "rate_per_hour": rate_per_hour,
+                "channel_mix": {"phone": 1.0},
+                "handling": {"phone": handling or {"kind": "deterministic", "mean_min": 5.0}},
+            }
+        },
+        "staff_groups": {
+            "agents": {
+                "skills": {"q": {"phone": {"rank": 1}}},
+                "wrapup": wrapup,
+                "roster": {
+                    "works_holidays": True,
+                    "shifts": [
+                        {"days": ALL_DAYS, "start": "00:00", "end": "24:00", "headcount": agents}
+                    ],
+                },
+            }
+        },
+    }
+    return deep_update(config, overrides)
+
+
+def scenario(config: dict[str, Any]) -> Scenario:
+    """Validate a config dict into a scenario."""
+    return build_scenario(config)
+
+
+def simulation(config: dict[str, Any], replication: int = 0) -> Simulation:
+    """A ready-to-run simulation of a config dict."""
+    return Simulation(build_scenario(config), replication)

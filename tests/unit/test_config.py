@@ -1,0 +1,255 @@
+"""The config boundary: composition, scenarios, overrides, and errors that name their key."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hydra.errors import ConfigCompositionException
+from omegaconf import DictConfig
+
+from klantstroom.config import scenario_from_config
+from klantstroom.paths import scenarios_dir
+from klantstroom.scenario.build import build_scenario
+from klantstroom.scenario.errors import ScenarioErrors
+
+from factories import queue_config
+
+Compose = Callable[..., DictConfig]
+
+
+def test_default_config_is_a_valid_scenario(compose_config: Compose) -> None:
+    scenario = scenario_from_config(compose_config())
+    assert scenario.run.name == "kleinstad"
+    assert [c.name for c in scenario.channels] == ["phone"]
+    assert len(scenario.services) == 6
+    assert {g.name for g in scenario.staff_groups} == {
+        "burgerzaken",
+        "sociaal_domein",
+        "breed_inzetbaar",
+    }
+    phone = scenario.channel("phone")
+    assert phone.service_level_threshold_min == pytest.approx(20 / 60)
+    assert sum(phone.intraday.shares) == pytest.approx(1.0) if phone.intraday else False
+
+
+@pytest.mark.parametrize(
+    "name",
+    sorted(
+        p.relative_to(scenarios_dir()).with_suffix("").as_posix()
+        for p in scenarios_dir().rglob("*.yaml")
+    ),
+)
+def test_every_shipped_scenario_is_valid(compose_config: Compose, name: str) -> None:
+    scenario = scenario_from_config(compose_config(f"scenarios={name}"))
+    assert scenario.services
+
+
+def test_textbook_parameters_override_from_the_command_line(compose_config: Compose) -> None:
+    cfg = compose_config(
+        "scenarios=textbook/erlang_a", "params.servers=7", "params.mean_patience_min=0.5"
+    )
+    scenario = scenario_from_config(cfg)
+    (group,) = scenario.staff_groups
+    assert group.max_headcount == 7
+    patience = scenario.channel("phone").patience
+    assert patience is not None and patience.mean_min == 0.5
+    # erlang_a builds on mmc and replaces the default municipality entirely.
+    assert [s.name for s in scenario.services] == ["customer"]
+
+
+def test_scenarios_compose_in_order(compose_config: Compose) -> None:
+    cfg = compose_config("scenarios=[textbook/mmc,textbook/erlang_a]")
+    assert scenario_from_config(cfg).channel("phone").patience is not None
+
+
+def test_misspelt_key_fails_while_composing(compose_config: Compose) -> None:
+    with pytest.raises(ConfigCompositionException) as info:
+        compose_config("run.replicatons=3")
+    assert "replicatons" in str(info.value.__cause__ or info.value)
+
+
+def test_misspelt_nested_key_fails_while_composing(compose_config: Compose) -> None:
+    with pytest.raises(ConfigCompositionException):
+        compose_config("staff_groups.burgerzaken.skills.verhuizen.phone.rnak=2")
+
+
+def errors_of(config: dict[str, Any]) -> str:
+    with pytest.raises(ScenarioErrors) as info:
+        build_scenario(config)
+    return str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("overrides", "key", "text"),
+    [
+        ({"run": {"replications": 0}}, "run.replications", ">= 1"),
+        ({"run": {"horizon_days": 0}}, "run.horizon_days", "> 0"),
+        ({"run": {"n_jobs": 0}}, "run.n_jobs", "-1 for all cores"),
+        ({"calendar": {"interval_min": 20}}, "calendar.interval_min", "(15, 30, 60)"),
+        ({"calendar": {"start_date": "2027-13-01"}}, "calendar.start_date", "YYYY-MM-DD"),
+        ({"channels": {"fax": {}}}, "channels.fax", "allowed: phone, counter, digital"),
+        (
+            {"channels": {"phone": {"opening_hours": {"mon": ["18:00-08:00"]}}}},
+            "channels.phone.opening_hours.mon[0]",
+            "closes before it opens",
+        ),
+        (
+            {"channels": {"phone": {"opening_hours": {"mon": ["8-18"]}}}},
+            "channels.phone.opening_hours.mon[0]",
+            "'HH:MM'",
+        ),
+        (
+            {"channels": {"phone": {"patience": {"kind": "weibull", "mean_min": 1}}}},
+            "channels.phone.patience.kind",
+            "allowed: exponential, lognormal",
+        ),
+        (
+            {"channels": {"phone": {"patience": {"kind": "exponential", "mean_min": 2, "cv": 1}}}},
+            "channels.phone.patience.cv",
+            "does not apply to a exponential",
+        ),
+        (
+            {"channels": {"phone": {"patience": {"kind": "lognormal", "mean_min": 2}}}},
+            "channels.phone.patience.cv",
+            "is required",
+        ),
+        (
+            {"channels": {"phone": {"redial": {"probability": 1.5}}}},
+            "channels.phone.redial.probability",
+            "<= 1.0",
+        ),
+        (
+            {"channels": {"phone": {"intraday_profile": {"shares": [0.5, 0.4]}}}},
+            "channels.phone.intraday_profile.shares",
+            "sum to 0.9000",
+        ),
+        (
+            {"services": {"q": {"volume_per_year": 100}}},
+            "services.q",
+            "exactly one of volume_per_year and rate_per_hour",
+        ),
+        ({"services": {"q": {"rate_per_hour": -1}}}, "services.q.rate_per_hour", ">= 0.0"),
+        (
+            {"services": {"q": {"channel_mix": {"phone": 0.7}}}},
+            "services.q.channel_mix",
+            "sum to 0.7000",
+        ),
+        ({"services": {"q": {"fcr_probability": 2}}}, "services.q.fcr_probability", "<= 1.0"),
+        (
+            {"staff_groups": {"agents": {"skills": {"x": {"phone": {"rank": 1}}}}}},
+            "staff_groups.agents.skills.x",
+            "allowed: q",
+        ),
+        (
+            {"staff_groups": {"agents": {"skills": {"q": {"phone": {"speed": 0}}}}}},
+            "staff_groups.agents.skills.q.phone.speed",
+            "> 0.0",
+        ),
+        (
+            {
+                "staff_groups": {
+                    "agents": {
+                        "roster": {
+                            "shifts": [
+                                {"days": ["mo"], "start": "08:00", "end": "09:00", "headcount": 1}
+                            ]
+                        }
+                    }
+                }
+            },
+            "staff_groups.agents.roster.shifts[0].days",
+            "allowed: mon, tue",
+        ),
+        (
+            {
+                "staff_groups": {
+                    "agents": {
+                        "roster": {
+                            "shifts": [
+                                {"days": ["mon"], "start": "08:10", "end": "09:00", "headcount": 1}
+                            ]
+                        }
+                    }
+                }
+            },
+            "staff_groups.agents.roster.shifts[0]",
+            "30-minute grid",
+        ),
+        (
+            {
+                "staff_groups": {
+                    "agents": {
+                        "roster": {
+                            "shifts": [
+                                {"days": ["mon"], "start": 480, "end": "09:00", "headcount": 1}
+                            ]
+                        }
+                    }
+                }
+            },
+            "staff_groups.agents.roster.shifts[0].start",
+            "write times in quotes",
+        ),
+        (
+            {"staff_groups": {"agents": {"roster": {"headcount": {"mon": [1, 2]}}}}},
+            "staff_groups.agents.roster.headcount.mon",
+            "needs 48 values",
+        ),
+        (
+            {"routing": {"policy": "random"}},
+            "routing.policy",
+            "allowed: longest_idle, priority, specialist_first",
+        ),
+    ],
+)
+def test_invalid_values_name_their_key(overrides: dict[str, Any], key: str, text: str) -> None:
+    message = errors_of(queue_config(**overrides))
+    assert f"{key}: " in message
+    assert text in message
+
+
+def test_a_service_nobody_can_serve_is_an_error() -> None:
+    config = queue_config()
+    config["services"]["extra"] = dict(config["services"]["q"])
+    message = errors_of(config)
+    assert (
+        "services.extra.channel_mix.phone: no staff group has the skill extra on phone" in message
+    )
+
+
+def test_all_errors_are_reported_together() -> None:
+    message = errors_of(queue_config(run={"replications": 0, "seed": -1}))
+    assert "2 configuration error(s)" in message
+
+
+def test_empirical_distribution_reads_a_csv(tmp_path: Path) -> None:
+    (tmp_path / "talk.csv").write_text("talk_s\n60\n120\n180\n", encoding="utf-8")
+    handling = {"kind": "empirical", "file": "talk.csv", "column": "talk_s", "samples_unit": "s"}
+    scenario = build_scenario(queue_config(handling=handling), base_dir=tmp_path)
+    spec = scenario.services[0].handling_for("phone")
+    assert spec.samples_min == (1.0, 2.0, 3.0)
+    assert spec.mean_min == 2.0
+
+
+@pytest.mark.parametrize(
+    ("content", "column", "text"),
+    [
+        (None, "talk_s", "file not found"),
+        ("talk_s\n60\nabc\n", "talk_s", "line 3: 'abc' is not a number"),
+        ("talk_s\n60\n-5\n", "talk_s", "line 3: -5.0 is negative"),
+        ("wait_s\n60\n", "talk_s", "no column 'talk_s'"),
+    ],
+)
+def test_empirical_distribution_errors_name_file_and_row(
+    tmp_path: Path, content: str | None, column: str, text: str
+) -> None:
+    if content is not None:
+        (tmp_path / "talk.csv").write_text(content, encoding="utf-8")
+    handling = {"kind": "empirical", "file": "talk.csv", "column": column}
+    with pytest.raises(ScenarioErrors) as info:
+        build_scenario(queue_config(handling=handling), base_dir=tmp_path)
+    assert "services.q.handling.phone" in str(info.value)
+    assert text in str(info.value)

@@ -1,0 +1,102 @@
+"""Demand: volumes spread over the calendar, profiles, opening hours, independent streams."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from klantstroom.model.demand import REFERENCE_DAYS, Demand
+from klantstroom.model.streams import Streams
+
+from factories import ALL_DAYS, deep_update, queue_config, scenario
+
+
+def weekday_config() -> dict:
+    hours = {day: ["08:00-18:00"] for day in ALL_DAYS[:5]} | {"sat": [], "sun": []}
+    return queue_config(
+        channels={
+            "phone": {
+                "opening_hours": hours,
+                "open_on_holidays": False,
+                "weekday_factors": {"mon": 1.5, "fri": 0.5},
+                "intraday_profile": {
+                    "start": "08:00",
+                    "interval_min": 60,
+                    "shares": [0.3, 0.2] + [0.0625] * 8,
+                },
+            }
+        },
+        calendar={"holidays": ["2027-01-06"]},
+        services={"q": {"rate_per_hour": None, "volume_per_year": 52_000}},
+    )
+
+
+def expected_per_day(config: dict) -> np.ndarray:
+    sc = scenario(config)
+    demand = Demand(sc, Streams(1, 0))
+    (stream,) = demand.streams
+    return np.array([demand.pieces(stream, day)[2].sum() for day in range(REFERENCE_DAYS)])
+
+
+def test_volume_per_year_is_preserved_over_the_reference_year() -> None:
+    assert expected_per_day(weekday_config()).sum() == pytest.approx(52_000)
+
+
+def test_weekday_factors_holidays_and_weekends_shape_the_days() -> None:
+    per_day = expected_per_day(weekday_config())
+    monday, wednesday_holiday, friday, saturday = per_day[0], per_day[2], per_day[4], per_day[5]
+    assert wednesday_holiday == 0.0 and saturday == 0.0
+    assert monday == pytest.approx(3 * friday)
+    assert per_day[7] == pytest.approx(monday)
+
+
+def test_intraday_profile_is_followed_within_opening_hours() -> None:
+    sc = scenario(weekday_config())
+    demand = Demand(sc, Streams(1, 0))
+    starts, lengths, expected = demand.pieces(demand.streams[0], 0)
+    assert starts[0] == 8 * 60 and lengths.sum() == 600
+    assert expected[0] / expected.sum() == pytest.approx(0.3)
+
+
+def test_profile_is_renormalised_over_shorter_opening_hours() -> None:
+    config = deep_update(
+        weekday_config(), {"channels": {"phone": {"opening_hours": {"tue": ["08:00-10:00"]}}}}
+    )
+    sc = scenario(config)
+    demand = Demand(sc, Streams(1, 0))
+    monday = demand.pieces(demand.streams[0], 0)[2]
+    tuesday = demand.pieces(demand.streams[0], 1)[2]
+    # Tuesday has the same daily volume (factor 1.0 vs Monday 1.5), all in its two open hours.
+    assert tuesday.sum() == pytest.approx(monday.sum() / 1.5)
+    assert tuesday / tuesday.sum() == pytest.approx([0.6, 0.4])
+
+
+def test_rate_per_hour_is_a_constant_rate_while_open() -> None:
+    config = queue_config(rate_per_hour=30.0)
+    sc = scenario(config)
+    demand = Demand(sc, Streams(1, 0))
+    times, _ = demand.day_arrivals(0)
+    assert len(times) == pytest.approx(720, abs=4 * 720**0.5)
+    # Poisson process: inter-arrival times are exponential with mean 2 minutes.
+    assert stats.kstest(np.diff(times), "expon", args=(0, 2.0)).pvalue > 0.001
+    assert np.all((times >= 0) & (times < 1440)) and np.all(np.diff(times) >= 0)
+
+
+def test_adding_a_service_leaves_other_streams_unchanged() -> None:
+    config = queue_config(rate_per_hour=30.0)
+    more = deep_update(config, {})
+    more["services"]["extra"] = dict(config["services"]["q"])
+    more["staff_groups"]["agents"]["skills"]["extra"] = {"phone": {"rank": 1}}
+    one = Demand(scenario(config), Streams(7, 3))
+    two = Demand(scenario(more), Streams(7, 3))
+    times_one, _ = one.day_arrivals(0)
+    times_two, ids_two = two.day_arrivals(0)
+    np.testing.assert_array_equal(times_one, times_two[ids_two == 0])
+
+
+def test_replications_draw_different_numbers() -> None:
+    config = queue_config(rate_per_hour=30.0)
+    a, _ = Demand(scenario(config), Streams(7, 0)).day_arrivals(0)
+    b, _ = Demand(scenario(config), Streams(7, 1)).day_arrivals(0)
+    assert len(a) != len(b) or not np.allclose(a, b)
