@@ -17,6 +17,7 @@ from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig
 
 from klantstroom.config import register_configs, scenario_from_config
+from klantstroom.config.errors import explain_unknown_key
 from klantstroom.paths import conf_dir
 from klantstroom.runner import execute
 from klantstroom.scenario.errors import ScenarioErrors
@@ -44,8 +45,28 @@ def _hydra_main(cfg: DictConfig) -> None:
         sys.exit(1)
 
 
+def _check_overrides(overrides: list[str]) -> str | None:
+    """Compose once with the compose API to explain an unknown key before Hydra reports it."""
+    from hydra import compose, initialize_config_dir
+    from hydra.errors import ConfigCompositionException
+
+    try:
+        with initialize_config_dir(config_dir=str(conf_dir()), version_base="1.3"):
+            compose(config_name="config", overrides=overrides)
+    except ConfigCompositionException as error:
+        return explain_unknown_key(error)
+    return None
+
+
 def main() -> None:
     """Console-script entry point (``klantstroom``)."""
+    args = sys.argv[1:]
+    # Flags (-m, --cfg, --help, ...) and sweeps are left to Hydra, whose message names the key.
+    if args and not any(arg.startswith("-") for arg in args):
+        message = _check_overrides(args)
+        if message is not None:
+            print(f"klantstroom: {message}", file=sys.stderr)
+            sys.exit(2)
     _hydra_main()
 
 

@@ -1,0 +1,63 @@
+"""Readable messages for configuration keys that do not exist.
+
+OmegaConf rejects a misspelt key while Hydra composes the config, naming the key; this module adds
+where it came from (a YAML file or the command line), the keys that *are* allowed at that place in
+the schema, and the closest match.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import re
+
+from klantstroom.config import schema
+
+_KEY = re.compile(r"Key '([^']+)' (?:not in|is not in struct) '([^']+)'")
+_FULL_KEY = re.compile(r"full_key: (\S+)")
+_SOURCE = re.compile(r"In '([^']+)'")
+
+
+def _schema_class(name: str) -> type | None:
+    candidate = getattr(schema, name, None)
+    return candidate if dataclasses.is_dataclass(candidate) else None  # type: ignore[return-value]
+
+
+def explain_unknown_key(error: BaseException) -> str | None:
+    """Return a message for an unknown-key error raised while composing, or None.
+
+    Parameters
+    ----------
+    error : BaseException
+        What Hydra's compose raised (``ConfigCompositionException``), with or without an
+        OmegaConf error as its cause.
+    """
+    cause = error.__cause__
+    full_key = getattr(cause, "full_key", None)
+    object_type = getattr(cause, "object_type", None)
+    key = getattr(cause, "key", None)
+    text = str(error)
+    if full_key is None:
+        match, full = _KEY.search(text), _FULL_KEY.search(text)
+        if match is None or full is None:
+            return None
+        key, object_type, full_key = match.group(1), _schema_class(match.group(2)), full.group(1)
+    if (
+        key is None
+        or not isinstance(object_type, type)
+        or not dataclasses.is_dataclass(object_type)
+    ):
+        return None
+    allowed = [f.name for f in dataclasses.fields(object_type)]
+    parent = full_key.rsplit(".", 1)[0] if "." in full_key else ""
+    source = _SOURCE.search(text)
+    where = f"in {source.group(1)}.yaml" if source else "on the command line"
+    lines = [
+        f"unknown config key '{full_key}' ({where})",
+        f"  allowed keys{f' under {parent!r}' if parent else ''}: {', '.join(allowed)}",
+    ]
+    close = difflib.get_close_matches(str(key), allowed, n=1)
+    if close:
+        lines.append(f"  did you mean '{parent + '.' if parent else ''}{close[0]}'?")
+    lines.append("  every key is documented in docs/configuration.md")
+    return "\n".join(lines)
