@@ -115,6 +115,12 @@ def tables_from_logs(scenario: Scenario, logs: list[ReplicationLog]) -> RunResul
         channels=channels,
         services=[s.name for s in scenario.services],
         staff_groups=groups,
+        demand=[
+            (channel, s.name)
+            for s in scenario.services
+            for channel, share in s.channel_mix
+            if share > 0
+        ],
         thresholds_min=thresholds,
         horizon_min=scenario.run.horizon_min,
         replications=replications,

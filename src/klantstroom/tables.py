@@ -103,7 +103,9 @@ def _contacts_of(scenario: Scenario, log: ReplicationLog) -> pd.DataFrame:
             "arrival_min": arrival,
             "start_min": start,
             "end_min": end,
-            "arrival_at": start_ts + pd.to_timedelta(arrival, unit="min"),
+            "arrival_at": (start_ts + pd.to_timedelta(arrival, unit="min")).astype(
+                "datetime64[ns]"
+            ),
             "wait_min": np.where(served, start, end) - arrival,
             "service_min": np.where(served, end - start, np.nan),
             "wrapup_min": np.where(served, col("release_min") - end, np.nan),

@@ -109,7 +109,7 @@ def errors_of(config: dict[str, Any]) -> str:
         (
             {"channels": {"phone": {"patience": {"kind": "exponential", "mean_min": 2, "cv": 1}}}},
             "channels.phone.patience.cv",
-            "does not apply to a exponential",
+            "does not apply to the exponential",
         ),
         (
             {"channels": {"phone": {"patience": {"kind": "lognormal", "mean_min": 2}}}},
@@ -253,3 +253,33 @@ def test_empirical_distribution_errors_name_file_and_row(
         build_scenario(queue_config(handling=handling), base_dir=tmp_path)
     assert "services.q.handling.phone" in str(info.value)
     assert text in str(info.value)
+
+
+def test_profile_outside_the_opening_hours_is_an_error() -> None:
+    config = queue_config(
+        channels={
+            "phone": {
+                "opening_hours": {"sat": ["09:00-12:00"]},
+                "intraday_profile": {"start": "13:00", "interval_min": 60, "shares": [1.0]},
+            }
+        }
+    )
+    message = errors_of(config)
+    assert (
+        "channels.phone.intraday_profile: has no positive share within the opening hours of sat"
+        in message
+    )
+
+
+def test_keys_added_with_plus_are_still_checked(compose_config: Compose) -> None:
+    cfg = compose_config("+run.replicatons=3")
+    with pytest.raises(ScenarioErrors) as info:
+        scenario_from_config(cfg)
+    assert "did you mean 'run.replications'?" in str(info.value)
+
+
+def test_routing_policy_names_match_the_model_registry() -> None:
+    from klantstroom.model.policies import POLICIES
+    from klantstroom.scenario.spec import ROUTING_POLICIES
+
+    assert sorted(POLICIES) == sorted(ROUTING_POLICIES)

@@ -3,12 +3,13 @@
 Two kinds of rows share one table (``intervals.parquet``):
 
 * queue rows, per replication x interval x channel x shop (``staff_group`` empty): contacts that
-  *arrived* in the interval — ``arrivals``, ``served``, ``abandoned``, ``unserved``,
-  ``mean_wait_min`` (of those served), ``service_level`` (served within the channel's threshold /
+  *arrived* in the interval — ``arrivals``, ``served``, ``abandoned``, ``unserved``, ``asa_min``
+  (mean wait of those served), ``service_level`` (served within the channel's threshold /
   (served + abandoned)) — and ``mean_queue_length``, the time-average number waiting during it;
 * staff rows, per replication x interval x staff group (``channel`` and ``shop`` empty):
-  ``staff_scheduled`` (time-average number on duty), ``staff_busy`` (time-average number serving
-  or in wrap-up) and ``occupancy`` = busy / scheduled.
+  ``staff_scheduled`` (time-average number rostered), ``staff_on_duty`` (also counting members
+  who stay on to finish a contact), ``staff_busy`` (time-average number serving or in wrap-up) and
+  ``occupancy`` = busy / on duty.
 """
 
 from __future__ import annotations
@@ -25,11 +26,12 @@ QUEUE_COLUMNS = (
     "served",
     "abandoned",
     "unserved",
-    "mean_wait_min",
+    "asa_min",
     "service_level",
     "mean_queue_length",
 )
-STAFF_COLUMNS = ("staff_scheduled", "staff_busy", "occupancy")
+STAFF_COLUMNS = ("staff_scheduled", "staff_on_duty", "staff_busy", "occupancy")
+COUNT_COLUMNS = ("arrivals", "served", "abandoned", "unserved")
 
 
 def interval_edges(horizon_min: float, interval_min: int) -> np.ndarray:
@@ -115,7 +117,7 @@ def intervals_table(
                             "served": n_served.astype(np.int64),
                             "abandoned": n_abandoned.astype(np.int64),
                             "unserved": (count - n_served - n_abandoned).astype(np.int64),
-                            "mean_wait_min": np.where(n_served > 0, wait_served / n_served, np.nan),
+                            "asa_min": np.where(n_served > 0, wait_served / n_served, np.nan),
                             "service_level": np.where(ended > 0, n_within / ended, np.nan),
                             "mean_queue_length": queue_len,
                         }
@@ -124,9 +126,11 @@ def intervals_table(
         rep_staff = staff[staff["replication"] == rep]
         for code, group in enumerate(staff_groups):
             spells = rep_staff[rep_staff["staff_group"] == group]
+            on = spells["on_min"].to_numpy()
             scheduled = mean_count_per_interval(
-                spells["on_min"].to_numpy(), spells["off_min"].to_numpy(), edges
+                on, np.minimum(spells["off_min"], spells["scheduled_off_min"]).to_numpy(), edges
             )
+            on_duty = mean_count_per_interval(on, spells["off_min"].to_numpy(), edges)
             if len(rep_spans):
                 work = rep_spans[rep_spans["staff_group"] == code]
                 busy = mean_count_per_interval(
@@ -135,7 +139,7 @@ def intervals_table(
             else:
                 busy = np.zeros(n)
             with np.errstate(invalid="ignore", divide="ignore"):
-                occupancy = np.where(scheduled > 0, busy / scheduled, np.nan)
+                occupancy = np.where(on_duty > 0, busy / on_duty, np.nan)
             frames.append(
                 pd.DataFrame(
                     {
@@ -145,6 +149,7 @@ def intervals_table(
                         "shop": None,
                         "staff_group": group,
                         "staff_scheduled": scheduled,
+                        "staff_on_duty": on_duty,
                         "staff_busy": busy,
                         "occupancy": occupancy,
                     }
@@ -152,9 +157,8 @@ def intervals_table(
             )
     table = pd.concat(frames, ignore_index=True)
     table["replication"] = table["replication"].astype(np.int32)
-    table.insert(
-        2, "interval_start", start_date + pd.to_timedelta(table["interval_start_min"], unit="min")
-    )
+    stamps = start_date + pd.to_timedelta(table["interval_start_min"], unit="min")
+    table.insert(2, "interval_start", stamps.astype("datetime64[ns]"))
     for column in ("channel", "shop", "staff_group"):
         table[column] = table[column].astype("string")
     columns = [
@@ -170,4 +174,7 @@ def intervals_table(
     for column in columns:
         if column not in table:
             table[column] = np.nan
+    # Counts are whole numbers; staff rows have none, so the columns are nullable integers.
+    for column in COUNT_COLUMNS:
+        table[column] = table[column].astype("Int64")
     return table[columns]

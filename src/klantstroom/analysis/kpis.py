@@ -87,6 +87,7 @@ def kpi_table(
     channels: Sequence[str],
     services: Sequence[str],
     staff_groups: Sequence[str],
+    demand: Sequence[tuple[str, str]],
     thresholds_min: Mapping[str, float],
     horizon_min: float,
     replications: Sequence[int],
@@ -99,6 +100,9 @@ def kpi_table(
         Contact, staff-spell and span tables of the run.
     channels, services, staff_groups : sequence of str
         Names in scenario order.
+    demand : sequence of (str, str)
+        The (channel, service) pairs with demand: each gets a row in every replication, also
+        when no contact arrived (offered 0), so that means over replications are not biased.
     thresholds_min : mapping of str to float
         Service-level threshold per channel in minutes.
     horizon_min : float
@@ -111,23 +115,22 @@ def kpi_table(
     for rep in replications:
         rep_contacts = contacts[contacts["replication"] == rep]
         for channel in channels:
-            chan = rep_contacts[rep_contacts["channel"] == channel]
-            if len(chan) == 0:
+            offered = [service for service in services if (channel, service) in demand]
+            if not offered:
                 continue
+            chan = rep_contacts[rep_contacts["channel"] == channel]
             threshold = thresholds_min[channel]
-            for service in services:
-                sub = chan[chan["service"] == service]
-                if len(sub):
-                    rows.append(
-                        {
-                            "replication": rep,
-                            "channel": channel,
-                            "shop": ALL,
-                            "service": service,
-                            "staff_group": ALL,
-                            **_queue_kpis(sub, threshold),
-                        }
-                    )
+            for service in offered:
+                rows.append(
+                    {
+                        "replication": rep,
+                        "channel": channel,
+                        "shop": ALL,
+                        "service": service,
+                        "staff_group": ALL,
+                        **_queue_kpis(chan[chan["service"] == service], threshold),
+                    }
+                )
             rows.append(
                 {
                     "replication": rep,

@@ -8,9 +8,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from omegaconf import DictConfig, OmegaConf
+from omegaconf.errors import ConfigAttributeError, ConfigKeyError
 
+from klantstroom.config.errors import explain_unknown_key
 from klantstroom.config.schema import KlantstroomConfig, register_configs
 from klantstroom.scenario.build import build_scenario
+from klantstroom.scenario.errors import ScenarioError, ScenarioErrors
 from klantstroom.scenario.spec import Scenario
 
 __all__ = ["KlantstroomConfig", "register_configs", "scenario_from_config"]
@@ -33,4 +36,11 @@ def scenario_from_config(cfg: DictConfig, base_dir: Path | None = None) -> Scena
     """
     container = OmegaConf.to_container(cfg, resolve=True, throw_on_missing=True)
     assert isinstance(container, dict)
+    # Keys added with Hydra's `+key=value` bypass the schema while composing; merging into the
+    # schema once more rejects them, so a misspelt key can never be silently ignored.
+    try:
+        OmegaConf.merge(OmegaConf.structured(KlantstroomConfig), container)
+    except (ConfigKeyError, ConfigAttributeError) as error:
+        message = explain_unknown_key(error) or str(error)
+        raise ScenarioErrors([ScenarioError(str(error.full_key), message)]) from None
     return build_scenario({str(key): value for key, value in container.items()}, base_dir=base_dir)

@@ -33,6 +33,8 @@ def explain_unknown_key(error: BaseException) -> str | None:
         OmegaConf error as its cause.
     """
     cause = error.__cause__
+    if cause is not None and type(cause).__name__ not in ("ConfigKeyError", "ConfigAttributeError"):
+        return None  # a wrong type or value: Hydra's own message says what is wrong
     full_key = getattr(cause, "full_key", None)
     object_type = getattr(cause, "object_type", None)
     key = getattr(cause, "key", None)

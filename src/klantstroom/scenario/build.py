@@ -18,12 +18,12 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from klantstroom.model.policies import POLICIES
 from klantstroom.scenario.errors import ScenarioError, ScenarioErrors
 from klantstroom.scenario.spec import (
     CHANNELS,
     DISTRIBUTION_KINDS,
     MINUTES_PER_DAY,
+    ROUTING_POLICIES,
     CalendarSpec,
     ChannelSpec,
     DistributionSpec,
@@ -193,8 +193,8 @@ def _build_run(check: _Checker, raw: Mapping[str, Any]) -> RunSpec:
         check.fail("run.n_jobs", f"must be >= 1, or -1 for all cores; got {n_jobs}")
     return RunSpec(
         name=str(raw.get("name", "klantstroom")),
-        seed=check.integer("run.seed", raw.get("seed", 0), low=0),
-        replications=check.integer("run.replications", raw.get("replications", 1), low=1),
+        seed=check.integer("run.seed", raw.get("seed", 20261123), low=0),
+        replications=check.integer("run.replications", raw.get("replications", 5), low=1),
         n_jobs=n_jobs,
         warmup_days=check.number("run.warmup_days", raw.get("warmup_days", 0.0), low=0.0),
         horizon_days=check.number(
@@ -233,7 +233,7 @@ def _build_distribution(
         elif name not in needed and raw.get(name) is not None:
             check.fail(
                 f"{key}.{name}",
-                f"does not apply to a {kind} distribution (it takes {', '.join(needed)})",
+                f"does not apply to the {kind} distribution (it takes {', '.join(needed)})",
             )
     if any(raw.get(name) is None for name in needed):
         return DistributionSpec(kind="deterministic", mean_min=0.0)
@@ -261,6 +261,7 @@ def _build_distribution(
 
 def _read_samples(check: _Checker, key: str, path: Path, column: str) -> tuple[float, ...]:
     """Read the non-negative numbers in ``column`` of the CSV file ``path``."""
+    errors_before = len(check.errors)
     if not path.is_file():
         check.fail(f"{key}.file", f"file not found: {path}")
         return ()
@@ -282,7 +283,7 @@ def _read_samples(check: _Checker, key: str, path: Path, column: str) -> tuple[f
                 check.fail(f"{key}.file", f"{path}, line {line}: {value} is negative")
                 continue
             samples.append(value)
-    if not samples and not check.errors:
+    if not samples and len(check.errors) == errors_before:
         check.fail(f"{key}.file", f"{path} has no samples in column {column!r}")
     return tuple(samples)
 
@@ -322,6 +323,7 @@ def _build_channel(check: _Checker, name: str, raw: Mapping[str, Any], base: Pat
     intraday = None
     if raw.get("intraday_profile") is not None:
         intraday = _build_profile(check, f"{key}.intraday_profile", raw["intraday_profile"])
+        _check_profile_covers_opening(check, f"{key}.intraday_profile", intraday, opening, factors)
     patience = None
     if raw.get("patience") is not None:
         patience = _build_distribution(check, f"{key}.patience", raw["patience"], base)
@@ -378,6 +380,32 @@ def _build_profile(check: _Checker, key: str, raw: Mapping[str, Any]) -> Intrada
             f"{len(shares)} intervals of {interval} min from {raw.get('start')} run past midnight",
         )
     return IntradayProfile(start_min=start, interval_min=interval, shares=shares)
+
+
+def _check_profile_covers_opening(
+    check: _Checker,
+    key: str,
+    profile: IntradayProfile,
+    opening: tuple[tuple[Period, ...], ...],
+    factors: tuple[float, ...],
+) -> None:
+    """A day with opening hours and demand needs a positive share within those hours."""
+    for day, periods in enumerate(opening):
+        if not periods or factors[day] == 0:
+            continue
+        covered = any(
+            share > 0
+            and min(period.end_min, profile.start_min + (k + 1) * profile.interval_min)
+            > max(period.start_min, profile.start_min + k * profile.interval_min)
+            for k, share in enumerate(profile.shares)
+            for period in periods
+        )
+        if not covered:
+            check.fail(
+                key,
+                f"has no positive share within the opening hours of {WEEKDAYS[day]}: that day's "
+                "demand would be lost (set its weekday factor to 0 if it has no demand)",
+            )
 
 
 def _build_service(
@@ -513,7 +541,7 @@ def _build_headcount(
 
 
 def _build_routing(check: _Checker, raw: Mapping[str, Any]) -> RoutingSpec:
-    policy = check.choice("routing.policy", raw.get("policy", "specialist_first"), sorted(POLICIES))
+    policy = check.choice("routing.policy", raw.get("policy", "specialist_first"), ROUTING_POLICIES)
     priorities = []
     for channel, value in (raw.get("channel_priority") or {}).items():
         check.choice(f"routing.channel_priority.{channel}", channel, CHANNELS)

@@ -28,6 +28,9 @@ DISTRIBUTION_KINDS: tuple[str, ...] = (
     "empirical",
 )
 
+# Routing policies by name; klantstroom.model.policies.POLICIES implements exactly these.
+ROUTING_POLICIES: tuple[str, ...] = ("longest_idle", "priority", "specialist_first")
+
 MINUTES_PER_DAY = 1440
 
 
