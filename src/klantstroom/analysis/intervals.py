@@ -127,10 +127,10 @@ def intervals_table(
         for code, group in enumerate(staff_groups):
             spells = rep_staff[rep_staff["staff_group"] == group]
             on = spells["on_min"].to_numpy()
-            scheduled = mean_count_per_interval(
-                on, np.minimum(spells["off_min"], spells["scheduled_off_min"]).to_numpy(), edges
-            )
-            on_duty = mean_count_per_interval(on, spells["off_min"].to_numpy(), edges)
+            off = spells["off_min"].to_numpy()
+            rostered_off = np.minimum(off, spells["scheduled_off_min"].to_numpy())
+            scheduled = mean_count_per_interval(on, rostered_off, edges)
+            on_duty = mean_count_per_interval(on, off, edges)
             if len(rep_spans):
                 work = rep_spans[rep_spans["staff_group"] == code]
                 busy = mean_count_per_interval(
