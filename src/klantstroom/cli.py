@@ -9,6 +9,7 @@ errors as one readable message (exit code 2), and calls the plain runner.
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -35,12 +36,17 @@ def _hydra_main(cfg: DictConfig) -> None:
     except ScenarioErrors as errors:
         print(f"klantstroom: {errors}", file=sys.stderr)
         sys.exit(2)
-    result = execute(
-        scenario,
-        output_dir,
-        figures=bool(cfg.output.figures),
-        print_summary=bool(cfg.output.print_summary),
-    )
+    try:
+        result = execute(
+            scenario,
+            output_dir,
+            figures=bool(cfg.output.figures),
+            print_summary=bool(cfg.output.print_summary),
+        )
+    except BrokenPipeError:
+        # The terminal output was cut off (e.g. `klantstroom | head`); the files are written.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(0)
     if not result.complete:
         sys.exit(1)
 
