@@ -17,15 +17,6 @@ import pandas as pd
 from klantstroom.experiment import RunResult
 from klantstroom.scenario.spec import Scenario
 
-TABLE_FILES = (
-    "contacts.parquet",
-    "staff.parquet",
-    "intervals.parquet",
-    "kpis.csv",
-    "summary.csv",
-    "run.json",
-)
-
 
 def write_tables(result: RunResult, scenario: Scenario, folder: Path) -> list[Path]:
     """Write the run's tables into ``folder`` and return the paths written."""

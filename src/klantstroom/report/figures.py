@@ -1,0 +1,957 @@
+"""Figures for a run: how long citizens wait, and how the day goes per interval.
+
+Four figures, each built as a stand-alone :class:`matplotlib.figure.Figure` drawn with the Agg
+backend (no pyplot, no global state, so figures can be made in threads or worker processes).
+All sizes and fonts are chosen for a projector: about 11 x 6 inches, text at 12 points or more.
+
+``wait_distribution.png`` (:func:`wait_distribution`)
+    One panel per channel with the *empirical cumulative distribution* of the waiting time:
+    at waiting time x, the curve gives the share of contacts that waited at most x. Served
+    contacts (wait until answered) and abandoned contacts (wait until they hung up) get a curve
+    each; all replications are pooled. The dashed vertical line is the channel's service-level
+    norm, and the legend gives the share of each group within it. Read it as "where the served
+    curve crosses the norm line, that share of answered citizens waited no longer than the norm".
+    The unit follows the channel: seconds for short waits (phone), minutes, hours or days for
+    longer ones; the axis label says which. The x axis ends near the 99th percentile of the
+    waits (or a bit beyond the norm), so a long tail does not squash the curve. Contacts still
+    waiting when the run ended have no finished wait and are not drawn; the legend counts them.
+
+``service_level_by_interval.png`` (:func:`service_level_by_interval`)
+    One panel per channel: service level (%) per interval of the day. For each replication the
+    intervals at the same time of day are pooled over all simulated days (served within norm /
+    (served + abandoned)); the line is the mean over replications and the shaded band the range
+    (lowest to highest replication). The dashed line is the target. A low point means that the
+    citizens who *arrived* in that interval waited too long.
+
+``queue_length_by_interval.png`` (:func:`queue_length_by_interval`)
+    One panel per channel: the time-average number of contacts waiting in each interval of the
+    day (summed over shops), averaged over the days the channel was open and then over
+    replications, with the range across replications shaded.
+
+``occupancy_by_interval.png`` (:func:`occupancy_by_interval`)
+    One row per staff group. Left: occupancy (%), busy time (service + wrap-up) over time on
+    duty, per interval of the day. Right: staff on duty (bars, time-average number of people)
+    and staff busy (line), so one sees whether a high occupancy comes from too few people or
+    from much work.
+
+Time of day is on the x axis of the last three figures, with ticks like ``08:00``; points sit
+in the middle of their interval. Intervals in which nobody arrived in any replication (closed
+hours, weekends) and intervals without staff on duty are left out rather than drawn as zeros,
+so gaps in the lines are closing times. :func:`write_figures` writes all four as PNG files.
+
+Labels are in English or Dutch (``language="en"`` or ``"nl"``).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+from matplotlib.ticker import FuncFormatter, MaxNLocator, MultipleLocator, PercentFormatter
+from pandas.api.typing import DataFrameGroupBy
+
+__all__ = [
+    "FIGURE_NAMES",
+    "occupancy_by_interval",
+    "queue_length_by_interval",
+    "service_level_by_interval",
+    "wait_distribution",
+    "write_figures",
+]
+
+MINUTES_PER_DAY = 1440
+FIGURE_NAMES: tuple[str, ...] = (
+    "wait_distribution",
+    "service_level_by_interval",
+    "queue_length_by_interval",
+    "occupancy_by_interval",
+)
+
+# Projector-friendly sizes (points) and the default figure size (inches).
+WIDTH_IN = 11.0
+HEIGHT_IN = 6.0
+SUPTITLE_PT = 16
+TITLE_PT = 14
+LABEL_PT = 13
+TICK_PT = 12
+LEGEND_PT = 12
+
+SERVED_COLOUR = "#1f77b4"
+ABANDONED_COLOUR = "#e6550d"
+LINE_COLOUR = "#1f4e99"
+BAND_COLOUR = "#8fb3e8"
+SCHEDULED_COLOUR = "#c9d6e8"
+BUSY_COLOUR = "#b2182b"
+NORM_COLOUR = "#333333"
+ECDF_POINTS = 800
+
+_TEXT: dict[str, dict[str, str]] = {
+    "en": {
+        "wait_title": "Waiting time per channel: share of contacts that waited at most x",
+        "wait_axis": "Waiting time ({unit})",
+        "share_axis": "Share of contacts (%)",
+        "served": "served",
+        "abandoned": "abandoned",
+        "within": "{share} within norm",
+        "gave_up": "{share} gave up within norm",
+        "wait_panel": "{channel} (norm {norm}: dotted)",
+        "still_waiting": "not shown: {n} still\nwaiting at the end",
+        "no_contacts": "no contacts",
+        "sl_title": "Service level per {interval} interval of the day (%)",
+        "sl_axis": "Service level (%)",
+        "target": "target",
+        "panel_target": "{channel}: target {target} within {norm}",
+        "panel_target_only": "{channel}: target {target}",
+        "queue_title": "Mean queue length per {interval} interval of the day (contacts waiting)",
+        "queue_axis": "Waiting (contacts)",
+        "occ_title": "Occupancy and staffing per {interval} interval of the day",
+        "occ_axis": "Occupancy (%)",
+        "staff_axis": "Staff (persons)",
+        "occ_panel": "{group}: occupancy (%)",
+        "staff_panel": "{group}: staff on duty and busy (persons)",
+        "scheduled": "on duty",
+        "busy": "busy (serving + wrap-up)",
+        "no_staff": "no staff on duty",
+        "time_axis": "Time of day (hh:mm)",
+        "mean": "mean of {n} replications, {days} pooled",
+        "mean_one": "1 replication, {days} pooled",
+        "range": "shaded: range across replications (lowest to highest)",
+        "occ_mean": "occupancy, mean of {n} replications, {days} pooled",
+        "occ_mean_one": "occupancy, 1 replication, {days} pooled",
+        "days": "{n} days",
+        "day": "1 day",
+        "no_data": "no data",
+        "s": "s",
+        "min": "min",
+        "h": "hours",
+        "d": "days",
+        "h_short": "h",
+        "d_short": "d",
+    },
+    "nl": {
+        "wait_title": "Wachttijd per kanaal: aandeel contacten dat hoogstens x wachtte",
+        "wait_axis": "Wachttijd ({unit})",
+        "share_axis": "Aandeel contacten (%)",
+        "served": "geholpen",
+        "abandoned": "afgehaakt",
+        "within": "{share} binnen norm",
+        "gave_up": "{share} haakte af binnen norm",
+        "wait_panel": "{channel} (norm {norm}: stippel)",
+        "still_waiting": "niet getoond: {n} wachtten\nnog aan het eind",
+        "no_contacts": "geen contacten",
+        "sl_title": "Servicelevel per {interval}-interval van de dag (%)",
+        "sl_axis": "Servicelevel (%)",
+        "target": "doel",
+        "panel_target": "{channel}: doel {target} binnen {norm}",
+        "panel_target_only": "{channel}: doel {target}",
+        "queue_title": (
+            "Gemiddelde wachtrij per {interval}-interval van de dag (wachtende contacten)"
+        ),
+        "queue_axis": "Wachtend (contacten)",
+        "occ_title": "Bezettingsgraad en bezetting per {interval}-interval van de dag",
+        "occ_axis": "Bezettingsgraad (%)",
+        "staff_axis": "Medewerkers (personen)",
+        "occ_panel": "{group}: bezettingsgraad (%)",
+        "staff_panel": "{group}: medewerkers ingeroosterd en bezig (personen)",
+        "scheduled": "aanwezig",
+        "busy": "bezig (gesprek + nawerk)",
+        "no_staff": "geen medewerkers ingeroosterd",
+        "time_axis": "Tijdstip (uu:mm)",
+        "mean": "gemiddelde van {n} replicaties, {days} samengenomen",
+        "mean_one": "1 replicatie, {days} samengenomen",
+        "range": "vlak: spreiding over replicaties (laagste tot hoogste)",
+        "occ_mean": "bezettingsgraad, gemiddelde van {n} replicaties, {days} samengenomen",
+        "occ_mean_one": "bezettingsgraad, 1 replicatie, {days} samengenomen",
+        "days": "{n} dagen",
+        "day": "1 dag",
+        "no_data": "geen gegevens",
+        "s": "s",
+        "min": "min",
+        "h": "uur",
+        "d": "dagen",
+        "h_short": "uur",
+        "d_short": "dg",
+    },
+}
+
+# Wait units: name in _TEXT, units per minute, largest reference wait (minutes) shown in it.
+_WAIT_UNITS: tuple[tuple[str, float, float], ...] = (
+    ("s", 60.0, 3.0),
+    ("min", 1.0, 180.0),
+    ("h", 1.0 / 60.0, 3.0 * MINUTES_PER_DAY),
+    ("d", 1.0 / MINUTES_PER_DAY, math.inf),
+)
+
+
+# --------------------------------------------------------------------------------------------
+# Small helpers
+# --------------------------------------------------------------------------------------------
+
+
+def _text(language: str) -> dict[str, str]:
+    """Return the label set for ``language``; raise ``ValueError`` for an unknown one."""
+    try:
+        return _TEXT[language]
+    except KeyError:
+        raise ValueError(
+            f"unknown language {language!r}; choose one of {', '.join(sorted(_TEXT))}"
+        ) from None
+
+
+def _new_figure(width: float = WIDTH_IN, height: float = HEIGHT_IN) -> Figure:
+    """Return an empty figure with its own Agg canvas and constrained layout."""
+    fig = Figure(figsize=(width, height), layout="constrained")
+    FigureCanvasAgg(fig)
+    return fig
+
+
+def _count(n: int, language: str) -> str:
+    """Format a whole number with a thousands separator suited to the language."""
+    text = f"{n:,}"
+    return text.replace(",", ".") if language == "nl" else text
+
+
+def _percent(share: float, language: str) -> str:
+    """Format a share (0..1) as a percentage with at most one decimal."""
+    text = f"{100.0 * share:.1f}".rstrip("0").rstrip(".")
+    return (text.replace(".", ",") if language == "nl" else text) + "%"
+
+
+def _number(value: float, language: str) -> str:
+    """Format a number compactly (``20``, ``2.5``), with a decimal comma in Dutch."""
+    text = f"{value:.3g}"
+    return text.replace(".", ",") if language == "nl" else text
+
+
+def _duration(minutes: float, language: str) -> str:
+    """Format a duration given in minutes in the most natural unit (``20 s``, ``8 h``)."""
+    t = _text(language)
+    if minutes < 2.0:
+        return f"{_number(minutes * 60.0, language)} {t['s']}"
+    if minutes < 120.0:
+        return f"{_number(minutes, language)} {t['min']}"
+    if minutes < 2.0 * MINUTES_PER_DAY:
+        return f"{_number(minutes / 60.0, language)} {t['h_short']}"
+    return f"{_number(minutes / MINUTES_PER_DAY, language)} {t['d_short']}"
+
+
+def _wait_unit(waits_min: np.ndarray, threshold_min: float | None) -> tuple[str, float]:
+    """Choose the unit of a wait axis: (key in ``_TEXT``, units per minute).
+
+    The reference is the larger of the 90th percentile of the waits and the norm, so a phone
+    queue (waits under a few minutes) is shown in seconds and a digital backlog in hours or days.
+    """
+    reference = 0.0
+    if waits_min.size:
+        reference = float(np.quantile(waits_min, 0.9))
+    if threshold_min is not None and np.isfinite(threshold_min):
+        reference = max(reference, float(threshold_min))
+    for key, per_min, largest in _WAIT_UNITS:
+        if reference <= largest:
+            return key, per_min
+    return _WAIT_UNITS[-1][0], _WAIT_UNITS[-1][1]
+
+
+def _style_axes(ax: Axes) -> None:
+    """Apply the common look: readable ticks, light grid, no top/right frame."""
+    ax.tick_params(labelsize=TICK_PT)
+    ax.grid(True, color="#dddddd", linewidth=0.8)
+    ax.set_axisbelow(True)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+
+
+def _no_data(ax: Axes, message: str) -> None:
+    """Write ``message`` in the middle of an empty panel."""
+    ax.text(
+        0.5,
+        0.5,
+        message,
+        transform=ax.transAxes,
+        ha="center",
+        va="center",
+        fontsize=LABEL_PT,
+        color="#555555",
+        style="italic",
+        bbox={"facecolor": "white", "edgecolor": "none", "pad": 4.0},
+        zorder=5,
+    )
+
+
+def _names(values: pd.Series, extra: Iterable[str] = ()) -> list[str]:
+    """Distinct names in order: categories (all of them) or first appearance, then ``extra``."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        names = [str(c) for c in values.cat.categories]
+    else:
+        names = [str(v) for v in pd.unique(values.dropna())]
+    for name in extra:
+        if name not in names:
+            names.append(str(name))
+    return names
+
+
+def _interval_length(intervals: pd.DataFrame) -> float:
+    """Infer the interval length in minutes from the distinct interval starts (default 30)."""
+    starts = np.unique(intervals["interval_start_min"].to_numpy(dtype=float))
+    steps = np.diff(starts)
+    steps = steps[steps > 1e-9]
+    return float(steps.min()) if steps.size else 30.0
+
+
+def _interval_name(length_min: float, language: str) -> str:
+    """Describe the interval length: ``30-minute``/``half-hour``, ``hour``, in the language."""
+    if language == "nl":
+        return {30.0: "halfuur", 60.0: "uur", 15.0: "kwartier"}.get(
+            length_min, f"{_number(length_min, language)}-minuten"
+        )
+    return {30.0: "half-hour", 60.0: "hourly", 15.0: "15-minute"}.get(
+        length_min, f"{_number(length_min, language)}-minute"
+    )
+
+
+def _days_text(intervals: pd.DataFrame, language: str) -> str:
+    """``'3 days'``: the number of calendar days the interval table covers."""
+    t = _text(language)
+    minutes = intervals["interval_start_min"].to_numpy(dtype=float)
+    n = int(np.unique(np.floor(minutes / MINUTES_PER_DAY)).size) if minutes.size else 0
+    return t["day"] if n == 1 else t["days"].format(n=n)
+
+
+def _time_of_day(minutes: pd.Series) -> pd.Series:
+    """Minutes since midnight of the interval starts (minute 0 is midnight of day 0)."""
+    return minutes.astype(float) % MINUTES_PER_DAY
+
+
+def _profile(
+    rows: pd.DataFrame,
+    key: str,
+    value: Callable[[DataFrameGroupBy], pd.Series],
+    length_min: float,
+) -> dict[str, pd.DataFrame]:
+    """Profile over the day per ``key`` value: mean, lowest and highest across replications.
+
+    ``rows`` holds one row per replication x day x interval (already restricted to open
+    intervals) with a ``tod`` column; ``value`` turns the rows of one replication x time of day
+    into a single number. Returns, per key value, a frame indexed by time of day (all intervals
+    of the day, NaN where nothing was open) with columns ``mean``, ``low``, ``high`` and ``n``.
+    """
+    grid = np.arange(0.0, MINUTES_PER_DAY, length_min)
+    out: dict[str, pd.DataFrame] = {}
+    if rows.empty:
+        return out
+    per_rep = value(rows.groupby([key, "replication", "tod"], sort=True, observed=True))
+    per_rep = per_rep.replace([np.inf, -np.inf], np.nan)
+    for name, series in per_rep.groupby(level=0, sort=False, observed=True):
+        wide = series.droplevel(0).unstack("replication")
+        stats = pd.DataFrame(
+            {
+                "mean": wide.mean(axis=1, skipna=True),
+                "low": wide.min(axis=1, skipna=True),
+                "high": wide.max(axis=1, skipna=True),
+                "n": wide.notna().sum(axis=1),
+            }
+        )
+        stats.index = np.round(stats.index.to_numpy(dtype=float), 6)
+        out[str(name)] = stats.reindex(np.round(grid, 6))
+    return out
+
+
+def _open_queue_rows(intervals: pd.DataFrame) -> pd.DataFrame:
+    """Queue rows summed over shops, restricted to intervals in which anybody arrived.
+
+    An interval (of the calendar, per channel) counts as open when at least one contact arrived
+    in it in at least one replication; the others (closed hours, closed days) are dropped so
+    that they are not averaged in as zeros.
+    """
+    queue = intervals[intervals["channel"].notna()]
+    if queue.empty:
+        return pd.DataFrame(
+            columns=[
+                "replication",
+                "interval_start_min",
+                "channel",
+                "arrivals",
+                "ended",
+                "within",
+                "queue",
+                "tod",
+            ]
+        )
+    ended = queue["served"].fillna(0.0) + queue["abandoned"].fillna(0.0)
+    frame = pd.DataFrame(
+        {
+            "replication": queue["replication"].to_numpy(),
+            "interval_start_min": queue["interval_start_min"].to_numpy(dtype=float),
+            "channel": queue["channel"].astype(str).to_numpy(),
+            "arrivals": queue["arrivals"].fillna(0.0).to_numpy(dtype=float),
+            "ended": ended.to_numpy(dtype=float),
+            "within": (queue["service_level"].fillna(0.0) * ended).to_numpy(dtype=float),
+            "queue": queue["mean_queue_length"].fillna(0.0).to_numpy(dtype=float),
+        }
+    )
+    frame = frame.groupby(
+        ["replication", "interval_start_min", "channel"], as_index=False, sort=False
+    ).sum()
+    is_open = frame.groupby(["interval_start_min", "channel"])["arrivals"].transform("sum") > 0
+    frame = frame[is_open].copy()
+    frame["tod"] = _time_of_day(frame["interval_start_min"])
+    return frame
+
+
+def _on_duty_staff_rows(intervals: pd.DataFrame) -> pd.DataFrame:
+    """Staff rows restricted to intervals with somebody on duty in at least one replication."""
+    staff = intervals[intervals["staff_group"].notna() & intervals["channel"].isna()]
+    frame = pd.DataFrame(
+        {
+            "replication": staff["replication"].to_numpy(),
+            "interval_start_min": staff["interval_start_min"].to_numpy(dtype=float),
+            "staff_group": staff["staff_group"].astype(str).to_numpy(),
+            "scheduled": staff["staff_on_duty"].fillna(0.0).to_numpy(dtype=float),
+            "busy": staff["staff_busy"].fillna(0.0).to_numpy(dtype=float),
+        }
+    )
+    if frame.empty:
+        frame["tod"] = pd.Series(dtype=float)
+        return frame
+    on_duty = (
+        frame.groupby(["interval_start_min", "staff_group"])["scheduled"].transform("sum") > 1e-9
+    )
+    frame = frame[on_duty].copy()
+    frame["tod"] = _time_of_day(frame["interval_start_min"])
+    return frame
+
+
+def _time_limits(profiles: Iterable[pd.DataFrame], length_min: float) -> tuple[float, float]:
+    """The stretch of the day with data in any profile, widened to whole hours."""
+    lows, highs = [], []
+    for stats in profiles:
+        present = stats.index[stats["mean"].notna()].to_numpy(dtype=float)
+        if present.size:
+            lows.append(present.min())
+            highs.append(present.max() + length_min)
+    if not lows:
+        return 0.0, float(MINUTES_PER_DAY)
+    low = math.floor(min(lows) / 60.0) * 60.0
+    high = min(math.ceil(max(highs) / 60.0) * 60.0, float(MINUTES_PER_DAY))
+    if high - low < 120.0:
+        low, high = max(0.0, low - 60.0), min(float(MINUTES_PER_DAY), high + 60.0)
+    return low, high
+
+
+def _hhmm(minutes: float, _pos: object = None) -> str:
+    """Minutes since midnight as ``HH:MM`` (``24:00`` for the end of the day)."""
+    total = round(minutes)
+    return f"{total // 60:02d}:{total % 60:02d}"
+
+
+def _time_axis(ax: Axes, limits: tuple[float, float]) -> None:
+    """Time-of-day ticks (``08:00``) every 1, 2, 3 or 4 hours depending on the span."""
+    low, high = limits
+    span_h = (high - low) / 60.0
+    step_h = 1 if span_h <= 7 else 2 if span_h <= 14 else 3 if span_h <= 20 else 4
+    ax.set_xlim(low, high)
+    ax.xaxis.set_major_locator(MultipleLocator(60.0 * step_h))
+    ax.xaxis.set_major_formatter(FuncFormatter(_hhmm))
+    if step_h > 1:
+        ax.xaxis.set_minor_locator(MultipleLocator(60.0))
+
+
+def _draw_profile(ax: Axes, stats: pd.DataFrame, length_min: float, band: bool) -> None:
+    """Mean line with markers at interval midpoints, and the replication range as a band."""
+    x = stats.index.to_numpy(dtype=float) + length_min / 2.0
+    mean = stats["mean"].to_numpy(dtype=float)
+    if band:
+        ax.fill_between(
+            x,
+            stats["low"].to_numpy(dtype=float),
+            stats["high"].to_numpy(dtype=float),
+            color=BAND_COLOUR,
+            alpha=0.6,
+            linewidth=0,
+        )
+    ax.plot(x, mean, color=LINE_COLOUR, linewidth=2.2, marker="o", markersize=4)
+
+
+def _profile_handles(
+    t: dict[str, str], n_reps: int, days: str, prefix: str = ""
+) -> list[tuple[object, str]]:
+    """Legend entries for a mean line (and, with several replications, the range band)."""
+    line = Line2D([], [], color=LINE_COLOUR, linewidth=2.2, marker="o", markersize=4)
+    if n_reps <= 1:
+        return [(line, t[f"{prefix}mean_one"].format(days=days))]
+    return [
+        (line, t[f"{prefix}mean"].format(n=n_reps, days=days)),
+        (Patch(facecolor=BAND_COLOUR, alpha=0.6), t["range"]),
+    ]
+
+
+def _figure_legend(fig: Figure, entries: Sequence[tuple[object, str]]) -> None:
+    """One legend for the whole figure, below the panels so it never covers data."""
+    if not entries:
+        return
+    handles, labels = zip(*entries, strict=True)
+    fig.legend(
+        list(handles),
+        list(labels),
+        loc="outside lower center",
+        ncols=min(len(entries), 3),
+        fontsize=LEGEND_PT,
+        frameon=False,
+    )
+
+
+def _replications(frame: pd.DataFrame) -> int:
+    return int(frame["replication"].nunique()) if "replication" in frame else 0
+
+
+def _stacked_height(rows: int) -> float:
+    """Figure height for ``rows`` stacked panels: 6 inches, more when there are many rows."""
+    return max(HEIGHT_IN, 1.6 + 2.3 * rows)
+
+
+# --------------------------------------------------------------------------------------------
+# Figures
+# --------------------------------------------------------------------------------------------
+
+
+def wait_distribution(
+    contacts: pd.DataFrame,
+    threshold_min_by_channel: Mapping[str, float],
+    *,
+    language: str = "en",
+) -> Figure:
+    """Draw the distribution of waiting times per channel as "share waiting at most x".
+
+    Parameters
+    ----------
+    contacts : pandas.DataFrame
+        The contact table (columns ``channel``, ``outcome`` and ``wait_min`` are used), all
+        replications pooled.
+    threshold_min_by_channel : mapping of str to float
+        Service-level norm per channel in minutes, drawn as a dashed vertical line. Channels
+        listed here but without contacts get an empty panel.
+    language : {"en", "nl"}, optional
+        Language of the labels.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One panel per channel (in the order of the channel categories), sharing the y axis.
+        Served and abandoned contacts each get a curve; the x unit (s, min, hours, days) is
+        chosen per channel from its waits and norm and named in the axis label.
+    """
+    t = _text(language)
+    channels = (
+        _names(contacts["channel"], threshold_min_by_channel)
+        if len(contacts.columns)
+        else [str(c) for c in threshold_min_by_channel]
+    )
+    fig = _new_figure()
+    axes = fig.subplots(1, max(1, len(channels)), sharey=True, squeeze=False)[0]
+    fig.suptitle(t["wait_title"], fontsize=SUPTITLE_PT)
+    if not channels:
+        _style_axes(axes[0])
+        _no_data(axes[0], t["no_contacts"])
+        axes[0].set_xlabel(t["wait_axis"].format(unit=t["min"]), fontsize=LABEL_PT)
+        axes[0].set_ylabel(t["share_axis"], fontsize=LABEL_PT)
+        return fig
+
+    channel_col = contacts["channel"].astype(str).to_numpy() if len(contacts) else np.array([])
+    outcome_col = contacts["outcome"].astype(str).to_numpy() if len(contacts) else np.array([])
+    wait_col = contacts["wait_min"].to_numpy(dtype=float) if len(contacts) else np.array([])
+    for ax, channel in zip(axes, channels, strict=True):
+        _style_axes(ax)
+        threshold = threshold_min_by_channel.get(channel)
+        title = channel
+        if threshold is not None:
+            title = t["wait_panel"].format(channel=channel, norm=_duration(threshold, language))
+        ax.set_title(title, fontsize=TITLE_PT)
+        in_channel = channel_col == channel
+        groups = {
+            outcome: np.sort(wait_col[in_channel & (outcome_col == outcome)])
+            for outcome in ("served", "abandoned")
+        }
+        groups = {k: v[np.isfinite(v)] for k, v in groups.items()}
+        n_unserved = int(np.count_nonzero(in_channel & (outcome_col == "unserved")))
+        ended = np.concatenate(list(groups.values()))
+        unit, per_min = _wait_unit(ended, threshold)
+        ax.set_xlabel(t["wait_axis"].format(unit=t[unit]), fontsize=LABEL_PT)
+        ax.yaxis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=0))
+        ax.set_ylim(0.0, 1.02)
+        if ended.size == 0:
+            _no_data(ax, t["no_contacts"] if n_unserved == 0 else t["no_data"])
+            if threshold is not None:
+                ax.set_xlim(0.0, 1.5 * threshold * per_min)
+                ax.axvline(threshold * per_min, color=NORM_COLOUR, linestyle=":", linewidth=2)
+            continue
+
+        upper = float(np.quantile(ended, 0.99))
+        if threshold is not None:
+            upper = max(upper, 1.25 * float(threshold))
+        if upper <= 0.0:
+            upper = float(threshold) if threshold else 1.0
+        grid = np.linspace(0.0, upper, ECDF_POINTS)
+        entries: list[tuple[object, str]] = []
+        for outcome, colour, style in (
+            ("served", SERVED_COLOUR, "-"),
+            ("abandoned", ABANDONED_COLOUR, "--"),
+        ):
+            waits = groups[outcome]
+            if waits.size == 0:
+                continue
+            share = np.searchsorted(waits, grid, side="right") / waits.size
+            (line,) = ax.plot(
+                grid * per_min,
+                share,
+                color=colour,
+                linestyle=style,
+                linewidth=2.4,
+                drawstyle="steps-post",
+            )
+            label = f"{t[outcome]}, n = {_count(waits.size, language)}"
+            if threshold is not None:
+                within = np.searchsorted(waits, threshold + 1e-9, side="right") / waits.size
+                key = "within" if outcome == "served" else "gave_up"
+                label += "\n" + t[key].format(share=_percent(within, language))
+            entries.append((line, label))
+        if threshold is not None:
+            ax.axvline(threshold * per_min, color=NORM_COLOUR, linestyle=":", linewidth=2)
+        if n_unserved:
+            blank = Line2D([], [], linestyle="none")
+            entries.append((blank, t["still_waiting"].format(n=_count(n_unserved, language))))
+        ax.set_xlim(0.0, upper * per_min)
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=5, steps=[1, 2, 2.5, 5, 10]))
+        handles, labels = zip(*entries, strict=True)
+        ax.legend(
+            list(handles),
+            list(labels),
+            loc="upper left",
+            bbox_to_anchor=(0.0, -0.16),
+            fontsize=LEGEND_PT,
+            frameon=False,
+            handlelength=1.8,
+            borderaxespad=0.0,
+        )
+    axes[0].set_ylabel(t["share_axis"], fontsize=LABEL_PT)
+    return fig
+
+
+def service_level_by_interval(
+    intervals: pd.DataFrame,
+    targets_by_channel: Mapping[str, float],
+    *,
+    thresholds_min_by_channel: Mapping[str, float] | None = None,
+    language: str = "en",
+) -> Figure:
+    """Draw the service level per interval of the day, one panel per channel.
+
+    Parameters
+    ----------
+    intervals : pandas.DataFrame
+        The interval table; its queue rows (``channel`` set) are used. Several shops of a
+        channel are pooled.
+    targets_by_channel : mapping of str to float
+        Service-level target per channel as a share (0.8 = 80%), drawn as a dashed line.
+        Channels listed here but absent from ``intervals`` get an empty panel.
+    thresholds_min_by_channel : mapping of str to float, optional
+        Service-level norm per channel in minutes; only used to say "within 20 s" in the titles.
+    language : {"en", "nl"}, optional
+        Language of the labels.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One panel per channel, stacked, sharing the time-of-day axis. Per replication the
+        service level at a time of day is served within norm / (served + abandoned) pooled over
+        the days; the line is the mean over replications, the band their range. Intervals
+        without arrivals are gaps.
+    """
+    t = _text(language)
+    thresholds = thresholds_min_by_channel or {}
+    channels = _names(intervals["channel"], targets_by_channel)
+    length = _interval_length(intervals) if len(intervals) else 30.0
+    rows = _open_queue_rows(intervals)
+
+    def service_level(groups: DataFrameGroupBy) -> pd.Series:
+        sums = groups[["within", "ended"]].sum()
+        return sums["within"] / sums["ended"].where(sums["ended"] > 0)
+
+    profiles = _profile(rows, "channel", service_level, length)
+    n_reps = _replications(intervals)
+    fig = _new_figure(height=_stacked_height(len(channels)))
+    axes = fig.subplots(max(1, len(channels)), 1, sharex=True, sharey=True, squeeze=False)[:, 0]
+    fig.suptitle(
+        t["sl_title"].format(interval=_interval_name(length, language)), fontsize=SUPTITLE_PT
+    )
+    limits = _time_limits(profiles.values(), length)
+    has_target = False
+    for ax, channel in zip(axes, channels, strict=False):
+        _style_axes(ax)
+        target = targets_by_channel.get(channel)
+        title = channel
+        if target is not None:
+            has_target = True
+            norm = thresholds.get(channel)
+            key = "panel_target" if norm is not None else "panel_target_only"
+            title = t[key].format(
+                channel=channel,
+                target=_percent(target, language),
+                norm=_duration(norm, language) if norm is not None else "",
+            )
+            ax.axhline(target, color=NORM_COLOUR, linestyle="--", linewidth=1.8)
+        ax.set_title(title, fontsize=TITLE_PT, loc="left")
+        stats = profiles.get(channel)
+        if stats is None or stats["mean"].notna().sum() == 0:
+            _no_data(ax, t["no_contacts"])
+        else:
+            _draw_profile(ax, stats, length, band=n_reps > 1)
+        ax.set_ylabel(t["sl_axis"], fontsize=LABEL_PT)
+    for ax in axes:
+        ax.set_ylim(0.0, 1.05)
+        ax.yaxis.set_major_locator(MultipleLocator(0.25))
+        ax.yaxis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=0))
+        _time_axis(ax, limits)
+    if not channels:
+        _style_axes(axes[0])
+        _no_data(axes[0], t["no_data"])
+    axes[-1].set_xlabel(t["time_axis"], fontsize=LABEL_PT)
+    entries = _profile_handles(t, n_reps, _days_text(intervals, language)) if channels else []
+    if has_target:
+        entries.append(
+            (Line2D([], [], color=NORM_COLOUR, linestyle="--", linewidth=1.8), t["target"])
+        )
+    _figure_legend(fig, entries)
+    return fig
+
+
+def queue_length_by_interval(intervals: pd.DataFrame, *, language: str = "en") -> Figure:
+    """Draw the mean number of contacts waiting per interval of the day, one panel per channel.
+
+    Parameters
+    ----------
+    intervals : pandas.DataFrame
+        The interval table; its queue rows (``channel`` set) are used. The queues of several
+        shops of a channel are added up.
+    language : {"en", "nl"}, optional
+        Language of the labels.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One panel per channel, stacked, sharing the time-of-day axis (each with its own y
+        scale). Per replication the time-average queue length is averaged over the days the
+        interval was open; the line is the mean over replications, the band their range.
+    """
+    t = _text(language)
+    channels = _names(intervals["channel"])
+    length = _interval_length(intervals) if len(intervals) else 30.0
+    rows = _open_queue_rows(intervals)
+
+    def mean_queue(groups: DataFrameGroupBy) -> pd.Series:
+        return groups["queue"].mean()
+
+    profiles = _profile(rows, "channel", mean_queue, length)
+    n_reps = _replications(intervals)
+    fig = _new_figure(height=_stacked_height(len(channels)))
+    axes = fig.subplots(max(1, len(channels)), 1, sharex=True, squeeze=False)[:, 0]
+    fig.suptitle(
+        t["queue_title"].format(interval=_interval_name(length, language)), fontsize=SUPTITLE_PT
+    )
+    limits = _time_limits(profiles.values(), length)
+    for ax, channel in zip(axes, channels, strict=False):
+        _style_axes(ax)
+        ax.set_title(channel, fontsize=TITLE_PT, loc="left")
+        stats = profiles.get(channel)
+        if stats is None or stats["mean"].notna().sum() == 0:
+            _no_data(ax, t["no_contacts"])
+            ax.set_ylim(0.0, 1.0)
+        else:
+            _draw_profile(ax, stats, length, band=n_reps > 1)
+            top = float(np.nanmax(stats[["mean", "high"]].to_numpy(dtype=float)))
+            ax.set_ylim(0.0, max(1.0, 1.1 * top))
+        ax.yaxis.set_major_locator(MaxNLocator(nbins=4, steps=[1, 2, 2.5, 5, 10]))
+        ax.set_ylabel(t["queue_axis"], fontsize=LABEL_PT)
+    for ax in axes:
+        _time_axis(ax, limits)
+    if not channels:
+        _style_axes(axes[0])
+        _no_data(axes[0], t["no_data"])
+    axes[-1].set_xlabel(t["time_axis"], fontsize=LABEL_PT)
+    if channels:
+        _figure_legend(fig, _profile_handles(t, n_reps, _days_text(intervals, language)))
+    return fig
+
+
+def occupancy_by_interval(intervals: pd.DataFrame, *, language: str = "en") -> Figure:
+    """Draw occupancy, staff on duty and staff busy per interval of the day per staff group.
+
+    Parameters
+    ----------
+    intervals : pandas.DataFrame
+        The interval table; its staff rows (``staff_group`` set) are used.
+    language : {"en", "nl"}, optional
+        Language of the labels.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Two panels per staff group, one group per row: occupancy (%) on the left (busy time
+        over time on duty, pooled over days per replication; mean line and range band), staff
+        on duty (bars) and busy (line), both time averages in persons, on the right. Intervals
+        without anybody on duty are gaps.
+    """
+    t = _text(language)
+    groups = _names(intervals["staff_group"])
+    length = _interval_length(intervals) if len(intervals) else 30.0
+    rows = _on_duty_staff_rows(intervals)
+
+    def occupancy(g: DataFrameGroupBy) -> pd.Series:
+        sums = g[["busy", "scheduled"]].sum()
+        return sums["busy"] / sums["scheduled"].where(sums["scheduled"] > 1e-9)
+
+    def scheduled(g: DataFrameGroupBy) -> pd.Series:
+        return g["scheduled"].mean()
+
+    def busy(g: DataFrameGroupBy) -> pd.Series:
+        return g["busy"].mean()
+
+    occ = _profile(rows, "staff_group", occupancy, length)
+    sched = _profile(rows, "staff_group", scheduled, length)
+    work = _profile(rows, "staff_group", busy, length)
+    n_reps = _replications(intervals)
+    n_rows = max(1, len(groups))
+    fig = _new_figure(height=_stacked_height(n_rows))
+    axes = fig.subplots(n_rows, 2, sharex=True, squeeze=False)
+    fig.suptitle(
+        t["occ_title"].format(interval=_interval_name(length, language)), fontsize=SUPTITLE_PT
+    )
+    limits = _time_limits(sched.values(), length)
+    band = n_reps > 1
+    for (ax_occ, ax_staff), group in zip(axes, groups, strict=False):
+        for ax in (ax_occ, ax_staff):
+            _style_axes(ax)
+        ax_occ.set_title(t["occ_panel"].format(group=group), fontsize=TITLE_PT, loc="left")
+        ax_staff.set_title(t["staff_panel"].format(group=group), fontsize=TITLE_PT, loc="left")
+        ax_occ.set_ylabel(t["occ_axis"], fontsize=LABEL_PT)
+        ax_staff.set_ylabel(t["staff_axis"], fontsize=LABEL_PT)
+        ax_occ.set_ylim(0.0, 1.05)
+        ax_occ.yaxis.set_major_locator(MultipleLocator(0.25))
+        ax_occ.yaxis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=0))
+        ax_staff.yaxis.set_major_locator(MaxNLocator(nbins=4, integer=True))
+        s_stats = sched.get(group)
+        if s_stats is None or s_stats["mean"].notna().sum() == 0:
+            _no_data(ax_occ, t["no_staff"])
+            _no_data(ax_staff, t["no_staff"])
+            ax_staff.set_ylim(0.0, 1.0)
+            continue
+        o_stats = occ[group]
+        _draw_profile(ax_occ, o_stats, length, band=band)
+        # Busy can exceed on duty for a moment (a contact finished after the shift ended).
+        o_top = np.nanmax(o_stats[["mean", "high"]].to_numpy(dtype=float), initial=0.0)
+        ax_occ.set_ylim(0.0, max(1.05, 1.05 * float(o_top)))
+        x = s_stats.index.to_numpy(dtype=float) + length / 2.0
+        ax_staff.bar(
+            x,
+            s_stats["mean"].fillna(0.0).to_numpy(dtype=float),
+            width=0.9 * length,
+            color=SCHEDULED_COLOUR,
+            edgecolor="#8da0bf",
+            linewidth=0.6,
+        )
+        b_stats = work[group]
+        if band:
+            ax_staff.fill_between(
+                x,
+                b_stats["low"].to_numpy(dtype=float),
+                b_stats["high"].to_numpy(dtype=float),
+                color=BUSY_COLOUR,
+                alpha=0.25,
+                linewidth=0,
+            )
+        ax_staff.plot(
+            x,
+            b_stats["mean"].to_numpy(dtype=float),
+            color=BUSY_COLOUR,
+            linewidth=2.2,
+            marker="o",
+            markersize=4,
+        )
+        top = float(np.nanmax(s_stats[["mean", "high"]].to_numpy(dtype=float)))
+        ax_staff.set_ylim(0.0, max(1.0, 1.15 * top))
+    for ax in axes.ravel():
+        _time_axis(ax, limits)
+    if not groups:
+        for ax in axes[0]:
+            _style_axes(ax)
+            _no_data(ax, t["no_data"])
+    for ax in axes[-1]:
+        ax.set_xlabel(t["time_axis"], fontsize=LABEL_PT)
+    if groups:
+        entries = _profile_handles(t, n_reps, _days_text(intervals, language), prefix="occ_")
+        entries.append((Patch(facecolor=SCHEDULED_COLOUR, edgecolor="#8da0bf"), t["scheduled"]))
+        busy_line = Line2D([], [], color=BUSY_COLOUR, linewidth=2.2, marker="o", markersize=4)
+        entries.append((busy_line, t["busy"]))
+        _figure_legend(fig, entries)
+    return fig
+
+
+def write_figures(
+    contacts: pd.DataFrame,
+    intervals: pd.DataFrame,
+    folder: Path | str,
+    *,
+    thresholds_min: Mapping[str, float],
+    targets: Mapping[str, float],
+    language: str = "en",
+    dpi: int = 120,
+) -> list[Path]:
+    """Write the four standard figures as PNG files.
+
+    Parameters
+    ----------
+    contacts : pandas.DataFrame
+        The contact table.
+    intervals : pandas.DataFrame
+        The interval table.
+    folder : pathlib.Path or str
+        Output folder; created (with its parents) if missing.
+    thresholds_min : mapping of str to float
+        Service-level norm per channel, in minutes.
+    targets : mapping of str to float
+        Service-level target per channel, as a share (0.8 = 80%).
+    language : {"en", "nl"}, optional
+        Language of the labels.
+    dpi : int, optional
+        Resolution of the PNG files (120 gives 1320 x 720 pixels for an 11 x 6 inch figure).
+
+    Returns
+    -------
+    list of pathlib.Path
+        ``wait_distribution.png``, ``service_level_by_interval.png``,
+        ``queue_length_by_interval.png`` and ``occupancy_by_interval.png`` in ``folder``.
+    """
+    _text(language)
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    makers: dict[str, Callable[[], Figure]] = {
+        "wait_distribution": lambda: wait_distribution(contacts, thresholds_min, language=language),
+        "service_level_by_interval": lambda: service_level_by_interval(
+            intervals, targets, thresholds_min_by_channel=thresholds_min, language=language
+        ),
+        "queue_length_by_interval": lambda: queue_length_by_interval(intervals, language=language),
+        "occupancy_by_interval": lambda: occupancy_by_interval(intervals, language=language),
+    }
+    paths = []
+    for name in FIGURE_NAMES:
+        path = folder / f"{name}.png"
+        makers[name]().savefig(path, dpi=dpi)
+        paths.append(path)
+    return paths

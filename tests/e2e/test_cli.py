@@ -1,0 +1,126 @@
+"""The ``klantstroom`` command as a user runs it: in a subprocess, from a temporary folder."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from klantstroom.tables import CONTACT_TABLE_COLUMNS
+
+CLI = [sys.executable, "-m", "klantstroom.cli"]
+
+
+def klantstroom(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "HYDRA_FULL_ERROR": "0"}
+    return subprocess.run(
+        [*CLI, *args], cwd=tmp_path, capture_output=True, text=True, timeout=300, env=env
+    )
+
+
+def test_default_scenario_writes_every_table_and_figure(tmp_path: Path) -> None:
+    out = tmp_path / "run"
+    done = klantstroom(tmp_path, f"hydra.run.dir={out}", "run.replications=2")
+    assert done.returncode == 0, done.stderr
+    assert "Outputs:" in done.stdout and "breed_inzetbaar" in done.stdout
+    for name in (
+        "contacts.parquet",
+        "staff.parquet",
+        "intervals.parquet",
+        "kpis.csv",
+        "summary.csv",
+        "run.json",
+        ".hydra/config.yaml",
+        ".hydra/overrides.yaml",
+    ):
+        assert (out / name).is_file(), name
+    contacts = pd.read_parquet(out / "contacts.parquet")
+    assert tuple(contacts.columns) == CONTACT_TABLE_COLUMNS
+    assert set(contacts["replication"]) == {0, 1}
+    assert len(pd.read_parquet(out / "intervals.parquet")) > 0
+    summary = pd.read_csv(out / "summary.csv")
+    assert {"kpi", "mean", "ci_low", "ci_high"} <= set(summary.columns)
+    info = json.loads((out / "run.json").read_text())
+    assert info["complete"] and info["replications"] == [0, 1]
+    figures = sorted(p.name for p in (out / "figures").glob("*.png"))
+    assert figures == [
+        "occupancy_by_interval.png",
+        "queue_length_by_interval.png",
+        "service_level_by_interval.png",
+        "wait_distribution.png",
+    ]
+
+
+def test_scenario_selection_and_overrides_from_any_folder(tmp_path: Path) -> None:
+    out = tmp_path / "mmc"
+    done = klantstroom(
+        tmp_path,
+        "scenarios=textbook/mmc",
+        "params.servers=11",
+        "run.replications=2",
+        "output.figures=false",
+        f"hydra.run.dir={out}",
+    )
+    assert done.returncode == 0, done.stderr
+    staff = pd.read_parquet(out / "staff.parquet")
+    assert staff.groupby("replication")["staff_id"].nunique().tolist() == [11, 11]
+    overrides = (out / ".hydra" / "overrides.yaml").read_text()
+    assert "params.servers=11" in overrides
+
+
+def test_multirun_sweeps_a_parameter(tmp_path: Path) -> None:
+    sweep = tmp_path / "multirun"
+    done = klantstroom(
+        tmp_path,
+        "-m",
+        "scenarios=textbook/mmc",
+        "params.servers=10,12",
+        "run.replications=2",
+        "run.horizon_days=0.25",
+        "output.figures=false",
+        f"hydra.sweep.dir={sweep}",
+    )
+    assert done.returncode == 0, done.stderr
+    asa = [
+        pd.read_csv(sweep / str(job) / "kpis.csv").query("service == 'all'")["asa_min"].mean()
+        for job in (0, 1)
+    ]
+    assert asa[1] < asa[0]  # two more agents, shorter waits
+
+
+def test_misspelt_key_names_the_key_and_the_allowed_keys(tmp_path: Path) -> None:
+    done = klantstroom(tmp_path, "run.replicatons=3")
+    assert done.returncode == 2
+    assert "unknown config key 'run.replicatons'" in done.stderr
+    assert "did you mean 'run.replications'?" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert not (tmp_path / "outputs").exists()
+
+
+@pytest.mark.parametrize(
+    ("override", "message"),
+    [
+        ("run.replications=0", "run.replications: must be >= 1, got 0"),
+        ("routing.policy=random", "allowed: longest_idle, priority, specialist_first"),
+        ("channels.phone.patience.kind=weibull", "channels.phone.patience.kind: unknown value"),
+    ],
+)
+def test_out_of_range_values_fail_before_simulating(
+    tmp_path: Path, override: str, message: str
+) -> None:
+    done = klantstroom(tmp_path, override, f"hydra.run.dir={tmp_path / 'x'}")
+    assert done.returncode == 2
+    assert message in done.stderr
+    assert "Traceback" not in done.stderr
+    assert not (tmp_path / "x" / "contacts.parquet").exists()
+
+
+def test_unknown_scenario_is_reported(tmp_path: Path) -> None:
+    done = klantstroom(tmp_path, "scenarios=no_such_scenario")
+    assert done.returncode != 0
+    assert "scenarios/no_such_scenario" in done.stderr
