@@ -464,7 +464,15 @@ def _time_axis(ax: Axes, limits: tuple[float, float]) -> None:
         ax.xaxis.set_minor_locator(MultipleLocator(60.0))
 
 
-def _draw_profile(ax: Axes, stats: pd.DataFrame, length_min: float, band: bool) -> None:
+def _draw_profile(
+    ax: Axes,
+    stats: pd.DataFrame,
+    length_min: float,
+    band: bool,
+    colour: str = LINE_COLOUR,
+    band_colour: str = BAND_COLOUR,
+    band_alpha: float = 0.6,
+) -> None:
     """Mean line with markers at interval midpoints, and the replication range as a band."""
     x = stats.index.to_numpy(dtype=float) + length_min / 2.0
     mean = stats["mean"].to_numpy(dtype=float)
@@ -473,11 +481,11 @@ def _draw_profile(ax: Axes, stats: pd.DataFrame, length_min: float, band: bool) 
             x,
             stats["low"].to_numpy(dtype=float),
             stats["high"].to_numpy(dtype=float),
-            color=BAND_COLOUR,
-            alpha=0.6,
+            color=band_colour,
+            alpha=band_alpha,
             linewidth=0,
         )
-    ax.plot(x, mean, color=LINE_COLOUR, linewidth=2.2, marker="o", markersize=4)
+    ax.plot(x, mean, color=colour, linewidth=2.2, marker="o", markersize=4)
 
 
 def _profile_handles(
@@ -854,7 +862,7 @@ def occupancy_by_interval(intervals: pd.DataFrame, *, language: str = "en") -> F
             continue
         o_stats = occ[group]
         _draw_profile(ax_occ, o_stats, length, band=band)
-        # Busy can exceed on duty for a moment (a contact finished after the shift ended).
+        # Never above 100% (busy time lies within time on duty); the margin keeps 100% visible.
         o_top = np.nanmax(o_stats[["mean", "high"]].to_numpy(dtype=float), initial=0.0)
         ax_occ.set_ylim(0.0, max(1.05, 1.05 * float(o_top)))
         x = s_stats.index.to_numpy(dtype=float) + length / 2.0
@@ -866,23 +874,14 @@ def occupancy_by_interval(intervals: pd.DataFrame, *, language: str = "en") -> F
             edgecolor="#8da0bf",
             linewidth=0.6,
         )
-        b_stats = work[group]
-        if band:
-            ax_staff.fill_between(
-                x,
-                b_stats["low"].to_numpy(dtype=float),
-                b_stats["high"].to_numpy(dtype=float),
-                color=BUSY_COLOUR,
-                alpha=0.25,
-                linewidth=0,
-            )
-        ax_staff.plot(
-            x,
-            b_stats["mean"].to_numpy(dtype=float),
-            color=BUSY_COLOUR,
-            linewidth=2.2,
-            marker="o",
-            markersize=4,
+        _draw_profile(
+            ax_staff,
+            work[group],
+            length,
+            band=band,
+            colour=BUSY_COLOUR,
+            band_colour=BUSY_COLOUR,
+            band_alpha=0.25,
         )
         top = float(np.nanmax(s_stats[["mean", "high"]].to_numpy(dtype=float)))
         ax_staff.set_ylim(0.0, max(1.0, 1.15 * top))
