@@ -407,7 +407,11 @@ def _open_queue_rows(intervals: pd.DataFrame) -> pd.DataFrame:
 
 
 def _on_duty_staff_rows(intervals: pd.DataFrame) -> pd.DataFrame:
-    """Staff rows restricted to intervals with somebody on duty in at least one replication."""
+    """Staff rows restricted to intervals with somebody rostered in at least one replication.
+
+    Intervals where the only time on duty is a member staying on to finish a contact are left
+    out: their occupancy is 100% by construction and would read as a peak.
+    """
     staff = intervals[intervals["staff_group"].notna() & intervals["channel"].isna()]
     frame = pd.DataFrame(
         {
@@ -415,6 +419,7 @@ def _on_duty_staff_rows(intervals: pd.DataFrame) -> pd.DataFrame:
             "interval_start_min": staff["interval_start_min"].to_numpy(dtype=float),
             "staff_group": staff["staff_group"].astype(str).to_numpy(),
             "scheduled": staff["staff_on_duty"].fillna(0.0).to_numpy(dtype=float),
+            "rostered": staff["staff_scheduled"].fillna(0.0).to_numpy(dtype=float),
             "busy": staff["staff_busy"].fillna(0.0).to_numpy(dtype=float),
         }
     )
@@ -422,7 +427,7 @@ def _on_duty_staff_rows(intervals: pd.DataFrame) -> pd.DataFrame:
         frame["tod"] = pd.Series(dtype=float)
         return frame
     on_duty = (
-        frame.groupby(["interval_start_min", "staff_group"])["scheduled"].transform("sum") > 1e-9
+        frame.groupby(["interval_start_min", "staff_group"])["rostered"].transform("sum") > 1e-9
     )
     frame = frame[on_duty].copy()
     frame["tod"] = _time_of_day(frame["interval_start_min"])
