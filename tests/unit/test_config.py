@@ -32,7 +32,8 @@ def test_default_config_is_a_valid_scenario(compose_config: Compose) -> None:
     }
     phone = scenario.channel("phone")
     assert phone.service_level_threshold_min == pytest.approx(20 / 60)
-    assert sum(phone.intraday.shares) == pytest.approx(1.0) if phone.intraday else False
+    monday = phone.intraday[0]
+    assert monday is not None and sum(monday.shares) == pytest.approx(1.0)
 
 
 @pytest.mark.parametrize(

@@ -100,3 +100,34 @@ def test_replications_draw_different_numbers() -> None:
     a, _ = Demand(scenario(config), Streams(7, 0)).day_arrivals(0)
     b, _ = Demand(scenario(config), Streams(7, 1)).day_arrivals(0)
     assert len(a) != len(b) or not np.allclose(a, b)
+
+
+def test_a_weekday_can_have_its_own_profile() -> None:
+    config = deep_update(
+        weekday_config(),
+        {
+            "channels": {
+                "phone": {
+                    "intraday_profile_by_day": {
+                        "fri": {"start": "08:00", "interval_min": 60, "shares": [0.5, 0.5]}
+                    }
+                }
+            }
+        },
+    )
+    demand = Demand(scenario(config), Streams(1, 0))
+    starts, _, expected = demand.pieces(demand.streams[0], 4)  # 2027-01-08 is a Friday
+    assert starts.tolist() == [4 * 1440 + 480.0, 4 * 1440 + 540.0]
+    assert expected / expected.sum() == pytest.approx([0.5, 0.5])
+    monday = demand.pieces(demand.streams[0], 0)[2]
+    assert len(monday) == 10
+
+
+def test_daily_volume_noise_has_the_configured_cv() -> None:
+    config = queue_config(rate_per_hour=60.0, channels={"phone": {"daily_volume_cv": 0.25}})
+    demand = Demand(scenario(config), Streams(3, 0))
+    factors = np.array([demand.day_factors()[0] for _ in range(4000)])
+    assert factors.mean() == pytest.approx(1.0, abs=0.02)
+    assert factors.std() == pytest.approx(0.25, abs=0.015)
+    quiet = Demand(scenario(queue_config(rate_per_hour=60.0)), Streams(3, 0))
+    assert quiet.day_factors() == [1.0]

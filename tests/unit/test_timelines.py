@@ -234,3 +234,15 @@ def test_no_new_contact_at_the_minute_a_shift_ends() -> None:
     first, second = rows(sim.run().contacts)
     assert first["end_min"] == 510.0
     assert second["outcome"] == UNSERVED
+
+
+def test_replayed_contacts_bring_their_own_handling_and_patience() -> None:
+    sim = simulation(queue_config(patience={"kind": "deterministic", "mean_min": 100.0}))
+    nan = float("nan")
+    sim.add_arrivals(
+        [0.0, 1.0, 2.0], "q", "phone", handling_min=[7.0, nan, 3.0], patience_min=[nan, 2.5, 20.0]
+    )
+    first, second, third = rows(sim.run().contacts)
+    assert first["end_min"] == 7.0  # its own handling time, not the scenario's 5
+    assert second["outcome"] == ABANDONED and second["end_min"] == 3.5  # its own patience
+    assert third["start_min"] == 7.0 and third["end_min"] == 10.0

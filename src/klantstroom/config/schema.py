@@ -97,6 +97,8 @@ class ChannelConfig:
     open_on_holidays: bool = False
     weekday_factors: WeekFactorsConfig = field(default_factory=WeekFactorsConfig)
     intraday_profile: IntradayProfileConfig | None = None
+    intraday_profile_by_day: dict[str, IntradayProfileConfig] = field(default_factory=dict)
+    daily_volume_cv: float = 0.0
     patience: DistributionConfig | None = None
     redial: RedialConfig = field(default_factory=RedialConfig)
     service_level_threshold_s: float = 20.0

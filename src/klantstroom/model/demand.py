@@ -11,6 +11,12 @@ its own random generator. Its rate is piecewise constant over a day:
 * ``rate_per_hour`` is a constant rate whenever the channel is open (weekday factors and profile
   do not apply), which is what textbook queues need.
 
+With ``daily_volume_cv`` > 0 a channel's expected volume on each day is multiplied by a factor
+drawn from a gamma distribution with mean 1 and that coefficient of variation, shared by all its
+services (a busy day is busy for every service): a gamma-Poisson mixture, the usual model for the
+day-to-day variation of call-centre volumes beyond Poisson (Jongbloed & Koole 2001; Brown et al.
+2005).
+
 Arrivals are generated a day at a time by inversion of the piecewise-constant rate: a Poisson
 number of arrivals per piece, placed uniformly within it. That is exact for a piecewise-constant
 rate and vectorised, so a year of demand costs little.
@@ -65,6 +71,11 @@ class Demand:
                             rng=streams.get(f"arrivals/{service.name}/{channel}"),
                         )
                     )
+        self._day_factor_rng = {
+            c.name: streams.get(f"day_factor/{c.name}")
+            for c in scenario.channels
+            if c.daily_volume_cv > 0
+        }
         self._day_weight_total = {c.name: self._reference_weight(c) for c in scenario.channels}
 
     def _reference_weight(self, channel: ChannelSpec) -> float:
@@ -88,7 +99,8 @@ class Demand:
         starts: list[float] = []
         lengths: list[float] = []
         weights: list[float] = []
-        profile = channel.intraday if service.rate_per_hour is None else None
+        weekday = scenario.calendar.weekday_of_day(day)
+        profile = channel.intraday[weekday] if service.rate_per_hour is None else None
         for period in periods:
             if profile is None:
                 starts.append(base + period.start_min)
@@ -120,15 +132,28 @@ class Demand:
                 expected = daily * weight_arr / total_weight
         return start_arr, length_arr, expected
 
+    def day_factors(self) -> list[float]:
+        """Draw the volume factor of the next day for every channel (1.0 without noise)."""
+        factors = []
+        for channel in self.scenario.channels:
+            rng = self._day_factor_rng.get(channel.name)
+            if rng is None:
+                factors.append(1.0)
+            else:
+                shape = 1.0 / channel.daily_volume_cv**2
+                factors.append(float(rng.gamma(shape, 1.0 / shape)))
+        return factors
+
     def day_arrivals(self, day: int) -> tuple[np.ndarray, np.ndarray]:
         """Return the sorted arrival times of day ``day`` and the stream index of each."""
         all_times = []
         all_streams = []
+        factors = self.day_factors()
         for stream in self.streams:
             starts, lengths, expected = self.pieces(stream, day)
             if len(starts) == 0:
                 continue
-            counts = stream.rng.poisson(expected)
+            counts = stream.rng.poisson(expected * factors[stream.channel])
             n = int(counts.sum())
             if n == 0:
                 continue

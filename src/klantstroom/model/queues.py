@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from klantstroom.model.staff import Group
 
+NAN = float("nan")
+
 # Contact states.
 WAITING, IN_SERVICE, DONE = 0, 1, 2
 
@@ -27,8 +29,10 @@ class Contact:
         "attempt",
         "citizen_id",
         "end_min",
+        "handling_min",
         "id",
         "parent_id",
+        "patience_min",
         "queue",
         "start_min",
         "state",
@@ -42,6 +46,8 @@ class Contact:
         attempt: int,
         queue: Queue,
         arrival_min: float,
+        handling_min: float = NAN,
+        patience_min: float = NAN,
     ) -> None:
         self.id = contact_id
         self.citizen_id = citizen_id
@@ -49,9 +55,12 @@ class Contact:
         self.attempt = attempt
         self.queue = queue
         self.arrival_min = arrival_min
-        self.start_min = float("nan")
-        self.end_min = float("nan")
+        self.start_min = NAN
+        self.end_min = NAN
         self.state = WAITING
+        # Given only when a log is replayed; NaN = draw from the scenario's distributions.
+        self.handling_min = handling_min
+        self.patience_min = patience_min
 
 
 class Queue:

@@ -181,7 +181,14 @@ class Simulation:
 
     # -- running ------------------------------------------------------------------------------
 
-    def add_arrivals(self, times_min: Sequence[float], service: str, channel: str) -> None:
+    def add_arrivals(
+        self,
+        times_min: Sequence[float],
+        service: str,
+        channel: str,
+        handling_min: Sequence[float] | None = None,
+        patience_min: Sequence[float] | None = None,
+    ) -> None:
         """Add arrivals at given times (trace-driven demand), on top of any generated demand.
 
         Parameters
@@ -190,6 +197,10 @@ class Simulation:
             Arrival times in model minutes (at or after the start of the warm-up).
         service, channel : str
             Where the contacts arrive; the service must have demand on that channel.
+        handling_min, patience_min : sequence of float, optional
+            Each contact's own handling time and patience (for replaying a log), aligned with
+            ``times_min``; NaN or omitted = drawn from the scenario's distributions. A given
+            handling time is used as is (staff speed factors do not apply to it).
         """
         s_index = [s.name for s in self.scenario.services].index(service)
         c_index = [c.name for c in self.scenario.channels].index(channel)
@@ -197,13 +208,20 @@ class Simulation:
         if queue is None:
             raise ValueError(f"service {service!r} has no demand on channel {channel!r}")
         start = self.env.now
-        for at in sorted(times_min):
-            if at < start:
-                raise ValueError(f"arrival at {at} min is before the simulation starts ({start})")
-            schedule(self.env, at - start, self._on_traced_arrival, queue)
+        times = np.asarray(times_min, dtype=float)
+        handling = np.full(len(times), NAN) if handling_min is None else np.asarray(handling_min)
+        patience = np.full(len(times), NAN) if patience_min is None else np.asarray(patience_min)
+        if not len(times) == len(handling) == len(patience):
+            raise ValueError("times_min, handling_min and patience_min must have equal lengths")
+        if len(times) and times.min() < start:
+            raise ValueError(f"an arrival at {times.min()} min is before the start ({start})")
+        for i in np.argsort(times, kind="stable").tolist():
+            payload = (queue, float(handling[i]), float(patience[i]))
+            schedule(self.env, float(times[i]) - start, self._on_traced_arrival, payload)
 
     def _on_traced_arrival(self, timer: Timer) -> None:
-        self._arrive(timer.payload, self._next_contact_id, -1, 1)
+        queue, handling, patience = timer.payload
+        self._arrive(queue, self._next_contact_id, -1, 1, handling, patience)
 
     def run(self) -> ReplicationLog:
         """Simulate from the start of the warm-up to the horizon and return the event log."""
@@ -255,12 +273,22 @@ class Simulation:
         if pos < len(self._day_times):
             self._reschedule_arrival(self._day_times[pos] - self.env.now)
 
-    def _arrive(self, queue: Queue, citizen_id: int, parent_id: int, attempt: int) -> None:
+    def _arrive(
+        self,
+        queue: Queue,
+        citizen_id: int,
+        parent_id: int,
+        attempt: int,
+        handling_min: float = NAN,
+        patience_min: float = NAN,
+    ) -> None:
         """A contact arrives at ``queue``: serve it at once or let it wait."""
         now = self.env.now
         contact_id = self._next_contact_id
         self._next_contact_id = contact_id + 1
-        contact = Contact(contact_id, citizen_id, parent_id, attempt, queue, now)
+        contact = Contact(
+            contact_id, citizen_id, parent_id, attempt, queue, now, handling_min, patience_min
+        )
         # With contacts already waiting, no idle member can serve this queue: a member who
         # becomes idle first looks at every queue it may serve.
         member = None if queue.waiting else self.policy.pick_member(queue, now)
@@ -269,6 +297,9 @@ class Simulation:
             self._start(contact, member, now)
             return
         queue.push(contact)
+        if patience_min == patience_min:  # given (not NaN): a replayed caller's own patience
+            schedule(self.env, patience_min, self._cb_abandon, contact)
+            return
         patience = self._patience[queue.channel]
         if patience is not None:
             schedule(self.env, patience(), self._cb_abandon, contact)
@@ -278,7 +309,9 @@ class Simulation:
         contact.start_min = now
         member.contact = contact
         index = contact.queue.index
-        duration = self._handling[index]() / member.group.speed[index]
+        duration = contact.handling_min
+        if duration != duration:  # NaN: draw it (a replayed contact brings its own)
+            duration = self._handling[index]() / member.group.speed[index]
         contact.end_min = now + duration
         schedule(self.env, duration, self._cb_end, member)
 

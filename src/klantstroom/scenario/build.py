@@ -320,10 +320,21 @@ def _build_channel(check: _Checker, name: str, raw: Mapping[str, Any], base: Pat
         check.number(f"{key}.weekday_factors.{d}", factors_raw.get(d, 1.0), low=0.0)
         for d in WEEKDAYS
     )
-    intraday = None
+    default_profile = None
     if raw.get("intraday_profile") is not None:
-        intraday = _build_profile(check, f"{key}.intraday_profile", raw["intraday_profile"])
-        _check_profile_covers_opening(check, f"{key}.intraday_profile", intraday, opening, factors)
+        default_profile = _build_profile(check, f"{key}.intraday_profile", raw["intraday_profile"])
+    by_day = raw.get("intraday_profile_by_day") or {}
+    for day in by_day:
+        check.choice(f"{key}.intraday_profile_by_day.{day}", day, WEEKDAYS)
+    intraday = []
+    for index, day in enumerate(WEEKDAYS):
+        profile, pkey = default_profile, f"{key}.intraday_profile"
+        if by_day.get(day) is not None:
+            pkey = f"{key}.intraday_profile_by_day.{day}"
+            profile = _build_profile(check, pkey, by_day[day])
+        if profile is not None and opening[index] and factors[index] > 0:
+            _check_profile_covers_opening(check, pkey, profile, day, opening[index])
+        intraday.append(profile)
     patience = None
     if raw.get("patience") is not None:
         patience = _build_distribution(check, f"{key}.patience", raw["patience"], base)
@@ -347,7 +358,10 @@ def _build_channel(check: _Checker, name: str, raw: Mapping[str, Any], base: Pat
         opening=opening,
         open_on_holidays=bool(raw.get("open_on_holidays", False)),
         weekday_factors=factors,
-        intraday=intraday,
+        intraday=tuple(intraday),
+        daily_volume_cv=check.number(
+            f"{key}.daily_volume_cv", raw.get("daily_volume_cv", 0.0), low=0.0
+        ),
         patience=patience,
         redial=redial,
         service_level_threshold_min=check.number(
@@ -383,29 +397,22 @@ def _build_profile(check: _Checker, key: str, raw: Mapping[str, Any]) -> Intrada
 
 
 def _check_profile_covers_opening(
-    check: _Checker,
-    key: str,
-    profile: IntradayProfile,
-    opening: tuple[tuple[Period, ...], ...],
-    factors: tuple[float, ...],
+    check: _Checker, key: str, profile: IntradayProfile, day: str, periods: tuple[Period, ...]
 ) -> None:
     """A day with opening hours and demand needs a positive share within those hours."""
-    for day, periods in enumerate(opening):
-        if not periods or factors[day] == 0:
-            continue
-        covered = any(
-            share > 0
-            and min(period.end_min, profile.start_min + (k + 1) * profile.interval_min)
-            > max(period.start_min, profile.start_min + k * profile.interval_min)
-            for k, share in enumerate(profile.shares)
-            for period in periods
+    covered = any(
+        share > 0
+        and min(period.end_min, profile.start_min + (k + 1) * profile.interval_min)
+        > max(period.start_min, profile.start_min + k * profile.interval_min)
+        for k, share in enumerate(profile.shares)
+        for period in periods
+    )
+    if not covered:
+        check.fail(
+            key,
+            f"has no positive share within the opening hours of {day}: that day's demand "
+            "would be lost (set its weekday factor to 0 if it has no demand)",
         )
-        if not covered:
-            check.fail(
-                key,
-                f"has no positive share within the opening hours of {WEEKDAYS[day]}: that day's "
-                "demand would be lost (set its weekday factor to 0 if it has no demand)",
-            )
 
 
 def _build_service(

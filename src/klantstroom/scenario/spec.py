@@ -96,6 +96,10 @@ class ChannelSpec:
         Opening periods per weekday (index 0 = Monday).
     weekday_factors : tuple of float
         Relative demand per weekday (7 values).
+    intraday : tuple of (IntradayProfile or None)
+        The shape of demand within the day, per weekday (7 values); None = flat while open.
+    daily_volume_cv : float
+        Coefficient of variation of a day's volume beyond Poisson variation (0 = none).
     patience : DistributionSpec or None
         Time a citizen is willing to wait; None means infinite patience.
     service_level_threshold_min : float
@@ -106,7 +110,8 @@ class ChannelSpec:
     opening: tuple[tuple[Period, ...], ...]
     open_on_holidays: bool
     weekday_factors: tuple[float, ...]
-    intraday: IntradayProfile | None
+    intraday: tuple[IntradayProfile | None, ...]
+    daily_volume_cv: float
     patience: DistributionSpec | None
     redial: RedialSpec
     service_level_threshold_min: float
