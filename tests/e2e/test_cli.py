@@ -107,7 +107,7 @@ def test_misspelt_key_names_the_key_and_the_allowed_keys(tmp_path: Path) -> None
     [
         ("run.replications=0", "run.replications: must be >= 1, got 0"),
         ("routing.policy=random", "allowed: longest_idle, priority, specialist_first"),
-        ("channels.phone.patience.kind=weibull", "channels.phone.patience.kind: unknown value"),
+        ("channels.phone.patience.kind=pareto", "channels.phone.patience.kind: unknown value"),
     ],
 )
 def test_out_of_range_values_fail_before_simulating(

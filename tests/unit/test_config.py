@@ -103,7 +103,7 @@ def errors_of(config: dict[str, Any]) -> str:
             "'HH:MM'",
         ),
         (
-            {"channels": {"phone": {"patience": {"kind": "weibull", "mean_min": 1}}}},
+            {"channels": {"phone": {"patience": {"kind": "pareto", "mean_min": 1}}}},
             "channels.phone.patience.kind",
             "allowed: exponential, lognormal",
         ),
@@ -284,3 +284,14 @@ def test_routing_policy_names_match_the_model_registry() -> None:
     from klantstroom.scenario.spec import ROUTING_POLICIES
 
     assert sorted(POLICIES) == sorted(ROUTING_POLICIES)
+
+
+def test_dated_values_are_validated() -> None:
+    message = errors_of(
+        queue_config(
+            channels={"phone": {"date_factors": {"2027-02-30": 1.0}}},
+            staff_groups={"agents": {"roster": {"headcount_by_date": {"2027-01-05": [1]}}}},
+        )
+    )
+    assert "channels.phone.date_factors.2027-02-30: must be a date" in message
+    assert "staff_groups.agents.roster.headcount_by_date.2027-01-05: needs 48 values" in message

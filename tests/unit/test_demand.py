@@ -131,3 +131,13 @@ def test_daily_volume_noise_has_the_configured_cv() -> None:
     assert factors.std() == pytest.approx(0.25, abs=0.015)
     quiet = Demand(scenario(queue_config(rate_per_hour=60.0)), Streams(3, 0))
     assert quiet.day_factors() == [1.0]
+
+
+def test_date_factors_scale_a_single_date() -> None:
+    config = deep_update(
+        weekday_config(), {"channels": {"phone": {"date_factors": {"2027-01-04": 2.0}}}}
+    )
+    per_day = expected_per_day(config)
+    plain = expected_per_day(weekday_config())
+    assert per_day[0] == pytest.approx(2 * plain[0])  # the Monday of the date factor
+    assert per_day[7] == pytest.approx(plain[7])  # the next Monday is not affected

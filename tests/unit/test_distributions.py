@@ -15,6 +15,8 @@ from klantstroom.scenario.spec import DistributionSpec
         DistributionSpec("exponential", mean_min=2.0, cv=1.0),
         DistributionSpec("lognormal", mean_min=2.0, cv=0.5),
         DistributionSpec("gamma", mean_min=2.0, cv=0.5),
+        DistributionSpec("weibull", mean_min=2.0, cv=0.5),
+        DistributionSpec("weibull", mean_min=2.0, cv=1.3),
         DistributionSpec("uniform", mean_min=2.0, low_min=1.0, high_min=3.0),
         DistributionSpec("empirical", mean_min=2.0, samples_min=(1.0, 2.0, 3.0)),
     ],
@@ -23,7 +25,7 @@ def test_mean_and_cv_match_the_specification(spec: DistributionSpec) -> None:
     sampler = make_sampler(spec, np.random.default_rng(1))
     x = np.array([sampler() for _ in range(40_000)])
     assert x.mean() == pytest.approx(2.0, rel=0.02)
-    if spec.kind in ("exponential", "lognormal", "gamma"):
+    if spec.kind in ("exponential", "lognormal", "gamma", "weibull"):
         assert x.std() / x.mean() == pytest.approx(spec.cv, rel=0.05)
     assert x.min() >= 0
 

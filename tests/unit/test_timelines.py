@@ -246,3 +246,13 @@ def test_replayed_contacts_bring_their_own_handling_and_patience() -> None:
     assert first["end_min"] == 7.0  # its own handling time, not the scenario's 5
     assert second["outcome"] == ABANDONED and second["end_min"] == 3.5  # its own patience
     assert third["start_min"] == 7.0 and third["end_min"] == 10.0
+
+
+def test_a_date_can_have_its_own_headcount() -> None:
+    config = queue_config()
+    config["staff_groups"]["agents"]["roster"]["headcount_by_date"] = {
+        "2027-01-04": [0] * 16 + [2] * 2 + [0] * 30  # two agents 08:00-09:00 only
+    }
+    spells = simulation(config).run().spells
+    assert sorted(spells["on_min"].tolist()) == [480.0, 480.0]
+    assert sorted(spells["off_min"].tolist()) == [540.0, 540.0]

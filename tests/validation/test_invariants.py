@@ -116,7 +116,13 @@ def scenarios(draw: st.DrawFn) -> dict[str, Any]:
     }
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# derandomize: the same examples every run, so CI cannot turn red at random.
+@settings(
+    max_examples=60,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 @given(config=scenarios())
 def test_invariants_hold(config: dict[str, Any]) -> None:
     scenario = build_scenario(config)
@@ -169,7 +175,11 @@ def test_invariants_hold(config: dict[str, Any]) -> None:
     # Staying past the end of a shift only happens to finish a contact.
     late = spells["off_min"] > spells["scheduled_off_min"] + EPS
     for staff_id, off in zip(spells["staff_id"][late], spells["off_min"][late], strict=True):
-        assert np.any(served & (c["staff_id"] == staff_id) & (np.abs(release - off) < 1e-6))
+        mine = served & (c["staff_id"] == staff_id)
+        if off >= log.horizon_min - EPS:  # still busy when the run ended: the spell is cut there
+            assert np.any(mine & (release >= off - EPS))
+        else:
+            assert np.any(mine & (np.abs(release - off) < 1e-6))
 
     # The tables add up: offered = served + abandoned + unserved for every row.
     result = tables_from_logs(scenario, [log])

@@ -99,6 +99,7 @@ class ChannelConfig:
     intraday_profile: IntradayProfileConfig | None = None
     intraday_profile_by_day: dict[str, IntradayProfileConfig] = field(default_factory=dict)
     daily_volume_cv: float = 0.0
+    date_factors: dict[str, float] = field(default_factory=dict)
     patience: DistributionConfig | None = None
     redial: RedialConfig = field(default_factory=RedialConfig)
     service_level_threshold_s: float = 20.0
@@ -151,6 +152,7 @@ class RosterConfig:
 
     shifts: list[ShiftConfig] = field(default_factory=list)
     headcount: dict[str, list[int]] = field(default_factory=dict)
+    headcount_by_date: dict[str, list[int]] = field(default_factory=dict)
     works_holidays: bool = False
 
 

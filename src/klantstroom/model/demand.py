@@ -11,6 +11,9 @@ its own random generator. Its rate is piecewise constant over a day:
 * ``rate_per_hour`` is a constant rate whenever the channel is open (weekday factors and profile
   do not apply), which is what textbook queues need.
 
+A channel's ``date_factors`` multiply the volume of particular dates (a known peak such as the
+first working Monday of January) in both cases; the yearly volume is spread as if they were 1.
+
 With ``daily_volume_cv`` > 0 a channel's expected volume on each day is multiplied by a factor
 drawn from a gamma distribution with mean 1 and that coefficient of variation, shared by all its
 services (a busy day is busy for every service): a gamma-Poisson mixture, the usual model for the
@@ -120,7 +123,8 @@ class Demand:
         weight_arr = np.asarray(weights, dtype=float)
         share = service.share(channel.name)
         if service.rate_per_hour is not None:
-            expected = service.rate_per_hour / 60.0 * share * length_arr
+            date_factor = channel.date_factor(scenario.calendar.date_of_day(day))
+            expected = service.rate_per_hour / 60.0 * share * length_arr * date_factor
         else:
             total_weight = weight_arr.sum()
             reference = self._day_weight_total[channel.name]
@@ -128,6 +132,7 @@ class Demand:
                 expected = np.zeros_like(weight_arr)
             else:
                 factor = channel.weekday_factors[scenario.calendar.weekday_of_day(day)]
+                factor *= channel.date_factor(scenario.calendar.date_of_day(day))
                 daily = (service.volume_per_year or 0.0) * share * factor / reference
                 expected = daily * weight_arr / total_weight
         return start_arr, length_arr, expected

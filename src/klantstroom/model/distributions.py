@@ -10,6 +10,9 @@ Parametrisation (all durations in minutes):
 * ``lognormal``: mean and coefficient of variation;
   sigma^2 = ln(1 + cv^2), mu = ln(mean) - sigma^2/2.
 * ``gamma``: mean and cv; shape = 1/cv^2, scale = mean * cv^2.
+* ``weibull``: mean and cv; the shape k solves cv^2 = G(1 + 2/k) / G(1 + 1/k)^2 - 1 (G the gamma
+  function; cv < 1 is an increasing hazard, cv > 1 a decreasing one), scale = mean / G(1 + 1/k).
+  Callers' patience often has a decreasing hazard (Brown et al. 2005).
 * ``deterministic``: always the mean (draws no random numbers).
 * ``uniform``: between low and high.
 * ``empirical``: resampling with replacement from observed values (a CSV column).
@@ -21,6 +24,7 @@ import math
 from collections.abc import Callable
 
 import numpy as np
+from scipy.optimize import brentq
 
 from klantstroom.scenario.spec import DistributionSpec
 
@@ -58,6 +62,18 @@ class Constant(Sampler):
         return self.value
 
 
+def weibull_shape(cv: float) -> float:
+    """The Weibull shape parameter with coefficient of variation ``cv``."""
+
+    def excess(log_k: float) -> float:
+        k = math.exp(log_k)
+        ratio = math.exp(math.lgamma(1 + 2 / k) - 2 * math.lgamma(1 + 1 / k))
+        return ratio - 1 - cv**2
+
+    # The cv falls monotonically in k: from ~ infinity (k -> 0) to 0 (k -> infinity).
+    return math.exp(brentq(excess, math.log(0.05), math.log(500.0)))
+
+
 def make_sampler(spec: DistributionSpec, rng: np.random.Generator) -> Sampler:
     """Return a sampler for ``spec`` drawing from ``rng``.
 
@@ -82,6 +98,10 @@ def make_sampler(spec: DistributionSpec, rng: np.random.Generator) -> Sampler:
         shape = 1.0 / spec.cv**2
         scale = mean / shape
         return Sampler(lambda n: rng.gamma(shape, scale, n), mean)
+    if spec.kind == "weibull":
+        shape = weibull_shape(spec.cv)
+        scale = mean / math.gamma(1 + 1 / shape)
+        return Sampler(lambda n: scale * rng.weibull(shape, n), mean)
     if spec.kind == "uniform":
         low, high = spec.low_min, spec.high_min
         return Sampler(lambda n: rng.uniform(low, high, n), mean)

@@ -22,11 +22,11 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import simpy
+from numpy.typing import ArrayLike
 from simpy.core import NORMAL, URGENT
 
 from klantstroom.model.calendar import next_open_min
@@ -183,11 +183,11 @@ class Simulation:
 
     def add_arrivals(
         self,
-        times_min: Sequence[float],
+        times_min: ArrayLike,
         service: str,
         channel: str,
-        handling_min: Sequence[float] | None = None,
-        patience_min: Sequence[float] | None = None,
+        handling_min: ArrayLike | None = None,
+        patience_min: ArrayLike | None = None,
     ) -> None:
         """Add arrivals at given times (trace-driven demand), on top of any generated demand.
 
@@ -422,9 +422,13 @@ class Simulation:
         day = math.floor(now / MINUTES_PER_DAY)
         slot = int((now - day * MINUTES_PER_DAY) // interval)
         weekday = calendar.weekday_of_day(day)
+        date = calendar.date_of_day(day)
         holiday = calendar.is_holiday(day)
         for group, spec in zip(self.groups, self.scenario.staff_groups, strict=True):
-            target = 0 if holiday and not spec.works_holidays else spec.headcount[weekday][slot]
+            if holiday and not spec.works_holidays:
+                target = 0
+            else:
+                target = spec.headcount_on(date, weekday)[slot]
             self._set_headcount(group, target, now)
         next_boundary = day * MINUTES_PER_DAY + (slot + 1) * interval
         schedule(env, next_boundary - now, self._on_roster, priority=URGENT)

@@ -48,6 +48,7 @@ _DIST_FIELDS: dict[str, tuple[str, ...]] = {
     "exponential": ("mean_min",),
     "lognormal": ("mean_min", "cv"),
     "gamma": ("mean_min", "cv"),
+    "weibull": ("mean_min", "cv"),
     "deterministic": ("mean_min",),
     "uniform": ("low_min", "high_min"),
     "empirical": ("file", "column"),
@@ -254,7 +255,7 @@ def _build_distribution(
         f"{key}.mean_min", raw["mean_min"], low=0.0, low_open=kind != "deterministic"
     )
     cv = 1.0 if kind == "exponential" else 0.0
-    if kind in ("lognormal", "gamma"):
+    if kind in ("lognormal", "gamma", "weibull"):
         cv = check.number(f"{key}.cv", raw["cv"], low=0.0, low_open=True)
     return DistributionSpec(kind, mean_min=mean, cv=cv)
 
@@ -361,6 +362,13 @@ def _build_channel(check: _Checker, name: str, raw: Mapping[str, Any], base: Pat
         intraday=tuple(intraday),
         daily_volume_cv=check.number(
             f"{key}.daily_volume_cv", raw.get("daily_volume_cv", 0.0), low=0.0
+        ),
+        date_factors=tuple(
+            (
+                check.date(f"{key}.date_factors.{day}", day),
+                check.number(f"{key}.date_factors.{day}", factor, low=0.0),
+            )
+            for day, factor in (raw.get("date_factors") or {}).items()
         ),
         patience=patience,
         redial=redial,
@@ -503,6 +511,15 @@ def _build_group(
         wrapup=wrapup,
         headcount=_build_headcount(check, f"{key}.roster", roster, interval_min),
         works_holidays=bool(roster.get("works_holidays", False)),
+        headcount_by_date=tuple(
+            (
+                check.date(f"{key}.roster.headcount_by_date.{day}", day),
+                _headcount_row(
+                    check, f"{key}.roster.headcount_by_date.{day}", counts, interval_min
+                ),
+            )
+            for day, counts in (roster.get("headcount_by_date") or {}).items()
+        ),
     )
 
 
@@ -533,18 +550,26 @@ def _build_headcount(
     for day, counts in (roster.get("headcount") or {}).items():
         hkey = f"{key}.headcount.{day}"
         check.choice(hkey, day, WEEKDAYS)
-        if len(counts) != n_intervals:
-            check.fail(
-                hkey,
-                f"needs {n_intervals} values (one per {interval_min} min from 00:00), "
-                f"got {len(counts)}",
-            )
-            continue
         if day in WEEKDAYS:
             row = grid[WEEKDAYS.index(day)]
-            for slot, count in enumerate(counts):
-                row[slot] += check.integer(f"{hkey}[{slot}]", count, low=0)
+            for slot, count in enumerate(_headcount_row(check, hkey, counts, interval_min)):
+                row[slot] += count
     return tuple(tuple(row) for row in grid)
+
+
+def _headcount_row(
+    check: _Checker, key: str, counts: Sequence[Any], interval_min: int
+) -> tuple[int, ...]:
+    """A headcount per interval of one day: one whole number >= 0 per interval from 00:00."""
+    n_intervals = MINUTES_PER_DAY // interval_min
+    if len(counts) != n_intervals:
+        check.fail(
+            key,
+            f"needs {n_intervals} values (one per {interval_min} min from 00:00), "
+            f"got {len(counts)}",
+        )
+        return (0,) * n_intervals
+    return tuple(check.integer(f"{key}[{slot}]", count, low=0) for slot, count in enumerate(counts))
 
 
 def _build_routing(check: _Checker, raw: Mapping[str, Any]) -> RoutingSpec:

@@ -23,6 +23,7 @@ DISTRIBUTION_KINDS: tuple[str, ...] = (
     "exponential",
     "lognormal",
     "gamma",
+    "weibull",
     "deterministic",
     "uniform",
     "empirical",
@@ -100,6 +101,8 @@ class ChannelSpec:
         The shape of demand within the day, per weekday (7 values); None = flat while open.
     daily_volume_cv : float
         Coefficient of variation of a day's volume beyond Poisson variation (0 = none).
+    date_factors : tuple of (datetime.date, float)
+        Volume multipliers for particular dates (a known peak, a quiet day).
     patience : DistributionSpec or None
         Time a citizen is willing to wait; None means infinite patience.
     service_level_threshold_min : float
@@ -112,10 +115,19 @@ class ChannelSpec:
     weekday_factors: tuple[float, ...]
     intraday: tuple[IntradayProfile | None, ...]
     daily_volume_cv: float
+
     patience: DistributionSpec | None
     redial: RedialSpec
     service_level_threshold_min: float
     service_level_target: float
+    date_factors: tuple[tuple[dt.date, float], ...] = ()
+
+    def date_factor(self, date: dt.date) -> float:
+        """Return the volume multiplier of ``date`` (1.0 unless configured)."""
+        for day, factor in self.date_factors:
+            if day == date:
+                return factor
+        return 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,6 +182,8 @@ class StaffGroupSpec:
     ----------
     headcount : tuple of tuple of int
         Staff present per weekday (7 rows) per interval of the calendar's ``interval_min``.
+    headcount_by_date : tuple of (datetime.date, tuple of int)
+        Staff present per interval on particular dates, instead of their weekday's row.
     works_holidays : bool
         Whether the roster also applies on public holidays (else nobody is present).
     """
@@ -180,11 +194,20 @@ class StaffGroupSpec:
     wrapup: DistributionSpec | None
     headcount: tuple[tuple[int, ...], ...]
     works_holidays: bool
+    headcount_by_date: tuple[tuple[dt.date, tuple[int, ...]], ...] = ()
 
     @property
     def max_headcount(self) -> int:
         """The largest number of staff present at any time: the size of the group."""
-        return max((max(day) for day in self.headcount if day), default=0)
+        rows = [*self.headcount, *(row for _, row in self.headcount_by_date)]
+        return max((max(row) for row in rows if row), default=0)
+
+    def headcount_on(self, date: dt.date, weekday: int) -> tuple[int, ...]:
+        """Return the headcount per interval on ``date`` (its own row, or its weekday's)."""
+        for day, row in self.headcount_by_date:
+            if day == date:
+                return row
+        return self.headcount[weekday]
 
 
 @dataclass(frozen=True, slots=True)
