@@ -1,0 +1,358 @@
+"""Calibration estimators: recover known parameters from synthetic logs, and exact small cases."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from klantstroom.calibration.fit import (
+    arrival_profile,
+    detect_redials,
+    fit_patience,
+    fit_service_times,
+    infer_staffing,
+    kaplan_meier,
+    round_headcount,
+    staffing_by_weekday,
+    survival_at,
+)
+
+DAY0 = pd.Timestamp("2024-01-01")  # a Monday
+
+
+def lognormal_sample(rng: np.random.Generator, mean: float, cv: float, n: int) -> np.ndarray:
+    sigma2 = math.log1p(cv**2)
+    return rng.lognormal(math.log(mean) - sigma2 / 2, math.sqrt(sigma2), n)
+
+
+def queue_log(patience_s: np.ndarray, offered_wait_s: np.ndarray) -> pd.DataFrame:
+    """Calls that wait min(patience, offered wait); abandoned when patience runs out first."""
+    abandoned = patience_s < offered_wait_s
+    return pd.DataFrame(
+        {
+            "wait_s": np.minimum(patience_s, offered_wait_s),
+            "outcome": np.where(abandoned, "abandoned", "served"),
+        }
+    )
+
+
+def call_log(rows: list[tuple[str | None, str, str, str]]) -> pd.DataFrame:
+    """Rows of (caller_id, outcome, arrival, hang-up or answer time) on DAY0, times "HH:MM"."""
+    frame = pd.DataFrame(rows, columns=["caller_id", "outcome", "arrival", "until"])
+    arrival = DAY0 + pd.to_timedelta(frame["arrival"] + ":00")
+    until = DAY0 + pd.to_timedelta(frame["until"] + ":00")
+    abandoned = frame["outcome"] == "abandoned"
+    table = pd.DataFrame(
+        {
+            "caller_id": frame["caller_id"].astype("string"),
+            "outcome": frame["outcome"],
+            "arrival": arrival,
+            "answered": until.where(~abandoned),
+            "abandoned": until.where(abandoned),
+            "wait_s": (until - arrival).dt.total_seconds(),
+        }
+    )
+    # A non-default index, to check that results are aligned with it.
+    return table.set_axis(pd.RangeIndex(100, 100 + len(table)))
+
+
+# -- service times ----------------------------------------------------------------------------
+
+
+def test_lognormal_service_times_are_recognised_and_recovered() -> None:
+    x = lognormal_sample(np.random.default_rng(11), 200.0, 1.2, 20_000)
+    fit = fit_service_times(np.concatenate([x, [0.0, -3.0, np.nan]]))
+    assert fit.kind == "lognormal"
+    assert fit.mean_s == pytest.approx(200.0, rel=0.03)
+    assert fit.cv == pytest.approx(1.2, rel=0.05)
+    assert fit.n == 20_000
+    assert fit.n_dropped == 3
+    assert set(fit.candidates.index) == {"exponential", "lognormal", "gamma"}
+    assert fit.candidates.at["lognormal", "delta_aic"] == 0.0
+    assert fit.candidates.at["lognormal", "ks_statistic"] < 0.015
+
+
+def test_exponential_service_times_are_not_beaten_by_the_richer_families() -> None:
+    x = np.random.default_rng(12).exponential(300.0, 20_000)
+    fit = fit_service_times(x)
+    # Gamma contains the exponential, so it can only win by chance; AIC keeps it close.
+    assert fit.candidates.at["exponential", "delta_aic"] <= 2.0
+    assert fit.candidates.at["exponential", "mean_s"] == pytest.approx(300.0, rel=0.03)
+    assert fit.cv == pytest.approx(1.0, rel=0.05)
+
+
+def test_gamma_service_times_are_recognised() -> None:
+    x = np.random.default_rng(13).gamma(4.0, 50.0, 20_000)  # mean 200, cv 0.5
+    fit = fit_service_times(x)
+    assert fit.kind == "gamma"
+    assert fit.mean_s == pytest.approx(200.0, rel=0.02)
+    assert fit.cv == pytest.approx(0.5, rel=0.05)
+
+
+def test_too_few_service_times_is_an_error() -> None:
+    with pytest.raises(ValueError, match="two distinct"):
+        fit_service_times(np.array([5.0, 5.0, 0.0]))
+
+
+# -- Kaplan-Meier and patience ----------------------------------------------------------------
+
+
+def test_kaplan_meier_by_hand_with_ties() -> None:
+    durations = np.array([0, 1, 2, 2, 2, 3, 4, 4, 5], dtype=float)
+    observed = np.array([0, 1, 1, 0, 1, 0, 1, 0, 0], dtype=bool)
+    km = kaplan_meier(durations, observed)
+    assert km["time_s"].tolist() == [0, 1, 2, 3, 4, 5]
+    assert km["at_risk"].tolist() == [9, 8, 7, 4, 3, 1]
+    assert km["events"].tolist() == [0, 1, 2, 0, 1, 0]
+    assert km["censored"].tolist() == [1, 0, 1, 1, 1, 1]
+    # Events before censorings at t = 2: seven at risk, not six.
+    expected = [1, 7 / 8, 7 / 8 * 5 / 7, 5 / 8, 5 / 8 * 2 / 3, 5 / 12]
+    assert km["survival"].tolist() == pytest.approx(expected)
+    assert survival_at(km, [-1.0, 0.5, 2.0, 2.9, 10.0]).tolist() == pytest.approx(
+        [1, 1, 5 / 8, 5 / 8, 5 / 12]
+    )
+
+
+def test_kaplan_meier_rejects_bad_input() -> None:
+    with pytest.raises(ValueError):
+        kaplan_meier(np.array([1.0, -1.0]), np.array([True, False]))
+    with pytest.raises(ValueError):
+        kaplan_meier(np.array([1.0]), np.array([True, False]))
+
+
+def test_exponential_patience_is_recovered_from_censored_waits() -> None:
+    rng = np.random.default_rng(21)
+    n = 20_000
+    calls = queue_log(rng.exponential(120.0, n), rng.exponential(60.0, n))
+    fit = fit_patience(calls)
+    exponential = fit.candidates.loc["exponential"]
+    assert exponential["mean_s"] == pytest.approx(120.0, rel=0.05)
+    assert fit.kind == "exponential"
+    assert fit.candidates.at["weibull", "log_likelihood"] >= exponential["log_likelihood"]
+    assert survival_at(fit.kaplan_meier, 120.0)[0] == pytest.approx(math.exp(-1), abs=0.03)
+    assert fit.n == n
+    assert fit.n_abandoned == int((calls["outcome"] == "abandoned").sum())
+    # The naive mean of abandoned waits ignores censoring and is far too short.
+    assert calls.loc[calls["outcome"] == "abandoned", "wait_s"].mean() < 0.5 * fit.mean_s
+
+
+def test_lognormal_patience_is_recovered_from_censored_waits() -> None:
+    rng = np.random.default_rng(22)
+    n = 20_000
+    calls = queue_log(lognormal_sample(rng, 120.0, 1.0, n), rng.exponential(120.0, n))
+    fit = fit_patience(calls)
+    assert fit.kind == "lognormal"
+    assert fit.best_kind == "lognormal"
+    assert fit.mean_s == pytest.approx(120.0, rel=0.05)
+    assert fit.cv == pytest.approx(1.0, rel=0.1)
+    assert fit.candidates.at["lognormal", "max_diff_km"] < 0.02
+
+
+def test_weibull_patience_falls_back_to_an_expressible_kind() -> None:
+    rng = np.random.default_rng(23)
+    n = 10_000
+    calls = queue_log(150.0 * rng.weibull(2.0, n), rng.exponential(150.0, n))
+    fit = fit_patience(calls)
+    assert fit.best_kind == "weibull"
+    assert fit.best_mean_s == pytest.approx(150.0 * math.gamma(1.5), rel=0.05)
+    assert fit.kind in {"exponential", "lognormal"}
+    assert fit.candidates.at[fit.kind, "expressible"]
+    assert not fit.candidates.at["weibull", "expressible"]
+
+
+def test_patience_keeps_zero_waits_and_drops_missing_ones() -> None:
+    calls = pd.DataFrame(
+        {
+            "wait_s": [0.0, 0.0, 10.0, 30.0, np.nan, 20.0],
+            "outcome": ["served", "abandoned", "abandoned", "served", "served", "abandoned"],
+        }
+    )
+    fit = fit_patience(calls)
+    assert (fit.n, fit.n_dropped, fit.n_abandoned, fit.n_zero_wait_abandoned) == (5, 1, 3, 1)
+    # Closed form: 3 abandonments over 0.5 + 10 + 30 + 20 s of waiting.
+    assert fit.candidates.at["exponential", "mean_s"] == pytest.approx(60.5 / 3)
+
+
+def test_patience_without_abandonments_is_an_error() -> None:
+    with pytest.raises(ValueError, match="no abandoned"):
+        fit_patience(pd.DataFrame({"wait_s": [1.0, 2.0], "outcome": ["served", "served"]}))
+
+
+# -- arrival profile --------------------------------------------------------------------------
+
+
+def poisson_log(
+    rng: np.random.Generator, rate_per_interval: np.ndarray, days: int, day_cv: float
+) -> pd.DataFrame:
+    """Weekdays only, 30-minute intervals from 08:00; each day's rates times a gamma factor."""
+    arrivals = []
+    dates = [d for d in pd.date_range(DAY0, periods=days * 7 // 5 + 7) if d.day_of_week < 5][:days]
+    for date in dates:
+        factor = rng.gamma(1 / day_cv**2, day_cv**2) if day_cv > 0 else 1.0
+        counts = rng.poisson(rate_per_interval * factor)
+        start_min = np.repeat(480 + 30 * np.arange(rate_per_interval.size), counts)
+        offset_min = start_min + 30 * rng.random(start_min.size)
+        arrivals.append(date + pd.to_timedelta(offset_min, unit="min"))
+    arrival = pd.DatetimeIndex(np.concatenate(arrivals))
+    return pd.DataFrame({"arrival": arrival, "service": "algemeen"})
+
+
+RATES = np.array([10, 30, 50, 60, 40, 30, 45, 50, 35, 20, 15, 25, 30, 20, 10, 5, 3, 2], float)
+
+
+def test_arrival_profile_recovers_rates_and_extra_day_variability() -> None:
+    calls = poisson_log(np.random.default_rng(31), RATES, days=200, day_cv=0.2)
+    profile = arrival_profile(calls)
+    assert profile.days_observed == {0: 40, 1: 40, 2: 40, 3: 40, 4: 40, 5: 0, 6: 0}
+    weekdays = profile.mean_per_interval.loc[0:4]
+    open_columns = list(range(480, 480 + 30 * RATES.size, 30))
+    # Averaged over all 200 days: within 4 standard errors (Poisson plus day-factor noise).
+    standard_error = np.sqrt(RATES / 200 + (0.2 * RATES) ** 2 / 200)
+    error = weekdays[open_columns].mean().to_numpy() - RATES
+    assert np.all(np.abs(error) < 4 * standard_error)
+    assert weekdays.drop(columns=open_columns).to_numpy().sum() == 0
+    assert (profile.mean_per_interval.loc[5:6] == 0).all().all()
+    assert list(profile.mean_per_interval.columns) == list(range(0, 1440, 30))
+    assert profile.daily_cv == pytest.approx(0.2, abs=0.07)
+    assert len(profile.daily_totals) == 200
+    assert profile.daily_totals.sum() == len(calls)
+    # The observed cv includes Poisson noise on top of the day factor.
+    observed = profile.daily_cv_by_weekday.loc[0:4]
+    assert (observed > profile.daily_cv_extra_by_weekday.loc[0:4] - 1e-12).all()
+    assert profile.daily_cv_by_weekday.loc[5:6].isna().all()
+
+
+def test_pure_poisson_days_have_no_extra_variability() -> None:
+    calls = poisson_log(np.random.default_rng(32), RATES, days=200, day_cv=0.0)
+    profile = arrival_profile(calls, interval_min=60)
+    assert profile.daily_cv < 0.04
+    # Observed cv is then just Poisson: 1 / sqrt(mean daily volume).
+    poisson_cv = 1 / math.sqrt(RATES.sum())
+    assert profile.daily_cv_by_weekday.loc[0:4].mean() == pytest.approx(poisson_cv, rel=0.2)
+    assert profile.mean_per_interval.at[0, 480] == pytest.approx(40, rel=0.15)
+
+
+def test_arrival_profile_counts_exactly_and_restricts_by_service() -> None:
+    times = ["2024-01-01 08:05", "2024-01-01 08:29", "2024-01-01 08:30", "2024-01-08 08:10"]
+    calls = pd.DataFrame({"arrival": pd.to_datetime(times), "service": ["a", "a", "b", "a"]})
+    profile = arrival_profile(calls, interval_min=30)
+    assert profile.days_observed[0] == 2
+    assert profile.mean_per_interval.at[0, 480] == 1.5
+    assert profile.mean_per_interval.at[0, 510] == 0.5
+    assert profile.daily_totals.tolist() == [3, 1]
+    only_b = arrival_profile(calls, service="b")
+    assert only_b.n_calls == 1
+    assert only_b.days_observed[0] == 1
+    assert math.isnan(only_b.daily_cv)
+    with pytest.raises(ValueError, match="divide"):
+        arrival_profile(calls, interval_min=7)
+    with pytest.raises(ValueError, match="no calls"):
+        arrival_profile(calls, service="c")
+
+
+# -- redials ----------------------------------------------------------------------------------
+
+
+REDIAL_ROWS: list[tuple[str | None, str, str, str]] = [
+    ("A", "abandoned", "09:00", "09:02"),
+    ("A", "served", "09:10", "09:11"),  # redial 8 min after hanging up
+    ("B", "abandoned", "09:00", "09:01"),
+    ("B", "served", "10:30", "10:31"),  # 89 min later: too late
+    ("C", "abandoned", "09:00", "09:05"),
+    ("C", "abandoned", "09:20", "09:21"),  # redial after 15 min, abandons again
+    ("C", "served", "09:51", "09:52"),  # redial after 30 min
+    (None, "abandoned", "09:00", "09:03"),  # anonymous: cannot be linked
+    (None, "served", "09:05", "09:06"),
+    ("D", "served", "09:00", "09:01"),
+    ("D", "served", "09:10", "09:12"),  # a second call, but nothing was abandoned
+    ("E", "abandoned", "10:58", "11:00"),
+    ("E", "served", "12:00", "12:01"),  # exactly 60 min: within the window
+    ("F", "abandoned", "13:00", "13:00"),  # hung up at once, never called again
+]
+
+
+def test_redials_are_linked_to_the_abandonment_before_them() -> None:
+    calls = call_log(REDIAL_ROWS)
+    fit = detect_redials(calls, window_min=60.0)
+    assert fit.n_abandoned_known == 6
+    assert fit.n_followed == 4
+    assert fit.probability == pytest.approx(4 / 6)
+    assert sorted(fit.delays_min.tolist()) == pytest.approx([8, 15, 30, 60])
+    assert fit.mean_delay_min == pytest.approx(28.25)
+    assert fit.n_redials == 4
+    assert fit.n_anonymous == 2
+    assert fit.is_redial.index.equals(calls.index)
+    assert calls.index[fit.is_redial].tolist() == [101, 105, 106, 112]
+
+
+def test_a_shorter_redial_window_links_fewer_calls() -> None:
+    fit = detect_redials(call_log(REDIAL_ROWS), window_min=20.0)
+    assert (fit.n_followed, fit.n_redials) == (2, 2)
+    assert fit.probability == pytest.approx(2 / 6)
+    assert fit.mean_delay_min == pytest.approx(11.5)
+
+
+# -- staffing ---------------------------------------------------------------------------------
+
+
+def agent_log() -> pd.DataFrame:
+    """Agent A works 08:00-09:00, breaks 40 min, works 09:40-10:00; B works 08:15-09:30."""
+    calls = [
+        ("A", "08:00", "08:10"),
+        ("A", "08:12", "08:40"),
+        ("A", "08:45", "09:00"),
+        ("A", "09:40", "10:00"),  # after a 40-minute gap: a new spell
+        ("B", "08:15", "08:30"),
+        ("B", "08:50", "09:30"),  # 20-minute gap: the same spell
+    ]
+    frame = pd.DataFrame(calls, columns=["agent", "answered", "ended"])
+    answered = DAY0 + pd.to_timedelta(frame["answered"] + ":00")
+    ended = DAY0 + pd.to_timedelta(frame["ended"] + ":00")
+    served = pd.DataFrame(
+        {
+            "agent": frame["agent"].astype("string"),
+            "outcome": "served",
+            "arrival": answered - pd.Timedelta(seconds=30),
+            "answered": answered,
+            "ended": ended,
+        }
+    )
+    missed = pd.DataFrame(  # an abandoned call on the next day: a date with nobody on calls
+        {
+            "agent": pd.array([None], dtype="string"),
+            "outcome": ["abandoned"],
+            "arrival": [DAY0 + pd.Timedelta(days=1, hours=9)],
+            "answered": [pd.NaT],
+            "ended": [pd.NaT],
+        }
+    )
+    return pd.concat([served, missed], ignore_index=True)
+
+
+def test_staffing_counts_agents_in_working_spells() -> None:
+    staffing = infer_staffing(agent_log(), interval_min=30, break_gap_min=30.0)
+    assert staffing.index.tolist() == [DAY0, DAY0 + pd.Timedelta(days=1)]
+    assert list(staffing.columns) == list(range(0, 1440, 30))
+    day = staffing.loc[DAY0]
+    assert day[[480, 510, 540, 570]].tolist() == pytest.approx([1.5, 2.0, 1.0, 2 / 3])
+    assert day.drop([480, 510, 540, 570]).sum() == 0
+    assert staffing.loc[DAY0 + pd.Timedelta(days=1)].sum() == 0
+
+    # With a longer allowed break, A's spell bridges the gap and covers 09:00-09:40 too.
+    longer = infer_staffing(agent_log(), interval_min=30, break_gap_min=45.0)
+    assert longer.loc[DAY0, [540, 570]].tolist() == pytest.approx([2.0, 1.0])
+
+
+def test_staffing_by_weekday_and_roster_rounding() -> None:
+    staffing = infer_staffing(agent_log(), interval_min=30)
+    by_weekday = staffing_by_weekday(staffing)
+    assert by_weekday.index.tolist() == list(range(7))
+    assert by_weekday.at[0, 480] == pytest.approx(1.5)
+    assert by_weekday.at[1, 480] == 0.0
+    roster = round_headcount(by_weekday)
+    assert roster.loc[0, [480, 510, 540, 570]].tolist() == [2, 2, 1, 1]
+    halves = pd.DataFrame([[0.5, 1.5, 2.5, 0.49]])
+    assert round_headcount(halves).iloc[0].tolist() == [1, 2, 3, 0]
