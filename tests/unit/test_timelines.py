@@ -256,3 +256,12 @@ def test_a_date_can_have_its_own_headcount() -> None:
     spells = simulation(config).run().spells
     assert sorted(spells["on_min"].tolist()) == [480.0, 480.0]
     assert sorted(spells["off_min"].tolist()) == [540.0, 540.0]
+
+
+def test_a_service_can_have_its_own_patience() -> None:
+    config = queue_config(patience={"kind": "deterministic", "mean_min": 10.0})
+    config["services"]["q"]["patience"] = {"kind": "deterministic", "mean_min": 1.0}
+    sim = simulation(config)
+    sim.add_arrivals([0.0, 0.5], "q", "phone")
+    _, second = rows(sim.run().contacts)
+    assert second["outcome"] == ABANDONED and second["end_min"] == 1.5

@@ -117,6 +117,7 @@ class ServiceConfig:
     handling: dict[str, DistributionConfig] = field(default_factory=dict)
     fcr_probability: float = 1.0
     priority: float = 0.0
+    patience: DistributionConfig | None = None  # replaces the channel's patience for this service
 
 
 @dataclass

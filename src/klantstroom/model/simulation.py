@@ -154,6 +154,17 @@ class Simulation:
             self._redial_delay.append(
                 make_sampler(channel_spec.redial.delay, streams.get(f"redial_delay/{name}"))
             )
+        # Patience per queue: the service's own (its own stream) or else the channel's.
+        self._queue_patience: list[Sampler | None] = []
+        for queue in self.queues:
+            service = scenario.services[queue.service]
+            channel_name = scenario.channels[queue.channel].name
+            own = service.patience
+            self._queue_patience.append(
+                self._patience[queue.channel]
+                if own is None
+                else make_sampler(own, streams.get(f"patience/{service.name}/{channel_name}"))
+            )
 
     def _build_groups(self) -> None:
         scenario = self.scenario
@@ -300,7 +311,7 @@ class Simulation:
         if patience_min == patience_min:  # given (not NaN): a replayed caller's own patience
             schedule(self.env, patience_min, self._cb_abandon, contact)
             return
-        patience = self._patience[queue.channel]
+        patience = self._queue_patience[queue.index]
         if patience is not None:
             schedule(self.env, patience(), self._cb_abandon, contact)
 

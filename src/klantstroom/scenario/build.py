@@ -468,6 +468,9 @@ def _build_service(
             f"{key}.fcr_probability", raw.get("fcr_probability", 1.0), low=0.0, high=1.0
         ),
         priority=check.number(f"{key}.priority", raw.get("priority", 0.0)),
+        patience=None
+        if raw.get("patience") is None
+        else _build_distribution(check, f"{key}.patience", raw["patience"], base),
     )
 
 

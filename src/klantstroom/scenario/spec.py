@@ -144,6 +144,8 @@ class ServiceSpec:
         Share of the contacts per channel (sums to 1).
     handling : tuple of (str, DistributionSpec)
         Handling (talk or desk) time per channel.
+    patience : DistributionSpec or None
+        Patience of this service's callers, replacing the channel's (None = the channel's).
     """
 
     name: str
@@ -154,6 +156,7 @@ class ServiceSpec:
     handling: tuple[tuple[str, DistributionSpec], ...]
     fcr_probability: float
     priority: float
+    patience: DistributionSpec | None = None
 
     def share(self, channel: str) -> float:
         """Return the share of this service's demand that uses ``channel``."""
