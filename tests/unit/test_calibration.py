@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from klantstroom.calibration.availability import unavailable_after_calls
-from klantstroom.calibration.compare import measure, queued_calls_from_log
+from klantstroom.calibration.compare import base_service, measure, queued_calls_from_log
 from klantstroom.calibration.importers import read_log
 from klantstroom.calibration.pipeline import calibrate, scenario_config, write_scenario
 from klantstroom.calibration.replay import conditional_patience_min, trace_replay
@@ -117,10 +117,19 @@ def test_trace_replay_reproduces_a_log_when_its_assumptions_hold() -> None:
         ]
     )
     staffing = pd.DataFrame([[1.0] * 48], index=[T0], columns=list(range(0, 1440, 30)))
-    handling = {"PS": {"kind": "deterministic", "mean_min": 2.0}}
-    replayed = trace_replay(
-        calls, staffing, handling, {"kind": "exponential", "mean_min": 60.0}, replications=2
-    )
+    fitted = {
+        "run": {"seed": 3},
+        "channels": {"phone": {"patience": {"kind": "exponential", "mean_min": 60.0}}},
+        "services": {
+            "PS": {
+                "channel_mix": {"phone": 1.0},
+                "handling": {"phone": {"kind": "deterministic", "mean_min": 2.0}},
+            }
+        },
+        "staff_groups": {"agents": {"skills": {"PS": {"phone": {"rank": 1}}}, "wrapup": None}},
+        "routing": {"policy": "specialist_first"},
+    }
+    replayed = trace_replay(calls.assign(model_service="PS"), staffing, fitted, replications=2)
     for _, rep in replayed.groupby("replication"):
         assert rep["outcome"].astype(str).tolist() == calls["outcome"].tolist()
         np.testing.assert_allclose(rep["wait_min"] * 60, calls["wait_s"], atol=1e-6)
@@ -133,6 +142,10 @@ def test_the_log_slice_calibrates_into_a_runnable_scenario(tmp_path: Path) -> No
     path = write_scenario(config, tmp_path / "scenarios" / "slice.yaml", SLICE)
     assert path.read_text().startswith("# @package _global_")
     scenario = build_scenario(config)
-    assert {s.name for s in scenario.services} <= {"PS", "PE", "IN", "NE", "NW", "TT"}
+    types = {"PS", "PE", "IN", "NE", "NW", "TT"}
+    assert {base_service(s.name) for s in scenario.services} <= types
+    # Unidentified callers (priority 0) were answered ahead of the queue in this log.
+    assert config["services"]["PS_p0"]["priority"] == 1.0
+    assert config["routing"]["policy"] == "priority"
     result = run_experiment(scenario)
     assert len(result.contacts) > 0

@@ -16,12 +16,21 @@ Rates pool the calls of all replications of a simulation.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 
 from klantstroom.analysis.timeaverage import mean_count_per_interval
+
+_CLASS = re.compile(r"_p\d+$")
+
+
+def base_service(name: str) -> str:
+    """The call type of a model service (drops a priority class suffix such as ``_p2``)."""
+    return _CLASS.sub("", name)
+
 
 MEASURES: tuple[str, ...] = (
     "offered",
@@ -65,7 +74,7 @@ def queued_calls_from_contacts(contacts: pd.DataFrame) -> pd.DataFrame:
             "replication": ended["replication"].to_numpy(),
             "day": (arrival_s // 86400).astype(int),
             "hour": ((arrival_s % 86400) // 3600).astype(int),
-            "service": ended["service"].astype(str).to_numpy(),
+            "service": ended["service"].astype(str).map(base_service).to_numpy(),
             "outcome": ended["outcome"].astype(str).to_numpy(),
             "wait_s": wait,
             "wait_start_s": arrival_s,

@@ -1,9 +1,9 @@
 """Replay a log through the model: trace-driven, day by day.
 
-Each date of the log becomes a one-day scenario: one phone channel, a service per call type (with
-priority customers as a separate, higher-priority service), one group of agents with every skill
-and the headcount inferred for that date, and the ``priority`` routing policy. The logged calls
-are then fed in at their logged arrival times with their logged service times:
+Each date of the log becomes a one-day scenario built from the fitted scenario (its services with
+their handling times, patience and routing priorities, its agents' wrap-up) but with no generated
+demand, no redials (the log holds them already) and the headcount inferred for that date. The
+logged calls are then fed in at their logged arrival times with their logged service times:
 
 * a call that was served keeps its service time; its patience is unknown beyond its wait (it was
   still willing to wait when answered), so it is drawn from the fitted patience distribution
@@ -12,8 +12,8 @@ are then fed in at their logged arrival times with their logged service times:
   is drawn from the fitted service-time distribution of its type.
 
 If the model matched reality exactly, every call would get its logged wait back. What remains is
-the effect of the assumptions: staffing inferred from agent activity, a single skill pool,
-priority routing, and no voice-menu or agent-break effects.
+the effect of the assumptions: staffing inferred from agent activity, a single skill pool, the
+fitted routing priorities, patience and after-call time.
 """
 
 from __future__ import annotations
@@ -26,25 +26,20 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from klantstroom.calibration.compare import base_service
 from klantstroom.model.distributions import weibull_shape
 from klantstroom.model.simulation import Simulation
 from klantstroom.model.streams import stream_seed
 from klantstroom.scenario.build import build_scenario
 from klantstroom.tables import contacts_table
 
-PRIORITY_SUFFIX = "_priority"
 ALL_DAY = ["00:00-24:00"]
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
-def service_key(service: str, priority: int, priority_threshold: int) -> str:
-    """The model service of a call: its type, or type + suffix for priority customers."""
-    return f"{service}{PRIORITY_SUFFIX}" if priority >= priority_threshold else service
-
-
-def base_service(name: str) -> str:
-    """The call type of a model service (drops the priority suffix)."""
-    return name.removesuffix(PRIORITY_SUFFIX)
+def service_key(service: str, priority: int, split: bool) -> str:
+    """The model service of a call: its type, and its priority class when classes differ."""
+    return f"{service}_p{priority}" if split else service
 
 
 def conditional_patience_min(
@@ -80,19 +75,16 @@ def conditional_patience_min(
     return np.maximum(dist.ppf(np.minimum(u, 1 - 1e-12)), waited_min)
 
 
-def day_scenario(
-    date: pd.Timestamp,
-    services: Mapping[str, dict[str, Any]],
-    headcount: list[int],
-    seed: int,
-    wrapup: Mapping[str, Any] | None = None,
+def day_config(
+    fitted: Mapping[str, Any], date: pd.Timestamp, headcount: list[int]
 ) -> dict[str, Any]:
-    """Config of a one-day replay: no generated demand, the date's headcount every interval."""
-    weekday = WEEKDAYS[date.weekday()]
+    """A one-day replay of ``date``: the fitted services and agents, no generated demand."""
+    phone = fitted["channels"]["phone"]
+    agents = fitted["staff_groups"]["agents"]
     return {
         "run": {
             "name": f"replay-{date.date()}",
-            "seed": seed,
+            "seed": fitted["run"]["seed"],
             "replications": 1,
             "horizon_days": 1.0,
             "warmup_days": 0.0,
@@ -100,59 +92,56 @@ def day_scenario(
         },
         "calendar": {"start_date": str(date.date()), "interval_min": 30},
         "channels": {
-            "phone": {"opening_hours": dict.fromkeys(WEEKDAYS, ALL_DAY), "open_on_holidays": True}
+            "phone": {
+                "opening_hours": dict.fromkeys(WEEKDAYS, ALL_DAY),
+                "open_on_holidays": True,
+                "patience": phone.get("patience"),
+            }
         },
         "services": {
             name: {
+                **{k: v for k, v in spec.items() if k != "volume_per_year"},
                 "rate_per_hour": 0.0,
-                "channel_mix": {"phone": 1.0},
-                "handling": {"phone": spec["handling"]},
-                "priority": spec["priority"],
             }
-            for name, spec in services.items()
+            for name, spec in fitted["services"].items()
         },
         "staff_groups": {
             "agents": {
-                "skills": {name: {"phone": {"rank": 1}} for name in services},
-                "wrapup": None if wrapup is None else dict(wrapup),
-                "roster": {"works_holidays": True, "headcount": {weekday: headcount}},
+                "skills": agents["skills"],
+                "wrapup": agents.get("wrapup"),
+                "roster": {
+                    "works_holidays": True,
+                    "headcount": {WEEKDAYS[date.weekday()]: headcount},
+                },
             }
         },
-        "routing": {"policy": "priority"},
+        "routing": dict(fitted["routing"]),
     }
 
 
 def trace_replay(
     calls: pd.DataFrame,
     staffing: pd.DataFrame,
-    handling: Mapping[str, dict[str, Any]],
-    patience: Mapping[str, Any],
+    fitted: Mapping[str, Any],
     *,
-    wrapup: Mapping[str, Any] | None = None,
-    seed: int = 1,
     replications: int = 5,
-    priority_threshold: int = 2,
 ) -> pd.DataFrame:
     """Replay every date of ``calls`` through the model; return the simulated contacts.
 
     Parameters
     ----------
     calls : pandas.DataFrame
-        An imported call log (:mod:`klantstroom.calibration.logs`).
+        An imported call log with a ``model_service`` column naming each call's service in
+        ``fitted`` (:func:`klantstroom.calibration.pipeline.model_services`).
     staffing : pandas.DataFrame
         Agents on duty per date (index) x interval start minute (columns, 30-minute steps).
-    handling : mapping of str to dict
-        Fitted handling-time distribution per call type (klantstroom distribution blocks),
-        used for calls whose service time was never observed (they abandoned).
-    patience : mapping
-        Fitted patience distribution (exponential or lognormal).
-    wrapup : mapping, optional
-        Fitted time an agent is unavailable after a call (after-call work, short breaks).
-    seed, replications : int
-        Each replication redraws the unobserved times (patience of served calls, service of
-        abandoned calls).
-    priority_threshold : int
-        Calls with ``priority`` at or above this are served first.
+    fitted : mapping
+        The fitted scenario configuration (``pipeline.scenario_config``): handling times
+        for calls never served, patience for calls served (conditional on their
+        wait), routing priorities and wrap-up.
+    replications : int
+        Each replication redraws what the log does not show (patience of served calls, service
+        time of abandoned calls).
 
     Returns
     -------
@@ -161,18 +150,8 @@ def trace_replay(
         date (as in the log comparison), with the call type in ``service``.
     """
     origin = calls["arrival"].min().normalize()
-    keys = [
-        service_key(s, int(p), priority_threshold)
-        for s, p in zip(calls["service"], calls["priority"], strict=True)
-    ]
-    calls = calls.assign(model_service=keys)
-    services = {
-        key: {
-            "handling": dict(handling[base_service(key)]),
-            "priority": 1.0 if key.endswith(PRIORITY_SUFFIX) else 0.0,
-        }
-        for key in sorted(set(keys))
-    }
+    seed = int(fitted["run"]["seed"])
+    channel_patience = fitted["channels"]["phone"].get("patience")
     frames = []
     for date, day_calls in calls.groupby(calls["arrival"].dt.normalize()):
         day = int((date - origin).days)
@@ -180,27 +159,33 @@ def trace_replay(
         headcount = [0] * 48 if counts is None else [int(np.floor(c + 0.5)) for c in counts]
         if max(headcount) == 0:
             headcount = [1] * 48  # no agent activity logged: keep the scenario valid
-        config = day_scenario(pd.Timestamp(date), services, headcount, seed, wrapup)
-        scenario = build_scenario(config)
+        scenario = build_scenario(day_config(fitted, pd.Timestamp(date), headcount))
         arrival_min = (day_calls["arrival"] - date).dt.total_seconds().to_numpy() / 60.0
         served = day_calls["outcome"].to_numpy() == "served"
         waited_min = day_calls["wait_s"].to_numpy(dtype=float) / 60.0
+        handling_min = np.where(served, day_calls["service_s"].to_numpy() / 60.0, np.nan)
         for rep in range(replications):
             rng = np.random.default_rng(stream_seed(seed, rep, f"replay/patience/{date.date()}"))
-            patience_min = waited_min.copy()  # abandoned: the logged patience
-            patience_min[served] = conditional_patience_min(patience, waited_min[served], rng)
-            handling_min = np.where(served, day_calls["service_s"].to_numpy() / 60.0, np.nan)
             sim = Simulation(scenario, rep)
             for key, index in day_calls.groupby("model_service").indices.items():
+                spec = fitted["services"][str(key)]
+                patience = spec.get("patience") or channel_patience
+                patience_min = waited_min[index].copy()  # abandoned: the logged patience
+                mask = served[index]
+                if patience is not None:
+                    patience_min[mask] = conditional_patience_min(
+                        patience, waited_min[index][mask], rng
+                    )
+                else:  # infinite patience
+                    patience_min[mask] = np.inf
                 sim.add_arrivals(
                     arrival_min[index],
                     str(key),
                     "phone",
                     handling_min=handling_min[index],
-                    patience_min=patience_min[index],
+                    patience_min=patience_min,
                 )
-            log = sim.run()
-            contacts = contacts_table(scenario, [log])
+            contacts = contacts_table(scenario, [sim.run()])
             contacts["service"] = contacts["service"].astype(str).map(base_service)
             contacts["arrival_min"] = contacts["arrival_min"] + day * 1440.0
             contacts["replication"] = rep
