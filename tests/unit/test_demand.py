@@ -141,3 +141,20 @@ def test_date_factors_scale_a_single_date() -> None:
     plain = expected_per_day(weekday_config())
     assert per_day[0] == pytest.approx(2 * plain[0])  # the Monday of the date factor
     assert per_day[7] == pytest.approx(plain[7])  # the next Monday is not affected
+
+
+def test_a_service_can_have_its_own_intraday_profile() -> None:
+    config = weekday_config()
+    config["services"]["late"] = {
+        "volume_per_year": 10_000,
+        "channel_mix": {"phone": 1.0},
+        "handling": {"phone": {"kind": "exponential", "mean_min": 3.0}},
+        "intraday_profile": {"start": "16:00", "interval_min": 60, "shares": [1.0]},
+    }
+    config["staff_groups"]["agents"]["skills"]["late"] = {"phone": {"rank": 1}}
+    demand = Demand(scenario(config), Streams(1, 0))
+    late = next(s for s in demand.streams if s.service == 1)
+    starts, _, expected = demand.pieces(late, 0)
+    assert starts.tolist() == [16 * 60.0] and expected.sum() > 0
+    q_starts = demand.pieces(demand.streams[0], 0)[0]
+    assert q_starts[0] == 8 * 60.0  # q keeps the channel's profile

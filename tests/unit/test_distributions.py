@@ -48,3 +48,11 @@ def test_bernoulli_extremes_consume_nothing() -> None:
     assert Bernoulli(1.0, np.random.default_rng(1))()
     draws = Bernoulli(0.3, np.random.default_rng(1))
     assert np.mean([draws() for _ in range(20_000)]) == pytest.approx(0.3, abs=0.015)
+
+
+def test_weibull_shape_covers_extreme_cvs() -> None:
+    from klantstroom.model.distributions import weibull_shape
+
+    assert weibull_shape(1.0) == pytest.approx(1.0, rel=1e-6)  # the exponential
+    assert weibull_shape(1e-6) == 500.0
+    assert weibull_shape(1e6) == 0.05

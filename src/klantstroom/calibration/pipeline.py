@@ -23,9 +23,10 @@ regular ones, so the routing did not serve them first (see the validation report
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -49,6 +50,7 @@ from klantstroom.calibration.fit import (
 from klantstroom.calibration.logs import ImportReport
 from klantstroom.calibration.replay import service_key
 
+T = TypeVar("T")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 MODEL_PATIENCE_KINDS = ("exponential", "lognormal", "weibull")
 INTERVAL_MIN = 30
@@ -60,6 +62,7 @@ REFERENCE_DAYS = 365
 # against about half of all calls).
 SERVED_FIRST_RATIO = 0.1
 MIN_ABANDONED_FOR_OWN_PATIENCE = 50
+MIN_CALLS_FOR_OWN_PROFILE = 300
 
 
 def model_services(calls: pd.DataFrame) -> pd.Series:
@@ -84,13 +87,13 @@ class Calibration:
     import_report: ImportReport
     fresh_profile: ArrivalProfile
     service_fits: dict[str, ServiceFit]
-    patience: PatienceFit
+    patience: PatienceFit | None  # None: nobody abandoned, patience cannot be estimated
     class_patience: dict[str, PatienceFit]
     served_first: dict[str, bool]
     redials: RedialFit
     staffing: pd.DataFrame
     unavailability: Unavailability
-    wrapup_fit: ServiceFit
+    wrapup_fit: ServiceFit | None  # None: too few gaps measured to fit a distribution
 
 
 def calibrate(calls: pd.DataFrame, import_report: ImportReport) -> Calibration:
@@ -124,14 +127,22 @@ def calibrate(calls: pd.DataFrame, import_report: ImportReport) -> Calibration:
         import_report=import_report,
         fresh_profile=arrival_profile(fresh, INTERVAL_MIN),
         service_fits=service_fits,
-        patience=fit_patience(calls),
+        patience=_optional(fit_patience, calls),
         class_patience=class_patience,
         served_first=served_first,
         redials=redials,
         staffing=infer_staffing(calls, INTERVAL_MIN),
         unavailability=unavailability,
-        wrapup_fit=fit_service_times(unavailability.gaps_s),
+        wrapup_fit=_optional(fit_service_times, unavailability.gaps_s),
     )
+
+
+def _optional(fit: Callable[[Any], T], data: Any) -> T | None:
+    """Run a fit that raises ValueError on too little data; None when it does."""
+    try:
+        return fit(data)
+    except ValueError:
+        return None
 
 
 def patience_choice(fit: PatienceFit) -> tuple[str, float, float]:
@@ -147,13 +158,15 @@ def patience_choice(fit: PatienceFit) -> tuple[str, float, float]:
     return str(best.name), float(best["mean_s"]), float(best["cv"])
 
 
-def wrapup_block(cal: Calibration) -> dict[str, Any]:
+def wrapup_block(cal: Calibration) -> dict[str, Any] | None:
     """Wrap-up for the model: the fitted kind with the measured mean and cv.
 
     The mean decides how much capacity is lost, so it is taken from the gaps themselves rather
     than from a fit that may follow the many short gaps better than the long tail.
     """
     gaps = cal.unavailability
+    if cal.wrapup_fit is None:
+        return None
     return distribution_block(cal.wrapup_fit.kind, gaps.mean_s, gaps.cv)
 
 
@@ -171,9 +184,25 @@ def redial_block(redials: RedialFit) -> dict[str, Any]:
 def distribution_block(kind: str, mean_s: float, cv: float) -> dict[str, Any]:
     """A klantstroom distribution block (minutes) from a fitted kind, mean and cv."""
     block: dict[str, Any] = {"kind": kind, "mean_min": round(mean_s / 60.0, 4)}
+    if kind in ("lognormal", "gamma", "weibull") and not (np.isfinite(cv) and cv >= 1e-3):
+        # A fit without spread (a handful of equal values) is a fixed duration.
+        return {"kind": "deterministic", "mean_min": block["mean_min"]}
     if kind in ("lognormal", "gamma", "weibull"):
         block["cv"] = round(cv, 4)
     return block
+
+
+def weekly_profiles(profile: ArrivalProfile, days: list[int]) -> dict[str, dict[str, Any]]:
+    """Intraday profile blocks per weekday (48 half-hour shares from 00:00) with calls."""
+    blocks = {}
+    for w in days:
+        row = profile.mean_per_interval.loc[w].to_numpy(dtype=float)
+        if row.sum() <= 0:
+            continue
+        shares = [round(x, 6) for x in (row / row.sum()).tolist()]
+        shares[int(np.argmax(shares))] += round(1 - sum(shares), 6)  # sum to 1 after rounding
+        blocks[WEEKDAYS[w]] = {"start": "00:00", "interval_min": INTERVAL_MIN, "shares": shares}
+    return blocks
 
 
 def fresh_calls_per_day_and_service(cal: Calibration) -> pd.DataFrame:
@@ -193,7 +222,7 @@ def fresh_calls_per_day_and_service(cal: Calibration) -> pd.DataFrame:
 
 
 def scenario_config(
-    cal: Calibration, *, name: str, seed: int = 1, replications: int = 10
+    cal: Calibration, *, name: str, seed: int = 1, replications: int = 10, channel: str = "phone"
 ) -> dict[str, Any]:
     """The fitted scenario of the log's period as a configuration dict (klantstroom's schema).
 
@@ -201,7 +230,8 @@ def scenario_config(
     ``headcount_by_date`` then set each logged date's volume and staffing, because the staffing
     of a real centre follows the volume it expects for that day (in the Anonymous Bank log the
     daily staff hours correlate 0.96 with daily calls). For another period, drop those two and
-    set ``daily_volume_cv`` to the fitted value given in the description.
+    set ``daily_volume_cv`` to the fitted value given in the description. ``channel`` is
+    ``phone`` for call logs and ``counter`` for counter queue-system logs.
     """
     fresh = fresh_calls_per_day_and_service(cal)
     daily = fresh.sum(axis=1)
@@ -228,13 +258,9 @@ def scenario_config(
     )
     over_log = sum(factors[d.weekday()] * date_factors[d.date().isoformat()] for d in dates)
     counts = fresh.sum(axis=0)
+    fresh_calls = cal.calls[~cal.redials.is_redial.reindex(cal.calls.index, fill_value=False)]
     profile = cal.fresh_profile
-    profiles: dict[str, dict[str, Any]] = {}
-    for w in open_days:
-        row = profile.mean_per_interval.loc[w].to_numpy(dtype=float)
-        shares = [round(x, 6) for x in (row / row.sum()).tolist()]
-        shares[int(np.argmax(shares))] += round(1 - sum(shares), 6)  # sum to 1 after rounding
-        profiles[WEEKDAYS[w]] = {"start": "00:00", "interval_min": INTERVAL_MIN, "shares": shares}
+    profiles = weekly_profiles(profile, open_days)
     roster = round_headcount(staffing_by_weekday(cal.staffing))
     headcount = {
         WEEKDAYS[int(w)]: [int(x) for x in roster.loc[w].tolist()]
@@ -246,7 +272,7 @@ def scenario_config(
         pd.Timestamp(d).date().isoformat(): [int(x) for x in by_date.loc[d].tolist()]
         for d in by_date.index
     }
-    patience_kind, patience_mean_s, patience_cv = patience_choice(cal.patience)
+    patience = None if cal.patience is None else distribution_block(*patience_choice(cal.patience))
     services = [str(s) for s in counts.index if counts[s] > 0]
 
     def service_block(key: str) -> dict[str, Any]:
@@ -254,19 +280,26 @@ def scenario_config(
         block: dict[str, Any] = {
             "label": key,
             "volume_per_year": round(float(counts[key]) * reference / over_log, 1),
-            "channel_mix": {"phone": 1.0},
-            "handling": {"phone": distribution_block(fit.kind, fit.mean_s, fit.cv)},
+            "channel_mix": {channel: 1.0},
+            "handling": {channel: distribution_block(fit.kind, fit.mean_s, fit.cv)},
             "fcr_probability": 1.0,
             "priority": 1.0 if cal.served_first.get(key) else 0.0,
         }
         if key in cal.class_patience:
             block["patience"] = distribution_block(*patience_choice(cal.class_patience[key]))
+        # Call types peak at different hours (in the Anonymous Bank log a quarter of the calls
+        # at 16:00 are of other types than PS): large services get their own daily shape.
+        own = fresh_calls[fresh_calls["model_service"] == key]
+        if len(own) >= MIN_CALLS_FOR_OWN_PROFILE:
+            block["intraday_profile_by_day"] = weekly_profiles(
+                arrival_profile(own, INTERVAL_MIN), open_days
+            )
         return block
 
     return {
         "description": (
             f"Fitted from {cal.import_report.path.name} by klantstroom-calibrate. For another "
-            "period drop date_factors and headcount_by_date and set channels.phone."
+            f"period drop date_factors and headcount_by_date and set channels.{channel}."
             f"daily_volume_cv to the fitted {profile.daily_cv:.3f}."
         ),
         "run": {
@@ -278,14 +311,14 @@ def scenario_config(
         },
         "calendar": {"start_date": start.isoformat(), "interval_min": INTERVAL_MIN, "holidays": []},
         "channels": {
-            "phone": {
+            channel: {
                 "opening_hours": {d: (["00:00-24:00"] if d in profiles else []) for d in WEEKDAYS},
                 "open_on_holidays": True,
                 "weekday_factors": {WEEKDAYS[w]: round(factors[w], 6) for w in range(7)},
                 "intraday_profile_by_day": profiles,
                 "daily_volume_cv": 0.0,
                 "date_factors": {d: round(f, 6) for d, f in date_factors.items()},
-                "patience": distribution_block(patience_kind, patience_mean_s, patience_cv),
+                "patience": patience,
                 "redial": redial_block(cal.redials),
                 "service_level_threshold_s": 30.0,
                 "service_level_target": 0.8,
@@ -295,7 +328,7 @@ def scenario_config(
         "staff_groups": {
             "agents": {
                 "label": "Agents (inferred from the log)",
-                "skills": {s: {"phone": {"rank": 1}} for s in services},
+                "skills": {s: {channel: {"rank": 1}} for s in services},
                 "wrapup": wrapup_block(cal),
                 "roster": {
                     "works_holidays": True,

@@ -59,6 +59,8 @@ def conditional_patience_min(
     kind, mean = patience["kind"], float(patience["mean_min"])
     if kind == "exponential":
         return waited_min + rng.exponential(mean, len(waited_min))  # memoryless
+    if kind == "deterministic":
+        return np.maximum(waited_min, mean)  # they did survive their wait
     if kind == "lognormal":
         sigma2 = np.log1p(float(patience["cv"]) ** 2)
         dist = stats.lognorm(s=np.sqrt(sigma2), scale=mean * np.exp(-sigma2 / 2))
@@ -67,7 +69,8 @@ def conditional_patience_min(
         dist = stats.weibull_min(shape, scale=mean / math.gamma(1 + 1 / shape))
     else:
         raise ValueError(
-            f"patience kind {kind!r} cannot be replayed; use exponential, lognormal or weibull"
+            f"patience kind {kind!r} cannot be replayed; "
+            "use exponential, lognormal, weibull or deterministic"
         )
     # Inverse transform restricted to (F(waited), 1): the draw exceeds the wait survived.
     low = dist.cdf(waited_min)
@@ -79,7 +82,7 @@ def day_config(
     fitted: Mapping[str, Any], date: pd.Timestamp, headcount: list[int]
 ) -> dict[str, Any]:
     """A one-day replay of ``date``: the fitted services and agents, no generated demand."""
-    phone = fitted["channels"]["phone"]
+    channel, settings = next(iter(fitted["channels"].items()))
     agents = fitted["staff_groups"]["agents"]
     return {
         "run": {
@@ -92,10 +95,10 @@ def day_config(
         },
         "calendar": {"start_date": str(date.date()), "interval_min": 30},
         "channels": {
-            "phone": {
+            channel: {
                 "opening_hours": dict.fromkeys(WEEKDAYS, ALL_DAY),
                 "open_on_holidays": True,
-                "patience": phone.get("patience"),
+                "patience": settings.get("patience"),
             }
         },
         "services": {
@@ -151,7 +154,8 @@ def trace_replay(
     """
     origin = calls["arrival"].min().normalize()
     seed = int(fitted["run"]["seed"])
-    channel_patience = fitted["channels"]["phone"].get("patience")
+    channel, settings = next(iter(fitted["channels"].items()))
+    channel_patience = settings.get("patience")
     frames = []
     for date, day_calls in calls.groupby(calls["arrival"].dt.normalize()):
         day = int((date - origin).days)
@@ -181,7 +185,7 @@ def trace_replay(
                 sim.add_arrivals(
                     arrival_min[index],
                     str(key),
-                    "phone",
+                    channel,
                     handling_min=handling_min[index],
                     patience_min=patience_min,
                 )

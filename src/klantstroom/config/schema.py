@@ -118,6 +118,9 @@ class ServiceConfig:
     fcr_probability: float = 1.0
     priority: float = 0.0
     patience: DistributionConfig | None = None  # replaces the channel's patience for this service
+    # The service's own intraday shape, replacing the channel's (e.g. waste reports come early).
+    intraday_profile: IntradayProfileConfig | None = None
+    intraday_profile_by_day: dict[str, IntradayProfileConfig] = field(default_factory=dict)
 
 
 @dataclass

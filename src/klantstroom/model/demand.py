@@ -5,9 +5,10 @@ its own random generator. Its rate is piecewise constant over a day:
 
 * ``volume_per_year`` is spread over the days of a reference year (365 days from the first
   reported day) in proportion to the channel's weekday factor on each open day, so the expected
-  yearly total equals the configured volume; within a day it follows the channel's intraday
-  profile (shares per interval), restricted to the opening periods and renormalised, or is flat
-  over the opening periods when no profile is given;
+  yearly total equals the configured volume; within a day it follows the service's own
+  intraday profile for that weekday if it has one, else the channel's (shares per interval),
+  restricted to the opening periods and renormalised, or is flat over the opening periods when
+  no profile is given;
 * ``rate_per_hour`` is a constant rate whenever the channel is open (weekday factors and profile
   do not apply), which is what textbook queues need.
 
@@ -103,7 +104,10 @@ class Demand:
         lengths: list[float] = []
         weights: list[float] = []
         weekday = scenario.calendar.weekday_of_day(day)
-        profile = channel.intraday[weekday] if service.rate_per_hour is None else None
+        profile = None
+        if service.rate_per_hour is None:
+            own = service.intraday[weekday] if service.intraday else None
+            profile = own if own is not None else channel.intraday[weekday]
         for period in periods:
             if profile is None:
                 starts.append(base + period.start_min)

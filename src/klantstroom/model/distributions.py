@@ -70,8 +70,14 @@ def weibull_shape(cv: float) -> float:
         ratio = math.exp(math.lgamma(1 + 2 / k) - 2 * math.lgamma(1 + 1 / k))
         return ratio - 1 - cv**2
 
-    # The cv falls monotonically in k: from ~ infinity (k -> 0) to 0 (k -> infinity).
-    return math.exp(brentq(excess, math.log(0.05), math.log(500.0)))
+    # The cv falls monotonically in k: from ~ infinity (k -> 0) to 0 (k -> infinity). Beyond
+    # the bracket (cv under 0.003 or astronomically large) the nearest end is close enough.
+    low, high = math.log(0.05), math.log(500.0)
+    if excess(high) >= 0:
+        return 500.0
+    if excess(low) <= 0:
+        return 0.05
+    return math.exp(brentq(excess, low, high))
 
 
 def make_sampler(spec: DistributionSpec, rng: np.random.Generator) -> Sampler:

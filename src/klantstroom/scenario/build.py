@@ -162,9 +162,8 @@ def build_scenario(config: Mapping[str, Any], base_dir: Path | None = None) -> S
     )
     if not channels:
         check.fail("channels", f"define at least one channel; allowed: {', '.join(CHANNELS)}")
-    channel_names = [c.name for c in channels]
     services = tuple(
-        _build_service(check, name, raw, channel_names, base)
+        _build_service(check, name, raw, channels, base)
         for name, raw in (config.get("services") or {}).items()
     )
     if not services:
@@ -321,21 +320,7 @@ def _build_channel(check: _Checker, name: str, raw: Mapping[str, Any], base: Pat
         check.number(f"{key}.weekday_factors.{d}", factors_raw.get(d, 1.0), low=0.0)
         for d in WEEKDAYS
     )
-    default_profile = None
-    if raw.get("intraday_profile") is not None:
-        default_profile = _build_profile(check, f"{key}.intraday_profile", raw["intraday_profile"])
-    by_day = raw.get("intraday_profile_by_day") or {}
-    for day in by_day:
-        check.choice(f"{key}.intraday_profile_by_day.{day}", day, WEEKDAYS)
-    intraday = []
-    for index, day in enumerate(WEEKDAYS):
-        profile, pkey = default_profile, f"{key}.intraday_profile"
-        if by_day.get(day) is not None:
-            pkey = f"{key}.intraday_profile_by_day.{day}"
-            profile = _build_profile(check, pkey, by_day[day])
-        if profile is not None and opening[index] and factors[index] > 0:
-            _check_profile_covers_opening(check, pkey, profile, day, opening[index])
-        intraday.append(profile)
+    intraday = _build_weekly_profiles(check, key, raw, [(opening, factors)])
     patience = None
     if raw.get("patience") is not None:
         patience = _build_distribution(check, f"{key}.patience", raw["patience"], base)
@@ -359,7 +344,7 @@ def _build_channel(check: _Checker, name: str, raw: Mapping[str, Any], base: Pat
         opening=opening,
         open_on_holidays=bool(raw.get("open_on_holidays", False)),
         weekday_factors=factors,
-        intraday=tuple(intraday),
+        intraday=intraday,
         daily_volume_cv=check.number(
             f"{key}.daily_volume_cv", raw.get("daily_volume_cv", 0.0), low=0.0
         ),
@@ -404,6 +389,36 @@ def _build_profile(check: _Checker, key: str, raw: Mapping[str, Any]) -> Intrada
     return IntradayProfile(start_min=start, interval_min=interval, shares=shares)
 
 
+def _build_weekly_profiles(
+    check: _Checker,
+    key: str,
+    raw: Mapping[str, Any],
+    open_days: Sequence[tuple[tuple[tuple[Period, ...], ...], tuple[float, ...]]],
+) -> tuple[IntradayProfile | None, ...]:
+    """The intraday profile per weekday from ``intraday_profile`` and ``intraday_profile_by_day``.
+
+    ``open_days`` holds (opening periods per weekday, weekday factors) of each channel the
+    profiles apply to: a day with opening hours and demand needs a positive share in them.
+    """
+    default = None
+    if raw.get("intraday_profile") is not None:
+        default = _build_profile(check, f"{key}.intraday_profile", raw["intraday_profile"])
+    by_day = raw.get("intraday_profile_by_day") or {}
+    for day in by_day:
+        check.choice(f"{key}.intraday_profile_by_day.{day}", day, WEEKDAYS)
+    profiles = []
+    for index, day in enumerate(WEEKDAYS):
+        profile, pkey = default, f"{key}.intraday_profile"
+        if by_day.get(day) is not None:
+            pkey = f"{key}.intraday_profile_by_day.{day}"
+            profile = _build_profile(check, pkey, by_day[day])
+        for opening, factors in open_days:
+            if profile is not None and opening[index] and factors[index] > 0:
+                _check_profile_covers_opening(check, pkey, profile, day, opening[index])
+        profiles.append(profile)
+    return tuple(profiles)
+
+
 def _check_profile_covers_opening(
     check: _Checker, key: str, profile: IntradayProfile, day: str, periods: tuple[Period, ...]
 ) -> None:
@@ -424,9 +439,14 @@ def _check_profile_covers_opening(
 
 
 def _build_service(
-    check: _Checker, name: str, raw: Mapping[str, Any], channels: list[str], base: Path
+    check: _Checker,
+    name: str,
+    raw: Mapping[str, Any],
+    channel_specs: Sequence[ChannelSpec],
+    base: Path,
 ) -> ServiceSpec:
     key = f"services.{name}"
+    channels = [c.name for c in channel_specs]
     volume, rate = raw.get("volume_per_year"), raw.get("rate_per_hour")
     if (volume is None) == (rate is None):
         check.fail(key, "set exactly one of volume_per_year and rate_per_hour")
@@ -457,6 +477,13 @@ def _build_service(
     for channel, share in mix:
         if share > 0 and channel not in handling_raw:
             check.fail(f"{key}.handling.{channel}", "missing: the channel mix sends contacts there")
+    with_demand = {channel for channel, share in mix if share > 0}
+    intraday = _build_weekly_profiles(
+        check,
+        key,
+        raw,
+        [(c.opening, c.weekday_factors) for c in channel_specs if c.name in with_demand],
+    )
     return ServiceSpec(
         name=name,
         label=str(raw.get("label") or name),
@@ -471,6 +498,7 @@ def _build_service(
         patience=None
         if raw.get("patience") is None
         else _build_distribution(check, f"{key}.patience", raw["patience"], base),
+        intraday=intraday if any(p is not None for p in intraday) else (),
     )
 
 

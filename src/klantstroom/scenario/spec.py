@@ -146,6 +146,9 @@ class ServiceSpec:
         Handling (talk or desk) time per channel.
     patience : DistributionSpec or None
         Patience of this service's callers, replacing the channel's (None = the channel's).
+    intraday : tuple of (IntradayProfile or None)
+        The service's own intraday profile per weekday, replacing the channel's where given
+        (empty: the channel's every day).
     """
 
     name: str
@@ -157,6 +160,7 @@ class ServiceSpec:
     fcr_probability: float
     priority: float
     patience: DistributionSpec | None = None
+    intraday: tuple[IntradayProfile | None, ...] = ()
 
     def share(self, channel: str) -> float:
         """Return the share of this service's demand that uses ``channel``."""

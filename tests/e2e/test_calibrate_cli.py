@@ -1,0 +1,82 @@
+"""``klantstroom-calibrate`` as a user runs it, on the committed slice of the bank log."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+DATA = Path(__file__).parents[1] / "data"
+CLI = [sys.executable, "-m", "klantstroom.calibration.command"]
+
+
+def calibrate(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([*CLI, *args], cwd=tmp_path, capture_output=True, text=True, timeout=300)
+
+
+def test_the_log_becomes_a_scenario_and_a_report(tmp_path: Path) -> None:
+    out = tmp_path / "cal"
+    done = calibrate(
+        tmp_path,
+        str(DATA / "anonymous-bank-slice.tsv"),
+        "--format",
+        "anonymous-bank",
+        "--out",
+        str(out),
+        "--name",
+        "bank_slice",
+        "--replications",
+        "2",
+    )
+    assert done.returncode == 0, done.stderr
+    assert "phantom call (outcome PHANTOM)" in done.stdout  # the import report is printed
+    assert (out / "scenarios" / "bank_slice.yaml").is_file()
+    page = (out / "calibration_report.html").read_text(encoding="utf-8")
+    assert page.count("data:image/png;base64,") >= 5 and "Targets" in page
+    targets = pd.read_csv(out / "targets.csv")
+    assert {"abandonment_met", "mean_wait_met"} <= set(targets.columns)
+    # The fitted scenario runs with the command the report prints.
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "klantstroom.cli",
+            "scenarios=bank_slice",
+            f"hydra.searchpath=[file://{out}]",
+            "run.replications=1",
+            "output.figures=false",
+            f"hydra.run.dir={tmp_path / 'run'}",
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stderr
+    assert (tmp_path / "run" / "contacts.parquet").is_file()
+
+
+def test_a_generic_counter_log_is_calibrated_too(tmp_path: Path) -> None:
+    done = calibrate(
+        tmp_path,
+        str(DATA / "generic-counter-sample.csv"),
+        "--format",
+        "generic-counter",
+        "--out",
+        str(tmp_path / "c"),
+        "--replications",
+        "1",
+    )
+    assert done.returncode == 0, done.stderr
+    text = (tmp_path / "c" / "scenarios" / "generic_counter_sample.yaml").read_text()
+    assert "counter:" in text
+
+
+def test_bad_input_is_reported_without_a_traceback(tmp_path: Path) -> None:
+    missing = calibrate(tmp_path, "nope.tsv", "--format", "anonymous-bank")
+    assert missing.returncode == 2 and "nope.tsv" in missing.stderr
+    assert "Traceback" not in missing.stderr
+    wrong = calibrate(tmp_path, str(DATA / "anonymous-bank-slice.tsv"), "--format", "excel")
+    assert wrong.returncode == 2 and "invalid choice" in wrong.stderr
