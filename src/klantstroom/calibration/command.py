@@ -20,6 +20,7 @@ import pandas as pd
 
 from klantstroom.calibration import report
 from klantstroom.calibration.compare import (
+    by_class,
     comparison_table,
     measure,
     queued_calls_from_contacts,
@@ -162,6 +163,16 @@ def main(argv: list[str] | None = None) -> int:
         )
     pd.concat(hourly_frames).to_csv(out / "comparison_hourly.csv")
     pd.concat({k: v for k, v in targets.items()}).to_csv(out / "targets.csv")
+    per_class = by_class(
+        {
+            "log": cal.calls,
+            "trace": traced.assign(wait_s=traced["wait_min"] * 60),
+            "model": modelled.assign(
+                model_service=modelled["service"].astype(str), wait_s=modelled["wait_min"] * 60
+            )[modelled["arrival_min"] // 1440 < days],
+        }
+    )
+    per_class.to_csv(out / "by_class.csv")
     fits = report.fits_table(cal, config)
     fits.to_csv(out / "fits.csv")
     main_type = str(calls["service"].value_counts().index[0])
@@ -176,7 +187,7 @@ def main(argv: list[str] | None = None) -> int:
             report.save(report.patience_figure(cal, patience), out / "figures" / "patience.png")
         )
     run_command = f"klantstroom scenarios={name} 'hydra.searchpath=[file://{out.resolve()}]'"
-    findings = _findings(cal, config)
+    findings = _findings(cal, config, per_class)
     page = report.write_html(
         out / "calibration_report.html",
         title=f"Calibration of {args.log.name}",
@@ -210,7 +221,7 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _findings(cal: Calibration, config: dict[str, object]) -> list[str]:
+def _findings(cal: Calibration, config: dict[str, object], per_class: pd.DataFrame) -> list[str]:
     """Plain-language notes on what the fit found (routing classes, after-call time, ...)."""
     notes = []
     first = [key for key, value in cal.served_first.items() if value]
@@ -219,6 +230,21 @@ def _findings(cal: Calibration, config: dict[str, object]) -> list[str]:
             "Answered ahead of the queue (fewer than a tenth as likely to queue as other calls): "
             + ", ".join(first)
             + ". They get routing priority in the scenario."
+        )
+    for key in first:
+        present = set(per_class.index.get_level_values("service"))
+        table = per_class.xs(key, level="service") if key in present else None
+        if table is None or not {"log", "model"} <= set(table.index):
+            continue
+        wait = table["mean_wait_served_s"].astype(float)
+        abandoned = table["abandonment_%"].astype(float)
+        notes.append(
+            f"{key}: in the log these calls waited {wait['log']:.1f} s on average and "
+            f"{abandoned['log']:.1f}% hung up; in the model, answered first but still behind busy "
+            f"agents, they wait {wait['model']:.1f} s and {abandoned['model']:.1f}% hang up. "
+            "Calls that are hardly ever queued must have waited where the log does not record a "
+            "queue (e.g. in the voice menu); that waiting is not modelled yet, and it is where "
+            "the model's extra abandonment comes from."
         )
     gaps = cal.unavailability
     notes.append(

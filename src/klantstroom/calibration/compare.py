@@ -131,6 +131,26 @@ def measure(table: pd.DataFrame, days: int, services: Sequence[str] | None = Non
     return result
 
 
+def by_class(sources: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Abandonment and mean wait of served calls per model service (type x class) and source.
+
+    Each source is a table with ``model_service``, ``outcome`` and ``wait_s`` columns.
+    """
+    rows = {}
+    for name, table in sources.items():
+        for key, group in table.groupby("model_service"):
+            served = group["outcome"].astype(str) == "served"
+            ended = served | (group["outcome"].astype(str) == "abandoned")
+            rows[(str(key), name)] = {
+                "calls": int(ended.sum()),
+                "abandonment_%": 100 * float((~served & ended).sum() / max(ended.sum(), 1)),
+                "mean_wait_served_s": float(group.loc[served, "wait_s"].mean()),
+            }
+    frame = pd.DataFrame.from_dict(rows, orient="index")
+    frame.index = pd.MultiIndex.from_tuples(frame.index, names=["service", "source"])
+    return frame.sort_index()
+
+
 def comparison_table(measures: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """Overall measures side by side, one row per source (log, trace replay, model replay)."""
     return pd.DataFrame({name: table.loc["all"] for name, table in measures.items()}).T

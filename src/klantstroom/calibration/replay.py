@@ -150,7 +150,8 @@ def trace_replay(
     -------
     pandas.DataFrame
         Contacts of all dates and replications, ``arrival_min`` counted from 00:00 of the first
-        date (as in the log comparison), with the call type in ``service``.
+        date (as in the log comparison), with the call type in ``service`` and the fitted
+        scenario's service (type and class) in ``model_service``.
     """
     origin = calls["arrival"].min().normalize()
     seed = int(fitted["run"]["seed"])
@@ -190,7 +191,8 @@ def trace_replay(
                     patience_min=patience_min,
                 )
             contacts = contacts_table(scenario, [sim.run()])
-            contacts["service"] = contacts["service"].astype(str).map(base_service)
+            contacts["model_service"] = contacts["service"].astype(str)
+            contacts["service"] = contacts["model_service"].map(base_service)
             contacts["arrival_min"] = contacts["arrival_min"] + day * 1440.0
             contacts["replication"] = rep
             frames.append(contacts)
