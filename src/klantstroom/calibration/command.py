@@ -242,9 +242,10 @@ def _findings(cal: Calibration, config: dict[str, object], per_class: pd.DataFra
             f"{key}: in the log these calls waited {wait['log']:.1f} s on average and "
             f"{abandoned['log']:.1f}% hung up; in the model, answered first but still behind busy "
             f"agents, they wait {wait['model']:.1f} s and {abandoned['model']:.1f}% hang up. "
-            "Calls that are hardly ever queued must have waited where the log does not record a "
-            "queue (e.g. in the voice menu); that waiting is not modelled yet, and it is where "
-            "the model's extra abandonment comes from."
+            "The model gives them priority when an agent becomes free (non-preemptive); in the "
+            "log they were answered at once even when other callers were waiting, by a routing "
+            "the log does not show. This difference is not modelled yet and is where the "
+            "model's extra abandonment comes from."
         )
     gaps = cal.unavailability
     notes.append(
