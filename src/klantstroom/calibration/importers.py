@@ -472,17 +472,30 @@ def read_generic_phone(path: Path) -> tuple[pd.DataFrame, ImportReport]:
     ValueError
         If the header lacks some of :data:`GENERIC_PHONE_FIELDS` (all are named).
     """
-    path = Path(path)
-    report = ImportReport(path=path, log_format="generic-phone")
+    return _read_generic(
+        Path(path), "generic-phone", GENERIC_PHONE_FIELDS, _phone_row, CALL_LOG_COLUMNS, CALL_DTYPES
+    )
+
+
+def _read_generic(
+    path: Path,
+    log_format: str,
+    fields: Sequence[str],
+    parse_row: Callable[[dict[str, str], _Columns], str | None],
+    columns: Sequence[str],
+    dtypes: dict[str, str],
+) -> tuple[pd.DataFrame, ImportReport]:
+    """Read a generic CSV row by row: ``parse_row`` keeps a row or names why it cannot."""
+    report = ImportReport(path=path, log_format=log_format)
     kept = _Columns()
-    for line_number, row in _csv_rows(path, GENERIC_PHONE_FIELDS, report):
-        reason = _phone_row(row, kept)
+    for line_number, row in _csv_rows(path, fields, report):
+        reason = parse_row(row, kept)
         if reason is None:
             kept.add(source_row=line_number)
         else:
             report.leave_out(reason, line_number)
     report.rows_kept = len(kept.get("source_row"))
-    return _table(kept.values, CALL_LOG_COLUMNS, CALL_DTYPES), report
+    return _table(kept.values, columns, dtypes), report
 
 
 def _phone_row(row: dict[str, str], kept: _Columns) -> str | None:
@@ -562,17 +575,14 @@ def read_generic_counter(path: Path) -> tuple[pd.DataFrame, ImportReport]:
     ValueError
         If the header lacks some of :data:`GENERIC_COUNTER_FIELDS` (all are named).
     """
-    path = Path(path)
-    report = ImportReport(path=path, log_format="generic-counter")
-    kept = _Columns()
-    for line_number, row in _csv_rows(path, GENERIC_COUNTER_FIELDS, report):
-        reason = _counter_row(row, kept)
-        if reason is None:
-            kept.add(source_row=line_number)
-        else:
-            report.leave_out(reason, line_number)
-    report.rows_kept = len(kept.get("source_row"))
-    return _table(kept.values, COUNTER_LOG_COLUMNS, COUNTER_DTYPES), report
+    return _read_generic(
+        Path(path),
+        "generic-counter",
+        GENERIC_COUNTER_FIELDS,
+        _counter_row,
+        COUNTER_LOG_COLUMNS,
+        COUNTER_DTYPES,
+    )
 
 
 def _counter_row(row: dict[str, str], kept: _Columns) -> str | None:
