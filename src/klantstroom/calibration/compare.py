@@ -8,6 +8,7 @@ differ by definition:
 * ``mean_wait_served_s`` — mean wait of served calls;
 * ``within_30s`` and ``within_60s`` — served within 30 (60) s / (served + abandoned), the package's
   service-level convention;
+* ``offered`` — calls that ended (served or abandoned), per replication;
 * ``mean_queue_length`` — the time-average number of calls waiting, per hour of the day (averaged
   over the days of the period and over replications), from the waiting spans.
 
@@ -125,6 +126,8 @@ def measure(table: pd.DataFrame, days: int, services: Sequence[str] | None = Non
     rows = {hour: _measures(table[table["hour"] == hour]) for hour in range(24)}
     rows["all"] = _measures(table)  # type: ignore[index]
     result = pd.DataFrame.from_dict(rows, orient="index")
+    # Offered calls per replication, so a log and a replay of the same period compare directly.
+    result["offered"] = result["offered"] / max(int(table["replication"].nunique()), 1)
     queue = hourly_queue_length(table, days)
     result["mean_queue_length"] = [*queue.tolist(), float(queue.mean())]
     result.index.name = "hour"

@@ -268,8 +268,18 @@ def write_html(
         "<h2>Targets</h2><p>Abandonment within ±1.5 percentage points and mean wait of served "
         "calls within ±15% of the log.</p>",
     ]
+    short = {
+        "abandonment_log_%": "abandoned, log (%)",
+        "abandonment_replay_%": "replay (%)",
+        "abandonment_diff_pp": "diff (pp)",
+        "abandonment_met": "met",
+        "mean_wait_log_s": "mean wait, log (s)",
+        "mean_wait_replay_s": "replay (s)",
+        "mean_wait_diff_%": "diff (%)",
+        "mean_wait_met": "met",
+    }
     for name, table in targets.items():
-        parts.append(f"<h3>{html.escape(name)}</h3>{_table(table, 2)}")
+        parts.append(f"<h3>{html.escape(name)}</h3>{_table(table.rename(columns=short), 2)}")
         parts.append(_table(overall[name], 3))
     parts.append("<h2>Findings</h2><ul>")
     parts += [f"<li>{html.escape(item)}</li>" for item in findings]
