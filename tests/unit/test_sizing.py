@@ -1,0 +1,137 @@
+"""Analytic sizing per interval: Erlang C and A requirements, caps, pooling, scenario demand."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from klantstroom.analysis.erlang import erlang_c_agents_for_service_level, mmc_metrics
+from klantstroom.model.demand import Demand
+from klantstroom.model.streams import Streams
+from klantstroom.staffing.demand import (
+    expected_arrivals,
+    interval_requirements,
+    pooled_requirements,
+)
+from klantstroom.staffing.sizing import queue_metrics, required_agents
+
+from factories import ALL_DAYS, queue_config, scenario
+
+THRESHOLD = 20 / 60
+
+
+@pytest.mark.parametrize("rate", [0.3, 2.0, 9.0, 27.5, 80.0])
+@pytest.mark.parametrize("target", [0.5, 0.8, 0.95])
+def test_erlang_c_requirement_is_the_fewest_agents_meeting_the_target(
+    rate: float, target: float
+) -> None:
+    need = required_agents(rate, 1.0, THRESHOLD, target)
+    assert need.agents_int == erlang_c_agents_for_service_level(rate, 1.0, THRESHOLD, target)
+    assert need.metrics is not None and need.metrics.service_level >= target
+    below = need.agents_int - 1
+    if below > rate:  # one fewer agent is stable but misses the target
+        assert mmc_metrics(rate, 1.0, below, THRESHOLD).service_level < target
+    assert max(below, rate) <= need.agents <= need.agents_int
+
+
+def test_fractional_requirements_grow_with_demand() -> None:
+    needs = [required_agents(rate, 1.0, THRESHOLD, 0.8).agents for rate in np.linspace(1, 20, 40)]
+    assert np.all(np.diff(needs) > 0)
+
+
+def test_the_occupancy_cap_can_bind() -> None:
+    need = required_agents(9.0, 1.0, THRESHOLD, 0.5, max_occupancy=0.8)
+    assert need.binding == "occupancy"
+    assert need.agents == pytest.approx(9.0 / 0.8)
+    assert need.agents_int == 12
+
+
+def test_erlang_a_needs_no_more_agents_than_erlang_c() -> None:
+    for rate in (2.0, 9.0, 30.0):
+        c = required_agents(rate, 1.0, THRESHOLD, 0.8)
+        a = required_agents(rate, 1.0, THRESHOLD, 0.8, mean_patience_min=2.0)
+        assert a.agents_int <= c.agents_int
+        assert a.metrics is not None and a.metrics.service_level >= 0.8
+
+
+def test_an_abandonment_cap_can_bind() -> None:
+    loose = required_agents(9.0, 1.0, THRESHOLD, 0.1, mean_patience_min=0.5)
+    capped = required_agents(9.0, 1.0, THRESHOLD, 0.1, mean_patience_min=0.5, max_abandonment=0.01)
+    assert capped.binding == "abandonment"
+    assert capped.agents_int > loose.agents_int
+    assert capped.metrics is not None and capped.metrics.p_abandon <= 0.01
+
+
+def test_no_demand_needs_nobody_and_bad_targets_are_refused() -> None:
+    assert required_agents(0.0, 1.0, THRESHOLD, 0.8).agents_int == 0
+    with pytest.raises(ValueError, match="max_occupancy"):
+        required_agents(1.0, 1.0, THRESHOLD, 0.8, max_occupancy=0.0)
+    with pytest.raises(ValueError, match="target_service_level"):
+        required_agents(1.0, 1.0, THRESHOLD, 1.0)
+
+
+def test_reverse_mode_reports_the_performance_of_given_agents() -> None:
+    metrics = queue_metrics(9.0, 1.0, 10, THRESHOLD)
+    assert metrics == mmc_metrics(9.0, 1.0, 10, THRESHOLD)
+    assert queue_metrics(9.0, 1.0, 8, THRESHOLD, mean_patience_min=2.0).p_abandon > 0
+
+
+def office_config() -> dict:
+    hours = {day: ["08:00-18:00"] for day in ALL_DAYS[:5]} | {"sat": [], "sun": []}
+    return queue_config(
+        rate_per_hour=None,
+        agents=4,
+        horizon_days=7.0,
+        channels={
+            "phone": {
+                "opening_hours": hours,
+                "open_on_holidays": False,
+                "patience": {"kind": "exponential", "mean_min": 2.0},
+            }
+        },
+        services={"q": {"rate_per_hour": None, "volume_per_year": 60_000}},
+        handling={"kind": "exponential", "mean_min": 4.0},
+    )
+
+
+def test_expected_arrivals_follow_the_simulations_demand_model() -> None:
+    sc = scenario(office_config())
+    table = expected_arrivals(sc)
+    demand = Demand(sc, Streams(1, 0))
+    for day in range(7):
+        expected_day = demand.pieces(demand.streams[0], day)[2].sum()
+        got = table.loc[table["date"] == sc.calendar.date_of_day(day), "expected_arrivals"].sum()
+        assert got == pytest.approx(expected_day)
+    assert set(table["interval_start_min"]) == set(range(480, 1080, 30))
+
+
+def test_interval_requirements_and_pooling() -> None:
+    config = office_config()
+    config["services"]["tax"] = dict(config["services"]["q"], volume_per_year=20_000)
+    config["staff_groups"]["agents"]["skills"]["tax"] = {"phone": {"rank": 1}}
+    sc = scenario(config)
+    needs = interval_requirements(sc, max_occupancy=0.9)
+    assert (needs["agents_int"] >= np.ceil(needs["agents"] - 1e-9)).all()
+    assert (needs["service_level"] >= 0.8).all()
+    pooled = pooled_requirements(needs)
+    assert (pooled["agents_int"] <= pooled["agents_per_service"]).all()
+    erlang_c = interval_requirements(sc, with_patience=False)
+    assert erlang_c["agents_int"].sum() >= needs["agents_int"].sum()
+
+
+def test_pooling_rounds_once_after_adding_fractional_needs() -> None:
+    import pandas as pd
+
+    needs = pd.DataFrame(
+        {
+            "date": ["d", "d"],
+            "interval_start_min": [480, 480],
+            "channel": ["phone", "phone"],
+            "agents": [2.3, 1.4],
+            "agents_int": [3, 2],
+        }
+    )
+    pooled = pooled_requirements(needs)
+    assert pooled["agents"].item() == pytest.approx(3.7)
+    assert pooled["agents_int"].item() == 4
+    assert pooled["agents_per_service"].item() == 5
