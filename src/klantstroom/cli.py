@@ -51,6 +51,19 @@ def _hydra_main(cfg: DictConfig) -> None:
         sys.exit(1)
 
 
+@hydra.main(version_base="1.3", config_path=str(conf_dir()), config_name="config")
+def _hydra_staff(cfg: DictConfig) -> None:
+    output_dir = Path(HydraConfig.get().runtime.output_dir)
+    try:
+        scenario = scenario_from_config(cfg)
+    except ScenarioErrors as errors:
+        print(f"klantstroom-staff: {errors}", file=sys.stderr)
+        sys.exit(2)
+    from klantstroom.staffing.command import write_staffing
+
+    write_staffing(scenario, output_dir)
+
+
 def _check_overrides(overrides: list[str]) -> str | None:
     """Compose once with the compose API to explain an unknown key before Hydra reports it."""
     from hydra import compose, initialize_config_dir
@@ -64,16 +77,27 @@ def _check_overrides(overrides: list[str]) -> str | None:
     return None
 
 
-def main() -> None:
-    """Console-script entry point (``klantstroom``)."""
+def _explain_bad_overrides(command: str) -> None:
+    """Stop with a readable message when an override names an unknown key."""
     args = sys.argv[1:]
     # Flags (-m, --cfg, --help, ...) and sweeps are left to Hydra, whose message names the key.
     if args and not any(arg.startswith("-") for arg in args):
         message = _check_overrides(args)
         if message is not None:
-            print(f"klantstroom: {message}", file=sys.stderr)
+            print(f"{command}: {message}", file=sys.stderr)
             sys.exit(2)
+
+
+def main() -> None:
+    """Console-script entry point (``klantstroom``)."""
+    _explain_bad_overrides("klantstroom")
     _hydra_main()
+
+
+def staff_main() -> None:
+    """Console-script entry point (``klantstroom-staff``): a staffing plan for the scenario."""
+    _explain_bad_overrides("klantstroom-staff")
+    _hydra_staff()
 
 
 if __name__ == "__main__":

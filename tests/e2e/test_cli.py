@@ -124,3 +124,49 @@ def test_unknown_scenario_is_reported(tmp_path: Path) -> None:
     done = klantstroom(tmp_path, "scenarios=no_such_scenario")
     assert done.returncode != 0
     assert "scenarios/no_such_scenario" in done.stderr
+
+
+def test_staffing_plan_for_the_default_scenario(tmp_path: Path) -> None:
+    out = tmp_path / "staff"
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from klantstroom.cli import staff_main; staff_main()",
+            f"hydra.run.dir={out}",
+            "staffing.replications=3",
+            "staffing.shrinkage=0.2",
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "total FTE" in done.stdout and "shrinkage 20%" in done.stdout
+    fte = pd.read_csv(out / "fte.csv")
+    assert set(fte["staff_group"]) == {"burgerzaken", "sociaal_domein", "breed_inzetbaar"}
+    assert (fte["fte"] > 0).all()
+    shifts = pd.read_csv(out / "shifts.csv")
+    headcount = pd.read_parquet(out / "headcount.parquet")
+    assert len(shifts) > 0 and headcount["staff_needed"].max() > 0
+    assert (out / "requirements.parquet").is_file()
+    assert (out / "figures" / "staffing_plan.png").stat().st_size > 10_000
+
+
+def test_staffing_settings_are_validated(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from klantstroom.cli import staff_main; staff_main()",
+            f"hydra.run.dir={tmp_path / 'x'}",
+            "staffing.method=magic",
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 2
+    assert "staffing.method: unknown value 'magic'; allowed: erlang_a, erlang_c" in done.stderr

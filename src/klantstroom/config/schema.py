@@ -212,6 +212,27 @@ class OutputConfig:
 
 
 @dataclass
+class StaffingConfig:
+    """Norms and rules for sizing staff (``klantstroom-staff``)."""
+
+    method: str = "erlang_a"
+    max_occupancy: float = 0.85
+    max_abandonment: float | None = None
+    optimise: bool = True
+    replications: int = 5
+    confidence: float = 0.95
+    shift_start_earliest: str = "07:00"
+    shift_start_latest: str = "14:00"
+    shift_start_step_min: int = 30
+    shift_lengths_h: list[float] = field(default_factory=lambda: [4.0, 6.0, 8.0])
+    break_min: int = 30
+    break_from_length_h: float = 5.5
+    contract_hours_per_week: float = 36.0
+    shrinkage: float = 0.15
+    salary_per_fte_per_year: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass
 class KlantstroomConfig:
     """The whole configuration of a run."""
 
@@ -222,6 +243,7 @@ class KlantstroomConfig:
     staff_groups: dict[str, StaffGroupConfig] = field(default_factory=dict)
     routing: RoutingConfig = field(default_factory=RoutingConfig)
     output: OutputConfig = field(default_factory=OutputConfig)
+    staffing: StaffingConfig = field(default_factory=StaffingConfig)
     # Named values a scenario refers to as ${params.<name>}, so that a textbook case exposes its
     # few parameters (rates, servers) for command-line overrides.
     params: dict[str, Any] = field(default_factory=dict)

@@ -36,6 +36,7 @@ from klantstroom.scenario.spec import (
     ServiceSpec,
     SkillSpec,
     StaffGroupSpec,
+    StaffingSpec,
 )
 
 WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -173,6 +174,7 @@ def build_scenario(config: Mapping[str, Any], base_dir: Path | None = None) -> S
         for name, raw in (config.get("staff_groups") or {}).items()
     )
     routing = _build_routing(check, config.get("routing", {}))
+    staffing = _build_staffing(check, config.get("staffing") or {}, [g.name for g in groups])
     _check_coverage(check, services, groups)
     if check.errors:
         raise ScenarioErrors(check.errors)
@@ -184,6 +186,7 @@ def build_scenario(config: Mapping[str, Any], base_dir: Path | None = None) -> S
         staff_groups=groups,
         routing=routing,
         description=str(config.get("description") or ""),
+        staffing=staffing,
     )
 
 
@@ -615,6 +618,60 @@ def _build_routing(check: _Checker, raw: Mapping[str, Any]) -> RoutingSpec:
         ageing_per_min=check.number(
             "routing.ageing_per_min", raw.get("ageing_per_min", 0.0), low=0.0
         ),
+    )
+
+
+def _build_staffing(check: _Checker, raw: Mapping[str, Any], groups: list[str]) -> StaffingSpec:
+    key = "staffing"
+    method = check.choice(f"{key}.method", raw.get("method", "erlang_a"), ("erlang_a", "erlang_c"))
+    earliest = check.time_of_day(
+        f"{key}.shift_start_earliest", raw.get("shift_start_earliest", "07:00")
+    )
+    latest = check.time_of_day(f"{key}.shift_start_latest", raw.get("shift_start_latest", "14:00"))
+    step = check.integer(f"{key}.shift_start_step_min", raw.get("shift_start_step_min", 30), low=1)
+    if latest < earliest:
+        check.fail(f"{key}.shift_start_latest", "must not be before shift_start_earliest")
+    lengths = [
+        check.number(f"{key}.shift_lengths_h[{i}]", h, low=0.0, high=24.0, low_open=True)
+        for i, h in enumerate(raw.get("shift_lengths_h") or [4.0, 6.0, 8.0])
+    ]
+    abandonment = raw.get("max_abandonment")
+    salaries = []
+    for group, salary in (raw.get("salary_per_fte_per_year") or {}).items():
+        check.choice(f"{key}.salary_per_fte_per_year.{group}", group, groups)
+        salaries.append(
+            (str(group), check.number(f"{key}.salary_per_fte_per_year.{group}", salary, low=0.0))
+        )
+    return StaffingSpec(
+        method=method,
+        max_occupancy=check.number(
+            f"{key}.max_occupancy", raw.get("max_occupancy", 0.85), low=0.0, high=1.0, low_open=True
+        ),
+        max_abandonment=None
+        if abandonment is None
+        else check.number(f"{key}.max_abandonment", abandonment, low=0.0, high=1.0),
+        optimise=bool(raw.get("optimise", True)),
+        replications=check.integer(f"{key}.replications", raw.get("replications", 5), low=2),
+        confidence=check.number(
+            f"{key}.confidence", raw.get("confidence", 0.95), low=0.5, high=0.999
+        ),
+        shift_starts_min=tuple(range(earliest, latest + 1, max(step, 1))),
+        shift_lengths_min=tuple(round(h * 60) for h in lengths),
+        break_min=check.integer(f"{key}.break_min", raw.get("break_min", 30), low=0),
+        break_from_length_min=round(
+            60
+            * check.number(
+                f"{key}.break_from_length_h", raw.get("break_from_length_h", 5.5), low=0.0
+            )
+        ),
+        contract_hours_per_week=check.number(
+            f"{key}.contract_hours_per_week",
+            raw.get("contract_hours_per_week", 36.0),
+            low=0.0,
+            low_open=True,
+        ),
+        shrinkage=check.number(f"{key}.shrinkage", raw.get("shrinkage", 0.15), low=0.0, high=0.95),
+        salary_per_fte_per_year=tuple(salaries),
     )
 
 

@@ -271,6 +271,25 @@ class CalendarSpec:
 
 
 @dataclass(frozen=True, slots=True)
+class StaffingSpec:
+    """Norms and shift rules for sizing staff (see ``docs/configuration.md``, ``staffing``)."""
+
+    method: str = "erlang_a"
+    max_occupancy: float = 0.85
+    max_abandonment: float | None = None
+    optimise: bool = True
+    replications: int = 5
+    confidence: float = 0.95
+    shift_starts_min: tuple[int, ...] = tuple(range(420, 841, 30))
+    shift_lengths_min: tuple[int, ...] = (240, 360, 480)
+    break_min: int = 30
+    break_from_length_min: int = 330
+    contract_hours_per_week: float = 36.0
+    shrinkage: float = 0.15
+    salary_per_fte_per_year: tuple[tuple[str, float], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Scenario:
     """Everything one run simulates, validated and frozen."""
 
@@ -281,6 +300,7 @@ class Scenario:
     staff_groups: tuple[StaffGroupSpec, ...]
     routing: RoutingSpec
     description: str = ""
+    staffing: StaffingSpec = StaffingSpec()
 
     def channel(self, name: str) -> ChannelSpec:
         """Return the channel called ``name``."""

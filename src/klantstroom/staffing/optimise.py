@@ -93,7 +93,9 @@ def interval_service_levels(scenario: Scenario, contacts: pd.DataFrame) -> pd.Da
     return table.reset_index()
 
 
-def _best_group(scenario: Scenario, channel: str, service: str) -> StaffGroupSpec:
+def best_group(scenario: Scenario, channel: str, service: str) -> StaffGroupSpec:
+    """The group that ranks ``service`` on ``channel`` highest (ties: the larger group)."""
+
     def has(group: StaffGroupSpec) -> list[int]:
         return [s.rank for s in group.skills if s.channel == channel and s.service == service]
 
@@ -162,6 +164,6 @@ def optimise_headcount(
             return OptimisedStaffing(headcount, current, runs, True, pd.DataFrame(history))
         for channel, weekday, slot in failing:
             worst = str(service_level.loc[(channel, weekday, slot)].idxmin())
-            group = _best_group(scenario, str(channel), worst)
+            group = best_group(scenario, str(channel), worst)
             headcount[group.name][int(weekday), int(slot)] += 1
     return OptimisedStaffing(headcount, current, runs, False, pd.DataFrame(history))

@@ -1,0 +1,52 @@
+"""``klantstroom-staff``: write a scenario's staffing plan into the run's output folder.
+
+Files: ``requirements.parquet`` (analytic need per date x interval x channel x service),
+``headcount.parquet`` (staff needed per group x weekday x interval), ``shifts.csv``, ``fte.csv``,
+``uncovered.csv`` (only if some need cannot be covered by the allowed shifts) and
+``figures/staffing_plan.png``. The settings are the ``staffing`` section of the configuration.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from klantstroom.report.staffing_figures import staffing_figure
+from klantstroom.scenario.spec import Scenario
+from klantstroom.staffing.plan import StaffingPlan, plan_staffing
+
+
+def write_staffing(scenario: Scenario, folder: Path) -> StaffingPlan:
+    """Plan the staffing of ``scenario``, write the tables and figure, print a summary."""
+    plan = plan_staffing(scenario)
+    folder.mkdir(parents=True, exist_ok=True)
+    plan.requirements.to_parquet(folder / "requirements.parquet", index=False)
+    plan.headcount.to_parquet(folder / "headcount.parquet", index=False)
+    plan.shifts.to_csv(folder / "shifts.csv", index=False)
+    plan.fte.to_csv(folder / "fte.csv", index=False)
+    if len(plan.uncovered):
+        plan.uncovered.to_csv(folder / "uncovered.csv", index=False)
+    figure = staffing_figure(
+        plan.headcount,
+        plan.shifts,
+        [g.name for g in scenario.staff_groups],
+        scenario.calendar.interval_min,
+    )
+    (folder / "figures").mkdir(exist_ok=True)
+    figure.savefig(folder / "figures" / "staffing_plan.png", dpi=110)
+    spec = scenario.staffing
+    print(
+        f"Staffing plan ({spec.method}, occupancy at most {spec.max_occupancy:.0%}, "
+        f"shrinkage {spec.shrinkage:.0%}, {spec.contract_hours_per_week:g} h contracts)"
+    )
+    print(plan.fte.round(2).to_string(index=False))
+    print(f"total FTE: {plan.fte['fte'].sum():.1f}")
+    if plan.met is not None:
+        state = "hold in every interval" if plan.met else "do NOT hold everywhere yet"
+        print(f"simulated norms {state} ({plan.runs} simulation runs)")
+    if len(plan.uncovered):
+        print(
+            f"{len(plan.uncovered)} interval(s) need staff no allowed shift covers: "
+            "see uncovered.csv"
+        )
+    print(f"\nOutputs: {folder.resolve()}")
+    return plan
