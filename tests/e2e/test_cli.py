@@ -144,6 +144,10 @@ def test_staffing_plan_for_the_default_scenario(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert "total FTE" in done.stdout and "shrinkage 20%" in done.stdout
+    assert "multi_skilled" in done.stdout
+    mixes = pd.read_csv(out / "skill_mix.csv").set_index("skill_mix")
+    assert mixes.loc["multi_skilled", "fte"] < mixes.loc["specialists", "fte"]
+    assert (out / "pooling_gain.csv").is_file()
     fte = pd.read_csv(out / "fte.csv")
     assert set(fte["staff_group"]) == {"burgerzaken", "sociaal_domein", "breed_inzetbaar"}
     assert (fte["fte"] > 0).all()

@@ -230,6 +230,7 @@ class StaffingConfig:
     contract_hours_per_week: float = 36.0
     shrinkage: float = 0.15
     salary_per_fte_per_year: dict[str, float] = field(default_factory=dict)
+    compare_skill_mix: bool = True
 
 
 @dataclass

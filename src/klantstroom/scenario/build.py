@@ -672,6 +672,7 @@ def _build_staffing(check: _Checker, raw: Mapping[str, Any], groups: list[str]) 
         ),
         shrinkage=check.number(f"{key}.shrinkage", raw.get("shrinkage", 0.15), low=0.0, high=0.95),
         salary_per_fte_per_year=tuple(salaries),
+        compare_skill_mix=bool(raw.get("compare_skill_mix", True)),
     )
 
 

@@ -287,6 +287,7 @@ class StaffingSpec:
     contract_hours_per_week: float = 36.0
     shrinkage: float = 0.15
     salary_per_fte_per_year: tuple[tuple[str, float], ...] = ()
+    compare_skill_mix: bool = True
 
 
 @dataclass(frozen=True, slots=True)

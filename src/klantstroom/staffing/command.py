@@ -2,8 +2,11 @@
 
 Files: ``requirements.parquet`` (analytic need per date x interval x channel x service),
 ``headcount.parquet`` (staff needed per group x weekday x interval), ``shifts.csv``, ``fte.csv``,
-``uncovered.csv`` (only if some need cannot be covered by the allowed shifts) and
-``figures/staffing_plan.png``. The settings are the ``staffing`` section of the configuration.
+``uncovered.csv`` (only if some need cannot be covered by the allowed shifts),
+``figures/staffing_plan.png``, and with ``staffing.compare_skill_mix`` ``skill_mix.csv`` (FTE
+with the configured groups, specialists only and multi-skilled only) and ``pooling_gain.csv``
+(agent-hours pooling saves per service and hour). The settings are the ``staffing`` section
+of the configuration.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from pathlib import Path
 from klantstroom.report.staffing_figures import staffing_figure
 from klantstroom.scenario.spec import Scenario
 from klantstroom.staffing.plan import StaffingPlan, plan_staffing
+from klantstroom.staffing.skillmix import compare_skill_mixes, pooling_gain
 
 
 def write_staffing(scenario: Scenario, folder: Path) -> StaffingPlan:
@@ -48,5 +52,12 @@ def write_staffing(scenario: Scenario, folder: Path) -> StaffingPlan:
             f"{len(plan.uncovered)} interval(s) need staff no allowed shift covers: "
             "see uncovered.csv"
         )
+    if spec.compare_skill_mix:
+        mixes = compare_skill_mixes(scenario)
+        mixes.to_csv(folder / "skill_mix.csv", index=False)
+        pooling_gain(plan.requirements, scenario).to_csv(folder / "pooling_gain.csv", index=False)
+        print("\nSpecialists or multi-skilled (same demand and norms; variants at speed 1):")
+        columns = ["skill_mix", "fte", "fte_saved_vs_specialists", "norms_met"]
+        print(mixes[columns].round(2).to_string(index=False))
     print(f"\nOutputs: {folder.resolve()}")
     return plan

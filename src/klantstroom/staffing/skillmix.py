@@ -1,0 +1,144 @@
+"""Specialists or multi-skilled staff: what pooling saves, and where.
+
+For the same demand and norms, :func:`compare_skill_mixes` plans the staffing three ways:
+
+* ``scenario`` — the groups as configured (the road-map mix);
+* ``specialists`` — one group per service, each with only that service's skills;
+* ``multi_skilled`` — one group with every skill.
+
+Skills are at speed 1 and every group's wrap-up is the mean of the configured groups', so the
+comparison isolates pooling: more staff can take each call, so queues share capacity
+(the economies of scale of Erlang's formulas; Gans, Koole & Mandelbaum 2003, section 4.2).
+
+:func:`pooling_gain` says where the gain comes from, analytically: per date x interval, the
+agents each service needs on its own (rounded up) against the agents the pooled queue needs;
+the difference is attributed to services in proportion to their load and summed per hour.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pandas as pd
+
+from klantstroom.scenario.spec import (
+    DistributionSpec,
+    Scenario,
+    SkillSpec,
+    StaffGroupSpec,
+)
+from klantstroom.staffing.plan import plan_staffing
+from klantstroom.staffing.sizing import required_agents
+
+
+def _wrapup(scenario: Scenario) -> DistributionSpec | None:
+    means = [g.wrapup.mean_min if g.wrapup else 0.0 for g in scenario.staff_groups]
+    mean = float(np.mean(means)) if means else 0.0
+    return DistributionSpec("deterministic", mean_min=mean) if mean > 0 else None
+
+
+def skill_mix_variants(scenario: Scenario) -> dict[str, Scenario]:
+    """The scenario with its own groups, with specialists only, and with multi-skilled only."""
+    slots = 1440 // scenario.calendar.interval_min
+    empty = tuple(tuple([0] * slots) for _ in range(7))
+    wrapup = _wrapup(scenario)
+    pairs = [(s.name, c) for s in scenario.services for c, share in s.channel_mix if share > 0]
+
+    def group(name: str, skills: list[tuple[str, str]]) -> StaffGroupSpec:
+        return StaffGroupSpec(
+            name=name,
+            label=name,
+            skills=tuple(SkillSpec(service, channel, 1, 1.0) for service, channel in skills),
+            wrapup=wrapup,
+            headcount=empty,
+            works_holidays=True,
+        )
+
+    specialists = tuple(
+        group(f"specialist_{s.name}", [(s.name, c) for c, share in s.channel_mix if share > 0])
+        for s in scenario.services
+    )
+    return {
+        "scenario": scenario,
+        "specialists": dataclasses.replace(scenario, staff_groups=specialists),
+        "multi_skilled": dataclasses.replace(
+            scenario, staff_groups=(group("multi_skilled", pairs),)
+        ),
+    }
+
+
+def compare_skill_mixes(scenario: Scenario) -> pd.DataFrame:
+    """FTE, paid hours and simulation runs of each skill mix (see the module docstring)."""
+    rows = []
+    for name, variant in skill_mix_variants(scenario).items():
+        plan = plan_staffing(variant)
+        rows.append(
+            {
+                "skill_mix": name,
+                "fte": float(plan.fte["fte"].sum()),
+                "paid_hours_per_week": float(plan.fte["paid_hours_per_week"].sum()),
+                "groups": len(variant.staff_groups),
+                "simulation_runs": plan.runs,
+                "norms_met": plan.met,
+            }
+        )
+    table = pd.DataFrame(rows)
+    specialists = table.loc[table["skill_mix"] == "specialists", "fte"].iloc[0]
+    table["fte_saved_vs_specialists"] = specialists - table["fte"]
+    return table
+
+
+def pooling_gain(requirements: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
+    """Agent-hours saved by pooling each channel's services, per service and hour of the day.
+
+    Parameters
+    ----------
+    requirements : pandas.DataFrame
+        :func:`klantstroom.staffing.demand.interval_requirements` of ``scenario``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``channel``, ``service``, ``hour``, ``separate_agent_hours`` (each service on its
+        own, rounded up per interval), ``pooled_agent_hours`` (its load share of the pooled
+        need) and ``saved_agent_hours``.
+    """
+    spec = scenario.staffing
+    interval_h = scenario.calendar.interval_min / 60
+    rows = []
+    for (_date, start, channel), group in requirements.groupby(
+        ["date", "interval_start_min", "channel"]
+    ):
+        rate = group["arrival_rate_per_min"].to_numpy(dtype=float)
+        aht = group["handling_min"].to_numpy(dtype=float)
+        channel_spec = scenario.channel(str(channel))
+        patience = channel_spec.patience.mean_min if channel_spec.patience else None
+        pooled = required_agents(
+            float(rate.sum()),
+            float((rate * aht).sum() / rate.sum()),
+            channel_spec.service_level_threshold_min,
+            channel_spec.service_level_target,
+            mean_patience_min=patience if spec.method == "erlang_a" else None,
+            max_occupancy=spec.max_occupancy,
+        )
+        load = rate * aht
+        share = load / load.sum()
+        for service, separate, part in zip(
+            group["service"], group["agents_int"], share, strict=True
+        ):
+            rows.append(
+                {
+                    "channel": channel,
+                    "service": service,
+                    "hour": int(str(start)) // 60,
+                    "separate_agent_hours": float(separate) * interval_h,
+                    "pooled_agent_hours": float(pooled.agents_int) * float(part) * interval_h,
+                }
+            )
+    table = pd.DataFrame(rows)
+    if table.empty:
+        return table
+    table = table.groupby(["channel", "service", "hour"], as_index=False).sum()
+    table["saved_agent_hours"] = table["separate_agent_hours"] - table["pooled_agent_hours"]
+    return table
