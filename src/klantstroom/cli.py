@@ -22,20 +22,26 @@ from klantstroom.config.errors import explain_unknown_key
 from klantstroom.paths import conf_dir
 from klantstroom.runner import execute
 from klantstroom.scenario.errors import ScenarioErrors
+from klantstroom.scenario.spec import Scenario
 
 log = logging.getLogger("klantstroom")
 
 register_configs()
 
 
+def _scenario_or_exit(cfg: DictConfig, command: str) -> Scenario:
+    """The validated scenario, or a readable list of configuration errors and exit code 2."""
+    try:
+        return scenario_from_config(cfg)
+    except ScenarioErrors as errors:
+        print(f"{command}: {errors}", file=sys.stderr)
+        sys.exit(2)
+
+
 @hydra.main(version_base="1.3", config_path=str(conf_dir()), config_name="config")
 def _hydra_main(cfg: DictConfig) -> None:
     output_dir = Path(HydraConfig.get().runtime.output_dir)
-    try:
-        scenario = scenario_from_config(cfg)
-    except ScenarioErrors as errors:
-        print(f"klantstroom: {errors}", file=sys.stderr)
-        sys.exit(2)
+    scenario = _scenario_or_exit(cfg, "klantstroom")
     try:
         result = execute(
             scenario,
@@ -54,11 +60,7 @@ def _hydra_main(cfg: DictConfig) -> None:
 @hydra.main(version_base="1.3", config_path=str(conf_dir()), config_name="config")
 def _hydra_staff(cfg: DictConfig) -> None:
     output_dir = Path(HydraConfig.get().runtime.output_dir)
-    try:
-        scenario = scenario_from_config(cfg)
-    except ScenarioErrors as errors:
-        print(f"klantstroom-staff: {errors}", file=sys.stderr)
-        sys.exit(2)
+    scenario = _scenario_or_exit(cfg, "klantstroom-staff")
     from klantstroom.staffing.command import write_staffing
 
     write_staffing(scenario, output_dir)
