@@ -10,14 +10,18 @@ import pandas as pd
 import pytest
 
 from klantstroom.calibration.importers import (
-    CALL_DTYPES,
-    COUNTER_DTYPES,
     read_anonymous_bank,
     read_generic_counter,
     read_generic_phone,
     read_log,
 )
-from klantstroom.calibration.logs import CALL_LOG_COLUMNS, COUNTER_LOG_COLUMNS, ImportReport
+from klantstroom.calibration.logs import (
+    CALL_LOG_COLUMNS,
+    CALL_LOG_DTYPES,
+    COUNTER_LOG_COLUMNS,
+    COUNTER_LOG_DTYPES,
+    ImportReport,
+)
 
 DATA = Path(__file__).parents[1] / "data"
 BANK_SLICE = DATA / "anonymous-bank-slice.tsv"
@@ -94,7 +98,7 @@ def test_slice_has_exactly_the_contract_columns_and_dtypes(
     table, _ = bank_slice
     assert tuple(table.columns) == CALL_LOG_COLUMNS
     assert {name: str(dtype) for name, dtype in table.dtypes.items()} == CALL_DTYPE_NAMES
-    assert CALL_DTYPES == CALL_DTYPE_NAMES
+    assert CALL_LOG_DTYPES == CALL_DTYPE_NAMES
     assert set(table["outcome"]) == {"served", "abandoned"}
 
 
@@ -368,7 +372,7 @@ def test_generic_counter_good_rows_exactly() -> None:
     assert report.rows_kept == len(table) == 6
     assert tuple(table.columns) == COUNTER_LOG_COLUMNS
     assert {name: str(dtype) for name, dtype in table.dtypes.items()} == COUNTER_DTYPE_NAMES
-    assert COUNTER_DTYPES == COUNTER_DTYPE_NAMES
+    assert COUNTER_LOG_DTYPES == COUNTER_DTYPE_NAMES
     assert table["ticket_id"].tolist() == ["T001", "T002", "T003", "T004", "T005", "T012"]
     assert table["appointment"].tolist() == [True, False, False, True, True, False]
     assert table["outcome"].tolist() == ["served", "served", "left", "served", "left", "served"]

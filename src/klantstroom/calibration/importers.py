@@ -123,7 +123,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from klantstroom.calibration.logs import CALL_LOG_COLUMNS, COUNTER_LOG_COLUMNS, ImportReport
+from klantstroom.calibration.logs import (
+    CALL_LOG_COLUMNS,
+    CALL_LOG_DTYPES,
+    COUNTER_LOG_COLUMNS,
+    COUNTER_LOG_DTYPES,
+    ImportReport,
+)
 
 LOG_FORMATS: tuple[str, ...] = ("anonymous-bank", "generic-phone", "generic-counter")
 
@@ -181,35 +187,6 @@ APPOINTMENT_VALUES: dict[str, bool] = {
     **dict.fromkeys(("false", "0", "no", "n", "walk-in", "walkin", "walk in", "inloop"), False),
 }
 
-CALL_DTYPES: dict[str, str] = {
-    "call_id": "string",
-    "caller_id": "string",
-    "service": "string",
-    "priority": "int64",
-    "arrival": "datetime64[ns]",
-    "answered": "datetime64[ns]",
-    "abandoned": "datetime64[ns]",
-    "ended": "datetime64[ns]",
-    "agent": "string",
-    "outcome": "string",
-    "wait_s": "float64",
-    "service_s": "float64",
-    "source_row": "int64",
-}
-COUNTER_DTYPES: dict[str, str] = {
-    "ticket_id": "string",
-    "shop": "string",
-    "service": "string",
-    "appointment": "boolean",
-    "arrival": "datetime64[ns]",
-    "called": "datetime64[ns]",
-    "finished": "datetime64[ns]",
-    "desk": "string",
-    "outcome": "string",
-    "wait_s": "float64",
-    "service_s": "float64",
-    "source_row": "int64",
-}
 
 UNPARSEABLE = "unparseable time or number"
 WRONG_FIELDS = "wrong number of fields"
@@ -444,7 +421,7 @@ def _bank_table(kept: _Columns) -> pd.DataFrame:
     }
     columns.update({name: stamp(name) for name in ("arrival", "answered", "abandoned", "ended")})
     columns.update({name: kept.get(name) for name in ("wait_s", "service_s", "source_row")})
-    return _table(columns, CALL_LOG_COLUMNS, CALL_DTYPES)
+    return _table(columns, CALL_LOG_COLUMNS, CALL_LOG_DTYPES)
 
 
 # --- Generic CSV formats -------------------------------------------------------------------------
@@ -473,7 +450,7 @@ def read_generic_phone(path: Path) -> tuple[pd.DataFrame, ImportReport]:
         If the header lacks some of :data:`GENERIC_PHONE_FIELDS` (all are named).
     """
     return _read_generic(
-        Path(path), "generic-phone", GENERIC_PHONE_FIELDS, _phone_row, CALL_LOG_COLUMNS, CALL_DTYPES
+        Path(path), "generic-phone", GENERIC_PHONE_FIELDS, _phone_row, CALL_LOG_COLUMNS, CALL_LOG_DTYPES
     )
 
 
@@ -581,7 +558,7 @@ def read_generic_counter(path: Path) -> tuple[pd.DataFrame, ImportReport]:
         GENERIC_COUNTER_FIELDS,
         _counter_row,
         COUNTER_LOG_COLUMNS,
-        COUNTER_DTYPES,
+        COUNTER_LOG_DTYPES,
     )
 
 

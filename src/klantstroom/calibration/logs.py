@@ -48,36 +48,38 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-CALL_LOG_COLUMNS: tuple[str, ...] = (
-    "call_id",
-    "caller_id",
-    "service",
-    "priority",
-    "arrival",
-    "answered",
-    "abandoned",
-    "ended",
-    "agent",
-    "outcome",
-    "wait_s",
-    "service_s",
-    "source_row",
-)
-
-COUNTER_LOG_COLUMNS: tuple[str, ...] = (
-    "ticket_id",
-    "shop",
-    "service",
-    "appointment",
-    "arrival",
-    "called",
-    "finished",
-    "desk",
-    "outcome",
-    "wait_s",
-    "service_s",
-    "source_row",
-)
+# The contract: columns in order, with their pandas dtypes (the tables above describe them).
+CALL_LOG_DTYPES: dict[str, str] = {
+    "call_id": "string",
+    "caller_id": "string",
+    "service": "string",
+    "priority": "int64",
+    "arrival": "datetime64[ns]",
+    "answered": "datetime64[ns]",
+    "abandoned": "datetime64[ns]",
+    "ended": "datetime64[ns]",
+    "agent": "string",
+    "outcome": "string",
+    "wait_s": "float64",
+    "service_s": "float64",
+    "source_row": "int64",
+}
+COUNTER_LOG_DTYPES: dict[str, str] = {
+    "ticket_id": "string",
+    "shop": "string",
+    "service": "string",
+    "appointment": "boolean",
+    "arrival": "datetime64[ns]",
+    "called": "datetime64[ns]",
+    "finished": "datetime64[ns]",
+    "desk": "string",
+    "outcome": "string",
+    "wait_s": "float64",
+    "service_s": "float64",
+    "source_row": "int64",
+}
+CALL_LOG_COLUMNS: tuple[str, ...] = tuple(CALL_LOG_DTYPES)
+COUNTER_LOG_COLUMNS: tuple[str, ...] = tuple(COUNTER_LOG_DTYPES)
 
 EXAMPLES_KEPT = 5
 
