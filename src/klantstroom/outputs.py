@@ -12,7 +12,6 @@ import json
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 
 from klantstroom.experiment import RunResult
 from klantstroom.scenario.spec import Scenario
@@ -107,7 +106,3 @@ def summary_text(result: RunResult, scenario: Scenario) -> str:
     )
     return "\n".join(lines)
 
-
-def read_contacts(folder: Path) -> pd.DataFrame:
-    """Read ``contacts.parquet`` from a run's output folder."""
-    return pd.read_parquet(folder / "contacts.parquet")
