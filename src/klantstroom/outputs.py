@@ -105,4 +105,3 @@ def summary_text(result: RunResult, scenario: Scenario) -> str:
         "95% confidence intervals in summary.csv."
     )
     return "\n".join(lines)
-

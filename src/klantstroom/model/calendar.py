@@ -1,33 +1,70 @@
-"""Opening hours on the simulated calendar.
+"""Opening hours and working days on the simulated calendar.
 
 Model time is minutes since 00:00 of ``calendar.start_date`` (day 0); the warm-up runs at negative
-times. A channel is open on a day when that weekday has opening periods and the day is not a
-public holiday (unless the channel opens on holidays).
+times. A channel or a shop is open on a day when that weekday has opening periods and the day is
+not a public holiday (unless it opens on holidays). A *working day* is Monday to Friday and not a
+public holiday: the unit of the access-time norm ("an appointment within 5 working days") and of
+production times ("the passport is ready after 5 working days").
 """
 
 from __future__ import annotations
 
-from klantstroom.scenario.spec import MINUTES_PER_DAY, CalendarSpec, ChannelSpec, Period
+from typing import Protocol
+
+from klantstroom.scenario.spec import MINUTES_PER_DAY, CalendarSpec, Period
 
 
-def open_periods(channel: ChannelSpec, calendar: CalendarSpec, day: int) -> tuple[Period, ...]:
-    """Return the channel's opening periods on day number ``day`` (minutes since midnight)."""
-    if calendar.is_holiday(day) and not channel.open_on_holidays:
+class HasOpening(Protocol):
+    """Anything with opening hours: a channel or a shop."""
+
+    @property
+    def opening(self) -> tuple[tuple[Period, ...], ...]: ...
+
+    @property
+    def open_on_holidays(self) -> bool: ...
+
+
+def open_periods(place: HasOpening, calendar: CalendarSpec, day: int) -> tuple[Period, ...]:
+    """Return the opening periods of ``place`` on day number ``day`` (minutes since midnight)."""
+    if calendar.is_holiday(day) and not place.open_on_holidays:
         return ()
-    return channel.opening[calendar.weekday_of_day(day)]
+    return place.opening[calendar.weekday_of_day(day)]
 
 
-def next_open_min(channel: ChannelSpec, calendar: CalendarSpec, t_min: float) -> float | None:
-    """Return the first moment at or after ``t_min`` when ``channel`` is open.
+def next_open_min(place: HasOpening, calendar: CalendarSpec, t_min: float) -> float | None:
+    """Return the first moment at or after ``t_min`` when ``place`` is open.
 
-    Looks up to two weeks ahead (past any run of holidays); returns None if the channel never
-    opens in that time.
+    Looks up to two weeks ahead (past any run of holidays); returns None if it never opens in
+    that time.
     """
     day = int(t_min // MINUTES_PER_DAY)
     for offset in range(15):
         base = (day + offset) * MINUTES_PER_DAY
-        for period in open_periods(channel, calendar, day + offset):
+        for period in open_periods(place, calendar, day + offset):
             start, end = base + period.start_min, base + period.end_min
             if t_min < end:
                 return max(t_min, start)
     return None
+
+
+def is_working_day(calendar: CalendarSpec, day: int) -> bool:
+    """Return whether day number ``day`` is a working day (Mon-Fri, not a public holiday)."""
+    return calendar.weekday_of_day(day) < 5 and not calendar.is_holiday(day)
+
+
+def add_working_days(calendar: CalendarSpec, day: int, n: int) -> int:
+    """Return the day number ``n`` working days after day ``day`` (``n`` = 0: ``day`` itself)."""
+    while n > 0:
+        day += 1
+        if is_working_day(calendar, day):
+            n -= 1
+    return day
+
+
+def working_days_between(calendar: CalendarSpec, first_day: int, last_day: int) -> int:
+    """Return the number of working days after ``first_day`` up to and including ``last_day``.
+
+    An appointment asked for on a Friday for the Monday after is 1 working day away; one on the
+    same day is 0.
+    """
+    return sum(is_working_day(calendar, d) for d in range(first_day + 1, last_day + 1))

@@ -21,6 +21,14 @@ services (a busy day is busy for every service): a gamma-Poisson mixture, the us
 day-to-day variation of call-centre volumes beyond Poisson (Jongbloed & Koole 2001; Brown et al.
 2005).
 
+With shops, the counter demand of a service is split over the shops that offer it in proportion
+to their catchment shares, and at each shop into walk-ins and booking requests: an
+appointment-only shop gets booking requests only, a walk-in-only shop walk-ins only, and a shop
+with both splits by the service's ``appointment_share``. Walk-ins arrive while the shop is open,
+shaped by the counter channel's weekday factors and intraday profile restricted to the shop's
+hours; booking requests (by phone or online) arrive while the counter channel is open, that is
+its ``opening_hours`` are the hours in which appointments are made.
+
 Arrivals are generated a day at a time by inversion of the piecewise-constant rate: a Poisson
 number of arrivals per piece, placed uniformly within it. That is exact for a piecewise-constant
 rate and vectorised, so a year of demand costs little.
@@ -32,21 +40,55 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from klantstroom.model.calendar import open_periods
+from klantstroom.model.calendar import HasOpening, open_periods
 from klantstroom.model.streams import Streams
-from klantstroom.scenario.spec import MINUTES_PER_DAY, ChannelSpec, Scenario
+from klantstroom.scenario.spec import MINUTES_PER_DAY, Scenario, ServiceSpec, ShopSpec
 
 REFERENCE_DAYS = 365
+
+# What an arrival of a stream is: a contact at a queue (phone, digital, counter without shops),
+# a walk-in at a shop, or a request for an appointment at a shop.
+DIRECT, WALK_IN, BOOKING = 0, 1, 2
 
 
 @dataclass(frozen=True)
 class ArrivalStream:
-    """One (service, channel) source of arrivals."""
+    """One source of arrivals: (service, channel), or (service, shop, walk-in or booking).
+
+    ``share`` is the fraction of the service's volume it carries.
+    """
 
     index: int
     service: int
     channel: int
     rng: np.random.Generator
+    share: float
+    shop: int = -1
+    kind: int = DIRECT
+
+
+def shop_shares(scenario: Scenario, service: ServiceSpec) -> list[tuple[int, float, float]]:
+    """Return (shop index, walk-in share, booking share) of the service's counter demand per shop.
+
+    Shares are fractions of the counter demand; the shops offering the service split it by
+    catchment, and each shop splits its part by how it receives visitors.
+    """
+    offering = [(k, shop) for k, shop in enumerate(scenario.shops) if service.name in shop.services]
+    total = sum(shop.catchment for _, shop in offering)
+    result = []
+    for k, shop in offering:
+        part = shop.catchment / total if total > 0 else 1.0 / len(offering)
+        booking = _booking_share(shop, service)
+        result.append((k, part * (1.0 - booking), part * booking))
+    return result
+
+
+def _booking_share(shop: ShopSpec, service: ServiceSpec) -> float:
+    if not shop.appointments:
+        return 0.0
+    if not shop.walk_in:
+        return 1.0
+    return service.counter.appointment_share
 
 
 class Demand:
@@ -66,28 +108,66 @@ class Demand:
         self.streams: list[ArrivalStream] = []
         for s_index, service in enumerate(scenario.services):
             for channel, share in service.channel_mix:
-                if share > 0:
-                    self.streams.append(
-                        ArrivalStream(
-                            index=len(self.streams),
-                            service=s_index,
-                            channel=channel_index[channel],
-                            rng=streams.get(f"arrivals/{service.name}/{channel}"),
-                        )
+                if share <= 0:
+                    continue
+                if channel == "counter" and scenario.shops:
+                    self._add_shop_streams(s_index, service, share, channel_index[channel], streams)
+                    continue
+                self.streams.append(
+                    ArrivalStream(
+                        index=len(self.streams),
+                        service=s_index,
+                        channel=channel_index[channel],
+                        rng=streams.get(f"arrivals/{service.name}/{channel}"),
+                        share=share,
                     )
+                )
         self._day_factor_rng = {
             c.name: streams.get(f"day_factor/{c.name}")
             for c in scenario.channels
             if c.daily_volume_cv > 0
         }
-        self._day_weight_total = {c.name: self._reference_weight(c) for c in scenario.channels}
+        # Per stream: sum of the weekday factors of the open days of its place in a year.
+        references: dict[tuple[int, int], float] = {}
+        self._reference: list[float] = []
+        for stream in self.streams:
+            key = (stream.channel, stream.shop if stream.kind == WALK_IN else -1)
+            if key not in references:
+                references[key] = self._reference_weight(self._place(stream), stream.channel)
+            self._reference.append(references[key])
 
-    def _reference_weight(self, channel: ChannelSpec) -> float:
+    def _add_shop_streams(
+        self, s_index: int, service: ServiceSpec, share: float, c_index: int, streams: Streams
+    ) -> None:
+        for shop, walk_in, booking in shop_shares(self.scenario, service):
+            name = self.scenario.shops[shop].name
+            for kind, part, label in ((WALK_IN, walk_in, "walk_in"), (BOOKING, booking, "booking")):
+                if part > 0:
+                    self.streams.append(
+                        ArrivalStream(
+                            index=len(self.streams),
+                            service=s_index,
+                            channel=c_index,
+                            rng=streams.get(f"arrivals/{service.name}/counter/{name}/{label}"),
+                            share=share * part,
+                            shop=shop,
+                            kind=kind,
+                        )
+                    )
+
+    def _place(self, stream: ArrivalStream) -> HasOpening:
+        """Whose opening hours the stream's arrivals fall in: its shop's or its channel's."""
+        if stream.kind == WALK_IN:
+            return self.scenario.shops[stream.shop]
+        return self.scenario.channels[stream.channel]
+
+    def _reference_weight(self, place: HasOpening, c_index: int) -> float:
         calendar = self.scenario.calendar
+        factors = self.scenario.channels[c_index].weekday_factors
         total = 0.0
         for day in range(REFERENCE_DAYS):
-            if open_periods(channel, calendar, day):
-                total += channel.weekday_factors[calendar.weekday_of_day(day)]
+            if open_periods(place, calendar, day):
+                total += factors[calendar.weekday_of_day(day)]
         return total
 
     def pieces(self, stream: ArrivalStream, day: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -98,7 +178,7 @@ class Demand:
         scenario = self.scenario
         service = scenario.services[stream.service]
         channel = scenario.channels[stream.channel]
-        periods = open_periods(channel, scenario.calendar, day)
+        periods = open_periods(self._place(stream), scenario.calendar, day)
         base = day * MINUTES_PER_DAY
         starts: list[float] = []
         lengths: list[float] = []
@@ -125,13 +205,13 @@ class Demand:
         start_arr = np.asarray(starts, dtype=float)
         length_arr = np.asarray(lengths, dtype=float)
         weight_arr = np.asarray(weights, dtype=float)
-        share = service.share(channel.name)
+        share = stream.share
         if service.rate_per_hour is not None:
             date_factor = channel.date_factor(scenario.calendar.date_of_day(day))
             expected = service.rate_per_hour / 60.0 * share * length_arr * date_factor
         else:
             total_weight = weight_arr.sum()
-            reference = self._day_weight_total[channel.name]
+            reference = self._reference[stream.index]
             if total_weight <= 0 or reference <= 0:
                 expected = np.zeros_like(weight_arr)
             else:

@@ -30,11 +30,16 @@ CONTACT_COLUMNS: dict[str, str] = {
     "staff_group": "h",
     "staff_id": "i",
     "resolved": "b",
+    "appointment": "b",
+    "slot_min": "d",
+    "access_days": "d",
+    "punctuality_min": "d",
 }
 
 SPELL_COLUMNS: dict[str, str] = {
     "staff_id": "i",
     "staff_group": "h",
+    "shop": "h",
     "on_min": "d",
     "off_min": "d",
     "scheduled_off_min": "d",
@@ -68,6 +73,10 @@ class ContactLog:
         staff_group: int,
         staff_id: int,
         resolved: int,
+        appointment: int = 0,
+        slot_min: float = float("nan"),
+        access_days: float = float("nan"),
+        punctuality_min: float = float("nan"),
     ) -> None:
         """Append one finished contact."""
         a = self._appends
@@ -86,6 +95,10 @@ class ContactLog:
         a[12](staff_group)
         a[13](staff_id)
         a[14](resolved)
+        a[15](appointment)
+        a[16](slot_min)
+        a[17](access_days)
+        a[18](punctuality_min)
 
     def __len__(self) -> int:
         return len(self.columns["contact_id"])
@@ -104,12 +117,19 @@ class SpellLog:
         }
 
     def record(
-        self, staff_id: int, group: int, on_min: float, off_min: float, scheduled_off_min: float
+        self,
+        staff_id: int,
+        group: int,
+        shop: int,
+        on_min: float,
+        off_min: float,
+        scheduled_off_min: float,
     ) -> None:
-        """Append one spell: on duty from ``on_min`` until ``off_min``."""
+        """Append one spell: on duty from ``on_min`` until ``off_min`` at ``shop`` (-1: none)."""
         c = self.columns
         c["staff_id"].append(staff_id)
         c["staff_group"].append(group)
+        c["shop"].append(shop)
         c["on_min"].append(on_min)
         c["off_min"].append(off_min)
         c["scheduled_off_min"].append(scheduled_off_min)

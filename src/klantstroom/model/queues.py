@@ -2,7 +2,9 @@
 
 A :class:`Contact` is a light record (slots only) that lives while the contact is in the system;
 once it ends it becomes a row of the event log and is dropped. Each (service, channel) pair has
-one :class:`Queue`, first come first served. Abandoned contacts are not searched for and removed:
+one :class:`Queue`, first come first served; at a shop each offered service has a walk-in queue
+and, with an appointment book, an appointment queue that visitors join at their slot time.
+Abandoned contacts are not searched for and removed:
 they are marked and skipped when they reach the head of the queue (lazy deletion), which keeps
 abandonment O(1).
 """
@@ -25,6 +27,8 @@ class Contact:
     """One contact of a citizen: a call, a visit or a piece of digital work."""
 
     __slots__ = (
+        "access_days",
+        "appointment",
         "arrival_min",
         "attempt",
         "citizen_id",
@@ -33,7 +37,9 @@ class Contact:
         "id",
         "parent_id",
         "patience_min",
+        "punctuality_min",
         "queue",
+        "slot_min",
         "start_min",
         "state",
     )
@@ -61,6 +67,18 @@ class Contact:
         # Given only when a log is replayed; NaN = draw from the scenario's distributions.
         self.handling_min = handling_min
         self.patience_min = patience_min
+        # Appointment visits only: the booked slot, working days from request to slot, and how
+        # early (negative) or late the visitor arrived.
+        self.appointment = False
+        self.slot_min = NAN
+        self.access_days = NAN
+        self.punctuality_min = NAN
+
+    @property
+    def ready_min(self) -> float:
+        """When the contact may be served: its slot time for an appointment, else its arrival."""
+        slot = self.slot_min
+        return slot if slot > self.arrival_min else self.arrival_min
 
 
 class Queue:
@@ -72,12 +90,35 @@ class Queue:
         Staff groups with the skill, sorted by their rank for it (lowest first).
     priority : float
         Static priority of the queue (channel priority + service priority) for priority routing.
+    shop : int
+        Index of the shop the queue is in, -1 for none.
+    appointment : bool
+        Whether it is a shop's queue of appointment visitors (called ahead of walk-ins).
     """
 
-    __slots__ = ("channel", "contacts", "groups", "index", "priority", "service", "shop", "waiting")
+    __slots__ = (
+        "appointment",
+        "channel",
+        "contacts",
+        "groups",
+        "index",
+        "priority",
+        "service",
+        "shop",
+        "waiting",
+    )
 
-    def __init__(self, index: int, service: int, channel: int, shop: int, priority: float) -> None:
+    def __init__(
+        self,
+        index: int,
+        service: int,
+        channel: int,
+        shop: int,
+        priority: float,
+        appointment: bool = False,
+    ) -> None:
         self.index = index
+        self.appointment = appointment
         self.service = service
         self.channel = channel
         self.shop = shop

@@ -10,6 +10,9 @@ The flow of a contact:
    the next contact;
 4. a contact whose patience runs out first is logged as abandoned and may redial later.
 
+Counter visits at city shops (walk-ins, appointments, desks, doors) are handled by
+:class:`~klantstroom.model.counter.Counters`, which uses the same queues, staff and dispatcher.
+
 Every event is a light :class:`~klantstroom.model.events.Timer` in SimPy's event queue rather
 than a process per contact; patience timers are never cancelled, they just find their contact
 served and do nothing. At the horizon, contacts still waiting are logged as ``unserved`` and
@@ -20,6 +23,7 @@ Time is minutes since 00:00 of the first reported day; the warm-up runs before 0
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import time
 from dataclasses import dataclass
@@ -30,15 +34,25 @@ from numpy.typing import ArrayLike
 from simpy.core import NORMAL, URGENT
 
 from klantstroom.model.calendar import next_open_min
-from klantstroom.model.demand import Demand
+from klantstroom.model.counter import Counters
+from klantstroom.model.demand import DIRECT, WALK_IN, Demand
 from klantstroom.model.distributions import Bernoulli, Sampler, make_sampler
 from klantstroom.model.eventlog import ContactLog, SpellLog
 from klantstroom.model.events import Timer, schedule
 from klantstroom.model.policies import POLICIES
 from klantstroom.model.queues import DONE, IN_SERVICE, WAITING, Contact, Queue
+from klantstroom.model.shops import pick_counter
 from klantstroom.model.staff import Group, Member
 from klantstroom.model.streams import Streams
-from klantstroom.scenario.spec import ABANDONED, MINUTES_PER_DAY, SERVED, UNSERVED, Scenario
+from klantstroom.scenario.spec import (
+    ABANDONED,
+    MINUTES_PER_DAY,
+    SERVED,
+    UNSERVED,
+    DistributionSpec,
+    Scenario,
+    SkillSpec,
+)
 
 NAN = float("nan")
 
@@ -88,11 +102,19 @@ class Simulation:
         self.policy = POLICIES[scenario.routing.policy](scenario.routing.ageing_per_min)
         self._next_contact_id = 0
         self._build_queues()
+        self.counters = Counters(self) if scenario.shops else None
+        self.shops = self.counters.shops if self.counters is not None else []
         self._build_groups()
         self.demand = Demand(scenario, self.streams)
-        self._stream_queue = [
-            self._queue_of[(stream.service, stream.channel)] for stream in self.demand.streams
-        ]
+        # Per arrival stream: (kind, queue, service, shop) of what an arrival starts.
+        self._stream_target: list[tuple[int, Queue | None, int, int]] = []
+        for stream in self.demand.streams:
+            queue: Queue | None = None
+            if stream.kind == DIRECT:
+                queue = self._queue_of[(stream.service, stream.channel)]
+            elif stream.kind == WALK_IN:
+                queue = self.shops[stream.shop].queues[(stream.service, False)]
+            self._stream_target.append((stream.kind, queue, stream.service, stream.shop))
         # Arrivals of the current day, walked through by one re-used timer.
         self._day_times: list[float] = []
         self._day_queues: list[int] = []
@@ -116,11 +138,13 @@ class Simulation:
         self._fcr: list[Bernoulli] = [
             Bernoulli(s.fcr_probability, streams.get(f"fcr/{s.name}")) for s in scenario.services
         ]
+        self._queue_patience: list[Sampler | None] = []
         channel_index = {c.name: i for i, c in enumerate(scenario.channels)}
+        pending_patience = []
         for s_index, service in enumerate(scenario.services):
             for channel, share in service.channel_mix:
-                if share <= 0:
-                    continue
+                if share <= 0 or (channel == "counter" and scenario.shops):
+                    continue  # with shops, counter queues are per shop (Counters)
                 c_index = channel_index[channel]
                 queue = Queue(
                     index=len(self.queues),
@@ -137,6 +161,7 @@ class Simulation:
                         streams.get(f"handling/{service.name}/{channel}"),
                     )
                 )
+                pending_patience.append(queue)
         self._patience: list[Sampler | None] = []
         self._redial: list[Bernoulli] = []
         self._redial_delay: list[Sampler] = []
@@ -154,41 +179,90 @@ class Simulation:
             self._redial_delay.append(
                 make_sampler(channel_spec.redial.delay, streams.get(f"redial_delay/{name}"))
             )
-        # Patience per queue: the service's own (its own stream) or else the channel's.
-        self._queue_patience: list[Sampler | None] = []
-        for queue in self.queues:
-            service = scenario.services[queue.service]
-            channel_name = scenario.channels[queue.channel].name
-            own = service.patience
-            self._queue_patience.append(
-                self._patience[queue.channel]
-                if own is None
-                else make_sampler(own, streams.get(f"patience/{service.name}/{channel_name}"))
-            )
+        for queue in pending_patience:
+            self._queue_patience.append(self.patience_of(queue))
+
+    def patience_of(self, queue: Queue) -> Sampler | None:
+        """Patience at ``queue``: the service's own (its own stream) or else the channel's."""
+        service = self.scenario.services[queue.service]
+        channel_name = self.scenario.channels[queue.channel].name
+        own = service.patience
+        if own is None:
+            return self._patience[queue.channel]
+        name = f"patience/{service.name}/{channel_name}"
+        if queue.shop >= 0:
+            name += f"/{self.scenario.shops[queue.shop].name}"
+        return make_sampler(own, self.streams.get(name))
+
+    def add_queue(self, queue: Queue, handling: DistributionSpec, stream: str) -> None:
+        """Register a queue built elsewhere (a shop's) with its handling-time stream."""
+        self.queues.append(queue)
+        self._handling.append(make_sampler(handling, self.streams.get(stream)))
+        self._queue_patience.append(None if queue.appointment else self.patience_of(queue))
 
     def _build_groups(self) -> None:
+        """One run-time group per configured group and place it works (home, other shops)."""
+        scenario = self.scenario
+        shop_index = {shop.name: k for k, shop in enumerate(scenario.shops)}
+        self.groups: list[Group] = []
+        # Per run-time group: its roster (headcount per weekday, and per date).
+        self._rosters: list[
+            tuple[tuple[tuple[int, ...], ...], tuple[tuple[dt.date, tuple[int, ...]], ...], bool]
+        ] = []
+        first_id = 0
+        for g_index, spec in enumerate(scenario.staff_groups):
+            home = -1 if spec.shop is None else shop_index[spec.shop]
+            places = [(home, spec.headcount, spec.headcount_by_date, spec.home_max_headcount)]
+            for name, grid in spec.deployments:
+                size = max((max(row) for row in grid if row), default=0)
+                places.append((shop_index[name], grid, (), size))
+            wrapup = (
+                None
+                if spec.wrapup is None
+                else make_sampler(spec.wrapup, self.streams.get(f"wrapup/{spec.name}"))
+            )
+            for shop, grid, by_date, size in places:
+                group = Group(len(self.groups), spec.name, size, first_id, g_index, shop)
+                first_id += size
+                group.wrapup = wrapup
+                self._add_skills(group, spec.skills, spec.blend)
+                self.groups.append(group)
+                self._rosters.append((grid, by_date, spec.works_holidays))
+                if shop >= 0:
+                    self.shops[shop].deployments.append(group)
+        for queue in self.queues:
+            queue.groups.sort(key=lambda item: (item[0], item[1].index))
+
+    def _add_skills(self, group: Group, skills: tuple[SkillSpec, ...], blend: bool) -> None:
+        """Give ``group`` the queues its skills cover at its place."""
         scenario = self.scenario
         service_index = {s.name: i for i, s in enumerate(scenario.services)}
         channel_index = {c.name: i for i, c in enumerate(scenario.channels)}
-        self.groups: list[Group] = []
-        first_id = 0
-        for g_index, spec in enumerate(scenario.staff_groups):
-            group = Group(g_index, spec.name, spec.max_headcount, first_id)
-            first_id += spec.max_headcount
-            if spec.wrapup is not None:
-                group.wrapup = make_sampler(spec.wrapup, self.streams.get(f"wrapup/{spec.name}"))
-            for skill in spec.skills:
-                key = (service_index[skill.service], channel_index.get(skill.channel, -1))
-                queue = self._queue_of.get(key)
-                if queue is None:  # a skill for which the scenario has no demand
-                    continue
-                group.work.append((skill.rank, queue))
-                group.speed[queue.index] = skill.speed
-                queue.groups.append((skill.rank, group))
-            group.work.sort(key=lambda item: (item[0], item[1].index))
-            self.groups.append(group)
-        for queue in self.queues:
-            queue.groups.sort(key=lambda item: (item[0], item[1].index))
+        for skill in skills:
+            s_index = service_index[skill.service]
+            if skill.channel == "counter" and self.shops:
+                if group.shop < 0:
+                    continue  # counter work is done at a shop
+                shop = self.shops[group.shop]
+                for appointment in (True, False):
+                    queue = shop.queues.get((s_index, appointment))
+                    if queue is not None:
+                        group.counter_work.append((skill.rank, queue))
+                        group.speed[queue.index] = skill.speed
+                        queue.groups.append((skill.rank, group))
+                continue
+            if group.shop >= 0 and not blend:
+                continue  # at a shop without blending: counter work only
+            queue = self._queue_of.get((s_index, channel_index.get(skill.channel, -1)))
+            if queue is None:  # a skill for which the scenario has no demand
+                continue
+            group.work.append((skill.rank, queue))
+            group.speed[queue.index] = skill.speed
+            queue.groups.append((skill.rank, group))
+        group.work.sort(key=lambda item: (item[0], item[1].index))
+        group.counter_work.sort(
+            key=lambda item: (not item[1].appointment, item[0], -item[1].priority, item[1].index)
+        )
 
     # -- running ------------------------------------------------------------------------------
 
@@ -230,6 +304,18 @@ class Simulation:
             payload = (queue, float(handling[i]), float(patience[i]))
             schedule(self.env, float(times[i]) - start, self._on_traced_arrival, payload)
 
+    def queue_of(self, service: int, channel: int) -> Queue | None:
+        """Return the queue of ``service`` on ``channel`` (not at a shop), or None."""
+        return self._queue_of.get((service, channel))
+
+    def arrive(self, queue: Queue, citizen_id: int, parent_id: int, attempt: int) -> None:
+        """A contact of ``citizen_id`` arrives now at ``queue`` (public for :class:`Counters`)."""
+        self._arrive(queue, citizen_id, parent_id, attempt)
+
+    def start(self, contact: Contact, member: Member, now: float) -> None:
+        """``member`` starts serving ``contact`` now (public for :class:`Counters`)."""
+        self._start(contact, member, now)
+
     def _on_traced_arrival(self, timer: Timer) -> None:
         queue, handling, patience = timer.payload
         self._arrive(queue, self._next_contact_id, -1, 1, handling, patience)
@@ -267,6 +353,8 @@ class Simulation:
         self._day_pos = 0
         if self._day_times:
             self._reschedule_arrival(self._day_times[0] - now)
+        if self.counters is not None:
+            self.counters.on_day(day)
         schedule(env, (day + 1) * MINUTES_PER_DAY - now, self._on_day, day + 1)
 
     def _reschedule_arrival(self, delay: float) -> None:
@@ -276,9 +364,15 @@ class Simulation:
 
     def _on_arrival(self, timer: Timer) -> None:
         pos = self._day_pos
-        queue = self._stream_queue[self._day_queues[pos]]
+        kind, queue, service, shop = self._stream_target[self._day_queues[pos]]
         # A new citizen: the citizen id is the id of their first contact.
-        self._arrive(queue, self._next_contact_id, -1, 1)
+        citizen = self._next_contact_id
+        if kind == DIRECT:
+            self._arrive(queue, citizen, -1, 1)  # type: ignore[arg-type]
+        elif kind == WALK_IN:
+            self.counters.walk_in(queue, citizen, -1, 1)  # type: ignore[union-attr,arg-type]
+        else:
+            self.counters.request_booking(service, shop, citizen, -1, 1)  # type: ignore[union-attr]
         pos += 1
         self._day_pos = pos
         if pos < len(self._day_times):
@@ -294,20 +388,48 @@ class Simulation:
         patience_min: float = NAN,
     ) -> None:
         """A contact arrives at ``queue``: serve it at once or let it wait."""
-        now = self.env.now
+        self.offer(
+            self.new_contact(queue, citizen_id, parent_id, attempt, handling_min, patience_min)
+        )
+
+    def new_contact(
+        self,
+        queue: Queue,
+        citizen_id: int,
+        parent_id: int,
+        attempt: int,
+        handling_min: float = NAN,
+        patience_min: float = NAN,
+    ) -> Contact:
+        """Create a contact arriving now at ``queue`` with the next contact id."""
         contact_id = self._next_contact_id
         self._next_contact_id = contact_id + 1
-        contact = Contact(
-            contact_id, citizen_id, parent_id, attempt, queue, now, handling_min, patience_min
+        return Contact(
+            contact_id,
+            citizen_id,
+            parent_id,
+            attempt,
+            queue,
+            self.env.now,
+            handling_min,
+            patience_min,
         )
+
+    def offer(self, contact: Contact) -> None:
+        """``contact`` is ready to be served at its queue: serve it at once or let it wait."""
+        now = self.env.now
+        queue = contact.queue
         # With contacts already waiting, no idle member can serve this queue: a member who
-        # becomes idle first looks at every queue it may serve.
-        member = None if queue.waiting else self.policy.pick_member(queue, now)
+        # becomes idle first looks at every queue it may serve. At a shop, a desk must be free.
+        member = None
+        if not queue.waiting and (queue.shop < 0 or self.shops[queue.shop].desks_free > 0):
+            member = self.policy.pick_member(queue, now)
         if member is not None:
             member.idle = False
             self._start(contact, member, now)
             return
         queue.push(contact)
+        patience_min = contact.patience_min
         if patience_min == patience_min:  # given (not NaN): a replayed caller's own patience
             schedule(self.env, patience_min, self._cb_abandon, contact)
             return
@@ -320,6 +442,9 @@ class Simulation:
         contact.start_min = now
         member.contact = contact
         index = contact.queue.index
+        if contact.queue.shop >= 0:
+            self.shops[contact.queue.shop].desks_free -= 1
+            member.desk = True
         duration = contact.handling_min
         if duration != duration:  # NaN: draw it (a replayed contact brings its own)
             duration = self._handling[index]() / member.group.speed[index]
@@ -340,28 +465,34 @@ class Simulation:
             self._release(member)
 
     def _log_served(self, contact: Contact, member: Member, wrapup_min: float) -> None:
-        contact.state = DONE
-        queue = contact.queue
-        self.log.record(
-            contact.id,
-            contact.citizen_id,
-            contact.parent_id,
-            contact.attempt,
-            queue.channel,
-            queue.service,
-            queue.shop,
-            contact.arrival_min,
+        self._log(
+            contact,
+            SERVED,
             contact.start_min,
             contact.end_min,
             contact.end_min + wrapup_min,
-            SERVED,
-            member.group.index,
+            member.group.spec_index,
             member.id,
-            1 if self._fcr[queue.service]() else 0,
+            1 if self._fcr[contact.queue.service]() else 0,
         )
+        if self.counters is not None and contact.queue.shop >= 0:
+            self.counters.after_served(contact)
 
-    def _log_unanswered(self, contact: Contact, end_min: float, outcome: int) -> None:
-        """Log a contact that ended without service (abandoned, or unserved at the horizon)."""
+    def log_unanswered(self, contact: Contact, end_min: float, outcome: int) -> None:
+        """Log a contact that ended without service (abandoned, balked, no-show, unserved...)."""
+        self._log(contact, outcome, NAN, end_min, NAN, -1, -1, -1)
+
+    def _log(
+        self,
+        contact: Contact,
+        outcome: int,
+        start_min: float,
+        end_min: float,
+        release_min: float,
+        group: int,
+        staff_id: int,
+        resolved: int,
+    ) -> None:
         contact.state = DONE
         queue = contact.queue
         self.log.record(
@@ -373,13 +504,17 @@ class Simulation:
             queue.service,
             queue.shop,
             contact.arrival_min,
-            NAN,
+            start_min,
             end_min,
-            NAN,
+            release_min,
             outcome,
-            -1,
-            -1,
-            -1,
+            group,
+            staff_id,
+            resolved,
+            1 if contact.appointment else 0,
+            contact.slot_min,
+            contact.access_days,
+            contact.punctuality_min,
         )
 
     def _on_release(self, timer: Timer) -> None:
@@ -387,17 +522,39 @@ class Simulation:
 
     def _release(self, member: Member) -> None:
         """``member`` finished a contact and its wrap-up."""
-        if member.leaving:
-            self._go_off_duty(member)
-        else:
+        if not member.desk:
+            if member.leaving:
+                self._go_off_duty(member)
+            else:
+                self._free(member)
+            return
+        member.desk = False
+        group = member.group
+        shop = self.shops[group.shop]
+        shop.desks_free += 1
+        if not member.leaving:
             self._free(member)
+        elif not shop.is_open and (queue := pick_counter(group, self.env.now)) is not None:
+            # The doors are closed: whoever is inside is still served, staff stay on for them.
+            self._start(queue.pop(), member, self.env.now)
+        else:
+            self._go_off_duty(member)
+        if shop.desks_free > 0:
+            self.counters.dispatch(shop)  # type: ignore[union-attr]
 
     def _free(self, member: Member) -> None:
         """``member`` is available: take the next contact, or become idle."""
         now = self.env.now
+        group = member.group
+        if group.shop >= 0 and self.shops[group.shop].desks_free > 0:
+            # The counter comes first; phone and digital work only when no visitor waits.
+            counter = pick_counter(group, now)
+            if counter is not None:
+                self._start(counter.pop(), member, now)
+                return
         queue = self.policy.pick_queue(member, now)
         if queue is None:
-            member.group.make_idle(member, now)
+            group.make_idle(member, now)
         else:
             self._start(queue.pop(), member, now)
 
@@ -408,7 +565,7 @@ class Simulation:
         now = self.env.now
         queue = contact.queue
         queue.waiting -= 1
-        self._log_unanswered(contact, now, ABANDONED)
+        self.log_unanswered(contact, now, ABANDONED)
         channel = queue.channel
         redial = self.scenario.channels[channel].redial
         if contact.attempt < redial.max_attempts and self._redial[channel]():
@@ -435,11 +592,15 @@ class Simulation:
         weekday = calendar.weekday_of_day(day)
         date = calendar.date_of_day(day)
         holiday = calendar.is_holiday(day)
-        for group, spec in zip(self.groups, self.scenario.staff_groups, strict=True):
-            if holiday and not spec.works_holidays:
+        for group, (grid, by_date, works_holidays) in zip(self.groups, self._rosters, strict=True):
+            if holiday and not works_holidays:
                 target = 0
             else:
-                target = spec.headcount_on(date, weekday)[slot]
+                row = grid[weekday]
+                for on_date, date_row in by_date:
+                    if on_date == date:
+                        row = date_row
+                target = row[slot]
             self._set_headcount(group, target, now)
         next_boundary = day * MINUTES_PER_DAY + (slot + 1) * interval
         schedule(env, next_boundary - now, self._on_roster, priority=URGENT)
@@ -483,9 +644,11 @@ class Simulation:
     def _go_off_duty(self, member: Member) -> None:
         now = self.env.now
         scheduled = member.scheduled_off_min
+        group = member.group
         self.spells.record(
             member.id,
-            member.group.index,
+            group.spec_index,
+            group.shop,
             member.spell_start_min,
             now,
             now if math.isnan(scheduled) else scheduled,
@@ -493,16 +656,20 @@ class Simulation:
         member.on_duty = False
         member.leaving = False
         member.idle = False
-        member.group.off_duty.append(member)
+        group.off_duty.append(member)
+        if group.shop >= 0 and not self.shops[group.shop].is_open:
+            self.counters.sweep(self.shops[group.shop])  # type: ignore[union-attr]
 
     # -- horizon ------------------------------------------------------------------------------
 
     def _finish_at_horizon(self) -> None:
         """Log what is still open when the horizon is reached."""
         horizon = self.horizon_min
+        if self.counters is not None:
+            self.counters.finish_at_horizon(horizon)
         for queue in self.queues:
             for contact in queue.waiting_contacts():
-                self._log_unanswered(contact, horizon, UNSERVED)
+                self.log_unanswered(contact, horizon, UNSERVED)
         for group in self.groups:
             for member in group.members:
                 in_hand = member.contact
@@ -513,7 +680,8 @@ class Simulation:
                     scheduled = member.scheduled_off_min
                     self.spells.record(
                         member.id,
-                        group.index,
+                        group.spec_index,
+                        group.shop,
                         member.spell_start_min,
                         horizon,
                         horizon if math.isnan(scheduled) else scheduled,

@@ -6,6 +6,10 @@ shifts, spells follow the shifts), idle members before busy ones: idle members g
 once, busy members finish the contact in hand (and its wrap-up) before they leave. When the
 headcount rises, members who were about to leave are kept on before anyone new is called in.
 
+A staff group that works at several places (the contact centre, one or more shops) becomes one
+run-time :class:`Group` per place, a *deployment*, each with its own roster, members and work; the
+event log records the configured group (``spec_index``).
+
 Members who become idle join the back of the group's idle line, so its front is always the member
 idle longest; members taken from the middle of the line (off duty) are skipped later by a token
 check (lazy deletion).
@@ -27,6 +31,7 @@ class Member:
 
     __slots__ = (
         "contact",
+        "desk",
         "group",
         "id",
         "idle",
@@ -47,6 +52,7 @@ class Member:
         self.idle_since = 0.0
         self.idle_token = 0
         self.contact: Contact | None = None
+        self.desk = False  # occupies one of its shop's desks (serving a visitor, wrap-up)
         self.spell_start_min = 0.0
         self.scheduled_off_min = float("nan")
 
@@ -57,14 +63,32 @@ class Group:
     Attributes
     ----------
     work : list of (int, Queue)
-        Queues the group may serve, sorted by its rank for them (lowest first).
+        Queues the group may serve, sorted by its rank for them (lowest first); at a shop, the
+        phone and digital queues it blends in.
+    counter_work : list of (int, Queue)
+        At a shop, its counter queues (appointment queues first, then by rank and priority).
+    spec_index : int
+        Index of the configured staff group this deployment belongs to.
+    shop : int
+        Index of the shop it works at, -1 for none.
     speed : dict of int to float
         Speed factor per queue index (handling time is divided by it).
     """
 
-    def __init__(self, index: int, name: str, size: int, first_id: int) -> None:
+    def __init__(
+        self,
+        index: int,
+        name: str,
+        size: int,
+        first_id: int,
+        spec_index: int | None = None,
+        shop: int = -1,
+    ) -> None:
         self.index = index
         self.name = name
+        self.spec_index = index if spec_index is None else spec_index
+        self.shop = shop
+        self.counter_work: list[tuple[int, Queue]] = []
         self.members = [Member(first_id + i, self) for i in range(size)]
         self.off_duty: list[Member] = list(reversed(self.members))
         self.idle_line: deque[tuple[int, Member]] = deque()

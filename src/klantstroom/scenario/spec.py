@@ -15,9 +15,16 @@ from dataclasses import dataclass
 # a shop or not), so a new channel is a code change, not a config entry.
 CHANNELS: tuple[str, ...] = ("phone", "counter", "digital")
 
-# Outcomes of a contact, as stored in the event log (index = code).
-OUTCOMES: tuple[str, ...] = ("served", "abandoned", "unserved")
-SERVED, ABANDONED, UNSERVED = 0, 1, 2
+# Outcomes of a contact, as stored in the event log (index = code). ``unserved``: still waiting
+# at the horizon, turned away at a shop's closing time, or no appointment slot within the booking
+# horizon; ``balked``: left a shop on seeing the queue; ``no_show``: did not come to an
+# appointment; ``rebooked``: came too late for an appointment and booked a new one.
+OUTCOMES: tuple[str, ...] = ("served", "abandoned", "unserved", "balked", "no_show", "rebooked")
+SERVED, ABANDONED, UNSERVED, BALKED, NO_SHOW, REBOOKED = 0, 1, 2, 3, 4, 5
+
+# How a visitor comes to a shop counter; what a visitor who is too late for an appointment does.
+VISIT_MODES: tuple[str, ...] = ("walk_in", "appointment")
+LATE_POLICIES: tuple[str, ...] = ("walk_in", "rebook")
 
 DISTRIBUTION_KINDS: tuple[str, ...] = (
     "exponential",
@@ -27,6 +34,7 @@ DISTRIBUTION_KINDS: tuple[str, ...] = (
     "deterministic",
     "uniform",
     "empirical",
+    "normal",
 )
 
 # Routing policies by name; klantstroom.model.policies.POLICIES implements exactly these.
@@ -49,6 +57,8 @@ class DistributionSpec:
         Coefficient of variation (standard deviation / mean); used by lognormal and gamma.
     low_min, high_min : float
         Bounds of the uniform distribution.
+    sd_min : float
+        Standard deviation of the normal distribution (only for signed times: punctuality).
     samples_min : tuple of float
         The samples an empirical distribution resamples from, in minutes.
     """
@@ -59,6 +69,7 @@ class DistributionSpec:
     low_min: float = 0.0
     high_min: float = 0.0
     samples_min: tuple[float, ...] = ()
+    sd_min: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +142,49 @@ class ChannelSpec:
 
 
 @dataclass(frozen=True, slots=True)
+class FollowUpSpec:
+    """A visit that a served counter contact leads to (a passport is picked up when it is made).
+
+    Attributes
+    ----------
+    service : str
+        The service of the follow-up visit (with counter handling, offered where the first is).
+    after_working_days : int
+        Working days (Monday to Friday, not a holiday) between the contact and the follow-up.
+    probability : float
+        Share of served contacts that lead to a follow-up.
+    mode : str
+        ``walk_in`` (a visit at a random open time that day) or ``appointment`` (a booking request
+        on that day); one of :data:`VISIT_MODES`.
+    """
+
+    service: str
+    after_working_days: int
+    probability: float
+    mode: str
+
+
+@dataclass(frozen=True, slots=True)
+class CounterServiceSpec:
+    """How a service is delivered at the shop counters.
+
+    Attributes
+    ----------
+    appointment_share : float
+        Share of the service's counter demand that books an appointment at shops that offer both
+        walk-in and appointments (appointment-only and walk-in-only shops take all of it their way).
+    slot_min : float
+        Length of an appointment slot in minutes.
+    follow_up : FollowUpSpec or None
+        The follow-up visit a served counter contact leads to.
+    """
+
+    appointment_share: float = 0.0
+    slot_min: float = 15.0
+    follow_up: FollowUpSpec | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class ServiceSpec:
     """A service (product) with its demand, channel mix and handling times.
 
@@ -161,6 +215,7 @@ class ServiceSpec:
     priority: float
     patience: DistributionSpec | None = None
     intraday: tuple[IntradayProfile | None, ...] = ()
+    counter: CounterServiceSpec = CounterServiceSpec()
 
     def share(self, channel: str) -> float:
         """Return the share of this service's demand that uses ``channel``."""
@@ -182,17 +237,85 @@ class SkillSpec:
 
 
 @dataclass(frozen=True, slots=True)
+class ShopSpec:
+    """A city shop (stadswinkel): opening hours, desks, services, catchment and appointment book.
+
+    Attributes
+    ----------
+    desks : int
+        Desks (balies): at most this many counter visitors are served at once.
+    catchment : float
+        Share of the counter demand that comes to this shop (renormalised over the shops that
+        offer a service).
+    opening : tuple of tuple of Period
+        Opening periods per weekday (index 0 = Monday); doors close at the end of each period.
+    services : tuple of str
+        The counter services the shop offers.
+    walk_in : bool
+        Whether visitors may walk in (take a ticket without appointment).
+    appointment_desks : tuple of tuple of int
+        Desks reserved for appointments per weekday (7 rows) per calendar interval: the capacity
+        of the appointment book. All zero = no appointments at this shop.
+    """
+
+    name: str
+    label: str
+    desks: int
+    catchment: float
+    opening: tuple[tuple[Period, ...], ...]
+    open_on_holidays: bool
+    services: tuple[str, ...]
+    walk_in: bool
+    appointment_desks: tuple[tuple[int, ...], ...]
+
+    @property
+    def appointments(self) -> bool:
+        """Whether the shop has an appointment book."""
+        return any(any(row) for row in self.appointment_desks)
+
+
+@dataclass(frozen=True, slots=True)
+class CounterSpec:
+    """Norms and visitor behaviour at the shop counters (see ``docs/configuration.md``)."""
+
+    walk_in_wait_norm_min: float = 15.0
+    appointment_wait_norm_min: float = 5.0
+    access_norm_working_days: int = 5
+    booking_horizon_days: int = 42
+    booking_lead_min: float = 60.0
+    any_shop: bool = False
+    punctuality: DistributionSpec = DistributionSpec("deterministic", mean_min=0.0)
+    no_show_probability: float = 0.0
+    late_tolerance_min: float = 10.0
+    late_policy: str = "walk_in"
+    balk_queue_length: int | None = None
+    balk_expected_wait_min: float | None = None
+    balk_probability: float = 1.0
+    balk_return_probability: float = 0.0
+    balk_switch_probability: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
 class StaffGroupSpec:
     """Staff with the same skills, wrap-up and roster.
 
     Attributes
     ----------
     headcount : tuple of tuple of int
-        Staff present per weekday (7 rows) per interval of the calendar's ``interval_min``.
+        Staff present at ``shop`` (the group's home) per weekday (7 rows) per interval of the
+        calendar's ``interval_min``.
     headcount_by_date : tuple of (datetime.date, tuple of int)
         Staff present per interval on particular dates, instead of their weekday's row.
     works_holidays : bool
         Whether the roster also applies on public holidays (else nobody is present).
+    shop : str or None
+        Where the group works by default: a shop, or None (the contact centre / back office).
+    blend : bool
+        At a shop, whether the group also takes its phone and digital work when no counter
+        visitor it can serve waits or no desk is free (the counter always comes first).
+    deployments : tuple of (str, tuple of tuple of int)
+        Staff present at other shops than ``shop`` per weekday per interval (flexible
+        deployment: shifts with their own ``shop``).
     """
 
     name: str
@@ -202,12 +325,23 @@ class StaffGroupSpec:
     headcount: tuple[tuple[int, ...], ...]
     works_holidays: bool
     headcount_by_date: tuple[tuple[dt.date, tuple[int, ...]], ...] = ()
+    shop: str | None = None
+    blend: bool = False
+    deployments: tuple[tuple[str, tuple[tuple[int, ...], ...]], ...] = ()
+
+    @property
+    def home_max_headcount(self) -> int:
+        """The largest number of staff present at the group's home location at any time."""
+        rows = [*self.headcount, *(row for _, row in self.headcount_by_date)]
+        return max((max(row) for row in rows if row), default=0)
 
     @property
     def max_headcount(self) -> int:
-        """The largest number of staff present at any time: the size of the group."""
-        rows = [*self.headcount, *(row for _, row in self.headcount_by_date)]
-        return max((max(row) for row in rows if row), default=0)
+        """The size of the group: the most present at home plus at each other shop."""
+        extra = sum(
+            max((max(row) for row in grid if row), default=0) for _, grid in self.deployments
+        )
+        return self.home_max_headcount + extra
 
     def headcount_on(self, date: dt.date, weekday: int) -> tuple[int, ...]:
         """Return the headcount per interval on ``date`` (its own row, or its weekday's)."""
@@ -302,6 +436,8 @@ class Scenario:
     routing: RoutingSpec
     description: str = ""
     staffing: StaffingSpec = StaffingSpec()
+    shops: tuple[ShopSpec, ...] = ()
+    counter: CounterSpec = CounterSpec()
 
     def channel(self, name: str) -> ChannelSpec:
         """Return the channel called ``name``."""
