@@ -12,6 +12,7 @@ kept and returned with ``complete = False``, so the caller can still write them.
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
@@ -19,9 +20,10 @@ import pandas as pd
 from joblib import Parallel, delayed
 
 from klantstroom.analysis.intervals import intervals_table
-from klantstroom.analysis.kpis import kpi_table, summary_table
+from klantstroom.analysis.kpis import CounterNorms, kpi_table, summary_table
+from klantstroom.model.calendar import open_periods
 from klantstroom.model.simulation import ReplicationLog, simulate
-from klantstroom.scenario.spec import Scenario
+from klantstroom.scenario.spec import MINUTES_PER_DAY, Scenario
 from klantstroom.tables import contacts_table, spans_table, staff_table
 
 log = logging.getLogger(__name__)
@@ -86,6 +88,35 @@ def _replication_logs(
     return logs, ""
 
 
+def shop_facts(scenario: Scenario) -> dict[str, tuple[int, float]]:
+    """Per shop: (desks, opening minutes within the reported period)."""
+    calendar = scenario.calendar
+    horizon = scenario.run.horizon_min
+    facts = {}
+    for shop in scenario.shops:
+        total = 0.0
+        for day in range(math.ceil(horizon / MINUTES_PER_DAY)):
+            base = day * MINUTES_PER_DAY
+            for period in open_periods(shop, calendar, day):
+                total += max(0.0, min(base + period.end_min, horizon) - (base + period.start_min))
+        facts[shop.name] = (shop.desks, total)
+    return facts
+
+
+def counter_norms(scenario: Scenario) -> CounterNorms | None:
+    """The counter norms and shop facts of ``scenario`` (None without a counter channel)."""
+    if "counter" not in [c.name for c in scenario.channels]:
+        return None
+    spec = scenario.counter
+    return CounterNorms(
+        walk_in_wait_min=spec.walk_in_wait_norm_min,
+        appointment_wait_min=spec.appointment_wait_norm_min,
+        access_working_days=spec.access_norm_working_days,
+        shops=shop_facts(scenario),
+        services={shop.name: shop.services for shop in scenario.shops},
+    )
+
+
 def tables_from_logs(scenario: Scenario, logs: list[ReplicationLog]) -> RunResult:
     """Build every table of a run from its replication logs."""
     logs = sorted(logs, key=lambda item: item.replication)
@@ -107,6 +138,7 @@ def tables_from_logs(scenario: Scenario, logs: list[ReplicationLog]) -> RunResul
         horizon_min=scenario.run.horizon_min,
         start_date=pd.Timestamp(scenario.calendar.start_date),
         replications=replications,
+        shops=shop_facts(scenario),
     )
     kpis = kpi_table(
         contacts,
@@ -124,6 +156,7 @@ def tables_from_logs(scenario: Scenario, logs: list[ReplicationLog]) -> RunResul
         thresholds_min=thresholds,
         horizon_min=scenario.run.horizon_min,
         replications=replications,
+        counter_norms=counter_norms(scenario),
     )
     summary = summary_table(
         kpis, targets={c.name: c.service_level_target for c in scenario.channels}

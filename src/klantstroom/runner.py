@@ -72,6 +72,27 @@ def execute(
             )
         except Exception:  # the tables are already safe on disk; say what failed
             log.exception("drawing the figures failed; the tables in %s are complete", output_dir)
+    if figures and scenario.shops and len(result.contacts):
+        try:
+            from klantstroom.report.shop_figures import write_shop_figures
+
+            counter = scenario.counter
+            write_shop_figures(
+                result.contacts,
+                result.intervals,
+                output_dir / "figures",
+                desks={shop.name: shop.desks for shop in scenario.shops},
+                norms_min={
+                    "walk_in": counter.walk_in_wait_norm_min,
+                    "appointment": counter.appointment_wait_norm_min,
+                },
+                access_norm_working_days=counter.access_norm_working_days,
+                start_weekday=scenario.calendar.start_date.weekday(),
+            )
+        except Exception:
+            log.exception(
+                "drawing the shop figures failed; the tables in %s are complete", output_dir
+            )
     if print_summary:
         print(summary_text(result, scenario))
         print(f"\nOutputs: {output_dir.resolve()}")

@@ -3,11 +3,14 @@
 Codes in the event log become named categories, times get calendar timestamps, and the derived
 durations are computed once here (their definitions are in ``docs/data-products.md``):
 
-* ``wait_min`` — served: service start minus arrival; abandoned: time of abandoning minus arrival;
-  unserved: horizon minus arrival (the wait so far, censored by the end of the run).
+* ``wait_min`` — served: service start minus the moment the contact was ready (its arrival, or for
+  an appointment visitor the later of arrival and slot time: coming early is not waiting);
+  abandoned: time of abandoning minus arrival; unserved: horizon (or the moment it was turned
+  away) minus arrival; balked: 0; no-show: empty.
 * ``service_min`` — service end minus start (served only); ``wrapup_min`` — after-contact work.
 
-Contacts that arrived during the warm-up are left out; staff spells are kept whole (their times
+Contacts that arrived during the warm-up are left out, and so are appointments booked for after
+the horizon; staff spells are kept whole (their times
 may be negative) so that availability can be clipped to any window later.
 """
 
@@ -41,6 +44,11 @@ CONTACT_TABLE_COLUMNS: tuple[str, ...] = (
     "staff_group",
     "staff_id",
     "resolved",
+    "appointment",
+    "slot_min",
+    "slot_at",
+    "access_days",
+    "punctuality_min",
 )
 
 
@@ -75,7 +83,7 @@ def contacts_table(scenario: Scenario, logs: Sequence[ReplicationLog]) -> pd.Dat
 
 def _contacts_of(scenario: Scenario, log: ReplicationLog) -> pd.DataFrame:
     c = log.contacts
-    keep = c["arrival_min"] >= 0.0
+    keep = (c["arrival_min"] >= 0.0) & (c["arrival_min"] < log.horizon_min)
     order = np.argsort(c["contact_id"][keep], kind="stable")
 
     def col(name: str) -> np.ndarray:
@@ -89,6 +97,9 @@ def _contacts_of(scenario: Scenario, log: ReplicationLog) -> pd.DataFrame:
     parent = col("parent_contact_id")
     staff_id = col("staff_id")
     resolved = col("resolved")
+    slot = col("slot_min")
+    ready = np.fmax(arrival, slot)  # fmax: NaN slot (walk-in) gives the arrival
+    no_show = outcome == OUTCOMES.index("no_show")
     start_ts = pd.Timestamp(scenario.calendar.start_date)
     return pd.DataFrame(
         {
@@ -99,14 +110,14 @@ def _contacts_of(scenario: Scenario, log: ReplicationLog) -> pd.DataFrame:
             "attempt": col("attempt").astype(np.int16),
             "channel": _categorical(col("channel"), [ch.name for ch in scenario.channels]),
             "service": _categorical(col("service"), [s.name for s in scenario.services]),
-            "shop": _categorical(col("shop"), []),
+            "shop": _categorical(col("shop"), [shop.name for shop in scenario.shops]),
             "arrival_min": arrival,
             "start_min": start,
             "end_min": end,
             "arrival_at": (start_ts + pd.to_timedelta(arrival, unit="min")).astype(
                 "datetime64[ns]"
             ),
-            "wait_min": np.where(served, start, end) - arrival,
+            "wait_min": np.where(no_show, np.nan, np.where(served, start - ready, end - arrival)),
             "service_min": np.where(served, end - start, np.nan),
             "wrapup_min": np.where(served, col("release_min") - end, np.nan),
             "outcome": _categorical(outcome, OUTCOMES),
@@ -115,6 +126,11 @@ def _contacts_of(scenario: Scenario, log: ReplicationLog) -> pd.DataFrame:
             ),
             "staff_id": pd.arrays.IntegerArray(staff_id.astype(np.int32), staff_id < 0),
             "resolved": pd.arrays.BooleanArray(resolved == 1, resolved < 0),
+            "appointment": col("appointment") == 1,
+            "slot_min": slot,
+            "slot_at": (start_ts + pd.to_timedelta(slot, unit="min")).astype("datetime64[ns]"),
+            "access_days": col("access_days"),
+            "punctuality_min": col("punctuality_min"),
         }
     )
 
@@ -128,6 +144,7 @@ def staff_table(scenario: Scenario, logs: Sequence[ReplicationLog]) -> pd.DataFr
     """
     frames = []
     names = [g.name for g in scenario.staff_groups]
+    shops = [shop.name for shop in scenario.shops]
     for log in logs:
         s = log.spells
         frames.append(
@@ -135,6 +152,7 @@ def staff_table(scenario: Scenario, logs: Sequence[ReplicationLog]) -> pd.DataFr
                 {
                     "replication": np.full(len(s["staff_id"]), log.replication, dtype=np.int32),
                     "staff_group": _categorical(s["staff_group"], names),
+                    "shop": _categorical(s["shop"], shops),
                     "staff_id": s["staff_id"],
                     "on_min": s["on_min"],
                     "off_min": s["off_min"],
@@ -147,6 +165,7 @@ def staff_table(scenario: Scenario, logs: Sequence[ReplicationLog]) -> pd.DataFr
             columns=[
                 "replication",
                 "staff_group",
+                "shop",
                 "staff_id",
                 "on_min",
                 "off_min",
@@ -154,7 +173,8 @@ def staff_table(scenario: Scenario, logs: Sequence[ReplicationLog]) -> pd.DataFr
             ]
         )
     table = pd.concat(frames, ignore_index=True)
-    table["staff_group"] = table["staff_group"].astype(frames[0]["staff_group"].dtype)
+    for column in ("staff_group", "shop"):
+        table[column] = table[column].astype(frames[0][column].dtype)
     return table.sort_values(["replication", "staff_id", "on_min"], ignore_index=True)
 
 
@@ -163,22 +183,26 @@ def spans_table(scenario: Scenario, logs: Sequence[ReplicationLog]) -> pd.DataFr
 
     Time averages near minute 0 (queue length, staff busy) must count contacts that arrived during
     the warm-up and were still waiting or in service, which :func:`contacts_table` leaves out.
-    Columns: ``replication``, ``channel``, ``staff_group`` (codes as in the scenario, -1 = none),
-    ``wait_start``, ``wait_end`` (in the queue), ``busy_start``, ``busy_end`` (service plus
-    wrap-up; NaN when not served).
+    Columns: ``replication``, ``channel``, ``shop``, ``staff_group`` (codes as in the scenario,
+    -1 = none), ``appointment``, ``wait_start``, ``wait_end`` (in the queue: from arrival, or for
+    an appointment from the later of arrival and slot), ``busy_start``, ``busy_end`` (service
+    plus wrap-up; NaN when not served).
     """
     frames = []
     for log in logs:
         c = log.contacts
         served = c["outcome"] == SERVED
         wait_end = np.where(served, c["start_min"], c["end_min"])
+        wait_start = np.fmax(c["arrival_min"], c["slot_min"])
         frames.append(
             pd.DataFrame(
                 {
                     "replication": np.full(len(served), log.replication, dtype=np.int32),
                     "channel": c["channel"].astype(np.int16),
+                    "shop": c["shop"],
                     "staff_group": c["staff_group"],
-                    "wait_start": c["arrival_min"],
+                    "appointment": c["appointment"] == 1,
+                    "wait_start": np.minimum(wait_start, wait_end),
                     "wait_end": wait_end,
                     "busy_start": np.where(served, c["start_min"], np.nan),
                     "busy_end": np.where(served, c["release_min"], np.nan),

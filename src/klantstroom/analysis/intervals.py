@@ -6,6 +6,10 @@ Two kinds of rows share one table (``intervals.parquet``):
   *arrived* in the interval — ``arrivals``, ``served``, ``abandoned``, ``unserved``, ``asa_min``
   (mean wait of those served), ``service_level`` (served within the channel's threshold /
   (served + abandoned)) — and ``mean_queue_length``, the time-average number waiting during it;
+* shop rows, per replication x interval x shop (``channel`` = counter): the queue columns of the
+  shop's visitors, with ``mean_queue_length`` counting walk-ins only (appointment visitors wait
+  for their slot, not in the ticket queue), and ``desks_open`` (time-average staffed desks: staff
+  present, at most the shop's desks) and ``desks_busy`` (time-average desks in use);
 * staff rows, per replication x interval x staff group (``channel`` and ``shop`` empty):
   ``staff_scheduled`` (time-average number rostered), ``staff_on_duty`` (also counting members
   who stay on to finish a contact), ``staff_busy`` (time-average number serving or in wrap-up) and
@@ -19,7 +23,10 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from klantstroom.analysis.timeaverage import mean_count_per_interval
+from klantstroom.analysis.timeaverage import (
+    mean_capped_count_per_interval,
+    mean_count_per_interval,
+)
 
 QUEUE_COLUMNS = (
     "arrivals",
@@ -30,6 +37,7 @@ QUEUE_COLUMNS = (
     "service_level",
     "mean_queue_length",
 )
+SHOP_COLUMNS = ("desks_open", "desks_busy")
 STAFF_COLUMNS = ("staff_scheduled", "staff_on_duty", "staff_busy", "occupancy")
 COUNT_COLUMNS = ("arrivals", "served", "abandoned", "unserved")
 
@@ -52,6 +60,7 @@ def intervals_table(
     horizon_min: float,
     start_date: pd.Timestamp,
     replications: Sequence[int],
+    shops: Mapping[str, tuple[int, float]] | None = None,
 ) -> pd.DataFrame:
     """Return the interval table (see the module docstring for its rows and columns).
 
@@ -75,6 +84,8 @@ def intervals_table(
         Calendar time of minute 0.
     replications : sequence of int
         Replication numbers to report (also those without any contact).
+    shops : mapping of str to (int, float), optional
+        Desks (and opening minutes) per shop, in scenario order; adds the shop rows.
     """
     edges = interval_edges(horizon_min, interval_min)
     n = len(edges) - 1
@@ -82,14 +93,24 @@ def intervals_table(
     frames = []
     for rep in replications:
         rep_contacts = contacts[contacts["replication"] == rep]
+        rep_staff = staff[staff["replication"] == rep]
         rep_spans = spans[spans["replication"] == rep] if len(spans) else spans
-        for code, channel in enumerate(channels):
+        places: list[tuple[int, str, str | None, int]] = [
+            (code, channel, None, -1) for code, channel in enumerate(channels)
+        ]
+        if shops and "counter" in channels:
+            code = list(channels).index("counter")
+            places += [(code, "counter", shop, k) for k, shop in enumerate(shops)]
+        for code, channel, shop, shop_code in places:
             sub = rep_contacts[rep_contacts["channel"] == channel]
+            if shop is not None:
+                sub = sub[sub["shop"] == shop]
             bins = np.minimum((sub["arrival_min"].to_numpy() // interval_min).astype(int), n - 1)
             outcome = sub["outcome"].to_numpy()
             wait = sub["wait_min"].to_numpy()
             served = outcome == "served"
             abandoned = outcome == "abandoned"
+            unserved = outcome == "unserved"
             within = served & (wait <= thresholds_min[channel] + 1e-9)
             count = np.bincount(bins, minlength=n)
             n_served = np.bincount(bins, weights=served, minlength=n)
@@ -97,8 +118,23 @@ def intervals_table(
             wait_served = np.bincount(bins, weights=np.where(served, wait, 0.0), minlength=n)
             n_within = np.bincount(bins, weights=within, minlength=n)
             ended = n_served + n_abandoned
+            extra = {}
             if len(rep_spans):
                 chan = rep_spans[rep_spans["channel"] == code]
+                if shop is not None:
+                    chan = chan[chan["shop"] == shop_code]
+                    in_use = chan[chan["busy_end"].notna()]
+                    desks = shops[shop][0]  # type: ignore[index]
+                    here = rep_staff[rep_staff["shop"] == shop]
+                    extra = {
+                        "desks_open": mean_capped_count_per_interval(
+                            here["on_min"].to_numpy(), here["off_min"].to_numpy(), desks, edges
+                        ),
+                        "desks_busy": mean_count_per_interval(
+                            in_use["busy_start"].to_numpy(), in_use["busy_end"].to_numpy(), edges
+                        ),
+                    }
+                    chan = chan[~chan["appointment"]]
                 queue_len = mean_count_per_interval(
                     chan["wait_start"].to_numpy(), chan["wait_end"].to_numpy(), edges
                 )
@@ -111,19 +147,21 @@ def intervals_table(
                             "replication": rep,
                             "interval_start_min": starts,
                             "channel": channel,
-                            "shop": None,
+                            "shop": shop,
                             "staff_group": None,
                             "arrivals": count,
                             "served": n_served.astype(np.int64),
                             "abandoned": n_abandoned.astype(np.int64),
-                            "unserved": (count - n_served - n_abandoned).astype(np.int64),
+                            "unserved": np.bincount(bins, weights=unserved, minlength=n).astype(
+                                np.int64
+                            ),
                             "asa_min": np.where(n_served > 0, wait_served / n_served, np.nan),
                             "service_level": np.where(ended > 0, n_within / ended, np.nan),
                             "mean_queue_length": queue_len,
+                            **extra,
                         }
                     )
                 )
-        rep_staff = staff[staff["replication"] == rep]
         for code, group in enumerate(staff_groups):
             spells = rep_staff[rep_staff["staff_group"] == group]
             on = spells["on_min"].to_numpy()
@@ -169,6 +207,7 @@ def intervals_table(
         "shop",
         "staff_group",
         *QUEUE_COLUMNS,
+        *SHOP_COLUMNS,
         *STAFF_COLUMNS,
     ]
     for column in columns:

@@ -1,8 +1,9 @@
 """Key performance indicators per replication, and their summary across replications.
 
 ``kpis.csv`` has one row per replication x channel x shop x service, plus a row per channel with
-``service = "all"``, plus a row per staff group with ``channel = service = "all"``. Definitions
-(waits in minutes; the service-level convention is the package's, see
+``service = "all"``, plus a row per staff group with ``channel = service = "all"``. With shops,
+the counter channel also has a row per shop x service and per shop (``service = "all"``).
+Definitions (waits in minutes; the service-level convention is the package's, see
 :mod:`klantstroom.analysis.erlang`):
 
 * ``offered`` — contacts that arrived (redials included); ``served``, ``abandoned``, ``unserved``
@@ -14,6 +15,15 @@
 * ``service_level`` — served within the channel's threshold / (served + abandoned);
 * ``fcr_rate`` — resolved at first contact / served; ``redials`` — contacts that are a redial;
 * ``mean_handling_min`` — mean service time of served contacts;
+* counter rows only: ``walk_ins`` and ``appointments`` (visits booked, no-shows included);
+  ``walk_in_wait_min`` and ``walk_in_within_norm`` (mean wait of served walk-ins and the share
+  within ``counter.walk_in_wait_norm_min``); ``appointment_wait_min`` and
+  ``appointment_within_norm`` (wait from the later of arrival and slot time, norm
+  ``appointment_wait_norm_min``); ``access_days_mean``, ``access_days_p90`` and
+  ``access_within_norm`` (working days from request to slot, norm ``access_norm_working_days``);
+  ``no_show_rate`` (no-shows / appointments), ``balk_rate`` (balked / walk-ins),
+  ``turned_away`` (unserved before the horizon: after closing or without a slot);
+  ``desk_utilisation`` (shop rows: desk time in use, wrap-up included / desks x opening time);
 * ``occupancy`` — (staff group rows) busy time (service + wrap-up) / time on duty, both clipped
   to the reported period; ``staff_hours`` and ``busy_hours`` are those two times in hours.
 
@@ -24,6 +34,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -47,6 +58,21 @@ QUEUE_KPIS = (
     "redials",
     "mean_handling_min",
 )
+COUNTER_KPIS = (
+    "walk_ins",
+    "appointments",
+    "walk_in_wait_min",
+    "walk_in_within_norm",
+    "appointment_wait_min",
+    "appointment_within_norm",
+    "access_days_mean",
+    "access_days_p90",
+    "access_within_norm",
+    "no_show_rate",
+    "balk_rate",
+    "turned_away",
+    "desk_utilisation",
+)
 STAFF_KPIS = ("occupancy", "staff_hours", "busy_hours")
 
 
@@ -63,7 +89,7 @@ def _queue_kpis(sub: pd.DataFrame, threshold_min: float) -> dict[str, float]:
         "offered": float(len(sub)),
         "served": float(n_served),
         "abandoned": float(n_abandoned),
-        "unserved": float(len(sub) - n_ended),
+        "unserved": float((outcome == "unserved").sum()),
         "abandonment_rate": n_abandoned / n_ended if n_ended else np.nan,
         "asa_min": float(wait[served].mean()) if n_served else np.nan,
         "mean_wait_min": float(wait[ended].mean()) if n_ended else np.nan,
@@ -79,6 +105,100 @@ def _queue_kpis(sub: pd.DataFrame, threshold_min: float) -> dict[str, float]:
     }
 
 
+def _counter_kpis(sub: pd.DataFrame, norms: CounterNorms, horizon_min: float) -> dict[str, float]:
+    outcome = sub["outcome"].to_numpy()
+    wait = sub["wait_min"].to_numpy()
+    appointment = sub["appointment"].to_numpy(dtype=bool)
+    served = outcome == "served"
+    walk_in = ~appointment
+    access = sub["access_days"].to_numpy()
+    booked = appointment & ~np.isnan(access)
+    n_walk_in, n_booked = int(walk_in.sum()), int(booked.sum())
+
+    def mean(values: np.ndarray) -> float:
+        return float(values.mean()) if len(values) else np.nan
+
+    walk_wait = wait[walk_in & served]
+    appt_wait = wait[appointment & served]
+    return {
+        "walk_ins": float(n_walk_in),
+        "appointments": float(n_booked),
+        "walk_in_wait_min": mean(walk_wait),
+        "walk_in_within_norm": mean(walk_wait <= norms.walk_in_wait_min + 1e-9),
+        "appointment_wait_min": mean(appt_wait),
+        "appointment_within_norm": mean(appt_wait <= norms.appointment_wait_min + 1e-9),
+        "access_days_mean": mean(access[booked]),
+        "access_days_p90": float(np.quantile(access[booked], 0.9)) if n_booked else np.nan,
+        "access_within_norm": mean(access[booked] <= norms.access_working_days),
+        "no_show_rate": float((outcome[booked] == "no_show").sum()) / n_booked
+        if n_booked
+        else np.nan,
+        "balk_rate": float((outcome[walk_in] == "balked").sum()) / n_walk_in
+        if n_walk_in
+        else np.nan,
+        "turned_away": float(
+            ((outcome == "unserved") & (sub["end_min"].to_numpy() < horizon_min - 1e-9)).sum()
+        ),
+    }
+
+
+@dataclass(frozen=True)
+class CounterNorms:
+    """Counter norms and shop facts the counter KPIs need."""
+
+    walk_in_wait_min: float = 15.0
+    appointment_wait_min: float = 5.0
+    access_working_days: float = 5.0
+    # Per shop: (desks, opening minutes within the reported period).
+    shops: Mapping[str, tuple[int, float]] = field(default_factory=dict)
+    # Per shop: the services it offers.
+    services: Mapping[str, Sequence[str]] = field(default_factory=dict)
+
+
+def _shop_rows(
+    rep: int,
+    contacts: pd.DataFrame,
+    spans: pd.DataFrame,
+    norms: CounterNorms,
+    shop_codes: Mapping[str, int],
+    counter_code: int,
+    horizon_min: float,
+    threshold_min: float,
+) -> list[dict[str, object]]:
+    """KPI rows of the counter channel per shop x service and per shop."""
+    rows: list[dict[str, object]] = []
+    counter = contacts[contacts["channel"] == "counter"]
+    window = np.array([0.0, horizon_min])
+    for shop, (desks, open_min) in norms.shops.items():
+        at_shop = counter[counter["shop"] == shop]
+        for service in [*norms.services.get(shop, ()), ALL]:
+            sub = at_shop if service == ALL else at_shop[at_shop["service"] == service]
+            row: dict[str, object] = {
+                "replication": rep,
+                "channel": "counter",
+                "shop": shop,
+                "service": service,
+                "staff_group": ALL,
+                **_queue_kpis(sub, threshold_min),
+                **_counter_kpis(sub, norms, horizon_min),
+            }
+            if service == ALL and len(spans):
+                busy = spans[
+                    (spans["channel"] == counter_code)
+                    & (spans["shop"] == shop_codes[shop])
+                    & spans["busy_end"].notna()
+                ]
+                used = np.diff(
+                    cumulative_presence(
+                        busy["busy_start"].to_numpy(), busy["busy_end"].to_numpy(), window
+                    )
+                )[0]
+                capacity = desks * open_min
+                row["desk_utilisation"] = used / capacity if capacity > 0 else np.nan
+            rows.append(row)
+    return rows
+
+
 def kpi_table(
     contacts: pd.DataFrame,
     staff: pd.DataFrame,
@@ -91,6 +211,7 @@ def kpi_table(
     thresholds_min: Mapping[str, float],
     horizon_min: float,
     replications: Sequence[int],
+    counter_norms: CounterNorms | None = None,
 ) -> pd.DataFrame:
     """Return KPIs per replication (see the module docstring for rows and definitions).
 
@@ -109,8 +230,11 @@ def kpi_table(
         End of the reported period in minutes (it starts at 0).
     replications : sequence of int
         Replication numbers.
+    counter_norms : CounterNorms, optional
+        Counter norms and shops; without it there are no shop rows and no counter KPIs.
     """
-    rows = []
+    rows: list[dict[str, object]] = []
+    shop_codes = {name: k for k, name in enumerate(counter_norms.shops)} if counter_norms else {}
     window = np.array([0.0, horizon_min])
     for rep in replications:
         rep_contacts = contacts[contacts["replication"] == rep]
@@ -120,7 +244,9 @@ def kpi_table(
                 continue
             chan = rep_contacts[rep_contacts["channel"] == channel]
             threshold = thresholds_min[channel]
-            for service in offered:
+            counter = channel == "counter" and counter_norms is not None
+            for service in [*offered, ALL]:
+                sub = chan if service == ALL else chan[chan["service"] == service]
                 rows.append(
                     {
                         "replication": rep,
@@ -128,19 +254,23 @@ def kpi_table(
                         "shop": ALL,
                         "service": service,
                         "staff_group": ALL,
-                        **_queue_kpis(chan[chan["service"] == service], threshold),
+                        **_queue_kpis(sub, threshold),
+                        **(_counter_kpis(sub, counter_norms, horizon_min) if counter else {}),  # type: ignore[arg-type]
                     }
                 )
-            rows.append(
-                {
-                    "replication": rep,
-                    "channel": channel,
-                    "shop": ALL,
-                    "service": ALL,
-                    "staff_group": ALL,
-                    **_queue_kpis(chan, threshold),
-                }
-            )
+            if counter and counter_norms.shops:  # type: ignore[union-attr]
+                rows.extend(
+                    _shop_rows(
+                        rep,
+                        rep_contacts,
+                        spans[spans["replication"] == rep] if len(spans) else spans,
+                        counter_norms,  # type: ignore[arg-type]
+                        shop_codes,
+                        list(channels).index("counter"),
+                        horizon_min,
+                        threshold,
+                    )
+                )
         rep_staff = staff[staff["replication"] == rep]
         rep_spans = spans[spans["replication"] == rep] if len(spans) else spans
         for code, group in enumerate(staff_groups):
@@ -170,7 +300,9 @@ def kpi_table(
                     "busy_hours": busy / 60.0,
                 }
             )
-    table = pd.DataFrame(rows, columns=["replication", *KEYS, *QUEUE_KPIS, *STAFF_KPIS])
+    table = pd.DataFrame(
+        rows, columns=["replication", *KEYS, *QUEUE_KPIS, *COUNTER_KPIS, *STAFF_KPIS]
+    )
     table["replication"] = table["replication"].astype(np.int32)
     return table
 
@@ -199,7 +331,9 @@ def summary_table(
     targets = targets or {}
     rows = []
     for key, group in kpis.groupby(list(KEYS), sort=False, dropna=False):
-        for kpi in (*QUEUE_KPIS, *STAFF_KPIS):
+        for kpi in (*QUEUE_KPIS, *COUNTER_KPIS, *STAFF_KPIS):
+            if kpi not in group:
+                continue
             values = group[kpi].to_numpy(dtype=float)
             if np.all(np.isnan(values)):
                 continue

@@ -43,3 +43,30 @@ def mean_count_per_interval(starts: np.ndarray, ends: np.ndarray, edges: np.ndar
     valid = ends > starts
     total = cumulative_presence(starts[valid], ends[valid], np.asarray(edges, dtype=float))
     return np.diff(total) / np.diff(edges)
+
+
+def mean_capped_count_per_interval(
+    starts: np.ndarray, ends: np.ndarray, cap: int, edges: np.ndarray
+) -> np.ndarray:
+    """Return the time average of min(cap, number of spans present) in each interval.
+
+    Desks staffed at a shop are the staff present, but never more than its desks.
+    """
+    starts = np.asarray(starts, dtype=float)
+    ends = np.asarray(ends, dtype=float)
+    valid = ends > starts
+    times = np.concatenate((starts[valid], ends[valid]))
+    steps = np.concatenate((np.ones(valid.sum()), -np.ones(valid.sum())))
+    order = np.argsort(times, kind="stable")
+    times, steps = times[order], steps[order]
+    level = np.minimum(np.cumsum(steps), cap)  # the capped count from each event time on
+    edges = np.asarray(edges, dtype=float)
+    # Integral of the capped count up to each edge: a step function between event times.
+    knots = np.concatenate((times, edges))
+    knots.sort()
+    knots = np.unique(knots)
+    idx = np.searchsorted(times, knots, side="right") - 1
+    value = np.where(idx >= 0, level[np.clip(idx, 0, None)] if len(level) else 0.0, 0.0)
+    area = np.concatenate(([0.0], np.cumsum(value[:-1] * np.diff(knots))))
+    total = np.interp(edges, knots, area)
+    return np.diff(total) / np.diff(edges)

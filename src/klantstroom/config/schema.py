@@ -28,9 +28,9 @@ WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 class DistributionConfig:
     """A named probability distribution of a duration in minutes.
 
-    Which fields apply depends on ``kind``: exponential (mean_min), lognormal and gamma (mean_min,
-    cv), deterministic (mean_min), uniform (low_min, high_min), empirical (file, column,
-    samples_unit).
+    Which fields apply depends on ``kind``: exponential (mean_min), lognormal, gamma and weibull
+    (mean_min, cv), deterministic (mean_min), uniform (low_min, high_min), empirical (file,
+    column, samples_unit), normal (mean_min, sd_min; only for signed times such as punctuality).
     """
 
     kind: str = "exponential"
@@ -41,6 +41,7 @@ class DistributionConfig:
     file: str | None = None
     column: str | None = None
     samples_unit: str = "min"
+    sd_min: float | None = None
 
 
 @dataclass
@@ -107,6 +108,25 @@ class ChannelConfig:
 
 
 @dataclass
+class FollowUpConfig:
+    """A follow-up visit a served counter contact leads to (e.g. collecting a passport)."""
+
+    service: str = ""
+    after_working_days: int = 5
+    probability: float = 1.0
+    mode: str = "walk_in"
+
+
+@dataclass
+class CounterServiceConfig:
+    """How a service is delivered at the shop counters."""
+
+    appointment_share: float = 0.0
+    slot_min: float = 15.0
+    follow_up: FollowUpConfig | None = None
+
+
+@dataclass
 class ServiceConfig:
     """A product or matter citizens contact the municipality about."""
 
@@ -121,6 +141,7 @@ class ServiceConfig:
     # The service's own intraday shape, replacing the channel's (e.g. waste reports come early).
     intraday_profile: IntradayProfileConfig | None = None
     intraday_profile_by_day: dict[str, IntradayProfileConfig] = field(default_factory=dict)
+    counter: CounterServiceConfig = field(default_factory=CounterServiceConfig)
 
 
 @dataclass
@@ -148,6 +169,7 @@ class ShiftConfig:
     start: str = "08:00"
     end: str = "17:00"
     headcount: int = 1
+    shop: str | None = None  # where; null = the group's own ``shop``
 
 
 @dataclass
@@ -168,6 +190,55 @@ class StaffGroupConfig:
     skills: dict[str, ServiceSkillsConfig] = field(default_factory=dict)
     wrapup: DistributionConfig | None = None
     roster: RosterConfig = field(default_factory=RosterConfig)
+    shop: str | None = None  # the shop the group works at; null = contact centre / back office
+    blend: bool = False  # at a shop, also take phone and digital work when no visitor waits
+
+
+@dataclass
+class AppointmentDesksConfig:
+    """``desks`` desks reserved for appointments from ``start`` to ``end`` on each of ``days``."""
+
+    days: list[str] = field(default_factory=lambda: ["mon", "tue", "wed", "thu", "fri"])
+    start: str = "09:00"
+    end: str = "17:00"
+    desks: int = 1
+
+
+@dataclass
+class ShopConfig:
+    """A city shop (stadswinkel) with desks, opening hours and an appointment book."""
+
+    label: str = ""
+    desks: int = 1
+    catchment: float = 1.0
+    opening_hours: WeekHoursConfig = field(default_factory=WeekHoursConfig)
+    open_on_holidays: bool = False
+    services: list[str] = field(default_factory=list)  # empty = every counter service
+    walk_in: bool = True
+    appointment_desks: list[AppointmentDesksConfig] = field(default_factory=list)
+
+
+@dataclass
+class CounterConfig:
+    """Norms and visitor behaviour at the shop counters."""
+
+    walk_in_wait_norm_min: float = 15.0
+    appointment_wait_norm_min: float = 5.0
+    access_norm_working_days: int = 5
+    booking_horizon_days: int = 42
+    booking_lead_min: float = 60.0
+    any_shop: bool = False
+    punctuality: DistributionConfig = field(
+        default_factory=lambda: DistributionConfig(kind="deterministic", mean_min=0.0)
+    )
+    no_show_probability: float = 0.05
+    late_tolerance_min: float = 10.0
+    late_policy: str = "walk_in"
+    balk_queue_length: int | None = None
+    balk_expected_wait_min: float | None = None
+    balk_probability: float = 1.0
+    balk_return_probability: float = 0.0
+    balk_switch_probability: float = 0.0
 
 
 @dataclass
@@ -242,6 +313,8 @@ class KlantstroomConfig:
     channels: dict[str, ChannelConfig] = field(default_factory=dict)
     services: dict[str, ServiceConfig] = field(default_factory=dict)
     staff_groups: dict[str, StaffGroupConfig] = field(default_factory=dict)
+    shops: dict[str, ShopConfig] = field(default_factory=dict)
+    counter: CounterConfig = field(default_factory=CounterConfig)
     routing: RoutingConfig = field(default_factory=RoutingConfig)
     output: OutputConfig = field(default_factory=OutputConfig)
     staffing: StaffingConfig = field(default_factory=StaffingConfig)

@@ -22,7 +22,7 @@ with desks (see :mod:`klantstroom.model.shops`).
 * **Follow-up visits.** A served counter contact of a service with a follow-up leads, with its
   probability, to a visit for the follow-up service at the same shop after the given number of
   working days: a walk-in at a uniformly random open time of that day, or a booking request at
-  the same time of day.
+  the same time of day (always a booking at a shop without walk-in).
 * **Doors.** Arrivals while the shop is closed (late visitors after closing) are turned away
   (``unserved``); visitors still waiting when the last member able to serve them leaves a closed
   shop are turned away too.
@@ -379,7 +379,8 @@ class Counters:
         today = int(now // MINUTES_PER_DAY)
         day = add_working_days(self.calendar, today, follow.after_working_days)
         payload = (target, shop, contact)
-        if follow.mode == "appointment":
+        # A shop without walk-in (appointments only) gives the follow-up an appointment too.
+        if follow.mode == "appointment" or not shop.spec.walk_in:
             at = day * MINUTES_PER_DAY + (now - today * MINUTES_PER_DAY)
             schedule(self.sim.env, at - now, self._on_follow_up_booking, payload)
             return

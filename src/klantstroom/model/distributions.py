@@ -16,6 +16,8 @@ Parametrisation (all durations in minutes):
 * ``deterministic``: always the mean (draws no random numbers).
 * ``uniform``: between low and high.
 * ``empirical``: resampling with replacement from observed values (a CSV column).
+* ``normal``: mean and standard deviation; only for signed times (how early or late a visitor
+  comes to an appointment), never for durations.
 """
 
 from __future__ import annotations
@@ -111,6 +113,9 @@ def make_sampler(spec: DistributionSpec, rng: np.random.Generator) -> Sampler:
     if spec.kind == "uniform":
         low, high = spec.low_min, spec.high_min
         return Sampler(lambda n: rng.uniform(low, high, n), mean)
+    if spec.kind == "normal":
+        sd = spec.sd_min
+        return Sampler(lambda n: rng.normal(mean, sd, n), mean)
     if spec.kind == "empirical":
         samples = np.asarray(spec.samples_min, dtype=float)
         return Sampler(lambda n: rng.choice(samples, n), mean)

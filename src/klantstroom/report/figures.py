@@ -365,13 +365,14 @@ def _profile(
 
 
 def _open_queue_rows(intervals: pd.DataFrame) -> pd.DataFrame:
-    """Queue rows summed over shops, restricted to intervals in which anybody arrived.
+    """Queue rows of each channel as a whole, restricted to intervals in which anybody arrived.
 
     An interval (of the calendar, per channel) counts as open when at least one contact arrived
     in it in at least one replication; the others (closed hours, closed days) are dropped so
     that they are not averaged in as zeros.
     """
-    queue = intervals[intervals["channel"].notna()]
+    # Channel rows only: a channel's row already counts every shop (shop rows break it down).
+    queue = intervals[intervals["channel"].notna() & intervals["shop"].isna()]
     if queue.empty:
         return pd.DataFrame(
             columns=[

@@ -22,11 +22,16 @@ from klantstroom.scenario.errors import ScenarioError, ScenarioErrors
 from klantstroom.scenario.spec import (
     CHANNELS,
     DISTRIBUTION_KINDS,
+    LATE_POLICIES,
     MINUTES_PER_DAY,
     ROUTING_POLICIES,
+    VISIT_MODES,
     CalendarSpec,
     ChannelSpec,
+    CounterServiceSpec,
+    CounterSpec,
     DistributionSpec,
+    FollowUpSpec,
     IntradayProfile,
     Period,
     RedialSpec,
@@ -34,6 +39,7 @@ from klantstroom.scenario.spec import (
     RunSpec,
     Scenario,
     ServiceSpec,
+    ShopSpec,
     SkillSpec,
     StaffGroupSpec,
     StaffingSpec,
@@ -53,8 +59,11 @@ _DIST_FIELDS: dict[str, tuple[str, ...]] = {
     "deterministic": ("mean_min",),
     "uniform": ("low_min", "high_min"),
     "empirical": ("file", "column"),
+    "normal": ("mean_min", "sd_min"),
 }
-_DIST_OPTIONAL = ("mean_min", "cv", "low_min", "high_min", "file", "column")
+_DIST_OPTIONAL = ("mean_min", "cv", "low_min", "high_min", "file", "column", "sd_min")
+# Kinds that can give negative values: only for signed times (punctuality), never durations.
+_SIGNED_KINDS = ("normal",)
 _TIME = re.compile(r"^(\d{1,2}):(\d{2})$")
 
 
@@ -169,13 +178,22 @@ def build_scenario(config: Mapping[str, Any], base_dir: Path | None = None) -> S
     )
     if not services:
         check.fail("services", "define at least one service")
+    shops = tuple(
+        _build_shop(check, name, raw, services, calendar.interval_min)
+        for name, raw in (config.get("shops") or {}).items()
+    )
+    shop_names = [shop.name for shop in shops]
     groups = tuple(
-        _build_group(check, name, raw, services, calendar.interval_min, base)
+        _build_group(check, name, raw, services, calendar.interval_min, base, shop_names)
         for name, raw in (config.get("staff_groups") or {}).items()
     )
     routing = _build_routing(check, config.get("routing", {}))
     staffing = _build_staffing(check, config.get("staffing") or {}, [g.name for g in groups])
-    _check_coverage(check, services, groups)
+    counter = _build_counter(check, config.get("counter") or {}, base)
+    if shops:
+        _check_shops(check, channels, services, shops, groups)
+    else:
+        _check_coverage(check, services, groups)
     if check.errors:
         raise ScenarioErrors(check.errors)
     return Scenario(
@@ -187,6 +205,8 @@ def build_scenario(config: Mapping[str, Any], base_dir: Path | None = None) -> S
         routing=routing,
         description=str(config.get("description") or ""),
         staffing=staffing,
+        shops=shops,
+        counter=counter,
     )
 
 
@@ -224,10 +244,18 @@ def _build_calendar(check: _Checker, raw: Mapping[str, Any]) -> CalendarSpec:
 
 
 def _build_distribution(
-    check: _Checker, key: str, raw: Mapping[str, Any], base: Path
+    check: _Checker, key: str, raw: Mapping[str, Any], base: Path, *, signed: bool = False
 ) -> DistributionSpec:
+    """A distribution of durations (>= 0), or with ``signed`` of times that may be negative."""
     kind = check.choice(f"{key}.kind", raw.get("kind"), DISTRIBUTION_KINDS)
     if kind not in _DIST_FIELDS:
+        return DistributionSpec(kind="deterministic", mean_min=0.0)
+    if kind in _SIGNED_KINDS and not signed:
+        allowed = [k for k in DISTRIBUTION_KINDS if k not in _SIGNED_KINDS]
+        check.fail(
+            f"{key}.kind",
+            f"{kind!r} can give negative durations; allowed here: {', '.join(allowed)}",
+        )
         return DistributionSpec(kind="deterministic", mean_min=0.0)
     needed = _DIST_FIELDS[kind]
     for name in _DIST_OPTIONAL:
@@ -240,9 +268,16 @@ def _build_distribution(
             )
     if any(raw.get(name) is None for name in needed):
         return DistributionSpec(kind="deterministic", mean_min=0.0)
+    bound = None if signed else 0.0
+    if kind == "normal":
+        return DistributionSpec(
+            kind,
+            mean_min=check.number(f"{key}.mean_min", raw["mean_min"]),
+            sd_min=check.number(f"{key}.sd_min", raw["sd_min"], low=0.0),
+        )
     if kind == "uniform":
-        low = check.number(f"{key}.low_min", raw["low_min"], low=0.0)
-        high = check.number(f"{key}.high_min", raw["high_min"], low=0.0)
+        low = check.number(f"{key}.low_min", raw["low_min"], low=bound)
+        high = check.number(f"{key}.high_min", raw["high_min"], low=bound)
         if high < low:
             check.fail(f"{key}.high_min", f"must be >= low_min ({low}), got {high}")
         return DistributionSpec(kind, mean_min=(low + high) / 2, low_min=low, high_min=high)
@@ -253,6 +288,8 @@ def _build_distribution(
         samples = tuple(value * scale for value in samples)
         mean = sum(samples) / len(samples) if samples else 0.0
         return DistributionSpec(kind, mean_min=mean, samples_min=samples)
+    if kind == "deterministic" and signed:
+        return DistributionSpec(kind, mean_min=check.number(f"{key}.mean_min", raw["mean_min"]))
     mean = check.number(
         f"{key}.mean_min", raw["mean_min"], low=0.0, low_open=kind != "deterministic"
     )
@@ -502,7 +539,162 @@ def _build_service(
         if raw.get("patience") is None
         else _build_distribution(check, f"{key}.patience", raw["patience"], base),
         intraday=intraday if any(p is not None for p in intraday) else (),
+        counter=_build_counter_service(check, f"{key}.counter", raw.get("counter") or {}),
     )
+
+
+def _build_counter_service(check: _Checker, key: str, raw: Mapping[str, Any]) -> CounterServiceSpec:
+    follow = None
+    if raw.get("follow_up") is not None:
+        f = raw["follow_up"]
+        fkey = f"{key}.follow_up"
+        follow = FollowUpSpec(
+            service=str(f.get("service") or ""),
+            after_working_days=check.integer(
+                f"{fkey}.after_working_days", f.get("after_working_days", 5), low=0
+            ),
+            probability=check.number(
+                f"{fkey}.probability", f.get("probability", 1.0), low=0.0, high=1.0
+            ),
+            mode=check.choice(f"{fkey}.mode", f.get("mode", "walk_in"), VISIT_MODES),
+        )
+    return CounterServiceSpec(
+        appointment_share=check.number(
+            f"{key}.appointment_share", raw.get("appointment_share", 0.0), low=0.0, high=1.0
+        ),
+        slot_min=check.number(f"{key}.slot_min", raw.get("slot_min", 15.0), low=0.0, low_open=True),
+        follow_up=follow,
+    )
+
+
+def _build_shop(
+    check: _Checker,
+    name: str,
+    raw: Mapping[str, Any],
+    services: tuple[ServiceSpec, ...],
+    interval_min: int,
+) -> ShopSpec:
+    key = f"shops.{name}"
+    hours = raw.get("opening_hours") or {}
+    opening = tuple(
+        _parse_periods(check, f"{key}.opening_hours.{d}", hours.get(d)) for d in WEEKDAYS
+    )
+    counter_services = [s.name for s in services if s.share("counter") > 0]
+    offered = [str(s) for s in (raw.get("services") or [])] or counter_services
+    for i, service in enumerate(raw.get("services") or []):
+        if service not in counter_services:
+            check.fail(
+                f"{key}.services[{i}]",
+                f"{service!r} is not a service with counter demand; allowed: "
+                f"{', '.join(counter_services) or '(none: give a service a counter share)'}",
+            )
+    desks = check.integer(f"{key}.desks", raw.get("desks", 1), low=1)
+    reserved = _sum_blocks(
+        check, f"{key}.appointment_desks", raw.get("appointment_desks") or [], interval_min, "desks"
+    )
+    for day, (row, periods) in enumerate(zip(reserved, opening, strict=True)):
+        if any(count > desks for count in row):
+            check.fail(
+                f"{key}.appointment_desks",
+                f"reserves {max(row)} desks on {WEEKDAYS[day]}, more than the shop's {desks}",
+            )
+        for slot, count in enumerate(row):
+            lo, hi = slot * interval_min, (slot + 1) * interval_min
+            if count and not any(p.start_min <= lo and hi <= p.end_min for p in periods):
+                check.fail(
+                    f"{key}.appointment_desks",
+                    f"reserves desks on {WEEKDAYS[day]} at {lo // 60:02d}:{lo % 60:02d}, "
+                    "outside the shop's opening hours",
+                )
+                break
+    walk_in = bool(raw.get("walk_in", True))
+    if not walk_in and not any(any(row) for row in reserved):
+        check.fail(
+            f"{key}.walk_in",
+            "the shop takes no walk-ins and has no appointment_desks: nobody could come",
+        )
+    return ShopSpec(
+        name=name,
+        label=str(raw.get("label") or name),
+        desks=desks,
+        catchment=check.number(f"{key}.catchment", raw.get("catchment", 1.0), low=0.0),
+        opening=opening,
+        open_on_holidays=bool(raw.get("open_on_holidays", False)),
+        services=tuple(s for s in offered if s in counter_services),
+        walk_in=walk_in,
+        appointment_desks=reserved,
+    )
+
+
+def _build_counter(check: _Checker, raw: Mapping[str, Any], base: Path) -> CounterSpec:
+    key = "counter"
+    d = CounterSpec()
+
+    def optional_number(name: str, default: float | None, *, whole: bool = False) -> Any:
+        value = raw.get(name, default)
+        if value is None:
+            return None
+        if whole:
+            return check.integer(f"{key}.{name}", value, low=1)
+        return check.number(f"{key}.{name}", value, low=0.0)
+
+    def probability(name: str, default: float) -> float:
+        return check.number(f"{key}.{name}", raw.get(name, default), low=0.0, high=1.0)
+
+    spec = CounterSpec(
+        walk_in_wait_norm_min=check.number(
+            f"{key}.walk_in_wait_norm_min",
+            raw.get("walk_in_wait_norm_min", d.walk_in_wait_norm_min),
+            low=0.0,
+        ),
+        appointment_wait_norm_min=check.number(
+            f"{key}.appointment_wait_norm_min",
+            raw.get("appointment_wait_norm_min", d.appointment_wait_norm_min),
+            low=0.0,
+        ),
+        access_norm_working_days=check.integer(
+            f"{key}.access_norm_working_days",
+            raw.get("access_norm_working_days", d.access_norm_working_days),
+            low=0,
+        ),
+        booking_horizon_days=check.integer(
+            f"{key}.booking_horizon_days",
+            raw.get("booking_horizon_days", d.booking_horizon_days),
+            low=1,
+        ),
+        booking_lead_min=check.number(
+            f"{key}.booking_lead_min", raw.get("booking_lead_min", d.booking_lead_min), low=0.0
+        ),
+        any_shop=bool(raw.get("any_shop", d.any_shop)),
+        punctuality=_build_distribution(
+            check,
+            f"{key}.punctuality",
+            raw.get("punctuality") or {"kind": "deterministic", "mean_min": 0.0},
+            base,
+            signed=True,
+        ),
+        no_show_probability=probability("no_show_probability", d.no_show_probability),
+        late_tolerance_min=check.number(
+            f"{key}.late_tolerance_min",
+            raw.get("late_tolerance_min", d.late_tolerance_min),
+            low=0.0,
+        ),
+        late_policy=check.choice(
+            f"{key}.late_policy", raw.get("late_policy", d.late_policy), LATE_POLICIES
+        ),
+        balk_queue_length=optional_number("balk_queue_length", None, whole=True),
+        balk_expected_wait_min=optional_number("balk_expected_wait_min", None),
+        balk_probability=probability("balk_probability", d.balk_probability),
+        balk_return_probability=probability("balk_return_probability", 0.0),
+        balk_switch_probability=probability("balk_switch_probability", 0.0),
+    )
+    if spec.balk_return_probability + spec.balk_switch_probability > 1.0 + 1e-9:
+        check.fail(
+            f"{key}.balk_switch_probability",
+            "balk_return_probability + balk_switch_probability must be <= 1, got "
+            f"{spec.balk_return_probability + spec.balk_switch_probability:.3f}",
+        )
+    return spec
 
 
 def _build_group(
@@ -512,6 +704,7 @@ def _build_group(
     services: tuple[ServiceSpec, ...],
     interval_min: int,
     base: Path,
+    shops: Sequence[str] = (),
 ) -> StaffGroupSpec:
     key = f"staff_groups.{name}"
     service_names = [s.name for s in services]
@@ -538,12 +731,28 @@ def _build_group(
     if raw.get("wrapup") is not None:
         wrapup = _build_distribution(check, f"{key}.wrapup", raw["wrapup"], base)
     roster = raw.get("roster") or {}
+    home = raw.get("shop")
+    if home is not None:
+        home = check.choice(f"{key}.shop", home, shops)
+    places = []
+    for i, shift in enumerate(roster.get("shifts") or []):
+        place = shift.get("shop")
+        if place is not None:
+            place = check.choice(f"{key}.roster.shifts[{i}].shop", place, shops)
+        if place is not None and place != home and place not in places:
+            places.append(place)
     return StaffGroupSpec(
         name=name,
         label=str(raw.get("label") or name),
         skills=tuple(skills),
         wrapup=wrapup,
-        headcount=_build_headcount(check, f"{key}.roster", roster, interval_min),
+        shop=home,
+        blend=bool(raw.get("blend", False)),
+        deployments=tuple(
+            (place, _build_headcount(check, f"{key}.roster", roster, interval_min, place, home))
+            for place in places
+        ),
+        headcount=_build_headcount(check, f"{key}.roster", roster, interval_min, home, home),
         works_holidays=bool(roster.get("works_holidays", False)),
         headcount_by_date=tuple(
             (
@@ -558,29 +767,41 @@ def _build_group(
 
 
 def _build_headcount(
-    check: _Checker, key: str, roster: Mapping[str, Any], interval_min: int
+    check: _Checker,
+    key: str,
+    roster: Mapping[str, Any],
+    interval_min: int,
+    place: str | None = None,
+    home: str | None = None,
 ) -> tuple[tuple[int, ...], ...]:
-    """Sum shifts and explicit headcounts into staff present per weekday x interval."""
-    n_intervals = MINUTES_PER_DAY // interval_min
-    grid = [[0] * n_intervals for _ in WEEKDAYS]
-    for i, shift in enumerate(roster.get("shifts") or []):
-        skey = f"{key}.shifts[{i}]"
-        start = check.time_of_day(f"{skey}.start", shift.get("start", "08:00"))
-        end = check.time_of_day(f"{skey}.end", shift.get("end", "17:00"))
-        count = check.integer(f"{skey}.headcount", shift.get("headcount", 1), low=0)
-        if end <= start:
-            check.fail(f"{skey}.end", f"must be after start ({shift.get('start')})")
-        if start % interval_min or end % interval_min:
-            check.fail(
-                skey,
-                f"start and end must be on the {interval_min}-minute grid (calendar.interval_min)",
+    """Sum shifts and explicit headcounts into staff present per weekday x interval at ``place``.
+
+    A shift without its own ``shop`` is at the group's ``home``; explicit headcounts are always at
+    home. Each shift is validated once: with the home location.
+    """
+    shifts = [
+        (i, shift)
+        for i, shift in enumerate(roster.get("shifts") or [])
+        if (shift.get("shop") or home) == place
+    ]
+    if place != home:
+        return tuple(
+            tuple(row)
+            for row in _sum_blocks(
+                _Checker(), key, [s for _, s in shifts], interval_min, "headcount"
             )
-        for day in shift.get("days") or []:
-            check.choice(f"{skey}.days", day, WEEKDAYS)
-            if day in WEEKDAYS:
-                row = grid[WEEKDAYS.index(day)]
-                for slot in range(start // interval_min, end // interval_min):
-                    row[slot] += count
+        )
+    grid = [
+        list(row)
+        for row in _sum_blocks(
+            check,
+            f"{key}.shifts",
+            [s for _, s in shifts],
+            interval_min,
+            "headcount",
+            [i for i, _ in shifts],
+        )
+    ]
     for day, counts in (roster.get("headcount") or {}).items():
         hkey = f"{key}.headcount.{day}"
         check.choice(hkey, day, WEEKDAYS)
@@ -588,6 +809,42 @@ def _build_headcount(
             row = grid[WEEKDAYS.index(day)]
             for slot, count in enumerate(_headcount_row(check, hkey, counts, interval_min)):
                 row[slot] += count
+    return tuple(tuple(row) for row in grid)
+
+
+def _sum_blocks(
+    check: _Checker,
+    key: str,
+    blocks: Sequence[Mapping[str, Any]],
+    interval_min: int,
+    count_key: str,
+    numbers: Sequence[int] | None = None,
+) -> tuple[tuple[int, ...], ...]:
+    """Sum blocks ``{days, start, end, <count_key>}`` into a count per weekday x interval.
+
+    Used for shifts (headcount) and for desks reserved for appointments. ``numbers`` are the
+    blocks' positions in the config list, for error keys (default 0, 1, ...).
+    """
+    n_intervals = MINUTES_PER_DAY // interval_min
+    grid = [[0] * n_intervals for _ in WEEKDAYS]
+    for j, block in enumerate(blocks):
+        bkey = f"{key}[{numbers[j] if numbers is not None else j}]"
+        start = check.time_of_day(f"{bkey}.start", block.get("start", "08:00"))
+        end = check.time_of_day(f"{bkey}.end", block.get("end", "17:00"))
+        count = check.integer(f"{bkey}.{count_key}", block.get(count_key, 1), low=0)
+        if end <= start:
+            check.fail(f"{bkey}.end", f"must be after start ({block.get('start')})")
+        if start % interval_min or end % interval_min:
+            check.fail(
+                bkey,
+                f"start and end must be on the {interval_min}-minute grid (calendar.interval_min)",
+            )
+        for day in block.get("days") or []:
+            check.choice(f"{bkey}.days", day, WEEKDAYS)
+            if day in WEEKDAYS:
+                row = grid[WEEKDAYS.index(day)]
+                for slot in range(start // interval_min, end // interval_min):
+                    row[slot] += count
     return tuple(tuple(row) for row in grid)
 
 
@@ -700,3 +957,104 @@ def _check_coverage(
                     f"services.{service.name}.channel_mix.{channel}",
                     f"the groups with this skill ({', '.join(able)}) have no staff in their roster",
                 )
+
+
+def _check_shops(
+    check: _Checker,
+    channels: tuple[ChannelSpec, ...],
+    services: tuple[ServiceSpec, ...],
+    shops: tuple[ShopSpec, ...],
+    groups: tuple[StaffGroupSpec, ...],
+) -> None:
+    """With shops: counter demand goes to shops, and every shop needs staff with the skills."""
+    if "counter" not in [c.name for c in channels]:
+        check.fail("shops", "shops need a counter channel: add channels.counter")
+    if sum(shop.catchment for shop in shops) <= 0:
+        check.fail("shops", "the catchment shares of the shops are all 0")
+    phone_and_digital = tuple(
+        (s.name, [(c, v) for c, v in s.channel_mix if c != "counter"], s) for s in services
+    )
+    # Phone and digital demand: as without shops (groups at the contact centre or blending).
+    _check_coverage(
+        check,
+        tuple(
+            ServiceSpec(
+                name=name,
+                label=spec.label,
+                volume_per_year=spec.volume_per_year,
+                rate_per_hour=spec.rate_per_hour,
+                channel_mix=tuple(mix),
+                handling=spec.handling,
+                fcr_probability=spec.fcr_probability,
+                priority=spec.priority,
+            )
+            for name, mix, spec in phone_and_digital
+        ),
+        groups,
+    )
+    service_of = {s.name: s for s in services}
+    for service in services:
+        if service.share("counter") <= 0:
+            continue
+        key = f"services.{service.name}.channel_mix.counter"
+        offering = [shop for shop in shops if service.name in shop.services]
+        if not offering:
+            check.fail(key, "no shop offers this service; add it to shops.<shop>.services")
+        for shop in offering:
+            staffed = [
+                g.name
+                for g in groups
+                if any(k.service == service.name and k.channel == "counter" for k in g.skills)
+                and _headcount_at(g, shop.name) > 0
+            ]
+            if not staffed:
+                check.fail(
+                    f"shops.{shop.name}.services",
+                    f"nobody at this shop can serve {service.name!r}: give a staff group "
+                    f"working here (staff_groups.<group>.shop or a shift's shop) the skill "
+                    f"skills.{service.name}.counter",
+                )
+        follow = service.counter.follow_up
+        if follow is None:
+            continue
+        fkey = f"services.{service.name}.counter.follow_up"
+        target = service_of.get(follow.service)
+        if target is None or target.share("counter") <= 0:
+            allowed = [s.name for s in services if s.share("counter") > 0]
+            check.fail(
+                f"{fkey}.service",
+                f"must be a service with counter demand (channel_mix.counter > 0; its "
+                f"volume_per_year may be 0), got {follow.service!r}; allowed: {', '.join(allowed)}",
+            )
+            continue
+        for shop in offering:
+            if follow.service not in shop.services:
+                check.fail(
+                    f"{fkey}.service",
+                    f"shop {shop.name!r} offers {service.name!r} but not its follow-up "
+                    f"{follow.service!r}; add it to shops.{shop.name}.services",
+                )
+            elif follow.mode == "appointment" and not shop.appointments:
+                check.fail(
+                    f"{fkey}.mode",
+                    f"shop {shop.name!r} has no appointment_desks for appointment follow-ups",
+                )
+    for group in groups:
+        counter_skills = [k for k in group.skills if k.channel == "counter"]
+        if counter_skills and group.shop is None and not group.deployments:
+            check.fail(
+                f"staff_groups.{group.name}.shop",
+                "the group has counter skills but works at no shop; set its shop "
+                f"(one of {', '.join(s.name for s in shops)}) or a shift's shop",
+            )
+
+
+def _headcount_at(group: StaffGroupSpec, shop: str) -> int:
+    """The most staff of ``group`` present at ``shop`` at any time."""
+    if group.shop == shop:
+        return group.home_max_headcount
+    return sum(
+        max((max(row) for row in grid if row), default=0)
+        for place, grid in group.deployments
+        if place == shop
+    )

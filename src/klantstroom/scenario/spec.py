@@ -285,7 +285,7 @@ class CounterSpec:
     booking_lead_min: float = 60.0
     any_shop: bool = False
     punctuality: DistributionSpec = DistributionSpec("deterministic", mean_min=0.0)
-    no_show_probability: float = 0.0
+    no_show_probability: float = 0.05
     late_tolerance_min: float = 10.0
     late_policy: str = "walk_in"
     balk_queue_length: int | None = None
