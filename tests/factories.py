@@ -89,3 +89,81 @@ def scenario(config: dict[str, Any]) -> Scenario:
 def simulation(config: dict[str, Any], replication: int = 0) -> Simulation:
     """A ready-to-run simulation of a config dict."""
     return Simulation(build_scenario(config), replication)
+
+
+def shop_config(
+    *,
+    rate_per_hour: float = 0.0,
+    handling: dict[str, Any] | None = None,
+    staff: int = 1,
+    desks: int = 1,
+    hours: str = "09:00-17:00",
+    staff_hours: tuple[str, str] = ("09:00", "17:00"),
+    walk_in: bool = True,
+    appointment_desks: int = 0,
+    appointment_share: float = 0.0,
+    slot_min: float = 15.0,
+    counter: dict[str, Any] | None = None,
+    horizon_days: float = 1.0,
+    warmup_days: float = 0.0,
+    replications: int = 1,
+    seed: int = 1,
+    **overrides: Any,
+) -> dict[str, Any]:
+    """One counter service at one shop, open every day within ``hours``, ``staff`` staff."""
+    start, end = hours.split("-")
+    config: dict[str, Any] = {
+        "run": {
+            "seed": seed,
+            "replications": replications,
+            "horizon_days": horizon_days,
+            "warmup_days": warmup_days,
+            "progress": False,
+        },
+        "calendar": {"start_date": "2027-01-04", "interval_min": 30},
+        "channels": {"counter": {"opening_hours": always_open(), "open_on_holidays": True}},
+        "services": {
+            "visit": {
+                "rate_per_hour": rate_per_hour,
+                "channel_mix": {"counter": 1.0},
+                "handling": {"counter": handling or {"kind": "deterministic", "mean_min": 10.0}},
+                "counter": {"appointment_share": appointment_share, "slot_min": slot_min},
+            }
+        },
+        "shops": {
+            "winkel": {
+                "desks": desks,
+                "opening_hours": {day: [hours] for day in ALL_DAYS},
+                "open_on_holidays": True,
+                "walk_in": walk_in,
+                "appointment_desks": [
+                    {"days": ALL_DAYS, "start": start, "end": end, "desks": appointment_desks}
+                ]
+                if appointment_desks
+                else [],
+            }
+        },
+        "counter": {
+            "no_show_probability": 0.0,
+            "punctuality": {"kind": "deterministic", "mean_min": 0.0},
+            **(counter or {}),
+        },
+        "staff_groups": {
+            "balie": {
+                "shop": "winkel",
+                "skills": {"visit": {"counter": {"rank": 1}}},
+                "roster": {
+                    "works_holidays": True,
+                    "shifts": [
+                        {
+                            "days": ALL_DAYS,
+                            "start": staff_hours[0],
+                            "end": staff_hours[1],
+                            "headcount": staff,
+                        }
+                    ],
+                },
+            }
+        },
+    }
+    return deep_update(config, overrides)
