@@ -14,7 +14,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from klantstroom.model.demand import Demand
+from klantstroom.model.demand import DIRECT, Demand
 from klantstroom.model.streams import Streams
 from klantstroom.scenario.spec import MINUTES_PER_DAY, Scenario
 from klantstroom.staffing.sizing import required_agents
@@ -36,6 +36,10 @@ def expected_arrivals(scenario: Scenario) -> pd.DataFrame:
     for day in range(math.ceil(scenario.run.horizon_days)):
         date = scenario.calendar.date_of_day(day)
         for stream in demand.streams:
+            if stream.kind != DIRECT:
+                # Shop counters (walk-ins, appointment books, desks) are not an Erlang queue;
+                # their staff are not sized here (yet): only phone, digital and a plain counter.
+                continue
             starts, lengths, expected = demand.pieces(stream, day)
             per_slot = np.zeros(n_slots)
             for start, length, count in zip(starts, lengths, expected, strict=True):
