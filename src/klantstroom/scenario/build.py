@@ -934,12 +934,18 @@ def _build_staffing(check: _Checker, raw: Mapping[str, Any], groups: list[str]) 
 
 
 def _check_coverage(
-    check: _Checker, services: tuple[ServiceSpec, ...], groups: tuple[StaffGroupSpec, ...]
+    check: _Checker,
+    services: tuple[ServiceSpec, ...],
+    groups: tuple[StaffGroupSpec, ...],
+    skip_channel: str | None = None,
 ) -> None:
-    """Every service x channel with demand needs a staff group with that skill and some staff."""
+    """Every service x channel with demand needs a staff group with that skill and some staff.
+
+    ``skip_channel`` is checked elsewhere (the counter with shops: per shop).
+    """
     for service in services:
         for channel, share in service.channel_mix:
-            if share <= 0:
+            if share <= 0 or channel == skip_channel:
                 continue
             able = [
                 g.name
@@ -971,27 +977,8 @@ def _check_shops(
         check.fail("shops", "shops need a counter channel: add channels.counter")
     if sum(shop.catchment for shop in shops) <= 0:
         check.fail("shops", "the catchment shares of the shops are all 0")
-    phone_and_digital = tuple(
-        (s.name, [(c, v) for c, v in s.channel_mix if c != "counter"], s) for s in services
-    )
     # Phone and digital demand: as without shops (groups at the contact centre or blending).
-    _check_coverage(
-        check,
-        tuple(
-            ServiceSpec(
-                name=name,
-                label=spec.label,
-                volume_per_year=spec.volume_per_year,
-                rate_per_hour=spec.rate_per_hour,
-                channel_mix=tuple(mix),
-                handling=spec.handling,
-                fcr_probability=spec.fcr_probability,
-                priority=spec.priority,
-            )
-            for name, mix, spec in phone_and_digital
-        ),
-        groups,
-    )
+    _check_coverage(check, services, groups, skip_channel="counter")
     service_of = {s.name: s for s in services}
     for service in services:
         if service.share("counter") <= 0:
