@@ -34,6 +34,7 @@ Access time is recorded in working days from the request to the slot (see
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -57,6 +58,7 @@ from klantstroom.scenario.spec import (
     NO_SHOW,
     REBOOKED,
     UNSERVED,
+    Scenario,
 )
 
 if TYPE_CHECKING:
@@ -130,7 +132,7 @@ class Counters:
         self._cb_open = self._on_open
         self._cb_close = self._on_close
 
-    def _reserved_desks(self, k: int):  # type: ignore[no-untyped-def]
+    def _reserved_desks(self, k: int) -> Callable[[int], tuple[int, ...]]:
         spec = self.sim.scenario.shops[k]
         calendar = self.calendar
 
@@ -141,7 +143,7 @@ class Counters:
 
         return reserved
 
-    def _mean_handling(self, scenario) -> None:  # type: ignore[no-untyped-def]
+    def _mean_handling(self, scenario: Scenario) -> None:
         """Demand-weighted mean desk time per shop (for the expected wait on entering)."""
         totals = np.zeros(len(self.shops))
         weights = np.zeros(len(self.shops))

@@ -56,10 +56,6 @@ class Shop:
         """Return the number of visitors waiting in the walk-in queues."""
         return sum(q.waiting for (_, appointment), q in self.queues.items() if not appointment)
 
-    def waiting(self) -> int:
-        """Return the number of visitors waiting in any queue of the shop."""
-        return sum(q.waiting for q in self.queues.values())
-
     def staff_present(self) -> int:
         """Return the number of staff on duty at the shop (rostered, not leaving)."""
         return sum(group.active for group in self.deployments)

@@ -52,6 +52,7 @@ from klantstroom.scenario.spec import (
     DistributionSpec,
     Scenario,
     SkillSpec,
+    roster_row,
 )
 
 NAN = float("nan")
@@ -596,11 +597,7 @@ class Simulation:
             if holiday and not works_holidays:
                 target = 0
             else:
-                row = grid[weekday]
-                for on_date, date_row in by_date:
-                    if on_date == date:
-                        row = date_row
-                target = row[slot]
+                target = roster_row(grid, by_date, date, weekday)[slot]
             self._set_headcount(group, target, now)
         next_boundary = day * MINUTES_PER_DAY + (slot + 1) * interval
         schedule(env, next_boundary - now, self._on_roster, priority=URGENT)

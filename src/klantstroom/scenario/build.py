@@ -641,30 +641,18 @@ def _build_counter(check: _Checker, raw: Mapping[str, Any], base: Path) -> Count
     def probability(name: str, default: float) -> float:
         return check.number(f"{key}.{name}", raw.get(name, default), low=0.0, high=1.0)
 
+    def non_negative(name: str) -> float:
+        return check.number(f"{key}.{name}", raw.get(name, getattr(d, name)), low=0.0)
+
+    def whole(name: str, low: int) -> int:
+        return check.integer(f"{key}.{name}", raw.get(name, getattr(d, name)), low=low)
+
     spec = CounterSpec(
-        walk_in_wait_norm_min=check.number(
-            f"{key}.walk_in_wait_norm_min",
-            raw.get("walk_in_wait_norm_min", d.walk_in_wait_norm_min),
-            low=0.0,
-        ),
-        appointment_wait_norm_min=check.number(
-            f"{key}.appointment_wait_norm_min",
-            raw.get("appointment_wait_norm_min", d.appointment_wait_norm_min),
-            low=0.0,
-        ),
-        access_norm_working_days=check.integer(
-            f"{key}.access_norm_working_days",
-            raw.get("access_norm_working_days", d.access_norm_working_days),
-            low=0,
-        ),
-        booking_horizon_days=check.integer(
-            f"{key}.booking_horizon_days",
-            raw.get("booking_horizon_days", d.booking_horizon_days),
-            low=1,
-        ),
-        booking_lead_min=check.number(
-            f"{key}.booking_lead_min", raw.get("booking_lead_min", d.booking_lead_min), low=0.0
-        ),
+        walk_in_wait_norm_min=non_negative("walk_in_wait_norm_min"),
+        appointment_wait_norm_min=non_negative("appointment_wait_norm_min"),
+        access_norm_working_days=whole("access_norm_working_days", 0),
+        booking_horizon_days=whole("booking_horizon_days", 1),
+        booking_lead_min=non_negative("booking_lead_min"),
         any_shop=bool(raw.get("any_shop", d.any_shop)),
         punctuality=_build_distribution(
             check,
@@ -674,19 +662,15 @@ def _build_counter(check: _Checker, raw: Mapping[str, Any], base: Path) -> Count
             signed=True,
         ),
         no_show_probability=probability("no_show_probability", d.no_show_probability),
-        late_tolerance_min=check.number(
-            f"{key}.late_tolerance_min",
-            raw.get("late_tolerance_min", d.late_tolerance_min),
-            low=0.0,
-        ),
+        late_tolerance_min=non_negative("late_tolerance_min"),
         late_policy=check.choice(
             f"{key}.late_policy", raw.get("late_policy", d.late_policy), LATE_POLICIES
         ),
         balk_queue_length=optional_number("balk_queue_length", None, whole=True),
         balk_expected_wait_min=optional_number("balk_expected_wait_min", None),
         balk_probability=probability("balk_probability", d.balk_probability),
-        balk_return_probability=probability("balk_return_probability", 0.0),
-        balk_switch_probability=probability("balk_switch_probability", 0.0),
+        balk_return_probability=probability("balk_return_probability", d.balk_return_probability),
+        balk_switch_probability=probability("balk_switch_probability", d.balk_switch_probability),
     )
     if spec.balk_return_probability + spec.balk_switch_probability > 1.0 + 1e-9:
         check.fail(

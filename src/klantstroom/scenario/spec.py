@@ -295,6 +295,19 @@ class CounterSpec:
     balk_switch_probability: float = 0.0
 
 
+def roster_row(
+    headcount: tuple[tuple[int, ...], ...],
+    by_date: tuple[tuple[dt.date, tuple[int, ...]], ...],
+    date: dt.date,
+    weekday: int,
+) -> tuple[int, ...]:
+    """Staff present per interval on ``date``: its own row in ``by_date``, or its weekday's."""
+    for day, row in by_date:
+        if day == date:
+            return row
+    return headcount[weekday]
+
+
 @dataclass(frozen=True, slots=True)
 class StaffGroupSpec:
     """Staff with the same skills, wrap-up and roster.
@@ -344,11 +357,8 @@ class StaffGroupSpec:
         return self.home_max_headcount + extra
 
     def headcount_on(self, date: dt.date, weekday: int) -> tuple[int, ...]:
-        """Return the headcount per interval on ``date`` (its own row, or its weekday's)."""
-        for day, row in self.headcount_by_date:
-            if day == date:
-                return row
-        return self.headcount[weekday]
+        """Return the headcount per interval at home on ``date`` (its own row, or its weekday's)."""
+        return roster_row(self.headcount, self.headcount_by_date, date, weekday)
 
 
 @dataclass(frozen=True, slots=True)
