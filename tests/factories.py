@@ -28,6 +28,22 @@ def deep_update(base: dict[str, Any], overrides: dict[str, Any]) -> dict[str, An
     return result
 
 
+def _run_and_calendar(
+    seed: int, replications: int, horizon_days: float, warmup_days: float
+) -> dict[str, Any]:
+    """The ``run`` and ``calendar`` sections every test config shares."""
+    return {
+        "run": {
+            "seed": seed,
+            "replications": replications,
+            "horizon_days": horizon_days,
+            "warmup_days": warmup_days,
+            "progress": False,
+        },
+        "calendar": {"start_date": "2027-01-04", "interval_min": 30},
+    }
+
+
 def queue_config(
     *,
     rate_per_hour: float = 0.0,
@@ -43,14 +59,7 @@ def queue_config(
 ) -> dict[str, Any]:
     """One service on the phone, one group of ``agents`` around the clock."""
     config: dict[str, Any] = {
-        "run": {
-            "seed": seed,
-            "replications": replications,
-            "horizon_days": horizon_days,
-            "warmup_days": warmup_days,
-            "progress": False,
-        },
-        "calendar": {"start_date": "2027-01-04", "interval_min": 30},
+        **_run_and_calendar(seed, replications, horizon_days, warmup_days),
         "channels": {
             "phone": {
                 "opening_hours": always_open(),
@@ -113,14 +122,7 @@ def shop_config(
     """One counter service at one shop, open every day within ``hours``, ``staff`` staff."""
     start, end = hours.split("-")
     config: dict[str, Any] = {
-        "run": {
-            "seed": seed,
-            "replications": replications,
-            "horizon_days": horizon_days,
-            "warmup_days": warmup_days,
-            "progress": False,
-        },
-        "calendar": {"start_date": "2027-01-04", "interval_min": 30},
+        **_run_and_calendar(seed, replications, horizon_days, warmup_days),
         "channels": {"counter": {"opening_hours": always_open(), "open_on_holidays": True}},
         "services": {
             "visit": {
