@@ -37,11 +37,11 @@ def run(config: dict[str, Any], actions: list[tuple[float, Callable[[Simulation]
 
 def walk_in(sim: Simulation) -> None:
     queue = sim.shops[0].queues[(0, False)]
-    sim.counters.walk_in(queue, -1, -1, 1)  # type: ignore[union-attr]
+    sim.counters.walk_in(queue, None, 0)  # type: ignore[union-attr]
 
 
 def book(sim: Simulation) -> None:
-    sim.counters.request_booking(0, 0, -1, -1, 1)  # type: ignore[union-attr]
+    sim.counters.request_booking(0, 0, None, 0)  # type: ignore[union-attr]
 
 
 def test_appointments_are_called_at_their_slot_ahead_of_walk_ins() -> None:
@@ -193,7 +193,7 @@ def test_desks_cap_service_and_blending_staff_take_calls_when_desks_are_full() -
 
     def call(sim: Simulation) -> None:
         phone = sim.queue_of(0, [c.name for c in sim.scenario.channels].index("phone"))
-        sim.arrive(phone, -1, -1, 1)  # type: ignore[arg-type]
+        sim.arrive(phone, None, 0)  # type: ignore[arg-type]
 
     contacts, _, _ = run(config, [(OPEN, walk_in), (OPEN + 1.0, walk_in), (OPEN + 2.0, call)])
     walk = contacts[contacts["channel"] == "counter"].sort_values("arrival_min")

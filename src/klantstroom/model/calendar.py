@@ -68,3 +68,14 @@ def working_days_between(calendar: CalendarSpec, first_day: int, last_day: int) 
     same day is 0.
     """
     return sum(is_working_day(calendar, d) for d in range(first_day + 1, last_day + 1))
+
+
+def due_min(calendar: CalendarSpec, t_min: float, working_days: int) -> float:
+    """Return when work arriving at ``t_min`` with a norm of ``working_days`` is due.
+
+    Due is the end (midnight) of the ``working_days``-th working day after the day of arrival:
+    a web form sent on Friday 16:00 with a norm of 2 working days is due at the end of Tuesday,
+    and so is one sent on Saturday. A norm of 0 means the end of the day of arrival.
+    """
+    day = int(t_min // MINUTES_PER_DAY)
+    return float((add_working_days(calendar, day, working_days) + 1) * MINUTES_PER_DAY)

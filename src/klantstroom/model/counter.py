@@ -54,9 +54,14 @@ from klantstroom.model.queues import Contact, Queue
 from klantstroom.model.shops import Shop, pick_counter
 from klantstroom.scenario.spec import (
     BALKED,
+    FOLLOW_UP,
+    GIVEN_UP,
     MINUTES_PER_DAY,
     NO_SHOW,
+    REBOOK,
     REBOOKED,
+    RETURN,
+    SWITCH,
     UNSERVED,
     Scenario,
 )
@@ -199,6 +204,7 @@ class Counters:
             if able:
                 continue
             for contact in queue.waiting_contacts():
+                contact.journey_end = GIVEN_UP
                 self.sim.log_unanswered(contact, now, UNSERVED)
             queue.contacts.clear()
             queue.waiting = 0
@@ -221,20 +227,32 @@ class Counters:
 
     # -- walk-in ------------------------------------------------------------------------------
 
-    def walk_in(self, queue: Queue, citizen_id: int, parent_id: int, attempt: int) -> None:
-        """A visitor enters the shop of ``queue`` without an appointment."""
+    def walk_in(
+        self,
+        queue: Queue,
+        previous: Contact | None,
+        origin: int,
+        attempt: int = 1,
+        citizen_id: int = -1,
+    ) -> None:
+        """A visitor enters the shop of ``queue`` without an appointment.
+
+        The visit follows on from ``previous`` (None: a new matter of ``citizen_id``, or of a
+        new citizen); ``origin`` says why it happens (an ORIGINS code).
+        """
         sim = self.sim
         shop = self.shops[queue.shop]
+        contact = sim.new_contact(queue, previous, origin, attempt, citizen_id)
         if not shop.is_open:
-            contact = sim.new_contact(queue, citizen_id, parent_id, attempt)
+            contact.journey_end = GIVEN_UP
             sim.log_unanswered(contact, sim.env.now, UNSERVED)
             return
         if self._balks(shop):
-            contact = sim.new_contact(queue, citizen_id, parent_id, attempt)
+            if not self._after_balk(contact):
+                contact.journey_end = GIVEN_UP
             sim.log_unanswered(contact, sim.env.now, BALKED)
-            self._after_balk(contact)
             return
-        sim.offer(sim.new_contact(queue, citizen_id, parent_id, attempt))
+        sim.offer(contact)
 
     def _balks(self, shop: Shop) -> bool:
         spec = self.spec
@@ -248,7 +266,8 @@ class Counters:
             over = expected > spec.balk_expected_wait_min
         return over and self._balk()
 
-    def _after_balk(self, contact: Contact) -> None:
+    def _after_balk(self, contact: Contact) -> bool:
+        """Decide whether a balked visitor comes back or phones; return whether they will."""
         spec = self.spec
         now = self.sim.env.now
         draw = self._balk_choice()
@@ -258,29 +277,41 @@ class Counters:
             at = next_open_min(shop.spec, self.calendar, now + MINUTES_PER_DAY)
             if at is not None:
                 schedule(self.sim.env, at - now, self._on_return, contact)
+                return True
         elif draw < spec.balk_return_probability + spec.balk_switch_probability:
             phone = self.sim.queue_of(queue.service, self.phone_channel)
             if phone is None:
-                return
+                return False
             channel = self.sim.scenario.channels[self.phone_channel]
             at = next_open_min(channel, self.calendar, now)
             if at is not None:
                 schedule(self.sim.env, at - now, self._on_switch, (phone, contact))
+                return True
+        return False
 
     def _on_return(self, timer: Timer) -> None:
         previous: Contact = timer.payload
-        self.walk_in(previous.queue, previous.citizen_id, previous.id, previous.attempt + 1)
+        self.walk_in(previous.queue, previous, RETURN, previous.attempt + 1)
 
     def _on_switch(self, timer: Timer) -> None:
         phone, previous = timer.payload
-        self.sim.arrive(phone, previous.citizen_id, previous.id, previous.attempt + 1)
+        self.sim.arrive(phone, previous, SWITCH, previous.attempt + 1)
 
     # -- appointments -------------------------------------------------------------------------
 
     def request_booking(
-        self, service: int, shop_index: int, citizen_id: int, parent_id: int, attempt: int
+        self,
+        service: int,
+        shop_index: int,
+        previous: Contact | None,
+        origin: int,
+        attempt: int = 1,
+        citizen_id: int = -1,
     ) -> None:
-        """A citizen asks for an appointment for ``service``, preferring shop ``shop_index``."""
+        """A citizen asks for an appointment for ``service``, preferring shop ``shop_index``.
+
+        ``previous``, ``origin``, ``attempt`` and ``citizen_id`` are as for :meth:`walk_in`.
+        """
         sim = self.sim
         spec = self.spec
         now = sim.env.now
@@ -304,9 +335,12 @@ class Counters:
             if slot is not None and (best is None or slot[0] < best[0]):
                 best, best_shop = slot, k
         shop = self.shops[best_shop]
-        contact = sim.new_contact(shop.queues[(service, True)], citizen_id, parent_id, attempt)
+        contact = sim.new_contact(
+            shop.queues[(service, True)], previous, origin, attempt, citizen_id
+        )
         contact.appointment = True
         if best is None:
+            contact.journey_end = GIVEN_UP
             sim.log_unanswered(contact, now, UNSERVED)  # no slot within the booking horizon
             return
         assert shop.book is not None
@@ -333,6 +367,7 @@ class Counters:
     def _on_no_show(self, timer: Timer) -> None:
         contact: Contact = timer.payload
         del self.pending[contact.id]
+        contact.journey_end = GIVEN_UP
         self.sim.log_unanswered(contact, self.sim.env.now, NO_SHOW)
 
     def _on_visit(self, timer: Timer) -> None:
@@ -345,6 +380,7 @@ class Counters:
         del self.pending[contact.id]
         shop = self.shops[contact.queue.shop]
         if not shop.is_open:
+            contact.journey_end = GIVEN_UP
             sim.log_unanswered(contact, now, UNSERVED)  # came after closing: turned away
             return
         if contact.punctuality_min > self.spec.late_tolerance_min:
@@ -354,9 +390,7 @@ class Counters:
                 sim.offer(contact)
             else:
                 sim.log_unanswered(contact, now, REBOOKED)
-                self.request_booking(
-                    service, shop.index, contact.citizen_id, contact.id, contact.attempt + 1
-                )
+                self.request_booking(service, shop.index, contact, REBOOK, contact.attempt + 1)
             return
         sim.offer(contact)
 
@@ -367,12 +401,15 @@ class Counters:
 
     # -- follow-up visits ---------------------------------------------------------------------
 
-    def after_served(self, contact: Contact) -> None:
-        """A counter contact was served: schedule its follow-up visit, if the service has one."""
+    def after_served(self, contact: Contact) -> bool:
+        """A counter contact was served: schedule its follow-up visit, if the service has one.
+
+        Returns whether a follow-up visit follows (then the journey goes on).
+        """
         service = contact.queue.service
         draw = self._follow_up[service]
         if draw is None or not draw():
-            return
+            return False
         follow = self.sim.scenario.services[service].counter.follow_up
         assert follow is not None
         target = self._service_index[follow.service]
@@ -385,10 +422,12 @@ class Counters:
         if follow.mode == "appointment" or not shop.spec.walk_in:
             at = day * MINUTES_PER_DAY + (now - today * MINUTES_PER_DAY)
             schedule(self.sim.env, at - now, self._on_follow_up_booking, payload)
-            return
+            return True
         at_walk_in = self._random_open_time(shop, day)
-        if at_walk_in is not None:
-            schedule(self.sim.env, at_walk_in - now, self._on_follow_up_walk_in, payload)
+        if at_walk_in is None:
+            return False
+        schedule(self.sim.env, at_walk_in - now, self._on_follow_up_walk_in, payload)
+        return True
 
     def _random_open_time(self, shop: Shop, day: int) -> float | None:
         """A uniformly random moment of the first day from ``day`` on that the shop is open."""
@@ -408,11 +447,11 @@ class Counters:
     def _on_follow_up_walk_in(self, timer: Timer) -> None:
         target, shop, previous = timer.payload
         queue = shop.queues[(target, False)]
-        self.walk_in(queue, previous.citizen_id, previous.id, 1)
+        self.walk_in(queue, previous, FOLLOW_UP)
 
     def _on_follow_up_booking(self, timer: Timer) -> None:
         target, shop, previous = timer.payload
-        self.request_booking(target, shop.index, previous.citizen_id, previous.id, 1)
+        self.request_booking(target, shop.index, previous, FOLLOW_UP)
 
     # -- horizon ------------------------------------------------------------------------------
 

@@ -138,3 +138,11 @@ class Bernoulli:
         if self.p >= 1.0:
             return True
         return self._uniform() < self.p
+
+    def draw(self, p: float) -> bool:
+        """A yes/no draw with probability ``p`` instead of the stream's own (same rules)."""
+        if p <= 0.0:
+            return False
+        if p >= 1.0:
+            return True
+        return self._uniform() < p

@@ -1,5 +1,8 @@
 """The event log: what the model writes, one row per finished contact and per staff spell.
 
+Back-office tasks are rows of the contact log too (``origin`` = task, ``channel`` = -1), so one
+log holds a whole journey; :mod:`klantstroom.tables` splits them into ``tasks.parquet``.
+
 The model only appends; tables, KPIs and figures are built afterwards from these columns
 (:mod:`klantstroom.tables`). Columns are ``array.array`` of machine numbers, so a row costs a few
 dozen bytes instead of a Python object, and they convert to NumPy without copying. Codes (channel,
@@ -34,6 +37,11 @@ CONTACT_COLUMNS: dict[str, str] = {
     "slot_min": "d",
     "access_days": "d",
     "punctuality_min": "d",
+    "journey_id": "q",
+    "origin": "b",
+    "department": "h",
+    "due_min": "d",
+    "journey_end": "b",
 }
 
 SPELL_COLUMNS: dict[str, str] = {
@@ -77,8 +85,13 @@ class ContactLog:
         slot_min: float = float("nan"),
         access_days: float = float("nan"),
         punctuality_min: float = float("nan"),
+        journey_id: int = -1,
+        origin: int = 0,
+        department: int = -1,
+        due_min: float = float("nan"),
+        journey_end: int = 0,
     ) -> None:
-        """Append one finished contact."""
+        """Append one finished contact (or back-office task)."""
         a = self._appends
         a[0](contact_id)
         a[1](citizen_id)
@@ -99,6 +112,11 @@ class ContactLog:
         a[16](slot_min)
         a[17](access_days)
         a[18](punctuality_min)
+        a[19](journey_id)
+        a[20](origin)
+        a[21](department)
+        a[22](due_min)
+        a[23](journey_end)
 
     def __len__(self) -> int:
         return len(self.columns["contact_id"])

@@ -21,6 +21,13 @@ Policies:
   has waited long enough overtakes higher-priority work; contacts are given to members as in
   ``specialist_first``.
 
+Deferred work (digital requests, back-office tasks, callbacks) is not the policy's business: a
+member who finds no real-time contact takes, with :func:`pick_deferred`, the head with the
+earliest due time among its deferred queues (for a FIFO department, the oldest task). Earliest due
+first is ageing by construction: as work nears its due time it overtakes work that arrived later
+with a longer norm. So a waiting call always goes before the next e-mail, and an e-mail in hand is
+finished (work is not pre-empted).
+
 Adding a policy means writing a class here and adding it to :data:`POLICIES`.
 """
 
@@ -121,6 +128,24 @@ class Priority(SpecialistFirst):
                 ):
                     best, best_score, best_arrival = queue, score, head.arrival_min
         return best
+
+
+def pick_deferred(member: Member) -> Queue | None:
+    """Return the deferred queue whose head ``member`` takes next (earliest key), or None.
+
+    The key is the head's due time (or its arrival in a FIFO queue); ties go to the better rank.
+    """
+    best: Queue | None = None
+    best_key = (0.0, 0)
+    for rank, queue in member.group.deferred:
+        if queue.waiting:
+            head = queue.head()
+            if head is None:
+                continue
+            key = (queue.key(head), rank)  # type: ignore[attr-defined]
+            if best is None or key < best_key:
+                best, best_key = queue, key
+    return best
 
 
 POLICIES: dict[str, type[SpecialistFirst] | type[LongestIdle]] = {

@@ -4,6 +4,8 @@ A :class:`Contact` is a light record (slots only) that lives while the contact i
 once it ends it becomes a row of the event log and is dropped. Each (service, channel) pair has
 one :class:`Queue`, first come first served; at a shop each offered service has a walk-in queue
 and, with an appointment book, an appointment queue that visitors join at their slot time.
+Deferred work (digital requests, back-office tasks, callbacks) waits in a
+:class:`DeferredQueue`: no patience, ordered by due time (earliest due first) or by arrival (FIFO).
 Abandoned contacts are not searched for and removed:
 they are marked and skipped when they reach the head of the queue (lazy deletion), which keeps
 abandonment O(1).
@@ -11,6 +13,7 @@ abandonment O(1).
 
 from __future__ import annotations
 
+import heapq
 from collections import deque
 from typing import TYPE_CHECKING
 
@@ -32,9 +35,14 @@ class Contact:
         "arrival_min",
         "attempt",
         "citizen_id",
+        "department",
+        "due_min",
         "end_min",
         "handling_min",
         "id",
+        "journey_end",
+        "journey_id",
+        "origin",
         "parent_id",
         "patience_min",
         "punctuality_min",
@@ -54,6 +62,8 @@ class Contact:
         arrival_min: float,
         handling_min: float = NAN,
         patience_min: float = NAN,
+        journey_id: int = -1,
+        origin: int = 0,
     ) -> None:
         self.id = contact_id
         self.citizen_id = citizen_id
@@ -73,6 +83,15 @@ class Contact:
         self.slot_min = NAN
         self.access_days = NAN
         self.punctuality_min = NAN
+        # The matter this contact belongs to (the id of its first contact), why it exists (an
+        # ORIGINS code), and how the journey ends with it (JOURNEY_ENDS code; 0 = goes on).
+        self.journey_id = contact_id if journey_id < 0 else journey_id
+        self.origin = origin
+        self.journey_end = 0
+        # Deferred work: when it is due (NaN: real-time). Department: the back-office
+        # department a task belongs to, a contact was handed off to, or a callback comes from.
+        self.due_min = NAN
+        self.department = queue.department
 
     @property
     def ready_min(self) -> float:
@@ -94,14 +113,26 @@ class Queue:
         Index of the shop the queue is in, -1 for none.
     appointment : bool
         Whether it is a shop's queue of appointment visitors (called ahead of walk-ins).
+    department : int
+        Index of the back-office department whose tasks (or callbacks) it holds, -1 for none.
+    concurrency : int
+        Contacts one member serves at once (chat); 1 for all other work.
+    due_working_days : int
+        Deferred work only: working days until a contact is due (-1: real-time work).
     """
+
+    deferred = False
 
     __slots__ = (
         "appointment",
         "channel",
+        "concurrency",
         "contacts",
+        "department",
+        "due_working_days",
         "groups",
         "index",
+        "outbound",
         "priority",
         "service",
         "shop",
@@ -116,9 +147,17 @@ class Queue:
         shop: int,
         priority: float,
         appointment: bool = False,
+        department: int = -1,
+        concurrency: int = 1,
+        due_working_days: int = -1,
+        outbound: bool = False,
     ) -> None:
         self.index = index
         self.appointment = appointment
+        self.department = department
+        self.concurrency = concurrency
+        self.due_working_days = due_working_days
+        self.outbound = outbound
         self.service = service
         self.channel = channel
         self.shop = shop
@@ -150,3 +189,39 @@ class Queue:
     def waiting_contacts(self) -> list[Contact]:
         """Return the contacts still waiting, in order (used at the horizon)."""
         return [c for c in self.contacts if c.state == WAITING]
+
+
+class DeferredQueue(Queue):
+    """Deferred work: no patience; earliest due first (``edd``) or oldest first (``fifo``).
+
+    Items never leave while waiting (no abandonment), so a heap keyed on (due or arrival time,
+    contact id) gives the head in O(log n) and the order is deterministic on ties.
+    """
+
+    deferred = True
+
+    __slots__ = ("edd", "heap")
+
+    def __init__(self, *args: object, edd: bool = True, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.edd = edd
+        self.heap: list[tuple[float, int, Contact]] = []
+
+    def key(self, contact: Contact) -> float:
+        """The ordering key of ``contact``: its due time, or its arrival for FIFO."""
+        return contact.due_min if self.edd else contact.arrival_min
+
+    def head(self) -> Contact | None:
+        heap = self.heap
+        return heap[0][2] if heap else None
+
+    def push(self, contact: Contact) -> None:
+        heapq.heappush(self.heap, (self.key(contact), contact.id, contact))
+        self.waiting += 1
+
+    def pop(self) -> Contact:
+        self.waiting -= 1
+        return heapq.heappop(self.heap)[2]
+
+    def waiting_contacts(self) -> list[Contact]:
+        return [item[2] for item in sorted(self.heap)]

@@ -12,6 +12,13 @@ The flow of a contact:
 
 Counter visits at city shops (walk-ins, appointments, desks, doors) are handled by
 :class:`~klantstroom.model.counter.Counters`, which uses the same queues, staff and dispatcher.
+What follows a contact (resolution, hand-off to a back-office department, callbacks, channel
+switches, personas) is decided by :class:`~klantstroom.model.journeys.Journeys`.
+
+Work comes in three kinds. Real-time work (phone, counter, chat) is taken first; a member who
+finds none takes deferred work (digital requests, back-office tasks, callbacks), earliest due
+first. A chat agent holds up to ``concurrency`` chats at once and takes other work only when the
+last one ends.
 
 Every event is a light :class:`~klantstroom.model.events.Timer` in SimPy's event queue rather
 than a process per contact; patience timers are never cancelled, they just find their contact
@@ -33,21 +40,23 @@ import simpy
 from numpy.typing import ArrayLike
 from simpy.core import NORMAL, URGENT
 
-from klantstroom.model.calendar import next_open_min
+from klantstroom.model.calendar import due_min, next_open_min
 from klantstroom.model.counter import Counters
 from klantstroom.model.demand import DIRECT, WALK_IN, Demand
 from klantstroom.model.distributions import Bernoulli, Sampler, make_sampler
 from klantstroom.model.eventlog import ContactLog, SpellLog
 from klantstroom.model.events import Timer, schedule
-from klantstroom.model.policies import POLICIES
-from klantstroom.model.queues import DONE, IN_SERVICE, WAITING, Contact, Queue
+from klantstroom.model.journeys import Journeys
+from klantstroom.model.policies import POLICIES, pick_deferred
+from klantstroom.model.queues import DONE, IN_SERVICE, WAITING, Contact, DeferredQueue, Queue
 from klantstroom.model.shops import pick_counter
 from klantstroom.model.staff import Group, Member
 from klantstroom.model.streams import Streams
 from klantstroom.scenario.spec import (
     ABANDONED,
     MINUTES_PER_DAY,
-    SERVED,
+    NEW,
+    REDIAL,
     UNSERVED,
     DistributionSpec,
     Scenario,
@@ -69,6 +78,8 @@ class ReplicationLog:
         contacts included (their ``arrival_min`` is negative).
     spells : dict of str to numpy.ndarray
         On-duty spells of staff members (:data:`~klantstroom.model.eventlog.SPELL_COLUMNS`).
+    personas : tuple of (str, int)
+        The citizen id of each persona of the scenario.
     """
 
     replication: int
@@ -77,6 +88,7 @@ class ReplicationLog:
     horizon_min: float
     warmup_min: float
     wall_s: float
+    personas: tuple[tuple[str, int], ...] = ()
 
 
 class Simulation:
@@ -102,9 +114,11 @@ class Simulation:
         self.spells = SpellLog()
         self.policy = POLICIES[scenario.routing.policy](scenario.routing.ageing_per_min)
         self._next_contact_id = 0
+        self.at_horizon = False  # set when the horizon is reached: nothing new is scheduled
         self._build_queues()
         self.counters = Counters(self) if scenario.shops else None
         self.shops = self.counters.shops if self.counters is not None else []
+        self.journeys = Journeys(self)
         self._build_groups()
         self.demand = Demand(scenario, self.streams)
         # Per arrival stream: (kind, queue, service, shop) of what an arrival starts.
@@ -126,6 +140,7 @@ class Simulation:
         self._cb_end = self._on_end
         self._cb_release = self._on_release
         self._cb_abandon = self._on_abandon
+        self._cb_chat_end = self._on_chat_end
 
     # -- construction -------------------------------------------------------------------------
 
@@ -136,9 +151,8 @@ class Simulation:
         self.queues: list[Queue] = []
         self._queue_of: dict[tuple[int, int], Queue] = {}
         self._handling: list[Sampler] = []
-        self._fcr: list[Bernoulli] = [
-            Bernoulli(s.fcr_probability, streams.get(f"fcr/{s.name}")) for s in scenario.services
-        ]
+        # Per queue: the service's resolution probability on its channel (staff may replace it).
+        self.fcr_default: list[float] = []
         self._queue_patience: list[Sampler | None] = []
         channel_index = {c.name: i for i, c in enumerate(scenario.channels)}
         pending_patience = []
@@ -147,13 +161,28 @@ class Simulation:
                 if share <= 0 or (channel == "counter" and scenario.shops):
                     continue  # with shops, counter queues are per shop (Counters)
                 c_index = channel_index[channel]
-                queue = Queue(
-                    index=len(self.queues),
-                    service=s_index,
-                    channel=c_index,
-                    shop=-1,
-                    priority=priorities.get(channel, 0.0) + service.priority,
-                )
+                spec = scenario.channels[c_index]
+                priority = priorities.get(channel, 0.0) + service.priority
+                queue: Queue
+                if spec.deferred:
+                    due = service.due_working_days
+                    queue = DeferredQueue(
+                        len(self.queues),
+                        s_index,
+                        c_index,
+                        -1,
+                        priority,
+                        due_working_days=spec.due_working_days if due is None else due,
+                    )
+                else:
+                    queue = Queue(
+                        len(self.queues),
+                        s_index,
+                        c_index,
+                        -1,
+                        priority,
+                        concurrency=spec.concurrency,
+                    )
                 self.queues.append(queue)
                 self._queue_of[(s_index, c_index)] = queue
                 self._handling.append(
@@ -162,6 +191,7 @@ class Simulation:
                         streams.get(f"handling/{service.name}/{channel}"),
                     )
                 )
+                self.fcr_default.append(service.fcr_on(channel))
                 pending_patience.append(queue)
         self._patience: list[Sampler | None] = []
         self._redial: list[Bernoulli] = []
@@ -184,7 +214,12 @@ class Simulation:
             self._queue_patience.append(self.patience_of(queue))
 
     def patience_of(self, queue: Queue) -> Sampler | None:
-        """Patience at ``queue``: the service's own (its own stream) or else the channel's."""
+        """Patience at ``queue``: the service's own (its own stream) or else the channel's.
+
+        Deferred work (digital requests, tasks, callbacks) and appointments have none.
+        """
+        if queue.deferred or queue.appointment:
+            return None
         service = self.scenario.services[queue.service]
         channel_name = self.scenario.channels[queue.channel].name
         own = service.patience
@@ -196,10 +231,20 @@ class Simulation:
         return make_sampler(own, self.streams.get(name))
 
     def add_queue(self, queue: Queue, handling: DistributionSpec, stream: str) -> None:
-        """Register a queue built elsewhere (a shop's) with its handling-time stream."""
+        """Register a queue built elsewhere (a shop's, a department's) with its handling stream."""
         self.queues.append(queue)
         self._handling.append(make_sampler(handling, self.streams.get(stream)))
-        self._queue_patience.append(None if queue.appointment else self.patience_of(queue))
+        self._queue_patience.append(self.patience_of(queue))
+        fcr = 1.0  # tasks and callbacks: resolution is decided by the journey
+        if queue.channel >= 0 and not queue.outbound:
+            channel = self.scenario.channels[queue.channel].name
+            fcr = self.scenario.services[queue.service].fcr_on(channel)
+        self.fcr_default.append(fcr)
+
+    def reserve_id(self) -> int:
+        """Return a fresh id that no contact will get (a persona's citizen id)."""
+        self._next_contact_id += 1
+        return self._next_contact_id - 1
 
     def _build_groups(self) -> None:
         """One run-time group per configured group and place it works (home, other shops)."""
@@ -211,6 +256,9 @@ class Simulation:
             tuple[tuple[tuple[int, ...], ...], tuple[tuple[dt.date, tuple[int, ...]], ...], bool]
         ] = []
         first_id = 0
+        department_index = {d.name: k for k, d in enumerate(scenario.departments)}
+        channel_names = [c.name for c in scenario.channels]
+        phone_channel = channel_names.index("phone") if "phone" in channel_names else -2
         for g_index, spec in enumerate(scenario.staff_groups):
             home = -1 if spec.shop is None else shop_index[spec.shop]
             places = [(home, spec.headcount, spec.headcount_by_date, spec.home_max_headcount)]
@@ -227,6 +275,15 @@ class Simulation:
                 first_id += size
                 group.wrapup = wrapup
                 self._add_skills(group, spec.skills, spec.blend)
+                department = -1 if spec.department is None else department_index[spec.department]
+                if department >= 0 or shop < 0 or spec.blend:
+                    phone = {
+                        q.service: rank for rank, q in group.work if q.channel == phone_channel
+                    }
+                    for rank, queue in self.journeys.deferred_work(department, phone):
+                        group.deferred.append((rank, queue))
+                        queue.groups.append((rank, group))
+                    group.deferred.sort(key=lambda item: (item[0], item[1].index))
                 self.groups.append(group)
                 self._rosters.append((grid, by_date, spec.works_holidays))
                 if shop >= 0:
@@ -250,6 +307,8 @@ class Simulation:
                     if queue is not None:
                         group.counter_work.append((skill.rank, queue))
                         group.speed[queue.index] = skill.speed
+                        if skill.fcr_probability is not None:
+                            group.fcr[queue.index] = skill.fcr_probability
                         queue.groups.append((skill.rank, group))
                 continue
             if group.shop >= 0 and not blend:
@@ -257,8 +316,15 @@ class Simulation:
             queue = self._queue_of.get((s_index, channel_index.get(skill.channel, -1)))
             if queue is None:  # a skill for which the scenario has no demand
                 continue
-            group.work.append((skill.rank, queue))
+            if queue.deferred:
+                group.deferred.append((skill.rank, queue))
+            else:
+                group.work.append((skill.rank, queue))
+            if queue.concurrency > 1:
+                group.chat_work.append(queue)
             group.speed[queue.index] = skill.speed
+            if skill.fcr_probability is not None:
+                group.fcr[queue.index] = skill.fcr_probability
             queue.groups.append((skill.rank, group))
         group.work.sort(key=lambda item: (item[0], item[1].index))
         group.counter_work.sort(
@@ -309,9 +375,16 @@ class Simulation:
         """Return the queue of ``service`` on ``channel`` (not at a shop), or None."""
         return self._queue_of.get((service, channel))
 
-    def arrive(self, queue: Queue, citizen_id: int, parent_id: int, attempt: int) -> None:
-        """A contact of ``citizen_id`` arrives now at ``queue`` (public for :class:`Counters`)."""
-        self._arrive(queue, citizen_id, parent_id, attempt)
+    def arrive(
+        self,
+        queue: Queue,
+        previous: Contact | None,
+        origin: int,
+        attempt: int = 1,
+        citizen_id: int = -1,
+    ) -> None:
+        """A contact following ``previous`` (None: a new matter) arrives now at ``queue``."""
+        self._arrive(queue, previous, origin, attempt, citizen_id)
 
     def start(self, contact: Contact, member: Member, now: float) -> None:
         """``member`` starts serving ``contact`` now (public for :class:`Counters`)."""
@@ -319,7 +392,7 @@ class Simulation:
 
     def _on_traced_arrival(self, timer: Timer) -> None:
         queue, handling, patience = timer.payload
-        self._arrive(queue, self._next_contact_id, -1, 1, handling, patience)
+        self._arrive(queue, None, NEW, 1, -1, handling, patience)
 
     def run(self) -> ReplicationLog:
         """Simulate from the start of the warm-up to the horizon and return the event log."""
@@ -331,7 +404,9 @@ class Simulation:
         schedule(env, 0.0, self._on_roster, priority=URGENT)
         first_day = math.floor(start / MINUTES_PER_DAY)
         schedule(env, 0.0, self._on_day, first_day)
+        self.journeys.start_personas()
         env.run(until=self.horizon_min)
+        self.at_horizon = True
         self._finish_at_horizon()
         return ReplicationLog(
             replication=self.replication,
@@ -340,6 +415,7 @@ class Simulation:
             horizon_min=self.horizon_min,
             warmup_min=self.warmup_min,
             wall_s=time.perf_counter() - started,
+            personas=tuple(self.journeys.persona_citizens),
         )
 
     def _on_day(self, timer: Timer) -> None:
@@ -366,14 +442,13 @@ class Simulation:
     def _on_arrival(self, timer: Timer) -> None:
         pos = self._day_pos
         kind, queue, service, shop = self._stream_target[self._day_queues[pos]]
-        # A new citizen: the citizen id is the id of their first contact.
-        citizen = self._next_contact_id
+        # A new citizen with a new matter: both ids are the id of the first contact.
         if kind == DIRECT:
-            self._arrive(queue, citizen, -1, 1)  # type: ignore[arg-type]
+            self._arrive(queue, None, NEW)  # type: ignore[arg-type]
         elif kind == WALK_IN:
-            self.counters.walk_in(queue, citizen, -1, 1)  # type: ignore[union-attr,arg-type]
+            self.counters.walk_in(queue, None, NEW)  # type: ignore[union-attr,arg-type]
         else:
-            self.counters.request_booking(service, shop, citizen, -1, 1)  # type: ignore[union-attr]
+            self.counters.request_booking(service, shop, None, NEW)  # type: ignore[union-attr]
         pos += 1
         self._day_pos = pos
         if pos < len(self._day_times):
@@ -382,39 +457,67 @@ class Simulation:
     def _arrive(
         self,
         queue: Queue,
-        citizen_id: int,
-        parent_id: int,
-        attempt: int,
+        previous: Contact | None,
+        origin: int,
+        attempt: int = 1,
+        citizen_id: int = -1,
         handling_min: float = NAN,
         patience_min: float = NAN,
     ) -> None:
         """A contact arrives at ``queue``: serve it at once or let it wait."""
         self.offer(
-            self.new_contact(queue, citizen_id, parent_id, attempt, handling_min, patience_min)
+            self.new_contact(
+                queue, previous, origin, attempt, citizen_id, handling_min, patience_min
+            )
         )
 
     def new_contact(
         self,
         queue: Queue,
-        citizen_id: int,
-        parent_id: int,
-        attempt: int,
+        previous: Contact | None = None,
+        origin: int = NEW,
+        attempt: int = 1,
+        citizen_id: int = -1,
         handling_min: float = NAN,
         patience_min: float = NAN,
     ) -> Contact:
-        """Create a contact arriving now at ``queue`` with the next contact id."""
+        """Create a contact arriving now at ``queue`` with the next contact id.
+
+        It follows on from ``previous`` (same citizen and journey, ``previous`` as its parent),
+        or starts a new journey of ``citizen_id`` (-1: a new citizen, whose id is this contact's).
+        """
         contact_id = self._next_contact_id
         self._next_contact_id = contact_id + 1
-        return Contact(
-            contact_id,
-            citizen_id,
-            parent_id,
-            attempt,
-            queue,
-            self.env.now,
-            handling_min,
-            patience_min,
-        )
+        now = self.env.now
+        if previous is None:
+            contact = Contact(
+                contact_id,
+                contact_id if citizen_id < 0 else citizen_id,
+                -1,
+                attempt,
+                queue,
+                now,
+                handling_min,
+                patience_min,
+                -1,
+                origin,
+            )
+        else:
+            contact = Contact(
+                contact_id,
+                previous.citizen_id,
+                previous.id,
+                attempt,
+                queue,
+                now,
+                handling_min,
+                patience_min,
+                previous.journey_id,
+                origin,
+            )
+        if queue.deferred:
+            contact.due_min = due_min(self.scenario.calendar, now, queue.due_working_days)
+        return contact
 
     def offer(self, contact: Contact) -> None:
         """``contact`` is ready to be served at its queue: serve it at once or let it wait."""
@@ -424,6 +527,11 @@ class Simulation:
         # becomes idle first looks at every queue it may serve. At a shop, a desk must be free.
         member = None
         if not queue.waiting and (queue.shop < 0 or self.shops[queue.shop].desks_free > 0):
+            if queue.concurrency > 1:
+                member = self._chat_member(queue)
+                if member is not None:
+                    self._start(contact, member, now)
+                    return
             member = self.policy.pick_member(queue, now)
         if member is not None:
             member.idle = False
@@ -438,11 +546,40 @@ class Simulation:
         if patience is not None:
             schedule(self.env, patience(), self._cb_abandon, contact)
 
+    def _chat_member(self, queue: Queue) -> Member | None:
+        """A member already chatting with room for another chat (the least loaded), or None."""
+        best: Member | None = None
+        cap = queue.concurrency
+        for _rank, group in queue.groups:
+            for member in group.members:
+                chats = len(member.chats)
+                if (
+                    0 < chats < cap
+                    and not member.leaving
+                    and (best is None or chats < len(best.chats))
+                ):
+                    best = member
+        return best
+
+    def _next_chat(self, member: Member) -> Queue | None:
+        """The chat queue of ``member``'s group with the longest-waiting chat, or None."""
+        best: Queue | None = None
+        best_arrival = 0.0
+        for queue in member.group.chat_work:
+            if queue.waiting:
+                head = queue.head()
+                if head is not None and (best is None or head.arrival_min < best_arrival):
+                    best, best_arrival = queue, head.arrival_min
+        return best
+
     def _start(self, contact: Contact, member: Member, now: float) -> None:
         contact.state = IN_SERVICE
         contact.start_min = now
-        member.contact = contact
         index = contact.queue.index
+        if contact.queue.concurrency > 1:
+            self._start_chat(contact, member, now)
+            return
+        member.contact = contact
         if contact.queue.shop >= 0:
             self.shops[contact.queue.shop].desks_free -= 1
             member.desk = True
@@ -451,6 +588,37 @@ class Simulation:
             duration = self._handling[index]() / member.group.speed[index]
         contact.end_min = now + duration
         schedule(self.env, duration, self._cb_end, member)
+
+    def _start_chat(self, contact: Contact, member: Member, now: float) -> None:
+        """``member`` takes ``contact`` as one of its chats, then more while it has room."""
+        while True:
+            index = contact.queue.index
+            duration = self._handling[index]() / member.group.speed[index]
+            contact.end_min = now + duration
+            member.chats.append(contact)
+            schedule(self.env, duration, self._cb_chat_end, (member, contact))
+            if len(member.chats) >= contact.queue.concurrency:
+                return
+            queue = self._next_chat(member)
+            if queue is None:
+                return
+            contact = queue.pop()
+            contact.state = IN_SERVICE
+            contact.start_min = now
+
+    def _on_chat_end(self, timer: Timer) -> None:
+        member, contact = timer.payload
+        member.chats.remove(contact)
+        self._log_served(contact, member, 0.0)
+        if member.leaving:
+            if not member.chats:
+                self._go_off_duty(member)
+            return
+        queue = self._next_chat(member)
+        if queue is not None:
+            self._start(queue.pop(), member, self.env.now)
+        elif not member.chats:
+            self._free(member)
 
     def _on_end(self, timer: Timer) -> None:
         member: Member = timer.payload
@@ -466,18 +634,17 @@ class Simulation:
             self._release(member)
 
     def _log_served(self, contact: Contact, member: Member, wrapup_min: float) -> None:
+        outcome, resolved = self.journeys.served(contact, member)
         self._log(
             contact,
-            SERVED,
+            outcome,
             contact.start_min,
             contact.end_min,
             contact.end_min + wrapup_min,
             member.group.spec_index,
             member.id,
-            1 if self._fcr[contact.queue.service]() else 0,
+            resolved,
         )
-        if self.counters is not None and contact.queue.shop >= 0:
-            self.counters.after_served(contact)
 
     def log_unanswered(self, contact: Contact, end_min: float, outcome: int) -> None:
         """Log a contact that ended without service (abandoned, balked, no-show, unserved...)."""
@@ -516,6 +683,11 @@ class Simulation:
             contact.slot_min,
             contact.access_days,
             contact.punctuality_min,
+            contact.journey_id,
+            contact.origin,
+            contact.department,
+            contact.due_min,
+            contact.journey_end,
         )
 
     def _on_release(self, timer: Timer) -> None:
@@ -554,6 +726,8 @@ class Simulation:
                 self._start(counter.pop(), member, now)
                 return
         queue = self.policy.pick_queue(member, now)
+        if queue is None and group.deferred:
+            queue = pick_deferred(member)  # real-time work first, then the earliest due
         if queue is None:
             group.make_idle(member, now)
         else:
@@ -566,19 +740,22 @@ class Simulation:
         now = self.env.now
         queue = contact.queue
         queue.waiting -= 1
-        self.log_unanswered(contact, now, ABANDONED)
         channel = queue.channel
         redial = self.scenario.channels[channel].redial
+        at_open = None
         if contact.attempt < redial.max_attempts and self._redial[channel]():
             at = now + self._redial_delay[channel]()
             # A caller who would call back while the line is closed calls when it opens.
             at_open = next_open_min(self.scenario.channels[channel], self.scenario.calendar, at)
             if at_open is not None:
                 schedule(self.env, at_open - now, self._on_redial, contact)
+        if at_open is None:
+            self.journeys.failed(contact)
+        self.log_unanswered(contact, now, ABANDONED)
 
     def _on_redial(self, timer: Timer) -> None:
         previous: Contact = timer.payload
-        self._arrive(previous.queue, previous.citizen_id, previous.id, previous.attempt + 1)
+        self._arrive(previous.queue, previous, REDIAL, previous.attempt + 1)
 
     # -- staff on and off duty ----------------------------------------------------------------
 
@@ -673,6 +850,8 @@ class Simulation:
                 if in_hand is not None and in_hand.state == IN_SERVICE:
                     wrapup = group.wrapup() if group.wrapup is not None else 0.0
                     self._log_served(in_hand, member, wrapup)
+                for chat in member.chats:
+                    self._log_served(chat, member, 0.0)
                 if member.on_duty:
                     scheduled = member.scheduled_off_min
                     self.spells.record(

@@ -10,6 +10,10 @@ A staff group that works at several places (the contact centre, one or more shop
 run-time :class:`Group` per place, a *deployment*, each with its own roster, members and work; the
 event log records the configured group (``spec_index``).
 
+A member may hold several chats at once (up to the chat queue's ``concurrency``): while chatting,
+a member is neither idle nor serving a single contact, takes more chats while it has room, and
+takes other work only when its last chat ends.
+
 Members who become idle join the back of the group's idle line, so its front is always the member
 idle longest; members taken from the middle of the line (off duty) are skipped later by a token
 check (lazy deletion).
@@ -30,6 +34,7 @@ class Member:
     """One staff member."""
 
     __slots__ = (
+        "chats",
         "contact",
         "desk",
         "group",
@@ -52,6 +57,7 @@ class Member:
         self.idle_since = 0.0
         self.idle_token = 0
         self.contact: Contact | None = None
+        self.chats: list[Contact] = []  # chats in hand (real-time digital, several at once)
         self.desk = False  # occupies one of its shop's desks (serving a visitor, wrap-up)
         self.spell_start_min = 0.0
         self.scheduled_off_min = float("nan")
@@ -63,8 +69,15 @@ class Group:
     Attributes
     ----------
     work : list of (int, Queue)
-        Queues the group may serve, sorted by its rank for them (lowest first); at a shop, the
-        phone and digital queues it blends in.
+        Real-time queues the group may serve, sorted by its rank for them (lowest first); at a
+        shop, the phone and chat queues it blends in.
+    deferred : list of (int, Queue)
+        Deferred queues (digital requests, back-office tasks, callbacks): taken only when no
+        real-time contact the group can serve waits, earliest due first.
+    chat_work : list of Queue
+        Its chat queues (also in ``work``), where a chatting member looks for its next chat.
+    fcr : dict of int to float
+        Resolution probability per queue index where the group's skill replaces the service's.
     counter_work : list of (int, Queue)
         At a shop, its counter queues (appointment queues first, then by rank and priority).
     spec_index : int
@@ -94,6 +107,9 @@ class Group:
         self.idle_line: deque[tuple[int, Member]] = deque()
         self.active = 0  # on duty and not leaving
         self.work: list[tuple[int, Queue]] = []
+        self.deferred: list[tuple[int, Queue]] = []
+        self.chat_work: list[Queue] = []
+        self.fcr: dict[int, float] = {}
         self.speed: dict[int, float] = {}
         self.wrapup: Sampler | None = None
 

@@ -13,14 +13,50 @@ from dataclasses import dataclass
 
 # Channels are a fixed vocabulary: the model treats each differently (real-time or deferred work,
 # a shop or not), so a new channel is a code change, not a config entry.
-CHANNELS: tuple[str, ...] = ("phone", "counter", "digital")
+# ``digital`` is deferred work (web forms, e-mail) with a due time; ``chat`` is real-time digital.
+CHANNELS: tuple[str, ...] = ("phone", "counter", "digital", "chat")
 
 # Outcomes of a contact, as stored in the event log (index = code). ``unserved``: still waiting
 # at the horizon, turned away at a shop's closing time, or no appointment slot within the booking
 # horizon; ``balked``: left a shop on seeing the queue; ``no_show``: did not come to an
-# appointment; ``rebooked``: came too late for an appointment and booked a new one.
-OUTCOMES: tuple[str, ...] = ("served", "abandoned", "unserved", "balked", "no_show", "rebooked")
-SERVED, ABANDONED, UNSERVED, BALKED, NO_SHOW, REBOOKED = 0, 1, 2, 3, 4, 5
+# appointment; ``rebooked``: came too late for an appointment and booked a new one;
+# ``not_reached``: an outbound callback attempt that did not reach the citizen.
+OUTCOMES: tuple[str, ...] = (
+    "served",
+    "abandoned",
+    "unserved",
+    "balked",
+    "no_show",
+    "rebooked",
+    "not_reached",
+)
+SERVED, ABANDONED, UNSERVED, BALKED, NO_SHOW, REBOOKED, NOT_REACHED = 0, 1, 2, 3, 4, 5, 6
+
+# Why a contact (or back-office task) exists: a citizen's new matter, calling again after
+# abandoning, returning to a shop after balking, switching channel, a follow-up visit, a new
+# booking after coming too late, a back-office task handed off by the front office, or an
+# outbound callback when a task is done.
+ORIGINS: tuple[str, ...] = (
+    "new",
+    "redial",
+    "return",
+    "switch",
+    "follow_up",
+    "rebook",
+    "task",
+    "callback",
+)
+NEW, REDIAL, RETURN, SWITCH, FOLLOW_UP, REBOOK, TASK, CALLBACK = range(8)
+
+# How a journey (one matter of one citizen) ends; a contact carries the end of its journey when
+# the journey ends with it (0 = the journey goes on, or is still open at the horizon).
+JOURNEY_ENDS: tuple[str, ...] = ("open", "resolved", "given_up")
+OPEN, RESOLVED, GIVEN_UP = 0, 1, 2
+
+# Order in which a back-office department works its tasks.
+DISCIPLINES: tuple[str, ...] = ("fifo", "edd")
+# Who makes a callback when a back-office task is done.
+CALLBACK_BY: tuple[str, ...] = ("department", "kcc")
 
 # How a visitor comes to a shop counter; what a visitor who is too late for an appointment does.
 VISIT_MODES: tuple[str, ...] = ("walk_in", "appointment")
@@ -118,6 +154,11 @@ class ChannelSpec:
         Time a citizen is willing to wait; None means infinite patience.
     service_level_threshold_min : float
         Waits up to this many minutes count as "within norm" for the service level.
+    due_working_days : int
+        Deferred work (``digital``): the norm for answering, in working days; a request is due
+        at the end of that many working days after the day it arrives.
+    concurrency : int
+        Real-time ``chat``: how many chats one agent handles at once.
     """
 
     name: str
@@ -132,6 +173,13 @@ class ChannelSpec:
     service_level_threshold_min: float
     service_level_target: float
     date_factors: tuple[tuple[dt.date, float], ...] = ()
+    due_working_days: int = 2
+    concurrency: int = 1
+
+    @property
+    def deferred(self) -> bool:
+        """Whether the channel's work waits for staff without patience, due in working days."""
+        return self.name == "digital"
 
     def date_factor(self, date: dt.date) -> float:
         """Return the volume multiplier of ``date`` (1.0 unless configured)."""
@@ -185,6 +233,20 @@ class CounterServiceSpec:
 
 
 @dataclass(frozen=True, slots=True)
+class SwitchSpec:
+    """A citizen whose contact on ``from_channel`` failed tries ``to_channel`` next.
+
+    A contact *fails* when it is abandoned and not redialled, or served without being resolved
+    and the service has no back-office department to hand it to.
+    """
+
+    from_channel: str
+    to_channel: str
+    probability: float
+    delay: DistributionSpec
+
+
+@dataclass(frozen=True, slots=True)
 class ServiceSpec:
     """A service (product) with its demand, channel mix and handling times.
 
@@ -203,6 +265,18 @@ class ServiceSpec:
     intraday : tuple of (IntradayProfile or None)
         The service's own intraday profile per weekday, replacing the channel's where given
         (empty: the channel's every day).
+    fcr_probability : float
+        Probability a served contact resolves the matter (first-contact resolution).
+    fcr_by_channel : tuple of (str, float)
+        Per channel, replacing ``fcr_probability`` there (staff groups may replace it again).
+    due_working_days : int or None
+        Digital requests of this service are due after this many working days (None: the
+        digital channel's ``due_working_days``).
+    switches : tuple of SwitchSpec
+        Where citizens go after a failed contact, per channel.
+    journey_norm_working_days : int
+        Norm for a journey's lead time: resolved by the end of this many working days after the
+        day of its first contact.
     """
 
     name: str
@@ -216,6 +290,21 @@ class ServiceSpec:
     patience: DistributionSpec | None = None
     intraday: tuple[IntradayProfile | None, ...] = ()
     counter: CounterServiceSpec = CounterServiceSpec()
+    fcr_by_channel: tuple[tuple[str, float], ...] = ()
+    due_working_days: int | None = None
+    switches: tuple[SwitchSpec, ...] = ()
+    journey_norm_working_days: int = 10
+
+    def fcr_on(self, channel: str) -> float:
+        """Return the probability a contact on ``channel`` is resolved (before staff overrides)."""
+        return dict(self.fcr_by_channel).get(channel, self.fcr_probability)
+
+    def switch_from(self, channel: str) -> SwitchSpec | None:
+        """Return where a citizen goes after a failed contact on ``channel``, or None."""
+        for switch in self.switches:
+            if switch.from_channel == channel:
+                return switch
+        return None
 
     def share(self, channel: str) -> float:
         """Return the share of this service's demand that uses ``channel``."""
@@ -228,12 +317,17 @@ class ServiceSpec:
 
 @dataclass(frozen=True, slots=True)
 class SkillSpec:
-    """A staff group can handle ``service`` on ``channel``; lower rank = preferred work."""
+    """A staff group can handle ``service`` on ``channel``; lower rank = preferred work.
+
+    ``fcr_probability`` replaces the service's resolution probability on that channel for this
+    group (a generalist may resolve less than a specialist); None keeps the service's.
+    """
 
     service: str
     channel: str
     rank: int
     speed: float
+    fcr_probability: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -295,6 +389,101 @@ class CounterSpec:
     balk_switch_probability: float = 0.0
 
 
+@dataclass(frozen=True, slots=True)
+class CallbackSpec:
+    """An outbound phone call to the citizen when a back-office task is done.
+
+    Attributes
+    ----------
+    probability : float
+        Share of finished tasks that end with a callback.
+    by : str
+        Who calls: the ``department``'s own staff, or the ``kcc`` (staff with the service's phone
+        skill, as deferred work after waiting calls); one of :data:`CALLBACK_BY`.
+    reach_probability : float
+        Probability that an attempt reaches the citizen.
+    max_attempts : int
+        Attempts before the department gives up calling (the journey ends ``given_up``).
+    retry_delay : DistributionSpec
+        Time between a failed attempt and the next.
+    handling : DistributionSpec
+        Talk time of a call that reaches the citizen.
+    attempt_min : float
+        Staff time of an attempt that does not reach the citizen (minutes).
+    due_working_days : int
+        A callback is due by the end of this many working days after it is made ready.
+    """
+
+    probability: float
+    by: str
+    reach_probability: float
+    max_attempts: int
+    retry_delay: DistributionSpec
+    handling: DistributionSpec
+    attempt_min: float
+    due_working_days: int
+
+
+@dataclass(frozen=True, slots=True)
+class DepartmentSpec:
+    """A back-office department (vakafdeling): the tasks it processes and its lead-time norm.
+
+    Attributes
+    ----------
+    tasks : tuple of (str, DistributionSpec)
+        Processing time per task type (the service of the contact that handed it off). Front
+        office contacts of these services that are not resolved become tasks here.
+    discipline : str
+        ``fifo`` (oldest task first) or ``edd`` (earliest due first); one of :data:`DISCIPLINES`.
+    lead_time_norm_working_days : int
+        A task is due by the end of this many working days after the day it is created.
+    callback : CallbackSpec or None
+        The callback that may follow a finished task.
+    """
+
+    name: str
+    label: str
+    tasks: tuple[tuple[str, DistributionSpec], ...]
+    discipline: str
+    lead_time_norm_working_days: int
+    callback: CallbackSpec | None = None
+
+    @property
+    def services(self) -> tuple[str, ...]:
+        """The task types (services) the department handles."""
+        return tuple(name for name, _ in self.tasks)
+
+
+@dataclass(frozen=True, slots=True)
+class MatterSpec:
+    """One scripted matter of a persona: the first contact of a journey.
+
+    ``day`` is the day number within the reported period (0 = ``calendar.start_date``) and
+    ``time_min`` the time of day in minutes; a closed channel or shop is tried when it opens.
+    At the counter with shops, ``shop`` (None: drawn by catchment) and ``mode`` (``walk_in`` or
+    ``appointment``; None: drawn by the service's shares) say how the persona comes.
+    """
+
+    service: str
+    channel: str
+    day: int
+    time_min: int
+    shop: str | None = None
+    mode: str | None = None
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class PersonaSpec:
+    """A named citizen followed through the simulation (a workshop follows people, not means)."""
+
+    name: str
+    label: str
+    household: str
+    story: str
+    matters: tuple[MatterSpec, ...]
+
+
 def roster_row(
     headcount: tuple[tuple[int, ...], ...],
     by_date: tuple[tuple[dt.date, tuple[int, ...]], ...],
@@ -329,6 +518,9 @@ class StaffGroupSpec:
     deployments : tuple of (str, tuple of tuple of int)
         Staff present at other shops than ``shop`` per weekday per interval (flexible
         deployment: shifts with their own ``shop``).
+    department : str or None
+        The back-office department the group works in: it processes that department's tasks
+        (and its callbacks), and has no front-office skills.
     """
 
     name: str
@@ -341,6 +533,7 @@ class StaffGroupSpec:
     shop: str | None = None
     blend: bool = False
     deployments: tuple[tuple[str, tuple[tuple[int, ...], ...]], ...] = ()
+    department: str | None = None
 
     @property
     def home_max_headcount(self) -> int:
@@ -448,6 +641,8 @@ class Scenario:
     staffing: StaffingSpec = StaffingSpec()
     shops: tuple[ShopSpec, ...] = ()
     counter: CounterSpec = CounterSpec()
+    departments: tuple[DepartmentSpec, ...] = ()
+    personas: tuple[PersonaSpec, ...] = ()
 
     def channel(self, name: str) -> ChannelSpec:
         """Return the channel called ``name``."""
