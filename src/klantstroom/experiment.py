@@ -24,7 +24,14 @@ from klantstroom.analysis.kpis import CounterNorms, kpi_table, summary_table
 from klantstroom.model.calendar import open_periods
 from klantstroom.model.simulation import ReplicationLog, simulate
 from klantstroom.scenario.spec import MINUTES_PER_DAY, Scenario
-from klantstroom.tables import contacts_table, spans_table, staff_table
+from klantstroom.tables import (
+    backlog_table,
+    contacts_table,
+    journeys_table,
+    spans_table,
+    staff_table,
+    tasks_table,
+)
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +52,12 @@ class RunResult:
         KPIs per replication (``kpis.csv``).
     summary : pandas.DataFrame
         Mean and 95% confidence interval of every KPI (``summary.csv``).
+    tasks : pandas.DataFrame
+        One row per back-office task (``tasks.parquet``).
+    journeys : pandas.DataFrame
+        One row per journey (``journeys.parquet``).
+    backlog : pandas.DataFrame
+        Deferred-work backlog per day and queue (``backlog.parquet``).
     complete : bool
         False when the run was interrupted or failed; the tables hold the finished replications.
     error : str
@@ -60,6 +73,9 @@ class RunResult:
     wall_s: list[float]
     complete: bool = True
     error: str = ""
+    tasks: pd.DataFrame = field(default_factory=pd.DataFrame)
+    journeys: pd.DataFrame = field(default_factory=pd.DataFrame)
+    backlog: pd.DataFrame = field(default_factory=pd.DataFrame)
     extra: dict[str, pd.DataFrame] = field(default_factory=dict)
 
 
@@ -125,6 +141,9 @@ def tables_from_logs(scenario: Scenario, logs: list[ReplicationLog]) -> RunResul
     groups = [g.name for g in scenario.staff_groups]
     thresholds = {c.name: c.service_level_threshold_min for c in scenario.channels}
     contacts = contacts_table(scenario, logs)
+    tasks = tasks_table(scenario, logs)
+    journeys = journeys_table(scenario, logs)
+    backlog = backlog_table(scenario, logs)
     staff = staff_table(scenario, logs)
     spans = spans_table(scenario, logs)
     intervals = intervals_table(
@@ -157,6 +176,10 @@ def tables_from_logs(scenario: Scenario, logs: list[ReplicationLog]) -> RunResul
         horizon_min=scenario.run.horizon_min,
         replications=replications,
         counter_norms=counter_norms(scenario),
+        tasks=tasks,
+        journeys=journeys,
+        backlog=backlog,
+        departments=[(d.name, d.services) for d in scenario.departments],
     )
     summary = summary_table(
         kpis, targets={c.name: c.service_level_target for c in scenario.channels}
@@ -169,6 +192,9 @@ def tables_from_logs(scenario: Scenario, logs: list[ReplicationLog]) -> RunResul
         summary=summary,
         replications=replications,
         wall_s=[item.wall_s for item in logs],
+        tasks=tasks,
+        journeys=journeys,
+        backlog=backlog,
     )
 
 

@@ -1,7 +1,8 @@
 """Write a run's tables into its output folder, and print the terminal summary.
 
 Files (the data contract, see ``docs/data-products.md``): ``contacts.parquet``,
-``staff.parquet``, ``intervals.parquet``, ``kpis.csv``, ``summary.csv`` and ``run.json`` (what
+``staff.parquet``, ``intervals.parquet``, ``tasks.parquet``, ``journeys.parquet``,
+``backlog.parquet``, ``kpis.csv``, ``summary.csv`` and ``run.json`` (what
 ran, how long, whether it completed). Tables are written before figures are drawn, so a failing
 figure never costs the tables.
 """
@@ -25,6 +26,9 @@ def write_tables(result: RunResult, scenario: Scenario, folder: Path) -> list[Pa
         ("contacts.parquet", result.contacts),
         ("staff.parquet", result.staff),
         ("intervals.parquet", result.intervals),
+        ("tasks.parquet", result.tasks),
+        ("journeys.parquet", result.journeys),
+        ("backlog.parquet", result.backlog),
     ):
         path = folder / name
         table.to_parquet(path, index=False)
@@ -47,6 +51,10 @@ def write_tables(result: RunResult, scenario: Scenario, folder: Path) -> list[Pa
         "start_date": scenario.calendar.start_date.isoformat(),
         "contacts": len(result.contacts),
         "wall_s_per_replication": [round(s, 3) for s in result.wall_s],
+        "personas": {
+            p.name: {"label": p.label, "household": p.household, "story": p.story}
+            for p in scenario.personas
+        },
     }
     path = folder / "run.json"
     path.write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")

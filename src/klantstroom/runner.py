@@ -10,10 +10,12 @@ import logging
 import sys
 from pathlib import Path
 
+import pandas as pd
 from tqdm import tqdm
 
 from klantstroom.experiment import RunResult, run_experiment
 from klantstroom.outputs import summary_text, write_tables
+from klantstroom.report.personas import persona_timelines
 from klantstroom.scenario.spec import Scenario
 
 log = logging.getLogger(__name__)
@@ -93,7 +95,38 @@ def execute(
             log.exception(
                 "drawing the shop figures failed; the tables in %s are complete", output_dir
             )
+    if figures and len(result.journeys):
+        try:
+            from klantstroom.report.journey_figures import write_journey_figures
+
+            write_journey_figures(
+                result.contacts,
+                result.tasks,
+                result.journeys,
+                result.backlog,
+                output_dir / "figures",
+                personas=[p.name for p in scenario.personas],
+                replication=result.replications[0],
+            )
+        except Exception:
+            log.exception(
+                "drawing the journey figures failed; the tables in %s are complete", output_dir
+            )
+    timelines = ""
+    if scenario.personas and len(result.journeys):
+        timelines = persona_timelines(
+            result.contacts,
+            result.tasks,
+            result.journeys,
+            {p.name: (p.label, p.story) for p in scenario.personas},
+            pd.Timestamp(scenario.calendar.start_date),
+            replication=result.replications[0],
+        )
+        (output_dir / "personas.txt").write_text(timelines, encoding="utf-8")
     if print_summary:
         print(summary_text(result, scenario))
+        if timelines:
+            print(f"\nPersonas (replication {result.replications[0]}):\n")
+            print(timelines, end="")
         print(f"\nOutputs: {output_dir.resolve()}")
     return result

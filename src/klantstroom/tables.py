@@ -12,6 +12,10 @@ durations are computed once here (their definitions are in ``docs/data-products.
 Contacts that arrived during the warm-up are left out, and so are appointments booked for after
 the horizon; staff spells are kept whole (their times
 may be negative) so that availability can be clipped to any window later.
+
+Back-office tasks are rows of the same event log (``origin`` = task): :func:`tasks_table` gives
+them a table of their own, and :func:`journeys_table` folds contacts and tasks into one row per
+journey (a matter of a citizen, from its first contact until it is resolved or given up).
 """
 
 from __future__ import annotations
@@ -21,8 +25,18 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from klantstroom.model.calendar import due_min
 from klantstroom.model.simulation import ReplicationLog
-from klantstroom.scenario.spec import OUTCOMES, SERVED, Scenario
+from klantstroom.scenario.spec import (
+    CALLBACK,
+    JOURNEY_ENDS,
+    ORIGINS,
+    OUTCOMES,
+    SERVED,
+    SWITCH,
+    TASK,
+    Scenario,
+)
 
 CONTACT_TABLE_COLUMNS: tuple[str, ...] = (
     "replication",
@@ -49,6 +63,63 @@ CONTACT_TABLE_COLUMNS: tuple[str, ...] = (
     "slot_at",
     "access_days",
     "punctuality_min",
+    "journey_id",
+    "origin",
+    "department",
+    "due_min",
+    "due_at",
+    "late",
+    "journey_end",
+)
+
+TASK_TABLE_COLUMNS: tuple[str, ...] = (
+    "replication",
+    "task_id",
+    "journey_id",
+    "citizen_id",
+    "parent_contact_id",
+    "department",
+    "service",
+    "created_min",
+    "start_min",
+    "end_min",
+    "created_at",
+    "due_min",
+    "due_at",
+    "wait_min",
+    "processing_min",
+    "lead_time_days",
+    "status",
+    "late",
+    "staff_group",
+    "staff_id",
+)
+
+JOURNEY_TABLE_COLUMNS: tuple[str, ...] = (
+    "replication",
+    "journey_id",
+    "citizen_id",
+    "persona",
+    "service",
+    "first_channel",
+    "path",
+    "start_min",
+    "start_at",
+    "end_min",
+    "status",
+    "lead_time_days",
+    "due_min",
+    "within_norm",
+    "contacts",
+    "tasks",
+    "repeat_contacts",
+    "switches",
+    "callbacks",
+)
+
+# Origins of a contact that repeats an earlier attempt at the same matter.
+REPEAT_ORIGINS: tuple[int, ...] = tuple(
+    ORIGINS.index(name) for name in ("redial", "return", "switch", "rebook")
 )
 
 
@@ -81,9 +152,21 @@ def contacts_table(scenario: Scenario, logs: Sequence[ReplicationLog]) -> pd.Dat
     return table
 
 
+def _late(due: np.ndarray, end: np.ndarray, served: np.ndarray, horizon_min: float) -> object:
+    """Deferred work finished after its due time; still open and already past it; else False.
+
+    Empty (NA) for real-time work and for open work that is not due yet at the horizon.
+    """
+    deferred = ~np.isnan(due)
+    finished_late = served & (end > due + 1e-9)
+    open_late = ~served & (horizon_min > due + 1e-9)
+    known = deferred & (served | open_late)
+    return pd.arrays.BooleanArray(finished_late | open_late, ~known)
+
+
 def _contacts_of(scenario: Scenario, log: ReplicationLog) -> pd.DataFrame:
     c = log.contacts
-    keep = (c["arrival_min"] >= 0.0) & (c["arrival_min"] < log.horizon_min)
+    keep = (c["arrival_min"] >= 0.0) & (c["arrival_min"] < log.horizon_min) & (c["origin"] != TASK)
     order = np.argsort(c["contact_id"][keep], kind="stable")
 
     def col(name: str) -> np.ndarray:
@@ -131,8 +214,204 @@ def _contacts_of(scenario: Scenario, log: ReplicationLog) -> pd.DataFrame:
             "slot_at": (start_ts + pd.to_timedelta(slot, unit="min")).astype("datetime64[ns]"),
             "access_days": col("access_days"),
             "punctuality_min": col("punctuality_min"),
+            "journey_id": col("journey_id"),
+            "origin": _categorical(col("origin"), ORIGINS),
+            "department": _categorical(col("department"), [d.name for d in scenario.departments]),
+            "due_min": col("due_min"),
+            "due_at": (start_ts + pd.to_timedelta(col("due_min"), unit="min")).astype(
+                "datetime64[ns]"
+            ),
+            "late": _late(col("due_min"), end, served, log.horizon_min),
+            "journey_end": _categorical(col("journey_end"), JOURNEY_ENDS),
         }
     )
+
+
+def tasks_table(scenario: Scenario, logs: Sequence[ReplicationLog]) -> pd.DataFrame:
+    """Return one row per back-office task created in the reported period.
+
+    ``status`` is ``done`` (finished by the horizon) or ``open`` (waiting, or still being
+    processed, at the horizon: no task is lost); ``lead_time_days`` is from creation to the end
+    of processing in days (open tasks: empty); ``late`` as for contacts.
+    """
+    frames = []
+    departments = [d.name for d in scenario.departments]
+    services = [s.name for s in scenario.services]
+    groups = [g.name for g in scenario.staff_groups]
+    start_ts = pd.Timestamp(scenario.calendar.start_date)
+    for log in logs:
+        c = log.contacts
+        keep = (
+            (c["origin"] == TASK) & (c["arrival_min"] >= 0.0) & (c["arrival_min"] < log.horizon_min)
+        )
+        order = np.argsort(c["contact_id"][keep], kind="stable")
+
+        def col(
+            name: str,
+            c: dict[str, np.ndarray] = c,
+            keep: np.ndarray = keep,
+            order: np.ndarray = order,
+        ) -> np.ndarray:
+            return c[name][keep][order]
+
+        created, start, end, due = (
+            col("arrival_min"),
+            col("start_min"),
+            col("end_min"),
+            col("due_min"),
+        )
+        done = (col("outcome") == SERVED) & (end <= log.horizon_min)
+        staff_id = col("staff_id")
+        parent = col("parent_contact_id")
+        frames.append(
+            pd.DataFrame(
+                {
+                    "replication": np.full(len(created), log.replication, dtype=np.int32),
+                    "task_id": col("contact_id"),
+                    "journey_id": col("journey_id"),
+                    "citizen_id": col("citizen_id"),
+                    "parent_contact_id": parent,
+                    "department": _categorical(col("department"), departments),
+                    "service": _categorical(col("service"), services),
+                    "created_min": created,
+                    "start_min": start,
+                    "end_min": end,
+                    "created_at": (start_ts + pd.to_timedelta(created, unit="min")).astype(
+                        "datetime64[ns]"
+                    ),
+                    "due_min": due,
+                    "due_at": (start_ts + pd.to_timedelta(due, unit="min")).astype(
+                        "datetime64[ns]"
+                    ),
+                    "wait_min": np.where(np.isnan(start), log.horizon_min, start) - created,
+                    "processing_min": np.where(done, end - start, np.nan),
+                    "lead_time_days": np.where(done, (end - created) / 1440.0, np.nan),
+                    "status": pd.Categorical(
+                        np.where(done, "done", "open"), categories=["done", "open"]
+                    ),
+                    "late": _late(due, end, done, log.horizon_min),
+                    "staff_group": _categorical(col("staff_group"), groups),
+                    "staff_id": pd.arrays.IntegerArray(staff_id.astype(np.int32), staff_id < 0),
+                }
+            )
+        )
+    if not frames:
+        return pd.DataFrame(columns=list(TASK_TABLE_COLUMNS))
+    table = pd.concat(frames, ignore_index=True)
+    for column in ("department", "service", "status", "staff_group"):
+        table[column] = table[column].astype(frames[0][column].dtype)
+    return table
+
+
+def journeys_table(scenario: Scenario, logs: Sequence[ReplicationLog]) -> pd.DataFrame:
+    """Return one row per journey that started in the reported period.
+
+    A journey's ``path`` names its steps in order: the channel of each contact (a callback is
+    ``callback``) and the department of each task (``task:<department>``); ``status`` is
+    ``resolved``, ``given_up`` or ``open`` (still going on at the horizon); ``lead_time_days`` is
+    from the first contact's arrival to the end of the contact or task that ended the journey, in
+    days; ``due_min`` is the end of the service's ``journey_norm_working_days`` after the first
+    contact's day, and ``within_norm`` whether a resolved journey ended by then (empty when not
+    resolved). ``repeat_contacts`` counts redials, returns after balking, channel switches and
+    rebookings; ``persona`` names the persona whose matter it is.
+    """
+    frames = []
+    channels = [c.name for c in scenario.channels]
+    departments = [d.name for d in scenario.departments]
+    services = scenario.services
+    calendar = scenario.calendar
+    start_ts = pd.Timestamp(calendar.start_date)
+    for log in logs:
+        c = log.contacts
+        if not len(c["contact_id"]):
+            continue
+        order = np.lexsort((c["contact_id"], c["journey_id"]))
+        journey = c["journey_id"][order]
+        origin = c["origin"][order]
+        channel = c["channel"][order]
+        department = c["department"][order]
+        step_names = np.array(
+            [*channels, *(f"task:{d}" for d in departments), "callback"], dtype=object
+        )
+        step = np.where(
+            origin == TASK,
+            len(channels) + department,
+            np.where(origin == CALLBACK, len(channels) + len(departments), channel),
+        )
+        frame = pd.DataFrame(
+            {
+                "journey_id": journey,
+                "contact_id": c["contact_id"][order],
+                "citizen_id": c["citizen_id"][order],
+                "service": c["service"][order],
+                "step": step_names[step],
+                "arrival_min": c["arrival_min"][order],
+                "end_min": c["end_min"][order],
+                "journey_end": c["journey_end"][order],
+                "is_task": origin == TASK,
+                "is_repeat": np.isin(origin, REPEAT_ORIGINS),
+                "is_switch": origin == SWITCH,
+                "is_callback": origin == CALLBACK,
+            }
+        )
+        first = frame.groupby("journey_id", sort=True).first()
+        first = first[(first["arrival_min"] >= 0.0) & (first["arrival_min"] < log.horizon_min)]
+        if first.empty:
+            continue
+        frame = frame[frame["journey_id"].isin(first.index)]
+        grouped = frame.groupby("journey_id", sort=True)
+        ends = frame[frame["journey_end"] > 0].drop_duplicates("journey_id", keep="first")
+        ends = ends.set_index("journey_id").reindex(first.index)
+        status_code = ends["journey_end"].fillna(0).to_numpy(dtype=np.int64)
+        end_min = np.where(status_code > 0, ends["end_min"].to_numpy(), np.nan)
+        start = first["arrival_min"].to_numpy()
+        service_code = first["service"].to_numpy(dtype=np.int64)
+        norms = np.array([s.journey_norm_working_days for s in services])[service_code]
+        # Due depends only on the day and the norm: compute each pair once.
+        pairs = np.floor(start / 1440.0).astype(np.int64) * 1000 + norms
+        unique, inverse = np.unique(pairs, return_inverse=True)
+        due = np.array(
+            [due_min(calendar, (u // 1000) * 1440.0, int(u % 1000)) for u in unique], dtype=float
+        )[inverse]
+        resolved = status_code == 1
+        citizens = dict((citizen, name) for name, citizen in log.personas)
+        citizen = first["citizen_id"].to_numpy()
+        persona = pd.array([citizens.get(int(x)) for x in citizen], dtype="string")
+        within = pd.arrays.BooleanArray(resolved & (end_min <= due + 1e-9), ~resolved)
+        path = grouped["step"].agg(">".join)
+        frames.append(
+            pd.DataFrame(
+                {
+                    "replication": np.full(len(first), log.replication, dtype=np.int32),
+                    "journey_id": first.index.to_numpy(),
+                    "citizen_id": citizen,
+                    "persona": persona,
+                    "service": _categorical(service_code, [s.name for s in services]),
+                    "first_channel": pd.Categorical(first["step"].to_numpy(), categories=channels),
+                    "path": path.to_numpy(),
+                    "start_min": start,
+                    "start_at": (start_ts + pd.to_timedelta(start, unit="min")).astype(
+                        "datetime64[ns]"
+                    ),
+                    "end_min": end_min,
+                    "status": _categorical(status_code, JOURNEY_ENDS),
+                    "lead_time_days": (end_min - start) / 1440.0,
+                    "due_min": due,
+                    "within_norm": within,
+                    "contacts": (grouped.size() - grouped["is_task"].sum()).to_numpy(),
+                    "tasks": grouped["is_task"].sum().to_numpy(),
+                    "repeat_contacts": grouped["is_repeat"].sum().to_numpy(),
+                    "switches": grouped["is_switch"].sum().to_numpy(),
+                    "callbacks": grouped["is_callback"].sum().to_numpy(),
+                }
+            )
+        )
+    if not frames:
+        return pd.DataFrame(columns=list(JOURNEY_TABLE_COLUMNS))
+    table = pd.concat(frames, ignore_index=True)
+    for column in ("service", "first_channel", "status"):
+        table[column] = table[column].astype(frames[0][column].dtype)
+    return table
 
 
 def staff_table(scenario: Scenario, logs: Sequence[ReplicationLog]) -> pd.DataFrame:
@@ -210,3 +489,73 @@ def spans_table(scenario: Scenario, logs: Sequence[ReplicationLog]) -> pd.DataFr
             )
         )
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+BACKLOG_TABLE_COLUMNS: tuple[str, ...] = (
+    "replication",
+    "day",
+    "date",
+    "queue",
+    "arrived",
+    "done",
+    "open_end_of_day",
+    "open_late_end_of_day",
+)
+
+
+def backlog_table(scenario: Scenario, logs: Sequence[ReplicationLog]) -> pd.DataFrame:
+    """Return the deferred-work backlog per replication x day x queue.
+
+    Queues are ``digital`` (web forms and e-mail) and each back-office department (its tasks).
+    Per day of the reported period: ``arrived`` and ``done`` (finished that day), and at the end
+    of the day (or at the horizon on its last, partial day) ``open_end_of_day`` (arrived, not
+    finished: the backlog that carries over nights, weekends and holidays) and
+    ``open_late_end_of_day`` (of those, already past their due time). Work that arrived in the
+    warm-up counts while it is open, so the first day starts with the backlog it inherited.
+    """
+    channels = [c.name for c in scenario.channels]
+    digital = channels.index("digital") if "digital" in channels else -2
+    queues: list[tuple[str, int | None]] = [("digital", None)] if digital >= 0 else []
+    queues += [(d.name, k) for k, d in enumerate(scenario.departments)]
+    rows = []
+    start_ts = pd.Timestamp(scenario.calendar.start_date)
+    for log in logs:
+        c = log.contacts
+        horizon = log.horizon_min
+        n_days = int(np.ceil(horizon / 1440.0))
+        day_ends = np.minimum((np.arange(n_days) + 1) * 1440.0, horizon)
+        day_starts = np.arange(n_days) * 1440.0
+        served = c["outcome"] == SERVED
+        finish = np.where(served, c["end_min"], np.inf)
+        for name, dept in queues:
+            if dept is None:
+                mine = (c["channel"] == digital) & (c["origin"] != TASK)
+            else:
+                mine = (c["origin"] == TASK) & (c["department"] == dept)
+            arrival = np.sort(c["arrival_min"][mine])
+            done = np.sort(finish[mine])
+            due = c["due_min"][mine]
+            arrived_by = np.searchsorted(arrival, day_ends, side="left")
+            done_by = np.searchsorted(done, day_ends, side="right")
+            arrived_before = np.searchsorted(arrival, day_starts, side="left")
+            done_before = np.searchsorted(done, day_starts, side="right")
+            late = [
+                int(((c["arrival_min"][mine] < t) & (finish[mine] > t) & (due < t)).sum())
+                for t in day_ends
+            ]
+            for day in range(n_days):
+                rows.append(
+                    {
+                        "replication": log.replication,
+                        "day": day,
+                        "date": start_ts + pd.Timedelta(days=day),
+                        "queue": name,
+                        "arrived": int(arrived_by[day] - arrived_before[day]),
+                        "done": int(done_by[day] - done_before[day]),
+                        "open_end_of_day": int(arrived_by[day] - done_by[day]),
+                        "open_late_end_of_day": late[day],
+                    }
+                )
+    table = pd.DataFrame(rows, columns=list(BACKLOG_TABLE_COLUMNS))
+    table["replication"] = table["replication"].astype(np.int32)
+    return table

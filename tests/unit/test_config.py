@@ -23,13 +23,20 @@ Compose = Callable[..., DictConfig]
 def test_default_config_is_a_valid_scenario(compose_config: Compose) -> None:
     scenario = scenario_from_config(compose_config())
     assert scenario.run.name == "kleinstad"
-    assert [c.name for c in scenario.channels] == ["phone"]
+    assert [c.name for c in scenario.channels] == ["phone", "digital", "chat"]
     assert len(scenario.services) == 6
     assert {g.name for g in scenario.staff_groups} == {
         "burgerzaken",
         "sociaal_domein",
         "breed_inzetbaar",
+        "backoffice_burgerzaken",
+        "wmo_consulenten",
+        "backoffice_belastingen",
     }
+    assert [d.name for d in scenario.departments] == ["burgerzaken", "zorg_inkomen", "belastingen"]
+    assert {p.household for p in scenario.personas} == {"De Vries"}
+    assert scenario.channel("digital").due_working_days == 2
+    assert scenario.channel("chat").concurrency == 2
     phone = scenario.channel("phone")
     assert phone.service_level_threshold_min == pytest.approx(20 / 60)
     monday = phone.intraday[0]

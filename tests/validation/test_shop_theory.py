@@ -15,7 +15,7 @@ from klantstroom.config import scenario_from_config
 from klantstroom.experiment import run_experiment
 from klantstroom.model.simulation import simulate
 from klantstroom.scenario.build import build_scenario
-from klantstroom.scenario.spec import OUTCOMES
+from klantstroom.scenario.spec import ORIGINS, OUTCOMES
 
 from factories import shop_config
 
@@ -86,18 +86,21 @@ def test_every_visitor_is_logged_once_and_every_link_holds(
     scenario = scenario_from_config(cfg)
     log = simulate(scenario, 0)
     c = pd.DataFrame(log.contacts)
-    # Each contact id once; ids are 0..n-1, so none was lost between creation and the log.
+    # Each contact id once; with the personas' citizen ids they are 0..n-1, so none was lost
+    # between creation and the log (back-office tasks and callbacks included).
     assert c["contact_id"].is_unique
-    assert sorted(c["contact_id"]) == list(range(len(c)))
+    persona_ids = [citizen for _, citizen in log.personas]
+    assert sorted([*c["contact_id"], *persona_ids]) == list(range(len(c) + len(persona_ids)))
     outcome = c["outcome"].map(dict(enumerate(OUTCOMES)))
-    assert {"served", "balked", "no_show", "unserved"} <= set(outcome)
+    assert {"served", "balked", "no_show", "unserved", "not_reached"} <= set(outcome)
+    _check_journeys(c, outcome)
     # Links: a balk's return or phone call, a rebooking and a pick-up all name a logged parent
     # whose outcome explains them.
     parents = c.set_index("contact_id")
     linked = c[c["parent_contact_id"] >= 0]
     outcome_of = pd.Series(outcome.to_numpy(), index=c["contact_id"])
     parent_outcome = outcome_of.loc[linked["parent_contact_id"]].to_numpy()
-    assert set(parent_outcome) <= {"served", "abandoned", "balked", "rebooked"}
+    assert set(parent_outcome) <= {"served", "abandoned", "balked", "rebooked", "not_reached"}
     pickup = scenario.services.index(
         next(s for s in scenario.services if s.name == "paspoort_afhalen")
     )
@@ -119,3 +122,38 @@ def test_every_visitor_is_logged_once_and_every_link_holds(
     appt = c[(c["appointment"] == 1) & (outcome == "served")]
     late_walk_in = appt["arrival_min"] > appt["slot_min"] + scenario.counter.late_tolerance_min
     assert (appt.loc[~late_walk_in, "start_min"] >= appt.loc[~late_walk_in, "slot_min"]).all()
+
+
+def _check_journeys(c: pd.DataFrame, outcome: pd.Series) -> None:
+    """Journey invariants: tasks trace to a contact, links stay in one journey, one end each."""
+    origin = c["origin"].map(dict(enumerate(ORIGINS)))
+    by_id = c.set_index("contact_id")
+    linked = c[c["parent_contact_id"] >= 0]
+    parents = by_id.loc[linked["parent_contact_id"]]
+    # A contact and its parent belong to the same citizen and the same journey.
+    assert (parents["journey_id"].to_numpy() == linked["journey_id"].to_numpy()).all()
+    assert (parents["citizen_id"].to_numpy() == linked["citizen_id"].to_numpy()).all()
+    # A journey's id is the id of its first contact, which has no parent.
+    firsts = by_id.loc[c["journey_id"].unique()]
+    assert (firsts["parent_contact_id"] == -1).all()
+    assert (firsts.index == firsts["journey_id"]).all()
+    # Every task traces to a served front-office contact that did not resolve the matter and
+    # was handed to the task's department.
+    tasks = c[origin == "task"]
+    assert len(tasks) > 0
+    handed = by_id.loc[tasks["parent_contact_id"]]
+    assert (handed["outcome"] == 0).all() and (handed["resolved"] == 0).all()
+    assert (handed["department"].to_numpy() == tasks["department"].to_numpy()).all()
+    # A callback follows a task of its department, or a callback that did not reach the citizen.
+    calls = c[origin == "callback"]
+    assert len(calls) > 0
+    before = by_id.loc[calls["parent_contact_id"]]
+    before_origin = before["origin"].map(dict(enumerate(ORIGINS)))
+    assert set(before_origin) <= {"task", "callback"}
+    assert (before.loc[before_origin.to_numpy() == "callback", "outcome"] == 6).all()
+    # Every journey ends at most once, and never with a contact that something follows.
+    ends = c[c["journey_end"] > 0]
+    assert ends["journey_id"].is_unique
+    assert not ends["contact_id"].isin(c["parent_contact_id"]).any()
+    # Nothing is lost at the horizon: tasks still waiting are logged (unserved, no start).
+    assert outcome[origin == "task"].isin(["served", "unserved"]).all()

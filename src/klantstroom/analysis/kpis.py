@@ -2,7 +2,10 @@
 
 ``kpis.csv`` has one row per replication x channel x shop x service, plus a row per channel with
 ``service = "all"``, plus a row per staff group with ``channel = service = "all"``. With shops,
-the counter channel also has a row per shop x service and per shop (``service = "all"``).
+the counter channel also has a row per shop x service and per shop (``service = "all"``). Rows of
+the digital channel, first-contact resolution per channel x staff group, back-office departments
+(key ``department``) and journeys are described in :mod:`klantstroom.analysis.journeys`. Queue
+KPIs of the phone channel count inbound calls only (outbound callbacks have department rows).
 Definitions (waits in minutes; the service-level convention is the package's, see
 :mod:`klantstroom.analysis.erlang`):
 
@@ -39,10 +42,17 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from klantstroom.analysis.journeys import (
+    BACKOFFICE_KPIS,
+    DIGITAL_KPIS,
+    JOURNEY_KPIS,
+    digital_kpis,
+    journey_kpi_rows,
+)
 from klantstroom.analysis.stats import mean_ci
 from klantstroom.analysis.timeaverage import cumulative_presence
 
-KEYS = ("channel", "shop", "service", "staff_group")
+KEYS = ("channel", "shop", "department", "service", "staff_group")
 ALL = "all"
 QUEUE_KPIS = (
     "offered",
@@ -74,6 +84,14 @@ COUNTER_KPIS = (
     "desk_utilisation",
 )
 STAFF_KPIS = ("occupancy", "staff_hours", "busy_hours")
+ALL_KPIS = (
+    *QUEUE_KPIS,
+    *COUNTER_KPIS,
+    *DIGITAL_KPIS,
+    *BACKOFFICE_KPIS,
+    *JOURNEY_KPIS,
+    *STAFF_KPIS,
+)
 
 
 def _queue_kpis(sub: pd.DataFrame, threshold_min: float) -> dict[str, float]:
@@ -177,6 +195,7 @@ def _shop_rows(
                 "replication": rep,
                 "channel": "counter",
                 "shop": shop,
+                "department": ALL,
                 "service": service,
                 "staff_group": ALL,
                 **_queue_kpis(sub, threshold_min),
@@ -212,6 +231,10 @@ def kpi_table(
     horizon_min: float,
     replications: Sequence[int],
     counter_norms: CounterNorms | None = None,
+    tasks: pd.DataFrame | None = None,
+    journeys: pd.DataFrame | None = None,
+    backlog: pd.DataFrame | None = None,
+    departments: Sequence[tuple[str, Sequence[str]]] = (),
 ) -> pd.DataFrame:
     """Return KPIs per replication (see the module docstring for rows and definitions).
 
@@ -232,30 +255,47 @@ def kpi_table(
         Replication numbers.
     counter_norms : CounterNorms, optional
         Counter norms and shops; without it there are no shop rows and no counter KPIs.
+    tasks, journeys, backlog : pandas.DataFrame, optional
+        Task, journey and backlog tables; with them come the department, first-contact
+        resolution per group and journey rows, and the digital backlog.
+    departments : sequence of (str, sequence of str)
+        The back-office departments with their task types.
     """
     rows: list[dict[str, object]] = []
     shop_codes = {name: k for k, name in enumerate(counter_norms.shops)} if counter_norms else {}
     window = np.array([0.0, horizon_min])
     for rep in replications:
         rep_contacts = contacts[contacts["replication"] == rep]
+        rep_backlog = None if backlog is None else backlog[backlog["replication"] == rep]
+        # Queue KPIs are about citizens reaching the municipality: outbound callbacks are left
+        # out here and reported with their department.
+        inbound = rep_contacts
+        if "origin" in rep_contacts:
+            inbound = rep_contacts[rep_contacts["origin"] != "callback"]
         for channel in channels:
             offered = [service for service in services if (channel, service) in demand]
             if not offered:
                 continue
-            chan = rep_contacts[rep_contacts["channel"] == channel]
+            chan = inbound[inbound["channel"] == channel]
             threshold = thresholds_min[channel]
             counter = channel == "counter" and counter_norms is not None
             for service in [*offered, ALL]:
                 sub = chan if service == ALL else chan[chan["service"] == service]
+                extra: dict[str, float] = {}
+                if counter:
+                    extra = _counter_kpis(sub, counter_norms, horizon_min)  # type: ignore[arg-type]
+                elif channel == "digital" and "late" in sub:
+                    extra = digital_kpis(sub, rep_backlog if service == ALL else None)
                 rows.append(
                     {
                         "replication": rep,
                         "channel": channel,
                         "shop": ALL,
+                        "department": ALL,
                         "service": service,
                         "staff_group": ALL,
                         **_queue_kpis(sub, threshold),
-                        **(_counter_kpis(sub, counter_norms, horizon_min) if counter else {}),  # type: ignore[arg-type]
+                        **extra,
                     }
                 )
             if counter and counter_norms.shops:  # type: ignore[union-attr]
@@ -293,6 +333,7 @@ def kpi_table(
                     "replication": rep,
                     "channel": ALL,
                     "shop": ALL,
+                    "department": ALL,
                     "service": ALL,
                     "staff_group": group,
                     "occupancy": busy / on if on > 0 else np.nan,
@@ -300,9 +341,21 @@ def kpi_table(
                     "busy_hours": busy / 60.0,
                 }
             )
-    table = pd.DataFrame(
-        rows, columns=["replication", *KEYS, *QUEUE_KPIS, *COUNTER_KPIS, *STAFF_KPIS]
-    )
+        if tasks is not None and journeys is not None and rep_backlog is not None:
+            rows.extend(
+                journey_kpi_rows(
+                    rep,
+                    rep_contacts,
+                    tasks[tasks["replication"] == rep],
+                    journeys[journeys["replication"] == rep],
+                    rep_backlog,
+                    channels=channels,
+                    departments=departments,
+                    services=services,
+                    staff_groups=staff_groups,
+                )
+            )
+    table = pd.DataFrame(rows, columns=["replication", *KEYS, *ALL_KPIS])
     table["replication"] = table["replication"].astype(np.int32)
     return table
 
@@ -331,7 +384,7 @@ def summary_table(
     targets = targets or {}
     rows = []
     for key, group in kpis.groupby(list(KEYS), sort=False, dropna=False):
-        for kpi in (*QUEUE_KPIS, *COUNTER_KPIS, *STAFF_KPIS):
+        for kpi in ALL_KPIS:
             if kpi not in group:
                 continue
             values = group[kpi].to_numpy(dtype=float)

@@ -92,7 +92,7 @@ class RedialConfig:
 
 @dataclass
 class ChannelConfig:
-    """A way citizens reach the municipality: ``phone``, ``counter`` or ``digital``."""
+    """A way citizens reach the municipality: ``phone``, ``counter``, ``digital`` or ``chat``."""
 
     opening_hours: WeekHoursConfig = field(default_factory=WeekHoursConfig)
     open_on_holidays: bool = False
@@ -105,6 +105,8 @@ class ChannelConfig:
     redial: RedialConfig = field(default_factory=RedialConfig)
     service_level_threshold_s: float = 20.0
     service_level_target: float = 0.8
+    due_working_days: int = 2  # digital: answered by the end of this many working days
+    concurrency: int = 1  # chat: chats one agent handles at once
 
 
 @dataclass
@@ -127,6 +129,17 @@ class CounterServiceConfig:
 
 
 @dataclass
+class ChannelSwitchConfig:
+    """After a failed contact on a channel, the citizen tries channel ``to``."""
+
+    to: str = "phone"
+    probability: float = 0.0
+    delay: DistributionConfig = field(
+        default_factory=lambda: DistributionConfig(kind="exponential", mean_min=240.0)
+    )
+
+
+@dataclass
 class ServiceConfig:
     """A product or matter citizens contact the municipality about."""
 
@@ -142,6 +155,10 @@ class ServiceConfig:
     intraday_profile: IntradayProfileConfig | None = None
     intraday_profile_by_day: dict[str, IntradayProfileConfig] = field(default_factory=dict)
     counter: CounterServiceConfig = field(default_factory=CounterServiceConfig)
+    fcr_by_channel: dict[str, float] = field(default_factory=dict)  # replaces fcr_probability
+    due_working_days: int | None = None  # digital requests; null = channels.digital's
+    channel_switch: dict[str, ChannelSwitchConfig] = field(default_factory=dict)
+    journey_norm_working_days: int = 10
 
 
 @dataclass
@@ -150,6 +167,7 @@ class SkillConfig:
 
     rank: int = 1
     speed: float = 1.0
+    fcr_probability: float | None = None  # replaces the service's for this group
 
 
 @dataclass
@@ -159,6 +177,7 @@ class ServiceSkillsConfig:
     phone: SkillConfig | None = None
     counter: SkillConfig | None = None
     digital: SkillConfig | None = None
+    chat: SkillConfig | None = None
 
 
 @dataclass
@@ -192,6 +211,7 @@ class StaffGroupConfig:
     roster: RosterConfig = field(default_factory=RosterConfig)
     shop: str | None = None  # the shop the group works at; null = contact centre / back office
     blend: bool = False  # at a shop, also take phone and digital work when no visitor waits
+    department: str | None = None  # a back-office department: works its tasks, no skills
 
 
 @dataclass
@@ -242,12 +262,64 @@ class CounterConfig:
 
 
 @dataclass
+class CallbackConfig:
+    """An outbound call to the citizen when a back-office task is done."""
+
+    probability: float = 0.0
+    by: str = "department"
+    reach_probability: float = 0.7
+    max_attempts: int = 3
+    retry_delay: DistributionConfig = field(
+        default_factory=lambda: DistributionConfig(kind="deterministic", mean_min=120.0)
+    )
+    handling: DistributionConfig = field(
+        default_factory=lambda: DistributionConfig(kind="lognormal", mean_min=6.0, cv=0.6)
+    )
+    attempt_min: float = 1.0
+    due_working_days: int = 1
+
+
+@dataclass
+class DepartmentConfig:
+    """A back-office department (vakafdeling) and the tasks it processes."""
+
+    label: str = ""
+    discipline: str = "fifo"
+    lead_time_norm_working_days: int = 10
+    tasks: dict[str, DistributionConfig] = field(default_factory=dict)
+    callback: CallbackConfig | None = None
+
+
+@dataclass
+class MatterConfig:
+    """A persona's scripted matter: its first contact."""
+
+    service: str = ""
+    channel: str = "phone"
+    day: int = 0
+    time: str = "09:00"
+    shop: str | None = None
+    mode: str | None = None
+    note: str = ""
+
+
+@dataclass
+class PersonaConfig:
+    """A named citizen a workshop follows through the simulation."""
+
+    label: str = ""
+    household: str = ""
+    story: str = ""
+    matters: list[MatterConfig] = field(default_factory=list)
+
+
+@dataclass
 class RoutingConfig:
     """How the dispatcher matches waiting contacts and idle staff."""
 
     policy: str = "specialist_first"
     channel_priority: dict[str, float] = field(
-        default_factory=lambda: {"counter": 2.0, "phone": 1.0, "digital": 0.0}
+        default_factory=lambda: {"counter": 2.0, "phone": 1.0, "chat": 1.0, "digital": 0.0}
     )
     ageing_per_min: float = 0.0
 
@@ -315,6 +387,8 @@ class KlantstroomConfig:
     staff_groups: dict[str, StaffGroupConfig] = field(default_factory=dict)
     shops: dict[str, ShopConfig] = field(default_factory=dict)
     counter: CounterConfig = field(default_factory=CounterConfig)
+    departments: dict[str, DepartmentConfig] = field(default_factory=dict)
+    personas: dict[str, PersonaConfig] = field(default_factory=dict)
     routing: RoutingConfig = field(default_factory=RoutingConfig)
     output: OutputConfig = field(default_factory=OutputConfig)
     staffing: StaffingConfig = field(default_factory=StaffingConfig)

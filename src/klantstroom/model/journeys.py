@@ -7,14 +7,15 @@ same ``journey_id`` (the id of its first contact) and names the contact it came 
 * **Served.** The matter is resolved with the first-contact-resolution probability of the
   service on that channel, or the serving group's own (``skills...fcr_probability``). Resolved:
   the journey ends ``resolved``, unless a counter follow-up visit (a passport pick-up) is due.
-  Not resolved: the contact is handed off to the back-office department that handles the service
-  (a *task*); without one, the citizen may switch channel (below), or gives up.
+  Not resolved: the citizen may switch channel (below, with the switch probability of that
+  channel); if not, the contact is handed off to the back-office department that handles the
+  service (a *task*); without one, the journey ends ``given_up``.
 * **A task done.** With the department's callback probability an outbound call follows, by the
   department or by the KCC: it reaches the citizen with ``reach_probability`` (the journey ends
   ``resolved``) or takes ``attempt_min`` of staff time and is tried again after ``retry_delay``,
   up to ``max_attempts`` (then ``given_up``). Without a callback the journey ends ``resolved``
   (the decision goes by post or in the citizen's online account).
-* **Failed** (abandoned and not redialled, or not resolved without a department). With the
+* **Failed** (abandoned and not redialled, or served but not resolved). With the
   service's switch probability for that channel, the citizen tries the next channel after a
   delay, when it is open (a failed web form -> phone -> counter); else the journey ends
   ``given_up``.
@@ -188,12 +189,17 @@ class Journeys:
             if queue.shop < 0 or counters is None or not counters.after_served(contact):
                 contact.journey_end = RESOLVED
             return SERVED, 1
+        # Not resolved: the citizen may try another channel first (a web form that could not be
+        # completed is followed by a call, not by back-office work); else the department takes
+        # it over; else the matter is given up.
+        if self.switch(contact):
+            return SERVED, 0
         task_queue = self.task_queue.get(queue.service)
         if task_queue is not None:
             contact.department = task_queue.department
             if not self.sim.at_horizon:
                 self.sim.offer(self.sim.new_contact(task_queue, contact, TASK))
-        elif not self.switch(contact):
+        else:
             contact.journey_end = GIVEN_UP
         return SERVED, 0
 

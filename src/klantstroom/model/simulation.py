@@ -282,6 +282,7 @@ class Simulation:
                     }
                     for rank, queue in self.journeys.deferred_work(department, phone):
                         group.deferred.append((rank, queue))
+                        group.speed[queue.index] = 1.0
                         queue.groups.append((rank, group))
                     group.deferred.sort(key=lambda item: (item[0], item[1].index))
                 self.groups.append(group)

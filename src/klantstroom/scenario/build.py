@@ -9,19 +9,26 @@ Hydra or OmegaConf and can be tested with literal dicts.
 
 from __future__ import annotations
 
-import csv
-import datetime as dt
-import itertools
-import math
-import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from klantstroom.scenario.errors import ScenarioError, ScenarioErrors
+from klantstroom.scenario.checks import (
+    INTERVALS_MIN,
+    WEEKDAYS,
+    Checker,
+    build_distribution,
+    parse_periods,
+)
+from klantstroom.scenario.errors import ScenarioErrors
+from klantstroom.scenario.journeys import (
+    build_department,
+    build_persona,
+    build_switches,
+    check_back_office,
+)
 from klantstroom.scenario.spec import (
     CHANNELS,
-    DISTRIBUTION_KINDS,
     LATE_POLICIES,
     MINUTES_PER_DAY,
     ROUTING_POLICIES,
@@ -30,7 +37,6 @@ from klantstroom.scenario.spec import (
     ChannelSpec,
     CounterServiceSpec,
     CounterSpec,
-    DistributionSpec,
     FollowUpSpec,
     IntradayProfile,
     Period,
@@ -44,101 +50,6 @@ from klantstroom.scenario.spec import (
     StaffGroupSpec,
     StaffingSpec,
 )
-
-WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-INTERVALS_MIN: tuple[int, ...] = (15, 30, 60)
-SHARE_TOLERANCE = 1e-3
-
-# Which parameters each distribution kind takes; any other parameter set is an error, because a
-# user who sets `cv` on an exponential distribution expects it to matter.
-_DIST_FIELDS: dict[str, tuple[str, ...]] = {
-    "exponential": ("mean_min",),
-    "lognormal": ("mean_min", "cv"),
-    "gamma": ("mean_min", "cv"),
-    "weibull": ("mean_min", "cv"),
-    "deterministic": ("mean_min",),
-    "uniform": ("low_min", "high_min"),
-    "empirical": ("file", "column"),
-    "normal": ("mean_min", "sd_min"),
-}
-_DIST_OPTIONAL = ("mean_min", "cv", "low_min", "high_min", "file", "column", "sd_min")
-# Kinds that can give negative values: only for signed times (punctuality), never durations.
-_SIGNED_KINDS = ("normal",)
-_TIME = re.compile(r"^(\d{1,2}):(\d{2})$")
-
-
-class _Checker:
-    """Collects errors while building, so all of them are reported at once."""
-
-    def __init__(self) -> None:
-        self.errors: list[ScenarioError] = []
-
-    def fail(self, key: str, message: str) -> None:
-        self.errors.append(ScenarioError(key, message))
-
-    def number(
-        self,
-        key: str,
-        value: Any,
-        *,
-        low: float | None = None,
-        high: float | None = None,
-        low_open: bool = False,
-    ) -> float:
-        """Return ``value`` as a float, recording an error if it is outside [low, high]."""
-        if isinstance(value, bool) or not isinstance(value, int | float) or math.isnan(value):
-            self.fail(key, f"must be a number, got {value!r}")
-            return low if low is not None else 0.0
-        bound = f"{'>' if low_open else '>='} {low}" if low is not None else ""
-        if low is not None and (value < low or (low_open and value == low)):
-            allowed = bound + (f" and <= {high}" if high is not None else "")
-            self.fail(key, f"must be {allowed}, got {value!r}")
-        elif high is not None and value > high:
-            self.fail(key, f"must be <= {high}, got {value!r}")
-        return float(value)
-
-    def integer(self, key: str, value: Any, *, low: int | None = None) -> int:
-        if isinstance(value, bool) or not isinstance(value, int):
-            self.fail(key, f"must be a whole number, got {value!r}")
-            return low or 0
-        if low is not None and value < low:
-            self.fail(key, f"must be >= {low}, got {value!r}")
-        return value
-
-    def choice(self, key: str, value: Any, allowed: Sequence[str]) -> str:
-        if value not in allowed:
-            self.fail(key, f"unknown value {value!r}; allowed: {', '.join(allowed)}")
-        return str(value)
-
-    def time_of_day(self, key: str, value: Any) -> int:
-        """Parse ``HH:MM`` (00:00 to 24:00) into minutes since midnight."""
-        text = str(value)
-        match = _TIME.match(text)
-        if match is None:
-            hint = ""
-            if text.isdigit():
-                # YAML 1.1 reads an unquoted 17:00 as the sexagesimal number 1020.
-                hint = " (write times in quotes, e.g. '17:00': YAML reads 17:00 as a number)"
-            self.fail(key, f"must be a time 'HH:MM', got {value!r}{hint}")
-            return 0
-        hours, minutes = int(match.group(1)), int(match.group(2))
-        total = hours * 60 + minutes
-        if minutes >= 60 or total > MINUTES_PER_DAY:
-            self.fail(key, f"must be a time between 00:00 and 24:00, got {value!r}")
-        return total
-
-    def date(self, key: str, value: Any) -> dt.date:
-        try:
-            return dt.date.fromisoformat(str(value))
-        except ValueError:
-            self.fail(key, f"must be a date 'YYYY-MM-DD', got {value!r}")
-            return dt.date(2000, 1, 3)
-
-    def shares(self, key: str, values: Mapping[str, Any] | Sequence[Any]) -> None:
-        items = values.values() if isinstance(values, Mapping) else values
-        total = sum(float(v) for v in items if isinstance(v, int | float))
-        if abs(total - 1.0) > SHARE_TOLERANCE:
-            self.fail(key, f"shares must sum to 1, they sum to {total:.4f}")
 
 
 def build_scenario(config: Mapping[str, Any], base_dir: Path | None = None) -> Scenario:
@@ -162,7 +73,7 @@ def build_scenario(config: Mapping[str, Any], base_dir: Path | None = None) -> S
     ScenarioErrors
         Listing every invalid value, each with its config key and what is allowed.
     """
-    check = _Checker()
+    check = Checker()
     base = base_dir if base_dir is not None else Path.cwd()
     run = _build_run(check, config.get("run", {}))
     calendar = _build_calendar(check, config.get("calendar", {}))
@@ -183,8 +94,21 @@ def build_scenario(config: Mapping[str, Any], base_dir: Path | None = None) -> S
         for name, raw in (config.get("shops") or {}).items()
     )
     shop_names = [shop.name for shop in shops]
+    departments = tuple(
+        build_department(check, name, raw, services, base)
+        for name, raw in (config.get("departments") or {}).items()
+    )
     groups = tuple(
-        _build_group(check, name, raw, services, calendar.interval_min, base, shop_names)
+        _build_group(
+            check,
+            name,
+            raw,
+            services,
+            calendar.interval_min,
+            base,
+            shop_names,
+            [d.name for d in departments],
+        )
         for name, raw in (config.get("staff_groups") or {}).items()
     )
     routing = _build_routing(check, config.get("routing", {}))
@@ -194,6 +118,11 @@ def build_scenario(config: Mapping[str, Any], base_dir: Path | None = None) -> S
         _check_shops(check, channels, services, shops, groups)
     else:
         _check_coverage(check, services, groups)
+    check_back_office(check, channels, services, departments, groups)
+    personas = tuple(
+        build_persona(check, name, raw, services, shops, run.horizon_days)
+        for name, raw in (config.get("personas") or {}).items()
+    )
     if check.errors:
         raise ScenarioErrors(check.errors)
     return Scenario(
@@ -207,10 +136,12 @@ def build_scenario(config: Mapping[str, Any], base_dir: Path | None = None) -> S
         staffing=staffing,
         shops=shops,
         counter=counter,
+        departments=departments,
+        personas=personas,
     )
 
 
-def _build_run(check: _Checker, raw: Mapping[str, Any]) -> RunSpec:
+def _build_run(check: Checker, raw: Mapping[str, Any]) -> RunSpec:
     n_jobs = check.integer("run.n_jobs", raw.get("n_jobs", 1))
     if n_jobs == 0 or n_jobs < -1:
         check.fail("run.n_jobs", f"must be >= 1, or -1 for all cores; got {n_jobs}")
@@ -227,7 +158,7 @@ def _build_run(check: _Checker, raw: Mapping[str, Any]) -> RunSpec:
     )
 
 
-def _build_calendar(check: _Checker, raw: Mapping[str, Any]) -> CalendarSpec:
+def _build_calendar(check: Checker, raw: Mapping[str, Any]) -> CalendarSpec:
     interval = check.integer("calendar.interval_min", raw.get("interval_min", 30))
     if interval not in INTERVALS_MIN:
         check.fail("calendar.interval_min", f"must be one of {INTERVALS_MIN}, got {interval}")
@@ -243,117 +174,12 @@ def _build_calendar(check: _Checker, raw: Mapping[str, Any]) -> CalendarSpec:
     )
 
 
-def _build_distribution(
-    check: _Checker, key: str, raw: Mapping[str, Any], base: Path, *, signed: bool = False
-) -> DistributionSpec:
-    """A distribution of durations (>= 0), or with ``signed`` of times that may be negative."""
-    kind = check.choice(f"{key}.kind", raw.get("kind"), DISTRIBUTION_KINDS)
-    if kind not in _DIST_FIELDS:
-        return DistributionSpec(kind="deterministic", mean_min=0.0)
-    if kind in _SIGNED_KINDS and not signed:
-        allowed = [k for k in DISTRIBUTION_KINDS if k not in _SIGNED_KINDS]
-        check.fail(
-            f"{key}.kind",
-            f"{kind!r} can give negative durations; allowed here: {', '.join(allowed)}",
-        )
-        return DistributionSpec(kind="deterministic", mean_min=0.0)
-    needed = _DIST_FIELDS[kind]
-    for name in _DIST_OPTIONAL:
-        if name in needed and raw.get(name) is None:
-            check.fail(f"{key}.{name}", f"is required for a {kind} distribution")
-        elif name not in needed and raw.get(name) is not None:
-            check.fail(
-                f"{key}.{name}",
-                f"does not apply to the {kind} distribution (it takes {', '.join(needed)})",
-            )
-    if any(raw.get(name) is None for name in needed):
-        return DistributionSpec(kind="deterministic", mean_min=0.0)
-    bound = None if signed else 0.0
-    if kind == "normal":
-        return DistributionSpec(
-            kind,
-            mean_min=check.number(f"{key}.mean_min", raw["mean_min"]),
-            sd_min=check.number(f"{key}.sd_min", raw["sd_min"], low=0.0),
-        )
-    if kind == "uniform":
-        low = check.number(f"{key}.low_min", raw["low_min"], low=bound)
-        high = check.number(f"{key}.high_min", raw["high_min"], low=bound)
-        if high < low:
-            check.fail(f"{key}.high_min", f"must be >= low_min ({low}), got {high}")
-        return DistributionSpec(kind, mean_min=(low + high) / 2, low_min=low, high_min=high)
-    if kind == "empirical":
-        unit = check.choice(f"{key}.samples_unit", raw.get("samples_unit", "min"), ("min", "s"))
-        samples = _read_samples(check, key, base / str(raw["file"]), str(raw["column"]))
-        scale = 1 / 60 if unit == "s" else 1.0
-        samples = tuple(value * scale for value in samples)
-        mean = sum(samples) / len(samples) if samples else 0.0
-        return DistributionSpec(kind, mean_min=mean, samples_min=samples)
-    if kind == "deterministic" and signed:
-        return DistributionSpec(kind, mean_min=check.number(f"{key}.mean_min", raw["mean_min"]))
-    mean = check.number(
-        f"{key}.mean_min", raw["mean_min"], low=0.0, low_open=kind != "deterministic"
-    )
-    cv = 1.0 if kind == "exponential" else 0.0
-    if kind in ("lognormal", "gamma", "weibull"):
-        cv = check.number(f"{key}.cv", raw["cv"], low=0.0, low_open=True)
-    return DistributionSpec(kind, mean_min=mean, cv=cv)
-
-
-def _read_samples(check: _Checker, key: str, path: Path, column: str) -> tuple[float, ...]:
-    """Read the non-negative numbers in ``column`` of the CSV file ``path``."""
-    errors_before = len(check.errors)
-    if not path.is_file():
-        check.fail(f"{key}.file", f"file not found: {path}")
-        return ()
-    with path.open(newline="", encoding="utf-8") as handle:
-        reader = csv.DictReader(handle)
-        if reader.fieldnames is None or column not in reader.fieldnames:
-            columns = ", ".join(reader.fieldnames or [])
-            check.fail(f"{key}.column", f"no column {column!r} in {path}; columns: {columns}")
-            return ()
-        samples = []
-        for line, row in enumerate(reader, start=2):
-            text = (row.get(column) or "").strip()
-            try:
-                value = float(text)
-            except ValueError:
-                check.fail(f"{key}.file", f"{path}, line {line}: {text!r} is not a number")
-                continue
-            if not value >= 0:
-                check.fail(f"{key}.file", f"{path}, line {line}: {value} is negative")
-                continue
-            samples.append(value)
-    if not samples and len(check.errors) == errors_before:
-        check.fail(f"{key}.file", f"{path} has no samples in column {column!r}")
-    return tuple(samples)
-
-
-def _parse_periods(check: _Checker, key: str, raw: Sequence[Any] | None) -> tuple[Period, ...]:
-    periods = []
-    for i, text in enumerate(raw or []):
-        parts = str(text).split("-")
-        if len(parts) != 2:
-            check.fail(f"{key}[{i}]", f"must be a period 'HH:MM-HH:MM', got {text!r}")
-            continue
-        start = check.time_of_day(f"{key}[{i}]", parts[0].strip())
-        end = check.time_of_day(f"{key}[{i}]", parts[1].strip())
-        if end <= start:
-            check.fail(f"{key}[{i}]", f"closes before it opens: {text!r}")
-            continue
-        periods.append(Period(start, end))
-    periods.sort(key=lambda p: p.start_min)
-    for before, after in itertools.pairwise(periods):
-        if after.start_min < before.end_min:
-            check.fail(key, "opening periods overlap")
-    return tuple(periods)
-
-
-def _build_channel(check: _Checker, name: str, raw: Mapping[str, Any], base: Path) -> ChannelSpec:
+def _build_channel(check: Checker, name: str, raw: Mapping[str, Any], base: Path) -> ChannelSpec:
     key = f"channels.{name}"
     check.choice(f"channels.{name}", name, CHANNELS)
     hours = raw.get("opening_hours") or {}
     opening = tuple(
-        _parse_periods(check, f"{key}.opening_hours.{d}", hours.get(d)) for d in WEEKDAYS
+        parse_periods(check, f"{key}.opening_hours.{d}", hours.get(d)) for d in WEEKDAYS
     )
     factors_raw = raw.get("weekday_factors") or {}
     factors = tuple(
@@ -363,13 +189,13 @@ def _build_channel(check: _Checker, name: str, raw: Mapping[str, Any], base: Pat
     intraday = _build_weekly_profiles(check, key, raw, [(opening, factors)])
     patience = None
     if raw.get("patience") is not None:
-        patience = _build_distribution(check, f"{key}.patience", raw["patience"], base)
+        patience = build_distribution(check, f"{key}.patience", raw["patience"], base)
     redial_raw = raw.get("redial") or {}
     redial = RedialSpec(
         probability=check.number(
             f"{key}.redial.probability", redial_raw.get("probability", 0.0), low=0.0, high=1.0
         ),
-        delay=_build_distribution(
+        delay=build_distribution(
             check,
             f"{key}.redial.delay",
             redial_raw.get("delay") or {"kind": "exponential", "mean_min": 15.0},
@@ -404,10 +230,14 @@ def _build_channel(check: _Checker, name: str, raw: Mapping[str, Any], base: Pat
         service_level_target=check.number(
             f"{key}.service_level_target", raw.get("service_level_target", 0.8), low=0.0, high=1.0
         ),
+        due_working_days=check.integer(
+            f"{key}.due_working_days", raw.get("due_working_days", 2), low=0
+        ),
+        concurrency=check.integer(f"{key}.concurrency", raw.get("concurrency", 1), low=1),
     )
 
 
-def _build_profile(check: _Checker, key: str, raw: Mapping[str, Any]) -> IntradayProfile:
+def _build_profile(check: Checker, key: str, raw: Mapping[str, Any]) -> IntradayProfile:
     start = check.time_of_day(f"{key}.start", raw.get("start", "00:00"))
     interval = check.integer(f"{key}.interval_min", raw.get("interval_min", 30))
     if interval not in INTERVALS_MIN:
@@ -430,7 +260,7 @@ def _build_profile(check: _Checker, key: str, raw: Mapping[str, Any]) -> Intrada
 
 
 def _build_weekly_profiles(
-    check: _Checker,
+    check: Checker,
     key: str,
     raw: Mapping[str, Any],
     open_days: Sequence[tuple[tuple[tuple[Period, ...], ...], tuple[float, ...]]],
@@ -460,7 +290,7 @@ def _build_weekly_profiles(
 
 
 def _check_profile_covers_opening(
-    check: _Checker, key: str, profile: IntradayProfile, day: str, periods: tuple[Period, ...]
+    check: Checker, key: str, profile: IntradayProfile, day: str, periods: tuple[Period, ...]
 ) -> None:
     """A day with opening hours and demand needs a positive share within those hours."""
     covered = any(
@@ -479,7 +309,7 @@ def _check_profile_covers_opening(
 
 
 def _build_service(
-    check: _Checker,
+    check: Checker,
     name: str,
     raw: Mapping[str, Any],
     channel_specs: Sequence[ChannelSpec],
@@ -512,7 +342,7 @@ def _build_service(
     for channel, dist in handling_raw.items():
         check.choice(f"{key}.handling.{channel}", channel, channels)
         handling.append(
-            (channel, _build_distribution(check, f"{key}.handling.{channel}", dist, base))
+            (channel, build_distribution(check, f"{key}.handling.{channel}", dist, base))
         )
     for channel, share in mix:
         if share > 0 and channel not in handling_raw:
@@ -537,13 +367,27 @@ def _build_service(
         priority=check.number(f"{key}.priority", raw.get("priority", 0.0)),
         patience=None
         if raw.get("patience") is None
-        else _build_distribution(check, f"{key}.patience", raw["patience"], base),
+        else build_distribution(check, f"{key}.patience", raw["patience"], base),
         intraday=intraday if any(p is not None for p in intraday) else (),
         counter=_build_counter_service(check, f"{key}.counter", raw.get("counter") or {}),
+        fcr_by_channel=tuple(
+            (
+                check.choice(f"{key}.fcr_by_channel.{channel}", channel, sorted(with_demand)),
+                check.number(f"{key}.fcr_by_channel.{channel}", p, low=0.0, high=1.0),
+            )
+            for channel, p in (raw.get("fcr_by_channel") or {}).items()
+        ),
+        due_working_days=None
+        if raw.get("due_working_days") is None
+        else check.integer(f"{key}.due_working_days", raw["due_working_days"], low=0),
+        switches=build_switches(check, key, raw.get("channel_switch") or {}, with_demand, base),
+        journey_norm_working_days=check.integer(
+            f"{key}.journey_norm_working_days", raw.get("journey_norm_working_days", 10), low=0
+        ),
     )
 
 
-def _build_counter_service(check: _Checker, key: str, raw: Mapping[str, Any]) -> CounterServiceSpec:
+def _build_counter_service(check: Checker, key: str, raw: Mapping[str, Any]) -> CounterServiceSpec:
     follow = None
     if raw.get("follow_up") is not None:
         f = raw["follow_up"]
@@ -568,7 +412,7 @@ def _build_counter_service(check: _Checker, key: str, raw: Mapping[str, Any]) ->
 
 
 def _build_shop(
-    check: _Checker,
+    check: Checker,
     name: str,
     raw: Mapping[str, Any],
     services: tuple[ServiceSpec, ...],
@@ -577,7 +421,7 @@ def _build_shop(
     key = f"shops.{name}"
     hours = raw.get("opening_hours") or {}
     opening = tuple(
-        _parse_periods(check, f"{key}.opening_hours.{d}", hours.get(d)) for d in WEEKDAYS
+        parse_periods(check, f"{key}.opening_hours.{d}", hours.get(d)) for d in WEEKDAYS
     )
     counter_services = [s.name for s in services if s.share("counter") > 0]
     offered = [str(s) for s in (raw.get("services") or [])] or counter_services
@@ -626,7 +470,7 @@ def _build_shop(
     )
 
 
-def _build_counter(check: _Checker, raw: Mapping[str, Any], base: Path) -> CounterSpec:
+def _build_counter(check: Checker, raw: Mapping[str, Any], base: Path) -> CounterSpec:
     key = "counter"
     d = CounterSpec()
 
@@ -654,7 +498,7 @@ def _build_counter(check: _Checker, raw: Mapping[str, Any], base: Path) -> Count
         booking_horizon_days=whole("booking_horizon_days", 1),
         booking_lead_min=non_negative("booking_lead_min"),
         any_shop=bool(raw.get("any_shop", d.any_shop)),
-        punctuality=_build_distribution(
+        punctuality=build_distribution(
             check,
             f"{key}.punctuality",
             raw.get("punctuality") or {"kind": "deterministic", "mean_min": 0.0},
@@ -682,13 +526,14 @@ def _build_counter(check: _Checker, raw: Mapping[str, Any], base: Path) -> Count
 
 
 def _build_group(
-    check: _Checker,
+    check: Checker,
     name: str,
     raw: Mapping[str, Any],
     services: tuple[ServiceSpec, ...],
     interval_min: int,
     base: Path,
     shops: Sequence[str] = (),
+    departments: Sequence[str] = (),
 ) -> StaffGroupSpec:
     key = f"staff_groups.{name}"
     service_names = [s.name for s in services]
@@ -699,6 +544,7 @@ def _build_group(
             if skill is None:
                 continue
             skey = f"{key}.skills.{service}.{channel}"
+            fcr = skill.get("fcr_probability")
             skills.append(
                 SkillSpec(
                     service=service,
@@ -707,13 +553,35 @@ def _build_group(
                     speed=check.number(
                         f"{skey}.speed", skill.get("speed", 1.0), low=0.0, low_open=True
                     ),
+                    fcr_probability=None
+                    if fcr is None
+                    else check.number(f"{skey}.fcr_probability", fcr, low=0.0, high=1.0),
                 )
             )
-    if not skills:
-        check.fail(f"{key}.skills", "give the group at least one skill (service x channel)")
+    department = raw.get("department")
+    if department is not None:
+        department = check.choice(f"{key}.department", department, departments)
+        if skills:
+            check.fail(
+                f"{key}.skills",
+                "a department's group works the department's tasks and callbacks; give it no "
+                "front-office skills (make a separate group for those)",
+            )
+        if raw.get("shop") is not None:
+            check.fail(f"{key}.shop", "a department's group works in the back office, not a shop")
+    elif not skills:
+        check.fail(
+            f"{key}.skills",
+            "give the group at least one skill (service x channel), or a department",
+        )
+    if raw.get("shop") is not None and any(k.channel == "chat" for k in skills):
+        check.fail(
+            f"{key}.skills",
+            "chat is handled by contact-centre groups: a group at a shop cannot have chat skills",
+        )
     wrapup = None
     if raw.get("wrapup") is not None:
-        wrapup = _build_distribution(check, f"{key}.wrapup", raw["wrapup"], base)
+        wrapup = build_distribution(check, f"{key}.wrapup", raw["wrapup"], base)
     roster = raw.get("roster") or {}
     home = raw.get("shop")
     if home is not None:
@@ -728,6 +596,7 @@ def _build_group(
     return StaffGroupSpec(
         name=name,
         label=str(raw.get("label") or name),
+        department=department,
         skills=tuple(skills),
         wrapup=wrapup,
         shop=home,
@@ -751,7 +620,7 @@ def _build_group(
 
 
 def _build_headcount(
-    check: _Checker,
+    check: Checker,
     key: str,
     roster: Mapping[str, Any],
     interval_min: int,
@@ -772,7 +641,7 @@ def _build_headcount(
         return tuple(
             tuple(row)
             for row in _sum_blocks(
-                _Checker(), key, [s for _, s in shifts], interval_min, "headcount"
+                Checker(), key, [s for _, s in shifts], interval_min, "headcount"
             )
         )
     grid = [
@@ -797,7 +666,7 @@ def _build_headcount(
 
 
 def _sum_blocks(
-    check: _Checker,
+    check: Checker,
     key: str,
     blocks: Sequence[Mapping[str, Any]],
     interval_min: int,
@@ -833,7 +702,7 @@ def _sum_blocks(
 
 
 def _headcount_row(
-    check: _Checker, key: str, counts: Sequence[Any], interval_min: int
+    check: Checker, key: str, counts: Sequence[Any], interval_min: int
 ) -> tuple[int, ...]:
     """A headcount per interval of one day: one whole number >= 0 per interval from 00:00."""
     n_intervals = MINUTES_PER_DAY // interval_min
@@ -847,7 +716,7 @@ def _headcount_row(
     return tuple(check.integer(f"{key}[{slot}]", count, low=0) for slot, count in enumerate(counts))
 
 
-def _build_routing(check: _Checker, raw: Mapping[str, Any]) -> RoutingSpec:
+def _build_routing(check: Checker, raw: Mapping[str, Any]) -> RoutingSpec:
     policy = check.choice("routing.policy", raw.get("policy", "specialist_first"), ROUTING_POLICIES)
     priorities = []
     for channel, value in (raw.get("channel_priority") or {}).items():
@@ -862,7 +731,7 @@ def _build_routing(check: _Checker, raw: Mapping[str, Any]) -> RoutingSpec:
     )
 
 
-def _build_staffing(check: _Checker, raw: Mapping[str, Any], groups: list[str]) -> StaffingSpec:
+def _build_staffing(check: Checker, raw: Mapping[str, Any], groups: list[str]) -> StaffingSpec:
     key = "staffing"
     method = check.choice(f"{key}.method", raw.get("method", "erlang_a"), ("erlang_a", "erlang_c"))
     earliest = check.time_of_day(
@@ -918,7 +787,7 @@ def _build_staffing(check: _Checker, raw: Mapping[str, Any], groups: list[str]) 
 
 
 def _check_coverage(
-    check: _Checker,
+    check: Checker,
     services: tuple[ServiceSpec, ...],
     groups: tuple[StaffGroupSpec, ...],
     skip_channel: str | None = None,
@@ -950,7 +819,7 @@ def _check_coverage(
 
 
 def _check_shops(
-    check: _Checker,
+    check: Checker,
     channels: tuple[ChannelSpec, ...],
     services: tuple[ServiceSpec, ...],
     shops: tuple[ShopSpec, ...],

@@ -236,8 +236,8 @@ class CounterServiceSpec:
 class SwitchSpec:
     """A citizen whose contact on ``from_channel`` failed tries ``to_channel`` next.
 
-    A contact *fails* when it is abandoned and not redialled, or served without being resolved
-    and the service has no back-office department to hand it to.
+    A contact *fails* when it is abandoned and not redialled, or served without being resolved;
+    a failed contact that does not switch goes to the service's back-office department, if any.
     """
 
     from_channel: str

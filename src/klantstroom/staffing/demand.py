@@ -36,9 +36,11 @@ def expected_arrivals(scenario: Scenario) -> pd.DataFrame:
     for day in range(math.ceil(scenario.run.horizon_days)):
         date = scenario.calendar.date_of_day(day)
         for stream in demand.streams:
-            if stream.kind != DIRECT:
-                # Shop counters (walk-ins, appointment books, desks) are not an Erlang queue;
-                # their staff are not sized here (yet): only phone, digital and a plain counter.
+            channel = scenario.channels[stream.channel]
+            if stream.kind != DIRECT or channel.deferred or channel.concurrency > 1:
+                # Shop counters (walk-ins, appointment books, desks), deferred digital work (due
+                # in days) and chat (several at once) are not an Erlang queue; their staff are
+                # not sized here (yet): only phone and a plain counter.
                 continue
             starts, lengths, expected = demand.pieces(stream, day)
             per_slot = np.zeros(n_slots)

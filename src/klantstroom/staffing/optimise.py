@@ -58,9 +58,14 @@ class OptimisedStaffing:
 
 
 def with_headcount(scenario: Scenario, headcount: dict[str, np.ndarray]) -> Scenario:
-    """``scenario`` with its groups' weekday rosters replaced (dated rosters dropped)."""
+    """``scenario`` with its groups' weekday rosters replaced (dated rosters dropped).
+
+    Back-office department groups are not sized here: they keep their configured rosters.
+    """
     groups = tuple(
-        dataclasses.replace(
+        group
+        if group.department is not None
+        else dataclasses.replace(
             group,
             headcount=tuple(tuple(int(x) for x in row) for row in headcount[group.name]),
             headcount_by_date=(),

@@ -110,8 +110,10 @@ def plan_staffing(scenario: Scenario) -> StaffingPlan:
         step_min=interval,
     )
     shift_rows, uncovered_rows, head_rows = [], [], []
-    paid: dict[str, float] = {g.name: 0.0 for g in scenario.staff_groups}
-    for group in scenario.staff_groups:
+    # Back-office departments work deferred tasks, not an Erlang queue: not sized here (yet).
+    front_office = [g for g in scenario.staff_groups if g.department is None]
+    paid: dict[str, float] = {g.name: 0.0 for g in front_office}
+    for group in front_office:
         grid = headcount[group.name]
         for weekday in range(7):
             need = grid[weekday]

@@ -1,0 +1,225 @@
+"""Checked conversion of raw config values: numbers, choices, times, dates, periods, distributions.
+
+Every check records a :class:`ScenarioError` naming the dotted config key and what is allowed,
+instead of raising, so that all problems of a config are reported together; the builders in
+:mod:`klantstroom.scenario.build` and :mod:`klantstroom.scenario.journeys` share these checks.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import itertools
+import math
+import re
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from klantstroom.scenario.errors import ScenarioError
+from klantstroom.scenario.spec import (
+    DISTRIBUTION_KINDS,
+    MINUTES_PER_DAY,
+    DistributionSpec,
+    Period,
+)
+
+WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+INTERVALS_MIN: tuple[int, ...] = (15, 30, 60)
+SHARE_TOLERANCE = 1e-3
+
+# Which parameters each distribution kind takes; any other parameter set is an error, because a
+# user who sets `cv` on an exponential distribution expects it to matter.
+_DIST_FIELDS: dict[str, tuple[str, ...]] = {
+    "exponential": ("mean_min",),
+    "lognormal": ("mean_min", "cv"),
+    "gamma": ("mean_min", "cv"),
+    "weibull": ("mean_min", "cv"),
+    "deterministic": ("mean_min",),
+    "uniform": ("low_min", "high_min"),
+    "empirical": ("file", "column"),
+    "normal": ("mean_min", "sd_min"),
+}
+_DIST_OPTIONAL = ("mean_min", "cv", "low_min", "high_min", "file", "column", "sd_min")
+# Kinds that can give negative values: only for signed times (punctuality), never durations.
+_SIGNED_KINDS = ("normal",)
+_TIME = re.compile(r"^(\d{1,2}):(\d{2})$")
+
+
+class Checker:
+    """Collects errors while building, so all of them are reported at once."""
+
+    def __init__(self) -> None:
+        self.errors: list[ScenarioError] = []
+
+    def fail(self, key: str, message: str) -> None:
+        self.errors.append(ScenarioError(key, message))
+
+    def number(
+        self,
+        key: str,
+        value: Any,
+        *,
+        low: float | None = None,
+        high: float | None = None,
+        low_open: bool = False,
+    ) -> float:
+        """Return ``value`` as a float, recording an error if it is outside [low, high]."""
+        if isinstance(value, bool) or not isinstance(value, int | float) or math.isnan(value):
+            self.fail(key, f"must be a number, got {value!r}")
+            return low if low is not None else 0.0
+        bound = f"{'>' if low_open else '>='} {low}" if low is not None else ""
+        if low is not None and (value < low or (low_open and value == low)):
+            allowed = bound + (f" and <= {high}" if high is not None else "")
+            self.fail(key, f"must be {allowed}, got {value!r}")
+        elif high is not None and value > high:
+            self.fail(key, f"must be <= {high}, got {value!r}")
+        return float(value)
+
+    def integer(self, key: str, value: Any, *, low: int | None = None) -> int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.fail(key, f"must be a whole number, got {value!r}")
+            return low or 0
+        if low is not None and value < low:
+            self.fail(key, f"must be >= {low}, got {value!r}")
+        return value
+
+    def choice(self, key: str, value: Any, allowed: Sequence[str]) -> str:
+        if value not in allowed:
+            self.fail(key, f"unknown value {value!r}; allowed: {', '.join(allowed)}")
+        return str(value)
+
+    def time_of_day(self, key: str, value: Any) -> int:
+        """Parse ``HH:MM`` (00:00 to 24:00) into minutes since midnight."""
+        text = str(value)
+        match = _TIME.match(text)
+        if match is None:
+            hint = ""
+            if text.isdigit():
+                # YAML 1.1 reads an unquoted 17:00 as the sexagesimal number 1020.
+                hint = " (write times in quotes, e.g. '17:00': YAML reads 17:00 as a number)"
+            self.fail(key, f"must be a time 'HH:MM', got {value!r}{hint}")
+            return 0
+        hours, minutes = int(match.group(1)), int(match.group(2))
+        total = hours * 60 + minutes
+        if minutes >= 60 or total > MINUTES_PER_DAY:
+            self.fail(key, f"must be a time between 00:00 and 24:00, got {value!r}")
+        return total
+
+    def date(self, key: str, value: Any) -> dt.date:
+        try:
+            return dt.date.fromisoformat(str(value))
+        except ValueError:
+            self.fail(key, f"must be a date 'YYYY-MM-DD', got {value!r}")
+            return dt.date(2000, 1, 3)
+
+    def shares(self, key: str, values: Mapping[str, Any] | Sequence[Any]) -> None:
+        items = values.values() if isinstance(values, Mapping) else values
+        total = sum(float(v) for v in items if isinstance(v, int | float))
+        if abs(total - 1.0) > SHARE_TOLERANCE:
+            self.fail(key, f"shares must sum to 1, they sum to {total:.4f}")
+
+
+def build_distribution(
+    check: Checker, key: str, raw: Mapping[str, Any], base: Path, *, signed: bool = False
+) -> DistributionSpec:
+    """Return a distribution of durations (>= 0), or with ``signed`` of times that may be < 0."""
+    kind = check.choice(f"{key}.kind", raw.get("kind"), DISTRIBUTION_KINDS)
+    if kind not in _DIST_FIELDS:
+        return DistributionSpec(kind="deterministic", mean_min=0.0)
+    if kind in _SIGNED_KINDS and not signed:
+        allowed = [k for k in DISTRIBUTION_KINDS if k not in _SIGNED_KINDS]
+        check.fail(
+            f"{key}.kind",
+            f"{kind!r} can give negative durations; allowed here: {', '.join(allowed)}",
+        )
+        return DistributionSpec(kind="deterministic", mean_min=0.0)
+    needed = _DIST_FIELDS[kind]
+    for name in _DIST_OPTIONAL:
+        if name in needed and raw.get(name) is None:
+            check.fail(f"{key}.{name}", f"is required for a {kind} distribution")
+        elif name not in needed and raw.get(name) is not None:
+            check.fail(
+                f"{key}.{name}",
+                f"does not apply to the {kind} distribution (it takes {', '.join(needed)})",
+            )
+    if any(raw.get(name) is None for name in needed):
+        return DistributionSpec(kind="deterministic", mean_min=0.0)
+    bound = None if signed else 0.0
+    if kind == "normal":
+        return DistributionSpec(
+            kind,
+            mean_min=check.number(f"{key}.mean_min", raw["mean_min"]),
+            sd_min=check.number(f"{key}.sd_min", raw["sd_min"], low=0.0),
+        )
+    if kind == "uniform":
+        low = check.number(f"{key}.low_min", raw["low_min"], low=bound)
+        high = check.number(f"{key}.high_min", raw["high_min"], low=bound)
+        if high < low:
+            check.fail(f"{key}.high_min", f"must be >= low_min ({low}), got {high}")
+        return DistributionSpec(kind, mean_min=(low + high) / 2, low_min=low, high_min=high)
+    if kind == "empirical":
+        unit = check.choice(f"{key}.samples_unit", raw.get("samples_unit", "min"), ("min", "s"))
+        samples = _read_samples(check, key, base / str(raw["file"]), str(raw["column"]))
+        scale = 1 / 60 if unit == "s" else 1.0
+        samples = tuple(value * scale for value in samples)
+        mean = sum(samples) / len(samples) if samples else 0.0
+        return DistributionSpec(kind, mean_min=mean, samples_min=samples)
+    if kind == "deterministic" and signed:
+        return DistributionSpec(kind, mean_min=check.number(f"{key}.mean_min", raw["mean_min"]))
+    mean = check.number(
+        f"{key}.mean_min", raw["mean_min"], low=0.0, low_open=kind != "deterministic"
+    )
+    cv = 1.0 if kind == "exponential" else 0.0
+    if kind in ("lognormal", "gamma", "weibull"):
+        cv = check.number(f"{key}.cv", raw["cv"], low=0.0, low_open=True)
+    return DistributionSpec(kind, mean_min=mean, cv=cv)
+
+
+def _read_samples(check: Checker, key: str, path: Path, column: str) -> tuple[float, ...]:
+    """Read the non-negative numbers in ``column`` of the CSV file ``path``."""
+    errors_before = len(check.errors)
+    if not path.is_file():
+        check.fail(f"{key}.file", f"file not found: {path}")
+        return ()
+    with path.open(newline="", encoding="utf-8") as handle:
+        reader = csv.DictReader(handle)
+        if reader.fieldnames is None or column not in reader.fieldnames:
+            columns = ", ".join(reader.fieldnames or [])
+            check.fail(f"{key}.column", f"no column {column!r} in {path}; columns: {columns}")
+            return ()
+        samples = []
+        for line, row in enumerate(reader, start=2):
+            text = (row.get(column) or "").strip()
+            try:
+                value = float(text)
+            except ValueError:
+                check.fail(f"{key}.file", f"{path}, line {line}: {text!r} is not a number")
+                continue
+            if not value >= 0:
+                check.fail(f"{key}.file", f"{path}, line {line}: {value} is negative")
+                continue
+            samples.append(value)
+    if not samples and len(check.errors) == errors_before:
+        check.fail(f"{key}.file", f"{path} has no samples in column {column!r}")
+    return tuple(samples)
+
+
+def parse_periods(check: Checker, key: str, raw: Sequence[Any] | None) -> tuple[Period, ...]:
+    periods = []
+    for i, text in enumerate(raw or []):
+        parts = str(text).split("-")
+        if len(parts) != 2:
+            check.fail(f"{key}[{i}]", f"must be a period 'HH:MM-HH:MM', got {text!r}")
+            continue
+        start = check.time_of_day(f"{key}[{i}]", parts[0].strip())
+        end = check.time_of_day(f"{key}[{i}]", parts[1].strip())
+        if end <= start:
+            check.fail(f"{key}[{i}]", f"closes before it opens: {text!r}")
+            continue
+        periods.append(Period(start, end))
+    periods.sort(key=lambda p: p.start_min)
+    for before, after in itertools.pairwise(periods):
+        if after.start_min < before.end_min:
+            check.fail(key, "opening periods overlap")
+    return tuple(periods)
