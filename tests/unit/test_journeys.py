@@ -1,0 +1,274 @@
+"""Exact timelines of deferred work, chat, the back office and journeys; config errors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+
+from klantstroom.scenario.errors import ScenarioErrors
+from klantstroom.scenario.spec import (
+    CALLBACK,
+    GIVEN_UP,
+    NOT_REACHED,
+    RESOLVED,
+    SERVED,
+    SWITCH,
+    TASK,
+)
+
+from factories import ALL_DAYS, always_open, deep_update, queue_config, scenario, simulation
+
+DAY = 1440.0
+WEEKDAYS = ["mon", "tue", "wed", "thu", "fri"]
+
+
+def rows(log_columns: dict[str, np.ndarray]) -> list[dict[str, float]]:
+    order = np.argsort(log_columns["contact_id"])
+    return [{k: v[i].item() for k, v in log_columns.items()} for i in order]
+
+
+def digital_config(**overrides: Any) -> dict[str, Any]:
+    """One service by phone and e-mail; one agent Mon-Fri 08:00-17:00 (2027-01-04 is a Monday)."""
+    fixed = {"kind": "deterministic", "mean_min": 10.0}
+    base = queue_config(
+        horizon_days=14.0,
+        channels={
+            "phone": {"opening_hours": always_open()},
+            "digital": {"opening_hours": always_open(), "open_on_holidays": True},
+        },
+        services={
+            "q": {"channel_mix": {"phone": 0.5, "digital": 0.5}, "handling": {"digital": fixed}}
+        },
+        staff_groups={
+            "agents": {
+                "skills": {"q": {"phone": {"rank": 1}, "digital": {"rank": 1}}},
+                "roster": {
+                    "works_holidays": False,
+                    "shifts": [
+                        {"days": WEEKDAYS, "start": "08:00", "end": "17:00", "headcount": 1}
+                    ],
+                },
+            }
+        },
+    )
+    return deep_update(base, overrides)
+
+
+def test_e_mail_is_due_after_working_days_and_waits_over_the_weekend() -> None:
+    sim = simulation(digital_config())
+    friday_16 = 4 * DAY + 16 * 60
+    saturday_10 = 5 * DAY + 10 * 60
+    sim.add_arrivals([friday_16, saturday_10], "q", "digital")
+    friday, saturday = rows(sim.run().contacts)
+    # Due at the end of the 2nd working day after the day of arrival: Tuesday, for both.
+    assert friday["due_min"] == saturday["due_min"] == 9 * DAY
+    assert friday["start_min"] == friday_16 and friday["end_min"] == friday_16 + 10
+    # Nobody works at the weekend: the backlog carries over to Monday 08:00.
+    assert saturday["start_min"] == 7 * DAY + 8 * 60
+    assert friday["journey_end"] == saturday["journey_end"] == RESOLVED
+
+
+def test_a_waiting_call_always_goes_before_the_next_e_mail() -> None:
+    sim = simulation(digital_config())
+    monday_9 = 9 * 60.0
+    sim.add_arrivals([monday_9, monday_9], "q", "digital")
+    sim.add_arrivals([monday_9 + 2], "q", "phone")
+    first, second, call = rows(sim.run().contacts)
+    assert first["start_min"] == monday_9  # the agent was idle: it takes the e-mail
+    assert call["start_min"] == monday_9 + 10  # the e-mail in hand is finished first
+    assert second["start_min"] == monday_9 + 15  # then the call (5 min), then the e-mail
+
+
+def test_earliest_due_goes_first() -> None:
+    config = digital_config(
+        services={
+            "q": {"due_working_days": 5},
+            "urgent": {
+                "rate_per_hour": 0.0,
+                "channel_mix": {"digital": 1.0},
+                "handling": {"digital": {"kind": "deterministic", "mean_min": 10.0}},
+                "due_working_days": 0,
+            },
+        },
+        staff_groups={"agents": {"skills": {"urgent": {"digital": {"rank": 2}}}}},
+    )
+    sim = simulation(config)
+    sim.add_arrivals([9 * 60.0, 9 * 60.0 + 1], "q", "digital")
+    sim.add_arrivals([9 * 60.0 + 2], "urgent", "digital")
+    first, later, urgent = rows(sim.run().contacts)
+    assert first["start_min"] == 9 * 60
+    assert urgent["due_min"] == DAY < later["due_min"]
+    assert urgent["start_min"] == 9 * 60 + 10  # overtakes the e-mail that came earlier
+    assert later["start_min"] == 9 * 60 + 20
+
+
+def test_an_agent_holds_two_chats_at_once() -> None:
+    chat = {"kind": "deterministic", "mean_min": 10.0}
+    config = queue_config(
+        channels={"chat": {"opening_hours": always_open(), "concurrency": 2}},
+        services={"q": {"channel_mix": {"phone": 0.5, "chat": 0.5}, "handling": {"chat": chat}}},
+        staff_groups={"agents": {"skills": {"q": {"chat": {"rank": 1}}}}},
+    )
+    sim = simulation(config)
+    sim.add_arrivals([0.0, 1.0, 2.0, 3.0], "q", "chat")
+    sim.add_arrivals([4.0], "q", "phone")
+    a, b, c, d, call = rows(sim.run().contacts)
+    assert (a["start_min"], b["start_min"]) == (0.0, 1.0)  # two chats side by side
+    assert (c["start_min"], d["start_min"]) == (10.0, 11.0)  # each takes a freed place
+    assert {a["staff_id"], b["staff_id"], c["staff_id"], d["staff_id"]} == {0}
+    # The phone call waits until the agent has no chat left.
+    assert call["start_min"] == 21.0
+
+
+def back_office_config(**overrides: Any) -> dict[str, Any]:
+    """Calls never resolved by the KCC; a department processes them and calls back."""
+    always = [{"days": ALL_DAYS, "start": "00:00", "end": "24:00", "headcount": 1}]
+    base = queue_config(
+        horizon_days=2.0,
+        services={"q": {"fcr_probability": 0.0, "journey_norm_working_days": 0}},
+        departments={
+            "bo": {
+                "discipline": "edd",
+                "lead_time_norm_working_days": 1,
+                "tasks": {"q": {"kind": "deterministic", "mean_min": 20.0}},
+                "callback": {
+                    "probability": 1.0,
+                    "by": "department",
+                    "reach_probability": 0.0,
+                    "max_attempts": 2,
+                    "retry_delay": {"kind": "deterministic", "mean_min": 60.0},
+                    "attempt_min": 1.0,
+                },
+            }
+        },
+        staff_groups={
+            "bo_staff": {"department": "bo", "roster": {"works_holidays": True, "shifts": always}}
+        },
+    )
+    return deep_update(base, overrides)
+
+
+def test_a_hand_off_becomes_a_task_and_callbacks_until_given_up() -> None:
+    sim = simulation(back_office_config())
+    sim.add_arrivals([0.0], "q", "phone")
+    call, task, first_try, second_try = rows(sim.run().contacts)
+    assert call["outcome"] == SERVED and call["resolved"] == 0 and call["department"] == 0
+    assert task["origin"] == TASK and task["parent_contact_id"] == call["contact_id"]
+    assert (task["arrival_min"], task["start_min"], task["end_min"]) == (5.0, 5.0, 25.0)
+    assert task["due_min"] == 2 * DAY  # 1 working day after Monday: end of Tuesday
+    assert first_try["origin"] == CALLBACK and first_try["outcome"] == NOT_REACHED
+    assert (first_try["start_min"], first_try["end_min"]) == (25.0, 26.0)
+    assert second_try["parent_contact_id"] == first_try["contact_id"]
+    assert (second_try["arrival_min"], second_try["end_min"]) == (86.0, 87.0)
+    assert second_try["attempt"] == 2 and second_try["journey_end"] == GIVEN_UP
+    journey = {r["journey_id"] for r in (call, task, first_try, second_try)}
+    assert journey == {call["contact_id"]}
+    assert [r["journey_end"] for r in (call, task, first_try)] == [0, 0, 0]
+
+
+def test_a_failed_web_form_switches_to_the_phone() -> None:
+    config = digital_config(
+        services={
+            "q": {
+                "fcr_by_channel": {"digital": 0.0},
+                "channel_switch": {
+                    "digital": {
+                        "to": "phone",
+                        "probability": 1.0,
+                        "delay": {"kind": "deterministic", "mean_min": 30.0},
+                    }
+                },
+            }
+        }
+    )
+    sim = simulation(config)
+    sim.add_arrivals([9 * 60.0], "q", "digital")
+    form, call = rows(sim.run().contacts)
+    assert form["resolved"] == 0 and form["journey_end"] == 0
+    assert call["origin"] == SWITCH and call["parent_contact_id"] == form["contact_id"]
+    assert call["arrival_min"] == 9 * 60 + 10 + 30
+    assert call["journey_id"] == form["contact_id"] and call["journey_end"] == RESOLVED
+
+
+def test_a_generalist_resolves_with_its_own_probability() -> None:
+    config = queue_config(
+        rate_per_hour=30.0,
+        agents=3,
+        staff_groups={"agents": {"skills": {"q": {"phone": {"rank": 1, "fcr_probability": 0.0}}}}},
+    )
+    log = simulation(config).run().contacts
+    served = log["outcome"] == SERVED
+    assert served.sum() > 100 and (log["resolved"][served] == 0).all()
+
+
+def test_a_persona_starts_its_matter_when_the_channel_opens() -> None:
+    config = digital_config(
+        personas={
+            "anna": {
+                "label": "Anna",
+                "matters": [{"service": "q", "channel": "phone", "day": 5, "time": "10:00"}],
+            }
+        },
+        channels={
+            "phone": {
+                "opening_hours": {d: ["08:00-17:00"] if d in WEEKDAYS else [] for d in ALL_DAYS}
+            }
+        },
+    )
+    sim = simulation(config)
+    log = sim.run()
+    ((name, citizen),) = log.personas
+    contacts = [r for r in rows(log.contacts) if r["citizen_id"] == citizen]
+    assert name == "anna" and len(contacts) == 1
+    assert contacts[0]["arrival_min"] == 7 * DAY + 8 * 60  # Saturday: calls on Monday at 08:00
+
+
+@pytest.mark.parametrize(
+    ("overrides", "key", "message"),
+    [
+        ({"departments": {"bo": {"discipline": "lifo"}}}, "departments.bo.discipline", "allowed"),
+        ({"departments": {"bo": {"tasks": {"nope": {}}}}}, "departments.bo.tasks.nope", "allowed"),
+        (
+            {"departments": {"bo": {"callback": {"by": "kcc", "probability": 0.5}}}},
+            "departments.bo.callback.by",
+            "skills.q.phone",
+        ),
+        (
+            {"staff_groups": {"bo_staff": {"department": "bx"}}},
+            "staff_groups.bo_staff.department",
+            "bo",
+        ),
+        (
+            {"personas": {"p": {"matters": [{"service": "q", "channel": "chat"}]}}},
+            "personas.p.matters[0].channel",
+            "allowed: phone",
+        ),
+        (
+            {"personas": {"p": {"matters": [{"service": "q", "day": 9}]}}},
+            "personas.p.matters[0].day",
+            "0 to 1",
+        ),
+        (
+            {"services": {"q": {"channel_switch": {"digital": {"to": "phone"}}}}},
+            "services.q.channel_switch.digital",
+            "allowed: phone",
+        ),
+    ],
+)
+def test_bad_back_office_and_persona_config_names_the_key(
+    overrides: dict[str, Any], key: str, message: str
+) -> None:
+    config = back_office_config(**overrides)
+    if "callback" in str(overrides):
+        # KCC callbacks need a contact-centre group with the phone skill: take it away.
+        config["staff_groups"]["agents"]["skills"] = {}
+        config["services"]["q"]["channel_mix"] = {"phone": 1.0}
+        config["staff_groups"].pop("agents")
+        config["services"]["q"]["fcr_probability"] = 0.0
+    with pytest.raises(ScenarioErrors) as caught:
+        scenario(config)
+    found = [e for e in caught.value.errors if e.key == key]
+    assert found, [str(e) for e in caught.value.errors]
+    assert message in str(found[0])
