@@ -338,34 +338,39 @@ def journeys_table(scenario: Scenario, logs: Sequence[ReplicationLog]) -> pd.Dat
             len(channels) + department,
             np.where(origin == CALLBACK, len(channels) + len(departments), channel),
         )
-        frame = pd.DataFrame(
-            {
-                "journey_id": journey,
-                "contact_id": c["contact_id"][order],
-                "citizen_id": c["citizen_id"][order],
-                "service": c["service"][order],
-                "step": step_names[step],
-                "arrival_min": c["arrival_min"][order],
-                "end_min": c["end_min"][order],
-                "journey_end": c["journey_end"][order],
-                "is_task": origin == TASK,
-                "is_repeat": np.isin(origin, REPEAT_ORIGINS),
-                "is_switch": origin == SWITCH,
-                "is_callback": origin == CALLBACK,
-            }
-        )
-        first = frame.groupby("journey_id", sort=True).first()
-        first = first[(first["arrival_min"] >= 0.0) & (first["arrival_min"] < log.horizon_min)]
-        if first.empty:
+        # Rows are sorted by journey, then contact id: each journey is one run of rows.
+        first_row = np.flatnonzero(np.r_[True, journey[1:] != journey[:-1]])
+        arrival = c["arrival_min"][order]
+        start = arrival[first_row]
+        keep = (start >= 0.0) & (start < log.horizon_min)
+        if not keep.any():
             continue
-        frame = frame[frame["journey_id"].isin(first.index)]
-        grouped = frame.groupby("journey_id", sort=True)
-        ends = frame[frame["journey_end"] > 0].drop_duplicates("journey_id", keep="first")
-        ends = ends.set_index("journey_id").reindex(first.index)
-        status_code = ends["journey_end"].fillna(0).to_numpy(dtype=np.int64)
-        end_min = np.where(status_code > 0, ends["end_min"].to_numpy(), np.nan)
-        start = first["arrival_min"].to_numpy()
-        service_code = first["service"].to_numpy(dtype=np.int64)
+        n_rows = np.diff(np.r_[first_row, len(journey)])
+
+        def per_journey(flags: np.ndarray, first_row: np.ndarray = first_row) -> np.ndarray:
+            return np.add.reduceat(flags.astype(np.int64), first_row)
+
+        is_task = origin == TASK
+        n_tasks = per_journey(is_task)
+        n_repeats = per_journey(np.isin(origin, REPEAT_ORIGINS))
+        n_switches = per_journey(origin == SWITCH)
+        n_callbacks = per_journey(origin == CALLBACK)
+        # The row that ended the journey, if any (at most one per journey).
+        ended = np.flatnonzero(c["journey_end"][order] > 0)
+        status_code = np.zeros(len(first_row), dtype=np.int64)
+        end_min = np.full(len(first_row), np.nan)
+        which = np.searchsorted(first_row, ended, side="right") - 1
+        status_code[which] = c["journey_end"][order][ended]
+        end_min[which] = c["end_min"][order][ended]
+        # Paths: one step for most journeys; only longer ones are joined in Python.
+        path = step_names[step[first_row]].copy()
+        for j in np.flatnonzero((n_rows > 1) & keep).tolist():
+            lo = first_row[j]
+            path[j] = ">".join(step_names[step[lo : lo + n_rows[j]]].tolist())
+        first_row, start, path = first_row[keep], start[keep], path[keep]
+        status_code, end_min = status_code[keep], end_min[keep]
+        n_rows, n_tasks = n_rows[keep], n_tasks[keep]
+        service_code = c["service"][order][first_row].astype(np.int64)
         norms = np.array([s.journey_norm_working_days for s in services])[service_code]
         # Due depends only on the day and the norm: compute each pair once.
         pairs = np.floor(start / 1440.0).astype(np.int64) * 1000 + norms
@@ -374,21 +379,22 @@ def journeys_table(scenario: Scenario, logs: Sequence[ReplicationLog]) -> pd.Dat
             [due_min(calendar, (u // 1000) * 1440.0, int(u % 1000)) for u in unique], dtype=float
         )[inverse]
         resolved = status_code == 1
-        citizens = dict((citizen, name) for name, citizen in log.personas)
-        citizen = first["citizen_id"].to_numpy()
-        persona = pd.array([citizens.get(int(x)) for x in citizen], dtype="string")
-        within = pd.arrays.BooleanArray(resolved & (end_min <= due + 1e-9), ~resolved)
-        path = grouped["step"].agg(">".join)
+        citizens = {citizen: name for name, citizen in log.personas}
+        citizen = c["citizen_id"][order][first_row]
+        persona = pd.array(
+            [citizens.get(int(x)) for x in citizen] if citizens else [None] * len(citizen),
+            dtype="string",
+        )
         frames.append(
             pd.DataFrame(
                 {
-                    "replication": np.full(len(first), log.replication, dtype=np.int32),
-                    "journey_id": first.index.to_numpy(),
+                    "replication": np.full(len(first_row), log.replication, dtype=np.int32),
+                    "journey_id": journey[first_row],
                     "citizen_id": citizen,
                     "persona": persona,
                     "service": _categorical(service_code, [s.name for s in services]),
-                    "first_channel": pd.Categorical(first["step"].to_numpy(), categories=channels),
-                    "path": path.to_numpy(),
+                    "first_channel": _categorical(channel[first_row], channels),
+                    "path": path,
                     "start_min": start,
                     "start_at": (start_ts + pd.to_timedelta(start, unit="min")).astype(
                         "datetime64[ns]"
@@ -397,12 +403,14 @@ def journeys_table(scenario: Scenario, logs: Sequence[ReplicationLog]) -> pd.Dat
                     "status": _categorical(status_code, JOURNEY_ENDS),
                     "lead_time_days": (end_min - start) / 1440.0,
                     "due_min": due,
-                    "within_norm": within,
-                    "contacts": (grouped.size() - grouped["is_task"].sum()).to_numpy(),
-                    "tasks": grouped["is_task"].sum().to_numpy(),
-                    "repeat_contacts": grouped["is_repeat"].sum().to_numpy(),
-                    "switches": grouped["is_switch"].sum().to_numpy(),
-                    "callbacks": grouped["is_callback"].sum().to_numpy(),
+                    "within_norm": pd.arrays.BooleanArray(
+                        resolved & (end_min <= due + 1e-9), ~resolved
+                    ),
+                    "contacts": n_rows - n_tasks,
+                    "tasks": n_tasks,
+                    "repeat_contacts": n_repeats[keep],
+                    "switches": n_switches[keep],
+                    "callbacks": n_callbacks[keep],
                 }
             )
         )

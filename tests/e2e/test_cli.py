@@ -35,6 +35,10 @@ def test_default_scenario_writes_every_table_and_figure(tmp_path: Path) -> None:
         "kpis.csv",
         "summary.csv",
         "run.json",
+        "tasks.parquet",
+        "journeys.parquet",
+        "backlog.parquet",
+        "personas.txt",
         ".hydra/config.yaml",
         ".hydra/overrides.yaml",
     ):
@@ -49,11 +53,35 @@ def test_default_scenario_writes_every_table_and_figure(tmp_path: Path) -> None:
     assert info["complete"] and info["replications"] == [0, 1]
     figures = sorted(p.name for p in (out / "figures").glob("*.png"))
     assert figures == [
+        "backlog.png",
+        "journey_flow.png",
+        "journey_lead_time.png",
         "occupancy_by_interval.png",
+        "persona_journeys.png",
         "queue_length_by_interval.png",
         "service_level_by_interval.png",
         "wait_distribution.png",
     ]
+    # The De Vries family's journeys are printed, and shown again from the output folder.
+    assert "Gerrit de Vries (78)" in done.stdout
+    journeys = pd.read_parquet(out / "journeys.parquet")
+    assert set(journeys["persona"].dropna()) == {"sanne", "daan", "gerrit", "aylin"}
+    again = subprocess.run(
+        [sys.executable, "-m", "klantstroom.report.personas", str(out), "--persona", "gerrit"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert again.returncode == 0, again.stderr
+    assert again.stdout.startswith("Gerrit de Vries (78)") and "Sanne" not in again.stdout
+    assert again.stdout in (out / "personas.txt").read_text()
+    wrong = subprocess.run(
+        [sys.executable, "-m", "klantstroom.report.personas", str(out), "--persona", "kees"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert wrong.returncode == 2 and "allowed: sanne, daan, gerrit, aylin" in wrong.stderr
 
 
 def test_scenario_selection_and_overrides_from_any_folder(tmp_path: Path) -> None:
@@ -136,6 +164,9 @@ def test_staffing_plan_for_the_default_scenario(tmp_path: Path) -> None:
             f"hydra.run.dir={out}",
             "staffing.replications=3",
             "staffing.shrinkage=0.2",
+            # One week is enough for the plan (the back office is not sized by it).
+            "run.horizon_days=7",
+            "run.warmup_days=1",
         ],
         cwd=tmp_path,
         capture_output=True,

@@ -194,3 +194,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 __all__ = ["main", "persona_timelines"]
+
+if __name__ == "__main__":
+    sys.exit(main())
