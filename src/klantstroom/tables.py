@@ -30,6 +30,7 @@ from klantstroom.model.simulation import ReplicationLog
 from klantstroom.scenario.spec import (
     CALLBACK,
     JOURNEY_ENDS,
+    NOT_REACHED,
     ORIGINS,
     OUTCOMES,
     SERVED,
@@ -176,7 +177,8 @@ def _contacts_of(scenario: Scenario, log: ReplicationLog) -> pd.DataFrame:
     start = col("start_min")
     end = col("end_min")
     outcome = col("outcome")
-    served = outcome == SERVED
+    # A callback attempt that did not reach the citizen was still handled by staff.
+    served = (outcome == SERVED) | (outcome == NOT_REACHED)
     parent = col("parent_contact_id")
     staff_id = col("staff_id")
     resolved = col("resolved")
@@ -369,6 +371,9 @@ def journeys_table(scenario: Scenario, logs: Sequence[ReplicationLog]) -> pd.Dat
             path[j] = ">".join(step_names[step[lo : lo + n_rows[j]]].tolist())
         first_row, start, path = first_row[keep], start[keep], path[keep]
         status_code, end_min = status_code[keep], end_min[keep]
+        # Work in hand at the horizon ends after it: the journey is still open in the period.
+        after = end_min > log.horizon_min
+        status_code[after], end_min[after] = 0, np.nan
         n_rows, n_tasks = n_rows[keep], n_tasks[keep]
         service_code = c["service"][order][first_row].astype(np.int64)
         norms = np.array([s.journey_norm_working_days for s in services])[service_code]
@@ -478,14 +483,16 @@ def spans_table(scenario: Scenario, logs: Sequence[ReplicationLog]) -> pd.DataFr
     frames = []
     for log in logs:
         c = log.contacts
-        served = c["outcome"] == SERVED
+        served = (c["outcome"] == SERVED) | (c["outcome"] == NOT_REACHED)
         wait_end = np.where(served, c["start_min"], c["end_min"])
         wait_start = np.fmax(c["arrival_min"], c["slot_min"])
+        # Outbound callbacks are work for staff, not callers in the phone queue.
+        channel = np.where(c["origin"] == CALLBACK, -1, c["channel"])
         frames.append(
             pd.DataFrame(
                 {
                     "replication": np.full(len(served), log.replication, dtype=np.int32),
-                    "channel": c["channel"].astype(np.int16),
+                    "channel": channel.astype(np.int16),
                     "shop": c["shop"],
                     "staff_group": c["staff_group"],
                     "appointment": c["appointment"] == 1,
@@ -533,8 +540,7 @@ def backlog_table(scenario: Scenario, logs: Sequence[ReplicationLog]) -> pd.Data
         n_days = int(np.ceil(horizon / 1440.0))
         day_ends = np.minimum((np.arange(n_days) + 1) * 1440.0, horizon)
         day_starts = np.arange(n_days) * 1440.0
-        served = c["outcome"] == SERVED
-        finish = np.where(served, c["end_min"], np.inf)
+        finish = np.where(c["outcome"] == SERVED, c["end_min"], np.inf)
         for name, dept in queues:
             if dept is None:
                 mine = (c["channel"] == digital) & (c["origin"] != TASK)

@@ -93,6 +93,8 @@ def intervals_table(
     frames = []
     for rep in replications:
         rep_contacts = contacts[contacts["replication"] == rep]
+        if "origin" in rep_contacts:  # queue rows are about inbound contacts, as in kpis.csv
+            rep_contacts = rep_contacts[rep_contacts["origin"] != "callback"]
         rep_staff = staff[staff["replication"] == rep]
         rep_spans = spans[spans["replication"] == rep] if len(spans) else spans
         places: list[tuple[int, str, str | None, int]] = [

@@ -11,7 +11,7 @@ Rows for ``kpis.csv`` (keys as in :mod:`klantstroom.analysis.kpis`; ``department
   and ``tasks_open`` at the horizon, ``task_lead_time_days_mean`` and ``_p90`` (creation to done,
   in days), ``task_within_norm`` (done by their due time / (done + open past due)),
   ``backlog_mean`` and ``backlog_max`` (open tasks at the end of each day), ``callbacks``
-  (attempts) and ``callback_reach_rate`` (attempts that reached the citizen / attempts);
+  (attempts) and ``callback_reach_rate`` (attempts that reached the citizen / attempts made);
 * journey rows (``channel = department = staff_group = all``, per service of the first contact
   and ``all``): ``journeys`` that started, the shares ``resolved_share``, ``given_up_share`` and
   ``open_share``, ``journey_lead_time_days_mean`` and ``_p90`` (resolved journeys, first contact
@@ -72,6 +72,13 @@ def _within(late: pd.Series) -> float:
 def _backlog(backlog: pd.DataFrame, queue: str) -> dict[str, float]:
     days = backlog[backlog["queue"] == queue]["open_end_of_day"].to_numpy(dtype=float)
     return {"backlog_mean": _mean(days), "backlog_max": float(days.max()) if len(days) else np.nan}
+
+
+def _reach(outcome: pd.Series) -> float:
+    """Attempts that reached the citizen / attempts made (still waiting ones not counted)."""
+    reached = int((outcome == "served").sum())
+    made = reached + int((outcome == "not_reached").sum())
+    return reached / made if made else np.nan
 
 
 def _row(rep: int, **keys: str) -> dict[str, object]:
@@ -150,9 +157,7 @@ def journey_kpi_rows(
                 "task_lead_time_days_p90": _p90(lead),
                 "task_within_norm": _within(sub["late"]),
                 "callbacks": float(len(cb)),
-                "callback_reach_rate": float((cb["outcome"] == "served").mean())
-                if len(cb)
-                else np.nan,
+                "callback_reach_rate": _reach(cb["outcome"]),
             }
             if service == ALL:
                 row.update(_backlog(backlog, name))

@@ -120,6 +120,8 @@ class Journeys:
                     department=d if spec.by == "department" else -1,
                     due_working_days=spec.due_working_days,
                     outbound=True,
+                    # A department's staff compare its callbacks with its tasks: same order.
+                    edd=spec.by == "kcc" or dept.discipline == "edd",
                 )
                 sim.add_queue(queue, spec.handling, f"callback/{dept.name}/{name}/handling")
                 self.callback_queue[(d, s_index)] = queue
@@ -165,7 +167,8 @@ class Journeys:
         if origin == TASK:
             callback = self._callback[contact.department]
             if callback is not None and callback[1]():
-                self._make_callback(contact, 1)
+                if not self.sim.at_horizon:
+                    self._make_callback(contact, 1)
             else:
                 contact.journey_end = RESOLVED
             return SERVED, 1

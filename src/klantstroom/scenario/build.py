@@ -230,11 +230,19 @@ def _build_channel(check: Checker, name: str, raw: Mapping[str, Any], base: Path
         service_level_target=check.number(
             f"{key}.service_level_target", raw.get("service_level_target", 0.8), low=0.0, high=1.0
         ),
-        due_working_days=check.integer(
-            f"{key}.due_working_days", raw.get("due_working_days", 2), low=0
-        ),
-        concurrency=check.integer(f"{key}.concurrency", raw.get("concurrency", 1), low=1),
+        due_working_days=_only_for(check, key, raw, "due_working_days", 2, "digital"),
+        concurrency=_only_for(check, key, raw, "concurrency", 1, "chat"),
     )
+
+
+def _only_for(
+    check: Checker, key: str, raw: Mapping[str, Any], name: str, default: int, channel: str
+) -> int:
+    """A whole-number channel setting that only means something on ``channel``."""
+    value = check.integer(f"{key}.{name}", raw.get(name, default), low=0 if default > 1 else 1)
+    if value != default and not key.endswith(f".{channel}"):
+        check.fail(f"{key}.{name}", f"applies to the {channel} channel only; leave it at {default}")
+    return value
 
 
 def _build_profile(check: Checker, key: str, raw: Mapping[str, Any]) -> IntradayProfile:

@@ -236,8 +236,9 @@ class CounterServiceSpec:
 class SwitchSpec:
     """A citizen whose contact on ``from_channel`` failed tries ``to_channel`` next.
 
-    A contact *fails* when it is abandoned and not redialled, or served without being resolved;
-    a failed contact that does not switch goes to the service's back-office department, if any.
+    A contact *fails* when it is abandoned and not redialled, or served without being resolved.
+    A served, unresolved contact that does not switch goes to the service's back-office
+    department, if any; an abandoned one that does not switch ends the journey ``given_up``.
     """
 
     from_channel: str

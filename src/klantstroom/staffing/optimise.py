@@ -79,7 +79,10 @@ def interval_service_levels(scenario: Scenario, contacts: pd.DataFrame) -> pd.Da
     """Served within threshold and ended contacts per replication x channel x service x weekday
     x interval of arrival."""
     interval = scenario.calendar.interval_min
-    ended = contacts[contacts["outcome"].isin(["served", "abandoned"])].copy()
+    ended = contacts[contacts["outcome"].isin(["served", "abandoned"])]
+    if "origin" in ended:  # outbound callbacks are not calls waiting to be answered
+        ended = ended[ended["origin"] != "callback"]
+    ended = ended.copy()
     if ended.empty:
         return pd.DataFrame(
             columns=["replication", "channel", "service", "weekday", "slot", "within", "ended"]
