@@ -196,13 +196,17 @@ _WAIT_UNITS: tuple[tuple[str, float, float], ...] = (
 # --------------------------------------------------------------------------------------------
 
 
-def _text(language: str) -> dict[str, str]:
-    """Return the label set for ``language``; raise ``ValueError`` for an unknown one."""
+def _text(language: str, table: Mapping[str, dict[str, str]] | None = None) -> dict[str, str]:
+    """Return the label set for ``language`` from ``table`` (default: these figures' labels).
+
+    Raises ``ValueError`` for an unknown language.
+    """
+    labels = _TEXT if table is None else table
     try:
-        return _TEXT[language]
+        return labels[language]
     except KeyError:
         raise ValueError(
-            f"unknown language {language!r}; choose one of {', '.join(sorted(_TEXT))}"
+            f"unknown language {language!r}; choose one of {', '.join(sorted(labels))}"
         ) from None
 
 

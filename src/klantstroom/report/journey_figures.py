@@ -82,6 +82,9 @@ from klantstroom.report.figures import (
     _percent,
     _style_axes,
 )
+from klantstroom.report.figures import (
+    _text as _labels,
+)
 
 __all__ = [
     "JOURNEY_FIGURE_NAMES",
@@ -275,12 +278,7 @@ _TEXT: dict[str, dict[str, str]] = {
 
 def _text(language: str) -> dict[str, str]:
     """Return the label set for ``language``; raise ``ValueError`` for an unknown one."""
-    try:
-        return _TEXT[language]
-    except KeyError:
-        raise ValueError(
-            f"unknown language {language!r}; choose one of {', '.join(sorted(_TEXT))}"
-        ) from None
+    return _labels(language, _TEXT)
 
 
 def _legend_below(fig: Figure, entries: Sequence[tuple[object, str]], ncols: int = 3) -> None:
