@@ -323,6 +323,9 @@ def journeys_table(scenario: Scenario, logs: Sequence[ReplicationLog]) -> pd.Dat
     services = scenario.services
     calendar = scenario.calendar
     start_ts = pd.Timestamp(calendar.start_date)
+    step_names = np.array(
+        [*channels, *(f"task:{d}" for d in departments), "callback"], dtype=object
+    )
     for log in logs:
         c = log.contacts
         if not len(c["contact_id"]):
@@ -332,9 +335,6 @@ def journeys_table(scenario: Scenario, logs: Sequence[ReplicationLog]) -> pd.Dat
         origin = c["origin"][order]
         channel = c["channel"][order]
         department = c["department"][order]
-        step_names = np.array(
-            [*channels, *(f"task:{d}" for d in departments), "callback"], dtype=object
-        )
         step = np.where(
             origin == TASK,
             len(channels) + department,
@@ -546,17 +546,14 @@ def backlog_table(scenario: Scenario, logs: Sequence[ReplicationLog]) -> pd.Data
                 mine = (c["channel"] == digital) & (c["origin"] != TASK)
             else:
                 mine = (c["origin"] == TASK) & (c["department"] == dept)
-            arrival = np.sort(c["arrival_min"][mine])
-            done = np.sort(finish[mine])
-            due = c["due_min"][mine]
+            arrived_at, finished_at, due = c["arrival_min"][mine], finish[mine], c["due_min"][mine]
+            arrival = np.sort(arrived_at)
+            done = np.sort(finished_at)
             arrived_by = np.searchsorted(arrival, day_ends, side="left")
             done_by = np.searchsorted(done, day_ends, side="right")
             arrived_before = np.searchsorted(arrival, day_starts, side="left")
             done_before = np.searchsorted(done, day_starts, side="right")
-            late = [
-                int(((c["arrival_min"][mine] < t) & (finish[mine] > t) & (due < t)).sum())
-                for t in day_ends
-            ]
+            late = [int(((arrived_at < t) & (finished_at > t) & (due < t)).sum()) for t in day_ends]
             for day in range(n_days):
                 rows.append(
                     {

@@ -23,6 +23,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from klantstroom.analysis.journeys import inbound
 from klantstroom.analysis.timeaverage import (
     mean_capped_count_per_interval,
     mean_count_per_interval,
@@ -92,9 +93,7 @@ def intervals_table(
     starts = edges[:-1]
     frames = []
     for rep in replications:
-        rep_contacts = contacts[contacts["replication"] == rep]
-        if "origin" in rep_contacts:  # queue rows are about inbound contacts, as in kpis.csv
-            rep_contacts = rep_contacts[rep_contacts["origin"] != "callback"]
+        rep_contacts = inbound(contacts[contacts["replication"] == rep])  # as in kpis.csv
         rep_staff = staff[staff["replication"] == rep]
         rep_spans = spans[spans["replication"] == rep] if len(spans) else spans
         places: list[tuple[int, str, str | None, int]] = [

@@ -55,6 +55,18 @@ JOURNEY_KPIS = (
 )
 
 
+def inbound(contacts: pd.DataFrame) -> pd.DataFrame:
+    """The contacts citizens made: outbound callbacks left out.
+
+    Callbacks are work for staff, not contacts waiting to be answered, so queue KPIs, interval
+    rows and the service level staffing sizes for count inbound contacts only. A table without
+    an ``origin`` column (no journeys) is returned as it is.
+    """
+    if "origin" not in contacts:
+        return contacts
+    return contacts[contacts["origin"] != "callback"]
+
+
 def _mean(values: np.ndarray) -> float:
     return float(values.mean()) if len(values) else np.nan
 
@@ -128,8 +140,8 @@ def journey_kpi_rows(
         Each department with its task types.
     """
     rows: list[dict[str, object]] = []
-    inbound = contacts[contacts["origin"] != "callback"]
-    served = inbound[inbound["outcome"] == "served"]
+    made = inbound(contacts)
+    served = made[made["outcome"] == "served"]
     for channel in channels:
         chan = served[served["channel"] == channel]
         for group in staff_groups:

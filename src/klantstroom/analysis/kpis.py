@@ -47,6 +47,7 @@ from klantstroom.analysis.journeys import (
     DIGITAL_KPIS,
     JOURNEY_KPIS,
     digital_kpis,
+    inbound,
     journey_kpi_rows,
 )
 from klantstroom.analysis.stats import mean_ci
@@ -267,16 +268,13 @@ def kpi_table(
     for rep in replications:
         rep_contacts = contacts[contacts["replication"] == rep]
         rep_backlog = None if backlog is None else backlog[backlog["replication"] == rep]
-        # Queue KPIs are about citizens reaching the municipality: outbound callbacks are left
-        # out here and reported with their department.
-        inbound = rep_contacts
-        if "origin" in rep_contacts:
-            inbound = rep_contacts[rep_contacts["origin"] != "callback"]
+        # Outbound callbacks are reported with their department, not in the queue KPIs.
+        made = inbound(rep_contacts)
         for channel in channels:
             offered = [service for service in services if (channel, service) in demand]
             if not offered:
                 continue
-            chan = inbound[inbound["channel"] == channel]
+            chan = made[made["channel"] == channel]
             threshold = thresholds_min[channel]
             counter = channel == "counter" and counter_norms is not None
             for service in [*offered, ALL]:

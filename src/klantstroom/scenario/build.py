@@ -230,18 +230,25 @@ def _build_channel(check: Checker, name: str, raw: Mapping[str, Any], base: Path
         service_level_target=check.number(
             f"{key}.service_level_target", raw.get("service_level_target", 0.8), low=0.0, high=1.0
         ),
-        due_working_days=_only_for(check, key, raw, "due_working_days", 2, "digital"),
-        concurrency=_only_for(check, key, raw, "concurrency", 1, "chat"),
+        due_working_days=_only_for(check, name, raw, "due_working_days", 2, 0, "digital"),
+        concurrency=_only_for(check, name, raw, "concurrency", 1, 1, "chat"),
     )
 
 
 def _only_for(
-    check: Checker, key: str, raw: Mapping[str, Any], name: str, default: int, channel: str
+    check: Checker,
+    channel: str,
+    raw: Mapping[str, Any],
+    setting: str,
+    default: int,
+    low: int,
+    only: str,
 ) -> int:
-    """A whole-number channel setting that only means something on ``channel``."""
-    value = check.integer(f"{key}.{name}", raw.get(name, default), low=0 if default > 1 else 1)
-    if value != default and not key.endswith(f".{channel}"):
-        check.fail(f"{key}.{name}", f"applies to the {channel} channel only; leave it at {default}")
+    """A whole-number setting of ``channel`` that only means something on channel ``only``."""
+    key = f"channels.{channel}.{setting}"
+    value = check.integer(key, raw.get(setting, default), low=low)
+    if value != default and channel != only:
+        check.fail(key, f"applies to the {only} channel only; leave it at {default}")
     return value
 
 

@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from klantstroom.analysis.journeys import inbound
 from klantstroom.experiment import run_experiment
 from klantstroom.scenario.spec import MINUTES_PER_DAY, Scenario, StaffGroupSpec
 
@@ -79,10 +80,8 @@ def interval_service_levels(scenario: Scenario, contacts: pd.DataFrame) -> pd.Da
     """Served within threshold and ended contacts per replication x channel x service x weekday
     x interval of arrival."""
     interval = scenario.calendar.interval_min
-    ended = contacts[contacts["outcome"].isin(["served", "abandoned"])]
-    if "origin" in ended:  # outbound callbacks are not calls waiting to be answered
-        ended = ended[ended["origin"] != "callback"]
-    ended = ended.copy()
+    made = inbound(contacts)
+    ended = made[made["outcome"].isin(["served", "abandoned"])].copy()
     if ended.empty:
         return pd.DataFrame(
             columns=["replication", "channel", "service", "weekday", "slot", "within", "ended"]
