@@ -8,6 +8,7 @@ from scipy import stats
 
 from klantstroom.model.demand import REFERENCE_DAYS, Demand
 from klantstroom.model.streams import Streams
+from klantstroom.scenario.errors import ScenarioErrors
 
 from factories import ALL_DAYS, deep_update, queue_config, scenario
 
@@ -158,3 +159,40 @@ def test_a_service_can_have_its_own_intraday_profile() -> None:
     assert starts.tolist() == [16 * 60.0] and expected.sum() > 0
     q_starts = demand.pieces(demand.streams[0], 0)[0]
     assert q_starts[0] == 8 * 60.0  # q keeps the channel's profile
+
+
+def test_month_factors_shape_the_year_and_keep_its_total() -> None:
+    # Passports peak in spring (domain.md row 49): May twice as busy as an ordinary month.
+    config = deep_update(weekday_config(), {"services": {"q": {"month_factors": {"may": 2.0}}}})
+    per_day = expected_per_day(config)
+    assert per_day.sum() == pytest.approx(52_000)
+    sc = scenario(config)
+    monday_in_may = next(
+        d
+        for d in range(REFERENCE_DAYS)
+        if sc.calendar.date_of_day(d).month == 5 and sc.calendar.weekday_of_day(d) == 0
+    )
+    assert per_day[monday_in_may] == pytest.approx(2 * per_day[0])  # 4 January, a Monday
+
+
+def test_year_factors_scale_whole_calendar_years() -> None:
+    # The reference year runs from Monday 4 January 2027 to Monday 3 January 2028.
+    config = deep_update(weekday_config(), {"services": {"q": {"year_factors": {2027: 1.8}}}})
+    per_day = expected_per_day(config)
+    plain = expected_per_day(weekday_config())
+    assert per_day[0] == pytest.approx(1.8 * plain[0])
+    assert per_day[364] == pytest.approx(plain[364])  # 3 January 2028: another year
+
+
+@pytest.mark.parametrize(
+    ("factors", "key", "message"),
+    [
+        ({"month_factors": {"mei": 1.2}}, "services.q.month_factors.mei", "allowed: jan, feb"),
+        ({"month_factors": {"jun": -1.0}}, "services.q.month_factors.jun", "must be >= 0"),
+        ({"year_factors": {"20x7": 1.2}}, "services.q.year_factors.20x7", "calendar year"),
+    ],
+)
+def test_seasonality_errors_name_their_key(factors: dict, key: str, message: str) -> None:
+    with pytest.raises(ScenarioErrors) as error:
+        scenario(deep_update(weekday_config(), {"services": {"q": factors}}))
+    assert key in str(error.value) and message in str(error.value)

@@ -159,6 +159,11 @@ class ServiceConfig:
     due_working_days: int | None = None  # digital requests; null = channels.digital's
     channel_switch: dict[str, ChannelSwitchConfig] = field(default_factory=dict)
     journey_norm_working_days: int = 10
+    # Seasonality: relative volume per month (jan..dec; the year's total stays volume_per_year)
+    # and multipliers per calendar year on top (the 2024-2028 passport peak). Year keys may be
+    # written 2027 or "2027", so the key type is Any; the scenario builder checks them.
+    month_factors: dict[str, float] = field(default_factory=dict)
+    year_factors: dict[Any, float] = field(default_factory=dict)
 
 
 @dataclass

@@ -14,6 +14,11 @@ its own random generator. Its rate is piecewise constant over a day:
 
 A channel's ``date_factors`` multiply the volume of particular dates (a known peak such as the
 first working Monday of January) in both cases; the yearly volume is spread as if they were 1.
+A service's ``month_factors`` shape its year (passports in spring, marriage notices in summer):
+the volume is spread over the reference year in proportion to weekday factor times month factor,
+so the year's total stays ``volume_per_year``. Its ``year_factors`` then multiply the volume of
+whole calendar years (the 2024-2028 passport peak): ``volume_per_year`` is the volume of a year
+with factor 1, and a run that crosses New Year changes level at midnight.
 
 With ``daily_volume_cv`` > 0 a channel's expected volume on each day is multiplied by a factor
 drawn from a gamma distribution with mean 1 and that coefficient of variation, shared by all its
@@ -127,13 +132,17 @@ class Demand:
             for c in scenario.channels
             if c.daily_volume_cv > 0
         }
-        # Per stream: sum of the weekday factors of the open days of its place in a year.
-        references: dict[tuple[int, int], float] = {}
+        # Per stream: sum over the open days of its place in a year of the weekday factor times
+        # the service's month factor, so that a year's expected volume is volume_per_year.
+        references: dict[tuple[int, int, tuple[float, ...]], float] = {}
         self._reference: list[float] = []
         for stream in self.streams:
-            key = (stream.channel, stream.shop if stream.kind == WALK_IN else -1)
+            months = scenario.services[stream.service].month_factors
+            key = (stream.channel, stream.shop if stream.kind == WALK_IN else -1, months)
             if key not in references:
-                references[key] = self._reference_weight(self._place(stream), stream.channel)
+                references[key] = self._reference_weight(
+                    self._place(stream), stream.channel, scenario.services[stream.service]
+                )
             self._reference.append(references[key])
 
     def _add_shop_streams(
@@ -161,13 +170,14 @@ class Demand:
             return self.scenario.shops[stream.shop]
         return self.scenario.channels[stream.channel]
 
-    def _reference_weight(self, place: HasOpening, c_index: int) -> float:
+    def _reference_weight(self, place: HasOpening, c_index: int, service: ServiceSpec) -> float:
         calendar = self.scenario.calendar
         factors = self.scenario.channels[c_index].weekday_factors
         total = 0.0
         for day in range(REFERENCE_DAYS):
             if open_periods(place, calendar, day):
-                total += factors[calendar.weekday_of_day(day)]
+                weight = factors[calendar.weekday_of_day(day)]
+                total += weight * service.month_factor(calendar.date_of_day(day))
         return total
 
     def pieces(self, stream: ArrivalStream, day: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -215,8 +225,10 @@ class Demand:
             if total_weight <= 0 or reference <= 0:
                 expected = np.zeros_like(weight_arr)
             else:
+                date = scenario.calendar.date_of_day(day)
                 factor = channel.weekday_factors[scenario.calendar.weekday_of_day(day)]
-                factor *= channel.date_factor(scenario.calendar.date_of_day(day))
+                factor *= channel.date_factor(date) * service.month_factor(date)
+                factor *= service.year_factor(date)
                 daily = (service.volume_per_year or 0.0) * share * factor / reference
                 expected = daily * weight_arr / total_weight
         return start_arr, length_arr, expected

@@ -15,6 +15,7 @@ from typing import Any
 
 from klantstroom.scenario.checks import (
     INTERVALS_MIN,
+    MONTHS,
     WEEKDAYS,
     Checker,
     build_distribution,
@@ -399,7 +400,37 @@ def _build_service(
         journey_norm_working_days=check.integer(
             f"{key}.journey_norm_working_days", raw.get("journey_norm_working_days", 10), low=0
         ),
+        month_factors=_build_month_factors(check, f"{key}.month_factors", raw),
+        year_factors=_build_year_factors(check, f"{key}.year_factors", raw),
     )
+
+
+def _build_month_factors(check: Checker, key: str, raw: Mapping[str, Any]) -> tuple[float, ...]:
+    given = raw.get("month_factors") or {}
+    if not given:
+        return ()
+    for month in given:
+        check.choice(f"{key}.{month}", month, MONTHS)
+    # A month left out keeps factor 1, so a peak can be written as {may: 1.4, jun: 1.4}.
+    factors = tuple(
+        check.number(f"{key}.{month}", given.get(month, 1.0), low=0.0) for month in MONTHS
+    )
+    if sum(factors) <= 0:
+        check.fail(key, "at least one month must have a factor above 0")
+    return factors
+
+
+def _build_year_factors(
+    check: Checker, key: str, raw: Mapping[str, Any]
+) -> tuple[tuple[int, float], ...]:
+    result = []
+    for year, factor in (raw.get("year_factors") or {}).items():
+        text = str(year)
+        if not (text.isdigit() and 1900 <= int(text) <= 2200):
+            check.fail(f"{key}.{year}", f"must be a calendar year such as 2027, got {year!r}")
+            continue
+        result.append((int(text), check.number(f"{key}.{year}", factor, low=0.0)))
+    return tuple(sorted(result))
 
 
 def _build_counter_service(check: Checker, key: str, raw: Mapping[str, Any]) -> CounterServiceSpec:

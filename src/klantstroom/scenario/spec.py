@@ -278,6 +278,13 @@ class ServiceSpec:
     journey_norm_working_days : int
         Norm for a journey's lead time: resolved by the end of this many working days after the
         day of its first contact.
+    month_factors : tuple of float
+        Relative volume per calendar month (12 values, January first); ``volume_per_year`` is
+        spread over a year in proportion to them, so they shape the year without changing its
+        total. Empty = flat.
+    year_factors : tuple of (int, float)
+        Volume multipliers per calendar year on top of ``volume_per_year`` (the 2024-2028
+        passport peak); years not listed have factor 1.
     """
 
     name: str
@@ -295,6 +302,19 @@ class ServiceSpec:
     due_working_days: int | None = None
     switches: tuple[SwitchSpec, ...] = ()
     journey_norm_working_days: int = 10
+    month_factors: tuple[float, ...] = ()
+    year_factors: tuple[tuple[int, float], ...] = ()
+
+    def month_factor(self, date: dt.date) -> float:
+        """Return the relative volume of ``date``'s month (1.0 without month factors)."""
+        return self.month_factors[date.month - 1] if self.month_factors else 1.0
+
+    def year_factor(self, date: dt.date) -> float:
+        """Return the volume multiplier of ``date``'s calendar year (1.0 unless configured)."""
+        for year, factor in self.year_factors:
+            if year == date.year:
+                return factor
+        return 1.0
 
     def fcr_on(self, channel: str) -> float:
         """Return the probability a contact on ``channel`` is resolved (before staff overrides)."""
