@@ -181,9 +181,7 @@ def tables_from_logs(scenario: Scenario, logs: list[ReplicationLog]) -> RunResul
         backlog=backlog,
         departments=[(d.name, d.services) for d in scenario.departments],
     )
-    summary = summary_table(
-        kpis, targets={c.name: c.service_level_target for c in scenario.channels}
-    )
+    summary = summary_table(kpis, norms=scenario.all_norms())
     return RunResult(
         contacts=contacts,
         staff=staff,

@@ -52,6 +52,7 @@ from klantstroom.analysis.journeys import (
 )
 from klantstroom.analysis.stats import mean_ci
 from klantstroom.analysis.timeaverage import cumulative_presence
+from klantstroom.scenario.spec import NormSpec
 
 KEYS = ("channel", "shop", "department", "service", "staff_group")
 ALL = "all"
@@ -359,7 +360,7 @@ def kpi_table(
 
 
 def summary_table(
-    kpis: pd.DataFrame, targets: Mapping[str, float] | None = None, confidence: float = 0.95
+    kpis: pd.DataFrame, norms: Sequence[NormSpec] = (), confidence: float = 0.95
 ) -> pd.DataFrame:
     """Return the mean and confidence interval across replications of every KPI.
 
@@ -367,9 +368,9 @@ def summary_table(
     ----------
     kpis : pandas.DataFrame
         Output of :func:`kpi_table`.
-    targets : mapping of str to float, optional
-        Service-level target per channel; adds ``target`` and ``meets_target`` for
-        ``service_level`` rows (met when the mean is at or above the target).
+    norms : sequence of NormSpec
+        The norms to judge the means against (:meth:`Scenario.all_norms`); a row covered by
+        several takes the last, so a configured norm overrides a channel's target.
     confidence : float
         Confidence level of the interval, default 0.95.
 
@@ -377,11 +378,11 @@ def summary_table(
     -------
     pandas.DataFrame
         Columns: the keys, ``kpi``, ``mean``, ``ci_low``, ``ci_high``, ``n_replications``,
-        ``target``, ``meets_target``.
+        ``target``, ``norm`` (``>=`` or ``<=``) and ``meets_target`` (empty without a norm).
     """
-    targets = targets or {}
     rows = []
     for key, group in kpis.groupby(list(KEYS), sort=False, dropna=False):
+        keys = dict(zip(KEYS, key, strict=True))
         for kpi in ALL_KPIS:
             if kpi not in group:
                 continue
@@ -389,17 +390,21 @@ def summary_table(
             if np.all(np.isnan(values)):
                 continue
             mean, low, high = mean_ci(values, confidence)
-            target = targets.get(str(key[0])) if kpi == "service_level" else None
+            norm = None
+            for candidate in norms:
+                if candidate.applies_to({**keys, "kpi": kpi}):
+                    norm = candidate
             rows.append(
                 {
-                    **dict(zip(KEYS, key, strict=True)),
+                    **keys,
                     "kpi": kpi,
                     "mean": mean,
                     "ci_low": low,
                     "ci_high": high,
                     "n_replications": int((~np.isnan(values)).sum()),
-                    "target": np.nan if target is None else target,
-                    "meets_target": pd.NA if target is None else bool(mean >= target),
+                    "target": np.nan if norm is None else norm.target,
+                    "norm": None if norm is None else (">=" if norm.at_least else "<="),
+                    "meets_target": pd.NA if norm is None else norm.met(mean),
                 }
             )
     table = pd.DataFrame(rows)

@@ -164,6 +164,8 @@ class ServiceConfig:
     # written 2027 or "2027", so the key type is Any; the scenario builder checks them.
     month_factors: dict[str, float] = field(default_factory=dict)
     year_factors: dict[Any, float] = field(default_factory=dict)
+    # How the municipality delivers it: self_service, appointment, walk_in, kcc or case_managed.
+    formula: str | None = None
 
 
 @dataclass
@@ -349,6 +351,8 @@ class RunConfig:
     warmup_days: float = 0.0
     horizon_days: float = 7.0
     progress: bool = True
+    label: str = ""  # how reports name the run ("Jaar 1 (2028)"); empty = name
+    roadmap_step: int | None = None  # 0 = nulmeting ... n = eindbeeld; null = not a road-map year
 
 
 @dataclass
@@ -382,6 +386,31 @@ class StaffingConfig:
 
 
 @dataclass
+class NormConfig:
+    """A service norm on one KPI (``kpis.csv``): at least ``min`` or at most ``max``.
+
+    The keys (channel, shop, department, service) restrict the summary rows it applies to; a key
+    left null matches every row. Service-level targets stay on the channels.
+    """
+
+    kpi: str = ""
+    min: float | None = None
+    max: float | None = None
+    channel: str | None = None
+    shop: str | None = None
+    department: str | None = None
+    service: str | None = None
+    label: str = ""
+
+
+@dataclass
+class ReportConfig:
+    """How reports (``report.html``, figures, comparisons) are written."""
+
+    language: str = "en"  # en or nl
+
+
+@dataclass
 class KlantstroomConfig:
     """The whole configuration of a run."""
 
@@ -397,6 +426,8 @@ class KlantstroomConfig:
     routing: RoutingConfig = field(default_factory=RoutingConfig)
     output: OutputConfig = field(default_factory=OutputConfig)
     staffing: StaffingConfig = field(default_factory=StaffingConfig)
+    norms: dict[str, NormConfig] = field(default_factory=dict)
+    report: ReportConfig = field(default_factory=ReportConfig)
     # Named values a scenario refers to as ${params.<name>}, so that a textbook case exposes its
     # few parameters (rates, servers) for command-line overrides.
     params: dict[str, Any] = field(default_factory=dict)

@@ -28,6 +28,7 @@ from klantstroom.scenario.journeys import (
     build_switches,
     check_back_office,
 )
+from klantstroom.scenario.norms import build_norm, build_report, check_formulas
 from klantstroom.scenario.spec import (
     CHANNELS,
     LATE_POLICIES,
@@ -120,10 +121,22 @@ def build_scenario(config: Mapping[str, Any], base_dir: Path | None = None) -> S
     else:
         _check_coverage(check, services, groups)
     check_back_office(check, channels, services, departments, groups)
+    check_formulas(check, services, shops, departments)
     personas = tuple(
         build_persona(check, name, raw, services, shops, run.horizon_days)
         for name, raw in (config.get("personas") or {}).items()
     )
+    known = {
+        "channel": [c.name for c in channels],
+        "shop": shop_names,
+        "department": [d.name for d in departments],
+        "service": [s.name for s in services],
+    }
+    norms = tuple(
+        build_norm(check, name, raw or {}, known)
+        for name, raw in (config.get("norms") or {}).items()
+    )
+    report = build_report(check, config.get("report") or {})
     if check.errors:
         raise ScenarioErrors(check.errors)
     return Scenario(
@@ -139,6 +152,8 @@ def build_scenario(config: Mapping[str, Any], base_dir: Path | None = None) -> S
         counter=counter,
         departments=departments,
         personas=personas,
+        norms=norms,
+        report=report,
     )
 
 
@@ -156,6 +171,10 @@ def _build_run(check: Checker, raw: Mapping[str, Any]) -> RunSpec:
             "run.horizon_days", raw.get("horizon_days", 7.0), low=0.0, low_open=True
         ),
         progress=bool(raw.get("progress", True)),
+        label=str(raw.get("label") or ""),
+        roadmap_step=None
+        if raw.get("roadmap_step") is None
+        else check.integer("run.roadmap_step", raw["roadmap_step"], low=0),
     )
 
 
@@ -400,6 +419,7 @@ def _build_service(
         journey_norm_working_days=check.integer(
             f"{key}.journey_norm_working_days", raw.get("journey_norm_working_days", 10), low=0
         ),
+        formula=None if raw.get("formula") is None else str(raw["formula"]),
         month_factors=_build_month_factors(check, f"{key}.month_factors", raw),
         year_factors=_build_year_factors(check, f"{key}.year_factors", raw),
     )

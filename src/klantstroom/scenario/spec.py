@@ -16,6 +16,10 @@ from dataclasses import dataclass
 # ``digital`` is deferred work (web forms, e-mail) with a due time; ``chat`` is real-time digital.
 CHANNELS: tuple[str, ...] = ("phone", "counter", "digital", "chat")
 
+# Service formulas: done online by the citizen (a web form, checked by staff), at the counter by
+# appointment or by walk-in, resolved by the KCC, or case-managed by a back-office department.
+FORMULAS = ("self_service", "appointment", "walk_in", "kcc", "case_managed")
+
 # Outcomes of a contact, as stored in the event log (index = code). ``unserved``: still waiting
 # at the horizon, turned away at a shop's closing time, or no appointment slot within the booking
 # horizon; ``balked``: left a shop on seeing the queue; ``no_show``: did not come to an
@@ -285,6 +289,9 @@ class ServiceSpec:
     year_factors : tuple of (int, float)
         Volume multipliers per calendar year on top of ``volume_per_year`` (the 2024-2028
         passport peak); years not listed have factor 1.
+    formula : str or None
+        The service formula (dienstverleningsconcept) it is delivered by, one of
+        :data:`FORMULAS`; None when not stated. Checked against the channel mix and departments.
     """
 
     name: str
@@ -304,6 +311,7 @@ class ServiceSpec:
     journey_norm_working_days: int = 10
     month_factors: tuple[float, ...] = ()
     year_factors: tuple[tuple[int, float], ...] = ()
+    formula: str | None = None
 
     def month_factor(self, date: dt.date) -> float:
         """Return the relative volume of ``date``'s month (1.0 without month factors)."""
@@ -595,6 +603,13 @@ class RunSpec:
     warmup_days: float
     horizon_days: float
     progress: bool
+    label: str = ""
+    roadmap_step: int | None = None
+
+    @property
+    def display_name(self) -> str:
+        """How reports name the run: its label, else its name."""
+        return self.label or self.name
 
     @property
     def horizon_min(self) -> float:
@@ -648,6 +663,76 @@ class StaffingSpec:
     compare_skill_mix: bool = True
 
 
+# KPIs a norm can be set on (columns of kpis.csv that are rates, shares or times).
+NORM_KPIS = (
+    "abandonment_rate",
+    "asa_min",
+    "mean_wait_min",
+    "p90_wait_min",
+    "service_level",
+    "fcr_rate",
+    "answered_within_norm",
+    "walk_in_wait_min",
+    "walk_in_within_norm",
+    "appointment_wait_min",
+    "appointment_within_norm",
+    "access_days_mean",
+    "access_within_norm",
+    "no_show_rate",
+    "balk_rate",
+    "occupancy",
+    "task_lead_time_days_mean",
+    "task_within_norm",
+    "callback_reach_rate",
+    "resolved_share",
+    "given_up_share",
+    "journey_lead_time_days_mean",
+    "journey_within_norm",
+    "repeat_contact_rate",
+)
+LANGUAGES = ("en", "nl")
+
+
+@dataclass(frozen=True, slots=True)
+class NormSpec:
+    """A norm on a KPI: the mean must be at least (``at_least``) or at most ``target``.
+
+    ``channel``, ``shop``, ``department`` and ``service`` select the rows of the KPI table it
+    applies to; None matches every row.
+    """
+
+    name: str
+    kpi: str
+    target: float
+    at_least: bool
+    label: str = ""
+    channel: str | None = None
+    shop: str | None = None
+    department: str | None = None
+    service: str | None = None
+
+    def applies_to(self, row: dict[str, object]) -> bool:
+        """Return whether the norm covers a KPI row (a mapping with the KPI table's keys)."""
+        if row.get("kpi") != self.kpi:
+            return False
+        for key in ("channel", "shop", "department", "service"):
+            wanted = getattr(self, key)
+            if wanted is not None and row.get(key) != wanted:
+                return False
+        return True
+
+    def met(self, value: float) -> bool:
+        """Return whether ``value`` meets the norm."""
+        return value >= self.target if self.at_least else value <= self.target
+
+
+@dataclass(frozen=True, slots=True)
+class ReportSpec:
+    """How reports are written: ``language`` is one of :data:`LANGUAGES`."""
+
+    language: str = "en"
+
+
 @dataclass(frozen=True, slots=True)
 class Scenario:
     """Everything one run simulates, validated and frozen."""
@@ -664,6 +749,37 @@ class Scenario:
     counter: CounterSpec = CounterSpec()
     departments: tuple[DepartmentSpec, ...] = ()
     personas: tuple[PersonaSpec, ...] = ()
+    norms: tuple[NormSpec, ...] = ()
+    report: ReportSpec = ReportSpec()
+
+    def all_norms(self) -> tuple[NormSpec, ...]:
+        """The configured norms plus each channel's service-level target.
+
+        The digital channel's target also applies to ``answered_within_norm`` (share answered
+        within its due time), which is how its norm is stated (domain.md row 38).
+        """
+        implied = []
+        for c in self.channels:
+            implied.append(
+                NormSpec(
+                    f"{c.name}_service_level",
+                    "service_level",
+                    c.service_level_target,
+                    True,
+                    channel=c.name,
+                )
+            )
+            if c.deferred:
+                implied.append(
+                    NormSpec(
+                        f"{c.name}_answered_within_norm",
+                        "answered_within_norm",
+                        c.service_level_target,
+                        True,
+                        channel=c.name,
+                    )
+                )
+        return (*implied, *self.norms)
 
     def channel(self, name: str) -> ChannelSpec:
         """Return the channel called ``name``."""

@@ -1,0 +1,88 @@
+"""Norms, service formulas and report settings: validated at the boundary, applied in summaries."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from klantstroom.analysis.kpis import ALL_KPIS, KEYS, summary_table
+from klantstroom.scenario.errors import ScenarioErrors
+from klantstroom.scenario.spec import NORM_KPIS
+
+from factories import deep_update, queue_config, scenario
+
+
+def test_every_norm_kpi_is_a_kpi_column() -> None:
+    assert set(NORM_KPIS) <= set(ALL_KPIS)
+
+
+def test_channel_targets_and_configured_norms_are_all_norms() -> None:
+    config = queue_config(
+        norms={"abandon": {"kpi": "abandonment_rate", "max": 0.07, "channel": "phone"}},
+        channels={"phone": {"service_level_target": 0.75}},
+    )
+    norms = scenario(config).all_norms()
+    assert [(n.kpi, n.target, n.at_least) for n in norms] == [
+        ("service_level", 0.75, True),
+        ("abandonment_rate", 0.07, False),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("norm", "key", "message"),
+    [
+        ({"kpi": "wait", "max": 1.0}, "norms.n.kpi", "allowed: abandonment_rate"),
+        ({"kpi": "abandonment_rate"}, "norms.n", "exactly one of min"),
+        ({"kpi": "abandonment_rate", "max": 7}, "norms.n.max", "must be <= 1.0"),
+        ({"kpi": "asa_min", "max": 1, "channel": "fone"}, "norms.n.channel", "allowed: phone"),
+    ],
+)
+def test_norm_errors_name_their_key(norm: dict, key: str, message: str) -> None:
+    with pytest.raises(ScenarioErrors) as error:
+        scenario(queue_config(norms={"n": norm}))
+    assert key in str(error.value) and message in str(error.value)
+
+
+def test_report_language_is_checked() -> None:
+    assert scenario(queue_config(report={"language": "nl"})).report.language == "nl"
+    with pytest.raises(ScenarioErrors, match=r"report.language.*allowed: en, nl"):
+        scenario(queue_config(report={"language": "de"}))
+
+
+@pytest.mark.parametrize(
+    ("formula", "ok"),
+    [("kcc", True), ("self_service", False), ("case_managed", False), ("balie", False)],
+)
+def test_a_service_formula_must_fit_its_channels(formula: str, ok: bool) -> None:
+    config = deep_update(queue_config(), {"services": {"q": {"formula": formula}}})
+    if ok:
+        assert scenario(config).services[0].formula == formula
+    else:
+        with pytest.raises(ScenarioErrors, match=r"services\.q\.formula"):
+            scenario(config)
+
+
+def test_summary_marks_norms_met_on_the_mean_and_the_last_norm_wins() -> None:
+    kpis = pd.DataFrame(
+        {
+            "replication": [0, 1],
+            **{key: ["phone", "phone"] if key == "channel" else ["all", "all"] for key in KEYS},
+            "abandonment_rate": [0.06, 0.09],
+            "service_level": [0.7, 0.8],
+        }
+    )
+    config = queue_config(
+        norms={
+            "loose": {"kpi": "abandonment_rate", "max": 0.05},
+            "tight": {"kpi": "abandonment_rate", "max": 0.08, "channel": "phone"},
+        }
+    )
+    summary = summary_table(kpis, norms=scenario(config).all_norms()).set_index("kpi")
+    assert summary.loc["abandonment_rate", "mean"] == pytest.approx(0.075)
+    assert summary.loc["abandonment_rate", "target"] == 0.08
+    assert summary.loc["abandonment_rate", "norm"] == "<="
+    assert bool(summary.loc["abandonment_rate", "meets_target"])
+    assert summary.loc["service_level", "norm"] == ">="
+    assert not bool(summary.loc["service_level", "meets_target"])  # 0.75 < 0.8
+    # Two replications: the interval is the Student-t one around the mean.
+    assert summary.loc["service_level", "ci_low"] == pytest.approx(0.75 - 12.706 * 0.05, abs=1e-3)
