@@ -55,6 +55,18 @@ def write_tables(result: RunResult, scenario: Scenario, folder: Path) -> list[Pa
             p.name: {"label": p.label, "household": p.household, "story": p.story}
             for p in scenario.personas
         },
+        # What reports and klantstroom-compare need to name and order runs without the config.
+        "label": scenario.run.display_name,
+        "roadmap_step": scenario.run.roadmap_step,
+        "language": scenario.report.language,
+        "labels": {
+            "services": {s.name: s.label for s in scenario.services},
+            "staff_groups": {g.name: g.label for g in scenario.staff_groups},
+            "shops": {shop.name: shop.label for shop in scenario.shops},
+            "departments": {d.name: d.label for d in scenario.departments},
+        },
+        "formulas": {s.name: s.formula for s in scenario.services if s.formula},
+        "contract_hours_per_week": scenario.staffing.contract_hours_per_week,
     }
     path = folder / "run.json"
     path.write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")

@@ -1,0 +1,491 @@
+"""The scenario comparison: tables, figures and ``report.html`` for a set of runs.
+
+:func:`write_comparison` takes finished runs (see :mod:`klantstroom.results`), computes the
+comparison (:mod:`klantstroom.analysis.compare`) and writes, into one folder:
+
+* ``comparison.csv``: every KPI of every scenario with its 95% interval and norm status;
+* ``differences.csv``: every KPI's difference against the baseline with its 95% interval;
+* ``staff.csv``: staff on duty per group per scenario;
+* ``figures/trajectory.png``, ``figures/scenarios.png``, ``figures/staff.png``;
+* ``report.html``: all of it on one self-contained page, in English or Dutch.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, cast
+
+import pandas as pd
+from matplotlib.figure import Figure
+
+from klantstroom.analysis.compare import (
+    ScenarioTables,
+    comparison_table,
+    differences_table,
+    staff_table,
+)
+from klantstroom.report import html
+from klantstroom.report.compare_figures import scenarios_figure, staff_figure, trajectory_figure
+from klantstroom.report.headline import (
+    Headline,
+    fmt,
+    fmt_ci,
+    fmt_difference,
+    headline_rows,
+    name,
+    select,
+)
+from klantstroom.results import RunOutput, unique_labels
+
+_TEXT = {
+    "en": {
+        "title": "Scenario comparison",
+        "lead": "{n} scenarios compared against the baseline {baseline}. Means over "
+        "replications with their 95% confidence interval.",
+        "norms": "Norms",
+        "norms_intro": "A norm is met when the whole 95% confidence interval lies on the right "
+        "side of it; 'uncertain' means the interval straddles the norm (more replications "
+        "would tell).",
+        "kpis": "Headline KPIs",
+        "differences": "Difference against the baseline",
+        "differences_intro": "Scenario minus {baseline}, with the 95% confidence interval of the "
+        "difference; bold where the interval excludes zero. Paired (common random numbers) "
+        "where both runs used the same seed and replications.",
+        "trajectory": "Road map",
+        "trajectory_intro": "Headline KPIs per road-map year, nulmeting to eindbeeld.",
+        "no_roadmap": "None of these runs is a road-map year (run.roadmap_step), so there is "
+        "no trajectory; run the road map with klantstroom -m "
+        "scenarios=nulmeting,jaar1,jaar2,jaar3,eindbeeld.",
+        "scenarios_fig": "All scenarios side by side",
+        "staff": "Staff per group",
+        "staff_intro": "Hours on duty per week and FTE present (hours / {hours} h contract "
+        "week, before shrinkage), occupancy in brackets.",
+        "runs": "Runs compared",
+        "all_kpis": "Every KPI per channel, department and staff group (all services)",
+        "kpi": "KPI",
+        "norm": "norm",
+        "group": "staff group",
+        "total": "total",
+        "met": "met",
+        "not met": "not met",
+        "uncertain": "uncertain",
+        "scenario": "scenario",
+        "folder": "folder",
+        "composed": "scenarios and overrides",
+        "seed": "seed",
+        "reps": "replications",
+        "period": "period",
+        "days": "{start}, {days:g} days",
+        "csv": "The tables behind this page: comparison.csv, differences.csv and staff.csv "
+        "next to it. Made by klantstroom-compare on {when}.",
+        "no_baseline": "one scenario only: no differences",
+        "formula": "service formula",
+    },
+    "nl": {
+        "title": "Scenariovergelijking",
+        "lead": "{n} scenario's vergeleken met de basis {baseline}. Gemiddelden over "
+        "replicaties met hun 95%-betrouwbaarheidsinterval.",
+        "norms": "Normen",
+        "norms_intro": "Een norm is gehaald als het hele 95%-betrouwbaarheidsinterval aan de "
+        "goede kant ligt; 'onzeker' betekent dat het interval de norm omvat (meer replicaties "
+        "geven uitsluitsel).",
+        "kpis": "Kern-KPI's",
+        "differences": "Verschil met de basis",
+        "differences_intro": "Scenario min {baseline}, met het 95%-betrouwbaarheidsinterval van "
+        "het verschil; vet waar het interval nul uitsluit. Gepaard (gemeenschappelijke "
+        "toevalsgetallen) als beide runs dezelfde seed en replicaties hadden.",
+        "trajectory": "Routekaart",
+        "trajectory_intro": "Kern-KPI's per jaar van de routekaart, van nulmeting tot eindbeeld.",
+        "no_roadmap": "Geen van deze runs is een jaar van de routekaart (run.roadmap_step), dus "
+        "er is geen traject; draai de routekaart met klantstroom -m "
+        "scenarios=nulmeting,jaar1,jaar2,jaar3,eindbeeld.",
+        "scenarios_fig": "Alle scenario's naast elkaar",
+        "staff": "Medewerkers per groep",
+        "staff_intro": "Uren aanwezig per week en fte aanwezig (uren / contractweek van "
+        "{hours} uur, vóór uitval), bezettingsgraad tussen haakjes.",
+        "runs": "Vergeleken runs",
+        "all_kpis": "Alle KPI's per kanaal, afdeling en medewerkersgroep (alle diensten)",
+        "kpi": "KPI",
+        "norm": "norm",
+        "group": "medewerkersgroep",
+        "total": "totaal",
+        "met": "gehaald",
+        "not met": "niet gehaald",
+        "uncertain": "onzeker",
+        "scenario": "scenario",
+        "folder": "map",
+        "composed": "scenario's en overrides",
+        "seed": "seed",
+        "reps": "replicaties",
+        "period": "periode",
+        "days": "{start}, {days:g} dagen",
+        "csv": "De tabellen achter deze pagina: comparison.csv, differences.csv en staff.csv "
+        "ernaast. Gemaakt door klantstroom-compare op {when}.",
+        "no_baseline": "één scenario: geen verschillen",
+        "formula": "dienstverleningsformule",
+    },
+}
+_STATUS_CSS = {"met": "met", "not met": "miss", "uncertain": "unsure"}
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """What :func:`write_comparison` produced."""
+
+    folder: Path
+    comparison: pd.DataFrame
+    differences: pd.DataFrame
+    staff: pd.DataFrame
+    report: Path
+    baseline: str
+
+
+class BaselineError(ValueError):
+    """The requested baseline matches none of the runs (the message lists them)."""
+
+
+def choose_baseline(runs: Sequence[RunOutput], labels: Sequence[str], wanted: str | None) -> int:
+    """Index of the baseline: the run named ``wanted``, else road-map step 0, else the first.
+
+    ``wanted`` may be a run's label, scenario id or ``run.name``.
+    """
+    if wanted:
+        for k, run in enumerate(runs):
+            if wanted in (labels[k], run.scenario_id, run.name, run.label):
+                return k
+        raise BaselineError(
+            f"baseline {wanted!r} is none of the compared runs; choose one of: " + ", ".join(labels)
+        )
+    for k, run in enumerate(runs):
+        if run.roadmap_step == 0:
+            return k
+    return 0
+
+
+def write_comparison(
+    runs: Sequence[RunOutput],
+    folder: Path,
+    *,
+    baseline: str | None = None,
+    language: str | None = None,
+) -> Comparison:
+    """Compare ``runs`` and write the tables, figures and ``report.html`` into ``folder``.
+
+    Parameters
+    ----------
+    runs : sequence of RunOutput
+        The runs, in the order they should appear (road-map order from
+        :func:`klantstroom.results.find_runs`).
+    folder : Path
+        Output folder (created).
+    baseline : str, optional
+        Label, scenario id or name of the baseline run (default: the nulmeting, else the first).
+    language : {"en", "nl"}, optional
+        Language of the report (default: the runs' ``report.language`` when they agree, else
+        English).
+
+    Raises
+    ------
+    BaselineError
+        If ``baseline`` names none of the runs.
+    """
+    if not runs:
+        raise ValueError("no runs to compare")
+    labels = unique_labels(runs)
+    base = choose_baseline(runs, labels, baseline)
+    if language is None:
+        languages = {run.language for run in runs}
+        language = languages.pop() if len(languages) == 1 else "en"
+    tables = [
+        ScenarioTables(
+            label=label,
+            summary=run.summary,
+            kpis=run.kpis,
+            seed=run.info.get("seed"),
+            roadmap_step=run.roadmap_step,
+            horizon_days=float(run.info.get("horizon_days", 7.0)),
+            contract_hours_per_week=float(run.info.get("contract_hours_per_week", 36.0)),
+        )
+        for run, label in zip(runs, labels, strict=True)
+    ]
+    comparison = comparison_table(tables)
+    differences = differences_table(tables, base)
+    staff = staff_table(tables)
+    folder.mkdir(parents=True, exist_ok=True)
+    comparison.to_csv(folder / "comparison.csv", index=False)
+    differences.to_csv(folder / "differences.csv", index=False)
+    staff.to_csv(folder / "staff.csv", index=False)
+
+    departments: dict[str, str] = {}
+    groups: dict[str, str] = {}
+    for run in runs:
+        departments.update(run.labels("departments"))
+        groups.update(run.labels("staff_groups"))
+    rows = headline_rows(sorted({d for d in comparison["department"].unique() if d != "all"}))
+    figures = folder / "figures"
+    figures.mkdir(exist_ok=True)
+    has_roadmap = comparison["roadmap_step"].notna().any()
+    trajectory = (
+        trajectory_figure(comparison, rows, language=language, departments=departments)
+        if has_roadmap
+        else None
+    )
+    overview = scenarios_figure(
+        comparison, rows, baseline=labels[base], language=language, departments=departments
+    )
+    staffing = staff_figure(staff, language=language, groups=groups)
+    for fig, file in ((trajectory, "trajectory"), (overview, "scenarios"), (staffing, "staff")):
+        if fig is not None:
+            fig.savefig(figures / f"{file}.png", dpi=110)
+
+    page = _page(
+        runs,
+        labels,
+        base,
+        comparison,
+        differences,
+        staff,
+        rows,
+        figures=(trajectory, overview, staffing),
+        language=language,
+        departments=departments,
+        groups=groups,
+    )
+    report = folder / "report.html"
+    report.write_text(page, encoding="utf-8")
+    return Comparison(folder, comparison, differences, staff, report, labels[base])
+
+
+def _page(
+    runs: Sequence[RunOutput],
+    labels: Sequence[str],
+    base: int,
+    comparison: pd.DataFrame,
+    differences: pd.DataFrame,
+    staff: pd.DataFrame,
+    rows: Sequence[Headline],
+    *,
+    figures: tuple[Figure | None, Figure, Figure],
+    language: str,
+    departments: dict[str, str],
+    groups: dict[str, str],
+) -> str:
+    t = _TEXT[language]
+    baseline = labels[base]
+    present = [row for row in rows if len(select(comparison, row).dropna(subset=["mean"]))]
+    names = {"departments": departments}
+    body = [
+        f"<h1>{html.escape(t['title'])}</h1>",
+        f"<p class='lead'>{html.escape(t['lead'].format(n=len(runs), baseline=baseline))}</p>",
+        "<nav>"
+        + "".join(
+            f"<a href='#{anchor}'>{html.escape(t[key])}</a>"
+            for anchor, key in (
+                ("norms", "norms"),
+                ("kpis", "kpis"),
+                ("differences", "differences"),
+                ("trajectory", "trajectory"),
+                ("staff", "staff"),
+                ("runs", "runs"),
+            )
+        )
+        + "</nav>",
+    ]
+    # Norms: one row per headline KPI that has a norm in any scenario.
+    body.append(f"<h2 id='norms'>{html.escape(t['norms'])}</h2>")
+    body.append(f"<p class='note'>{html.escape(t['norms_intro'])}</p>")
+    norm_rows = []
+    for row in present:
+        data = select(comparison, row).set_index("scenario")
+        with_norm = data.dropna(subset=["target"])
+        if with_norm.empty:
+            continue
+        first = with_norm.iloc[0]
+        norm = f"{first['norm']} {fmt(first['target'], row.unit, language)}".replace(">=", "≥")
+        cells: list[str | tuple[str, str]] = [
+            name(row, language, names["departments"]),
+            norm.replace("<=", "≤"),
+        ]
+        for label in labels:
+            if label not in data.index:
+                cells.append("–")
+                continue
+            r = data.loc[label]
+            status = r["status"] if isinstance(r["status"], str) else None
+            text = fmt(r["mean"], row.unit, language)
+            if status:
+                cells.append((f"{text} · {t[status]}", _STATUS_CSS[status]))
+            else:
+                cells.append(text)
+        norm_rows.append(cells)
+    body.append(html.table([t["kpi"], t["norm"], *labels], norm_rows))
+    # Headline KPIs with confidence intervals.
+    body.append(f"<h2 id='kpis'>{html.escape(t['kpis'])}</h2>")
+    kpi_rows = []
+    for row in present:
+        data = select(comparison, row).set_index("scenario")
+        cells = [name(row, language, departments)]
+        for label in labels:
+            if label in data.index:
+                r = data.loc[label]
+                cells.append(fmt_ci(r["mean"], r["ci_low"], r["ci_high"], row.unit, language))
+            else:
+                cells.append("–")
+        kpi_rows.append(cells)
+    body.append(html.table([t["kpi"], *labels], kpi_rows))
+    # Differences against the baseline.
+    body.append(f"<h2 id='differences'>{html.escape(t['differences'])}</h2>")
+    others = [label for k, label in enumerate(labels) if k != base]
+    if not others:
+        body.append(f"<p>{html.escape(t['no_baseline'])}</p>")
+    else:
+        body.append(
+            f"<p class='note'>{html.escape(t['differences_intro'].format(baseline=baseline))}</p>"
+        )
+        diff_rows = []
+        for row in present:
+            data = _diff_select(differences, row).set_index("scenario")
+            base_value = select(comparison, row).set_index("scenario")
+            base_text = (
+                fmt(base_value.loc[baseline, "mean"], row.unit, language)
+                if baseline in base_value.index
+                else "–"
+            )
+            diff_cells: list[str | tuple[str, str]] = [
+                name(row, language, departments),
+                base_text,
+            ]
+            for label in others:
+                if label not in data.index:
+                    diff_cells.append("–")
+                    continue
+                r = data.loc[label]
+                text = (
+                    f"{fmt_difference(r['difference'], row.unit, language)} "
+                    f"({fmt_difference(r['ci_low'], row.unit, language)} – "
+                    f"{fmt_difference(r['ci_high'], row.unit, language)})"
+                )
+                diff_cells.append((text, "sig") if bool(r["significant"]) else text)
+            diff_rows.append(diff_cells)
+        body.append(html.table([t["kpi"], baseline, *others], diff_rows))
+    # Figures.
+    trajectory, overview, staffing = figures
+    body.append(f"<h2 id='trajectory'>{html.escape(t['trajectory'])}</h2>")
+    if trajectory is None:
+        body.append(f"<p class='note'>{html.escape(t['no_roadmap'])}</p>")
+    else:
+        body.append(f"<p class='note'>{html.escape(t['trajectory_intro'])}</p>")
+        body.append(html.figure_block(html.figure_img(trajectory, "trajectory")))
+    body.append(f"<h3>{html.escape(t['scenarios_fig'])}</h3>")
+    body.append(html.figure_block(html.figure_img(overview, "scenarios")))
+    # Staff.
+    hours = float(runs[0].info.get("contract_hours_per_week", 36.0))
+    body.append(f"<h2 id='staff'>{html.escape(t['staff'])}</h2>")
+    body.append(f"<p class='note'>{html.escape(t['staff_intro'].format(hours=f'{hours:g}'))}</p>")
+    body.append(_staff_html(staff, labels, groups, language, t))
+    body.append(html.figure_block(html.figure_img(staffing, "staff")))
+    # Runs.
+    body.append(f"<h2 id='runs'>{html.escape(t['runs'])}</h2>")
+    run_rows = []
+    for run, label in zip(runs, labels, strict=True):
+        composed = (
+            ", ".join(
+                [*(["+".join(run.scenarios)] if run.scenarios else []), *run.scenario_overrides]
+            )
+            or "–"
+        )
+        period = t["days"].format(
+            start=run.info.get("start_date", "?"), days=float(run.info.get("horizon_days", 0))
+        )
+        run_rows.append(
+            [
+                label,
+                composed,
+                str(run.info.get("seed", "?")),
+                str(run.info.get("replications_completed", "?")),
+                period,
+                str(run.folder),
+            ]
+        )
+    body.append(
+        html.table(
+            [t["scenario"], t["composed"], t["seed"], t["reps"], t["period"], t["folder"]], run_rows
+        )
+    )
+    body.append(_all_kpis_html(comparison, labels, t))
+    when = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
+    body.append(f"<p class='note'>{html.escape(t['csv'].format(when=when))}</p>")
+    return html.page(f"{t['title']}: {', '.join(labels)}", body, language=language)
+
+
+def _diff_select(differences: pd.DataFrame, row: Headline) -> pd.DataFrame:
+    if differences.empty:
+        return differences
+    return select(differences, row)
+
+
+def _staff_html(
+    staff: pd.DataFrame,
+    labels: Sequence[str],
+    groups: dict[str, str],
+    language: str,
+    t: dict[str, str],
+) -> str:
+    names = list(dict.fromkeys(staff["staff_group"]))
+    rows = []
+
+    def number(value: Any, digits: int = 1) -> str:
+        text = f"{float(value):.{digits}f}"
+        return text.replace(".", ",") if language == "nl" else text
+
+    for group in names:
+        part = staff[staff["staff_group"] == group].set_index("scenario")
+        cells = [groups.get(group, group)]
+        for label in labels:
+            if label not in part.index:
+                cells.append("–")
+                continue
+            r = part.loc[label]
+            occ = fmt(r["occupancy"], "share", language)
+            cells.append(
+                f"{number(r['staff_hours_per_week'], 0)} h · {number(r['fte_on_duty'])} fte ({occ})"
+            )
+        rows.append(cells)
+    totals = staff.groupby("scenario", sort=False)[["staff_hours_per_week", "fte_on_duty"]].sum()
+    rows.append(
+        [t["total"]]
+        + [
+            f"{number(totals.loc[label, 'staff_hours_per_week'], 0)} h · "
+            f"{number(totals.loc[label, 'fte_on_duty'])} fte"
+            if label in totals.index
+            else "–"
+            for label in labels
+        ]
+    )
+    return html.table([t["group"], *labels], rows)
+
+
+def _all_kpis_html(comparison: pd.DataFrame, labels: Sequence[str], t: dict[str, str]) -> str:
+    """Every KPI at channel / department / staff-group level, in a collapsed section."""
+    level = comparison[(comparison["service"] == "all") & (comparison["shop"] == "all")]
+    wide = level.pivot_table(
+        index=["channel", "department", "staff_group", "kpi"],
+        columns="scenario",
+        values="mean",
+        aggfunc="first",
+        sort=False,
+    )
+    wide = wide.reindex(columns=[label for label in labels if label in wide.columns])
+    rows = []
+    for index, values in wide.iterrows():
+        channel, department, group, kpi = cast(tuple[str, str, str, str], index)
+        where = " / ".join(v for v in (channel, department, group) if v != "all") or "all"
+        rows.append([where, kpi, *(f"{v:.4g}" if pd.notna(v) else "–" for v in values)])
+    return (
+        f"<details><summary>{html.escape(t['all_kpis'])}</summary>"
+        + html.table(["", t["kpi"], *wide.columns], rows)
+        + "</details>"
+    )

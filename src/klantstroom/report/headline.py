@@ -1,0 +1,191 @@
+"""The headline KPIs of a report: which rows of the KPI table, their names and how to print them.
+
+A planner reads a handful of numbers per scenario: the phone service level and abandonment, the
+share of e-mail answered in time, the counter waits and appointment access time, the
+back-office lead times and how many journeys end resolved. :data:`HEADLINE` lists them with the
+row of ``summary.csv`` they come from (channel, department), and :func:`headline_rows` adds one
+row per department present. Names are in English and Dutch; values are printed in the unit a
+person expects (%, seconds, minutes, days) with a decimal comma in Dutch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from klantstroom.report.figures import _number
+
+
+@dataclass(frozen=True)
+class Headline:
+    """One headline KPI: a ``kpi`` on the row with this ``channel`` and ``department``.
+
+    ``unit`` is how it is printed: ``share`` (%), ``seconds`` (a value in minutes shown in s),
+    ``minutes``, ``days`` or ``count``. ``higher_is_better`` orders colours in figures.
+    """
+
+    kpi: str
+    channel: str = "all"
+    department: str = "all"
+    unit: str = "share"
+    higher_is_better: bool = True
+
+    @property
+    def key(self) -> str:
+        """A unique text key: ``phone/service_level``, ``dept:burgerzaken/task_within_norm``."""
+        where = f"dept:{self.department}" if self.department != "all" else self.channel
+        return f"{where}/{self.kpi}"
+
+
+HEADLINE: tuple[Headline, ...] = (
+    Headline("service_level", "phone"),
+    Headline("abandonment_rate", "phone", higher_is_better=False),
+    Headline("asa_min", "phone", unit="seconds", higher_is_better=False),
+    Headline("service_level", "chat"),
+    Headline("answered_within_norm", "digital"),
+    Headline("backlog_mean", "digital", unit="count", higher_is_better=False),
+    Headline("walk_in_within_norm", "counter"),
+    Headline("walk_in_wait_min", "counter", unit="minutes", higher_is_better=False),
+    Headline("appointment_within_norm", "counter"),
+    Headline("access_days_mean", "counter", unit="days", higher_is_better=False),
+    Headline("access_within_norm", "counter"),
+    Headline("resolved_share"),
+    Headline("journey_lead_time_days_mean", unit="days", higher_is_better=False),
+    Headline("repeat_contact_rate", higher_is_better=False),
+)
+# Per department, added for every department present.
+DEPARTMENT_KPIS: tuple[tuple[str, str, bool], ...] = (
+    ("task_within_norm", "share", True),
+    ("task_lead_time_days_mean", "days", False),
+)
+
+KPI_NAMES: dict[str, dict[str, str]] = {
+    "en": {
+        "service_level": "service level",
+        "abandonment_rate": "abandoned",
+        "asa_min": "mean wait before answer (ASA)",
+        "answered_within_norm": "answered within norm",
+        "backlog_mean": "backlog (mean open requests)",
+        "walk_in_within_norm": "walk-ins helped within norm",
+        "walk_in_wait_min": "mean wait of walk-ins",
+        "appointment_within_norm": "appointments helped within norm",
+        "access_days_mean": "days until an appointment",
+        "access_within_norm": "appointments within access norm",
+        "resolved_share": "journeys resolved",
+        "journey_lead_time_days_mean": "journey lead time",
+        "repeat_contact_rate": "repeat contacts",
+        "task_within_norm": "tasks within lead-time norm",
+        "task_lead_time_days_mean": "task lead time",
+        "occupancy": "occupancy",
+        "staff_hours": "staff hours",
+    },
+    "nl": {
+        "service_level": "servicelevel",
+        "abandonment_rate": "afgehaakt",
+        "asa_min": "gemiddelde wachttijd (ASA)",
+        "answered_within_norm": "binnen norm beantwoord",
+        "backlog_mean": "werkvoorraad (gemiddeld open)",
+        "walk_in_within_norm": "vrije inloop binnen norm geholpen",
+        "walk_in_wait_min": "gemiddelde wachttijd vrije inloop",
+        "appointment_within_norm": "afspraken binnen norm geholpen",
+        "access_days_mean": "dagen tot een afspraak",
+        "access_within_norm": "afspraken binnen toegangsnorm",
+        "resolved_share": "klantreizen opgelost",
+        "journey_lead_time_days_mean": "doorlooptijd klantreis",
+        "repeat_contact_rate": "herhaalcontacten",
+        "task_within_norm": "taken binnen doorlooptijdnorm",
+        "task_lead_time_days_mean": "doorlooptijd taken",
+        "occupancy": "bezettingsgraad",
+        "staff_hours": "uren ingeroosterd",
+    },
+}
+CHANNEL_NAMES: dict[str, dict[str, str]] = {
+    "en": {
+        "phone": "phone",
+        "chat": "chat",
+        "digital": "e-mail and forms",
+        "counter": "counter",
+    },
+    "nl": {
+        "phone": "telefoon",
+        "chat": "chat",
+        "digital": "e-mail en formulieren",
+        "counter": "balie",
+    },
+}
+
+
+def headline_rows(departments: Iterable[str]) -> list[Headline]:
+    """The headline KPIs plus the department KPIs for each of ``departments``."""
+    rows = list(HEADLINE)
+    for department in departments:
+        for kpi, unit, higher in DEPARTMENT_KPIS:
+            rows.append(Headline(kpi, "all", department, unit, higher))
+    return rows
+
+
+def select(table: pd.DataFrame, row: Headline) -> pd.DataFrame:
+    """The rows of a summary or comparison table that hold ``row`` (all services, all shops)."""
+    mask = (
+        (table["kpi"] == row.kpi)
+        & (table["channel"] == row.channel)
+        & (table["department"] == row.department)
+        & (table["service"] == "all")
+        & (table["shop"] == "all")
+        & (table["staff_group"] == "all")
+    )
+    return table[mask]
+
+
+def name(row: Headline, language: str, departments: dict[str, str] | None = None) -> str:
+    """The headline's name: ``phone: service level``, ``Burgerzaken: task lead time``."""
+    kpi = KPI_NAMES[language].get(row.kpi, row.kpi)
+    if row.department == "all" and row.channel == "all":
+        return kpi
+    if row.department != "all":
+        where = (departments or {}).get(row.department, row.department)
+    else:
+        where = CHANNEL_NAMES[language].get(row.channel, row.channel)
+    return f"{where}: {kpi}"
+
+
+def fmt(value: Any, unit: str, language: str) -> str:
+    """Print a value of the headline's unit (``79.5%``, ``12 s``, ``3.2 min``, ``1.4 d``)."""
+    if value is None or not np.isfinite(float(value)):
+        return "–"
+    value = float(value)
+    if unit == "share":
+        text = f"{100.0 * value:.1f}"
+        return (text.replace(".", ",") if language == "nl" else text) + "%"
+    if unit == "seconds":
+        return f"{_number(round(value * 60.0, 1), language)} s"
+    if unit == "minutes":
+        return f"{_number(round(value, 2), language)} min"
+    if unit == "days":
+        return f"{_number(round(value, 2), language)} {'dg' if language == 'nl' else 'd'}"
+    text = f"{value:,.0f}" if abs(value) >= 100 else f"{value:.3g}"
+    return text.replace(",", "\u2009").replace(".", ",") if language == "nl" else text
+
+
+def fmt_ci(mean: Any, low: Any, high: Any, unit: str, language: str) -> str:
+    """``79.5% (77.9–81.1%)``: the mean and its confidence interval, or the mean alone."""
+    text = fmt(mean, unit, language)
+    if low is None or high is None or not (np.isfinite(float(low)) and np.isfinite(float(high))):
+        return text
+    return f"{text} ({fmt(low, unit, language)} – {fmt(high, unit, language)})"
+
+
+def fmt_difference(value: Any, unit: str, language: str) -> str:
+    """A difference with its sign, in percentage points for shares: ``+4.2 pp``, ``-12 s``."""
+    if value is None or not np.isfinite(float(value)):
+        return "–"
+    value = float(value)
+    sign = "+" if value > 0 else "−" if value < 0 else "±"
+    if unit == "share":
+        text = f"{abs(value) * 100:.1f} {'%-punt' if language == 'nl' else 'pp'}"
+        return sign + (text.replace(".", ",") if language == "nl" else text)
+    return sign + fmt(abs(value), unit, language)

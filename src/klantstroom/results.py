@@ -1,0 +1,233 @@
+"""Reading finished runs back: the public API for scripts, notebooks and comparisons.
+
+Every run writes its tables into one output folder (``outputs/<date>/<time>/``, or one numbered
+sub-folder per job of a multirun) together with ``run.json`` (what was run) and ``.hydra/``
+(the exact configuration and command-line overrides). :func:`load_run` opens such a folder and
+:func:`find_runs` collects every run under a set of folders, so a notebook or
+``klantstroom-compare`` never needs to know how a run was started.
+
+A run's *scenario id* says what was simulated in the words of the command line: the scenario
+overlays it was composed from (``eindbeeld+paspoortpiek``) followed by the overrides that change
+the scenario (``routing.policy=longest_idle``). Overrides that only change how a run is carried
+out (``run.n_jobs``, ``output.figures``, ``hydra.*``, ...) are left out.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+
+# Overrides that do not change what is simulated, only how the run is carried out or reported.
+_TECHNICAL = (
+    "run.n_jobs",
+    "run.progress",
+    "run.replications",
+    "output.",
+    "hydra.",
+    "report.",
+)
+TABLES = ("contacts", "tasks", "journeys", "backlog", "intervals", "staff")
+
+
+class RunFolderError(ValueError):
+    """A folder is not a readable klantstroom run (names the folder and what is missing)."""
+
+
+@dataclass
+class RunOutput:
+    """One finished run: its metadata, and its tables loaded on first use.
+
+    Attributes
+    ----------
+    folder : Path
+        The run's output folder.
+    info : dict
+        The contents of ``run.json``.
+    overrides : list of str
+        The command-line overrides it was run with (``.hydra/overrides.yaml``; empty if absent).
+    """
+
+    folder: Path
+    info: dict[str, Any]
+    overrides: list[str] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        """``run.name`` of the configuration."""
+        return str(self.info.get("name", self.folder.name))
+
+    @property
+    def roadmap_step(self) -> int | None:
+        """Place on the road map (0 = nulmeting), or None for a run that is not a road-map year."""
+        step = self.info.get("roadmap_step")
+        return None if step is None else int(step)
+
+    @property
+    def language(self) -> str:
+        """``report.language`` of the run."""
+        return str(self.info.get("language", "en"))
+
+    @property
+    def scenarios(self) -> list[str]:
+        """The scenario overlays the run was composed from, in order."""
+        for override in self.overrides:
+            key, _, value = override.partition("=")
+            if key.lstrip("+~") == "scenarios":
+                value = value.strip()
+                if value.startswith("[") and value.endswith("]"):
+                    value = value[1:-1]
+                return [part.strip() for part in value.split(",") if part.strip()]
+        return []
+
+    @property
+    def scenario_overrides(self) -> list[str]:
+        """The overrides that change the scenario (besides the ``scenarios`` selection)."""
+        kept = []
+        for override in self.overrides:
+            key = override.partition("=")[0].lstrip("+~")
+            if key == "scenarios" or key.startswith(_TECHNICAL):
+                continue
+            kept.append(override)
+        return kept
+
+    @property
+    def scenario_id(self) -> str:
+        """What was simulated, as on the command line: ``eindbeeld+paspoortpiek``."""
+        base = "+".join(self.scenarios) or self.name
+        extra = self.scenario_overrides
+        return base + (f" [{', '.join(extra)}]" if extra else "")
+
+    @property
+    def label(self) -> str:
+        """How reports name the run: ``run.label`` for a plain scenario, else the scenario id."""
+        if len(self.scenarios) <= 1 and not self.scenario_overrides:
+            return str(self.info.get("label") or self.scenario_id)
+        return self.scenario_id
+
+    def labels(self, kind: str) -> dict[str, str]:
+        """Display names of ``services``, ``staff_groups``, ``shops`` or ``departments``."""
+        return dict(self.info.get("labels", {}).get(kind, {}))
+
+    @cached_property
+    def summary(self) -> pd.DataFrame:
+        """``summary.csv``: mean and confidence interval of every KPI."""
+        return self._csv("summary.csv")
+
+    @cached_property
+    def kpis(self) -> pd.DataFrame:
+        """``kpis.csv``: every KPI per replication."""
+        return self._csv("kpis.csv")
+
+    def table(self, name: str) -> pd.DataFrame:
+        """Read one of the Parquet tables (``contacts``, ``journeys``, ...; see :data:`TABLES`)."""
+        if name not in TABLES:
+            raise ValueError(f"unknown table {name!r}; choose one of {', '.join(TABLES)}")
+        path = self.folder / f"{name}.parquet"
+        if not path.exists():
+            raise RunFolderError(f"{path}: missing (was the run interrupted?)")
+        return pd.read_parquet(path)
+
+    def _csv(self, name: str) -> pd.DataFrame:
+        path = self.folder / name
+        if not path.exists():
+            raise RunFolderError(f"{path}: missing (was the run interrupted?)")
+        # Key columns hold names such as "all"; keep them text even when a name looks numeric.
+        return pd.read_csv(
+            path,
+            dtype={
+                "channel": str,
+                "shop": str,
+                "department": str,
+                "service": str,
+                "staff_group": str,
+            },
+        )
+
+
+def load_run(folder: Path | str) -> RunOutput:
+    """Open the run written into ``folder``.
+
+    Raises
+    ------
+    RunFolderError
+        If ``folder`` has no readable ``run.json``.
+    """
+    folder = Path(folder)
+    path = folder / "run.json"
+    if not path.exists():
+        raise RunFolderError(f"{folder}: not a klantstroom run folder (no run.json)")
+    try:
+        info = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as error:
+        raise RunFolderError(f"{path}: not valid JSON ({error})") from None
+    overrides: list[str] = []
+    hydra_overrides = folder / ".hydra" / "overrides.yaml"
+    if hydra_overrides.exists():
+        loaded = yaml.safe_load(hydra_overrides.read_text(encoding="utf-8")) or []
+        overrides = [str(item) for item in loaded]
+    return RunOutput(folder=folder, info=info, overrides=overrides)
+
+
+def find_runs(paths: Iterable[Path | str]) -> list[RunOutput]:
+    """Collect the runs in ``paths``: run folders, or folders holding them at any depth.
+
+    A multirun folder (``multirun/<date>/<time>``) holds one numbered run folder per job; they
+    are returned in job order. Runs are ordered by road-map step first (nulmeting to eindbeeld),
+    then as found.
+
+    Raises
+    ------
+    RunFolderError
+        If a path does not exist or holds no run.
+    """
+    found: list[RunOutput] = []
+    for raw in paths:
+        path = Path(raw)
+        if not path.exists():
+            raise RunFolderError(f"{path}: no such folder")
+        if (path / "run.json").exists():
+            found.append(load_run(path))
+            continue
+        inside = sorted(
+            (p.parent for p in path.rglob("run.json")),
+            key=lambda p: [int(part) if part.isdigit() else part for part in p.parts],
+        )
+        if not inside:
+            raise RunFolderError(f"{path}: holds no klantstroom run (no run.json below it)")
+        found.extend(load_run(folder) for folder in inside)
+    order = {id(run): k for k, run in enumerate(found)}
+    return sorted(
+        found,
+        key=lambda r: (r.roadmap_step is None, r.roadmap_step or 0, order[id(r)]),
+    )
+
+
+def unique_labels(runs: Sequence[RunOutput]) -> list[str]:
+    """Labels that tell the runs apart.
+
+    A run is named by its scenario overlays and the overrides in which it differs from the
+    other runs (an override that every run shares, such as ``run.horizon_days=7``, says nothing
+    about the difference); a run with one overlay and no distinguishing override keeps its
+    ``run.label``. Where two runs still share a label, the folder name is added.
+    """
+    common = set.intersection(*(set(run.scenario_overrides) for run in runs)) if runs else set()
+    labels = []
+    for run in runs:
+        own = [o for o in run.scenario_overrides if o not in common]
+        if len(run.scenarios) <= 1 and not own:
+            fallback = run.scenarios[0] if run.scenarios else run.name
+            labels.append(str(run.info.get("label") or fallback))
+        else:
+            base = "+".join(run.scenarios) or run.name
+            labels.append(base + (f" [{', '.join(own)}]" if own else ""))
+    return [
+        f"{label} ({run.folder.name})" if labels.count(label) > 1 else label
+        for label, run in zip(labels, runs, strict=True)
+    ]
