@@ -66,28 +66,98 @@ def _hydra_staff(cfg: DictConfig) -> None:
     write_staffing(scenario, output_dir)
 
 
-def _check_overrides(overrides: list[str]) -> str | None:
+def _check_overrides(
+    overrides: list[str], config_dir: Path | None = None, config_name: str = "config"
+) -> str | None:
     """Compose once with the compose API to explain an unknown key before Hydra reports it."""
     from hydra import compose, initialize_config_dir
     from hydra.errors import ConfigCompositionException
 
     try:
-        with initialize_config_dir(config_dir=str(conf_dir()), version_base="1.3"):
-            compose(config_name="config", overrides=overrides)
+        with initialize_config_dir(config_dir=str(config_dir or conf_dir()), version_base="1.3"):
+            compose(config_name=config_name, overrides=overrides)
     except ConfigCompositionException as error:
         return explain_unknown_key(error)
     return None
 
 
-def _explain_bad_overrides(command: str) -> None:
+def _explain_bad_overrides(
+    command: str,
+    args: list[str] | None = None,
+    config_dir: Path | None = None,
+    config_name: str = "config",
+) -> None:
     """Stop with a readable message when an override names an unknown key."""
-    args = sys.argv[1:]
+    args = sys.argv[1:] if args is None else args
     # Flags (-m, --cfg, --help, ...) and sweeps are left to Hydra, whose message names the key.
     if args and not any(arg.startswith("-") for arg in args):
-        message = _check_overrides(args)
+        message = _check_overrides(args, config_dir, config_name)
         if message is not None:
             print(f"{command}: {message}", file=sys.stderr)
             sys.exit(2)
+
+
+# The primary config of a replay: the earlier run's composed configuration, validated by the
+# schema, with the scenario overlays (a what-if) applied on top of it.
+_REPLAY_HEADER = """\
+# Replay of {folder}: its .hydra/config.yaml, with the schema and scenario overlays around it.
+defaults:
+  - klantstroom_schema
+  - _self_
+  - scenarios: null
+
+hydra:
+  job:
+    name: klantstroom
+    chdir: false
+  run:
+    dir: outputs/${{now:%Y-%m-%d}}/${{now:%H-%M-%S}}-replay
+  sweep:
+    dir: multirun/${{now:%Y-%m-%d}}/${{now:%H-%M-%S}}-replay
+    subdir: ${{hydra.job.num}}
+
+"""
+
+
+def replay_main() -> None:
+    """Console-script entry point (``klantstroom-replay OUTPUT_FOLDER [override ...]``).
+
+    Runs an earlier run again from its output folder: the configuration it recorded in
+    ``.hydra/config.yaml`` (the composed config with the overrides it was given), so the tables
+    are identical whatever has changed in ``conf/`` and ``scenarios/`` since. Overrides and
+    scenario overlays on the command line are applied on top of it: a what-if in one line.
+    """
+    import tempfile
+
+    args = sys.argv[1:]
+    if not args or args[0] in ("-h", "--help"):
+        print(
+            "usage: klantstroom-replay OUTPUT_FOLDER [key=value ...] [scenarios=NAME ...]\n"
+            "  runs the run recorded in OUTPUT_FOLDER/.hydra/config.yaml again (identical\n"
+            "  tables), with any overrides or scenario overlays applied on top; the new run\n"
+            "  goes to outputs/<date>/<time>-replay (or hydra.run.dir=...).",
+            file=sys.stderr if not args else sys.stdout,
+        )
+        sys.exit(0 if args else 2)
+    folder = Path(args[0])
+    saved = folder / ".hydra" / "config.yaml"
+    if not saved.is_file():
+        print(
+            f"klantstroom-replay: {saved}: not found; give the output folder of a klantstroom "
+            "run (it holds .hydra/config.yaml)",
+            file=sys.stderr,
+        )
+        sys.exit(2)
+    config_dir = Path(tempfile.mkdtemp(prefix="klantstroom-replay-"))
+    (config_dir / "replay.yaml").write_text(
+        _REPLAY_HEADER.format(folder=folder.resolve()) + saved.read_text(encoding="utf-8"),
+        encoding="utf-8",
+    )
+    overrides = args[1:]
+    _explain_bad_overrides("klantstroom-replay", overrides, config_dir, "replay")
+    log.info("replaying %s", folder.resolve())
+    sys.argv = [sys.argv[0], "--config-dir", str(config_dir), "--config-name", "replay", *overrides]
+    _hydra_main()
 
 
 def main() -> None:

@@ -1,0 +1,171 @@
+"""Workshop replay and scenario comparison as a facilitator uses them, in subprocesses.
+
+The report is opened in a real headless Chromium (Debian's ``chromium`` and
+``chromium-driver``) through Selenium: it must render, show every scenario's name and have no
+broken image. CI installs the browser and sets ``KLANTSTROOM_REQUIRE_BROWSER=1``, so there the
+browser check cannot be skipped; on a machine without Chromium it is skipped with the reason.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+BASE = [
+    "municipality=kleinstad",
+    "run.replications=2",
+    "run.horizon_days=4",
+    "output.figures=false",
+    "output.print_summary=false",
+]
+TABLES = ("contacts", "journeys", "tasks", "intervals", "staff", "backlog")
+
+
+def run(tmp_path: Path, *args: str, command: str = "klantstroom") -> subprocess.CompletedProcess:
+    entry = {
+        "klantstroom": "from klantstroom.cli import main as m",
+        "klantstroom-replay": "from klantstroom.cli import replay_main as m",
+        "klantstroom-compare": "from klantstroom.report.compare_command import entry as m",
+    }[command]
+    code = f"import sys; {entry}; sys.argv[0] = {command!r}; m()"
+    env = {**os.environ, "HYDRA_FULL_ERROR": "0"}
+    return subprocess.run(
+        [sys.executable, "-c", code, *args],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=env,
+    )
+
+
+@pytest.fixture(scope="module")
+def original(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    tmp = tmp_path_factory.mktemp("replay")
+    done = run(tmp, *BASE, f"hydra.run.dir={tmp / 'original'}")
+    assert done.returncode == 0, done.stderr
+    return tmp / "original"
+
+
+def test_a_replay_gives_identical_tables(original: Path, tmp_path: Path) -> None:
+    done = run(
+        tmp_path, str(original), f"hydra.run.dir={tmp_path / 'again'}", command="klantstroom-replay"
+    )
+    assert done.returncode == 0, done.stderr
+    for table in TABLES:
+        pd.testing.assert_frame_equal(
+            pd.read_parquet(original / f"{table}.parquet"),
+            pd.read_parquet(tmp_path / "again" / f"{table}.parquet"),
+        )
+
+
+def test_a_what_if_is_one_override_on_top_of_the_replay(original: Path, tmp_path: Path) -> None:
+    done = run(
+        tmp_path,
+        str(original),
+        "routing.policy=longest_idle",
+        f"hydra.run.dir={tmp_path / 'whatif'}",
+        command="klantstroom-replay",
+    )
+    assert done.returncode == 0, done.stderr
+    assert "routing.policy=longest_idle" in (tmp_path / "whatif/.hydra/overrides.yaml").read_text()
+    base = pd.read_parquet(original / "contacts.parquet")
+    whatif = pd.read_parquet(tmp_path / "whatif" / "contacts.parquet")
+
+    # Same first contacts (the arrival streams do not depend on routing), other staff serve them.
+    def first(contacts: pd.DataFrame) -> pd.Series:
+        return contacts.loc[contacts["origin"] == "new", "arrival_min"].reset_index(drop=True)
+
+    pd.testing.assert_series_equal(first(base), first(whatif))
+    assert not base["staff_id"].equals(whatif["staff_id"])
+
+
+def test_replay_errors_name_the_folder_and_the_key(original: Path, tmp_path: Path) -> None:
+    missing = run(tmp_path, str(tmp_path / "nothing"), command="klantstroom-replay")
+    assert missing.returncode == 2 and "config.yaml: not found" in missing.stderr
+    typo = run(tmp_path, str(original), "run.replicatons=3", command="klantstroom-replay")
+    assert typo.returncode == 2 and "did you mean 'run.replications'" in typo.stderr
+
+
+def browser():  # the Selenium driver, or a skip
+    chromium, driver = shutil.which("chromium"), shutil.which("chromedriver")
+    try:
+        from selenium import webdriver
+        from selenium.webdriver.chrome.options import Options
+        from selenium.webdriver.chrome.service import Service
+    except ImportError:
+        webdriver = None
+    if not (chromium and driver and webdriver):
+        if os.environ.get("KLANTSTROOM_REQUIRE_BROWSER") == "1":
+            pytest.fail("Chromium, chromedriver and selenium are required here (CI)")
+        pytest.skip("needs Debian's chromium and chromium-driver and the selenium package")
+    options = Options()
+    options.binary_location = chromium
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--window-size=1400,1000",
+    ):
+        options.add_argument(flag)
+    return webdriver.Chrome(service=Service(driver), options=options)
+
+
+def test_compare_a_multirun_and_open_the_report_in_chromium(tmp_path: Path) -> None:
+    sweep = tmp_path / "multirun"
+    done = run(
+        tmp_path,
+        "-m",
+        *BASE,
+        "run.roadmap_step=0,1",
+        "routing.policy=longest_idle",
+        f"hydra.sweep.dir={sweep}",
+    )
+    assert done.returncode == 0, done.stderr
+    done = run(tmp_path, str(sweep), "report.language=nl", command="klantstroom-compare")
+    assert done.returncode == 0, done.stderr
+    out = sweep / "compare"
+    comparison = pd.read_csv(out / "comparison.csv")
+    names = ["kleinstad [run.roadmap_step=0]", "kleinstad [run.roadmap_step=1]"]
+    assert sorted(comparison["scenario"].unique()) == names
+    differences = pd.read_csv(out / "differences.csv")
+    assert differences["paired"].all()  # same seed: common random numbers
+    assert {"trajectory.png", "scenarios.png", "staff.png"} <= {
+        p.name for p in (out / "figures").iterdir()
+    }
+    driver = browser()
+    try:
+        driver.get((out / "report.html").resolve().as_uri())
+        title = driver.title
+        text = driver.find_element("tag name", "body").text
+        images = driver.execute_script("return document.images.length")
+        broken = driver.execute_script(
+            "return Array.from(document.images)"
+            ".filter(i => !(i.complete && i.naturalWidth > 0)).length"
+        )
+        driver.save_screenshot(str(out / "screenshot.png"))
+    finally:
+        driver.quit()
+    assert title.startswith("Scenariovergelijking")
+    assert "Scenariovergelijking" in text and "Routekaart" in text
+    for name in names:
+        assert name in text
+    assert images == 3 and broken == 0
+
+
+def test_compare_reports_a_bad_folder_and_baseline(tmp_path: Path, original: Path) -> None:
+    done = run(tmp_path, str(tmp_path / "none"), command="klantstroom-compare")
+    assert done.returncode == 2 and "no such folder" in done.stderr
+    done = run(tmp_path, str(original), "--baseline", "jaar9", command="klantstroom-compare")
+    assert done.returncode == 2 and "baseline 'jaar9' is none of the compared runs" in done.stderr
