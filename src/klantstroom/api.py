@@ -1,0 +1,97 @@
+"""The Python interface for notebooks and scripts: the same runs as the command line.
+
+::
+
+    from klantstroom import api
+
+    run = api.run(["scenarios=eindbeeld", "run.horizon_days=7"], "runs/eindbeeld")
+    run.summary                      # summary.csv as a DataFrame
+    journeys = run.table("journeys")
+    api.compare(api.find_runs(["runs"]), "runs/compare", language="nl")
+
+:func:`run` composes the configuration exactly as ``klantstroom`` does (``conf/config.yaml``,
+scenario overlays, overrides), runs it and writes the same output folder, including
+``.hydra/config.yaml`` and ``.hydra/overrides.yaml``, so ``klantstroom-replay`` and
+``klantstroom-compare`` treat it like any other run. Reading runs back is
+:mod:`klantstroom.results`; the comparison is :mod:`klantstroom.report.compare_report`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from omegaconf import DictConfig, OmegaConf
+
+from klantstroom.config import register_configs, scenario_from_config
+from klantstroom.paths import conf_dir
+from klantstroom.report.compare_report import Comparison, write_comparison
+from klantstroom.results import RunOutput, find_runs, load_run
+from klantstroom.runner import execute
+from klantstroom.scenario.spec import Scenario
+
+__all__ = ["compare", "compose", "find_runs", "load_run", "load_scenario", "run"]
+
+
+def compose(overrides: Sequence[str] = ()) -> DictConfig:
+    """Compose the configuration the ``klantstroom`` command would run with ``overrides``.
+
+    Raises
+    ------
+    hydra.errors.ConfigCompositionException
+        For an unknown key or scenario (the message names it).
+    """
+    from hydra import compose as hydra_compose
+    from hydra import initialize_config_dir
+
+    register_configs()
+    with initialize_config_dir(config_dir=str(conf_dir()), version_base="1.3"):
+        return hydra_compose(config_name="config", overrides=list(overrides))
+
+
+def load_scenario(overrides: Sequence[str] = ()) -> Scenario:
+    """The validated scenario for ``overrides`` (raises ``ScenarioErrors`` naming bad keys)."""
+    return scenario_from_config(compose(overrides))
+
+
+def run(
+    overrides: Sequence[str],
+    output_dir: Path | str,
+    *,
+    figures: bool = False,
+    print_summary: bool = False,
+) -> RunOutput:
+    """Run the scenario of ``overrides`` into ``output_dir`` and return it for reading.
+
+    Parameters
+    ----------
+    overrides : sequence of str
+        As on the command line: ``["scenarios=[eindbeeld,paspoortpiek]", "run.replications=3"]``.
+    output_dir : Path or str
+        The run's output folder (created).
+    figures, print_summary : bool
+        Draw the figures; print the summary (off by default in notebooks).
+    """
+    cfg = compose(overrides)
+    scenario = scenario_from_config(cfg)
+    folder = Path(output_dir)
+    hydra_dir = folder / ".hydra"
+    hydra_dir.mkdir(parents=True, exist_ok=True)
+    # The same record Hydra keeps, so the folder can be replayed and compared.
+    (hydra_dir / "config.yaml").write_text(OmegaConf.to_yaml(cfg), encoding="utf-8")
+    (hydra_dir / "overrides.yaml").write_text(
+        "".join(f"- {override}\n" for override in overrides) or "[]\n", encoding="utf-8"
+    )
+    execute(scenario, folder, figures=figures, print_summary=print_summary)
+    return load_run(folder)
+
+
+def compare(
+    runs: Sequence[RunOutput],
+    output_dir: Path | str,
+    *,
+    baseline: str | None = None,
+    language: str | None = None,
+) -> Comparison:
+    """Compare runs into ``output_dir`` (tables, figures, ``report.html``), as the command."""
+    return write_comparison(runs, Path(output_dir), baseline=baseline, language=language)
