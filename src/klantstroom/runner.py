@@ -16,6 +16,7 @@ from tqdm import tqdm
 from klantstroom.experiment import RunResult, run_experiment
 from klantstroom.outputs import summary_text, write_tables
 from klantstroom.report.personas import persona_timelines
+from klantstroom.report.run_report import write_run_report
 from klantstroom.scenario.spec import Scenario
 
 log = logging.getLogger(__name__)
@@ -48,6 +49,7 @@ def execute(
         ``complete`` is False.
     """
     run = scenario.run
+    language = scenario.report.language
     show = run.progress and run.replications > 1 and sys.stderr.isatty()
     with tqdm(
         total=run.replications, desc="replications", disable=not show, file=sys.stderr
@@ -71,6 +73,7 @@ def execute(
                 output_dir / "figures",
                 thresholds_min={c.name: c.service_level_threshold_min for c in scenario.channels},
                 targets={c.name: c.service_level_target for c in scenario.channels},
+                language=language,
             )
         except Exception:  # the tables are already safe on disk; say what failed
             log.exception("drawing the figures failed; the tables in %s are complete", output_dir)
@@ -90,6 +93,7 @@ def execute(
                 },
                 access_norm_working_days=counter.access_norm_working_days,
                 start_weekday=scenario.calendar.start_date.weekday(),
+                language=language,
             )
         except Exception:
             log.exception(
@@ -107,6 +111,7 @@ def execute(
                 output_dir / "figures",
                 personas=[p.name for p in scenario.personas],
                 replication=result.replications[0],
+                language=language,
             )
         except Exception:
             log.exception(
@@ -123,6 +128,10 @@ def execute(
             replication=result.replications[0],
         )
         (output_dir / "personas.txt").write_text(timelines, encoding="utf-8")
+    try:
+        write_run_report(output_dir, language)
+    except Exception:  # the tables are already safe on disk; say what failed
+        log.exception("writing report.html failed; the tables in %s are complete", output_dir)
     if print_summary:
         print(summary_text(result, scenario))
         if timelines:
