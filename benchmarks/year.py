@@ -23,19 +23,17 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import sys
 import time
-from pathlib import Path
 
 import simpy
 from joblib import Parallel, delayed
 
-sys.path.insert(0, str(Path(__file__).parent))
-from throughput import bare_simpy  # noqa: E402  (the same reference model)
+from klantstroom import api
+from klantstroom.experiment import tables_from_logs
+from klantstroom.model.simulation import simulate
 
-from klantstroom import api  # noqa: E402
-from klantstroom.experiment import tables_from_logs  # noqa: E402
-from klantstroom.model.simulation import simulate  # noqa: E402
+# The same reference model as benchmarks/throughput.py (the script's folder is on sys.path).
+from throughput import bare_simpy
 
 ROADMAP = ("nulmeting", "jaar1", "jaar2", "jaar3", "eindbeeld")
 
@@ -54,8 +52,9 @@ def one_year(overrides: list[str], days: float) -> tuple[float, float, int]:
 def roadmap_job(step: str, days: float) -> float:
     """One road-map year, one replication, tables included; returns its wall time."""
     started = time.perf_counter()
-    scenario = api.load_scenario([f"scenarios={step}", f"run.horizon_days={days}",
-                                  "run.replications=1"])
+    scenario = api.load_scenario(
+        [f"scenarios={step}", f"run.horizon_days={days}", "run.replications=1"]
+    )
     tables_from_logs(scenario, [simulate(scenario, 0)])
     return time.perf_counter() - started
 
@@ -64,8 +63,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--days", type=float, default=365.0, help="reported days (default 365)")
     parser.add_argument("--overrides", nargs="*", default=[], help="config overrides")
-    parser.add_argument("--roadmap-days", type=float, default=28.0,
-                        help="horizon of each road-map job (default 28)")
+    parser.add_argument(
+        "--roadmap-days", type=float, default=28.0, help="horizon of each road-map job (default 28)"
+    )
     parser.add_argument("--skip-roadmap", action="store_true", help="time the year only")
     args = parser.parse_args()
 
@@ -78,18 +78,27 @@ def main() -> None:
     bare_n = bare_simpy(contacts / rate_per_min, servers, rate_per_min, seed=1)
     bare = time.perf_counter() - started
     cores = os.cpu_count() or 1
-    print(f"{scenario.run.name}: {args.days:g} days (+{warmup:g} warm-up), one replication; "
-          f"Python {platform.python_version()}, SimPy {simpy.__version__}, {cores} cores")
+    print(
+        f"{scenario.run.name}: {args.days:g} days (+{warmup:g} warm-up), one replication; "
+        f"Python {platform.python_version()}, SimPy {simpy.__version__}, {cores} cores"
+    )
     print(f"{'':<44}{'contacts':>10}{'seconds':>10}{'contacts/s':>12}")
-    print(f"{'klantstroom: simulation':<44}{contacts:>10}{simulated:>10.1f}"
-          f"{contacts / simulated:>12,.0f}")
-    print(f"{'klantstroom: simulation + tables and KPIs':<44}{contacts:>10}"
-          f"{simulated + tables:>10.1f}{contacts / (simulated + tables):>12,.0f}")
-    print(f"{'bare SimPy M/M/10, same contacts':<44}{bare_n:>10}{bare:>10.1f}"
-          f"{bare_n / bare:>12,.0f}")
+    print(
+        f"{'klantstroom: simulation':<44}{contacts:>10}{simulated:>10.1f}"
+        f"{contacts / simulated:>12,.0f}"
+    )
+    print(
+        f"{'klantstroom: simulation + tables and KPIs':<44}{contacts:>10}"
+        f"{simulated + tables:>10.1f}{contacts / (simulated + tables):>12,.0f}"
+    )
+    print(
+        f"{'bare SimPy M/M/10, same contacts':<44}{bare_n:>10}{bare:>10.1f}{bare_n / bare:>12,.0f}"
+    )
     per_year = (simulated + tables) * 365.0 / args.days
-    print(f"\nper replication-year: {per_year:.1f} s (goal < 30 s); "
-          f"{per_year / (bare * 365.0 / args.days):.1f}x the bare SimPy time for as many contacts")
+    print(
+        f"\nper replication-year: {per_year:.1f} s (goal < 30 s); "
+        f"{per_year / (bare * 365.0 / args.days):.1f}x the bare SimPy time for as many contacts"
+    )
 
     if args.skip_roadmap:
         return
@@ -100,9 +109,11 @@ def main() -> None:
     started = time.perf_counter()
     Parallel(n_jobs=-1)(delayed(roadmap_job)(step, args.roadmap_days) for step in ROADMAP)
     parallel = time.perf_counter() - started
-    print(f"\nroad map ({len(ROADMAP)} years x {args.roadmap_days:g} days, one replication each): "
-          f"sequential {sequential:.1f} s, parallel on {cores} cores {parallel:.1f} s "
-          f"({sequential / parallel:.2f}x)")
+    print(
+        f"\nroad map ({len(ROADMAP)} years x {args.roadmap_days:g} days, one replication each): "
+        f"sequential {sequential:.1f} s, parallel on {cores} cores {parallel:.1f} s "
+        f"({sequential / parallel:.2f}x)"
+    )
 
 
 if __name__ == "__main__":

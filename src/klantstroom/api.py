@@ -92,6 +92,13 @@ def compare(
     *,
     baseline: str | None = None,
     language: str | None = None,
+    labels: Sequence[str] | None = None,
 ) -> Comparison:
-    """Compare runs into ``output_dir`` (tables, figures, ``report.html``), as the command."""
-    return write_comparison(runs, Path(output_dir), baseline=baseline, language=language)
+    """Compare runs into ``output_dir`` (tables, figures, ``report.html``), as the command.
+
+    ``labels`` names the runs (one unique label each); by default they are named by their
+    scenario overlays and the overrides in which they differ.
+    """
+    return write_comparison(
+        runs, Path(output_dir), baseline=baseline, language=language, labels=labels
+    )

@@ -92,7 +92,8 @@ class RunOutput:
         kept = []
         for override in self.overrides:
             key = override.partition("=")[0].lstrip("+~")
-            if key == "scenarios" or key.startswith(_TECHNICAL):
+            # The municipality is the base the run is named by (run.name), not a change to it.
+            if key in ("scenarios", "municipality") or key.startswith(_TECHNICAL):
                 continue
             kept.append(override)
         return kept

@@ -171,6 +171,7 @@ def write_comparison(
     *,
     baseline: str | None = None,
     language: str | None = None,
+    labels: Sequence[str] | None = None,
 ) -> Comparison:
     """Compare ``runs`` and write the tables, figures and ``report.html`` into ``folder``.
 
@@ -186,6 +187,9 @@ def write_comparison(
     language : {"en", "nl"}, optional
         Language of the report (default: the runs' ``report.language`` when they agree, else
         English).
+    labels : sequence of str, optional
+        Names of the runs in the tables and figures, one per run and unique (default: from the
+        scenario overlays and the overrides in which the runs differ).
 
     Raises
     ------
@@ -194,7 +198,10 @@ def write_comparison(
     """
     if not runs:
         raise ValueError("no runs to compare")
-    labels = unique_labels(runs)
+    if labels is None:
+        labels = unique_labels(runs)
+    elif len(labels) != len(runs) or len(set(labels)) != len(labels):
+        raise ValueError(f"give one unique label per run ({len(runs)} runs), got {list(labels)}")
     base = choose_baseline(runs, labels, baseline)
     if language is None:
         languages = {run.language for run in runs}
