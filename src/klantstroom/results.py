@@ -215,14 +215,15 @@ def unique_labels(runs: Sequence[RunOutput]) -> list[str]:
 
     A run is named by its scenario overlays and the overrides in which it differs from the
     other runs (an override that every run shares, such as ``run.horizon_days=7``, says nothing
-    about the difference); a run with one overlay and no distinguishing override keeps its
-    ``run.label``. Where two runs still share a label, the folder name is added.
+    about the difference); a run without a distinguishing override keeps its ``run.label``
+    (a what-if labels itself after the year it is composed with). Where two runs still share a
+    label, the folder name is added.
     """
     common = set.intersection(*(set(run.scenario_overrides) for run in runs)) if runs else set()
     labels = []
     for run in runs:
         own = [o for o in run.scenario_overrides if o not in common]
-        if len(run.scenarios) <= 1 and not own:
+        if not own and (run.info.get("label") or len(run.scenarios) <= 1):
             fallback = run.scenarios[0] if run.scenarios else run.name
             labels.append(str(run.info.get("label") or fallback))
         else:

@@ -27,7 +27,8 @@ def test_default_scenario_writes_every_table_and_figure(tmp_path: Path) -> None:
     out = tmp_path / "run"
     done = klantstroom(tmp_path, f"hydra.run.dir={out}", "run.replications=2")
     assert done.returncode == 0, done.stderr
-    assert "Outputs:" in done.stdout and "breed_inzetbaar" in done.stdout
+    assert "Outputs:" in done.stdout and "breed_burgerzaken" in done.stdout
+    assert "counter" in done.stdout  # Grootstad's city shops
     for name in (
         "contacts.parquet",
         "staff.parquet",
@@ -41,6 +42,7 @@ def test_default_scenario_writes_every_table_and_figure(tmp_path: Path) -> None:
         "personas.txt",
         ".hydra/config.yaml",
         ".hydra/overrides.yaml",
+        "report.html",
     ):
         assert (out / name).is_file(), name
     contacts = pd.read_parquet(out / "contacts.parquet")
@@ -53,13 +55,16 @@ def test_default_scenario_writes_every_table_and_figure(tmp_path: Path) -> None:
     assert info["complete"] and info["replications"] == [0, 1]
     figures = sorted(p.name for p in (out / "figures").glob("*.png"))
     assert figures == [
+        "access_time.png",
         "backlog.png",
+        "desk_occupancy.png",
         "journey_flow.png",
         "journey_lead_time.png",
         "occupancy_by_interval.png",
         "persona_journeys.png",
         "queue_length_by_interval.png",
         "service_level_by_interval.png",
+        "shop_wait_by_hour.png",
         "wait_distribution.png",
     ]
     # The De Vries family's journeys are printed, and shown again from the output folder.
@@ -154,7 +159,7 @@ def test_unknown_scenario_is_reported(tmp_path: Path) -> None:
     assert "scenarios/no_such_scenario" in done.stderr
 
 
-def test_staffing_plan_for_the_default_scenario(tmp_path: Path) -> None:
+def test_staffing_plan_for_kleinstad(tmp_path: Path) -> None:
     out = tmp_path / "staff"
     done = subprocess.run(
         [
@@ -162,6 +167,7 @@ def test_staffing_plan_for_the_default_scenario(tmp_path: Path) -> None:
             "-c",
             "from klantstroom.cli import staff_main; staff_main()",
             f"hydra.run.dir={out}",
+            "municipality=kleinstad",  # the small town keeps the simulation refinement short
             "staffing.replications=3",
             "staffing.shrinkage=0.2",
             # One week is enough for the plan (the back office is not sized by it).

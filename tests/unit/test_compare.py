@@ -170,7 +170,7 @@ def test_runs_are_found_in_road_map_order_and_named_by_what_differs(tmp_path: Pa
         "Nulmeting",
         "Eindbeeld",
         "eindbeeld [routing.policy=longest_idle]",
-        "eindbeeld+paspoortpiek",
+        "Paspoortpiek",  # a what-if labels itself (run.label)
     ]
 
 

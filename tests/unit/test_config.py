@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -11,7 +12,7 @@ from hydra.errors import ConfigCompositionException
 from omegaconf import DictConfig
 
 from klantstroom.config import scenario_from_config
-from klantstroom.paths import scenarios_dir
+from klantstroom.paths import conf_dir, scenarios_dir
 from klantstroom.scenario.build import build_scenario
 from klantstroom.scenario.errors import ScenarioErrors
 
@@ -20,27 +21,76 @@ from factories import queue_config
 Compose = Callable[..., DictConfig]
 
 
-def test_default_config_is_a_valid_scenario(compose_config: Compose) -> None:
+def test_default_config_is_grootstad(compose_config: Compose) -> None:
     scenario = scenario_from_config(compose_config())
+    assert scenario.run.name == "grootstad" and scenario.run.roadmap_step == 0
+    assert [c.name for c in scenario.channels] == ["phone", "digital", "chat", "counter"]
+    # The issue's minimum: 4-5 shops, 12+ services each with its formula, 3+ departments,
+    # specialist and multi-skilled groups, seasonality with the passport wave.
+    assert 4 <= len(scenario.shops) <= 5
+    assert len({shop.opening for shop in scenario.shops}) == len(scenario.shops)  # own hours
+    assert len(scenario.services) >= 12
+    assert all(service.formula for service in scenario.services)
+    assert {service.formula for service in scenario.services} == {
+        "self_service",
+        "appointment",
+        "walk_in",
+        "kcc",
+        "case_managed",
+    }
+    assert len(scenario.departments) >= 3
+    names = {g.name for g in scenario.staff_groups}
+    assert any(n.startswith("kcc_") for n in names) and any(n.startswith("breed_") for n in names)
+    passport = next(s for s in scenario.services if s.name == "paspoort_aanvraag")
+    wave = dict(passport.year_factors)
+    assert wave[2027] > 1.5 * wave[2030]  # the 2024-2028 wave, the dip after it
+    assert passport.month_factors[4] > passport.month_factors[0]  # May above January
+    assert {p.household for p in scenario.personas} == {"De Vries"}
+    assert any(n.kpi == "abandonment_rate" for n in scenario.norms)
+
+
+def test_kleinstad_is_still_available(compose_config: Compose) -> None:
+    scenario = scenario_from_config(compose_config("municipality=kleinstad"))
     assert scenario.run.name == "kleinstad"
     assert [c.name for c in scenario.channels] == ["phone", "digital", "chat"]
     assert len(scenario.services) == 6
-    assert {g.name for g in scenario.staff_groups} == {
-        "burgerzaken",
-        "sociaal_domein",
-        "breed_inzetbaar",
-        "backoffice_burgerzaken",
-        "wmo_consulenten",
-        "backoffice_belastingen",
-    }
     assert [d.name for d in scenario.departments] == ["burgerzaken", "zorg_inkomen", "belastingen"]
-    assert {p.household for p in scenario.personas} == {"De Vries"}
-    assert scenario.channel("digital").due_working_days == 2
-    assert scenario.channel("chat").concurrency == 2
     phone = scenario.channel("phone")
     assert phone.service_level_threshold_min == pytest.approx(20 / 60)
     monday = phone.intraday[0]
     assert monday is not None and sum(monday.shares) == pytest.approx(1.0)
+
+
+def test_every_grootstad_value_has_its_source_beside_it() -> None:
+    """Each line of grootstad.yaml that sets a figure says where it comes from.
+
+    A source is a domain.md row (dm#N), a source key ([U1]), a URL, a section (§4), or the words
+    assumption / derived / "as <another value>"; it may sit on the line itself or in the comments
+    of the lines just above it (one comment for a block of shifts, skills or shares). Settings
+    that are not figures (ranks, personas, run settings) are exempt, and so are the holiday
+    dates, whose source heads their list.
+    """
+    path = conf_dir() / "municipality" / "grootstad.yaml"
+    marks = re.compile(
+        r"dm#\d+|\[[A-Z]+\d*\]|https?://|§\d|assumption|derived|calibrated|\bas (kleinstad|"
+        r"stadswinkels|the|phone|a|above|below)\b|rijksoverheid|holidays|CAO"
+    )
+    figure = re.compile(r":\s*[\[{]?\s*-?\d|^\s*-\s*[\d\"]\d")
+    exempt = re.compile(
+        r"^\s*(?:-\s*\{service:|-\s*\"\d{4}-\d\d-\d\d\"|(?:rank|roadmap_step|n_jobs|"
+        r"replications|seed|horizon_days|interval_min|start_date|ageing_per_min|day|time)\b)"
+        r"|\{rank: \d\}"
+    )
+    lines = path.read_text(encoding="utf-8").splitlines()
+    unsourced = []
+    for k, line in enumerate(lines):
+        code, _, comment = line.partition("#")
+        if not figure.search(code) or exempt.search(code):
+            continue
+        window = " ".join(other.partition("#")[2] for other in lines[max(0, k - 14) : k])
+        if not marks.search(comment) and not marks.search(window):
+            unsourced.append(f"{k + 1}: {line.strip()}")
+    assert not unsourced, "figures without a source or 'assumption':\n" + "\n".join(unsourced)
 
 
 @pytest.mark.parametrize(

@@ -56,6 +56,7 @@ _TEXT = {
         "scenarios": "Headline KPIs per scenario (95% confidence interval; dashed: norm)",
         "staff": "Staff on duty per group (FTE present, before shrinkage)",
         "fte": "FTE on duty",
+        "fte_total": "staff on duty, all groups (FTE)",
         "no_roadmap": "no road-map runs (run.roadmap_step) among the compared runs",
         "met": "norm met",
         "not met": "norm not met",
@@ -69,6 +70,7 @@ _TEXT = {
         "scenarios": "Kern-KPI's per scenario (95%-betrouwbaarheidsinterval; stippel: norm)",
         "staff": "Medewerkers aanwezig per groep (fte aanwezig, vóór uitval)",
         "fte": "fte aanwezig",
+        "fte_total": "medewerkers aanwezig, alle groepen (fte)",
         "no_roadmap": "geen routekaartruns (run.roadmap_step) in de vergelijking",
         "met": "norm gehaald",
         "not met": "norm niet gehaald",
@@ -116,12 +118,29 @@ def figure_rows(comparison: pd.DataFrame, rows: Sequence[Headline]) -> list[Head
     return chosen if len(chosen) >= 4 else present[:9]
 
 
+def trajectory_rows(comparison: pd.DataFrame, rows: Sequence[Headline]) -> list[Headline]:
+    """The panels of the trajectory: channel KPIs with a norm, the wait before answer and the
+    journeys resolved (department KPIs stay in the tables), at most eight."""
+    present = _present(comparison[comparison["roadmap_step"].notna()], rows)
+    chosen = [
+        row
+        for row in present
+        if row.department == "all"
+        and (
+            select(comparison, row)["target"].notna().any()
+            or row.kpi in ("asa_min", "resolved_share")
+        )
+    ]
+    return chosen[:8]
+
+
 def trajectory_figure(
     comparison: pd.DataFrame,
     rows: Sequence[Headline],
     *,
     language: str = "en",
     departments: Mapping[str, str] | None = None,
+    staff: pd.DataFrame | None = None,
 ) -> Figure:
     """Headline KPIs per road-map step, nulmeting to eindbeeld.
 
@@ -135,10 +154,13 @@ def trajectory_figure(
         Language of the labels.
     departments : mapping, optional
         Display names of departments.
+    staff : pandas.DataFrame, optional
+        Output of :func:`klantstroom.analysis.compare.staff_table`: adds a panel with the FTE on
+        duty in total per year.
     """
     t = _TEXT[language]
     road = comparison[comparison["roadmap_step"].notna()]
-    present = _present(road, rows)
+    present = trajectory_rows(comparison, rows)
     if road.empty or not present:
         fig = _new_figure(11.0, 3.0)
         ax = fig.add_subplot()
@@ -147,8 +169,12 @@ def trajectory_figure(
         return fig
     steps = road[["roadmap_step", "scenario"]].drop_duplicates().sort_values("roadmap_step")
     labels = steps["scenario"].tolist()
-    nrows, ncols = _grid(len(present))
-    fig = _new_figure(13.0, 3.4 * nrows + 0.8)
+    fte = None
+    if staff is not None and len(staff):
+        totals = staff.groupby("scenario", sort=False)["fte_on_duty"].sum()
+        fte = totals.reindex(labels).to_numpy(dtype=float)
+    nrows, ncols = _grid(len(present) + (fte is not None))
+    fig = _new_figure(13.0, 3.6 * nrows + 0.8)
     fig.suptitle(t["trajectory"], fontsize=SUPTITLE_PT)
     axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
     for ax, row in zip(axes, present, strict=False):
@@ -176,10 +202,21 @@ def trajectory_figure(
         if len(targets) == 1:
             ax.axhline(targets[0] * scale, color=NORM_COLOUR, linestyle="--", linewidth=1.2)
         ax.set_title(_title(name(row, language, dict(departments or {}))), fontsize=TITLE_PT - 1)
-        ax.set_xticks(x, [_wrap(label) for label in labels], fontsize=TICK_PT - 2)
+        ax.set_xticks(x, [_wrap(label, 9) for label in labels], fontsize=TICK_PT - 3)
         ax.set_ylabel(_axis_unit(row.unit), fontsize=LABEL_PT - 1)
         _style_axes(ax)
-    for ax in axes[len(present) :]:
+    used = len(present)
+    if fte is not None:
+        ax = axes[used]
+        x = np.arange(len(labels))
+        ax.plot(x, fte, "o-", color="#555555", linewidth=2.0, markersize=8)
+        ax.set_title(t["fte_total"], fontsize=TITLE_PT - 1)
+        ax.set_xticks(x, [_wrap(label, 9) for label in labels], fontsize=TICK_PT - 3)
+        ax.set_ylabel(t["fte"], fontsize=LABEL_PT - 1)
+        ax.set_ylim(bottom=0)  # staff is a quantity: a cut axis would exaggerate a change
+        _style_axes(ax)
+        used += 1
+    for ax in axes[used:]:
         ax.set_axis_off()
     _status_legend(fig, language)
     return fig

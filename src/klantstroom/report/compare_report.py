@@ -236,7 +236,7 @@ def write_comparison(
     figures.mkdir(exist_ok=True)
     has_roadmap = comparison["roadmap_step"].notna().any()
     trajectory = (
-        trajectory_figure(comparison, rows, language=language, departments=departments)
+        trajectory_figure(comparison, rows, language=language, departments=departments, staff=staff)
         if has_roadmap
         else None
     )
