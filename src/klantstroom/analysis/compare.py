@@ -25,7 +25,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-KEYS = ("channel", "shop", "department", "service", "staff_group")
+from klantstroom.analysis.kpis import KEYS
+
 STATUS = ("met", "not met", "uncertain")
 
 

@@ -61,8 +61,8 @@ _TEXT = {
         "scenarios=nulmeting,jaar1,jaar2,jaar3,eindbeeld.",
         "scenarios_fig": "All scenarios side by side",
         "staff": "Staff per group",
-        "staff_intro": "Hours on duty per week and FTE present (hours / {hours} h contract "
-        "week, before shrinkage), occupancy in brackets.",
+        "staff_intro": "FTE present: hours on duty per week / {hours} h contract week, before "
+        "shrinkage; occupancy in brackets. Hours per week are in staff.csv.",
         "runs": "Runs compared",
         "all_kpis": "Every KPI per channel, department and staff group (all services)",
         "kpi": "KPI",
@@ -83,6 +83,10 @@ _TEXT = {
         "next to it. Made by klantstroom-compare on {when}.",
         "no_baseline": "one scenario only: no differences",
         "formula": "service formula",
+        "formulas": "Service formulas",
+        "formulas_intro": "How each service is delivered in each scenario (a change is marked "
+        "with ▶).",
+        "service": "service",
     },
     "nl": {
         "title": "Scenariovergelijking",
@@ -104,8 +108,8 @@ _TEXT = {
         "scenarios=nulmeting,jaar1,jaar2,jaar3,eindbeeld.",
         "scenarios_fig": "Alle scenario's naast elkaar",
         "staff": "Medewerkers per groep",
-        "staff_intro": "Uren aanwezig per week en fte aanwezig (uren / contractweek van "
-        "{hours} uur, vóór uitval), bezettingsgraad tussen haakjes.",
+        "staff_intro": "Fte aanwezig: uren aanwezig per week / contractweek van {hours} uur, "
+        "vóór uitval; bezettingsgraad tussen haakjes. De uren per week staan in staff.csv.",
         "runs": "Vergeleken runs",
         "all_kpis": "Alle KPI's per kanaal, afdeling en medewerkersgroep (alle diensten)",
         "kpi": "KPI",
@@ -126,6 +130,10 @@ _TEXT = {
         "ernaast. Gemaakt door klantstroom-compare op {when}.",
         "no_baseline": "één scenario: geen verschillen",
         "formula": "dienstverleningsformule",
+        "formulas": "Dienstverleningsformules",
+        "formulas_intro": "Hoe elke dienst per scenario wordt geleverd (een wijziging is "
+        "gemarkeerd met ▶).",
+        "service": "dienst",
     },
 }
 _STATUS_CSS = {"met": "met", "not met": "miss", "uncertain": "unsure"}
@@ -228,9 +236,12 @@ def write_comparison(
 
     departments: dict[str, str] = {}
     groups: dict[str, str] = {}
+    # Names as the first run (in road-map order) gives them: a what-if may relabel a group.
     for run in runs:
-        departments.update(run.labels("departments"))
-        groups.update(run.labels("staff_groups"))
+        for key, value in run.labels("departments").items():
+            departments.setdefault(key, value)
+        for key, value in run.labels("staff_groups").items():
+            groups.setdefault(key, value)
     rows = headline_rows(sorted({d for d in comparison["department"].unique() if d != "all"}))
     figures = folder / "figures"
     figures.mkdir(exist_ok=True)
@@ -394,6 +405,7 @@ def _page(
     body.append(f"<p class='note'>{html.escape(t['staff_intro'].format(hours=f'{hours:g}'))}</p>")
     body.append(_staff_html(staff, labels, groups, language, t))
     body.append(html.figure_block(html.figure_img(staffing, "staff")))
+    body.append(_formulas_html(runs, labels, language, t))
     # Runs.
     body.append(f"<h2 id='runs'>{html.escape(t['runs'])}</h2>")
     run_rows = []
@@ -457,18 +469,13 @@ def _staff_html(
                 continue
             r = part.loc[label]
             occ = fmt(r["occupancy"], "share", language)
-            cells.append(
-                f"{number(r['staff_hours_per_week'], 0)} h · {number(r['fte_on_duty'])} fte ({occ})"
-            )
+            cells.append(f"{number(r['fte_on_duty'])} ({occ})")
         rows.append(cells)
     totals = staff.groupby("scenario", sort=False)[["staff_hours_per_week", "fte_on_duty"]].sum()
     rows.append(
         [t["total"]]
         + [
-            f"{number(totals.loc[label, 'staff_hours_per_week'], 0)} h · "
-            f"{number(totals.loc[label, 'fte_on_duty'])} fte"
-            if label in totals.index
-            else "–"
+            f"{number(totals.loc[label, 'fte_on_duty'])}" if label in totals.index else "–"
             for label in labels
         ]
     )
@@ -495,4 +502,52 @@ def _all_kpis_html(comparison: pd.DataFrame, labels: Sequence[str], t: dict[str,
         f"<details><summary>{html.escape(t['all_kpis'])}</summary>"
         + html.table(["", t["kpi"], *wide.columns], rows)
         + "</details>"
+    )
+
+
+_FORMULA_NAMES = {
+    "en": {
+        "self_service": "self-service online",
+        "appointment": "counter, by appointment",
+        "walk_in": "counter, walk-in",
+        "kcc": "resolved by the KCC",
+        "case_managed": "case-managed by a department",
+    },
+    "nl": {
+        "self_service": "zelf online",
+        "appointment": "balie, op afspraak",
+        "walk_in": "balie, vrije inloop",
+        "kcc": "afgehandeld door het KCC",
+        "case_managed": "zaakgericht door een afdeling",
+    },
+}
+
+
+def _formulas_html(
+    runs: Sequence[RunOutput], labels: Sequence[str], language: str, t: dict[str, str]
+) -> str:
+    """Service x scenario table of service formulas (empty when no run states any)."""
+    formulas = [dict(run.info.get("formulas") or {}) for run in runs]
+    services: dict[str, str] = {}
+    for run in runs:
+        services.update(run.labels("services"))
+    names = [name for name in services if any(name in f for f in formulas)]
+    if not names:
+        return ""
+    words = _FORMULA_NAMES[language]
+    rows = []
+    for service in names:
+        cells: list[str | tuple[str, str]] = [services[service]]
+        previous = None
+        for k, per_run in enumerate(formulas):
+            value = per_run.get(service)
+            text = words.get(str(value), str(value)) if value else "–"
+            changed = k > 0 and value != previous
+            cells.append((f"▶ {text}", "sig") if changed else text)
+            previous = value
+        rows.append(cells)
+    return (
+        f"<h2 id='formulas'>{html.escape(t['formulas'])}</h2>"
+        f"<p class='note'>{html.escape(t['formulas_intro'])}</p>"
+        + html.table([t["service"], *labels], rows)
     )
