@@ -31,6 +31,7 @@ from joblib import Parallel, delayed
 from klantstroom import api
 from klantstroom.experiment import tables_from_logs
 from klantstroom.model.simulation import simulate
+from klantstroom.scenario.spec import Scenario
 
 # The same reference model as benchmarks/throughput.py (the script's folder is on sys.path).
 from throughput import bare_simpy
@@ -38,9 +39,8 @@ from throughput import bare_simpy
 ROADMAP = ("nulmeting", "jaar1", "jaar2", "jaar3", "eindbeeld")
 
 
-def one_year(overrides: list[str], days: float) -> tuple[float, float, int]:
+def one_year(scenario: Scenario) -> tuple[float, float, int]:
     """Simulate one replication; return (simulation s, tables s, contacts)."""
-    scenario = api.load_scenario([*overrides, f"run.horizon_days={days}", "run.replications=1"])
     started = time.perf_counter()
     log = simulate(scenario, 0)
     simulated = time.perf_counter() - started
@@ -69,8 +69,10 @@ def main() -> None:
     parser.add_argument("--skip-roadmap", action="store_true", help="time the year only")
     args = parser.parse_args()
 
-    simulated, tables, contacts = one_year(args.overrides, args.days)
-    scenario = api.load_scenario(args.overrides)
+    scenario = api.load_scenario(
+        [*args.overrides, f"run.horizon_days={args.days}", "run.replications=1"]
+    )
+    simulated, tables, contacts = one_year(scenario)
     warmup = scenario.run.warmup_days
     # Bare SimPy reference: the same number of contacts through an M/M/10 at rho = 0.9.
     rate_per_min, servers = 9.0, 10

@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+import yaml
 from omegaconf import DictConfig, OmegaConf
 
 from klantstroom.config import register_configs, scenario_from_config
@@ -80,7 +81,7 @@ def run(
     # The same record Hydra keeps, so the folder can be replayed and compared.
     (hydra_dir / "config.yaml").write_text(OmegaConf.to_yaml(cfg), encoding="utf-8")
     (hydra_dir / "overrides.yaml").write_text(
-        "".join(f"- {override}\n" for override in overrides) or "[]\n", encoding="utf-8"
+        yaml.safe_dump([str(override) for override in overrides]), encoding="utf-8"
     )
     execute(scenario, folder, figures=figures, print_summary=print_summary)
     return load_run(folder)

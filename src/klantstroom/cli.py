@@ -127,6 +127,7 @@ def replay_main() -> None:
     are identical whatever has changed in ``conf/`` and ``scenarios/`` since. Overrides and
     scenario overlays on the command line are applied on top of it: a what-if in one line.
     """
+    import shutil
     import tempfile
 
     args = sys.argv[1:]
@@ -157,7 +158,10 @@ def replay_main() -> None:
     _explain_bad_overrides("klantstroom-replay", overrides, config_dir, "replay")
     log.info("replaying %s", folder.resolve())
     sys.argv = [sys.argv[0], "--config-dir", str(config_dir), "--config-name", "replay", *overrides]
-    _hydra_main()
+    try:
+        _hydra_main()
+    finally:
+        shutil.rmtree(config_dir, ignore_errors=True)
 
 
 def main() -> None:

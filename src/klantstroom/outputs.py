@@ -67,6 +67,22 @@ def write_tables(result: RunResult, scenario: Scenario, folder: Path) -> list[Pa
         },
         "formulas": {s.name: s.formula for s in scenario.services if s.formula},
         "contract_hours_per_week": scenario.staffing.contract_hours_per_week,
+        # Every norm the summary judges (channel targets first), so reports list each one at
+        # the level it names (a norm on one service shows on that service's row).
+        "norms": [
+            {
+                "name": n.name,
+                "kpi": n.kpi,
+                "target": n.target,
+                "at_least": n.at_least,
+                "label": n.label,
+                "channel": n.channel,
+                "shop": n.shop,
+                "department": n.department,
+                "service": n.service,
+            }
+            for n in scenario.all_norms()
+        ],
     }
     path = folder / "run.json"
     path.write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")

@@ -24,6 +24,9 @@ from typing import Any
 import pandas as pd
 import yaml
 
+from klantstroom.analysis.kpis import KEYS
+from klantstroom.scenario.spec import LANGUAGES
+
 # Overrides that do not change what is simulated, only how the run is carried out or reported.
 _TECHNICAL = (
     "run.n_jobs",
@@ -133,23 +136,24 @@ class RunOutput:
         path = self.folder / f"{name}.parquet"
         if not path.exists():
             raise RunFolderError(f"{path}: missing (was the run interrupted?)")
-        return pd.read_parquet(path)
+        try:
+            return pd.read_parquet(path)
+        except (OSError, ValueError) as error:  # pyarrow's errors derive from these
+            raise RunFolderError(f"{path}: not a readable Parquet table ({error})") from None
 
     def _csv(self, name: str) -> pd.DataFrame:
         path = self.folder / name
         if not path.exists():
             raise RunFolderError(f"{path}: missing (was the run interrupted?)")
         # Key columns hold names such as "all"; keep them text even when a name looks numeric.
-        return pd.read_csv(
-            path,
-            dtype={
-                "channel": str,
-                "shop": str,
-                "department": str,
-                "service": str,
-                "staff_group": str,
-            },
-        )
+        try:
+            table = pd.read_csv(path, dtype={key: str for key in KEYS})
+        except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as error:
+            raise RunFolderError(f"{path}: not a readable CSV table ({error})") from None
+        missing = [key for key in KEYS if key not in table]
+        if missing:
+            raise RunFolderError(f"{path}: missing column(s) {', '.join(missing)}")
+        return table
 
 
 def load_run(folder: Path | str) -> RunOutput:
@@ -168,10 +172,20 @@ def load_run(folder: Path | str) -> RunOutput:
         info = json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as error:
         raise RunFolderError(f"{path}: not valid JSON ({error})") from None
+    if not isinstance(info, dict):
+        raise RunFolderError(f"{path}: expected a JSON object, got {type(info).__name__}")
+    language = info.get("language", "en")
+    if language not in LANGUAGES:
+        raise RunFolderError(f"{path}: language {language!r} is not one of {', '.join(LANGUAGES)}")
     overrides: list[str] = []
     hydra_overrides = folder / ".hydra" / "overrides.yaml"
     if hydra_overrides.exists():
-        loaded = yaml.safe_load(hydra_overrides.read_text(encoding="utf-8")) or []
+        try:
+            loaded = yaml.safe_load(hydra_overrides.read_text(encoding="utf-8")) or []
+        except yaml.YAMLError as error:
+            raise RunFolderError(f"{hydra_overrides}: not valid YAML ({error})") from None
+        if not isinstance(loaded, list):
+            raise RunFolderError(f"{hydra_overrides}: expected a list of overrides")
         overrides = [str(item) for item in loaded]
     return RunOutput(folder=folder, info=info, overrides=overrides)
 
@@ -196,9 +210,10 @@ def find_runs(paths: Iterable[Path | str]) -> list[RunOutput]:
         if (path / "run.json").exists():
             found.append(load_run(path))
             continue
+        # Job folders 0, 1, ... 10 in numeric order; text names after numbers, alphabetically.
         inside = sorted(
             (p.parent for p in path.rglob("run.json")),
-            key=lambda p: [int(part) if part.isdigit() else part for part in p.parts],
+            key=lambda p: [(0, int(x), "") if x.isdigit() else (1, 0, x) for x in p.parts],
         )
         if not inside:
             raise RunFolderError(f"{path}: holds no klantstroom run (no run.json below it)")

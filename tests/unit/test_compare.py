@@ -17,6 +17,7 @@ from klantstroom.analysis.compare import (
     norm_status,
     staff_table,
 )
+from klantstroom.report.headline import at_level, name, norm_rows
 from klantstroom.results import RunFolderError, find_runs, load_run, unique_labels
 
 KEYS = {
@@ -182,3 +183,84 @@ def test_bad_folders_are_named(tmp_path: Path) -> None:
     (tmp_path / "run.json").write_text("{not json")
     with pytest.raises(RunFolderError, match="not valid JSON"):
         load_run(tmp_path)
+
+
+def test_paired_means_are_each_runs_own_and_welch_without_spread_is_certain() -> None:
+    # Service level undefined in one replication of the baseline (nobody called): that
+    # replication drops out of the pairs, not out of the other run's mean.
+    base = tables("a", [0.6, 0.8, np.nan, 0.7])
+    other = tables("b", [0.7, 0.9, 0.5, 0.8])
+    base.kpis["abandonment_rate"] = other.kpis["abandonment_rate"] = 0.05
+    table = differences_table([base, other], baseline=0).set_index("kpi")
+    row = table.loc["service_level"]
+    assert bool(row["paired"])
+    assert row["mean"] == pytest.approx(0.725)  # all four replications of b
+    assert row["difference"] == pytest.approx(0.1)  # the three pairs
+    flat = differences_table(
+        [tables("a", [3.0, 3.0, 3.0], seed=1), tables("b", [4.0, 4.0, 4.0], seed=2)], 0
+    ).iloc[0]
+    assert (flat["ci_low"], flat["ci_high"]) == (1.0, 1.0) and bool(flat["significant"])
+
+
+def test_old_summaries_without_a_norm_column_hold_minimum_targets() -> None:
+    sc = tables("a", [0.9, 0.92])
+    old = ScenarioTables("a", sc.summary.drop(columns=["norm"]), sc.kpis)
+    assert comparison_table([old])["norm"].tolist() == [">="]
+    assert comparison_table([old])["status"].tolist() == ["met"]
+
+
+def test_norm_rows_show_each_norm_at_its_own_level() -> None:
+    rows = norm_rows(
+        [
+            {"kpi": "service_level", "channel": "phone"},
+            {"kpi": "fcr_rate", "channel": "phone", "label": "FCR"},
+            {"kpi": "walk_in_wait_min", "channel": "counter", "shop": "noord"},
+            {"kpi": "service_level", "channel": "phone"},  # the same norm from another run
+        ]
+    )
+    assert [(r.kpi, r.shop, r.unit) for r in rows] == [
+        ("service_level", "all", "share"),
+        ("fcr_rate", "all", "share"),
+        ("walk_in_wait_min", "noord", "minutes"),
+    ]
+    assert name(rows[1], "en") == "FCR" and name(rows[2], "nl") == "balie, noord: " + (
+        "gemiddelde wachttijd vrije inloop"
+    )
+
+
+def test_job_and_named_folders_sort_together(tmp_path: Path) -> None:
+    write_run(tmp_path / "runs" / "2024", "a", [])
+    write_run(tmp_path / "runs" / "eindbeeld", "b", [])
+    write_run(tmp_path / "runs" / "10", "c", [])
+    assert [r.folder.name for r in find_runs([tmp_path / "runs"])] == ["10", "2024", "eindbeeld"]
+
+
+def test_unreadable_run_files_are_named(tmp_path: Path) -> None:
+    write_run(tmp_path / "r", "a", [])
+    (tmp_path / "r" / "summary.csv").write_text("")
+    with pytest.raises(RunFolderError, match=r"summary.csv: not a readable CSV"):
+        _ = load_run(tmp_path / "r").summary
+    (tmp_path / "r" / ".hydra" / "overrides.yaml").write_text("- [unclosed\n")
+    with pytest.raises(RunFolderError, match=r"overrides.yaml: not valid YAML"):
+        load_run(tmp_path / "r")
+    (tmp_path / "r" / "run.json").write_text(json.dumps({"language": "de"}))
+    with pytest.raises(RunFolderError, match=r"language 'de' is not one of en, nl"):
+        load_run(tmp_path / "r")
+    (tmp_path / "r" / "run.json").write_text("[]")
+    with pytest.raises(RunFolderError, match="expected a JSON object"):
+        load_run(tmp_path / "r")
+
+
+def test_a_department_norm_without_a_department_shows_per_department() -> None:
+    table = pd.DataFrame(
+        [
+            {**KEYS, "channel": "all", "department": d, "kpi": "task_within_norm", "mean": 1.0}
+            for d in ("burgerzaken", "belastingen")
+        ]
+    )
+    (row,) = norm_rows([{"kpi": "task_within_norm", "label": "Backoffice 90%"}])
+    rows = at_level([row], table, {"belastingen": "Belastingen"})
+    assert [(r.department, r.label) for r in rows] == [
+        ("burgerzaken", "Backoffice 90% (burgerzaken)"),
+        ("belastingen", "Backoffice 90% (Belastingen)"),
+    ]

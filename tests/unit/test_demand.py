@@ -196,3 +196,13 @@ def test_seasonality_errors_name_their_key(factors: dict, key: str, message: str
     with pytest.raises(ScenarioErrors) as error:
         scenario(deep_update(weekday_config(), {"services": {"q": factors}}))
     assert key in str(error.value) and message in str(error.value)
+
+
+def test_seasonality_needs_a_yearly_volume() -> None:
+    config = queue_config(rate_per_hour=30.0)
+    config["services"]["q"]["month_factors"] = {"may": 2.0}
+    config["services"]["q"]["year_factors"] = {2027: 1.5}
+    with pytest.raises(ScenarioErrors) as error:
+        scenario(config)
+    assert "services.q.month_factors: shapes volume_per_year" in str(error.value)
+    assert "services.q.year_factors: scales volume_per_year" in str(error.value)

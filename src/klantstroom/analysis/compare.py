@@ -27,8 +27,6 @@ from scipy import stats
 
 from klantstroom.analysis.kpis import KEYS
 
-STATUS = ("met", "not met", "uncertain")
-
 
 @dataclass(frozen=True)
 class ScenarioTables:
@@ -97,9 +95,12 @@ def comparison_table(scenarios: Sequence[ScenarioTables]) -> pd.DataFrame:
     frames = []
     for sc in scenarios:
         table = sc.summary.copy()
-        for column in ("target", "norm"):
-            if column not in table:
-                table[column] = np.nan
+        if "target" not in table:
+            table["target"] = np.nan
+        if "norm" not in table:
+            # Summaries written before norms had a direction held service-level targets only,
+            # which are minimums.
+            table["norm"] = table["target"].notna().map({True: ">=", False: None})
         table.insert(0, "scenario", sc.label)
         table.insert(1, "roadmap_step", sc.roadmap_step)
         frames.append(table)
@@ -212,16 +213,20 @@ def _paired(base: pd.DataFrame, other: pd.DataFrame, confidence: float) -> pd.Da
     both["d"] = both["value_other"] - both["value_base"]
     grouped = both.groupby([*KEYS, "kpi"], sort=False)
     table = grouped.agg(
-        baseline_mean=("value_base", "mean"),
-        mean=("value_other", "mean"),
         difference=("d", "mean"),
         sd=("d", "std"),
         n=("d", "size"),
     ).reset_index()
+    # Each run's own mean over all its replications (a KPI undefined in one replication of one
+    # run leaves that replication out of the pairs, not out of the run's mean).
+    for column, frame in (("baseline_mean", base), ("mean", other)):
+        means = frame.groupby([*KEYS, "kpi"], sort=False)["value"].mean().rename(column)
+        table = table.merge(means.reset_index(), on=[*KEYS, "kpi"], how="left")
     half = _t(table["n"] - 1, confidence) * table["sd"] / np.sqrt(table["n"])
     table["ci_low"] = table["difference"] - half
     table["ci_high"] = table["difference"] + half
-    return table.drop(columns=["sd", "n"])
+    columns = [*KEYS, "kpi", "baseline_mean", "mean", "difference", "ci_low", "ci_high"]
+    return table[columns]
 
 
 def _welch(base: pd.DataFrame, other: pd.DataFrame, confidence: float) -> pd.DataFrame:
@@ -241,7 +246,8 @@ def _welch(base: pd.DataFrame, other: pd.DataFrame, confidence: float) -> pd.Dat
             se2_b**2 / (both["size_b"] - 1) + se2_o**2 / (both["size_o"] - 1)
         )
     difference = both["mean_o"] - both["mean_b"]
-    half = _t(df, confidence) * se
+    # No spread in either run (fixed staff hours, say): the difference is certain.
+    half = np.where(se == 0, 0.0, _t(df, confidence) * se)
     table = both[[*KEYS, "kpi"]].copy()
     table["baseline_mean"] = both["mean_b"]
     table["mean"] = both["mean_o"]

@@ -8,7 +8,6 @@ within 15% of the log.
 
 from __future__ import annotations
 
-import base64
 import html
 import math
 from collections.abc import Mapping
@@ -24,6 +23,7 @@ from scipy import stats
 from klantstroom.calibration.fit import survival_at
 from klantstroom.calibration.pipeline import Calibration
 from klantstroom.model.distributions import weibull_shape
+from klantstroom.report.html import file_img
 
 ABANDONMENT_TOLERANCE_PP = 1.5
 WAIT_TOLERANCE = 0.15
@@ -234,11 +234,6 @@ def save(fig: Figure, path: Path) -> Path:
     return path
 
 
-def _img(path: Path) -> str:
-    data = base64.b64encode(path.read_bytes()).decode("ascii")
-    return f'<img alt="{html.escape(path.stem)}" src="data:image/png;base64,{data}">'
-
-
 def _table(frame: pd.DataFrame, digits: int = 3) -> str:
     return frame.to_html(float_format=lambda x: f"{x:.{digits}f}", border=0, classes="t")
 
@@ -291,7 +286,7 @@ def write_html(
     parts.append(f"<h2>Import</h2><pre>{html.escape(import_text)}</pre>")
     parts.append(f"<h2>Fits</h2>{_table(fits, 3)}")
     parts.append("<h2>Figures</h2>")
-    parts += [_img(figure) for figure in figures]
+    parts += [file_img(figure) for figure in figures]
     parts.append("</html>")
     path.write_text("\n".join(parts), encoding="utf-8")
     return path

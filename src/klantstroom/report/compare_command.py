@@ -88,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
         out = Path("compare") / dt.datetime.now().strftime("%Y-%m-%d/%H-%M-%S")
     try:
         result = write_comparison(runs, out, baseline=args.baseline, language=args.language)
-    except BaselineError as error:
+    except (BaselineError, RunFolderError) as error:
         print(f"klantstroom-compare: {error}", file=sys.stderr)
         return 2
     print(f"Compared {len(runs)} runs (baseline: {result.baseline}):")

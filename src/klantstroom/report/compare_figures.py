@@ -12,6 +12,7 @@ own canvas and labels in English or Dutch.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Mapping, Sequence
 
 import numpy as np
@@ -57,6 +58,8 @@ _TEXT = {
         "staff": "Staff on duty per group (FTE present, before shrinkage)",
         "fte": "FTE on duty",
         "fte_total": "staff on duty, all groups (FTE)",
+        "no_staff": "no staff groups in these runs",
+        "no_data": "no headline KPIs in these runs",
         "no_roadmap": "no road-map runs (run.roadmap_step) among the compared runs",
         "met": "norm met",
         "not met": "norm not met",
@@ -71,6 +74,8 @@ _TEXT = {
         "staff": "Medewerkers aanwezig per groep (fte aanwezig, vóór uitval)",
         "fte": "fte aanwezig",
         "fte_total": "medewerkers aanwezig, alle groepen (fte)",
+        "no_staff": "geen medewerkersgroepen in deze runs",
+        "no_data": "geen kern-KPI's in deze runs",
         "no_roadmap": "geen routekaartruns (run.roadmap_step) in de vergelijking",
         "met": "norm gehaald",
         "not met": "norm niet gehaald",
@@ -95,15 +100,18 @@ def _present(comparison: pd.DataFrame, rows: Sequence[Headline]) -> list[Headlin
 
 
 def _grid(n: int, most: int = 3) -> tuple[int, int]:
-    cols = min(most, max(n, 1)) if n > 2 else max(n, 1)
+    cols = min(most, max(n, 1))
     return (n + cols - 1) // cols, cols
+
+
+def _plain(text: str) -> str:
+    """Text as matplotlib should print it: a '$' in a label is a dollar, not mathtext."""
+    return text.replace("$", r"\$")
 
 
 def _title(text: str, width: int = 34) -> str:
     """Wrap a panel title over lines of at most ``width`` characters."""
-    import textwrap
-
-    return "\n".join(textwrap.wrap(text, width)) or text
+    return _plain("\n".join(textwrap.wrap(text, width)) or text)
 
 
 def figure_rows(comparison: pd.DataFrame, rows: Sequence[Headline]) -> list[Headline]:
@@ -238,7 +246,7 @@ def scenarios_figure(
         fig = _new_figure(11.0, 3.0)
         ax = fig.add_subplot()
         ax.set_axis_off()
-        _no_data(ax, t["no norm"])
+        _no_data(ax, t["no_data"])
         return fig
     nrows, ncols = _grid(len(present), most=2)
     height = max(2.8, 0.42 * len(scenarios) + 1.4)
@@ -313,7 +321,7 @@ def staff_figure(
     ax = fig.add_subplot()
     if staff.empty:
         ax.set_axis_off()
-        _no_data(ax, t["no norm"])
+        _no_data(ax, t["no_staff"])
         return fig
     table = (
         staff.pivot_table(
@@ -331,7 +339,7 @@ def staff_figure(
             values,
             left=left,
             color=GROUP_COLOURS[k % len(GROUP_COLOURS)],
-            label=(groups or {}).get(group, group),
+            label=_plain((groups or {}).get(group, group)),
             edgecolor="white",
             linewidth=0.5,
         )
@@ -360,12 +368,13 @@ def staff_figure(
 def _wrap(text: str, width: int = 16) -> str:
     """Break a long scenario name over two lines at a space or '+'."""
     if len(text) <= width:
-        return text
+        return _plain(text)
     for sep in ("+", " "):
         cut = text.rfind(sep, 0, width + 1)
         if cut > 0:
-            return text[: cut + (1 if sep == "+" else 0)] + "\n" + text[cut + 1 :].lstrip()
-    return text
+            head, tail = text[: cut + (1 if sep == "+" else 0)], text[cut + 1 :].lstrip()
+            return _plain(head + "\n" + tail)
+    return _plain(text)
 
 
 def _status_legend(fig: Figure, language: str) -> None:

@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Any, cast
 
 import pandas as pd
-from matplotlib.figure import Figure
 
 from klantstroom.analysis.compare import (
     ScenarioTables,
@@ -31,11 +30,13 @@ from klantstroom.report import html
 from klantstroom.report.compare_figures import scenarios_figure, staff_figure, trajectory_figure
 from klantstroom.report.headline import (
     Headline,
+    at_level,
     fmt,
     fmt_ci,
     fmt_difference,
     headline_rows,
     name,
+    norm_rows,
     select,
 )
 from klantstroom.results import RunOutput, unique_labels
@@ -255,9 +256,13 @@ def write_comparison(
         comparison, rows, baseline=labels[base], language=language, departments=departments
     )
     staffing = staff_figure(staff, language=language, groups=groups)
+    saved: dict[str, Path | None] = {}
     for fig, file in ((trajectory, "trajectory"), (overview, "scenarios"), (staffing, "staff")):
+        saved[file] = None
         if fig is not None:
-            fig.savefig(figures / f"{file}.png", dpi=110)
+            path = figures / f"{file}.png"
+            fig.savefig(path, dpi=110)
+            saved[file] = path
 
     page = _page(
         runs,
@@ -267,7 +272,7 @@ def write_comparison(
         differences,
         staff,
         rows,
-        figures=(trajectory, overview, staffing),
+        figures=saved,
         language=language,
         departments=departments,
         groups=groups,
@@ -286,7 +291,7 @@ def _page(
     staff: pd.DataFrame,
     rows: Sequence[Headline],
     *,
-    figures: tuple[Figure | None, Figure, Figure],
+    figures: dict[str, Path | None],
     language: str,
     departments: dict[str, str],
     groups: dict[str, str],
@@ -312,11 +317,14 @@ def _page(
         )
         + "</nav>",
     ]
-    # Norms: one row per headline KPI that has a norm in any scenario.
+    # Norms: every norm the runs declare, at its own level (runs written before run.json
+    # listed its norms: the headline KPIs that carry a target).
     body.append(f"<h2 id='norms'>{html.escape(t['norms'])}</h2>")
     body.append(f"<p class='note'>{html.escape(t['norms_intro'])}</p>")
-    norm_rows = []
-    for row in present:
+    declared = [norm for run in runs for norm in run.info.get("norms") or []]
+    table_rows = []
+    candidates = at_level(norm_rows(declared), comparison, departments) if declared else present
+    for row in candidates:
         data = select(comparison, row).set_index("scenario")
         with_norm = data.dropna(subset=["target"])
         if with_norm.empty:
@@ -338,8 +346,8 @@ def _page(
                 cells.append((f"{text} · {t[status]}", _STATUS_CSS[status]))
             else:
                 cells.append(text)
-        norm_rows.append(cells)
-    body.append(html.table([t["kpi"], t["norm"], *labels], norm_rows))
+        table_rows.append(cells)
+    body.append(html.table([t["kpi"], t["norm"], *labels], table_rows))
     # Headline KPIs with confidence intervals.
     body.append(f"<h2 id='kpis'>{html.escape(t['kpis'])}</h2>")
     kpi_rows = []
@@ -365,7 +373,7 @@ def _page(
         )
         diff_rows = []
         for row in present:
-            data = _diff_select(differences, row).set_index("scenario")
+            data = select(differences, row).set_index("scenario")
             base_value = select(comparison, row).set_index("scenario")
             base_text = (
                 fmt(base_value.loc[baseline, "mean"], row.unit, language)
@@ -390,21 +398,21 @@ def _page(
             diff_rows.append(diff_cells)
         body.append(html.table([t["kpi"], baseline, *others], diff_rows))
     # Figures.
-    trajectory, overview, staffing = figures
+    trajectory = figures["trajectory"]
     body.append(f"<h2 id='trajectory'>{html.escape(t['trajectory'])}</h2>")
     if trajectory is None:
         body.append(f"<p class='note'>{html.escape(t['no_roadmap'])}</p>")
     else:
         body.append(f"<p class='note'>{html.escape(t['trajectory_intro'])}</p>")
-        body.append(html.figure_block(html.figure_img(trajectory, "trajectory")))
+        body.append(html.figure_block(html.file_img(trajectory)))
     body.append(f"<h3>{html.escape(t['scenarios_fig'])}</h3>")
-    body.append(html.figure_block(html.figure_img(overview, "scenarios")))
+    body.append(_embed(figures["scenarios"]))
     # Staff.
     hours = float(runs[0].info.get("contract_hours_per_week", 36.0))
     body.append(f"<h2 id='staff'>{html.escape(t['staff'])}</h2>")
     body.append(f"<p class='note'>{html.escape(t['staff_intro'].format(hours=f'{hours:g}'))}</p>")
     body.append(_staff_html(staff, labels, groups, language, t))
-    body.append(html.figure_block(html.figure_img(staffing, "staff")))
+    body.append(_embed(figures["staff"]))
     body.append(_formulas_html(runs, labels, language, t))
     # Runs.
     body.append(f"<h2 id='runs'>{html.escape(t['runs'])}</h2>")
@@ -440,10 +448,9 @@ def _page(
     return html.page(f"{t['title']}: {', '.join(labels)}", body, language=language)
 
 
-def _diff_select(differences: pd.DataFrame, row: Headline) -> pd.DataFrame:
-    if differences.empty:
-        return differences
-    return select(differences, row)
+def _embed(path: Path | None) -> str:
+    """The saved figure as an embedded image (empty when it was not drawn)."""
+    return "" if path is None else html.figure_block(html.file_img(path))
 
 
 def _staff_html(
@@ -471,7 +478,7 @@ def _staff_html(
             occ = fmt(r["occupancy"], "share", language)
             cells.append(f"{number(r['fte_on_duty'])} ({occ})")
         rows.append(cells)
-    totals = staff.groupby("scenario", sort=False)[["staff_hours_per_week", "fte_on_duty"]].sum()
+    totals = staff.groupby("scenario", sort=False)[["fte_on_duty"]].sum()
     rows.append(
         [t["total"]]
         + [

@@ -10,8 +10,8 @@ person expects (%, seconds, minutes, days) with a decimal comma in Dutch.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -22,45 +22,41 @@ from klantstroom.report.figures import _number
 
 @dataclass(frozen=True)
 class Headline:
-    """One headline KPI: a ``kpi`` on the row with this ``channel`` and ``department``.
+    """One KPI row of a report: ``kpi`` on the summary row with these keys.
 
     ``unit`` is how it is printed: ``share`` (%), ``seconds`` (a value in minutes shown in s),
-    ``minutes``, ``days`` or ``count``. ``higher_is_better`` orders colours in figures.
+    ``minutes``, ``days`` or ``count``. ``label`` replaces the generated name (a norm's label).
     """
 
     kpi: str
     channel: str = "all"
     department: str = "all"
     unit: str = "share"
-    higher_is_better: bool = True
-
-    @property
-    def key(self) -> str:
-        """A unique text key: ``phone/service_level``, ``dept:burgerzaken/task_within_norm``."""
-        where = f"dept:{self.department}" if self.department != "all" else self.channel
-        return f"{where}/{self.kpi}"
+    service: str = "all"
+    shop: str = "all"
+    label: str = ""
 
 
 HEADLINE: tuple[Headline, ...] = (
     Headline("service_level", "phone"),
-    Headline("abandonment_rate", "phone", higher_is_better=False),
-    Headline("asa_min", "phone", unit="seconds", higher_is_better=False),
+    Headline("abandonment_rate", "phone"),
+    Headline("asa_min", "phone", unit="seconds"),
     Headline("service_level", "chat"),
     Headline("answered_within_norm", "digital"),
-    Headline("backlog_mean", "digital", unit="count", higher_is_better=False),
+    Headline("backlog_mean", "digital", unit="count"),
     Headline("walk_in_within_norm", "counter"),
-    Headline("walk_in_wait_min", "counter", unit="minutes", higher_is_better=False),
+    Headline("walk_in_wait_min", "counter", unit="minutes"),
     Headline("appointment_within_norm", "counter"),
-    Headline("access_days_mean", "counter", unit="days", higher_is_better=False),
+    Headline("access_days_mean", "counter", unit="days"),
     Headline("access_within_norm", "counter"),
     Headline("resolved_share"),
-    Headline("journey_lead_time_days_mean", unit="days", higher_is_better=False),
-    Headline("repeat_contact_rate", higher_is_better=False),
+    Headline("journey_lead_time_days_mean", unit="days"),
+    Headline("repeat_contact_rate"),
 )
 # Per department, added for every department present.
-DEPARTMENT_KPIS: tuple[tuple[str, str, bool], ...] = (
-    ("task_within_norm", "share", True),
-    ("task_lead_time_days_mean", "days", False),
+DEPARTMENT_KPIS: tuple[tuple[str, str], ...] = (
+    ("task_within_norm", "share"),
+    ("task_lead_time_days_mean", "days"),
 )
 
 KPI_NAMES: dict[str, dict[str, str]] = {
@@ -82,6 +78,7 @@ KPI_NAMES: dict[str, dict[str, str]] = {
         "task_lead_time_days_mean": "task lead time",
         "occupancy": "occupancy",
         "staff_hours": "staff hours",
+        "fcr_rate": "resolved at first contact",
     },
     "nl": {
         "service_level": "servicelevel",
@@ -101,6 +98,7 @@ KPI_NAMES: dict[str, dict[str, str]] = {
         "task_lead_time_days_mean": "doorlooptijd taken",
         "occupancy": "bezettingsgraad",
         "staff_hours": "uren ingeroosterd",
+        "fcr_rate": "in één keer opgelost",
     },
 }
 CHANNEL_NAMES: dict[str, dict[str, str]] = {
@@ -123,9 +121,68 @@ def headline_rows(departments: Iterable[str]) -> list[Headline]:
     """The headline KPIs plus the department KPIs for each of ``departments``."""
     rows = list(HEADLINE)
     for department in departments:
-        for kpi, unit, higher in DEPARTMENT_KPIS:
-            rows.append(Headline(kpi, "all", department, unit, higher))
+        for kpi, unit in DEPARTMENT_KPIS:
+            rows.append(Headline(kpi, "all", department, unit))
     return rows
+
+
+def unit_of(kpi: str) -> str:
+    """How a KPI of ``kpis.csv`` is printed, from its name's unit."""
+    if kpi == "asa_min" or kpi.endswith("wait_min"):
+        return "seconds" if kpi == "asa_min" else "minutes"
+    if "_days" in kpi:
+        return "days"
+    if kpi.endswith(("_rate", "_share", "_norm", "service_level", "occupancy")):
+        return "share"
+    return "count"
+
+
+def norm_rows(norms: Iterable[Mapping[str, Any]]) -> list[Headline]:
+    """One row per norm (as ``run.json`` lists them), at the level the norm names.
+
+    A norm without a service or shop is shown on the rows over all services and shops; one
+    that names a service (or shop) on that service's (or shop's) row.
+    """
+    rows: list[Headline] = []
+    for norm in norms:
+        row = Headline(
+            kpi=str(norm["kpi"]),
+            channel=str(norm.get("channel") or "all"),
+            department=str(norm.get("department") or "all"),
+            unit=unit_of(str(norm["kpi"])),
+            service=str(norm.get("service") or "all"),
+            shop=str(norm.get("shop") or "all"),
+            label=str(norm.get("label") or ""),
+        )
+        if row not in rows:
+            rows.append(row)
+    return rows
+
+
+def at_level(
+    rows: Iterable[Headline], table: pd.DataFrame, departments: Mapping[str, str] | None = None
+) -> list[Headline]:
+    """The rows that have data in ``table``; a department KPI over all departments (a norm on
+    ``task_within_norm`` without a department) becomes one row per department present."""
+    result = []
+    for row in rows:
+        if len(select(table, row)):
+            result.append(row)
+            continue
+        if row.department != "all":
+            continue
+        present = table[
+            (table["kpi"] == row.kpi)
+            & (table["department"] != "all")
+            & (table["service"] == row.service)
+            & (table["shop"] == row.shop)
+            & (table["staff_group"] == "all")
+        ]["department"]
+        for department in dict.fromkeys(present):
+            name_ = (departments or {}).get(department, department)
+            label = f"{row.label} ({name_})" if row.label else ""
+            result.append(replace(row, department=department, label=label))
+    return result
 
 
 def select(table: pd.DataFrame, row: Headline) -> pd.DataFrame:
@@ -134,8 +191,8 @@ def select(table: pd.DataFrame, row: Headline) -> pd.DataFrame:
         (table["kpi"] == row.kpi)
         & (table["channel"] == row.channel)
         & (table["department"] == row.department)
-        & (table["service"] == "all")
-        & (table["shop"] == "all")
+        & (table["service"] == row.service)
+        & (table["shop"] == row.shop)
         & (table["staff_group"] == "all")
     )
     return table[mask]
@@ -143,14 +200,22 @@ def select(table: pd.DataFrame, row: Headline) -> pd.DataFrame:
 
 def name(row: Headline, language: str, departments: dict[str, str] | None = None) -> str:
     """The headline's name: ``phone: service level``, ``Burgerzaken: task lead time``."""
-    kpi = KPI_NAMES[language].get(row.kpi, row.kpi)
-    if row.department == "all" and row.channel == "all":
-        return kpi
+    if row.label:
+        return row.label
+    kpi = KPI_NAMES[language].get(row.kpi, row.kpi.replace("_", " "))
+    parts = []
     if row.department != "all":
-        where = (departments or {}).get(row.department, row.department)
-    else:
-        where = CHANNEL_NAMES[language].get(row.channel, row.channel)
-    return f"{where}: {kpi}"
+        parts.append((departments or {}).get(row.department, row.department))
+    elif row.channel != "all":
+        parts.append(CHANNEL_NAMES[language].get(row.channel, row.channel))
+    parts += [value for value in (row.shop, row.service) if value != "all"]
+    return f"{', '.join(parts)}: {kpi}" if parts else kpi
+
+
+def decimal(value: float, digits: int, language: str) -> str:
+    """``value`` with ``digits`` decimals, a decimal comma in Dutch."""
+    text = f"{value:.{digits}f}"
+    return text.replace(".", ",") if language == "nl" else text
 
 
 def fmt(value: Any, unit: str, language: str) -> str:
@@ -159,8 +224,7 @@ def fmt(value: Any, unit: str, language: str) -> str:
         return "–"
     value = float(value)
     if unit == "share":
-        text = f"{100.0 * value:.1f}"
-        return (text.replace(".", ",") if language == "nl" else text) + "%"
+        return decimal(100.0 * value, 1, language) + "%"
     if unit == "seconds":
         return f"{_number(round(value * 60.0, 1), language)} s"
     if unit == "minutes":
@@ -186,6 +250,6 @@ def fmt_difference(value: Any, unit: str, language: str) -> str:
     value = float(value)
     sign = "+" if value > 0 else "−" if value < 0 else "±"
     if unit == "share":
-        text = f"{abs(value) * 100:.1f} {'%-punt' if language == 'nl' else 'pp'}"
-        return sign + (text.replace(".", ",") if language == "nl" else text)
+        points = "%-punt" if language == "nl" else "pp"
+        return f"{sign}{decimal(abs(value) * 100, 1, language)} {points}"
     return sign + fmt(abs(value), unit, language)

@@ -72,13 +72,8 @@ def figure_block(img: str, caption: str = "") -> str:
     return f"<figure>{img}{cap}</figure>"
 
 
-def table(
-    header: Sequence[str],
-    rows: Iterable[Sequence[str | tuple[str, str]]],
-    *,
-    raw: bool = False,
-) -> str:
-    """An HTML table. A cell is text, or (text, css class); ``raw`` cells are not escaped."""
+def table(header: Sequence[str], rows: Iterable[Sequence[str | tuple[str, str]]]) -> str:
+    """An HTML table; a cell is text, or (text, css class). Everything is escaped."""
     parts = ["<div class='scroll'><table><thead><tr>"]
     parts += [f"<th>{escape(h)}</th>" for h in header]
     parts.append("</tr></thead><tbody>")
@@ -86,7 +81,7 @@ def table(
         parts.append("<tr>")
         for cell in row:
             text, css = cell if isinstance(cell, tuple) else (cell, "")
-            body = text if raw else escape(text)
+            body = escape(text)
             parts.append(f"<td class='{css}'>{body}</td>" if css else f"<td>{body}</td>")
         parts.append("</tr>")
     parts.append("</tbody></table></div>")

@@ -12,7 +12,15 @@ from pathlib import Path
 
 from klantstroom.analysis.compare import ScenarioTables, comparison_table, staff_table
 from klantstroom.report import html
-from klantstroom.report.headline import fmt, fmt_ci, headline_rows, name, select
+from klantstroom.report.headline import (
+    at_level,
+    fmt,
+    fmt_ci,
+    headline_rows,
+    name,
+    norm_rows,
+    select,
+)
 from klantstroom.results import load_run
 
 _TEXT = {
@@ -80,6 +88,13 @@ def write_run_report(folder: Path, language: str = "en") -> Path:
     departments = run.labels("departments")
     groups = run.labels("staff_groups")
     rows = headline_rows(sorted(d for d in comparison["department"].unique() if d != "all"))
+    # Norms on KPIs or levels the headline does not show (a norm on one service, on FCR).
+    shown = {(r.kpi, r.channel, r.department, r.service, r.shop) for r in rows}
+    rows += [
+        r
+        for r in at_level(norm_rows(info.get("norms") or []), comparison, departments)
+        if (r.kpi, r.channel, r.department, r.service, r.shop) not in shown
+    ]
     body = [
         f"<h1>{html.escape(t['title'])}: {html.escape(str(info.get('label') or run.name))}</h1>",
         "<p class='lead'>"

@@ -429,6 +429,8 @@ def _build_month_factors(check: Checker, key: str, raw: Mapping[str, Any]) -> tu
     given = raw.get("month_factors") or {}
     if not given:
         return ()
+    if raw.get("rate_per_hour") is not None:
+        check.fail(key, "shapes volume_per_year; a service with rate_per_hour cannot have it")
     for month in given:
         check.choice(f"{key}.{month}", month, MONTHS)
     # A month left out keeps factor 1, so a peak can be written as {may: 1.4, jun: 1.4}.
@@ -444,6 +446,8 @@ def _build_year_factors(
     check: Checker, key: str, raw: Mapping[str, Any]
 ) -> tuple[tuple[int, float], ...]:
     result = []
+    if raw.get("year_factors") and raw.get("rate_per_hour") is not None:
+        check.fail(key, "scales volume_per_year; a service with rate_per_hour cannot have it")
     for year, factor in (raw.get("year_factors") or {}).items():
         text = str(year)
         if not (text.isdigit() and 1900 <= int(text) <= 2200):
