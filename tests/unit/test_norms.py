@@ -9,7 +9,7 @@ from klantstroom.analysis.kpis import ALL_KPIS, KEYS, summary_table
 from klantstroom.scenario.errors import ScenarioErrors
 from klantstroom.scenario.spec import NORM_KPIS
 
-from factories import deep_update, queue_config, scenario
+from factories import ALL_DAYS, deep_update, queue_config, scenario
 
 
 def test_every_norm_kpi_is_a_kpi_column() -> None:
@@ -86,3 +86,19 @@ def test_summary_marks_norms_met_on_the_mean_and_the_last_norm_wins() -> None:
     assert not bool(summary.loc["service_level", "meets_target"])  # 0.75 < 0.8
     # Two replications: the interval is the Student-t one around the mean.
     assert summary.loc["service_level", "ci_low"] == pytest.approx(0.75 - 12.706 * 0.05, abs=1e-3)
+
+
+def test_digital_work_is_judged_on_its_working_day_norm() -> None:
+    config = queue_config(
+        channels={
+            "digital": {
+                "opening_hours": {d: ["00:00-24:00"] for d in ALL_DAYS},
+                "service_level_target": 0.85,
+            }
+        },
+        services={"q": {"channel_mix": {"phone": 0.5, "digital": 0.5}}},
+    )
+    config["services"]["q"]["handling"]["digital"] = {"kind": "deterministic", "mean_min": 5.0}
+    config["staff_groups"]["agents"]["skills"]["q"]["digital"] = {"rank": 1}
+    norms = {(n.kpi, n.channel) for n in scenario(config).all_norms()}
+    assert norms == {("service_level", "phone"), ("answered_within_norm", "digital")}

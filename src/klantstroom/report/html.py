@@ -36,6 +36,7 @@ th { background: #eef2f8; font-weight: 600; }
 th:first-child, td:first-child { text-align: left; }
 td.met { background: var(--met); } td.miss { background: var(--miss); }
 td.unsure { background: var(--unsure); } td.sig { font-weight: 700; }
+td.met, td.miss, td.unsure { white-space: nowrap; }
 .scroll { overflow-x: auto; }
 figure { margin: 1em 0 1.6em; }
 figure img { max-width: 100%; height: auto; border: 1px solid #e4e4e4; }

@@ -755,30 +755,15 @@ class Scenario:
     def all_norms(self) -> tuple[NormSpec, ...]:
         """The configured norms plus each channel's service-level target.
 
-        The digital channel's target also applies to ``answered_within_norm`` (share answered
-        within its due time), which is how its norm is stated (domain.md row 38).
+        For deferred work (``digital``) the target applies to ``answered_within_norm``, the
+        share answered within its due time in working days, which is how its norm is stated
+        (domain.md row 38), and not to the calendar-time service level.
         """
-        implied = []
-        for c in self.channels:
-            implied.append(
-                NormSpec(
-                    f"{c.name}_service_level",
-                    "service_level",
-                    c.service_level_target,
-                    True,
-                    channel=c.name,
-                )
-            )
-            if c.deferred:
-                implied.append(
-                    NormSpec(
-                        f"{c.name}_answered_within_norm",
-                        "answered_within_norm",
-                        c.service_level_target,
-                        True,
-                        channel=c.name,
-                    )
-                )
+        implied = [
+            NormSpec(f"{c.name}_{kpi}", kpi, c.service_level_target, True, channel=c.name)
+            for c in self.channels
+            for kpi in (("answered_within_norm",) if c.deferred else ("service_level",))
+        ]
         return (*implied, *self.norms)
 
     def channel(self, name: str) -> ChannelSpec:
