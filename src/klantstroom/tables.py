@@ -479,11 +479,21 @@ def spans_table(scenario: Scenario, logs: Sequence[ReplicationLog]) -> pd.DataFr
     -1 = none), ``appointment``, ``wait_start``, ``wait_end`` (in the queue: from arrival, or for
     an appointment from the later of arrival and slot), ``busy_start``, ``busy_end`` (service
     plus wrap-up; NaN when not served).
+
+    An agent with several chats in hand is busy once, not once per chat: each busy span is cut
+    to the part not already covered by the same member's earlier spans (:func:`_member_busy`),
+    so busy time never exceeds time on duty. Spans that do not overlap (one contact at a time)
+    are unchanged.
     """
     frames = []
     for log in logs:
         c = log.contacts
         served = (c["outcome"] == SERVED) | (c["outcome"] == NOT_REACHED)
+        busy_start, busy_end = _member_busy(
+            np.where(served, c["start_min"], np.nan),
+            np.where(served, c["release_min"], np.nan),
+            np.where(served, c["staff_id"], -1),
+        )
         wait_end = np.where(served, c["start_min"], c["end_min"])
         wait_start = np.fmax(c["arrival_min"], c["slot_min"])
         # Outbound callbacks are work for staff, not callers in the phone queue.
@@ -498,12 +508,39 @@ def spans_table(scenario: Scenario, logs: Sequence[ReplicationLog]) -> pd.DataFr
                     "appointment": c["appointment"] == 1,
                     "wait_start": np.minimum(wait_start, wait_end),
                     "wait_end": wait_end,
-                    "busy_start": np.where(served, c["start_min"], np.nan),
-                    "busy_end": np.where(served, c["release_min"], np.nan),
+                    "busy_start": busy_start,
+                    "busy_end": busy_end,
                 }
             )
         )
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def _member_busy(
+    start: np.ndarray, end: np.ndarray, staff: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Cut each member's busy spans to their disjoint parts (the union keeps its length).
+
+    In start order per member, a span starts no earlier than the latest end of that member's
+    earlier spans; a span wholly inside them gets length zero. Rows with ``staff`` < 0 (not
+    served) are returned as given.
+    """
+    start, end = start.astype(float), end.astype(float)
+    rows = np.flatnonzero(staff >= 0)
+    if len(rows) == 0:
+        return start, end
+    order = rows[np.lexsort((start[rows], staff[rows]))]
+    member = staff[order]
+    latest = pd.Series(end[order]).groupby(member).cummax().to_numpy()
+    previous = np.empty_like(latest)
+    previous[0] = -np.inf
+    previous[1:] = latest[:-1]
+    previous[1:][member[1:] != member[:-1]] = -np.inf
+    cut_start = np.maximum(start[order], previous)
+    cut_end = np.maximum(end[order], cut_start)
+    start, end = start.copy(), end.copy()
+    start[order], end[order] = cut_start, cut_end
+    return start, end
 
 
 BACKLOG_TABLE_COLUMNS: tuple[str, ...] = (

@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 import pytest
 
+from klantstroom.experiment import tables_from_logs
 from klantstroom.scenario.errors import ScenarioErrors
 from klantstroom.scenario.spec import (
     CALLBACK,
@@ -120,6 +121,25 @@ def test_an_agent_holds_two_chats_at_once() -> None:
     assert {a["staff_id"], b["staff_id"], c["staff_id"], d["staff_id"]} == {0}
     # The phone call waits until the agent has no chat left.
     assert call["start_min"] == 21.0
+
+
+def test_an_agent_with_two_chats_is_busy_once() -> None:
+    chat = {"kind": "deterministic", "mean_min": 10.0}
+    config = queue_config(
+        channels={"chat": {"opening_hours": always_open(), "concurrency": 2}},
+        services={"q": {"channel_mix": {"phone": 0.5, "chat": 0.5}, "handling": {"chat": chat}}},
+        staff_groups={"agents": {"skills": {"q": {"chat": {"rank": 1}}}}},
+    )
+    sim = simulation(config)
+    sim.add_arrivals([0.0, 1.0, 2.0, 3.0], "q", "chat")
+    sim.add_arrivals([4.0], "q", "phone")
+    result = tables_from_logs(scenario(config), [sim.run()])
+    # Chats 0-10, 1-11, 10-20, 11-21 overlap: busy 0-21, then the call 21-26.
+    staff = result.kpis[result.kpis["staff_group"] == "agents"].iloc[0]
+    assert staff["busy_hours"] == pytest.approx(26 / 60)
+    rows_ = result.intervals[result.intervals["staff_group"] == "agents"]
+    assert rows_["occupancy"].max() <= 1.0
+    assert rows_["staff_busy"].iloc[0] == pytest.approx(26 / 30)  # 00:00-00:30: 26 min busy
 
 
 def back_office_config(**overrides: Any) -> dict[str, Any]:
