@@ -250,3 +250,13 @@ def test_contacts_table_has_the_shop_columns() -> None:
     assert contacts["shop"].astype(str).unique().tolist() == ["winkel"]
     assert pd.api.types.is_bool_dtype(contacts["appointment"])
     assert contacts["slot_at"].notna().sum() == 1
+
+
+def test_appointment_desks_need_staff_rostered_at_the_shop() -> None:
+    config = shop_config(staff=2, desks=4, appointment_desks=3, appointment_share=1.0)
+    with pytest.raises(ScenarioErrors) as error:
+        build_scenario(config)
+    message = str(error.value)
+    assert "shops.winkel.appointment_desks" in message
+    assert "reserves 3 desk(s) on mon at 09:00 but only 2 staff are rostered" in message
+    build_scenario(shop_config(staff=3, desks=4, appointment_desks=3, appointment_share=1.0))

@@ -949,6 +949,8 @@ def _check_shops(
                     f"{fkey}.mode",
                     f"shop {shop.name!r} has no appointment_desks for appointment follow-ups",
                 )
+    for shop in shops:
+        _check_appointment_staff(check, shop, groups)
     for group in groups:
         counter_skills = [k for k in group.skills if k.channel == "counter"]
         if counter_skills and group.shop is None and not group.deployments:
@@ -957,6 +959,42 @@ def _check_shops(
                 "the group has counter skills but works at no shop; set its shop "
                 f"(one of {', '.join(s.name for s in shops)}) or a shift's shop",
             )
+
+
+def _check_appointment_staff(
+    check: Checker, shop: ShopSpec, groups: tuple[StaffGroupSpec, ...]
+) -> None:
+    """Reserved appointment desks need staff rostered at the shop at that time.
+
+    Slots are booked per reserved desk; where fewer staff are rostered than desks reserved,
+    booked visitors would wait for people who are not there, and the run would look like an
+    appointment problem rather than the roster mistake it is.
+    """
+    present = [[0] * len(row) for row in shop.appointment_desks]
+    for group in groups:
+        grids = [grid for place, grid in group.deployments if place == shop.name]
+        if group.shop == shop.name:
+            grids.append(group.headcount)
+        for grid in grids:
+            for day, row in enumerate(grid):
+                for k, staff in enumerate(row[: len(present[day])]):
+                    present[day][k] += staff
+    short = [
+        (day, k, desks, present[day][k])
+        for day, row in enumerate(shop.appointment_desks)
+        for k, desks in enumerate(row)
+        if desks > present[day][k]
+    ]
+    if short:
+        day, k, desks, staff = short[0]
+        minutes = k * 24 * 60 // len(shop.appointment_desks[day])
+        more = f" (and {len(short) - 1} more interval(s))" if len(short) > 1 else ""
+        check.fail(
+            f"shops.{shop.name}.appointment_desks",
+            f"reserves {desks} desk(s) on {WEEKDAYS[day]} at {minutes // 60:02d}:{minutes % 60:02d}"
+            f" but only {staff} staff are rostered at the shop then{more}; booked visitors would"
+            " wait for nobody: reserve fewer desks or roster more staff there",
+        )
 
 
 def _headcount_at(group: StaffGroupSpec, shop: str) -> int:
