@@ -352,3 +352,28 @@ def test_dated_values_are_validated() -> None:
     )
     assert "channels.phone.date_factors.2027-02-30: must be a date" in message
     assert "staff_groups.agents.roster.headcount_by_date.2027-01-05: needs 48 values" in message
+
+
+ROADMAP = ("nulmeting", "jaar1", "jaar2", "jaar3", "eindbeeld")
+WHAT_IFS = (
+    "paspoortpiek",
+    "alleen_op_afspraak",
+    "vrije_inloop",
+    "specialisten",
+    "breed_inzetbaar",
+    "extra_avond",
+)
+
+
+# The first and the last year: the years between are diffs of one on the other, and each
+# composition costs about 1.5 s (Grootstad is large).
+@pytest.mark.parametrize("year", [ROADMAP[0], ROADMAP[-1]])
+def test_every_what_if_composes_with_the_road_map(compose_config: Compose, year: str) -> None:
+    step = ROADMAP.index(year)
+    base = scenario_from_config(compose_config(f"scenarios={year}"))
+    assert base.run.roadmap_step == step
+    for what_if in WHAT_IFS:
+        composed = scenario_from_config(compose_config(f"scenarios=[{year},{what_if}]"))
+        assert composed.run.roadmap_step is None  # a what-if is not a road-map year
+        assert composed.calendar.start_date == base.calendar.start_date  # same weeks
+        assert composed.run.display_name.endswith(f"({base.run.display_name})")
