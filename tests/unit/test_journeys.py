@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from klantstroom.experiment import tables_from_logs
+from klantstroom.model.simulation import ReplicationLog
 from klantstroom.scenario.errors import ScenarioErrors
 from klantstroom.scenario.spec import (
     CALLBACK,
@@ -105,7 +106,8 @@ def test_earliest_due_goes_first() -> None:
     assert later["start_min"] == 9 * 60 + 20
 
 
-def test_an_agent_holds_two_chats_at_once() -> None:
+def two_chats_and_a_call() -> tuple[dict[str, Any], ReplicationLog]:
+    """One agent, two chats at once (10 min each) from minute 0, 1, 2, 3; a call at minute 4."""
     chat = {"kind": "deterministic", "mean_min": 10.0}
     config = queue_config(
         channels={"chat": {"opening_hours": always_open(), "concurrency": 2}},
@@ -115,7 +117,11 @@ def test_an_agent_holds_two_chats_at_once() -> None:
     sim = simulation(config)
     sim.add_arrivals([0.0, 1.0, 2.0, 3.0], "q", "chat")
     sim.add_arrivals([4.0], "q", "phone")
-    a, b, c, d, call = rows(sim.run().contacts)
+    return config, sim.run()
+
+
+def test_an_agent_holds_two_chats_at_once() -> None:
+    a, b, c, d, call = rows(two_chats_and_a_call()[1].contacts)
     assert (a["start_min"], b["start_min"]) == (0.0, 1.0)  # two chats side by side
     assert (c["start_min"], d["start_min"]) == (10.0, 11.0)  # each takes a freed place
     assert {a["staff_id"], b["staff_id"], c["staff_id"], d["staff_id"]} == {0}
@@ -124,16 +130,8 @@ def test_an_agent_holds_two_chats_at_once() -> None:
 
 
 def test_an_agent_with_two_chats_is_busy_once() -> None:
-    chat = {"kind": "deterministic", "mean_min": 10.0}
-    config = queue_config(
-        channels={"chat": {"opening_hours": always_open(), "concurrency": 2}},
-        services={"q": {"channel_mix": {"phone": 0.5, "chat": 0.5}, "handling": {"chat": chat}}},
-        staff_groups={"agents": {"skills": {"q": {"chat": {"rank": 1}}}}},
-    )
-    sim = simulation(config)
-    sim.add_arrivals([0.0, 1.0, 2.0, 3.0], "q", "chat")
-    sim.add_arrivals([4.0], "q", "phone")
-    result = tables_from_logs(scenario(config), [sim.run()])
+    config, log = two_chats_and_a_call()
+    result = tables_from_logs(scenario(config), [log])
     # Chats 0-10, 1-11, 10-20, 11-21 overlap: busy 0-21, then the call 21-26.
     staff = result.kpis[result.kpis["staff_group"] == "agents"].iloc[0]
     assert staff["busy_hours"] == pytest.approx(26 / 60)
