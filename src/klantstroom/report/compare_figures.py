@@ -29,7 +29,7 @@ from klantstroom.report.figures import (
     _no_data,
     _style_axes,
 )
-from klantstroom.report.headline import Headline, fmt, name, select
+from klantstroom.report.headline import Headline, decimal, fmt, name, select
 
 STATUS_COLOURS = {"met": "#1a9850", "not met": "#d73027", "uncertain": "#f39c12", None: "#1f4e99"}
 GROUP_COLOURS = (
@@ -346,7 +346,7 @@ def staff_figure(
         left += values
     for j, total in enumerate(left):
         ax.annotate(
-            f"{total:.1f}".replace(".", "," if language == "nl" else "."),
+            decimal(total, 1, language),
             (total, y[j]),
             xytext=(4, 0),
             textcoords="offset points",

@@ -16,7 +16,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, cast
+from typing import cast
 
 import pandas as pd
 
@@ -31,6 +31,7 @@ from klantstroom.report.compare_figures import scenarios_figure, staff_figure, t
 from klantstroom.report.headline import (
     Headline,
     at_level,
+    decimal,
     fmt,
     fmt_ci,
     fmt_difference,
@@ -462,11 +463,6 @@ def _staff_html(
 ) -> str:
     names = list(dict.fromkeys(staff["staff_group"]))
     rows = []
-
-    def number(value: Any, digits: int = 1) -> str:
-        text = f"{float(value):.{digits}f}"
-        return text.replace(".", ",") if language == "nl" else text
-
     for group in names:
         part = staff[staff["staff_group"] == group].set_index("scenario")
         cells = [groups.get(group, group)]
@@ -476,13 +472,13 @@ def _staff_html(
                 continue
             r = part.loc[label]
             occ = fmt(r["occupancy"], "share", language)
-            cells.append(f"{number(r['fte_on_duty'])} ({occ})")
+            cells.append(f"{decimal(r['fte_on_duty'], 1, language)} ({occ})")
         rows.append(cells)
     totals = staff.groupby("scenario", sort=False)[["fte_on_duty"]].sum()
     rows.append(
         [t["total"]]
         + [
-            f"{number(totals.loc[label, 'fte_on_duty'])}" if label in totals.index else "–"
+            decimal(totals.loc[label, "fte_on_duty"], 1, language) if label in totals.index else "–"
             for label in labels
         ]
     )

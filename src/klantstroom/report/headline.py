@@ -212,9 +212,9 @@ def name(row: Headline, language: str, departments: dict[str, str] | None = None
     return f"{', '.join(parts)}: {kpi}" if parts else kpi
 
 
-def decimal(value: float, digits: int, language: str) -> str:
+def decimal(value: Any, digits: int, language: str) -> str:
     """``value`` with ``digits`` decimals, a decimal comma in Dutch."""
-    text = f"{value:.{digits}f}"
+    text = f"{float(value):.{digits}f}"
     return text.replace(".", ",") if language == "nl" else text
 
 

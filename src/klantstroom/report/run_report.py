@@ -14,6 +14,7 @@ from klantstroom.analysis.compare import ScenarioTables, comparison_table, staff
 from klantstroom.report import html
 from klantstroom.report.headline import (
     at_level,
+    decimal,
     fmt,
     fmt_ci,
     headline_rows,
@@ -148,7 +149,7 @@ def write_run_report(folder: Path, language: str = "en") -> Path:
                     [
                         groups.get(str(r.staff_group), str(r.staff_group)),
                         f"{r.staff_hours_per_week:.0f}",
-                        f"{r.fte_on_duty:.1f}".replace(".", "," if language == "nl" else "."),
+                        decimal(r.fte_on_duty, 1, language),
                         fmt(r.occupancy, "share", language),
                     ]
                     for r in staff.itertuples()
