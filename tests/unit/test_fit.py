@@ -10,6 +10,7 @@ import pytest
 
 from klantstroom.calibration.fit import (
     arrival_profile,
+    class_share_by_load,
     detect_redials,
     fit_patience,
     fit_service_times,
@@ -356,3 +357,35 @@ def test_staffing_by_weekday_and_roster_rounding() -> None:
     assert roster.loc[0, [480, 510, 540, 570]].tolist() == [2, 2, 1, 1]
     halves = pd.DataFrame([[0.5, 1.5, 2.5, 0.49]])
     assert round_headcount(halves).iloc[0].tolist() == [1, 2, 3, 0]
+
+
+def test_class_share_by_load_splits_intervals_by_how_long_others_waited() -> None:
+    day = pd.Timestamp("1999-01-03")
+
+    def call(key: str, arrival_s: int, answered_s: int) -> dict:
+        return {
+            "service": "PS",
+            "model_service": key,
+            "arrival": day + pd.Timedelta(seconds=arrival_s),
+            "answered": day + pd.Timedelta(seconds=answered_s),
+            "abandoned": pd.NaT,
+            "outcome": "served",
+        }
+
+    calls = pd.DataFrame(
+        [
+            # 00:00-00:30: three unidentified callers and one other, answered at once.
+            *(call("PS_p0", t, t) for t in (60, 600, 1200)),
+            call("PS_p2", 900, 900),
+            # 00:30-01:00: another caller waits the whole half-hour; one unidentified caller.
+            call("PS_p2", 1800, 3600),
+            call("PS_p0", 2000, 2000),
+        ]
+    )
+    table = class_share_by_load(calls, "PS_p0")
+    assert table.index.tolist() == ["0-5%", "60-100%"]
+    assert table["intervals"].tolist() == [1, 1]
+    assert table["calls"].tolist() == [4, 2]
+    assert table["class_share"].tolist() == [0.75, 0.5]
+    with pytest.raises(ValueError, match="no calls of class 'PS_p9'"):
+        class_share_by_load(calls, "PS_p9")

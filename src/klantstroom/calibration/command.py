@@ -173,6 +173,8 @@ def main(argv: list[str] | None = None) -> int:
         }
     )
     per_class.to_csv(out / "by_class.csv")
+    if cal.class_load:
+        pd.concat(cal.class_load, names=["class"]).to_csv(out / "class_load.csv")
     fits = report.fits_table(cal, config)
     fits.to_csv(out / "fits.csv")
     main_type = str(calls["service"].value_counts().index[0])
@@ -199,6 +201,7 @@ def main(argv: list[str] | None = None) -> int:
         overall=overall,
         figures=figures,
         findings=findings,
+        class_load=cal.class_load,
     )
     print()
     for label, table in targets.items():
@@ -238,14 +241,24 @@ def _findings(cal: Calibration, config: dict[str, object], per_class: pd.DataFra
             continue
         wait = table["mean_wait_served_s"].astype(float)
         abandoned = table["abandonment_%"].astype(float)
+        load = cal.class_load.get(key)
+        shares = ""
+        if load is not None and len(load) >= 2:
+            quiet, busy = load.iloc[0], load.iloc[-1]
+            shares = (
+                f" Their share of the type's calls is {100 * quiet['class_share']:.0f}% in "
+                f"half-hours when other callers waited {load.index[0]} of the time and "
+                f"{100 * busy['class_share']:.0f}% when they waited {load.index[-1]} of it: "
+                "they are not an independent stream of callers but mostly the callers who found "
+                "an agent free (table 'Answered ahead of the queue, by load' below)."
+            )
         notes.append(
             f"{key}: in the log these calls waited {wait['log']:.1f} s on average and "
-            f"{abandoned['log']:.1f}% hung up; in the model, answered first but still behind busy "
-            f"agents, they wait {wait['model']:.1f} s and {abandoned['model']:.1f}% hang up. "
-            "The model gives them priority when an agent becomes free (non-preemptive); in the "
-            "log they were answered at once even when other callers were waiting, by a routing "
-            "the log does not show. This difference is not modelled yet and is where the "
-            "model's extra abandonment comes from."
+            f"{abandoned['log']:.1f}% hung up; in the model, an independent stream answered "
+            f"first but still behind busy agents, they wait {wait['model']:.1f} s and "
+            f"{abandoned['model']:.1f}% hang up.{shares} The model's priority class stands in "
+            "for that; at busy hours and shift edges it lets them take agents that queued "
+            "callers would have had, which is part of the model's extra abandonment."
         )
     gaps = cal.unavailability
     notes.append(

@@ -952,3 +952,78 @@ def round_headcount(staffing: pd.DataFrame) -> pd.DataFrame:
     """
     rounded = np.floor(staffing.to_numpy(dtype=float) + 0.5 + 1e-9)
     return pd.DataFrame(rounded.astype(np.int64), index=staffing.index, columns=staffing.columns)
+
+
+LOAD_BANDS = (0.0, 0.05, 0.2, 0.4, 0.6, 1.0)
+
+
+def _seconds(column: pd.Series) -> np.ndarray:
+    """Seconds since the epoch of a datetime column."""
+    return _timestamps(column).to_numpy().astype(np.int64) / NS_PER_S
+
+
+def class_share_by_load(
+    calls: pd.DataFrame, key: str, interval_min: int = 30, step_s: float = 10.0
+) -> pd.DataFrame:
+    """How the share of one class among its call type depends on how busy the queue was.
+
+    For every date x interval with calls of the type, the *load* is the fraction of the interval
+    during which at least one call of the type's other classes was waiting (sampled every
+    ``step_s`` seconds). If the class is an independent stream of callers, its share of the
+    type's calls is about the same at every load; if it falls as the load rises, the class is
+    (partly) an outcome of the queue's state: in the Anonymous Bank log the unidentified callers
+    (priority 0) are the ones who found an agent free.
+
+    Parameters
+    ----------
+    calls : pandas.DataFrame
+        A call log with ``service``, ``model_service``, ``arrival``, ``answered``,
+        ``abandoned`` and ``outcome`` columns.
+    key : str
+        The class (a ``model_service`` value); its type is ``calls.service`` of its calls.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per load band (index: its label) with ``intervals`` (date x intervals in it),
+        ``calls`` (of the type) and ``class_share`` (share of those calls in the class).
+    """
+    own = calls["model_service"].astype(str) == key
+    if not own.any():
+        raise ValueError(f"no calls of class {key!r}")
+    service = calls.loc[own, "service"].iloc[0]
+    of_type = calls[calls["service"] == service]
+    others = of_type[of_type["model_service"].astype(str) != key]
+    start_s = _seconds(others["arrival"])
+    left = others["answered"].where(others["outcome"] == "served", others["abandoned"])
+    end_s = _seconds(left)
+    starts, ends = np.sort(start_s), np.sort(end_s)
+    width_s = interval_min * 60.0
+    slot = (_seconds(of_type["arrival"]) // width_s).astype(np.int64)
+    slots = np.unique(slot)
+    # Waiting callers at each sample time: arrived at or before it, not yet gone.
+    offsets = np.arange(0.0, width_s, step_s)
+    times = (slots[:, None] * width_s + offsets[None, :]).ravel()
+    waiting = np.searchsorted(starts, times, side="right") - np.searchsorted(
+        ends, times, side="right"
+    )
+    load = (waiting.reshape(len(slots), len(offsets)) > 0).mean(axis=1)
+    per_slot = pd.DataFrame(
+        {
+            "slot": slot,
+            "own": own[of_type.index].to_numpy(),
+        }
+    ).groupby("slot")["own"].agg(["size", "sum"])
+    per_slot["load"] = pd.Series(load, index=slots).reindex(per_slot.index)
+    bands = pd.cut(per_slot["load"], LOAD_BANDS, include_lowest=True)
+    table = per_slot.groupby(bands, observed=True).agg(
+        intervals=("size", "size"), calls=("size", "sum"), own=("sum", "sum")
+    )
+    table["class_share"] = table["own"] / table["calls"]
+    labels = {
+        band: f"{100 * lo:.0f}-{100 * hi:.0f}%"
+        for band, lo, hi in zip(bands.cat.categories, LOAD_BANDS[:-1], LOAD_BANDS[1:], strict=True)
+    }
+    table.index = [labels[band] for band in table.index]
+    table.index.name = "others_waiting"
+    return table.drop(columns="own")

@@ -35,6 +35,7 @@ import yaml
 from klantstroom.calibration.availability import Unavailability, unavailable_after_calls
 from klantstroom.calibration.compare import base_service
 from klantstroom.calibration.fit import (
+    class_share_by_load,
     ArrivalProfile,
     PatienceFit,
     RedialFit,
@@ -90,6 +91,8 @@ class Calibration:
     patience: PatienceFit | None  # None: nobody abandoned, patience cannot be estimated
     class_patience: dict[str, PatienceFit]
     served_first: dict[str, bool]
+    # For classes answered ahead of the queue: their share of the type by queue load.
+    class_load: dict[str, pd.DataFrame]
     redials: RedialFit
     staffing: pd.DataFrame
     unavailability: Unavailability
@@ -130,6 +133,9 @@ def calibrate(calls: pd.DataFrame, import_report: ImportReport) -> Calibration:
         patience=_optional(fit_patience, calls),
         class_patience=class_patience,
         served_first=served_first,
+        class_load={
+            key: class_share_by_load(calls, key) for key, first in served_first.items() if first
+        },
         redials=redials,
         staffing=infer_staffing(calls, INTERVAL_MIN),
         unavailability=unavailability,

@@ -250,8 +250,13 @@ def write_html(
     overall: Mapping[str, pd.DataFrame],
     figures: list[Path],
     findings: list[str],
+    class_load: Mapping[str, pd.DataFrame] | None = None,
 ) -> Path:
-    """Write the self-contained report page (figures embedded)."""
+    """Write the self-contained report page (figures embedded).
+
+    ``class_load`` holds, per class answered ahead of the queue, its share of the type's calls
+    by the load of the half-hour (:func:`klantstroom.calibration.fit.class_share_by_load`).
+    """
     parts = [
         "<!doctype html><html lang='en'><meta charset='utf-8'>",
         f"<title>{html.escape(title)}</title>",
@@ -279,6 +284,12 @@ def write_html(
     parts.append("<h2>Findings</h2><ul>")
     parts += [f"<li>{html.escape(item)}</li>" for item in findings]
     parts.append("</ul>")
+    for key, table in (class_load or {}).items():
+        parts.append(
+            f"<h3>Answered ahead of the queue, by load: {html.escape(key)}</h3><p>Half-hours "
+            "grouped by the share of the time other callers of the type were waiting.</p>"
+        )
+        parts.append(_table(table, 3))
     parts.append(
         f"<h2>Fitted scenario</h2><p>{html.escape(str(scenario_path))}</p>"
         f"<pre>{html.escape(run_command)}</pre>"
