@@ -367,9 +367,7 @@ def test_class_share_by_load_splits_intervals_by_how_long_others_waited() -> Non
             "service": "PS",
             "model_service": key,
             "arrival": day + pd.Timedelta(seconds=arrival_s),
-            "answered": day + pd.Timedelta(seconds=answered_s),
-            "abandoned": pd.NaT,
-            "outcome": "served",
+            "wait_s": float(answered_s - arrival_s),
         }
 
     calls = pd.DataFrame(

@@ -93,6 +93,8 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, special, stats
 
+from klantstroom.calibration.availability import waiting_at
+
 MINUTES_PER_DAY = 24 * 60
 NS_PER_S = 1_000_000_000
 NS_PER_MIN = 60 * NS_PER_S
@@ -957,11 +959,6 @@ def round_headcount(staffing: pd.DataFrame) -> pd.DataFrame:
 LOAD_BANDS = (0.0, 0.05, 0.2, 0.4, 0.6, 1.0)
 
 
-def _seconds(column: pd.Series) -> np.ndarray:
-    """Seconds since the epoch of a datetime column."""
-    return _timestamps(column).to_numpy().astype(np.int64) / NS_PER_S
-
-
 def class_share_by_load(
     calls: pd.DataFrame, key: str, interval_min: int = 30, step_s: float = 10.0
 ) -> pd.DataFrame:
@@ -977,8 +974,7 @@ def class_share_by_load(
     Parameters
     ----------
     calls : pandas.DataFrame
-        A call log with ``service``, ``model_service``, ``arrival``, ``answered``,
-        ``abandoned`` and ``outcome`` columns.
+        A call log with ``service``, ``model_service``, ``arrival`` and ``wait_s`` columns.
     key : str
         The class (a ``model_service`` value); its type is ``calls.service`` of its calls.
 
@@ -994,19 +990,13 @@ def class_share_by_load(
     service = calls.loc[own, "service"].iloc[0]
     of_type = calls[calls["service"] == service]
     others = of_type[of_type["model_service"].astype(str) != key]
-    start_s = _seconds(others["arrival"])
-    left = others["answered"].where(others["outcome"] == "served", others["abandoned"])
-    end_s = _seconds(left)
-    starts, ends = np.sort(start_s), np.sort(end_s)
     width_s = interval_min * 60.0
-    slot = (_seconds(of_type["arrival"]) // width_s).astype(np.int64)
+    arrival_s = _timestamps(of_type["arrival"]).to_numpy().astype(np.int64) / NS_PER_S
+    slot = (arrival_s // width_s).astype(np.int64)
     slots = np.unique(slot)
-    # Waiting callers at each sample time: arrived at or before it, not yet gone.
     offsets = np.arange(0.0, width_s, step_s)
     times = (slots[:, None] * width_s + offsets[None, :]).ravel()
-    waiting = np.searchsorted(starts, times, side="right") - np.searchsorted(
-        ends, times, side="right"
-    )
+    waiting = waiting_at(others, times)
     load = (waiting.reshape(len(slots), len(offsets)) > 0).mean(axis=1)
     per_slot = pd.DataFrame(
         {
