@@ -80,3 +80,13 @@ def test_bad_input_is_reported_without_a_traceback(tmp_path: Path) -> None:
     assert "Traceback" not in missing.stderr
     wrong = calibrate(tmp_path, str(DATA / "anonymous-bank-slice.tsv"), "--format", "excel")
     assert wrong.returncode == 2 and "invalid choice" in wrong.stderr
+
+
+def test_shift_options_out_of_range_are_named(tmp_path: Path) -> None:
+    log = str(DATA / "anonymous-bank-slice.tsv")
+    snap = calibrate(tmp_path, log, "--format", "anonymous-bank", "--shift-snap-min", "20")
+    assert snap.returncode == 2 and "Traceback" not in snap.stderr
+    assert "--shift-snap-min must be between 0 and 15" in snap.stderr
+    grid = calibrate(tmp_path, log, "--format", "anonymous-bank", "--shift-grid-min", "7")
+    assert grid.returncode == 2 and "--shift-grid-min must divide 1440" in grid.stderr
+    assert not (tmp_path / "calibration").exists()  # refused before anything was written

@@ -12,6 +12,7 @@ from klantstroom.calibration.fit import (
     arrival_profile,
     class_share_by_load,
     detect_redials,
+    expected_fresh_calls,
     fit_patience,
     fit_service_times,
     infer_staffing,
@@ -296,6 +297,37 @@ def test_a_shorter_redial_window_links_fewer_calls() -> None:
     assert fit.mean_delay_min == pytest.approx(11.5)
 
 
+def test_expected_fresh_calls_take_redials_off_where_the_model_puts_them() -> None:
+    rows: list[tuple[str | None, str, str, str]] = [
+        ("A", "abandoned", "09:00", "09:02"),
+        (None, "abandoned", "09:20", "09:25"),  # anonymous callers redial too
+        ("B", "served", "09:10", "09:11"),
+        ("C", "abandoned", "23:50", "23:55"),  # its redial would fall on the next date
+    ]
+    calls = call_log(rows).assign(service="PS")
+    fresh = expected_fresh_calls(calls, probability=0.4, delay_min=10.0)
+    assert fresh["weight"].tolist() == pytest.approx([1, 1, 1, 1, -0.4, -0.4])
+    companions = fresh.iloc[4:]
+    assert companions["arrival"].tolist() == [
+        DAY0 + pd.Timedelta("09:12:00"),
+        DAY0 + pd.Timedelta("09:35:00"),
+    ]
+    assert (companions["service"] == "PS").all()
+    # The profile counts weights: 09:00-09:30 holds 3 calls less 0.4 expected redials, and
+    # 09:30-10:00 would go below 0 (a redial of a call before it) and is kept at 0.
+    profile = arrival_profile(fresh, 30)
+    monday = profile.mean_per_interval.loc[0]
+    assert monday[540] == pytest.approx(2.6)
+    assert monday[570] == 0.0
+    assert monday[1410] == 1.0
+    assert profile.n_calls == 3  # 4 calls less 0.8 expected redials, rounded
+
+    unchanged = expected_fresh_calls(calls, probability=0.0, delay_min=10.0)
+    assert len(unchanged) == len(calls) and (unchanged["weight"] == 1.0).all()
+    with pytest.raises(ValueError, match=r"redial probability must be in \[0, 1\]; got 1.5"):
+        expected_fresh_calls(calls, probability=1.5, delay_min=10.0)
+
+
 # -- staffing ---------------------------------------------------------------------------------
 
 
@@ -345,6 +377,46 @@ def test_staffing_counts_agents_in_working_spells() -> None:
     # With a longer allowed break, A's spell bridges the gap and covers 09:00-09:40 too.
     longer = infer_staffing(agent_log(), interval_min=30, break_gap_min=45.0)
     assert longer.loc[DAY0, [540, 570]].tolist() == pytest.approx([2.0, 1.0])
+
+
+def test_staffing_extends_an_agents_day_to_shift_boundaries_nearby() -> None:
+    # C works 10:05-10:50: on an hourly grid with 15 minutes' slack, 10:00-11:00.
+    late = pd.DataFrame(
+        {
+            "agent": pd.array(["C"], dtype="string"),
+            "outcome": ["served"],
+            "arrival": [DAY0 + pd.Timedelta("10:04:00")],
+            "answered": [DAY0 + pd.Timedelta("10:05:00")],
+            "ended": [DAY0 + pd.Timedelta("10:50:00")],
+        }
+    )
+    log = pd.concat([agent_log(), late], ignore_index=True)
+    hourly = infer_staffing(log, interval_min=30, shift_grid_min=60, snap_min=15.0)
+    # B's first answer at 08:15 counts from 08:00; B's last call end at 09:30 is 30 minutes
+    # from 10:00 and stays; A's return from the break at 09:40 is not a shift edge and stays.
+    assert hourly.loc[DAY0, [480, 510, 540, 570, 600, 630]].tolist() == pytest.approx(
+        [2.0, 2.0, 1.0, 2 / 3, 1.0, 1.0]
+    )
+    # On a half-hourly grid with 10 minutes' slack B's 08:15 start is too far from both
+    # boundaries; C's 10:05-10:50 still becomes 10:00-11:00.
+    half = infer_staffing(log, interval_min=30, shift_grid_min=30, snap_min=10.0)
+    assert half.loc[DAY0, [480, 600, 630]].tolist() == pytest.approx([1.5, 1.0, 1.0])
+    # No slack: the spells as logged.
+    logged = infer_staffing(log, interval_min=30, shift_grid_min=60, snap_min=0.0)
+    assert logged.loc[DAY0, [480, 600, 630]].tolist() == pytest.approx([1.5, 25 / 30, 20 / 30])
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"shift_grid_min": 25, "snap_min": 5.0}, "shift_grid_min must divide 1440 minutes"),
+        ({"shift_grid_min": 60, "snap_min": 20.0}, r"between 0 and half of break_gap_min \(15\)"),
+        ({"shift_grid_min": 60, "snap_min": -1.0}, "got -1.0"),
+    ],
+)
+def test_staffing_rejects_shift_options_out_of_range(options: dict, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        infer_staffing(agent_log(), interval_min=30, break_gap_min=30.0, **options)
 
 
 def test_staffing_by_weekday_and_roster_rounding() -> None:

@@ -27,7 +27,15 @@ from klantstroom.calibration.compare import (
     queued_calls_from_log,
 )
 from klantstroom.calibration.importers import read_log
-from klantstroom.calibration.pipeline import Calibration, calibrate, scenario_config, write_scenario
+from klantstroom.calibration.pipeline import (
+    BREAK_GAP_MIN,
+    SHIFT_GRID_MIN,
+    SHIFT_SNAP_MIN,
+    Calibration,
+    calibrate,
+    scenario_config,
+    write_scenario,
+)
 from klantstroom.calibration.replay import trace_replay
 from klantstroom.experiment import run_experiment
 from klantstroom.scenario.build import build_scenario
@@ -87,14 +95,43 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         default=None,
         help="call types to validate on (default: all; the report adds each)",
     )
+    parser.add_argument(
+        "--shift-grid-min",
+        type=int,
+        default=SHIFT_GRID_MIN,
+        help=f"shifts start and end on multiples of this many minutes (default {SHIFT_GRID_MIN})",
+    )
+    parser.add_argument(
+        "--shift-snap-min",
+        type=float,
+        default=SHIFT_SNAP_MIN,
+        help="an agent's first call this many minutes after a shift boundary (last call end "
+        f"before one) counts from (to) it; 0 turns this off (default {SHIFT_SNAP_MIN:g})",
+    )
     return parser.parse_args(argv)
+
+
+def option_problem(args: argparse.Namespace) -> str | None:
+    """What is wrong with the numeric options, or None."""
+    if args.replications < 1:
+        return f"--replications must be >= 1; got {args.replications}"
+    if args.shift_grid_min <= 0 or 1440 % args.shift_grid_min:
+        return f"--shift-grid-min must divide 1440 (e.g. 15, 30, 60); got {args.shift_grid_min}"
+    if not 0 <= args.shift_snap_min <= BREAK_GAP_MIN / 2:
+        # More would let a spell before a break and the one after it snap onto each other.
+        return (
+            f"--shift-snap-min must be between 0 and {BREAK_GAP_MIN / 2:g} (half the break "
+            f"that splits working spells); got {args.shift_snap_min:g}"
+        )
+    return None
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the calibration; return the exit code (0 done, 2 bad input)."""
     args = parse_args(argv)
-    if args.replications < 1:
-        print("klantstroom-calibrate: --replications must be >= 1", file=sys.stderr)
+    problem = option_problem(args)
+    if problem:
+        print(f"klantstroom-calibrate: {problem}", file=sys.stderr)
         return 2
     try:
         table, import_report = read_log(args.log, args.log_format)
@@ -112,7 +149,9 @@ def main(argv: list[str] | None = None) -> int:
     out.mkdir(parents=True, exist_ok=True)
     (out / "import_report.txt").write_text(import_report.text() + "\n", encoding="utf-8")
 
-    cal = calibrate(calls, import_report)
+    cal = calibrate(
+        calls, import_report, shift_grid_min=args.shift_grid_min, shift_snap_min=args.shift_snap_min
+    )
     config = scenario_config(
         cal, name=name, seed=args.seed, replications=args.replications, channel=channel
     )
@@ -260,6 +299,7 @@ def _findings(cal: Calibration, config: dict[str, object], per_class: pd.DataFra
             "for that; at busy hours and shift edges it lets them take agents that queued "
             "callers would have had, which is part of the model's extra abandonment."
         )
+    notes.append(_shift_edge_note(cal))
     gaps = cal.unavailability
     notes.append(
         f"Agents were unavailable for {gaps.mean_s:.0f} s on average after a call while callers "
@@ -276,6 +316,23 @@ def _findings(cal: Calibration, config: dict[str, object], per_class: pd.DataFra
         "headcount_by_date), because staffing followed the daily volume."
     )
     return notes
+
+
+def _shift_edge_note(cal: Calibration) -> str:
+    """How the agents' first answers sit against the shift grid, and what snapping added."""
+    served = cal.calls[(cal.calls["outcome"] == "served") & cal.calls["agent"].notna()]
+    first = served.groupby([served["agent"], served["answered"].dt.normalize()])["answered"].min()
+    minute = (first.dt.hour * 60 + first.dt.minute) % cal.shift_grid_min
+    near = float((minute < cal.shift_snap_min).mean()) if len(first) else float("nan")
+    even = cal.shift_snap_min / cal.shift_grid_min
+    added = float(cal.staffing.to_numpy().sum() / cal.staffing_as_logged.to_numpy().sum() - 1)
+    return (
+        f"{100 * near:.0f}% of the agents' first answers of the day came within "
+        f"{cal.shift_snap_min:g} min after a shift boundary (every {cal.shift_grid_min} min; "
+        f"{100 * even:.0f}% if spread evenly): agents were on duty before their first call. "
+        f"An agent's day that starts (ends) that close after (before) a boundary was extended to "
+        f"it, which adds {100 * added:.1f}% to the inferred agent hours."
+    )
 
 
 if __name__ == "__main__":

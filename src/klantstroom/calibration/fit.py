@@ -53,7 +53,9 @@ Staffing (:func:`infer_staffing`)
     Logs rarely hold the roster, but every answered call says which agent was working when. An
     agent's working spell runs from their first answered call to the end of their last one,
     broken wherever they were off calls for longer than a break; the number of spells covering
-    an interval (time-averaged) is the number of agents on duty.
+    an interval (time-averaged) is the number of agents on duty. An agent's day that starts just
+    after (ends just before) a shift boundary is extended to it: the agent was waiting for a
+    call.
 
 References
 ----------
@@ -184,7 +186,9 @@ def arrival_profile(
     calls : pandas.DataFrame
         A call log (:data:`~klantstroom.calibration.logs.CALL_LOG_COLUMNS`); only ``arrival``
         (and ``service`` when restricting) is used. Every row counts, served or abandoned, as
-        every row is a call that reached the queue.
+        every row is a call that reached the queue; with a ``weight`` column a row counts that
+        much (:func:`expected_fresh_calls` gives expected redials a negative weight), and an
+        interval's count is kept at 0 or above.
     interval_min : int
         Interval length in minutes; must divide 1440.
     service : str or None
@@ -201,8 +205,8 @@ def arrival_profile(
 
     Notes
     -----
-    Redials are counted as arrivals here; subtract them with
-    :attr:`RedialFit.is_redial` first if the simulator generates redials itself.
+    Redials are counted as arrivals here; if the simulator generates redials itself, profile
+    :func:`expected_fresh_calls` instead.
 
     The per-weekday variance also absorbs trends and seasons within the log (a quiet summer, a
     busy tax month); a log spanning such changes overstates ``daily_cv``.
@@ -219,12 +223,14 @@ def arrival_profile(
     date = arrival.dt.normalize()
     minute_of_day = (arrival - date).dt.total_seconds() / 60.0
     interval = (minute_of_day // interval_min * interval_min).astype(np.int64)
+    weight = calls["weight"].to_numpy(dtype=float) if "weight" in calls else np.ones(len(calls))
     counts = (
-        pd.DataFrame({"date": date, "interval": interval})
-        .groupby(["date", "interval"])
-        .size()
+        pd.DataFrame({"date": date, "interval": interval, "weight": weight})
+        .groupby(["date", "interval"])["weight"]
+        .sum()
+        .clip(lower=0.0)
         .unstack(fill_value=0)
-        .reindex(columns=starts, fill_value=0)
+        .reindex(columns=starts, fill_value=0.0)
     )
     counts.columns.name = "interval_start_min"
     weekday = pd.Index(pd.DatetimeIndex(counts.index).day_of_week, name="weekday")
@@ -256,7 +262,7 @@ def arrival_profile(
     return ArrivalProfile(
         interval_min=interval_min,
         service=service,
-        n_calls=len(calls),
+        n_calls=int(round(float(weight.sum()))),
         days_observed=days_observed,
         mean_per_interval=mean,
         daily_totals=daily,
@@ -836,13 +842,61 @@ def detect_redials(calls: pd.DataFrame, window_min: float = 60.0) -> RedialFit:
     )
 
 
+def expected_fresh_calls(calls: pd.DataFrame, probability: float, delay_min: float) -> pd.DataFrame:
+    """The log's calls less the redials a model with these redial settings would add itself.
+
+    A model that redials a share ``probability`` of *all* abandoning callers after a delay adds,
+    for every abandoned call, ``probability`` of a call about ``delay_min`` after the hang-up.
+    To give that model the log's total volume, each abandoned call here gets a companion row
+    at that moment with weight ``-probability``; every logged call has weight 1.
+
+    Taking the redials off where the model puts them back matters: redials come in the busy
+    spells where callers hang up. Removing only the linked redials of known callers from the
+    profile would leave the anonymous callers' redials in the busy spells, and the model would
+    then add redials there a second time.
+
+    Parameters
+    ----------
+    calls : pandas.DataFrame
+        A call log; uses ``arrival``, ``outcome``, ``abandoned`` (or ``wait_s``) and keeps
+        every other column on the companion rows.
+    probability : float
+        Share of abandoning callers who call again (0 gives the log unchanged).
+    delay_min : float
+        Mean minutes from hanging up to calling again.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The calls with a ``weight`` column, followed by the companion rows of negative weight
+        (arrival at hang-up plus ``delay_min``) that fall on a date of the log.
+    """
+    if not 0.0 <= probability <= 1.0:
+        raise ValueError(f"redial probability must be in [0, 1]; got {probability}")
+    weighted = calls.assign(weight=1.0)
+    abandoned = calls[calls["outcome"] == "abandoned"]
+    if probability == 0.0 or abandoned.empty:
+        return weighted
+    wait = pd.to_timedelta(pd.to_numeric(abandoned["wait_s"], errors="coerce"), unit="s")
+    hung_up = _timestamps(abandoned["abandoned"]).fillna(_timestamps(abandoned["arrival"]) + wait)
+    redial_at = hung_up + pd.Timedelta(minutes=float(delay_min))
+    dates = set(_timestamps(calls["arrival"]).dt.normalize().dropna())
+    companions = abandoned.assign(arrival=redial_at, weight=-float(probability))
+    companions = companions[redial_at.dt.normalize().isin(dates).to_numpy()]
+    return pd.concat([weighted, companions], ignore_index=True)
+
+
 # --------------------------------------------------------------------------------------------
 # Staffing
 # --------------------------------------------------------------------------------------------
 
 
 def infer_staffing(
-    calls: pd.DataFrame, interval_min: int = 30, break_gap_min: float = 30.0
+    calls: pd.DataFrame,
+    interval_min: int = 30,
+    break_gap_min: float = 30.0,
+    shift_grid_min: int = 60,
+    snap_min: float = 0.0,
 ) -> pd.DataFrame:
     """Agents on duty per date and interval, inferred from which agent answered which call.
 
@@ -858,6 +912,16 @@ def infer_staffing(
         end of the last call; a spell is split where the agent was off calls (from the end of
         one call to the answer of the next) for *more* than this many minutes: a break or the
         end of a shift.
+    shift_grid_min : int
+        Shifts and breaks start and end on multiples of this many minutes after midnight (60:
+        on the hour); must divide 1440.
+    snap_min : float
+        An agent's first spell of the day that starts at most this many minutes after a grid
+        point is taken to start at that point, and the day's last spell that ends at most this
+        many minutes before a grid point to end there: the agent was on duty but not yet (or no
+        longer) on a call. Spells around breaks keep their logged times. 0 keeps every spell as
+        logged. At most half of ``break_gap_min`` (a day's first and last spell are then never
+        moved onto each other).
 
     Returns
     -------
@@ -868,14 +932,23 @@ def infer_staffing(
 
     Notes
     -----
-    This estimates staff *present and working on calls*. It misses agents who were logged in
-    but idle before their first call or after their last one, and counts a short idle
+    This estimates staff *present and working on calls*. Without snapping it misses agents who
+    were logged in but idle before their first call or after their last one (in the Anonymous
+    Bank log, first answers of the day pile up in the ten minutes after the hour and last call
+    ends in the twenty minutes before it: shifts run on the hour). It counts a short idle
     stretch within a spell as working; on quiet days or with a large ``break_gap_min`` both
     errors grow. Agents doing other work between calls (mail, back office) look like breaks
     when the gap exceeds ``break_gap_min``. A spell is credited to the date its first call was
     answered and cut off at midnight.
     """
     starts = interval_starts_min(interval_min)
+    if shift_grid_min <= 0 or MINUTES_PER_DAY % shift_grid_min:
+        raise ValueError(f"shift_grid_min must divide 1440 minutes; got {shift_grid_min}")
+    if not 0.0 <= snap_min <= break_gap_min / 2:
+        raise ValueError(
+            f"snap_min must be between 0 and half of break_gap_min ({break_gap_min / 2:g}); "
+            f"got {snap_min}"
+        )
     dates = pd.DatetimeIndex(sorted(_timestamps(calls["arrival"]).dt.normalize().dropna().unique()))
     served = calls[
         (calls["outcome"] == "served")
@@ -902,13 +975,23 @@ def infer_staffing(
     new_spell = previous_end.isna() | (gap_min > break_gap_min)
     frame["spell"] = new_spell.cumsum()
     spells = frame.groupby("spell").agg(
-        date=("date", "first"), start=("answered", "min"), end=("ended", "max")
+        agent=("agent", "first"),
+        date=("date", "first"),
+        start=("answered", "min"),
+        end=("ended", "max"),
     )
+    agent_day = spells.groupby(["agent", "date"], sort=False)
+    first_of_day = (agent_day.cumcount() == 0).to_numpy()
+    last_of_day = (agent_day.cumcount(ascending=False) == 0).to_numpy()
 
     headcount = np.zeros((len(dates), len(starts)))
     if not spells.empty:
         start_min = ((spells["start"] - spells["date"]).dt.total_seconds() / 60.0).to_numpy()
         end_min = ((spells["end"] - spells["date"]).dt.total_seconds() / 60.0).to_numpy()
+        if snap_min > 0:  # only shift edges: a break may well end at 13:05
+            snapped_start = snap_down(start_min, shift_grid_min, snap_min)
+            start_min = np.where(first_of_day, snapped_start, start_min)
+            end_min = np.where(last_of_day, snap_up(end_min, shift_grid_min, snap_min), end_min)
         end_min = np.minimum(end_min, MINUTES_PER_DAY)
         lower = np.asarray(starts, dtype=float)
         upper = lower + interval_min
@@ -923,6 +1006,18 @@ def infer_staffing(
     result.index.name = "date"
     result.columns.name = "interval_start_min"
     return result
+
+
+def snap_down(minute: np.ndarray, grid_min: int, within_min: float) -> np.ndarray:
+    """``minute`` moved back to the grid point before it when at most ``within_min`` after it."""
+    below = np.floor(minute / grid_min) * grid_min
+    return np.where(minute - below <= within_min, below, minute)
+
+
+def snap_up(minute: np.ndarray, grid_min: int, within_min: float) -> np.ndarray:
+    """``minute`` moved on to the grid point after it when at most ``within_min`` before it."""
+    above = np.ceil(minute / grid_min) * grid_min
+    return np.where(above - minute <= within_min, above, minute)
 
 
 def staffing_by_weekday(staffing: pd.DataFrame) -> pd.DataFrame:
@@ -998,12 +1093,16 @@ def class_share_by_load(
     times = (slots[:, None] * width_s + offsets[None, :]).ravel()
     waiting = waiting_at(others, times)
     load = (waiting.reshape(len(slots), len(offsets)) > 0).mean(axis=1)
-    per_slot = pd.DataFrame(
-        {
-            "slot": slot,
-            "own": own[of_type.index].to_numpy(),
-        }
-    ).groupby("slot")["own"].agg(["size", "sum"])
+    per_slot = (
+        pd.DataFrame(
+            {
+                "slot": slot,
+                "own": own[of_type.index].to_numpy(),
+            }
+        )
+        .groupby("slot")["own"]
+        .agg(["size", "sum"])
+    )
     per_slot["load"] = pd.Series(load, index=slots).reindex(per_slot.index)
     bands = pd.cut(per_slot["load"], LOAD_BANDS, include_lowest=True)
     table = per_slot.groupby(bands, observed=True).agg(

@@ -450,7 +450,12 @@ def read_generic_phone(path: Path) -> tuple[pd.DataFrame, ImportReport]:
         If the header lacks some of :data:`GENERIC_PHONE_FIELDS` (all are named).
     """
     return _read_generic(
-        Path(path), "generic-phone", GENERIC_PHONE_FIELDS, _phone_row, CALL_LOG_COLUMNS, CALL_LOG_DTYPES
+        Path(path),
+        "generic-phone",
+        GENERIC_PHONE_FIELDS,
+        _phone_row,
+        CALL_LOG_COLUMNS,
+        CALL_LOG_DTYPES,
     )
 
 

@@ -42,6 +42,7 @@ from klantstroom.calibration.fit import (
     ServiceFit,
     arrival_profile,
     detect_redials,
+    expected_fresh_calls,
     fit_patience,
     fit_service_times,
     infer_staffing,
@@ -62,6 +63,14 @@ REFERENCE_DAYS = 365
 # answered ahead of the queue (in the Anonymous Bank log: 1% of unidentified callers queued,
 # against about half of all calls).
 SERVED_FIRST_RATIO = 0.1
+# Agents are on duty before their first call and after their last: in the Anonymous Bank log
+# first answers of the day pile up in the 10 minutes after the hour (about six times the rate at
+# other minutes) and last call ends in the 20 minutes before it. A spell within 15 minutes of
+# the hour is extended to it. Without this the inferred staffing is short at every shift edge,
+# which is where the replays overestimated abandonment most (hours 7-8 and 22-23).
+SHIFT_GRID_MIN = 60
+SHIFT_SNAP_MIN = 15.0
+BREAK_GAP_MIN = 30.0  # off calls for longer than this: a break or the end of a shift
 MIN_ABANDONED_FOR_OWN_PATIENCE = 50
 MIN_CALLS_FOR_OWN_PROFILE = 300
 
@@ -86,6 +95,8 @@ class Calibration:
 
     calls: pd.DataFrame
     import_report: ImportReport
+    # The calls less the redials the model adds itself (fit.expected_fresh_calls: weighted rows).
+    fresh_calls: pd.DataFrame
     fresh_profile: ArrivalProfile
     service_fits: dict[str, ServiceFit]
     patience: PatienceFit | None  # None: nobody abandoned, patience cannot be estimated
@@ -95,12 +106,25 @@ class Calibration:
     class_load: dict[str, pd.DataFrame]
     redials: RedialFit
     staffing: pd.DataFrame
+    staffing_as_logged: pd.DataFrame  # before extending spells to shift boundaries
+    shift_grid_min: int
+    shift_snap_min: float
     unavailability: Unavailability
     wrapup_fit: ServiceFit | None  # None: too few gaps measured to fit a distribution
 
 
-def calibrate(calls: pd.DataFrame, import_report: ImportReport) -> Calibration:
-    """Fit arrivals, handling times, patience, redials, staffing and wrap-up from ``calls``."""
+def calibrate(
+    calls: pd.DataFrame,
+    import_report: ImportReport,
+    *,
+    shift_grid_min: int = SHIFT_GRID_MIN,
+    shift_snap_min: float = SHIFT_SNAP_MIN,
+) -> Calibration:
+    """Fit arrivals, handling times, patience, redials, staffing and wrap-up from ``calls``.
+
+    ``shift_grid_min`` and ``shift_snap_min`` say how working spells are extended to shift
+    boundaries when staffing is inferred (:func:`~klantstroom.calibration.fit.infer_staffing`).
+    """
     calls = calls.assign(model_service=model_services(calls))
     queued = calls["wait_s"].to_numpy(dtype=float) > 0
     overall_queued = float(queued.mean())
@@ -115,7 +139,10 @@ def calibrate(calls: pd.DataFrame, import_report: ImportReport) -> Calibration:
         if enough and not served_first[str(key)]:
             class_patience[str(key)] = fit_patience(group)
     redials = detect_redials(calls)
-    fresh = calls[~redials.is_redial.reindex(calls.index, fill_value=False)]
+    redial = redial_block(redials)
+    fresh = expected_fresh_calls(
+        calls, redial["probability"], redial.get("delay", {}).get("mean_min", 0.0)
+    )
     pooled = fit_service_times(calls.loc[calls["outcome"] == "served", "service_s"].to_numpy())
     service_fits = {}
     for service, group in calls.groupby("service"):
@@ -128,6 +155,7 @@ def calibrate(calls: pd.DataFrame, import_report: ImportReport) -> Calibration:
     return Calibration(
         calls=calls,
         import_report=import_report,
+        fresh_calls=fresh,
         fresh_profile=arrival_profile(fresh, INTERVAL_MIN),
         service_fits=service_fits,
         patience=_optional(fit_patience, calls),
@@ -137,7 +165,16 @@ def calibrate(calls: pd.DataFrame, import_report: ImportReport) -> Calibration:
             key: class_share_by_load(calls, key) for key, first in served_first.items() if first
         },
         redials=redials,
-        staffing=infer_staffing(calls, INTERVAL_MIN),
+        staffing=infer_staffing(
+            calls,
+            INTERVAL_MIN,
+            break_gap_min=BREAK_GAP_MIN,
+            shift_grid_min=shift_grid_min,
+            snap_min=shift_snap_min,
+        ),
+        staffing_as_logged=infer_staffing(calls, INTERVAL_MIN, break_gap_min=BREAK_GAP_MIN),
+        shift_grid_min=shift_grid_min,
+        shift_snap_min=shift_snap_min,
         unavailability=unavailability,
         wrapup_fit=_optional(fit_service_times, unavailability.gaps_s),
     )
@@ -216,15 +253,12 @@ def fresh_calls_per_day_and_service(cal: Calibration) -> pd.DataFrame:
 
     Redials are linked by caller id only for known callers, but anonymous callers redial too.
     The model redials a share ``probability`` of *all* abandoning callers, so the same expected
-    number is taken off the log's counts: calls minus probability x abandoned calls.
+    number is taken off the log's counts (:func:`~klantstroom.calibration.fit.expected_fresh_calls`).
     """
-    calls = cal.calls
-    day = calls["arrival"].dt.normalize()
-    total = calls.groupby([day, "model_service"]).size()
-    abandoned = calls[calls["outcome"] == "abandoned"].groupby([day, "model_service"]).size()
-    probability = redial_block(cal.redials)["probability"]
-    fresh = total - probability * abandoned.reindex(total.index, fill_value=0)
-    return fresh.unstack(fill_value=0).astype(float).clip(lower=0.0)
+    fresh = cal.fresh_calls
+    day = pd.to_datetime(fresh["arrival"]).dt.normalize()
+    total = fresh.groupby([day, "model_service"])["weight"].sum()
+    return total.unstack(fill_value=0).astype(float).clip(lower=0.0)
 
 
 def scenario_config(
@@ -264,7 +298,7 @@ def scenario_config(
     )
     over_log = sum(factors[d.weekday()] * date_factors[d.date().isoformat()] for d in dates)
     counts = fresh.sum(axis=0)
-    fresh_calls = cal.calls[~cal.redials.is_redial.reindex(cal.calls.index, fill_value=False)]
+    fresh_calls = cal.fresh_calls
     profile = cal.fresh_profile
     profiles = weekly_profiles(profile, open_days)
     roster = round_headcount(staffing_by_weekday(cal.staffing))
