@@ -1,6 +1,7 @@
 """``klantstroom-staff``: write a scenario's staffing plan into the run's output folder.
 
 Files: ``requirements.parquet`` (analytic need per date x interval x channel x service),
+``group_requirements.parquet`` (the same per staff group, each group's services pooled),
 ``headcount.parquet`` (staff needed per group x weekday x interval), ``shifts.csv``, ``fte.csv``,
 ``uncovered.csv`` (only if some need cannot be covered by the allowed shifts),
 ``figures/staffing_plan.png``, and with ``staffing.compare_skill_mix`` ``skill_mix.csv`` (FTE
@@ -24,17 +25,14 @@ def write_staffing(scenario: Scenario, folder: Path) -> StaffingPlan:
     plan = plan_staffing(scenario)
     folder.mkdir(parents=True, exist_ok=True)
     plan.requirements.to_parquet(folder / "requirements.parquet", index=False)
+    plan.group_requirements.to_parquet(folder / "group_requirements.parquet", index=False)
     plan.headcount.to_parquet(folder / "headcount.parquet", index=False)
     plan.shifts.to_csv(folder / "shifts.csv", index=False)
     plan.fte.to_csv(folder / "fte.csv", index=False)
     if len(plan.uncovered):
         plan.uncovered.to_csv(folder / "uncovered.csv", index=False)
-    figure = staffing_figure(
-        plan.headcount,
-        plan.shifts,
-        [g.name for g in scenario.staff_groups],
-        scenario.calendar.interval_min,
-    )
+    sized = plan.fte.loc[plan.fte["note"] == "", "staff_group"].tolist()
+    figure = staffing_figure(plan.headcount, plan.shifts, sized, scenario.calendar.interval_min)
     (folder / "figures").mkdir(exist_ok=True)
     figure.savefig(folder / "figures" / "staffing_plan.png", dpi=110)
     spec = scenario.staffing
@@ -42,8 +40,12 @@ def write_staffing(scenario: Scenario, folder: Path) -> StaffingPlan:
         f"Staffing plan ({spec.method}, occupancy at most {spec.max_occupancy:.0%}, "
         f"shrinkage {spec.shrinkage:.0%}, {spec.contract_hours_per_week:g} h contracts)"
     )
-    print(plan.fte.round(2).to_string(index=False))
-    print(f"total FTE: {plan.fte['fte'].sum():.1f}")
+    shown = plan.fte[plan.fte["note"] == ""].drop(columns="note")
+    print(shown.round(2).to_string(index=False))
+    print(f"total FTE: {shown['fte'].sum():.1f}")
+    for name, note in zip(plan.fte["staff_group"], plan.fte["note"], strict=True):
+        if note:
+            print(f"  not sized: {name} ({note})")
     if plan.met is not None:
         state = "hold in every interval" if plan.met else "do NOT hold everywhere yet"
         print(f"simulated norms {state} ({plan.runs} simulation runs)")

@@ -17,7 +17,7 @@ import pandas as pd
 from klantstroom.model.demand import DIRECT, Demand
 from klantstroom.model.streams import Streams
 from klantstroom.scenario.spec import MINUTES_PER_DAY, Scenario
-from klantstroom.staffing.sizing import required_agents
+from klantstroom.staffing.sizing import Requirement, required_agents
 
 
 def expected_arrivals(scenario: Scenario) -> pd.DataFrame:
@@ -84,6 +84,7 @@ def interval_requirements(
     -------
     pandas.DataFrame
         :func:`expected_arrivals` plus ``arrival_rate_per_min``, ``handling_min``,
+        ``patience_min`` (the mean used in Erlang A; NaN for Erlang C or infinite patience),
         ``agents`` (fractional), ``agents_int``, ``binding``, ``service_level``, ``asa_s``,
         ``abandonment`` and ``occupancy`` at ``agents_int``.
     """
@@ -110,6 +111,7 @@ def interval_requirements(
         channel_spec = scenario.channel(str(channel_name))
         service = services[str(service_name)]
         patience = service.patience or channel_spec.patience
+        patience_min = patience.mean_min if (with_patience and patience) else None
         rate = float(expected) / interval
         aht = handling[(channel_spec.name, service.name)]
         need = required_agents(
@@ -117,7 +119,7 @@ def interval_requirements(
             aht,
             channel_spec.service_level_threshold_min,
             channel_spec.service_level_target,
-            mean_patience_min=patience.mean_min if (with_patience and patience) else None,
+            mean_patience_min=patience_min,
             max_occupancy=max_occupancy,
             max_abandonment=max_abandonment,
         )
@@ -126,6 +128,7 @@ def interval_requirements(
             {
                 "arrival_rate_per_min": rate,
                 "handling_min": aht,
+                "patience_min": np.nan if patience_min is None else patience_min,
                 "agents": need.agents,
                 "agents_int": need.agents_int,
                 "binding": need.binding,
@@ -136,6 +139,47 @@ def interval_requirements(
             }
         )
     return pd.concat([table, pd.DataFrame(results, index=table.index)], axis=1)
+
+
+def pooled_need(
+    rates_per_min: np.ndarray,
+    handling_min: np.ndarray,
+    patience_min: np.ndarray,
+    threshold_min: float,
+    target: float,
+    *,
+    max_occupancy: float,
+    max_abandonment: float | None = None,
+) -> Requirement:
+    """The need of several queues served by one pool of agents, as one Erlang queue.
+
+    Arrival rates add up; the handling time is the load-weighted mean (so the offered load is
+    exact) and the patience the rate-weighted mean (NaN entries mean Erlang C: if every queue
+    has NaN, the pool is sized with Erlang C). Exact for equal handling times and first come,
+    first served; with unequal ones it is the usual approximation of a pooled queue (Gans, Koole
+    & Mandelbaum 2003, section 4.2).
+    """
+    rates = np.asarray(rates_per_min, dtype=float)
+    total = float(rates.sum())
+    if total <= 0:
+        return required_agents(0.0, 1.0, threshold_min, target, max_occupancy=max_occupancy)
+    load = rates * np.asarray(handling_min, dtype=float)
+    patience = np.asarray(patience_min, dtype=float)
+    known = ~np.isnan(patience)
+    mean_patience = (
+        float((rates[known] * patience[known]).sum() / rates[known].sum())
+        if known.any() and rates[known].sum() > 0
+        else None
+    )
+    return required_agents(
+        total,
+        float(load.sum() / total),
+        threshold_min,
+        target,
+        mean_patience_min=mean_patience,
+        max_occupancy=max_occupancy,
+        max_abandonment=max_abandonment,
+    )
 
 
 def pooled_requirements(requirements: pd.DataFrame) -> pd.DataFrame:

@@ -4,9 +4,10 @@ The steps, each in its own module:
 
 1. analytic requirements per date x interval x channel x service (:mod:`.demand`, Erlang A or
    C per ``staffing.method``, with the occupancy and abandonment caps);
-2. a starting headcount per staff group x weekday x interval: each service's fractional need goes
-   to the group that ranks it highest, summed per group, the busiest date of each weekday
-   counting; one agent below it when the simulation refines it (so it can also go down);
+2. a starting headcount per staff group x weekday x interval: each service goes to the group
+   that ranks it highest, and a group's services on a channel are sized as one pooled queue
+   (:func:`group_requirements`), the busiest date of each weekday counting; one agent below it
+   when the simulation refines it (so it can also go down);
 3. with ``staffing.optimise``, the simulation-based search (:mod:`.optimise`);
 4. shifts per group and weekday covering that headcount at the fewest paid hours
    (:mod:`.shifts`), intervals no allowed shift can cover reported as uncovered;
@@ -22,8 +23,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from klantstroom.scenario.spec import MINUTES_PER_DAY, Scenario
-from klantstroom.staffing.demand import interval_requirements
+from klantstroom.scenario.spec import MINUTES_PER_DAY, Scenario, StaffGroupSpec
+from klantstroom.staffing.demand import interval_requirements, pooled_need
 from klantstroom.staffing.optimise import best_group, optimise_headcount
 from klantstroom.staffing.shifts import fte, schedule_shifts, shift_templates
 
@@ -38,12 +39,16 @@ class StaffingPlan:
     ----------
     requirements : pandas.DataFrame
         Analytic need per date x interval x channel x service (``requirements.parquet``).
+    group_requirements : pandas.DataFrame
+        Analytic need per staff group x date x interval x channel, each group's services pooled
+        (:func:`group_requirements`; ``group_requirements.parquet``).
     headcount : pandas.DataFrame
         Staff needed per group x weekday x interval (``headcount.parquet``).
     shifts : pandas.DataFrame
         Shifts per group and weekday with counts and paid hours (``shifts.csv``).
     fte : pandas.DataFrame
-        Paid hours per week, FTE and cost per group (``fte.csv``).
+        Paid hours per week, FTE and cost per group (``fte.csv``); every staff group has a row,
+        and a group the plan does not size has NaN figures and says why in ``note``.
     uncovered : pandas.DataFrame
         Intervals with staff needed that no allowed shift covers.
     runs : int
@@ -53,6 +58,7 @@ class StaffingPlan:
     """
 
     requirements: pd.DataFrame
+    group_requirements: pd.DataFrame
     headcount: pd.DataFrame
     shifts: pd.DataFrame
     fte: pd.DataFrame
@@ -61,27 +67,131 @@ class StaffingPlan:
     met: bool | None
 
 
-def start_headcount(scenario: Scenario, requirements: pd.DataFrame) -> dict[str, np.ndarray]:
-    """Fractional needs assigned to the best-ranked group, per weekday x interval (busiest date)."""
+GROUP_REQUIREMENT_COLUMNS = [
+    "staff_group",
+    "date",
+    "interval_start_min",
+    "channel",
+    "services",
+    "arrival_rate_per_min",
+    "handling_min",
+    "agents_separate",
+    "agents",
+    "agents_int",
+    "binding",
+]
+
+
+def group_requirements(scenario: Scenario, requirements: pd.DataFrame) -> pd.DataFrame:
+    """Analytic need per staff group x date x interval x channel, each group one pooled queue.
+
+    Each service on a channel goes to the group that ranks it highest
+    (:func:`~klantstroom.staffing.optimise.best_group`); the services a group gets on a channel
+    are then one queue (:func:`~klantstroom.staffing.demand.pooled_need`) with the staffing
+    section's method and caps. A multi-skilled group thus needs fewer agents than its services
+    would on their own, which summing the services' needs would miss.
+
+    Parameters
+    ----------
+    requirements : pandas.DataFrame
+        :func:`~klantstroom.staffing.demand.interval_requirements` of ``scenario``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`GROUP_REQUIREMENT_COLUMNS`: ``services`` the number of services pooled,
+        ``agents_separate`` the sum of their own fractional needs, ``agents`` the pooled
+        fractional need and ``agents_int`` its whole number, ``binding`` what decided it.
+    """
+    if requirements.empty:
+        return pd.DataFrame(columns=GROUP_REQUIREMENT_COLUMNS)
+    spec = scenario.staffing
+    owner = {
+        (channel, service): best_group(scenario, str(channel), str(service)).name
+        for channel, service in requirements[["channel", "service"]]
+        .drop_duplicates()
+        .itertuples(index=False)
+    }
+    table = requirements.assign(
+        staff_group=[
+            owner[(c, s)]
+            for c, s in zip(requirements["channel"], requirements["service"], strict=True)
+        ]
+    )
+    rows = []
+    keys = ["staff_group", "date", "interval_start_min", "channel"]
+    for (group, date, start, channel), part in table.groupby(keys, sort=True):
+        channel_spec = scenario.channel(str(channel))
+        need = pooled_need(
+            part["arrival_rate_per_min"].to_numpy(dtype=float),
+            part["handling_min"].to_numpy(dtype=float),
+            part["patience_min"].to_numpy(dtype=float),
+            channel_spec.service_level_threshold_min,
+            channel_spec.service_level_target,
+            max_occupancy=spec.max_occupancy,
+            max_abandonment=spec.max_abandonment,
+        )
+        rate = float(part["arrival_rate_per_min"].sum())
+        load = float((part["arrival_rate_per_min"] * part["handling_min"]).sum())
+        rows.append(
+            {
+                "staff_group": group,
+                "date": date,
+                "interval_start_min": int(str(start)),
+                "channel": channel,
+                "services": len(part),
+                "arrival_rate_per_min": rate,
+                "handling_min": load / rate if rate > 0 else 0.0,
+                "agents_separate": float(part["agents"].sum()),
+                "agents": need.agents,
+                "agents_int": need.agents_int,
+                "binding": need.binding,
+            }
+        )
+    return pd.DataFrame(rows, columns=GROUP_REQUIREMENT_COLUMNS)
+
+
+def start_headcount(scenario: Scenario, by_group: pd.DataFrame) -> dict[str, np.ndarray]:
+    """Staff per group x weekday x interval: the pooled need of the busiest date of each weekday.
+
+    A group's channels are added as fractions and rounded up once.
+    """
     interval = scenario.calendar.interval_min
     slots = MINUTES_PER_DAY // interval
     per_date: dict[tuple[str, object], np.ndarray] = {}
-    for date, start, channel, service, agents in zip(
-        requirements["date"],
-        requirements["interval_start_min"],
-        requirements["channel"],
-        requirements["service"],
-        requirements["agents"],
+    for group, date, start, agents in zip(
+        by_group["staff_group"],
+        by_group["date"],
+        by_group["interval_start_min"],
+        by_group["agents"],
         strict=True,
     ):
-        group = best_group(scenario, str(channel), str(service)).name
-        row = per_date.setdefault((group, date), np.zeros(slots))
+        row = per_date.setdefault((str(group), date), np.zeros(slots))
         row[int(start) // interval] += float(agents)
     result = {g.name: np.zeros((7, slots)) for g in scenario.staff_groups}
     for (group, date), row in per_date.items():
         weekday = pd.Timestamp(date).weekday()  # type: ignore[arg-type]
         result[group][weekday] = np.maximum(result[group][weekday], row)
     return {name: np.ceil(grid - 1e-9).astype(int) for name, grid in result.items()}
+
+
+def not_sized_reason(
+    group: StaffGroupSpec, has_need: bool, sized_queues: set[tuple[str, str]]
+) -> str | None:
+    """Why the plan gives ``group`` no FTE, or None when it is sized.
+
+    A group left out must say so: an FTE of 0 would read as "nobody needed". ``sized_queues``
+    are the (channel, service) pairs the plan sizes.
+    """
+    if group.department is not None:
+        return "back office: deferred tasks, not sized by the plan"
+    if has_need:
+        return None
+    if group.shop is not None:
+        return "shop counter: walk-ins and appointments are not sized by the plan"
+    if not {(s.channel, s.service) for s in group.skills} & sized_queues:
+        return "only digital work or chat, which the plan does not size"
+    return "each of its services goes to a group that ranks it higher or is larger"
 
 
 def plan_staffing(scenario: Scenario) -> StaffingPlan:
@@ -94,7 +204,8 @@ def plan_staffing(scenario: Scenario) -> StaffingPlan:
         max_abandonment=spec.max_abandonment,
         with_patience=spec.method == "erlang_a",
     )
-    headcount = start_headcount(scenario, requirements)
+    by_group = group_requirements(scenario, requirements)
+    headcount = start_headcount(scenario, by_group)
     runs, met = 0, None
     if spec.optimise and len(requirements):
         start = {name: np.maximum(grid - 1, 0) * (grid > 0) for name, grid in headcount.items()}
@@ -152,20 +263,38 @@ def plan_staffing(scenario: Scenario) -> StaffingPlan:
                     }
                 )
     salaries = dict(spec.salary_per_fte_per_year)
+    owners = set(by_group["staff_group"])
+    queues = set(zip(requirements["channel"], requirements["service"], strict=True))
     fte_rows = []
-    for name, hours in paid.items():
+    for group in scenario.staff_groups:
+        needed = group.name in owners or bool(headcount[group.name].any())
+        reason = not_sized_reason(group, needed, queues)
+        if reason is not None:
+            fte_rows.append(
+                {
+                    "staff_group": group.name,
+                    "paid_hours_per_week": math.nan,
+                    "fte": math.nan,
+                    "cost_per_year": math.nan,
+                    "note": reason,
+                }
+            )
+            continue
+        hours = paid[group.name]
         full_time = fte(hours, spec.contract_hours_per_week, spec.shrinkage)
-        salary = salaries.get(name)
+        salary = salaries.get(group.name)
         fte_rows.append(
             {
-                "staff_group": name,
+                "staff_group": group.name,
                 "paid_hours_per_week": hours,
                 "fte": full_time,
                 "cost_per_year": full_time * salary if salary is not None else math.nan,
+                "note": "",
             }
         )
     return StaffingPlan(
         requirements=requirements,
+        group_requirements=by_group,
         headcount=pd.DataFrame(
             head_rows, columns=["staff_group", "weekday", "interval_start_min", "staff_needed"]
         ),

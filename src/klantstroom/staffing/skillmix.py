@@ -28,8 +28,8 @@ from klantstroom.scenario.spec import (
     SkillSpec,
     StaffGroupSpec,
 )
+from klantstroom.staffing.demand import pooled_need
 from klantstroom.staffing.plan import plan_staffing
-from klantstroom.staffing.sizing import required_agents
 
 
 def _wrapup(scenario: Scenario) -> DistributionSpec | None:
@@ -113,14 +113,14 @@ def pooling_gain(requirements: pd.DataFrame, scenario: Scenario) -> pd.DataFrame
         rate = group["arrival_rate_per_min"].to_numpy(dtype=float)
         aht = group["handling_min"].to_numpy(dtype=float)
         channel_spec = scenario.channel(str(channel))
-        patience = channel_spec.patience.mean_min if channel_spec.patience else None
-        pooled = required_agents(
-            float(rate.sum()),
-            float((rate * aht).sum() / rate.sum()),
+        pooled = pooled_need(
+            rate,
+            aht,
+            group["patience_min"].to_numpy(dtype=float),
             channel_spec.service_level_threshold_min,
             channel_spec.service_level_target,
-            mean_patience_min=patience if spec.method == "erlang_a" else None,
             max_occupancy=spec.max_occupancy,
+            max_abandonment=spec.max_abandonment,
         )
         load = rate * aht
         share = load / load.sum()
