@@ -57,7 +57,8 @@ def _hydra_main(cfg: DictConfig) -> None:
         sys.exit(1)
 
 
-@hydra.main(version_base="1.3", config_path=str(conf_dir()), config_name="config")
+# conf/staff.yaml is config.yaml plus the callback that sums up a road-map multirun.
+@hydra.main(version_base="1.3", config_path=str(conf_dir()), config_name="staff")
 def _hydra_staff(cfg: DictConfig) -> None:
     output_dir = Path(HydraConfig.get().runtime.output_dir)
     scenario = _scenario_or_exit(cfg, "klantstroom-staff")
@@ -172,7 +173,7 @@ def main() -> None:
 
 def staff_main() -> None:
     """Console-script entry point (``klantstroom-staff``): a staffing plan for the scenario."""
-    _explain_bad_overrides("klantstroom-staff")
+    _explain_bad_overrides("klantstroom-staff", config_name="staff")
     _hydra_staff()
 
 

@@ -201,6 +201,51 @@ def test_staffing_plan_for_kleinstad(tmp_path: Path) -> None:
     assert (out / "figures" / "staffing_plan.png").stat().st_size > 10_000
 
 
+def test_staffing_per_road_map_year(tmp_path: Path) -> None:
+    sweep = tmp_path / "multirun"
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from klantstroom.cli import staff_main; staff_main()",
+            "-m",
+            "scenarios=eindbeeld,nulmeting",  # launched out of order on purpose
+            "staffing.optimise=false",
+            "run.horizon_days=7",
+            f"hydra.sweep.dir={sweep}",
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Staffing per road-map year (2 plans)" in done.stdout
+    for job in ("0", "1"):
+        assert (sweep / job / "staffing_report.html").is_file()
+        assert (sweep / job / "group_requirements.parquet").is_file()
+    fte = pd.read_csv(sweep / "fte_by_year.csv", keep_default_na=False, na_values={"fte": [""]})
+    assert fte["scenario"].drop_duplicates().tolist() == ["nulmeting", "eindbeeld"]
+    sized = fte[fte["note"] == ""]
+    totals = sized.groupby("scenario")["fte"].sum()
+    assert totals["nulmeting"] > totals["eindbeeld"] > 0  # the channel shift lowers phone FTE
+    # The road map moves the KCC from specialist teams to multi-skilled ones.
+    assert set(sized.loc[sized["scenario"] == "nulmeting", "staff_group"]) == {
+        "kcc_burgerzaken",
+        "kcc_zorg_inkomen",
+        "kcc_belastingen",
+        "kcc_algemeen",
+    }
+    assert sized.loc[sized["scenario"] == "eindbeeld", "staff_group"].str.startswith("breed_").all()
+    mixes = pd.read_csv(sweep / "skill_mix_by_year.csv")
+    for _, year in mixes.groupby("scenario"):
+        fte_of = year.set_index("skill_mix")["fte"]
+        assert fte_of["multi_skilled"] < fte_of["scenario"] < fte_of["specialists"]
+    page = (sweep / "staffing_report.html").read_text(encoding="utf-8")
+    assert "Nulmeting 2027" in page and "Eindbeeld 2031" in page
+    assert (sweep / "figures" / "fte_by_year.png").stat().st_size > 10_000
+
+
 def test_staffing_settings_are_validated(tmp_path: Path) -> None:
     done = subprocess.run(
         [

@@ -6,17 +6,22 @@ Files: ``requirements.parquet`` (analytic need per date x interval x channel x s
 ``uncovered.csv`` (only if some need cannot be covered by the allowed shifts),
 ``figures/staffing_plan.png``, and with ``staffing.compare_skill_mix`` ``skill_mix.csv`` (FTE
 with the configured groups, specialists only and multi-skilled only) and ``pooling_gain.csv``
-(agent-hours pooling saves per service and hour). The settings are the ``staffing`` section
-of the configuration.
+(agent-hours pooling saves per service and hour), ``staffing_plan.json`` (what was planned,
+for the road-map summary) and ``staffing_report.html``. The settings are the ``staffing``
+section of the configuration. In a multirun over the road-map years the sweep folder also gets
+the year-by-year summary (:mod:`klantstroom.staffing.roadmap`).
 """
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from klantstroom.report.staffing_figures import staffing_figure
+from klantstroom.report.staffing_report import write_plan_report
 from klantstroom.scenario.spec import Scenario
 from klantstroom.staffing.plan import StaffingPlan, plan_staffing
+from klantstroom.staffing.roadmap import PLAN_INFO
 from klantstroom.staffing.skillmix import compare_skill_mixes, pooling_gain
 
 
@@ -36,6 +41,22 @@ def write_staffing(scenario: Scenario, folder: Path) -> StaffingPlan:
     (folder / "figures").mkdir(exist_ok=True)
     figure.savefig(folder / "figures" / "staffing_plan.png", dpi=110)
     spec = scenario.staffing
+    info = {
+        "scenario": scenario.run.name,
+        "label": scenario.run.display_name,
+        "roadmap_step": scenario.run.roadmap_step,
+        "start_date": scenario.calendar.start_date.isoformat(),
+        "horizon_days": scenario.run.horizon_days,
+        "method": spec.method,
+        "max_occupancy": spec.max_occupancy,
+        "shrinkage": spec.shrinkage,
+        "contract_hours_per_week": spec.contract_hours_per_week,
+        "optimised": spec.optimise,
+        "simulation_runs": plan.runs,
+        "norms_met": plan.met,
+        "total_fte": float(plan.fte["fte"].sum()),
+    }
+    (folder / PLAN_INFO).write_text(json.dumps(info, indent=2), encoding="utf-8")
     print(
         f"Staffing plan ({spec.method}, occupancy at most {spec.max_occupancy:.0%}, "
         f"shrinkage {spec.shrinkage:.0%}, {spec.contract_hours_per_week:g} h contracts)"
@@ -61,5 +82,7 @@ def write_staffing(scenario: Scenario, folder: Path) -> StaffingPlan:
         print("\nSpecialists or multi-skilled (same demand and norms; variants at speed 1):")
         columns = ["skill_mix", "fte", "fte_saved_vs_specialists", "norms_met"]
         print(mixes[columns].round(2).to_string(index=False))
+    report = write_plan_report(folder)
     print(f"\nOutputs: {folder.resolve()}")
+    print(f"Report:  {report.resolve()}")
     return plan
