@@ -2,7 +2,7 @@
 
 :class:`StaffingRoadmap` runs after ``klantstroom-staff -m ...`` (a multirun, typically over the
 road-map years): it reads every job's staffing plan back and writes the year-by-year summary
-into the sweep folder (:func:`klantstroom.staffing.roadmap.write_roadmap`). It is registered in
+into the sweep folder (:func:`klantstroom.staffing.command.write_roadmap`). It is registered in
 ``conf/staff.yaml`` only, so the ``klantstroom`` command is not affected.
 """
 
@@ -14,7 +14,8 @@ from typing import Any
 from hydra.experimental.callback import Callback
 from omegaconf import DictConfig
 
-from klantstroom.staffing.roadmap import find_plans, write_roadmap
+from klantstroom.staffing.command import write_roadmap
+from klantstroom.staffing.roadmap import find_plans
 
 
 class StaffingRoadmap(Callback):

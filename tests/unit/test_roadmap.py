@@ -9,13 +9,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from klantstroom.staffing.command import write_roadmap
 from klantstroom.staffing.roadmap import (
     PLAN_INFO,
     find_plans,
     fte_by_year,
     read_info,
     skill_mix_by_year,
-    write_roadmap,
 )
 
 

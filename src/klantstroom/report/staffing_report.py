@@ -13,7 +13,6 @@ the page always shows what the tables say:
 
 from __future__ import annotations
 
-import json
 import math
 import os
 from pathlib import Path
@@ -22,6 +21,7 @@ import pandas as pd
 
 from klantstroom.report.html import escape, figure_block, figure_img, file_img, page, table
 from klantstroom.report.staffing_figures import pooling_gain_figure
+from klantstroom.staffing.roadmap import read_fte, read_info
 
 REPORT = "staffing_report.html"
 METHODS = {"erlang_a": "Erlang A", "erlang_c": "Erlang C"}
@@ -72,8 +72,6 @@ def _mix_table(mixes: pd.DataFrame) -> str:
 
 def write_plan_report(folder: Path) -> Path:
     """Write ``staffing_report.html`` for the plan in ``folder``; return its path."""
-    from klantstroom.staffing.roadmap import read_fte, read_info
-
     info = read_info(folder)
     fte = read_fte(folder)
     method = METHODS.get(info["method"], info["method"])
@@ -231,7 +229,7 @@ def write_roadmap_report(
         ]
     links = []
     for folder in folders:
-        info = json.loads((folder / "staffing_plan.json").read_text(encoding="utf-8"))
+        info = read_info(folder)
         href = Path(os.path.relpath(folder / REPORT, out)).as_posix()
         links.append(f"<li><a href='{escape(href)}'>{escape(info['label'])}</a></li>")
     body += ["<h2>Each year's plan</h2>", "<ul>", *links, "</ul>"]

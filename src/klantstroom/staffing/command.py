@@ -17,11 +17,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from klantstroom.report.staffing_figures import staffing_figure
-from klantstroom.report.staffing_report import write_plan_report
+from klantstroom.report.staffing_figures import fte_by_year_figure, staffing_figure
+from klantstroom.report.staffing_report import write_plan_report, write_roadmap_report
 from klantstroom.scenario.spec import Scenario
 from klantstroom.staffing.plan import StaffingPlan, plan_staffing
-from klantstroom.staffing.roadmap import PLAN_INFO
+from klantstroom.staffing.roadmap import PLAN_INFO, fte_by_year, skill_mix_by_year
 from klantstroom.staffing.skillmix import compare_skill_mixes, pooling_gain
 
 
@@ -86,3 +86,22 @@ def write_staffing(scenario: Scenario, folder: Path) -> StaffingPlan:
     print(f"\nOutputs: {folder.resolve()}")
     print(f"Report:  {report.resolve()}")
     return plan
+
+
+def write_roadmap(folders: list[Path], out: Path) -> Path | None:
+    """Write the year-by-year tables, figure and report for ``folders`` into ``out``.
+
+    Returns the report's path, or None when there are no plans.
+    """
+    if not folders:
+        return None
+    fte = fte_by_year(folders)
+    mixes = skill_mix_by_year(folders)
+    out.mkdir(parents=True, exist_ok=True)
+    fte.to_csv(out / "fte_by_year.csv", index=False)
+    if len(mixes):
+        mixes.to_csv(out / "skill_mix_by_year.csv", index=False)
+    (out / "figures").mkdir(exist_ok=True)
+    figure = fte_by_year_figure(fte, mixes)
+    figure.savefig(out / "figures" / "fte_by_year.png", dpi=110)
+    return write_roadmap_report(out, fte, mixes, folders)

@@ -9,7 +9,8 @@ This module reads those folders back and puts the years side by side:
 * ``skill_mix_by_year.csv`` — per year the FTE with the road-map mix, with specialists only and
   with multi-skilled staff only, when the plans compared skill mixes;
 * ``figures/fte_by_year.png`` and ``staffing_report.html``
-  (:mod:`klantstroom.report.staffing_report`).
+  (:func:`klantstroom.staffing.command.write_roadmap`, with
+  :mod:`klantstroom.report.staffing_report`).
 
 Years are ordered by ``run.roadmap_step`` (plans that are not a road-map year come after, in
 folder order), so the table reads as a path from the nulmeting to the eindbeeld.
@@ -111,25 +112,3 @@ def skill_mix_by_year(folders: Iterable[Path]) -> pd.DataFrame:
     if not frames:
         return pd.DataFrame(columns=columns)
     return pd.concat(frames, ignore_index=True)[columns]
-
-
-def write_roadmap(folders: list[Path], out: Path) -> Path | None:
-    """Write the year-by-year tables, figure and report for ``folders`` into ``out``.
-
-    Returns the report's path, or None when there are no plans.
-    """
-    from klantstroom.report.staffing_figures import fte_by_year_figure
-    from klantstroom.report.staffing_report import write_roadmap_report
-
-    if not folders:
-        return None
-    fte = fte_by_year(folders)
-    mixes = skill_mix_by_year(folders)
-    out.mkdir(parents=True, exist_ok=True)
-    fte.to_csv(out / "fte_by_year.csv", index=False)
-    if len(mixes):
-        mixes.to_csv(out / "skill_mix_by_year.csv", index=False)
-    (out / "figures").mkdir(exist_ok=True)
-    figure = fte_by_year_figure(fte, mixes)
-    figure.savefig(out / "figures" / "fte_by_year.png", dpi=110)
-    return write_roadmap_report(out, fte, mixes, folders)
