@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -13,9 +15,10 @@ from klantstroom.staffing.demand import (
     interval_requirements,
     pooled_requirements,
 )
+from klantstroom.staffing.plan import group_requirements
 from klantstroom.staffing.sizing import queue_metrics, required_agents
 
-from factories import ALL_DAYS, queue_config, scenario
+from factories import ALL_DAYS, queue_config, scenario, shop_config
 
 THRESHOLD = 20 / 60
 
@@ -135,3 +138,44 @@ def test_pooling_rounds_once_after_adding_fractional_needs() -> None:
     assert pooled["agents"].item() == pytest.approx(3.7)
     assert pooled["agents_int"].item() == 4
     assert pooled["agents_per_service"].item() == 5
+
+
+def test_shop_visitors_walk_in_in_opening_hours_and_come_at_appointment_desks() -> None:
+    sc = scenario(
+        shop_config(
+            rate_per_hour=12.0,
+            hours="09:00-13:00",
+            staff=4,
+            desks=4,
+            appointment_desks=1,
+            appointment_share=0.5,
+            horizon_days=2.0,
+            counter={"no_show_probability": 0.1},
+        )
+    )
+    table = expected_arrivals(sc)
+    walk_ins = table[table["kind"] == "walk_in"]
+    assert set(walk_ins["shop"]) == {"winkel"}
+    assert set(walk_ins["interval_start_min"]) == set(range(540, 780, 30))  # doors open only
+    assert walk_ins["expected_arrivals"].to_numpy() == pytest.approx(3.0)  # 6 an hour
+    # Bookings come in all day (the counter channel is always open): 6 an hour x 24 h x 2 days,
+    # less 10% no-shows, spread evenly over the 16 half-hours of the one appointment desk.
+    booked = table[table["kind"] == "appointment"]
+    assert len(booked) == 16 and set(booked["interval_start_min"]) == set(range(540, 780, 30))
+    assert booked["expected_arrivals"].to_numpy() == pytest.approx(6 * 24 * 2 * 0.9 / 16)
+
+    needs = interval_requirements(sc, max_occupancy=0.8)
+    visits = needs[needs["kind"] == "appointment"]
+    # No queueing margin for appointments: their load over the occupancy cap.
+    assert visits["agents"].to_numpy() == pytest.approx(16.2 / 30 * 10 / 0.8)
+    assert (visits["binding"] == "appointments").all()
+    walking = needs[needs["kind"] == "walk_in"]
+    assert (walking["service_level"] >= 0.8).all()
+
+    sc = dataclasses.replace(sc, staffing=dataclasses.replace(sc.staffing, max_occupancy=0.8))
+    by_group = group_requirements(sc, needs)
+    assert set(by_group["staff_group"]) == {"balie"} and set(by_group["shop"]) == {"winkel"}
+    first = by_group.iloc[0]
+    # The shop's group serves walk-ins (an Erlang queue) and appointments (their load).
+    assert first["agents"] == pytest.approx(walking["agents"].iloc[0] + visits["agents"].iloc[0])
+    assert first["services"] == 1

@@ -20,7 +20,7 @@ from pathlib import Path
 from klantstroom.report.staffing_figures import fte_by_year_figure, staffing_figure
 from klantstroom.report.staffing_report import write_plan_report, write_roadmap_report
 from klantstroom.scenario.spec import Scenario
-from klantstroom.staffing.plan import StaffingPlan, plan_staffing
+from klantstroom.staffing.plan import NO_GROUP, StaffingPlan, plan_staffing
 from klantstroom.staffing.roadmap import PLAN_INFO, fte_by_year, skill_mix_by_year
 from klantstroom.staffing.skillmix import compare_skill_mixes, pooling_gain
 
@@ -67,6 +67,13 @@ def write_staffing(scenario: Scenario, folder: Path) -> StaffingPlan:
     for name, note in zip(plan.fte["staff_group"], plan.fte["note"], strict=True):
         if note:
             print(f"  not sized: {name} ({note})")
+    orphans = plan.group_requirements[plan.group_requirements["staff_group"] == NO_GROUP]
+    for shop, part in orphans.groupby("shop"):
+        print(
+            f"  no group at shop {shop} has the counter skill for its visitors: "
+            f"{part['agents'].sum() * scenario.calendar.interval_min / 60:.0f} agent-hours "
+            "left unplanned (give a group based or deployed there the skill)"
+        )
     if plan.met is not None:
         state = "hold in every interval" if plan.met else "do NOT hold everywhere yet"
         print(f"simulated norms {state} ({plan.runs} simulation runs)")

@@ -14,57 +14,114 @@ import math
 import numpy as np
 import pandas as pd
 
-from klantstroom.model.demand import DIRECT, Demand
+from klantstroom.model.calendar import open_periods
+from klantstroom.model.demand import BOOKING, WALK_IN, Demand
 from klantstroom.model.streams import Streams
 from klantstroom.scenario.spec import MINUTES_PER_DAY, Scenario
 from klantstroom.staffing.sizing import Requirement, required_agents
+
+ARRIVAL_COLUMNS = [
+    "date",
+    "interval_start_min",
+    "channel",
+    "service",
+    "shop",
+    "kind",
+    "expected_arrivals",
+]
+
+
+def _per_slot(
+    starts: np.ndarray, lengths: np.ndarray, expected: np.ndarray, day: int, interval: int
+) -> np.ndarray:
+    """Spread rate pieces (absolute minutes) over the day's intervals, in proportion to time."""
+    per_slot = np.zeros(MINUTES_PER_DAY // interval)
+    for start, length, count in zip(starts, lengths, expected, strict=True):
+        begin = start - day * MINUTES_PER_DAY
+        for slot in range(int(begin // interval), len(per_slot)):
+            lo, hi = slot * interval, (slot + 1) * interval
+            overlap = min(hi, begin + length) - max(lo, begin)
+            if overlap <= 0:
+                break
+            per_slot[slot] += count * overlap / length
+    return per_slot
 
 
 def expected_arrivals(scenario: Scenario) -> pd.DataFrame:
     """Expected arrivals per day x interval x channel x service over the scenario's horizon.
 
+    Three kinds of row (column ``kind``):
+
+    * ``direct`` — phone, and a counter without shops: arrivals as the demand model spreads them;
+    * ``walk_in`` — visitors walking into a shop (``shop`` names it), in its opening hours;
+    * ``appointment`` — booked visits at a shop: the bookings made over the horizon (less
+      no-shows) spread over the dates and intervals of the shop's appointment desks, in
+      proportion to the desks (a steady state: as many visits as bookings).
+
+    Deferred digital work (due in days) and chat (several at once) are not queues that staff
+    sizing per interval applies to; they are left out.
+
     Returns
     -------
     pandas.DataFrame
-        Columns ``date``, ``interval_start_min`` (minutes since midnight), ``channel``,
-        ``service``, ``expected_arrivals``; intervals of ``calendar.interval_min``.
+        Columns :data:`ARRIVAL_COLUMNS`; ``shop`` is "" for direct rows.
     """
     demand = Demand(scenario, Streams(scenario.run.seed, 0))
-    interval = scenario.calendar.interval_min
-    n_slots = MINUTES_PER_DAY // interval
+    calendar = scenario.calendar
+    interval = calendar.interval_min
+    days = range(math.ceil(scenario.run.horizon_days))
     rows = []
-    for day in range(math.ceil(scenario.run.horizon_days)):
-        date = scenario.calendar.date_of_day(day)
+    booked: dict[tuple[int, int, int], float] = {}  # (shop, service, channel) -> bookings
+    for day in days:
+        date = calendar.date_of_day(day)
         for stream in demand.streams:
             channel = scenario.channels[stream.channel]
-            if stream.kind != DIRECT or channel.deferred or channel.concurrency > 1:
-                # Shop counters (walk-ins, appointment books, desks), deferred digital work (due
-                # in days) and chat (several at once) are not an Erlang queue; their staff are
-                # not sized here (yet): only phone and a plain counter.
+            if channel.deferred or channel.concurrency > 1:
                 continue
             starts, lengths, expected = demand.pieces(stream, day)
-            per_slot = np.zeros(n_slots)
-            for start, length, count in zip(starts, lengths, expected, strict=True):
-                begin = start - day * MINUTES_PER_DAY
-                # A piece may straddle intervals: split its count in proportion to time.
-                for slot in range(int(begin // interval), n_slots):
-                    lo, hi = slot * interval, (slot + 1) * interval
-                    overlap = min(hi, begin + length) - max(lo, begin)
-                    if overlap <= 0:
-                        break
-                    per_slot[slot] += count * overlap / length
+            if stream.kind == BOOKING:
+                key = (stream.shop, stream.service, stream.channel)
+                booked[key] = booked.get(key, 0.0) + float(expected.sum())
+                continue
+            per_slot = _per_slot(starts, lengths, expected, day, interval)
             for slot in np.flatnonzero(per_slot > 0).tolist():
                 rows.append(
                     {
                         "date": date,
                         "interval_start_min": int(slot * interval),
-                        "channel": scenario.channels[stream.channel].name,
+                        "channel": channel.name,
                         "service": scenario.services[stream.service].name,
+                        "shop": scenario.shops[stream.shop].name if stream.kind == WALK_IN else "",
+                        "kind": "walk_in" if stream.kind == WALK_IN else "direct",
                         "expected_arrivals": float(per_slot[slot]),
                     }
                 )
-    columns = ["date", "interval_start_min", "channel", "service", "expected_arrivals"]
-    return pd.DataFrame(rows, columns=columns)
+    shows = 1.0 - scenario.counter.no_show_probability
+    for (shop_index, service_index, channel_index), bookings in booked.items():
+        shop = scenario.shops[shop_index]
+        capacity = {
+            (day, slot): float(desks)
+            for day in days
+            if open_periods(shop, calendar, day)
+            for slot, desks in enumerate(shop.appointment_desks[calendar.weekday_of_day(day)])
+            if desks > 0
+        }
+        total = sum(capacity.values())
+        if total <= 0:
+            continue
+        for (day, slot), desks in capacity.items():
+            rows.append(
+                {
+                    "date": calendar.date_of_day(day),
+                    "interval_start_min": int(slot * interval),
+                    "channel": scenario.channels[channel_index].name,
+                    "service": scenario.services[service_index].name,
+                    "shop": shop.name,
+                    "kind": "appointment",
+                    "expected_arrivals": bookings * shows * desks / total,
+                }
+            )
+    return pd.DataFrame(rows, columns=ARRIVAL_COLUMNS)
 
 
 def interval_requirements(
@@ -76,9 +133,11 @@ def interval_requirements(
 ) -> pd.DataFrame:
     """Agents needed per day x interval x channel x service to meet each channel's norm.
 
-    Handling time includes the mean wrap-up of the groups with the skill (staff are not
-    available during it). With ``with_patience`` the service's or channel's mean patience is used
-    in Erlang A (treated as exponential); otherwise Erlang C.
+    Phone calls and walk-in visitors are sized as Erlang queues; booked appointments by their
+    load over the occupancy cap (binding ``appointments``). Handling time includes the mean
+    wrap-up of the groups with the skill (staff are not available during it). With
+    ``with_patience`` the service's or channel's mean patience is used in Erlang A (treated as
+    exponential); otherwise Erlang C.
 
     Returns
     -------
@@ -105,8 +164,8 @@ def interval_requirements(
             )
     results = []
     services = {s.name: s for s in scenario.services}
-    for channel_name, service_name, expected in zip(
-        table["channel"], table["service"], table["expected_arrivals"], strict=True
+    for channel_name, service_name, kind, expected in zip(
+        table["channel"], table["service"], table["kind"], table["expected_arrivals"], strict=True
     ):
         channel_spec = scenario.channel(str(channel_name))
         service = services[str(service_name)]
@@ -114,6 +173,25 @@ def interval_requirements(
         patience_min = patience.mean_min if (with_patience and patience) else None
         rate = float(expected) / interval
         aht = handling[(channel_spec.name, service.name)]
+        if kind == "appointment":
+            # Booked visits come at their slot times: no queueing margin, only the load (and
+            # the occupancy cap, as staff are not busy every minute between appointments).
+            load = rate * aht / max_occupancy
+            results.append(
+                {
+                    "arrival_rate_per_min": rate,
+                    "handling_min": aht,
+                    "patience_min": np.nan,
+                    "agents": load,
+                    "agents_int": math.ceil(load - 1e-9),
+                    "binding": "appointments",
+                    "service_level": np.nan,
+                    "asa_s": np.nan,
+                    "abandonment": np.nan,
+                    "occupancy": np.nan,
+                }
+            )
+            continue
         need = required_agents(
             rate,
             aht,

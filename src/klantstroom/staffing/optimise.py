@@ -16,7 +16,9 @@ add staff there). The search here:
    service highest (ties to the larger group), and repeats.
 
 It counts the simulation runs it used. Staff are only ever added, so the search ends; it stops
-early (``met = False``) after ``max_iterations``.
+early (``met = False``) after ``max_iterations``. Shop counter groups and back-office departments
+keep their configured rosters in the simulation, and the shop counters' norms are left out of
+the search: their plan is the analytic one.
 """
 
 from __future__ import annotations
@@ -61,11 +63,13 @@ class OptimisedStaffing:
 def with_headcount(scenario: Scenario, headcount: dict[str, np.ndarray]) -> Scenario:
     """``scenario`` with its groups' weekday rosters replaced (dated rosters dropped).
 
-    Back-office department groups are not sized here: they keep their configured rosters.
+    Back-office department groups and shop counter groups are not sized here: they keep their
+    configured rosters (a shop group's planned headcount counts its members at every shop it
+    works at, which a roster at its home shop cannot express).
     """
     groups = tuple(
         group
-        if group.department is not None
+        if group.department is not None or group.shop is not None
         else dataclasses.replace(
             group,
             headcount=tuple(tuple(int(x) for x in row) for row in headcount[group.name]),
@@ -166,6 +170,8 @@ def optimise_headcount(
         lower = summary["mean"] - quantile * summary["std"].fillna(0) / np.sqrt(summary["count"])
         target = summary.index.get_level_values("channel").map(targets).to_numpy(dtype=float)
         failing = summary.index[lower.to_numpy() < target - 1e-12]
+        if scenario.shops:  # shop counters keep their rosters here (see with_headcount)
+            failing = failing[failing.get_level_values("channel") != "counter"]
         history.append({"iteration": iteration, "runs": runs, "failing_intervals": len(failing)})
         if len(failing) == 0:
             return OptimisedStaffing(headcount, current, runs, True, pd.DataFrame(history))

@@ -8,7 +8,8 @@ The steps, each in its own module:
    that ranks it highest, and a group's services on a channel are sized as one pooled queue
    (:func:`group_requirements`), the busiest date of each weekday counting; one agent below it
    when the simulation refines it (so it can also go down);
-3. with ``staffing.optimise``, the simulation-based search (:mod:`.optimise`);
+3. with ``staffing.optimise``, the simulation-based search (:mod:`.optimise`) for the contact
+   centre's groups (shop counter groups keep the analytic plan);
 4. shifts per group and weekday covering that headcount at the fewest paid hours
    (:mod:`.shifts`), intervals no allowed shift can cover reported as uncovered;
 5. FTE per group from a week's paid hours, contract hours and shrinkage, and its cost where a
@@ -72,6 +73,7 @@ GROUP_REQUIREMENT_COLUMNS = [
     "date",
     "interval_start_min",
     "channel",
+    "shop",
     "services",
     "arrival_rate_per_min",
     "handling_min",
@@ -80,16 +82,37 @@ GROUP_REQUIREMENT_COLUMNS = [
     "agents_int",
     "binding",
 ]
+NO_GROUP = "-"  # a shop's visitors no group there can serve
+
+
+def shop_group(scenario: Scenario, shop: str, service: str) -> StaffGroupSpec | None:
+    """The group that serves ``service`` at ``shop``: one based there, else one deployed there.
+
+    Among several, the one ranking the service highest, then the larger.
+    """
+
+    def ranks(group: StaffGroupSpec) -> list[int]:
+        return [s.rank for s in group.skills if s.channel == "counter" and s.service == service]
+
+    for candidates in (
+        [g for g in scenario.staff_groups if g.shop == shop and ranks(g)],
+        [g for g in scenario.staff_groups if ranks(g) and any(s == shop for s, _ in g.deployments)],
+    ):
+        if candidates:
+            return min(candidates, key=lambda g: (min(ranks(g)), -g.max_headcount))
+    return None
 
 
 def group_requirements(scenario: Scenario, requirements: pd.DataFrame) -> pd.DataFrame:
-    """Analytic need per staff group x date x interval x channel, each group one pooled queue.
+    """Analytic need per staff group x date x interval x channel (x shop), services pooled.
 
-    Each service on a channel goes to the group that ranks it highest
-    (:func:`~klantstroom.staffing.optimise.best_group`); the services a group gets on a channel
-    are then one queue (:func:`~klantstroom.staffing.demand.pooled_need`) with the staffing
-    section's method and caps. A multi-skilled group thus needs fewer agents than its services
-    would on their own, which summing the services' needs would miss.
+    Phone calls (and a counter without shops) go to the group that ranks the service highest
+    (:func:`~klantstroom.staffing.optimise.best_group`); a shop's visitors to the group based
+    at the shop (:func:`shop_group`). The queued arrivals a group gets in one place are then one
+    queue (:func:`~klantstroom.staffing.demand.pooled_need`) with the staffing section's method
+    and caps, and its booked appointments add their load. A multi-skilled group thus needs
+    fewer agents than its services would on their own, which summing the services' needs would
+    miss.
 
     Parameters
     ----------
@@ -102,35 +125,46 @@ def group_requirements(scenario: Scenario, requirements: pd.DataFrame) -> pd.Dat
         Columns :data:`GROUP_REQUIREMENT_COLUMNS`: ``services`` the number of services pooled,
         ``agents_separate`` the sum of their own fractional needs, ``agents`` the pooled
         fractional need and ``agents_int`` its whole number, ``binding`` what decided it.
+        Visitors of a shop where no group has the skill get ``staff_group`` ``"-"``.
     """
     if requirements.empty:
         return pd.DataFrame(columns=GROUP_REQUIREMENT_COLUMNS)
     spec = scenario.staffing
-    owner = {
-        (channel, service): best_group(scenario, str(channel), str(service)).name
-        for channel, service in requirements[["channel", "service"]]
-        .drop_duplicates()
-        .itertuples(index=False)
-    }
+    owner: dict[tuple[str, str, str], str] = {}
+    for channel, service, shop in (
+        requirements[["channel", "service", "shop"]].drop_duplicates().itertuples(index=False)
+    ):
+        found = (
+            shop_group(scenario, str(shop), str(service))
+            if shop
+            else best_group(scenario, str(channel), str(service))
+        )
+        owner[(str(channel), str(service), str(shop))] = found.name if found else NO_GROUP
     table = requirements.assign(
         staff_group=[
-            owner[(c, s)]
-            for c, s in zip(requirements["channel"], requirements["service"], strict=True)
+            owner[(str(c), str(s), str(p))]
+            for c, s, p in zip(
+                requirements["channel"], requirements["service"], requirements["shop"], strict=True
+            )
         ]
     )
     rows = []
-    keys = ["staff_group", "date", "interval_start_min", "channel"]
-    for (group, date, start, channel), part in table.groupby(keys, sort=True):
+    keys = ["staff_group", "date", "interval_start_min", "channel", "shop"]
+    for (group, date, start, channel, shop), part in table.groupby(keys, sort=True):
         channel_spec = scenario.channel(str(channel))
+        queued = part[part["kind"] != "appointment"]
+        booked = part[part["kind"] == "appointment"]
         need = pooled_need(
-            part["arrival_rate_per_min"].to_numpy(dtype=float),
-            part["handling_min"].to_numpy(dtype=float),
-            part["patience_min"].to_numpy(dtype=float),
+            queued["arrival_rate_per_min"].to_numpy(dtype=float),
+            queued["handling_min"].to_numpy(dtype=float),
+            queued["patience_min"].to_numpy(dtype=float),
             channel_spec.service_level_threshold_min,
             channel_spec.service_level_target,
             max_occupancy=spec.max_occupancy,
             max_abandonment=spec.max_abandonment,
         )
+        agents = need.agents + float(booked["agents"].sum())
+        binding = need.binding if len(queued) else "appointments"
         rate = float(part["arrival_rate_per_min"].sum())
         load = float((part["arrival_rate_per_min"] * part["handling_min"]).sum())
         rows.append(
@@ -139,13 +173,14 @@ def group_requirements(scenario: Scenario, requirements: pd.DataFrame) -> pd.Dat
                 "date": date,
                 "interval_start_min": int(str(start)),
                 "channel": channel,
-                "services": len(part),
+                "shop": shop,
+                "services": part["service"].nunique(),
                 "arrival_rate_per_min": rate,
                 "handling_min": load / rate if rate > 0 else 0.0,
                 "agents_separate": float(part["agents"].sum()),
-                "agents": need.agents,
-                "agents_int": need.agents_int,
-                "binding": need.binding,
+                "agents": agents,
+                "agents_int": math.ceil(agents - 1e-9),
+                "binding": binding,
             }
         )
     return pd.DataFrame(rows, columns=GROUP_REQUIREMENT_COLUMNS)
@@ -154,7 +189,8 @@ def group_requirements(scenario: Scenario, requirements: pd.DataFrame) -> pd.Dat
 def start_headcount(scenario: Scenario, by_group: pd.DataFrame) -> dict[str, np.ndarray]:
     """Staff per group x weekday x interval: the pooled need of the busiest date of each weekday.
 
-    A group's channels are added as fractions and rounded up once.
+    A group's channels and places (its home shop and shops it is deployed at) are added as
+    fractions and rounded up once: the group's size, wherever its members work.
     """
     interval = scenario.calendar.interval_min
     slots = MINUTES_PER_DAY // interval
@@ -166,6 +202,8 @@ def start_headcount(scenario: Scenario, by_group: pd.DataFrame) -> dict[str, np.
         by_group["agents"],
         strict=True,
     ):
+        if group == NO_GROUP:
+            continue  # reported by the command, nobody to give them to
         row = per_date.setdefault((str(group), date), np.zeros(slots))
         row[int(start) // interval] += float(agents)
     result = {g.name: np.zeros((7, slots)) for g in scenario.staff_groups}
@@ -188,7 +226,7 @@ def not_sized_reason(
     if has_need:
         return None
     if group.shop is not None:
-        return "shop counter: walk-ins and appointments are not sized by the plan"
+        return "no visitors at its shops go to it (another group there ranks them higher)"
     if not {(s.channel, s.service) for s in group.skills} & sized_queues:
         return "only digital work or chat, which the plan does not size"
     return "each of its services goes to a group that ranks it higher or is larger"
@@ -208,7 +246,13 @@ def plan_staffing(scenario: Scenario) -> StaffingPlan:
     headcount = start_headcount(scenario, by_group)
     runs, met = 0, None
     if spec.optimise and len(requirements):
-        start = {name: np.maximum(grid - 1, 0) * (grid > 0) for name, grid in headcount.items()}
+        # One agent below the analytic need, so the search can also end lower; shop groups are
+        # not searched (optimise.with_headcount) and keep their analytic plan.
+        at_shop = {g.name for g in scenario.staff_groups if g.shop is not None}
+        start = {
+            name: grid if name in at_shop else np.maximum(grid - 1, 0) * (grid > 0)
+            for name, grid in headcount.items()
+        }
         result = optimise_headcount(
             scenario, start, replications=spec.replications, confidence=spec.confidence
         )

@@ -6,6 +6,9 @@ For the same demand and norms, :func:`compare_skill_mixes` plans the staffing th
 * ``specialists`` — one group per service, each with only that service's skills;
 * ``multi_skilled`` — one group with every skill.
 
+The variants replace the contact centre's groups only: shop counter staff and back-office
+departments are the same in all three, so the difference is the contact centre's.
+
 Skills are at speed 1 and every group's wrap-up is the mean of the configured groups', so the
 comparison isolates pooling: more staff can take each call, so queues share capacity
 (the economies of scale of Erlang's formulas; Gans, Koole & Mandelbaum 2003, section 4.2).
@@ -32,8 +35,8 @@ from klantstroom.staffing.demand import pooled_need
 from klantstroom.staffing.plan import plan_staffing
 
 
-def _wrapup(scenario: Scenario) -> DistributionSpec | None:
-    means = [g.wrapup.mean_min if g.wrapup else 0.0 for g in scenario.staff_groups]
+def _wrapup(groups: list[StaffGroupSpec]) -> DistributionSpec | None:
+    means = [g.wrapup.mean_min if g.wrapup else 0.0 for g in groups]
     mean = float(np.mean(means)) if means else 0.0
     return DistributionSpec("deterministic", mean_min=mean) if mean > 0 else None
 
@@ -42,8 +45,18 @@ def skill_mix_variants(scenario: Scenario) -> dict[str, Scenario]:
     """The scenario with its own groups, with specialists only, and with multi-skilled only."""
     slots = 1440 // scenario.calendar.interval_min
     empty = tuple(tuple([0] * slots) for _ in range(7))
-    wrapup = _wrapup(scenario)
-    pairs = [(s.name, c) for s in scenario.services for c, share in s.channel_mix if share > 0]
+    # The comparison is about the contact centre's groups; shop counter staff and back-office
+    # departments stay as configured in every variant, so the totals compare like with like.
+    kept = tuple(g for g in scenario.staff_groups if g.shop is not None or g.department)
+    contact_centre = [g for g in scenario.staff_groups if g not in kept]
+    wrapup = _wrapup(contact_centre or list(scenario.staff_groups))
+    at_shops = bool(scenario.shops)
+    pairs = [
+        (s.name, c)
+        for s in scenario.services
+        for c, share in s.channel_mix
+        if share > 0 and not (c == "counter" and at_shops)
+    ]
 
     def group(name: str, skills: list[tuple[str, str]]) -> StaffGroupSpec:
         return StaffGroupSpec(
@@ -56,14 +69,14 @@ def skill_mix_variants(scenario: Scenario) -> dict[str, Scenario]:
         )
 
     specialists = tuple(
-        group(f"specialist_{s.name}", [(s.name, c) for c, share in s.channel_mix if share > 0])
-        for s in scenario.services
+        group(f"specialist_{name}", [(s, c) for s, c in pairs if s == name])
+        for name in dict.fromkeys(s for s, _ in pairs)
     )
     return {
         "scenario": scenario,
-        "specialists": dataclasses.replace(scenario, staff_groups=specialists),
+        "specialists": dataclasses.replace(scenario, staff_groups=(*specialists, *kept)),
         "multi_skilled": dataclasses.replace(
-            scenario, staff_groups=(group("multi_skilled", pairs),)
+            scenario, staff_groups=(group("multi_skilled", pairs), *kept)
         ),
     }
 
@@ -92,6 +105,8 @@ def compare_skill_mixes(scenario: Scenario) -> pd.DataFrame:
 def pooling_gain(requirements: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
     """Agent-hours saved by pooling each channel's services, per service and hour of the day.
 
+    Only the contact centre's queues (phone, and a counter without shops) are pooled.
+
     Parameters
     ----------
     requirements : pandas.DataFrame
@@ -107,9 +122,9 @@ def pooling_gain(requirements: pd.DataFrame, scenario: Scenario) -> pd.DataFrame
     spec = scenario.staffing
     interval_h = scenario.calendar.interval_min / 60
     rows = []
-    for (_date, start, channel), group in requirements.groupby(
-        ["date", "interval_start_min", "channel"]
-    ):
+    # The contact centre's queues: a shop's visitors are served at that shop only.
+    queues = requirements[requirements["kind"] == "direct"]
+    for (_date, start, channel), group in queues.groupby(["date", "interval_start_min", "channel"]):
         rate = group["arrival_rate_per_min"].to_numpy(dtype=float)
         aht = group["handling_min"].to_numpy(dtype=float)
         channel_spec = scenario.channel(str(channel))
