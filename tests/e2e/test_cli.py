@@ -186,14 +186,19 @@ def test_staffing_plan_for_kleinstad(tmp_path: Path) -> None:
     assert mixes.loc["multi_skilled", "fte"] < mixes.loc["specialists", "fte"]
     assert (out / "pooling_gain.csv").is_file()
     fte = pd.read_csv(out / "fte.csv", keep_default_na=False, na_values=[""])
-    sized = fte[fte["note"].isna()]
-    assert set(sized["staff_group"]) == {"burgerzaken", "sociaal_domein", "breed_inzetbaar"}
-    assert (sized["fte"] > 0).all()
-    # Every group has a row; the back office is not sized and says so instead of showing 0.
-    back_office = fte[fte["staff_group"].str.startswith("backoffice_")]
-    assert len(back_office) == 2 and back_office["fte"].isna().all()
-    assert back_office["note"].str.contains("back office").all()
-    assert "not sized: wmo_consulenten (back office" in done.stdout
+    assert fte["note"].isna().all()  # every group sized, the back office too
+    assert set(fte["staff_group"]) == {
+        "burgerzaken",
+        "sociaal_domein",
+        "breed_inzetbaar",
+        "backoffice_burgerzaken",
+        "wmo_consulenten",
+        "backoffice_belastingen",
+    }
+    assert (fte["fte"] > 0).all()
+    back_office = pd.read_csv(out / "back_office.csv").set_index("staff_group")
+    assert (back_office["tasks_per_week"] > 0).all()
+    assert "Back office (tasks counted" in done.stdout
     shifts = pd.read_csv(out / "shifts.csv")
     headcount = pd.read_parquet(out / "headcount.parquet")
     assert len(shifts) > 0 and headcount["staff_needed"].max() > 0
@@ -227,7 +232,7 @@ def test_staffing_per_road_map_year(tmp_path: Path) -> None:
     fte = pd.read_csv(sweep / "fte_by_year.csv", keep_default_na=False, na_values={"fte": [""]})
     assert fte["scenario"].drop_duplicates().tolist() == ["nulmeting", "eindbeeld"]
     sized = fte[fte["note"] == ""]
-    kcc = sized[~sized["staff_group"].str.contains("balie")]
+    kcc = sized[sized["staff_group"].str.match("kcc_|breed_(?!balie)")]
     totals = kcc.groupby("scenario")["fte"].sum()
     assert totals["nulmeting"] > totals["eindbeeld"] > 0  # the channel shift lowers phone FTE
     # The road map moves the KCC from specialist teams to multi-skilled ones.
@@ -247,6 +252,9 @@ def test_staffing_per_road_map_year(tmp_path: Path) -> None:
         "breed_balie",
     }
     assert (counters["fte"] > 0).all()
+    # And the back office's departments, from the tasks a simulation run counts.
+    back_office = sized[sized["staff_group"].str.match("bo_|wmo_")]
+    assert len(back_office) == 10 and (back_office["fte"] > 0).all()
     needs = pd.read_parquet(sweep / "1" / "group_requirements.parquet")  # the nulmeting
     assert set(needs.loc[needs["staff_group"] == "breed_balie", "shop"]) == {"zuid", "oost"}
     assert (needs["staff_group"] != "-").all()

@@ -108,13 +108,43 @@ def write_plan_report(folder: Path) -> Path:
                 ],
             )
         )
+    back_office = folder / "back_office.csv"
+    if back_office.is_file():
+        work = pd.read_csv(back_office)
+        body += [
+            "<h2>Back office</h2>",
+            "<p>Tasks are the contacts the front office did not resolve, counted in a "
+            "simulation run of the scenario; a task's work is its mean processing time plus the "
+            "department's own callback. Tasks may wait days, so the week's work is spread over "
+            "the hours the group's roster works.</p>",
+            table(
+                [
+                    "staff group",
+                    "tasks per week",
+                    "work hours per week",
+                    "working hours per week",
+                    "staff needed while working",
+                ],
+                [
+                    [
+                        str(r.staff_group),
+                        _number(r.tasks_per_week, 0),
+                        _number(r.work_hours_per_week, 0),
+                        _number(r.working_hours_per_week, 0),
+                        _number(r.agents, 1),
+                    ]
+                    for r in work.itertuples(index=False)
+                ],
+            ),
+        ]
     mix_path = folder / "skill_mix.csv"
     if mix_path.is_file():
         mixes = pd.read_csv(mix_path)
         body += [
             "<h2>Specialists or multi-skilled staff</h2>",
-            "<p>The same demand and norms, staffed three ways (skills at speed 1, the groups' mean "
-            "wrap-up): what pooling the queues saves.</p>",
+            "<p>The same demand and norms, the contact centre staffed three ways (skills at speed "
+            "1, the groups' mean wrap-up; shop counters as planned, back office left out): what "
+            "pooling the queues saves.</p>",
             _mix_table(mixes),
         ]
         gain_path = folder / "pooling_gain.csv"

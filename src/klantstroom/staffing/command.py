@@ -4,6 +4,7 @@ Files: ``requirements.parquet`` (analytic need per date x interval x channel x s
 ``group_requirements.parquet`` (the same per staff group, each group's services pooled),
 ``headcount.parquet`` (staff needed per group x weekday x interval), ``shifts.csv``, ``fte.csv``,
 ``uncovered.csv`` (only if some need cannot be covered by the allowed shifts),
+``back_office.csv`` (tasks and work per week of each department's group, counted by simulation),
 ``figures/staffing_plan.png``, and with ``staffing.compare_skill_mix`` ``skill_mix.csv`` (FTE
 with the configured groups, specialists only and multi-skilled only) and ``pooling_gain.csv``
 (agent-hours pooling saves per service and hour), ``staffing_plan.json`` (what was planned,
@@ -34,6 +35,8 @@ def write_staffing(scenario: Scenario, folder: Path) -> StaffingPlan:
     plan.headcount.to_parquet(folder / "headcount.parquet", index=False)
     plan.shifts.to_csv(folder / "shifts.csv", index=False)
     plan.fte.to_csv(folder / "fte.csv", index=False)
+    if len(plan.departments):
+        plan.departments.to_csv(folder / "back_office.csv", index=False)
     if len(plan.uncovered):
         plan.uncovered.to_csv(folder / "uncovered.csv", index=False)
     sized = plan.fte.loc[plan.fte["note"] == "", "staff_group"].tolist()
@@ -82,6 +85,10 @@ def write_staffing(scenario: Scenario, folder: Path) -> StaffingPlan:
             f"{len(plan.uncovered)} interval(s) need staff no allowed shift covers: "
             "see uncovered.csv"
         )
+    if len(plan.departments):
+        print("\nBack office (tasks counted in a simulation run, work spread over the week):")
+        columns = ["staff_group", "tasks_per_week", "work_hours_per_week", "agents"]
+        print(plan.departments[columns].round(1).to_string(index=False))
     if spec.compare_skill_mix:
         mixes = compare_skill_mixes(scenario)
         mixes.to_csv(folder / "skill_mix.csv", index=False)

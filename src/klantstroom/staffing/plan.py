@@ -10,9 +10,11 @@ The steps, each in its own module:
    when the simulation refines it (so it can also go down);
 3. with ``staffing.optimise``, the simulation-based search (:mod:`.optimise`) for the contact
    centre's groups (shop counter groups keep the analytic plan);
-4. shifts per group and weekday covering that headcount at the fewest paid hours
+4. the back-office departments' groups from the work of the tasks a run of the scenario
+   counts (:mod:`.back_office`), in the hours their rosters work;
+5. shifts per group and weekday covering that headcount at the fewest paid hours
    (:mod:`.shifts`), intervals no allowed shift can cover reported as uncovered;
-5. FTE per group from a week's paid hours, contract hours and shrinkage, and its cost where a
+6. FTE per group from a week's paid hours, contract hours and shrinkage, and its cost where a
    salary is given.
 """
 
@@ -25,6 +27,12 @@ import numpy as np
 import pandas as pd
 
 from klantstroom.scenario.spec import MINUTES_PER_DAY, Scenario, StaffGroupSpec
+from klantstroom.staffing.back_office import (
+    DEPARTMENT_COLUMNS,
+    counted_tasks,
+    department_headcount,
+    department_requirements,
+)
 from klantstroom.staffing.demand import interval_requirements, pooled_need
 from klantstroom.staffing.optimise import best_group, optimise_headcount
 from klantstroom.staffing.shifts import fte, schedule_shifts, shift_templates
@@ -43,6 +51,10 @@ class StaffingPlan:
     group_requirements : pandas.DataFrame
         Analytic need per staff group x date x interval x channel, each group's services pooled
         (:func:`group_requirements`; ``group_requirements.parquet``).
+    departments : pandas.DataFrame
+        Per back-office group: tasks and work per week counted by simulation, working hours,
+        and the staff needed in each working interval (``back_office.csv``; see
+        :mod:`.back_office`).
     headcount : pandas.DataFrame
         Staff needed per group x weekday x interval (``headcount.parquet``).
     shifts : pandas.DataFrame
@@ -60,6 +72,7 @@ class StaffingPlan:
 
     requirements: pd.DataFrame
     group_requirements: pd.DataFrame
+    departments: pd.DataFrame
     headcount: pd.DataFrame
     shifts: pd.DataFrame
     fte: pd.DataFrame
@@ -221,10 +234,10 @@ def not_sized_reason(
     A group left out must say so: an FTE of 0 would read as "nobody needed". ``sized_queues``
     are the (channel, service) pairs the plan sizes.
     """
-    if group.department is not None:
-        return "back office: deferred tasks, not sized by the plan"
     if has_need:
         return None
+    if group.department is not None:
+        return "back office: not sized (no working hours in its roster, or no tasks counted)"
     if group.shop is not None:
         return "no visitors at its shops go to it (another group there ranks them higher)"
     if not {(s.channel, s.service) for s in group.skills} & sized_queues:
@@ -232,8 +245,12 @@ def not_sized_reason(
     return "each of its services goes to a group that ranks it higher or is larger"
 
 
-def plan_staffing(scenario: Scenario) -> StaffingPlan:
-    """Size, optimise, schedule and count the staff of ``scenario`` (see the module docstring)."""
+def plan_staffing(scenario: Scenario, *, back_office: bool = True) -> StaffingPlan:
+    """Size, optimise, schedule and count the staff of ``scenario`` (see the module docstring).
+
+    With ``back_office`` False the departments' groups are left out (the skill-mix comparison,
+    whose variants differ in the contact centre only, saves the simulation run that way).
+    """
     spec = scenario.staffing
     interval = scenario.calendar.interval_min
     requirements = interval_requirements(
@@ -257,6 +274,18 @@ def plan_staffing(scenario: Scenario) -> StaffingPlan:
             scenario, start, replications=spec.replications, confidence=spec.confidence
         )
         headcount, runs, met = result.headcount, result.runs, result.met
+    departments = pd.DataFrame(columns=DEPARTMENT_COLUMNS)
+    dept_groups = {g.name: g for g in scenario.staff_groups if g.department is not None}
+    if back_office and dept_groups:
+        departments = department_requirements(
+            scenario,
+            counted_tasks(scenario, spec.replications),
+            max_occupancy=spec.max_occupancy,
+            replications=spec.replications,
+        )
+        for name, agents in zip(departments["staff_group"], departments["agents"], strict=True):
+            if math.isfinite(agents) and agents > 0:
+                headcount[name] = department_headcount(dept_groups[name], agents)
     templates = shift_templates(
         spec.shift_starts_min,
         spec.shift_lengths_min,
@@ -265,10 +294,8 @@ def plan_staffing(scenario: Scenario) -> StaffingPlan:
         step_min=interval,
     )
     shift_rows, uncovered_rows, head_rows = [], [], []
-    # Back-office departments work deferred tasks, not an Erlang queue: not sized here (yet).
-    front_office = [g for g in scenario.staff_groups if g.department is None]
-    paid: dict[str, float] = {g.name: 0.0 for g in front_office}
-    for group in front_office:
+    paid: dict[str, float] = {g.name: 0.0 for g in scenario.staff_groups}
+    for group in scenario.staff_groups:
         grid = headcount[group.name]
         for weekday in range(7):
             need = grid[weekday]
@@ -339,6 +366,7 @@ def plan_staffing(scenario: Scenario) -> StaffingPlan:
     return StaffingPlan(
         requirements=requirements,
         group_requirements=by_group,
+        departments=departments,
         headcount=pd.DataFrame(
             head_rows, columns=["staff_group", "weekday", "interval_start_min", "staff_needed"]
         ),
