@@ -81,8 +81,10 @@ def test_the_weeks_work_is_spread_over_the_groups_working_hours() -> None:
     (group,) = [g for g in sc.staff_groups if g.department == "bo"]
     grid = department_headcount(group, row["agents"])
     assert grid.shape == (7, 48)
-    assert grid[0, 18:34].tolist() == [2] * 16  # 1.125 rounded up, 09:00-17:00
-    assert grid[0].sum() == 32 and grid[5].sum() == grid[6].sum() == 0
+    # 1.125 staff on average over 09:00-17:00: 1 all day, 2 in the first hour (16 x 0.125).
+    assert grid[0, 18:34].tolist() == [2, 2] + [1] * 14
+    assert grid[0].sum() == 18 and grid[5].sum() == grid[6].sum() == 0
+    assert department_headcount(group, 2.0)[0].sum() == 32  # a whole number stays as it is
 
 
 def test_the_simulation_counts_the_unresolved_calls_as_tasks() -> None:

@@ -105,6 +105,18 @@ def _working_hours_per_week(group: StaffGroupSpec, interval_h: float) -> float:
 
 
 def department_headcount(group: StaffGroupSpec, agents: float) -> np.ndarray:
-    """The group's need per weekday x interval: ``agents`` rounded up where its roster works."""
-    grid = np.array(group.headcount, dtype=int)
-    return np.where(grid > 0, math.ceil(agents - 1e-9), 0)
+    """The group's need per weekday x interval where its roster works: ``agents`` on average.
+
+    Each working day gets ``floor(agents)`` staff in every working interval and one more in its
+    first intervals, as many as the fraction needs (rounded up). Rounding every interval up
+    instead would nearly double a small department's hours (1.1 staff needed -> 2 all day),
+    which tasks that may wait days do not need.
+    """
+    working = np.array(group.headcount, dtype=int) > 0
+    base = math.floor(agents + 1e-9)
+    grid = np.where(working, base, 0)
+    for weekday in range(working.shape[0]):
+        slots = np.flatnonzero(working[weekday])
+        extra = math.ceil((agents - base) * len(slots) - 1e-9)
+        grid[weekday, slots[:extra]] += 1
+    return grid
