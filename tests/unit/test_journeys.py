@@ -83,6 +83,34 @@ def test_a_waiting_call_always_goes_before_the_next_e_mail() -> None:
     assert second["start_min"] == monday_9 + 15  # then the call (5 min), then the e-mail
 
 
+def test_a_reserve_keeps_an_agent_free_for_calls() -> None:
+    monday_9 = 9 * 60.0
+
+    def day(reserve: int) -> list[dict[str, float]]:
+        config = digital_config(routing={"deferred_reserve": reserve})
+        config["staff_groups"]["agents"]["roster"]["shifts"][0]["headcount"] = 2
+        sim = simulation(config)
+        sim.add_arrivals([monday_9, monday_9 + 1], "q", "digital")
+        sim.add_arrivals([monday_9 + 2], "q", "phone")
+        return rows(sim.run().contacts)
+
+    # Without a reserve both agents take an e-mail and the call waits for one to finish.
+    first, second, call = day(0)
+    assert (first["start_min"], second["start_min"]) == (monday_9, monday_9 + 1)
+    assert call["start_min"] == monday_9 + 10
+    # With a reserve of one, the second agent stays free: the call is answered at once, and the
+    # second e-mail waits until an agent is free with another one idle beside it.
+    first, second, call = day(1)
+    assert first["start_min"] == monday_9
+    assert call["start_min"] == call["arrival_min"] == monday_9 + 2
+    assert second["start_min"] == monday_9 + 10  # the first agent done, the other one idle
+
+
+def test_a_reserve_is_validated() -> None:
+    with pytest.raises(ScenarioErrors, match=r"routing\.deferred_reserve: must be >= 0"):
+        scenario(digital_config(routing={"deferred_reserve": -1}))
+
+
 def test_earliest_due_goes_first() -> None:
     config = digital_config(
         services={

@@ -329,6 +329,8 @@ class RoutingConfig:
         default_factory=lambda: {"counter": 2.0, "phone": 1.0, "chat": 1.0, "digital": 0.0}
     )
     ageing_per_min: float = 0.0
+    # Idle members a group with real-time work keeps free before one takes deferred work.
+    deferred_reserve: int = 0
 
 
 @dataclass

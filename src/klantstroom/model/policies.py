@@ -26,7 +26,9 @@ member who finds no real-time contact takes, with :func:`pick_deferred`, the hea
 earliest due time among its deferred queues (for a FIFO department, the oldest task). Earliest due
 first is ageing by construction: as work nears its due time it overtakes work that arrived later
 with a longer norm. So a waiting call always goes before the next e-mail, and an e-mail in hand is
-finished (work is not pre-empted).
+finished (work is not pre-empted). With ``routing.deferred_reserve`` R > 0, a member of a group
+with real-time work starts deferred work only while R other members of its group are idle: a
+threshold policy for call blending, so that a call arriving meanwhile finds someone free.
 
 Adding a policy means writing a class here and adding it to :data:`POLICIES`.
 """

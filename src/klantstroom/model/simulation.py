@@ -534,6 +534,12 @@ class Simulation:
                     self._start(contact, member, now)
                     return
             member = self.policy.pick_member(queue, now)
+            if (
+                member is not None
+                and queue.deferred
+                and not self._may_take_deferred(member.group, member)
+            ):
+                member = None  # kept free for calls and visitors
         if member is not None:
             member.idle = False
             self._start(contact, member, now)
@@ -546,6 +552,17 @@ class Simulation:
         patience = self._queue_patience[queue.index]
         if patience is not None:
             schedule(self.env, patience(), self._cb_abandon, contact)
+
+    def _may_take_deferred(self, group: Group, member: Member) -> bool:
+        """Whether ``member`` may start deferred work: its group keeps ``deferred_reserve``
+        other members idle for real-time work first (call blending with a threshold; Bhulai &
+        Koole 2003). Without real-time work (a back-office department) there is nothing to keep
+        them for."""
+        reserve = self.scenario.routing.deferred_reserve
+        if reserve == 0 or not (group.work or group.chat_work):
+            return True
+        others = sum(1 for m in group.members if m.idle and m is not member and not m.leaving)
+        return others >= reserve
 
     def _chat_member(self, queue: Queue) -> Member | None:
         """A member already chatting with room for another chat (the least loaded), or None."""
@@ -727,7 +744,7 @@ class Simulation:
                 self._start(counter.pop(), member, now)
                 return
         queue = self.policy.pick_queue(member, now)
-        if queue is None and group.deferred:
+        if queue is None and group.deferred and self._may_take_deferred(group, member):
             queue = pick_deferred(member)  # real-time work first, then the earliest due
         if queue is None:
             group.make_idle(member, now)

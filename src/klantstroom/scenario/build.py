@@ -798,6 +798,9 @@ def _build_routing(check: Checker, raw: Mapping[str, Any]) -> RoutingSpec:
         ageing_per_min=check.number(
             "routing.ageing_per_min", raw.get("ageing_per_min", 0.0), low=0.0
         ),
+        deferred_reserve=check.integer(
+            "routing.deferred_reserve", raw.get("deferred_reserve", 0), low=0
+        ),
     )
 
 

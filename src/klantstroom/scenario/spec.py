@@ -590,6 +590,7 @@ class RoutingSpec:
     policy: str
     channel_priority: tuple[tuple[str, float], ...]
     ageing_per_min: float
+    deferred_reserve: int = 0  # idle members kept free for real-time work (call blending)
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,8 @@ add staff there). The search here:
 2. simulates ``replications`` replications with fixed seeds (common random numbers: every
    iteration sees the same callers, so the result is deterministic for a seed);
 3. per channel and (weekday, interval) with demand, computes the service level of each
-   replication and the lower bound of its confidence interval;
+   replication and date and the lower bound of its confidence interval (an interval with fewer
+   than :data:`MIN_CONTACTS_FOR_BOUND` contacts in all is judged on its mean);
 4. where the lower bound is below the channel's target, finds the service of that channel with
    the lowest service level in the interval and adds one member to the group that ranks that
    service highest (ties to the larger group), and repeats.
@@ -33,6 +34,10 @@ from scipy import stats
 from klantstroom.analysis.journeys import inbound
 from klantstroom.experiment import run_experiment
 from klantstroom.scenario.spec import MINUTES_PER_DAY, Scenario, StaffGroupSpec
+
+# An interval's norm is judged on the lower confidence bound of its service level only when it
+# had at least this many contacts over all samples; below it, on the mean.
+MIN_CONTACTS_FOR_BOUND = 30
 
 
 @dataclass
@@ -88,10 +93,13 @@ def interval_service_levels(scenario: Scenario, contacts: pd.DataFrame) -> pd.Da
     ended = made[made["outcome"].isin(["served", "abandoned"])].copy()
     if ended.empty:
         return pd.DataFrame(
-            columns=["replication", "channel", "service", "weekday", "slot", "within", "ended"]
-        )
+            columns=[
+                "replication", "day", "channel", "service", "weekday", "slot", "within", "ended"
+            ]
+        )  # fmt: skip
     thresholds = {c.name: c.service_level_threshold_min for c in scenario.channels}
     day = (ended["arrival_min"] // MINUTES_PER_DAY).astype(int)
+    ended["day"] = day
     ended["weekday"] = [scenario.calendar.weekday_of_day(int(d)) for d in day]
     ended["slot"] = ((ended["arrival_min"] % MINUTES_PER_DAY) // interval).astype(int)
     limit = ended["channel"].astype(str).map(thresholds).to_numpy(dtype=float)
@@ -99,7 +107,7 @@ def interval_service_levels(scenario: Scenario, contacts: pd.DataFrame) -> pd.Da
     ended["channel"] = ended["channel"].astype(str)
     ended["service"] = ended["service"].astype(str)
     table = ended.groupby(
-        ["replication", "channel", "service", "weekday", "slot"], observed=True
+        ["replication", "day", "channel", "service", "weekday", "slot"], observed=True
     ).agg(within=("within", "sum"), ended=("within", "size"))
     return table.reset_index()
 
@@ -144,7 +152,6 @@ def optimise_headcount(
         for g in scenario.staff_groups
     }
     targets = {c.name: c.service_level_target for c in scenario.channels}
-    quantile = float(stats.t.ppf(0.5 + confidence / 2, replications - 1))
     base = dataclasses.replace(
         scenario, run=dataclasses.replace(scenario.run, replications=replications)
     )
@@ -156,18 +163,26 @@ def optimise_headcount(
         result = run_experiment(current)
         runs += replications
         levels = interval_service_levels(current, result.contacts)
-        per_channel = levels.groupby(["replication", "channel", "weekday", "slot"])[
+        # One sample per replication and date: on a horizon of several weeks each weekday's
+        # interval has replications x weeks samples, not just replications.
+        per_channel = levels.groupby(["replication", "day", "channel", "weekday", "slot"])[
             ["within", "ended"]
         ].sum()
         per_channel["service_level"] = per_channel["within"] / per_channel["ended"]
         summary = per_channel.groupby(["channel", "weekday", "slot"])["service_level"].agg(
             ["mean", "std", "count"]
         )
+        contacts = per_channel.groupby(["channel", "weekday", "slot"])["ended"].sum()
         by_service = levels.groupby(["channel", "weekday", "slot", "service"])[
             ["within", "ended"]
         ].sum()
         service_level = by_service["within"] / by_service["ended"]
-        lower = summary["mean"] - quantile * summary["std"].fillna(0) / np.sqrt(summary["count"])
+        quantiles = stats.t.ppf(0.5 + confidence / 2, np.maximum(summary["count"] - 1, 1))
+        lower = summary["mean"] - quantiles * summary["std"].fillna(0) / np.sqrt(summary["count"])
+        # With a handful of contacts in an interval no bound is informative (one late chat in
+        # three makes the service level 0.67); such intervals are judged on their mean.
+        few = contacts.reindex(summary.index).to_numpy() < MIN_CONTACTS_FOR_BOUND
+        lower = lower.where(~few, summary["mean"])
         target = summary.index.get_level_values("channel").map(targets).to_numpy(dtype=float)
         failing = summary.index[lower.to_numpy() < target - 1e-12]
         if scenario.shops:  # shop counters keep their rosters here (see with_headcount)
