@@ -159,25 +159,28 @@ def test_unknown_scenario_is_reported(tmp_path: Path) -> None:
     assert "scenarios/no_such_scenario" in done.stderr
 
 
-def test_staffing_plan_for_kleinstad(tmp_path: Path) -> None:
-    out = tmp_path / "staff"
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "from klantstroom.cli import staff_main; staff_main()",
-            f"hydra.run.dir={out}",
-            "municipality=kleinstad",  # the small town keeps the simulation refinement short
-            "staffing.replications=3",
-            "staffing.shrinkage=0.2",
-            # One week is enough for the plan (the back office is not sized by it).
-            "run.horizon_days=7",
-            "run.warmup_days=1",
-        ],
+def staff(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run ``klantstroom-staff`` with ``args`` in ``tmp_path``, as a user would."""
+    return subprocess.run(
+        [sys.executable, "-c", "from klantstroom.cli import staff_main; staff_main()", *args],
         cwd=tmp_path,
         capture_output=True,
         text=True,
         timeout=300,
+    )
+
+
+def test_staffing_plan_for_kleinstad(tmp_path: Path) -> None:
+    out = tmp_path / "staff"
+    done = staff(
+        tmp_path,
+        f"hydra.run.dir={out}",
+        "municipality=kleinstad",  # the small town keeps the simulation refinement short
+        "staffing.replications=3",
+        "staffing.shrinkage=0.2",
+        # One week is enough for the plan and for counting the back office's tasks.
+        "run.horizon_days=7",
+        "run.warmup_days=1",
     )
     assert done.returncode == 0, done.stderr
     assert "total FTE" in done.stdout and "shrinkage 20%" in done.stdout
@@ -208,21 +211,13 @@ def test_staffing_plan_for_kleinstad(tmp_path: Path) -> None:
 
 def test_staffing_per_road_map_year(tmp_path: Path) -> None:
     sweep = tmp_path / "multirun"
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "from klantstroom.cli import staff_main; staff_main()",
-            "-m",
-            "scenarios=eindbeeld,nulmeting",  # launched out of order on purpose
-            "staffing.optimise=false",
-            "run.horizon_days=7",
-            f"hydra.sweep.dir={sweep}",
-        ],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=300,
+    done = staff(
+        tmp_path,
+        "-m",
+        "scenarios=eindbeeld,nulmeting",  # launched out of order on purpose
+        "staffing.optimise=false",
+        "run.horizon_days=7",
+        f"hydra.sweep.dir={sweep}",
     )
     assert done.returncode == 0, done.stderr
     assert "Staffing per road-map year (2 plans)" in done.stdout
@@ -268,18 +263,6 @@ def test_staffing_per_road_map_year(tmp_path: Path) -> None:
 
 
 def test_staffing_settings_are_validated(tmp_path: Path) -> None:
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "from klantstroom.cli import staff_main; staff_main()",
-            f"hydra.run.dir={tmp_path / 'x'}",
-            "staffing.method=magic",
-        ],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    done = staff(tmp_path, f"hydra.run.dir={tmp_path / 'x'}", "staffing.method=magic")
     assert done.returncode == 2
     assert "staffing.method: unknown value 'magic'; allowed: erlang_a, erlang_c" in done.stderr
