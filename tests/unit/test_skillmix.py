@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from klantstroom.staffing.demand import interval_requirements, pooled_need
-from klantstroom.staffing.plan import group_requirements
+from klantstroom.staffing.plan import group_requirements, plan_staffing
 from klantstroom.staffing.sizing import required_agents
 from klantstroom.staffing.skillmix import compare_skill_mixes, pooling_gain, skill_mix_variants
 
@@ -41,6 +42,9 @@ def test_pooling_needs_fewer_staff_than_specialists() -> None:
     table = compare_skill_mixes(sc).set_index("skill_mix")
     assert table.loc["multi_skilled", "fte"] < table.loc["specialists", "fte"]
     assert table["norms_met"].all()
+    # The scenario's own plan, when made already, is its row: the same numbers, no new search.
+    reused = compare_skill_mixes(sc, plan_staffing(sc)).set_index("skill_mix")
+    pd.testing.assert_frame_equal(reused, table)
     gain = pooling_gain(interval_requirements(sc), sc)
     assert set(gain["service"]) == {"q", "b"}
     assert gain["saved_agent_hours"].sum() > 0

@@ -90,7 +90,7 @@ def write_staffing(scenario: Scenario, folder: Path) -> StaffingPlan:
         columns = ["staff_group", "tasks_per_week", "work_hours_per_week", "agents"]
         print(plan.departments[columns].round(1).to_string(index=False))
     if spec.compare_skill_mix:
-        mixes = compare_skill_mixes(scenario)
+        mixes = compare_skill_mixes(scenario, plan)
         mixes.to_csv(folder / "skill_mix.csv", index=False)
         pooling_gain(plan.requirements, scenario).to_csv(folder / "pooling_gain.csv", index=False)
         print("\nSpecialists or multi-skilled (same demand and norms; variants at speed 1):")

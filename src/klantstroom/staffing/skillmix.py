@@ -33,7 +33,7 @@ from klantstroom.scenario.spec import (
     StaffGroupSpec,
 )
 from klantstroom.staffing.demand import pooled_need
-from klantstroom.staffing.plan import plan_staffing
+from klantstroom.staffing.plan import StaffingPlan, plan_staffing
 
 
 def _wrapup(groups: list[StaffGroupSpec]) -> DistributionSpec | None:
@@ -82,16 +82,26 @@ def skill_mix_variants(scenario: Scenario) -> dict[str, Scenario]:
     }
 
 
-def compare_skill_mixes(scenario: Scenario) -> pd.DataFrame:
-    """FTE, paid hours and simulation runs of each skill mix (see the module docstring)."""
+def compare_skill_mixes(scenario: Scenario, own: StaffingPlan | None = None) -> pd.DataFrame:
+    """FTE, paid hours and simulation runs of each skill mix (see the module docstring).
+
+    ``own`` is the scenario's plan when it has been made already: its contact centre and shop
+    groups are the ``scenario`` row (planning them again, with a simulation search, would give
+    the same numbers at the same cost).
+    """
+    back_office = {g.name for g in scenario.staff_groups if g.department is not None}
     rows = []
     for name, variant in skill_mix_variants(scenario).items():
-        plan = plan_staffing(variant, back_office=False)  # the same in every variant
+        if name == "scenario" and own is not None:
+            plan = own
+        else:
+            plan = plan_staffing(variant, back_office=False)  # the same in every variant
+        fte = plan.fte[~plan.fte["staff_group"].isin(back_office)]
         rows.append(
             {
                 "skill_mix": name,
-                "fte": float(plan.fte["fte"].sum()),
-                "paid_hours_per_week": float(plan.fte["paid_hours_per_week"].sum()),
+                "fte": float(fte["fte"].sum()),
+                "paid_hours_per_week": float(fte["paid_hours_per_week"].sum()),
                 "groups": len(variant.staff_groups),
                 "simulation_runs": plan.runs,
                 "norms_met": plan.met,
