@@ -68,11 +68,11 @@ def find_plans(roots: Iterable[Path]) -> list[Path]:
 
 def read_fte(folder: Path) -> pd.DataFrame:
     """A plan's ``fte.csv``: figures as floats (NaN where not sized), the note as text."""
-    # The note is text: an empty note must stay "", not become NaN.
-    table = pd.read_csv(folder / "fte.csv", keep_default_na=False, na_values={"fte": [""]})
-    for column in ("paid_hours_per_week", "fte", "cost_per_year"):
-        table[column] = pd.to_numeric(table[column].replace("", float("nan")))
-    return table
+    # Empty figures are NaN, but an empty note stays "" (the mark of a group that is sized).
+    numbers = ("paid_hours_per_week", "fte", "cost_per_year")
+    return pd.read_csv(
+        folder / "fte.csv", keep_default_na=False, na_values={key: [""] for key in numbers}
+    )
 
 
 def fte_by_year(folders: Iterable[Path]) -> pd.DataFrame:
