@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import math
 import time
 from pathlib import Path
@@ -437,3 +438,22 @@ def test_missing_file_names_the_path(tmp_path: Path, log_format: str) -> None:
     missing = tmp_path / "nope.csv"
     with pytest.raises(FileNotFoundError, match=r"nope\.csv"):
         read_log(missing, log_format)
+
+
+def test_a_gzip_compressed_log_reads_as_the_plain_one(tmp_path: Path) -> None:
+    packed = tmp_path / "slice.tsv.gz"
+    packed.write_bytes(gzip.compress(BANK_SLICE.read_bytes()))
+    plain_table, plain_report = read_log(BANK_SLICE, "anonymous-bank")
+    table, report = read_log(packed, "anonymous-bank")
+    pd.testing.assert_frame_equal(table, plain_table)
+    assert report.left_out == plain_report.left_out
+
+
+def test_a_damaged_gzip_log_is_named(tmp_path: Path) -> None:
+    damaged = tmp_path / "calls.csv.gz"
+    damaged.write_bytes(gzip.compress(PHONE_SAMPLE.read_bytes())[:60])  # cut off mid-stream
+    with pytest.raises(ValueError, match=r"calls\.csv\.gz: not a readable gzip file"):
+        read_log(damaged, "generic-phone")
+    damaged.write_bytes(b"not gzip at all")
+    with pytest.raises(ValueError, match="not a readable gzip file"):
+        read_log(damaged, "generic-phone")

@@ -262,7 +262,7 @@ def arrival_profile(
     return ArrivalProfile(
         interval_min=interval_min,
         service=service,
-        n_calls=int(round(float(weight.sum()))),
+        n_calls=round(float(weight.sum())),
         days_observed=days_observed,
         mean_per_interval=mean,
         daily_totals=daily,

@@ -9,7 +9,9 @@ kept, per reason, with example line numbers (1 = header). A reader never stops a
 file-level problems raise: a missing file (:class:`FileNotFoundError`), or a header without the
 required columns (:class:`ValueError`). Physically blank lines are not rows and are not counted.
 Files are read as UTF-8; undecodable bytes become U+FFFD, so such a row fails as a row, not the
-whole file. Each row is counted under the *first* reason that applies, in the order listed below.
+whole file. A file whose name ends in ``.gz`` is decompressed while it is read (logs of a year
+compress about fourfold); a damaged one is a :class:`ValueError`. Each row is counted under the
+*first* reason that applies, in the order listed below.
 
 Anonymous Bank (``"anonymous-bank"``)
 -------------------------------------
@@ -112,13 +114,14 @@ arrival, finished < called, or a closing time before the arrival).
 from __future__ import annotations
 
 import csv
+import gzip
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import pairwise
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import numpy as np
 import pandas as pd
@@ -234,7 +237,11 @@ def read_log(path: Path, log_format: str) -> tuple[pd.DataFrame, ImportReport]:
         raise ValueError(
             f"unknown log format {log_format!r}; allowed formats: {', '.join(LOG_FORMATS)}"
         )
-    return readers[log_format](Path(path))
+    path = Path(path)
+    try:
+        return readers[log_format](path)
+    except (gzip.BadGzipFile, EOFError) as error:  # only a .gz file is opened with gzip
+        raise ValueError(f"{path}: not a readable gzip file ({error})") from error
 
 
 # --- Anonymous Bank ------------------------------------------------------------------------------
@@ -282,7 +289,7 @@ def read_anonymous_bank(path: Path) -> tuple[pd.DataFrame, ImportReport]:
     kept = _Columns()
     days: dict[str, datetime | None] = {}
     # The format has no quoting, so splitting on tabs is exact and cannot fail on odd bytes.
-    with path.open(encoding="utf-8", errors="replace", newline=None) as lines:
+    with _open_text(path, encoding="utf-8", newline=None) as lines:
         header = next(lines, None)
         if header is None:
             raise ValueError(f"{path}: empty file, expected a header with {', '.join(BANK_FIELDS)}")
@@ -624,7 +631,7 @@ def _csv_rows(
     number of fields or that the csv module cannot parse (e.g. an over-long field).
     """
     _require_file(path)
-    with path.open(encoding="utf-8-sig", errors="replace", newline="") as handle:
+    with _open_text(path, encoding="utf-8-sig", newline="") as handle:
         reader = csv.reader(handle)
         try:
             header = next(reader)
@@ -672,6 +679,13 @@ def _require_file(path: Path) -> None:
     if not path.is_file():
         what = "is not a file" if path.exists() else "does not exist"
         raise FileNotFoundError(f"log file {path} {what}")
+
+
+def _open_text(path: Path, encoding: str, newline: str | None) -> IO[str]:
+    """Open a log as text, decompressing it on the fly when its name ends in ``.gz``."""
+    if path.suffix.lower() == ".gz":
+        return gzip.open(path, "rt", encoding=encoding, errors="replace", newline=newline)
+    return path.open(encoding=encoding, errors="replace", newline=newline)
 
 
 def _check_header(path: Path, names: Sequence[str], required: Sequence[str]) -> None:

@@ -35,12 +35,12 @@ import yaml
 from klantstroom.calibration.availability import Unavailability, unavailable_after_calls
 from klantstroom.calibration.compare import base_service
 from klantstroom.calibration.fit import (
-    class_share_by_load,
     ArrivalProfile,
     PatienceFit,
     RedialFit,
     ServiceFit,
     arrival_profile,
+    class_share_by_load,
     detect_redials,
     expected_fresh_calls,
     fit_patience,
@@ -253,7 +253,8 @@ def fresh_calls_per_day_and_service(cal: Calibration) -> pd.DataFrame:
 
     Redials are linked by caller id only for known callers, but anonymous callers redial too.
     The model redials a share ``probability`` of *all* abandoning callers, so the same expected
-    number is taken off the log's counts (:func:`~klantstroom.calibration.fit.expected_fresh_calls`).
+    number is taken off the log's counts
+    (:func:`~klantstroom.calibration.fit.expected_fresh_calls`).
     """
     fresh = cal.fresh_calls
     day = pd.to_datetime(fresh["arrival"]).dt.normalize()
