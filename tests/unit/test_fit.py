@@ -19,6 +19,8 @@ from klantstroom.calibration.fit import (
     kaplan_meier,
     round_headcount,
     staffing_by_weekday,
+    staffing_follows_calls,
+    staffing_on_weekday_shape,
     survival_at,
 )
 
@@ -429,6 +431,62 @@ def test_staffing_by_weekday_and_roster_rounding() -> None:
     assert roster.loc[0, [480, 510, 540, 570]].tolist() == [2, 2, 1, 1]
     halves = pd.DataFrame([[0.5, 1.5, 2.5, 0.49]])
     assert round_headcount(halves).iloc[0].tolist() == [1, 2, 3, 0]
+
+
+def staffing_frame(rows: dict[str, list[float]]) -> pd.DataFrame:
+    """Agents on duty per date (keys) and half hour from 08:00 (values), as infer_staffing."""
+    frame = pd.DataFrame(
+        list(rows.values()),
+        index=pd.DatetimeIndex([pd.Timestamp(d) for d in rows], name="date"),
+        columns=pd.Index([480 + 30 * k for k in range(len(next(iter(rows.values()))))]),
+    )
+    return frame.astype(float)
+
+
+def test_staffing_on_weekday_shape_keeps_each_dates_hours_in_its_weekdays_shape() -> None:
+    staffing = staffing_frame(
+        {
+            "2024-01-01": [2, 2, 0],  # Monday, 4 agent-intervals
+            "2024-01-08": [0, 4, 4],  # Monday, 8
+            "2024-01-02": [1, 1, 1],  # the only Tuesday keeps its own shape
+            "2024-01-03": [0, 0, 0],  # a Wednesday without staff stays empty
+        }
+    )
+    shaped = staffing_on_weekday_shape(staffing)
+    # Monday's mean row is [1, 3, 2] (6 agent-intervals): the first Monday gets 4/6 of it, the
+    # second 8/6.
+    assert shaped.loc["2024-01-01"].tolist() == pytest.approx([4 / 6, 2.0, 8 / 6])
+    assert shaped.loc["2024-01-08"].tolist() == pytest.approx([8 / 6, 4.0, 16 / 6])
+    assert shaped.loc["2024-01-02"].tolist() == pytest.approx([1.0, 1.0, 1.0])
+    assert shaped.loc["2024-01-03"].tolist() == [0.0, 0.0, 0.0]
+    assert shaped.to_numpy().sum(axis=1) == pytest.approx(staffing.to_numpy().sum(axis=1))
+    assert shaped.columns.equals(staffing.columns) and shaped.index.equals(staffing.index)
+
+
+def test_staffing_follows_calls_separates_daily_and_intraday_following() -> None:
+    def log(counts: dict[str, list[int]]) -> pd.DataFrame:
+        arrivals = [
+            pd.Timestamp(date) + pd.Timedelta(minutes=480 + 30 * k + 1)
+            for date, row in counts.items()
+            for k, n in enumerate(row)
+            for _ in range(n)
+        ]
+        return pd.DataFrame({"arrival": arrivals})
+
+    # Three Mondays: the staffing doubles with the day's calls, and within the day it moves
+    # to the half hour that got the calls.
+    calls = log({"2024-01-01": [10, 10, 0], "2024-01-08": [0, 20, 20], "2024-01-15": [5, 5, 10]})
+    follows = staffing_frame(
+        {"2024-01-01": [2, 2, 0], "2024-01-08": [0, 4, 4], "2024-01-15": [1, 1, 2]}
+    )
+    daily, intraday = staffing_follows_calls(calls, follows)
+    assert daily == pytest.approx(1.0)
+    assert intraday == pytest.approx(1.0)
+    # The same daily hours in the weekday's shape do not follow the calls within the day.
+    flat = staffing_on_weekday_shape(follows)
+    daily, intraday = staffing_follows_calls(calls, flat)
+    assert daily == pytest.approx(1.0)
+    assert math.isnan(intraday)  # no deviation at all: nothing to correlate
 
 
 def test_class_share_by_load_splits_intervals_by_how_long_others_waited() -> None:

@@ -26,6 +26,7 @@ from klantstroom.calibration.compare import (
     queued_calls_from_contacts,
     queued_calls_from_log,
 )
+from klantstroom.calibration.fit import staffing_follows_calls
 from klantstroom.calibration.importers import read_log
 from klantstroom.calibration.pipeline import (
     BREAK_GAP_MIN,
@@ -310,10 +311,21 @@ def _findings(cal: Calibration, config: dict[str, object], per_class: pd.DataFra
         f"called again within {cal.redials.window_min:.0f} min (mean delay "
         f"{cal.redials.mean_delay_min:.1f} min); {cal.redials.n_anonymous} calls were anonymous."
     )
+    daily, intraday = staffing_follows_calls(cal.calls, cal.staffing)
     notes.append(
         f"Day-to-day volume varies beyond Poisson with cv {cal.fresh_profile.daily_cv:.2f}; the "
-        "scenario fixes each logged date's volume and staffing instead (date_factors, "
-        "headcount_by_date), because staffing followed the daily volume."
+        "scenario fixes each logged date's volume and agent hours instead (date_factors, "
+        f"headcount_by_date), because staffing followed the daily volume (correlation "
+        f"{daily:.2f} between daily agent hours and daily calls)."
+    )
+    notes.append(
+        "Within the day a date's inferred staffing also followed that date's own calls: per "
+        "half hour, its deviation from the weekday's shape correlates "
+        f"{intraday:.2f} with the calls' deviation (staffing is read off the calls, and "
+        "planners move staff to a day's peaks). The model draws a date's calls from the "
+        "weekday's profile, so headcount_by_date spreads each date's agent hours in the "
+        "weekday's shape too; the trace-driven replay, which replays each date's own calls, "
+        "keeps each date's own staffing."
     )
     return notes
 

@@ -55,7 +55,10 @@ Staffing (:func:`infer_staffing`)
     broken wherever they were off calls for longer than a break; the number of spells covering
     an interval (time-averaged) is the number of agents on duty. An agent's day that starts just
     after (ends just before) a shift boundary is extended to it: the agent was waiting for a
-    call.
+    call. For the fitted scenario each date keeps its agent hours but spreads them in its
+    weekday's mean shape (:func:`staffing_on_weekday_shape`), exactly as its calls are spread:
+    the half-hourly staffing of a single date follows that date's own calls, which calls drawn
+    from the weekday profile cannot do (:func:`staffing_follows_calls`).
 
 References
 ----------
@@ -1033,6 +1036,88 @@ def staffing_by_weekday(staffing: pd.DataFrame) -> pd.DataFrame:
     mean = staffing.groupby(weekday).mean().reindex(index=list(WEEKDAYS), fill_value=0.0)
     mean.index.name = "weekday"
     return mean.astype(float)
+
+
+def staffing_on_weekday_shape(staffing: pd.DataFrame) -> pd.DataFrame:
+    """Each date's staff hours spread over the day in its weekday's mean shape.
+
+    The model draws a date's calls from its weekday's intraday profile scaled by the date's
+    volume (``date_factors``); this puts the staffing on the same footing: the date keeps its
+    own total agent hours but they follow the weekday's mean staffing per interval.
+
+    Parameters
+    ----------
+    staffing : pandas.DataFrame
+        From :func:`infer_staffing`: agents on duty per date (rows) and interval (columns).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Same index and columns; row ``d`` is the mean row of ``d``'s weekday times
+        ``sum(staffing[d]) / sum(mean row)``, so every row keeps its sum. A date whose weekday
+        had no staff at all stays 0.
+
+    Notes
+    -----
+    Why not each date's own half-hourly staffing: inferred from the calls themselves, it dips
+    where that date's calls dipped (an agent with nothing to answer for half an hour looks off
+    duty) and a real planner also shifted staff to that date's own peaks. Paired with calls
+    drawn from the weekday's profile, those dips become intervals where the model's calls meet
+    staff who were not needed on the day, which inflates the model's abandonment (see
+    :func:`staffing_follows_calls`).
+    """
+    weekday = pd.Index(pd.DatetimeIndex(staffing.index).day_of_week)
+    shape = staffing.groupby(weekday).mean().loc[weekday].to_numpy(dtype=float)
+    shape_hours = shape.sum(axis=1)
+    own_hours = staffing.to_numpy(dtype=float).sum(axis=1)
+    ratio = np.divide(own_hours, shape_hours, out=np.zeros_like(own_hours), where=shape_hours > 0)
+    return pd.DataFrame(shape * ratio[:, None], index=staffing.index, columns=staffing.columns)
+
+
+def staffing_follows_calls(calls: pd.DataFrame, staffing: pd.DataFrame) -> tuple[float, float]:
+    """How closely the inferred staffing followed the calls: per date and within the day.
+
+    Parameters
+    ----------
+    calls : pandas.DataFrame
+        The call log the staffing was inferred from (uses ``arrival``).
+    staffing : pandas.DataFrame
+        From :func:`infer_staffing`, with intervals of equal length as columns.
+
+    Returns
+    -------
+    tuple of float
+        ``(daily, intraday)``: the correlation of daily agent hours with daily calls; and,
+        over the staffed intervals, the correlation of the staffing's deviation from
+        :func:`staffing_on_weekday_shape` with the calls' deviation from the same construction
+        (the date's calls in its weekday's mean shape). NaN when there is too little to
+        correlate.
+    """
+    columns = np.asarray(staffing.columns, dtype=float)
+    interval_min = float(columns[1] - columns[0]) if len(columns) > 1 else float(MINUTES_PER_DAY)
+    arrival = _timestamps(calls["arrival"])
+    minute = arrival.dt.hour * 60 + arrival.dt.minute
+    start_min = ((minute // interval_min) * interval_min).astype(int)
+    counts = (
+        pd.crosstab(arrival.dt.normalize(), start_min)
+        .reindex(index=staffing.index, columns=staffing.columns, fill_value=0)
+        .astype(float)
+    )
+    staff = staffing.to_numpy(dtype=float)
+    called = counts.to_numpy()
+    staff_shape = staffing_on_weekday_shape(staffing).to_numpy()
+    calls_shape = staffing_on_weekday_shape(counts).to_numpy()
+    staffed = staff_shape > 0
+
+    def correlation(x: np.ndarray, y: np.ndarray) -> float:
+        # Deviations within rounding error are none: correlating float noise means nothing.
+        if len(x) < 3 or np.std(x) < 1e-9 or np.std(y) < 1e-9:
+            return float("nan")
+        return float(np.corrcoef(x, y)[0, 1])
+
+    daily = correlation(staff.sum(axis=1), called.sum(axis=1))
+    intraday = correlation((staff - staff_shape)[staffed], (called - calls_shape)[staffed])
+    return daily, intraday
 
 
 def round_headcount(staffing: pd.DataFrame) -> pd.DataFrame:

@@ -48,6 +48,7 @@ from klantstroom.calibration.fit import (
     infer_staffing,
     round_headcount,
     staffing_by_weekday,
+    staffing_on_weekday_shape,
 )
 from klantstroom.calibration.logs import ImportReport
 from klantstroom.calibration.replay import service_key
@@ -268,10 +269,12 @@ def scenario_config(
     """The fitted scenario of the log's period as a configuration dict (klantstroom's schema).
 
     Weekday factors, profiles and rosters describe an average week; ``date_factors`` and
-    ``headcount_by_date`` then set each logged date's volume and staffing, because the staffing
-    of a real centre follows the volume it expects for that day (in the Anonymous Bank log the
-    daily staff hours correlate 0.96 with daily calls). For another period, drop those two and
-    set ``daily_volume_cv`` to the fitted value given in the description. ``channel`` is
+    ``headcount_by_date`` then set each logged date's volume and agent hours, because the
+    staffing of a real centre follows the volume it expects for that day (in the Anonymous Bank
+    log the daily staff hours correlate 0.96 with daily calls). Within the day both follow the
+    weekday's shape (:func:`~klantstroom.calibration.fit.staffing_on_weekday_shape`). For
+    another period, drop those two and set ``daily_volume_cv`` to the fitted value given in
+    the description. ``channel`` is
     ``phone`` for call logs and ``counter`` for counter queue-system logs.
     """
     fresh = fresh_calls_per_day_and_service(cal)
@@ -308,7 +311,9 @@ def scenario_config(
         for w in roster.index
         if int(w) in open_days
     }
-    by_date = round_headcount(cal.staffing)
+    # Each date's agent hours in its weekday's shape, as its calls are (date factor times the
+    # weekday profile): see fit.staffing_on_weekday_shape for why not the date's own shape.
+    by_date = round_headcount(staffing_on_weekday_shape(cal.staffing))
     headcount_by_date = {
         pd.Timestamp(d).date().isoformat(): [int(x) for x in by_date.loc[d].tolist()]
         for d in by_date.index
