@@ -35,6 +35,7 @@ def test_the_log_becomes_a_scenario_and_a_report(tmp_path: Path) -> None:
     assert (out / "scenarios" / "bank_slice.yaml").is_file()
     page = (out / "calibration_report.html").read_text(encoding="utf-8")
     assert page.count("data:image/png;base64,") >= 5 and "Targets" in page
+    assert "Where the model differs most" in page and "handling vs day (%)" in page
     targets = pd.read_csv(out / "targets.csv")
     assert {"abandonment_met", "mean_wait_met"} <= set(targets.columns)
     # The fitted scenario runs with the command the report prints.

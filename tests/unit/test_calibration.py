@@ -9,7 +9,12 @@ import pandas as pd
 import pytest
 
 from klantstroom.calibration.availability import unavailable_after_calls
-from klantstroom.calibration.compare import base_service, measure, queued_calls_from_log
+from klantstroom.calibration.compare import (
+    base_service,
+    largest_differences,
+    measure,
+    queued_calls_from_log,
+)
 from klantstroom.calibration.importers import read_log
 from klantstroom.calibration.pipeline import calibrate, scenario_config, write_scenario
 from klantstroom.calibration.replay import conditional_patience_min, trace_replay
@@ -75,6 +80,40 @@ def test_measures_follow_the_service_level_convention() -> None:
     assert overall["within_60s"] == pytest.approx(0.75)
     # 100 s of waiting in hour 10, averaged over the hour.
     assert table.loc[10, "mean_queue_length"] == pytest.approx(90 / 3600)
+
+
+def test_largest_differences_rank_hours_by_the_models_extra_abandoned_calls() -> None:
+    def hourly(offered: dict[int, float], rate: dict[int, float]) -> pd.DataFrame:
+        rows = {
+            h: {
+                "offered": offered.get(h, 0.0),
+                "abandonment_rate": rate.get(h, np.nan),
+                "mean_wait_served_s": 10.0 + h,
+            }
+            for h in range(24)
+        }
+        rows["all"] = {"offered": sum(offered.values()), "abandonment_rate": 0.0}  # type: ignore[index]
+        return pd.DataFrame.from_dict(rows, orient="index")
+
+    offered = {7: 100.0, 12: 400.0, 15: 400.0, 23: 100.0, 2: 5.0}
+    log = hourly(offered, {7: 0.05, 12: 0.10, 15: 0.20, 23: 0.05, 2: 0.0})
+    trace = hourly(offered, {7: 0.06, 12: 0.10, 15: 0.20, 23: 0.06, 2: 0.0})
+    # The model: 10 extra abandoned calls at 7, 4 at 12, 20 fewer at 15, 15 extra at 23, and
+    # all 5 night calls at 2, an hour with under 1% of the calls.
+    model = hourly(
+        {7: 100.0, 12: 400.0, 15: 400.0, 23: 100.0, 2: 5.0},
+        {7: 0.15, 12: 0.11, 15: 0.15, 23: 0.20, 2: 1.0},
+    )
+    served = pd.DataFrame(
+        {"hour": [7, 12, 12, 15, 23], "service_s": [60.0, 120.0, 120.0, 150.0, 50.0]}
+    )
+    table = largest_differences({"log": log, "trace": trace, "model": model}, served, hours=3)
+    assert table.index.tolist() == [15, 23, 7]
+    assert table["abandoned_extra"].tolist() == pytest.approx([-20.0, 15.0, 10.0])
+    assert table.loc[23, "abandonment_trace_%"] == pytest.approx(6.0)
+    assert table.loc[23, "offered_log"] == 100
+    # The day's mean handling is 100 s: 23:00's calls are half as long, 15:00's half again.
+    assert table["handling_vs_day_%"].tolist() == pytest.approx([50.0, -50.0, -40.0])
 
 
 def test_unavailable_time_is_measured_only_while_callers_wait() -> None:

@@ -22,6 +22,7 @@ from klantstroom.calibration import report
 from klantstroom.calibration.compare import (
     by_class,
     comparison_table,
+    largest_differences,
     measure,
     queued_calls_from_contacts,
     queued_calls_from_log,
@@ -181,6 +182,15 @@ def main(argv: list[str] | None = None) -> int:
     for service in args.services or sorted(calls["service"].astype(str).unique()):
         groups[service] = [service]
     targets, overall, hourly_frames, figures = {}, {}, [], []
+    differences = {}
+    served = calls[calls["outcome"] == "served"]
+    served = pd.DataFrame(
+        {
+            "service": served["service"].astype(str),
+            "hour": served["arrival"].dt.hour,
+            "service_s": served["service_s"].astype(float),
+        }
+    )
     for label, services in groups.items():
         hourly = {
             "log": measure(log_table, days, services),
@@ -192,6 +202,8 @@ def main(argv: list[str] | None = None) -> int:
             continue  # too few calls of this type for a meaningful comparison
         overall[label] = comparison_table(hourly)
         targets[label] = report.targets_table(overall[label])
+        own = served if services is None else served[served["service"].isin(services)]
+        differences[label] = largest_differences(hourly, own)
         for source, frame in hourly.items():
             hourly_frames.append(frame.assign(source=source, services=label))
         slug = label.replace(" ", "_")
@@ -241,6 +253,7 @@ def main(argv: list[str] | None = None) -> int:
         overall=overall,
         figures=figures,
         findings=findings,
+        differences=differences,
         class_load=cal.class_load,
     )
     print()

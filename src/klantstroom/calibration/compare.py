@@ -157,3 +157,60 @@ def by_class(sources: dict[str, pd.DataFrame]) -> pd.DataFrame:
 def comparison_table(measures: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """Overall measures side by side, one row per source (log, trace replay, model replay)."""
     return pd.DataFrame({name: table.loc["all"] for name, table in measures.items()}).T
+
+
+def largest_differences(
+    hourly: dict[str, pd.DataFrame],
+    served: pd.DataFrame,
+    hours: int = 5,
+    min_share: float = 0.01,
+) -> pd.DataFrame:
+    """The hours of the day where the model-driven replay misses the log's abandonment most.
+
+    Parameters
+    ----------
+    hourly : dict of str to pandas.DataFrame
+        :func:`measure` of ``"log"``, ``"trace"`` and ``"model"``.
+    served : pandas.DataFrame
+        The log's served calls of the same call types: ``hour`` (of arrival) and ``service_s``,
+        to show whether the calls of an hour are unlike the day's (the scenario has one
+        handling-time distribution for all hours).
+    hours : int
+        How many hours to list.
+    min_share : float
+        Hours with less than this share of the log's calls are left out (a handful of night
+        calls abandon at any rate).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``hour``, sorted by the size of the model's surplus (or deficit) of abandoned
+        calls, ``abandoned_extra`` = model abandoned - log abandoned (per replication); with
+        the log's offered calls, abandonment (%) and mean wait of served calls (s) of the log
+        and both replays, and the hour's handling time against the day's mean (%).
+    """
+    log, trace, model = (hourly[name].drop(index="all") for name in ("log", "trace", "model"))
+    offered = log["offered"].astype(float)
+    busy = offered >= min_share * float(offered.sum())
+    extra = (
+        model["offered"] * model["abandonment_rate"].fillna(0.0)
+        - offered * log["abandonment_rate"].fillna(0.0)
+    )[busy]
+    top = extra.abs().sort_values(ascending=False).index[:hours]
+    handling_s = served.groupby("hour")["service_s"].mean()
+    day_mean_s = float(served["service_s"].mean())
+    table = pd.DataFrame(
+        {
+            "offered_log": offered.round().astype(int),  # a log's calls are whole
+            "abandoned_extra": extra,
+            "abandonment_log_%": 100 * log["abandonment_rate"],
+            "abandonment_trace_%": 100 * trace["abandonment_rate"],
+            "abandonment_model_%": 100 * model["abandonment_rate"],
+            "mean_wait_log_s": log["mean_wait_served_s"],
+            "mean_wait_trace_s": trace["mean_wait_served_s"],
+            "mean_wait_model_s": model["mean_wait_served_s"],
+            "handling_vs_day_%": 100 * (handling_s.reindex(log.index) / day_mean_s - 1),
+        }
+    ).loc[top]
+    table.index.name = "hour"
+    return table

@@ -250,10 +250,13 @@ def write_html(
     overall: Mapping[str, pd.DataFrame],
     figures: list[Path],
     findings: list[str],
+    differences: Mapping[str, pd.DataFrame] | None = None,
     class_load: Mapping[str, pd.DataFrame] | None = None,
 ) -> Path:
     """Write the self-contained report page (figures embedded).
 
+    ``differences`` holds, per group of call types, the hours where the model-driven replay
+    misses the log most (:func:`klantstroom.calibration.compare.largest_differences`).
     ``class_load`` holds, per class answered ahead of the queue, its share of the type's calls
     by the load of the half-hour (:func:`klantstroom.calibration.fit.class_share_by_load`).
     """
@@ -284,6 +287,28 @@ def write_html(
     parts.append("<h2>Findings</h2><ul>")
     parts += [f"<li>{html.escape(item)}</li>" for item in findings]
     parts.append("</ul>")
+    if differences:
+        parts.append(
+            "<h2>Where the model differs most</h2><p>Per group of call types, the hours of the "
+            "day (with at least 1% of the calls) where the model-driven replay abandons most "
+            "more (or fewer) calls than the log, per replication over the whole period. "
+            "Handling: the logged mean handling time of the hour's served calls against the "
+            "day's; the scenario uses one handling-time distribution for every hour, so a "
+            "large value there is part of the explanation. Read with the findings above.</p>"
+        )
+        heads = {
+            "offered_log": "calls, log",
+            "abandoned_extra": "extra abandoned, model",
+            "abandonment_log_%": "abandoned, log (%)",
+            "abandonment_trace_%": "trace (%)",
+            "abandonment_model_%": "model (%)",
+            "mean_wait_log_s": "mean wait, log (s)",
+            "mean_wait_trace_s": "trace (s)",
+            "mean_wait_model_s": "model (s)",
+            "handling_vs_day_%": "handling vs day (%)",
+        }
+        for name, table in differences.items():
+            parts.append(f"<h3>{html.escape(name)}</h3>{_table(table.rename(columns=heads), 1)}")
     for key, table in (class_load or {}).items():
         parts.append(
             f"<h3>Answered ahead of the queue, by load: {html.escape(key)}</h3><p>Half-hours "
