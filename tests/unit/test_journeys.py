@@ -106,9 +106,43 @@ def test_a_reserve_keeps_an_agent_free_for_calls() -> None:
     assert second["start_min"] == monday_9 + 10  # the first agent done, the other one idle
 
 
+def test_a_cap_on_deferred_work_keeps_the_rest_of_the_group_for_calls() -> None:
+    """At opening, the night's e-mails must not take every agent who comes on duty."""
+    monday_8 = 8 * 60.0
+
+    def day(share: float) -> list[dict[str, float]]:
+        config = digital_config(routing={"deferred_max_share": share})
+        config["staff_groups"]["agents"]["roster"]["shifts"][0]["headcount"] = 4
+        sim = simulation(config)
+        sim.add_arrivals([monday_8 - 60 + k for k in range(4)], "q", "digital")  # before opening
+        sim.add_arrivals([monday_8 + 1, monday_8 + 2], "q", "phone")
+        return rows(sim.run().contacts)
+
+    # No cap: all four agents take an e-mail at 08:00 and both calls wait for them.
+    *mails, call_1, call_2 = day(1.0)
+    assert [m["start_min"] for m in mails] == [monday_8] * 4
+    assert (call_1["start_min"], call_2["start_min"]) == (monday_8 + 10, monday_8 + 10)
+    # Half of four: two agents take e-mails, two stay for the calls, which are answered at once;
+    # the other two e-mails start when the e-mails in hand are done (calls take 5 min, and the
+    # agents who answered them are then free but two others are on e-mail already).
+    *mails, call_1, call_2 = day(0.5)
+    assert [m["start_min"] for m in mails] == [monday_8, monday_8, monday_8 + 10, monday_8 + 10]
+    assert call_1["start_min"] == call_1["arrival_min"] == monday_8 + 1
+    assert call_2["start_min"] == call_2["arrival_min"] == monday_8 + 2
+    # A share that rounds up: 0.3 of four is 1.2, so two agents may be on e-mail.
+    *mails, _, _ = day(0.3)
+    assert [m["start_min"] for m in mails] == [monday_8, monday_8, monday_8 + 10, monday_8 + 10]
+    # 0.25 of four is exactly one.
+    *mails, _, _ = day(0.25)
+    assert [m["start_min"] for m in mails] == [monday_8] + [monday_8 + 10 * k for k in (1, 2, 3)]
+
+
 def test_a_reserve_is_validated() -> None:
     with pytest.raises(ScenarioErrors, match=r"routing\.deferred_reserve: must be >= 0"):
         scenario(digital_config(routing={"deferred_reserve": -1}))
+    for share in (0.0, 1.5, "half"):
+        with pytest.raises(ScenarioErrors, match=r"routing\.deferred_max_share: must be"):
+            scenario(digital_config(routing={"deferred_max_share": share}))
 
 
 def test_earliest_due_goes_first() -> None:

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 from klantstroom.analysis.erlang import erlang_c_agents_for_service_level
 from klantstroom.scenario.build import build_scenario
-from klantstroom.staffing.optimise import optimise_headcount
+from klantstroom.staffing.optimise import (
+    UNRESPONSIVE_AFTER,
+    deferred_on_time,
+    optimise_headcount,
+)
 
 from factories import ALL_DAYS, queue_config
 
@@ -88,3 +93,91 @@ def test_the_optimised_staffing_meets_the_norm_on_fresh_seeds() -> None:
     # The search demanded the lower 95% bound above 80%: fresh seeds land above it nearly always.
     assert (service_level >= 0.8).mean() >= 0.9
     assert service_level.mean() >= 0.8
+
+
+def opening_with_a_night_of_e_mail(max_share: float) -> dict:
+    """Calls 08:00-10:00; e-mails arrive all night and each takes a whole working day."""
+    hours = {day: ["08:00-10:00"] for day in ALL_DAYS}
+    config = queue_config(
+        rate_per_hour=30.0,
+        handling={"kind": "exponential", "mean_min": 3.0},
+        seed=3,
+        horizon_days=1.0,
+        calendar={"interval_min": 60},
+        channels={
+            "phone": {"opening_hours": hours},
+            "digital": {
+                "opening_hours": {day: ["00:00-08:00"] for day in ALL_DAYS},
+                "open_on_holidays": True,
+                "service_level_threshold_s": 3 * 86400.0,  # the e-mails' norm is not at stake
+            },
+        },
+        routing={"deferred_max_share": max_share},
+    )
+    config["services"]["mail"] = {
+        "rate_per_hour": 10.0,
+        "channel_mix": {"digital": 1.0},
+        "handling": {"digital": {"kind": "deterministic", "mean_min": 480.0}},
+    }
+    config["staff_groups"]["agents"]["skills"]["mail"] = {"digital": {"rank": 1}}
+    return config
+
+
+def test_intervals_more_staff_cannot_fix_are_reported_and_the_search_stops() -> None:
+    start = np.zeros((7, 24), dtype=int)
+    start[:, 8:10] = 2
+    # Without a cap every member on duty at 08:00 takes one of the ~80 night e-mails and keeps
+    # it all day: added staff never reach the phone.
+    result = optimise_headcount(
+        build_scenario(opening_with_a_night_of_e_mail(1.0)), {"agents": start}, replications=3
+    )
+    assert not result.met
+    assert set(result.unresponsive["slot"]) == {8, 9}
+    assert (result.unresponsive["staff_added"] == UNRESPONSIVE_AFTER).all()
+    assert (result.unresponsive["service_level"] < 0.8).all()
+    assert len(result.history) == UNRESPONSIVE_AFTER + 1  # it stopped instead of going on
+    assert result.history["unresponsive_intervals"].iloc[-1] == 2
+    # At most half the group on e-mail: added staff reach the phone and the norm holds.
+    capped = optimise_headcount(
+        build_scenario(opening_with_a_night_of_e_mail(0.5)), {"agents": start}, replications=3
+    )
+    assert capped.met and capped.unresponsive.empty
+
+
+def test_e_mail_is_judged_by_its_due_time_over_the_run() -> None:
+    config = opening_with_a_night_of_e_mail(1.0)
+    scenario = build_scenario(config)
+    contacts = pd.DataFrame(
+        {
+            "replication": [0, 0, 0, 0, 1, 1],
+            "channel": ["digital", "digital", "digital", "phone", "digital", "digital"],
+            "service": ["mail"] * 3 + ["q"] + ["mail"] * 2,
+            "origin": "contact",
+            # on time, late, still open before its due time (unknown), a call (not deferred)
+            "late": pd.array([False, True, pd.NA, pd.NA, True, True], dtype="boolean"),
+        }
+    )
+    table = deferred_on_time(scenario, contacts).set_index("replication")
+    assert table["channel"].tolist() == ["digital", "digital"]
+    assert table.loc[0, ["within", "ended"]].tolist() == [1, 2]
+    assert table.loc[1, ["within", "ended"]].tolist() == [0, 2]
+
+
+def test_a_missed_e_mail_norm_adds_staff_wherever_the_group_works() -> None:
+    # 20 e-mails a night of 30 min each: 10 agent-hours a day, due within 0 working days (the
+    # end of the day they arrive, or the next working day's end for a night e-mail).
+    config = opening_with_a_night_of_e_mail(1.0)
+    config["services"]["q"]["rate_per_hour"] = 0.0
+    config["services"]["mail"]["handling"]["digital"]["mean_min"] = 30.0
+    config["services"]["mail"]["rate_per_hour"] = 2.5
+    config["channels"]["digital"]["due_working_days"] = 0
+    config["channels"]["digital"]["service_level_target"] = 0.9
+    config["run"]["horizon_days"] = 3.0
+    start = np.zeros((7, 24), dtype=int)
+    start[:, 8:10] = 1  # 2 agent-hours a day: most e-mails go past their due time
+    result = optimise_headcount(build_scenario(config), {"agents": start}, replications=3)
+    assert result.met
+    grid = result.headcount["agents"]
+    # Staff are added where the group works (08:00-10:00), never at night when e-mail arrives.
+    assert grid[:, :8].sum() == 0 and grid[:, 10:].sum() == 0
+    assert (grid[:, 8:10] > 1).all()

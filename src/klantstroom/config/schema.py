@@ -331,6 +331,8 @@ class RoutingConfig:
     ageing_per_min: float = 0.0
     # Idle members a group with real-time work keeps free before one takes deferred work.
     deferred_reserve: int = 0
+    # Share of a group's members on duty that may be on deferred work at once (1: no cap).
+    deferred_max_share: float = 1.0
 
 
 @dataclass

@@ -28,7 +28,10 @@ first is ageing by construction: as work nears its due time it overtakes work th
 with a longer norm. So a waiting call always goes before the next e-mail, and an e-mail in hand is
 finished (work is not pre-empted). With ``routing.deferred_reserve`` R > 0, a member of a group
 with real-time work starts deferred work only while R other members of its group are idle: a
-threshold policy for call blending, so that a call arriving meanwhile finds someone free.
+threshold policy for call blending, so that a call arriving meanwhile finds someone free. With
+``routing.deferred_max_share`` s < 1, at most ``ceil(s x members on duty)`` members of such a
+group are on deferred work at once: without it, the night's e-mails would take every member who
+comes on duty at opening, and the first calls of the day would wait for an e-mail in hand.
 
 Adding a policy means writing a class here and adding it to :data:`POLICIES`.
 """

@@ -556,13 +556,27 @@ class Simulation:
     def _may_take_deferred(self, group: Group, member: Member) -> bool:
         """Whether ``member`` may start deferred work: its group keeps ``deferred_reserve``
         other members idle for real-time work first (call blending with a threshold; Bhulai &
-        Koole 2003). Without real-time work (a back-office department) there is nothing to keep
-        them for."""
-        reserve = self.scenario.routing.deferred_reserve
-        if reserve == 0 or not (group.work or group.chat_work):
+        Koole 2003), and has fewer than ``ceil(deferred_max_share x on duty)`` members on
+        deferred work already. Without real-time work (a back-office department) there is
+        nothing to keep them for."""
+        routing = self.scenario.routing
+        if not (group.work or group.chat_work):
             return True
-        others = sum(1 for m in group.members if m.idle and m is not member and not m.leaving)
-        return others >= reserve
+        if routing.deferred_reserve > 0:
+            others = sum(1 for m in group.members if m.idle and m is not member and not m.leaving)
+            if others < routing.deferred_reserve:
+                return False
+        if routing.deferred_max_share < 1.0:
+            on_duty = sum(1 for m in group.members if m.on_duty and not m.leaving)
+            deferred = sum(
+                1
+                for m in group.members
+                if m is not member and m.contact is not None and m.contact.queue.deferred
+            )
+            # A small tolerance so that 0.5 x 4 members allows 2, not 3 by rounding noise.
+            if deferred >= math.ceil(routing.deferred_max_share * on_duty - 1e-9):
+                return False
+        return True
 
     def _chat_member(self, queue: Queue) -> Member | None:
         """A member already chatting with room for another chat (the least loaded), or None."""

@@ -205,6 +205,30 @@ def write_plan_report(folder: Path) -> Path:
                 ],
             ),
         ]
+    unresponsive_path = folder / "unresponsive.csv"
+    if unresponsive_path.is_file():
+        stuck = pd.read_csv(unresponsive_path)
+        body += [
+            "<h2>Norms more staff does not reach</h2>",
+            "<p>In these intervals the simulation search added staff without raising the service "
+            "level, so it stopped adding there. Usually deferred work (e-mail, tasks) takes every "
+            "member who comes on duty at opening; limit it with "
+            "<code>routing.deferred_max_share</code> or <code>routing.deferred_reserve</code>.</p>",
+            table(
+                ["channel", "weekday", "interval", "staff added", "service level then", "now"],
+                [
+                    [
+                        str(r.channel),
+                        str(r.weekday),
+                        _clock(int(str(r.interval_start_min))),
+                        str(r.staff_added),
+                        _number(100 * float(str(r.service_level_first)), 0) + "%",
+                        _number(100 * float(str(r.service_level)), 0) + "%",
+                    ]
+                    for r in stuck.itertuples(index=False)
+                ],
+            ),
+        ]
     path = folder / REPORT
     path.write_text(page(f"Staffing plan: {info['label']}", body), encoding="utf-8")
     return path

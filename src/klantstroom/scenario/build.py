@@ -801,6 +801,13 @@ def _build_routing(check: Checker, raw: Mapping[str, Any]) -> RoutingSpec:
         deferred_reserve=check.integer(
             "routing.deferred_reserve", raw.get("deferred_reserve", 0), low=0
         ),
+        deferred_max_share=check.number(
+            "routing.deferred_max_share",
+            raw.get("deferred_max_share", 1.0),
+            low=0.0,
+            high=1.0,
+            low_open=True,
+        ),
     )
 
 

@@ -591,6 +591,7 @@ class RoutingSpec:
     channel_priority: tuple[tuple[str, float], ...]
     ageing_per_min: float
     deferred_reserve: int = 0  # idle members kept free for real-time work (call blending)
+    deferred_max_share: float = 1.0  # of a group's members on duty, at most this on deferred work
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,6 +4,8 @@ Files: ``requirements.parquet`` (analytic need per date x interval x channel x s
 ``group_requirements.parquet`` (the same per staff group, each group's services pooled),
 ``headcount.parquet`` (staff needed per group x weekday x interval), ``shifts.csv``, ``fte.csv``,
 ``uncovered.csv`` (only if some need cannot be covered by the allowed shifts),
+``unresponsive.csv`` (only if the simulation search found intervals where more staff did not
+raise the service level),
 ``back_office.csv`` (tasks and work per week of each department's group, counted by simulation),
 ``figures/staffing_plan.png``, and with ``staffing.compare_skill_mix`` ``skill_mix.csv`` (FTE
 with the configured groups, specialists only and multi-skilled only) and ``pooling_gain.csv``
@@ -39,6 +41,8 @@ def write_staffing(scenario: Scenario, folder: Path) -> StaffingPlan:
         plan.departments.to_csv(folder / "back_office.csv", index=False)
     if len(plan.uncovered):
         plan.uncovered.to_csv(folder / "uncovered.csv", index=False)
+    if len(plan.unresponsive):
+        plan.unresponsive.to_csv(folder / "unresponsive.csv", index=False)
     sized = plan.fte.loc[plan.fte["note"] == "", "staff_group"].tolist()
     figure = staffing_figure(plan.headcount, plan.shifts, sized, scenario.calendar.interval_min)
     (folder / "figures").mkdir(exist_ok=True)
@@ -80,6 +84,13 @@ def write_staffing(scenario: Scenario, folder: Path) -> StaffingPlan:
     if plan.met is not None:
         state = "hold in every interval" if plan.met else "do NOT hold everywhere yet"
         print(f"simulated norms {state} ({plan.runs} simulation runs)")
+    if len(plan.unresponsive):
+        print(
+            f"{len(plan.unresponsive)} interval(s) fail however many staff are added there "
+            "(see unresponsive.csv): usually deferred work takes the added staff at opening; "
+            "try routing.deferred_max_share=0.5 (at most half a group on e-mail at once) or "
+            "routing.deferred_reserve=1"
+        )
     if len(plan.uncovered):
         print(
             f"{len(plan.uncovered)} interval(s) need staff no allowed shift covers: "

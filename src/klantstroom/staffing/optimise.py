@@ -17,9 +17,13 @@ add staff there). The search here:
    service highest (ties to the larger group), and repeats.
 
 It counts the simulation runs it used. Staff are only ever added, so the search ends; it stops
-early (``met = False``) after ``max_iterations``. Shop counter groups and back-office departments
-keep their configured rosters in the simulation, and the shop counters' norms are left out of
-the search: their plan is the analytic one.
+early (``met = False``) after ``max_iterations``. An interval that has had
+:data:`UNRESPONSIVE_AFTER` members added without its mean service level rising by
+:data:`RESPONSE_MIN` is *unresponsive*: more staff there does not help (typically the morning's
+deferred work takes every member who comes on duty, see ``routing.deferred_max_share``), so it
+gets no more and is reported; the search stops when only such intervals fail. Shop counter
+groups and back-office departments keep their configured rosters in the simulation, and the shop
+counters' norms are left out of the search: their plan is the analytic one.
 """
 
 from __future__ import annotations
@@ -38,6 +42,19 @@ from klantstroom.scenario.spec import MINUTES_PER_DAY, Scenario, StaffGroupSpec
 # An interval's norm is judged on the lower confidence bound of its service level only when it
 # had at least this many contacts over all samples; below it, on the mean.
 MIN_CONTACTS_FOR_BOUND = 30
+# An interval given this many extra members whose mean service level rose by less than
+# RESPONSE_MIN since it first failed does not respond to staff.
+UNRESPONSIVE_AFTER = 4
+RESPONSE_MIN = 0.02
+UNRESPONSIVE_COLUMNS = [
+    "channel",
+    "weekday",
+    "slot",
+    "staff_added",
+    "service_level_first",
+    "service_level",
+    "lower_bound",
+]
 
 
 @dataclass
@@ -55,7 +72,12 @@ class OptimisedStaffing:
     met : bool
         Whether every interval's norm holds at the end.
     history : pandas.DataFrame
-        Per iteration: runs so far, intervals failing, staff added.
+        Per iteration: runs so far, intervals failing, unresponsive intervals among them.
+    unresponsive : pandas.DataFrame
+        Intervals still failing where added staff did not raise the service level
+        (:data:`UNRESPONSIVE_COLUMNS`; ``weekday`` 0 = Monday, ``slot`` the interval of the
+        day): the members added, the mean service level when it first failed and now, and the
+        lower bound now.
     """
 
     headcount: dict[str, np.ndarray]
@@ -63,6 +85,9 @@ class OptimisedStaffing:
     runs: int
     met: bool
     history: pd.DataFrame
+    unresponsive: pd.DataFrame = dataclasses.field(
+        default_factory=lambda: pd.DataFrame(columns=UNRESPONSIVE_COLUMNS)
+    )
 
 
 def with_headcount(scenario: Scenario, headcount: dict[str, np.ndarray]) -> Scenario:
@@ -86,18 +111,30 @@ def with_headcount(scenario: Scenario, headcount: dict[str, np.ndarray]) -> Scen
 
 
 def interval_service_levels(scenario: Scenario, contacts: pd.DataFrame) -> pd.DataFrame:
-    """Served within threshold and ended contacts per replication x channel x service x weekday
-    x interval of arrival."""
+    """Served within threshold and ended contacts per replication x real-time channel x service
+    x weekday x interval of arrival (deferred channels: :func:`deferred_on_time`).
+
+    A contact still waiting at the end of the run counts as ended (and late) once it has waited
+    longer than the threshold: it missed the norm whatever happens next. Without that, a queue
+    nobody serves (every member busy with e-mail, callers without patience) would have no
+    ended contacts and pass.
+    """
     interval = scenario.calendar.interval_min
     made = inbound(contacts)
-    ended = made[made["outcome"].isin(["served", "abandoned"])].copy()
+    real_time = [c.name for c in scenario.channels if not c.deferred]
+    made = made[made["channel"].astype(str).isin(real_time)]
+    thresholds = {c.name: c.service_level_threshold_min for c in scenario.channels}
+    waited_out = (made["outcome"] == "unserved") & (
+        made["wait_min"].to_numpy(dtype=float)
+        > made["channel"].astype(str).map(thresholds).to_numpy(dtype=float) + 1e-9
+    )
+    ended = made[made["outcome"].isin(["served", "abandoned"]) | waited_out].copy()
     if ended.empty:
         return pd.DataFrame(
             columns=[
                 "replication", "day", "channel", "service", "weekday", "slot", "within", "ended"
             ]
         )  # fmt: skip
-    thresholds = {c.name: c.service_level_threshold_min for c in scenario.channels}
     day = (ended["arrival_min"] // MINUTES_PER_DAY).astype(int)
     ended["day"] = day
     ended["weekday"] = [scenario.calendar.weekday_of_day(int(d)) for d in day]
@@ -109,6 +146,29 @@ def interval_service_levels(scenario: Scenario, contacts: pd.DataFrame) -> pd.Da
     table = ended.groupby(
         ["replication", "day", "channel", "service", "weekday", "slot"], observed=True
     ).agg(within=("within", "sum"), ended=("within", "size"))
+    return table.reset_index()
+
+
+def deferred_on_time(scenario: Scenario, contacts: pd.DataFrame) -> pd.DataFrame:
+    """Deferred contacts answered by their due time, and those whose outcome is known, per
+    replication x deferred channel x service over the whole run.
+
+    Known: answered, or still open after their due time (late whatever happens next); contacts
+    still open before their due time are left out. An e-mail's norm is days, so the interval it
+    arrived in says nothing about where staff are missing: it is judged over the run.
+    """
+    deferred = [c.name for c in scenario.channels if c.deferred]
+    made = inbound(contacts)
+    made = made[made["channel"].astype(str).isin(deferred)]
+    late = made["late"].astype("boolean")
+    known = made[late.notna().to_numpy()].assign(
+        on_time=~late.dropna().to_numpy(dtype=bool),
+        channel=lambda t: t["channel"].astype(str),
+        service=lambda t: t["service"].astype(str),
+    )
+    table = known.groupby(["replication", "channel", "service"], observed=True).agg(
+        within=("on_time", "sum"), ended=("on_time", "size")
+    )
     return table.reset_index()
 
 
@@ -157,6 +217,9 @@ def optimise_headcount(
     )
     runs = 0
     history = []
+    added: dict[tuple[str, int, int], int] = {}
+    first_level: dict[tuple[str, int, int], float] = {}
+    stuck: dict[tuple[str, int, int], dict[str, float]] = {}
     current = with_headcount(base, headcount)
     for iteration in range(max_iterations):
         current = with_headcount(base, headcount)
@@ -165,33 +228,93 @@ def optimise_headcount(
         levels = interval_service_levels(current, result.contacts)
         # One sample per replication and date: on a horizon of several weeks each weekday's
         # interval has replications x weeks samples, not just replications.
-        per_channel = levels.groupby(["replication", "day", "channel", "weekday", "slot"])[
-            ["within", "ended"]
-        ].sum()
-        per_channel["service_level"] = per_channel["within"] / per_channel["ended"]
-        summary = per_channel.groupby(["channel", "weekday", "slot"])["service_level"].agg(
-            ["mean", "std", "count"]
+        columns = ["within", "ended"]
+        on_time = deferred_on_time(current, result.contacts).assign(weekday=-1, slot=-1)
+        # One sample per replication and date: on a horizon of several weeks each weekday's
+        # interval has replications x weeks samples, not just replications. Deferred channels
+        # are judged over the whole run (weekday and slot -1).
+        samples = pd.concat(
+            [
+                levels.groupby(["replication", "day", "channel", "weekday", "slot"])[columns]
+                .sum()
+                .reset_index(),
+                on_time.groupby(["replication", "channel", "weekday", "slot"])[columns]
+                .sum()
+                .reset_index(),
+            ],
+            ignore_index=True,
         )
-        contacts = per_channel.groupby(["channel", "weekday", "slot"])["ended"].sum()
-        by_service = levels.groupby(["channel", "weekday", "slot", "service"])[
-            ["within", "ended"]
-        ].sum()
-        service_level = by_service["within"] / by_service["ended"]
-        quantiles = stats.t.ppf(0.5 + confidence / 2, np.maximum(summary["count"] - 1, 1))
-        lower = summary["mean"] - quantiles * summary["std"].fillna(0) / np.sqrt(summary["count"])
-        # With a handful of contacts in an interval no bound is informative (one late chat in
-        # three makes the service level 0.67); such intervals are judged on their mean.
-        few = contacts.reindex(summary.index).to_numpy() < MIN_CONTACTS_FOR_BOUND
-        lower = lower.where(~few, summary["mean"])
-        target = summary.index.get_level_values("channel").map(targets).to_numpy(dtype=float)
-        failing = summary.index[lower.to_numpy() < target - 1e-12]
+        by_service = pd.concat(
+            [
+                levels.groupby(["channel", "weekday", "slot", "service"])[columns].sum(),
+                on_time.groupby(["channel", "weekday", "slot", "service"])[columns].sum(),
+            ]
+        )
+        service_level = (by_service["within"] / by_service["ended"]).sort_index()
+        summary = _judge(samples, targets, confidence)
+        lower = summary["lower"]
+        failing = summary.index[(summary["lower"] < summary["target"] - 1e-12).to_numpy()]
         if scenario.shops:  # shop counters keep their rosters here (see with_headcount)
             failing = failing[failing.get_level_values("channel") != "counter"]
-        history.append({"iteration": iteration, "runs": runs, "failing_intervals": len(failing)})
-        if len(failing) == 0:
-            return OptimisedStaffing(headcount, current, runs, True, pd.DataFrame(history))
+        stuck = {}
+        means = summary["mean"].astype(float)
         for channel, weekday, slot in failing:
+            key = (str(channel), int(weekday), int(slot))
+            mean = float(means.loc[(channel, weekday, slot)])
+            first_level.setdefault(key, mean)
+            if added.get(key, 0) >= UNRESPONSIVE_AFTER and mean - first_level[key] < RESPONSE_MIN:
+                stuck[key] = {
+                    "staff_added": added[key],
+                    "service_level_first": first_level[key],
+                    "service_level": mean,
+                    "lower_bound": float(lower.loc[(channel, weekday, slot)]),
+                }
+        history.append(
+            {
+                "iteration": iteration,
+                "runs": runs,
+                "failing_intervals": len(failing),
+                "unresponsive_intervals": len(stuck),
+            }
+        )
+        if len(failing) == len(stuck):
+            return OptimisedStaffing(
+                headcount, current, runs, not stuck, pd.DataFrame(history), _table(stuck)
+            )
+        for channel, weekday, slot in failing:
+            key = (str(channel), int(weekday), int(slot))
+            if key in stuck:
+                continue
             worst = str(service_level.loc[(channel, weekday, slot)].idxmin())
-            group = best_group(scenario, str(channel), worst)
-            headcount[group.name][int(weekday), int(slot)] += 1
-    return OptimisedStaffing(headcount, current, runs, False, pd.DataFrame(history))
+            grid = headcount[best_group(scenario, str(channel), worst).name]
+            if weekday >= 0:
+                grid[int(weekday), int(slot)] += 1
+            else:  # a deferred norm: one more member wherever the group works
+                grid[grid > 0] += 1
+            added[key] = added.get(key, 0) + 1
+    return OptimisedStaffing(headcount, current, runs, False, pd.DataFrame(history), _table(stuck))
+
+
+def _judge(samples: pd.DataFrame, targets: dict[str, float], confidence: float) -> pd.DataFrame:
+    """Mean, lower confidence bound and target of the service level per channel x weekday x
+    slot, from one row per sample (``within`` and ``ended`` contacts)."""
+    keys = ["channel", "weekday", "slot"]
+    frame = samples.copy()
+    frame["level"] = frame["within"] / frame["ended"]
+    summary = frame.groupby(keys)["level"].agg(["mean", "std", "count"])
+    contacts = frame.groupby(keys)["ended"].sum().reindex(summary.index)
+    quantiles = stats.t.ppf(0.5 + confidence / 2, np.maximum(summary["count"] - 1, 1))
+    lower = summary["mean"] - quantiles * summary["std"].fillna(0) / np.sqrt(summary["count"])
+    # With a handful of contacts in an interval no bound is informative (one late chat in three
+    # makes the service level 0.67); such intervals are judged on their mean.
+    few = contacts.to_numpy() < MIN_CONTACTS_FOR_BOUND
+    summary["lower"] = lower.where(~few, summary["mean"])
+    summary["target"] = summary.index.get_level_values("channel").map(targets).astype(float)
+    return summary
+
+
+def _table(stuck: dict[tuple[str, int, int], dict[str, float]]) -> pd.DataFrame:
+    rows = [
+        {"channel": c, "weekday": w, "slot": s, **values} for (c, w, s), values in stuck.items()
+    ]
+    return pd.DataFrame(rows, columns=UNRESPONSIVE_COLUMNS)

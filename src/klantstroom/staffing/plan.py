@@ -21,7 +21,7 @@ The steps, each in its own module:
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -68,6 +68,10 @@ class StaffingPlan:
         Simulation runs used (0 without optimisation).
     met : bool or None
         Whether the simulated norms hold everywhere (None without optimisation).
+    unresponsive : pandas.DataFrame
+        Intervals where the simulation search added staff without raising the service level
+        (:data:`~klantstroom.staffing.optimise.UNRESPONSIVE_COLUMNS`, weekday as a name and the
+        interval's start in minutes); empty without optimisation.
     """
 
     requirements: pd.DataFrame
@@ -79,6 +83,7 @@ class StaffingPlan:
     uncovered: pd.DataFrame
     runs: int
     met: bool | None
+    unresponsive: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 GROUP_REQUIREMENT_COLUMNS = [
@@ -262,6 +267,7 @@ def plan_staffing(scenario: Scenario, *, back_office: bool = True) -> StaffingPl
     by_group = group_requirements(scenario, requirements)
     headcount = start_headcount(scenario, by_group)
     runs, met = 0, None
+    unresponsive = pd.DataFrame()
     if spec.optimise and len(requirements):
         # One agent below the analytic need, so the search can also end lower; shop groups are
         # not searched (optimise.with_headcount) and keep their analytic plan.
@@ -274,6 +280,10 @@ def plan_staffing(scenario: Scenario, *, back_office: bool = True) -> StaffingPl
             scenario, start, replications=spec.replications, confidence=spec.confidence
         )
         headcount, runs, met = result.headcount, result.runs, result.met
+        unresponsive = result.unresponsive.assign(
+            weekday=[WEEKDAY_NAMES[int(w)] for w in result.unresponsive["weekday"]],
+            slot=result.unresponsive["slot"].astype(int) * interval,
+        ).rename(columns={"slot": "interval_start_min"})
     departments = pd.DataFrame(columns=DEPARTMENT_COLUMNS)
     dept_groups = {g.name: g for g in scenario.staff_groups if g.department is not None}
     if back_office and dept_groups:
@@ -389,4 +399,5 @@ def plan_staffing(scenario: Scenario, *, back_office: bool = True) -> StaffingPl
         ),
         runs=runs,
         met=met,
+        unresponsive=unresponsive,
     )
