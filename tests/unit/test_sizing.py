@@ -122,6 +122,44 @@ def test_interval_requirements_and_pooling() -> None:
     assert erlang_c["agents_int"].sum() >= needs["agents_int"].sum()
 
 
+def test_a_chat_agent_counts_as_several_chat_places() -> None:
+    config = office_config()
+    hours = config["channels"]["phone"]["opening_hours"]
+    config["channels"]["chat"] = {
+        "opening_hours": hours,
+        "open_on_holidays": False,
+        "concurrency": 3,
+        "service_level_threshold_s": 60,
+        "patience": {"kind": "exponential", "mean_min": 3.0},
+    }
+    config["services"]["q"]["channel_mix"] = {"phone": 0.5, "chat": 0.5}
+    config["services"]["q"]["handling"]["chat"] = {"kind": "exponential", "mean_min": 9.0}
+    config["staff_groups"]["agents"]["skills"]["q"]["chat"] = {"rank": 1}
+    config["staff_groups"]["agents"]["wrapup"] = {"kind": "deterministic", "mean_min": 1.0}
+    sc = scenario(config)
+    needs = interval_requirements(sc, max_occupancy=0.85)
+    chat = needs[needs["channel"] == "chat"]
+    assert len(chat) == len(needs[needs["channel"] == "phone"]) > 0
+    assert (chat["handling_min"] == 9.0).all()  # a chat ends without wrap-up
+    assert (needs.loc[needs["channel"] == "phone", "handling_min"] == 5.0).all()
+    row = chat.iloc[len(chat) // 2]
+    places = required_agents(
+        row["arrival_rate_per_min"],
+        9.0,
+        1.0,
+        0.8,
+        mean_patience_min=3.0,
+        max_occupancy=0.85,
+    )
+    assert row["agents"] == pytest.approx(places.agents / 3)
+    assert row["agents_int"] == int(np.ceil(places.agents / 3 - 1e-9))
+    assert "3 chats per agent" in row["binding"]
+    by_group = group_requirements(sc, needs)
+    pooled = by_group[(by_group["channel"] == "chat")]
+    assert (pooled["agents"] <= pooled["agents_separate"] + 1e-9).all()
+    assert len(pooled) == len(chat)
+
+
 def test_pooling_rounds_once_after_adding_fractional_needs() -> None:
     import pandas as pd
 

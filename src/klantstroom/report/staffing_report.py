@@ -108,6 +108,40 @@ def write_plan_report(folder: Path) -> Path:
                 ],
             )
         )
+    deferred_path = folder / "deferred_work.csv"
+    if deferred_path.is_file():
+        mail = pd.read_csv(deferred_path)
+        body += [
+            "<h2>E-mail and web forms</h2>",
+            "<p>Due in working days, not seconds: the week's expected items times their mean "
+            "handling time. A group that also answers the phone or chats does them first in the "
+            "time that leaves (its planned hours at the occupancy cap, less its real-time "
+            "load); the rest is spread over the hours it works, on top of its real-time need. "
+            "A group with e-mail only works its roster's hours.</p>",
+            table(
+                [
+                    "staff group",
+                    "channel",
+                    "items per week",
+                    "work hours per week",
+                    "of which in spare time",
+                    "working hours per week",
+                    "extra staff while working",
+                ],
+                [
+                    [
+                        str(r.staff_group),
+                        str(r.channel),
+                        _number(r.items_per_week, 0),
+                        _number(r.work_hours_per_week, 0),
+                        _number(r.spare_hours_per_week, 0),
+                        _number(r.working_hours_per_week, 0),
+                        _number(r.agents, 1),
+                    ]
+                    for r in mail.itertuples(index=False)
+                ],
+            ),
+        ]
     back_office = folder / "back_office.csv"
     if back_office.is_file():
         work = pd.read_csv(back_office)

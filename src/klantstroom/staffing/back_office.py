@@ -105,14 +105,20 @@ def _working_hours_per_week(group: StaffGroupSpec, interval_h: float) -> float:
 
 
 def department_headcount(group: StaffGroupSpec, agents: float) -> np.ndarray:
-    """The group's need per weekday x interval where its roster works: ``agents`` on average.
+    """The group's need per weekday x interval where its roster works: ``agents`` on average
+    (:func:`spread_headcount` over its roster's working intervals)."""
+    return spread_headcount(np.array(group.headcount, dtype=int) > 0, agents)
+
+
+def spread_headcount(working: np.ndarray, agents: float) -> np.ndarray:
+    """Staff per weekday x interval for work that may wait days: ``agents`` on average over the
+    ``working`` intervals (a boolean weekday x interval grid).
 
     Each working day gets ``floor(agents)`` staff in every working interval and one more in its
     first intervals, as many as the fraction needs (rounded up). Rounding every interval up
     instead would nearly double a small department's hours (1.1 staff needed -> 2 all day),
     which tasks that may wait days do not need.
     """
-    working = np.array(group.headcount, dtype=int) > 0
     base = math.floor(agents + 1e-9)
     grid = np.where(working, base, 0)
     for weekday in range(working.shape[0]):

@@ -7,6 +7,7 @@ Files: ``requirements.parquet`` (analytic need per date x interval x channel x s
 ``unresponsive.csv`` (only if the simulation search found intervals where more staff did not
 raise the service level),
 ``back_office.csv`` (tasks and work per week of each department's group, counted by simulation),
+``deferred_work.csv`` (e-mails and their work per week of each group that handles them),
 ``figures/staffing_plan.png``, and with ``staffing.compare_skill_mix`` ``skill_mix.csv`` (FTE
 with the configured groups, specialists only and multi-skilled only) and ``pooling_gain.csv``
 (agent-hours pooling saves per service and hour), ``staffing_plan.json`` (what was planned,
@@ -39,6 +40,8 @@ def write_staffing(scenario: Scenario, folder: Path) -> StaffingPlan:
     plan.fte.to_csv(folder / "fte.csv", index=False)
     if len(plan.departments):
         plan.departments.to_csv(folder / "back_office.csv", index=False)
+    if len(plan.deferred):
+        plan.deferred.to_csv(folder / "deferred_work.csv", index=False)
     if len(plan.uncovered):
         plan.uncovered.to_csv(folder / "uncovered.csv", index=False)
     if len(plan.unresponsive):
@@ -96,6 +99,17 @@ def write_staffing(scenario: Scenario, folder: Path) -> StaffingPlan:
             f"{len(plan.uncovered)} interval(s) need staff no allowed shift covers: "
             "see uncovered.csv"
         )
+    if len(plan.deferred):
+        print("\nE-mail and web forms (per week; spare real-time hours first, the rest spread):")
+        columns = [
+            "staff_group",
+            "channel",
+            "items_per_week",
+            "work_hours_per_week",
+            "spare_hours_per_week",
+            "agents",
+        ]
+        print(plan.deferred[columns].round(1).to_string(index=False))
     if len(plan.departments):
         print("\nBack office (tasks counted in a simulation run, work spread over the week):")
         columns = ["staff_group", "tasks_per_week", "work_hours_per_week", "agents"]

@@ -58,8 +58,9 @@ def expected_arrivals(scenario: Scenario) -> pd.DataFrame:
       no-shows) spread over the dates and intervals of the shop's appointment desks, in
       proportion to the desks (a steady state: as many visits as bookings).
 
-    Deferred digital work (due in days) and chat (several at once) are not queues that staff
-    sizing per interval applies to; they are left out.
+    Deferred digital work (due in days) is not a queue that staff sizing per interval applies
+    to; it is left out (:mod:`klantstroom.staffing.deferred` sizes it by its workload). Chat is
+    a queue like the phone (``direct``), with several chats per agent.
 
     Returns
     -------
@@ -76,7 +77,7 @@ def expected_arrivals(scenario: Scenario) -> pd.DataFrame:
         date = calendar.date_of_day(day)
         for stream in demand.streams:
             channel = scenario.channels[stream.channel]
-            if channel.deferred or channel.concurrency > 1:
+            if channel.deferred:
                 continue
             starts, lengths, expected = demand.pieces(stream, day)
             if stream.kind == BOOKING:
@@ -133,9 +134,13 @@ def interval_requirements(
 ) -> pd.DataFrame:
     """Agents needed per day x interval x channel x service to meet each channel's norm.
 
-    Phone calls and walk-in visitors are sized as Erlang queues; booked appointments by their
-    load over the occupancy cap (binding ``appointments``). Handling time includes the mean
-    wrap-up of the groups with the skill (staff are not available during it). With
+    Phone calls, chats and walk-in visitors are sized as Erlang queues; booked appointments by
+    their load over the occupancy cap (binding ``appointments``). A chat agent holds
+    ``concurrency`` chats at once: the queue is sized in chat places, each with the chat's own
+    handling time, and an agent is ``concurrency`` places (the usual approximation; an agent
+    juggling chats is slower per chat, which the configured chat handling time should hold).
+    Handling time includes the mean wrap-up of the groups with the skill (staff are not
+    available during it). With
     ``with_patience`` the service's or channel's mean patience is used in Erlang A (treated as
     exponential); otherwise Erlang C.
 
@@ -154,10 +159,12 @@ def interval_requirements(
         for channel, share in service.channel_mix:
             if share <= 0:
                 continue
+            # A chat ends without wrap-up in the model (the agent goes on with its other chats).
             wrapups = [
                 g.wrapup.mean_min if g.wrapup is not None else 0.0
                 for g in scenario.staff_groups
                 if any(s.service == service.name and s.channel == channel for s in g.skills)
+                and scenario.channel(channel).concurrency == 1
             ]
             handling[(channel, service.name)] = service.handling_for(channel).mean_min + (
                 float(np.mean(wrapups)) if wrapups else 0.0
@@ -202,14 +209,15 @@ def interval_requirements(
             max_abandonment=max_abandonment,
         )
         metrics = need.metrics
+        agents, agents_int, binding = per_agent(need, channel_spec.concurrency)
         results.append(
             {
                 "arrival_rate_per_min": rate,
                 "handling_min": aht,
                 "patience_min": np.nan if patience_min is None else patience_min,
-                "agents": need.agents,
-                "agents_int": need.agents_int,
-                "binding": need.binding,
+                "agents": agents,
+                "agents_int": agents_int,
+                "binding": binding,
                 "service_level": metrics.service_level if metrics else np.nan,
                 "asa_s": 60 * metrics.asa_min if metrics else np.nan,
                 "abandonment": metrics.p_abandon if metrics else np.nan,
@@ -217,6 +225,18 @@ def interval_requirements(
             }
         )
     return pd.concat([table, pd.DataFrame(results, index=table.index)], axis=1)
+
+
+def per_agent(need: Requirement, concurrency: int) -> tuple[float, int, str]:
+    """``need`` in agents when each agent serves ``concurrency`` contacts at once (chat).
+
+    Returns the fractional agents, the whole number and what decided it; with one contact per
+    agent, the need's own.
+    """
+    if concurrency <= 1:
+        return need.agents, need.agents_int, need.binding
+    agents = need.agents / concurrency
+    return agents, math.ceil(agents - 1e-9), f"{need.binding}, {concurrency} chats per agent"
 
 
 def pooled_need(

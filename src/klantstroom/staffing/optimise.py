@@ -12,9 +12,9 @@ add staff there). The search here:
 3. per channel and (weekday, interval) with demand, computes the service level of each
    replication and date and the lower bound of its confidence interval (an interval with fewer
    than :data:`MIN_CONTACTS_FOR_BOUND` contacts in all is judged on its mean);
-4. where the lower bound is below the channel's target, finds the service of that channel with
-   the lowest service level in the interval and adds one member to the group that ranks that
-   service highest (ties to the larger group), and repeats.
+4. where the lower bound is below the channel's target, adds one member to the group that
+   ranks highest (ties to the larger group) the service with the lowest service level in the
+   interval and each service below the target (each group once), and repeats.
 
 It counts the simulation runs it used. Staff are only ever added, so the search ends; it stops
 early (``met = False``) after ``max_iterations``. An interval that has had
@@ -285,12 +285,19 @@ def optimise_headcount(
             key = (str(channel), int(weekday), int(slot))
             if key in stuck:
                 continue
-            worst = str(service_level.loc[(channel, weekday, slot)].idxmin())
-            grid = headcount[best_group(scenario, str(channel), worst).name]
-            if weekday >= 0:
-                grid[int(weekday), int(slot)] += 1
-            else:  # a deferred norm: one more member wherever the group works
-                grid[grid > 0] += 1
+            levels_here = service_level.loc[(channel, weekday, slot)]
+            target = float(targets[str(channel)])
+            # Every service below the target gets its group a member (each group once), the
+            # worst always: with specialists, one group at a time would take many iterations.
+            below = [str(levels_here.idxmin())]
+            below += [str(name) for name, value in levels_here.items() if value < target]
+            groups = dict.fromkeys(best_group(scenario, str(channel), name).name for name in below)
+            for name in groups:
+                grid = headcount[name]
+                if weekday >= 0:
+                    grid[int(weekday), int(slot)] += 1
+                else:  # a deferred norm: one more member wherever the group works
+                    grid[grid > 0] += 1
             added[key] = added.get(key, 0) + 1
     return OptimisedStaffing(headcount, current, runs, False, pd.DataFrame(history), _table(stuck))
 

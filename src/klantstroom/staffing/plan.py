@@ -32,8 +32,14 @@ from klantstroom.staffing.back_office import (
     counted_tasks,
     department_headcount,
     department_requirements,
+    spread_headcount,
 )
-from klantstroom.staffing.demand import interval_requirements, pooled_need
+from klantstroom.staffing.deferred import (
+    DEFERRED_COLUMNS,
+    deferred_requirements,
+    expected_deferred,
+)
+from klantstroom.staffing.demand import interval_requirements, per_agent, pooled_need
 from klantstroom.staffing.optimise import best_group, optimise_headcount
 from klantstroom.staffing.shifts import fte, schedule_shifts, shift_templates
 
@@ -68,6 +74,10 @@ class StaffingPlan:
         Simulation runs used (0 without optimisation).
     met : bool or None
         Whether the simulated norms hold everywhere (None without optimisation).
+    deferred : pandas.DataFrame
+        Per group and deferred channel: e-mails per week, their work, the group's working hours
+        and the staff needed in each working interval (``deferred_work.csv``; see
+        :mod:`.deferred`).
     unresponsive : pandas.DataFrame
         Intervals where the simulation search added staff without raising the service level
         (:data:`~klantstroom.staffing.optimise.UNRESPONSIVE_COLUMNS`, weekday as a name and the
@@ -83,6 +93,7 @@ class StaffingPlan:
     uncovered: pd.DataFrame
     runs: int
     met: bool | None
+    deferred: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=DEFERRED_COLUMNS))
     unresponsive: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
@@ -181,8 +192,9 @@ def group_requirements(scenario: Scenario, requirements: pd.DataFrame) -> pd.Dat
             max_occupancy=spec.max_occupancy,
             max_abandonment=spec.max_abandonment,
         )
-        agents = need.agents + float(booked["agents"].sum())
-        binding = need.binding if len(queued) else "appointments"
+        queued_agents, _, queued_binding = per_agent(need, channel_spec.concurrency)
+        agents = queued_agents + float(booked["agents"].sum())
+        binding = queued_binding if len(queued) else "appointments"
         rate = float(part["arrival_rate_per_min"].sum())
         load = float((part["arrival_rate_per_min"] * part["handling_min"]).sum())
         rows.append(
@@ -231,6 +243,32 @@ def start_headcount(scenario: Scenario, by_group: pd.DataFrame) -> dict[str, np.
     return {name: np.ceil(grid - 1e-9).astype(int) for name, grid in result.items()}
 
 
+def spare_hours(
+    scenario: Scenario,
+    headcount: dict[str, np.ndarray],
+    by_group: pd.DataFrame,
+    max_occupancy: float,
+) -> dict[str, float]:
+    """Hours per week each group's planned staff are free of real-time work.
+
+    Planned staff hours (``headcount``, a week) times ``max_occupancy``, less the group's mean
+    real-time load per week (arrivals x handling time in ``by_group``); never below 0.
+    """
+    interval_h = scenario.calendar.interval_min / 60
+    weeks = scenario.run.horizon_days / 7
+    load = by_group.assign(
+        hours=by_group["arrival_rate_per_min"] * by_group["handling_min"] * interval_h
+    )
+    load_per_week = load.groupby("staff_group")["hours"].sum() / weeks
+    return {
+        name: max(
+            float(grid.sum()) * interval_h * max_occupancy - float(load_per_week.get(name, 0.0)),
+            0.0,
+        )
+        for name, grid in headcount.items()
+    }
+
+
 def not_sized_reason(
     group: StaffGroupSpec, has_need: bool, sized_queues: set[tuple[str, str]]
 ) -> str | None:
@@ -246,7 +284,7 @@ def not_sized_reason(
     if group.shop is not None:
         return "no visitors at its shops go to it (another group there ranks them higher)"
     if not {(s.channel, s.service) for s in group.skills} & sized_queues:
-        return "only digital work or chat, which the plan does not size"
+        return "none of its skills has demand in the scenario"
     return "each of its services goes to a group that ranks it higher or is larger"
 
 
@@ -266,6 +304,25 @@ def plan_staffing(scenario: Scenario, *, back_office: bool = True) -> StaffingPl
     )
     by_group = group_requirements(scenario, requirements)
     headcount = start_headcount(scenario, by_group)
+    # E-mail first in the time the real-time need leaves, the rest on top, where each group
+    # works: its planned hours; without real-time need (a midoffice) its configured roster's,
+    # and without a roster either (a skill-mix variant) the hours anyone is planned.
+    office = np.logical_or.reduce([grid > 0 for grid in headcount.values()])
+    working = {
+        g.name: headcount[g.name] > 0
+        if headcount[g.name].any()
+        else (np.array(g.headcount, dtype=int) > 0 if np.any(g.headcount) else office)
+        for g in scenario.staff_groups
+    }
+    deferred = deferred_requirements(
+        scenario,
+        working,
+        max_occupancy=spec.max_occupancy,
+        spare_hours=spare_hours(scenario, headcount, by_group, spec.max_occupancy),
+    )
+    for name, agents in zip(deferred["staff_group"], deferred["agents"], strict=True):
+        if math.isfinite(agents) and agents > 0:
+            headcount[name] = headcount[name] + spread_headcount(working[name], agents)
     runs, met = 0, None
     unresponsive = pd.DataFrame()
     if spec.optimise and len(requirements):
@@ -346,6 +403,8 @@ def plan_staffing(scenario: Scenario, *, back_office: bool = True) -> StaffingPl
     salaries = dict(spec.salary_per_fte_per_year)
     owners = set(by_group["staff_group"])
     queues = set(zip(requirements["channel"], requirements["service"], strict=True))
+    deferred_queues = expected_deferred(scenario)
+    queues |= set(zip(deferred_queues["channel"], deferred_queues["service"], strict=True))
     fte_rows = []
     for group in scenario.staff_groups:
         needed = group.name in owners or bool(headcount[group.name].any())
@@ -399,5 +458,6 @@ def plan_staffing(scenario: Scenario, *, back_office: bool = True) -> StaffingPl
         ),
         runs=runs,
         met=met,
+        deferred=deferred,
         unresponsive=unresponsive,
     )
