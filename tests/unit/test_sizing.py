@@ -15,7 +15,8 @@ from klantstroom.staffing.demand import (
     interval_requirements,
     pooled_requirements,
 )
-from klantstroom.staffing.plan import group_requirements
+from klantstroom.staffing.optimise import service_owners
+from klantstroom.staffing.plan import group_requirements, sizing_pools
 from klantstroom.staffing.sizing import queue_metrics, required_agents
 
 from factories import ALL_DAYS, queue_config, scenario, shop_config
@@ -158,6 +159,51 @@ def test_a_chat_agent_counts_as_several_chat_places() -> None:
     pooled = by_group[(by_group["channel"] == "chat")]
     assert (pooled["agents"] <= pooled["agents_separate"] + 1e-9).all()
     assert len(pooled) == len(chat)
+
+
+def test_groups_tied_at_the_best_rank_share_a_service_by_their_hours() -> None:
+    config = office_config()
+    shift = {"days": ALL_DAYS[:5], "start": "08:00", "end": "18:00"}
+    config["services"]["tax"] = dict(config["services"]["q"], volume_per_year=20_000)
+    config["staff_groups"] = {
+        "specialists": {
+            "skills": {"q": {"phone": {"rank": 1}}},
+            "roster": {"works_holidays": True, "shifts": [shift | {"headcount": 5}]},
+        },
+        "breed": {
+            "skills": {"q": {"phone": {"rank": 1}}, "tax": {"phone": {"rank": 1}}},
+            "roster": {"works_holidays": True, "shifts": [shift | {"headcount": 2}]},
+        },
+        "reserve": {  # ranks q lower: no share of it
+            "skills": {"q": {"phone": {"rank": 2}}},
+            "roster": {"works_holidays": True, "shifts": [shift | {"headcount": 9}]},
+        },
+    }
+    sc = scenario(config)
+    shares = {g.name: share for g, share in service_owners(sc, "phone", "q")}
+    assert shares == {"specialists": pytest.approx(5 / 7), "breed": pytest.approx(2 / 7)}
+    assert [(g.name, s) for g, s in service_owners(sc, "phone", "tax")] == [("breed", 1.0)]
+    assert service_owners(sc, "chat", "q") == []
+    needs = interval_requirements(sc)
+    pool_of, members = sizing_pools(sc, needs[["channel", "service", "shop"]].drop_duplicates())
+    # The two share q, so they are one pool for q and for tax, which one of them takes.
+    assert pool_of[("phone", "q", "")] == pool_of[("phone", "tax", "")] == "breed+specialists"
+    assert dict(members["breed+specialists"]) == {
+        "breed": pytest.approx(2 / 7),
+        "specialists": pytest.approx(5 / 7),
+    }
+    by_group = group_requirements(sc, needs)
+    total = needs["arrival_rate_per_min"].sum()
+    rate = by_group.groupby("staff_group")["arrival_rate_per_min"].sum()
+    assert rate["specialists"] == pytest.approx(total * 5 / 7)
+    assert rate["breed"] == pytest.approx(total * 2 / 7)
+    assert "reserve" not in rate.index
+    # One queue of both services, its need shared 5 : 2.
+    assert set(by_group["services"]) == {2}
+    agents = by_group.pivot_table(
+        index=["date", "interval_start_min"], columns="staff_group", values="agents"
+    )
+    assert (agents["specialists"] / agents["breed"]).to_numpy() == pytest.approx(2.5)
 
 
 def test_pooling_rounds_once_after_adding_fractional_needs() -> None:

@@ -1,16 +1,16 @@
 """Deferred digital work (e-mail, web forms): staff from its workload, not from a queue.
 
-An e-mail is due in working days, not seconds, so no Erlang formula applies: what matters is
-that a week's e-mail gets done in the hours staff are there. The week's work of a service is its
-expected e-mails per week (the demand model's own expectation over the horizon) times their mean
-handling time plus the group's mean wrap-up. It goes to the group that ranks the service
-highest, as calls do (:func:`~klantstroom.staffing.optimise.best_group`), and is spread over the
-hours that group works, over the occupancy cap, like a back-office department's tasks
-(:mod:`klantstroom.staffing.back_office`). A group that also answers the phone (or chats, or
-serves a counter) does e-mail in the time its real-time need leaves (blending): its planned
-staff hours times the occupancy cap less its real-time load are *spare hours*, and only the work
-beyond them needs staff on top, in the intervals it is on duty. A group that only does e-mail
-(a midoffice) has no spare hours and works its configured roster's hours.
+An e-mail is due in working days, not seconds, so no Erlang formula applies: what matters is that a
+week's e-mail gets done in the hours staff are there. The week's work of a service is its expected
+e-mails per week (the demand model's own expectation over the horizon) times their mean handling
+time plus the group's mean wrap-up. It goes to the groups that rank the service highest, as calls do
+(:func:`~klantstroom.staffing.optimise.service_owners`), and is spread over the hours that group
+works, over the occupancy cap, like a back-office department's tasks
+(:mod:`klantstroom.staffing.back_office`). A group that also answers the phone (or chats, or serves
+a counter) does e-mail in the time its real-time need leaves (blending): its planned staff hours
+times the occupancy cap less its real-time load are *spare hours*, and only the work beyond them
+needs staff on top, in the intervals it is on duty. A group that only does e-mail (a midoffice) has
+no spare hours and works its configured roster's hours.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ import pandas as pd
 from klantstroom.model.demand import Demand
 from klantstroom.model.streams import Streams
 from klantstroom.scenario.spec import Scenario
-from klantstroom.staffing.optimise import best_group
+from klantstroom.staffing.optimise import service_owners
 
 DEFERRED_COLUMNS = [
     "staff_group",
@@ -98,13 +98,13 @@ def deferred_requirements(
     services = {s.name: s for s in scenario.services}
     work: dict[tuple[str, str], list[float]] = {}  # (group, channel) -> [services, items, hours]
     for channel, service, items in expected_deferred(scenario).itertuples(index=False):
-        owner = best_group(scenario, str(channel), str(service))
-        wrapup = owner.wrapup.mean_min if owner.wrapup is not None else 0.0
-        handling = services[str(service)].handling_for(str(channel)).mean_min + wrapup
-        entry = work.setdefault((owner.name, str(channel)), [0.0, 0.0, 0.0])
-        entry[0] += 1
-        entry[1] += float(items)
-        entry[2] += float(items) * handling / 60
+        for owner, share in service_owners(scenario, str(channel), str(service)):
+            wrapup = owner.wrapup.mean_min if owner.wrapup is not None else 0.0
+            handling = services[str(service)].handling_for(str(channel)).mean_min + wrapup
+            entry = work.setdefault((owner.name, str(channel)), [0.0, 0.0, 0.0])
+            entry[0] += 1
+            entry[1] += float(items) * share
+            entry[2] += float(items) * share * handling / 60
     rows = []
     for (group, channel), (count, items, hours) in work.items():
         working_hours = float(np.count_nonzero(working[group])) * interval_h

@@ -182,6 +182,36 @@ def best_group(scenario: Scenario, channel: str, service: str) -> StaffGroupSpec
     return min(able, key=lambda g: (min(has(g)), -g.max_headcount))
 
 
+def service_owners(
+    scenario: Scenario, channel: str, service: str
+) -> list[tuple[StaffGroupSpec, float]]:
+    """The groups that rank ``service`` on ``channel`` highest, each with its share of the work.
+
+    Several groups at the same best rank share the work in proportion to their configured staff
+    hours (a road-map year with a specialist team and a multi-skilled team both at rank 1 for a
+    service); groups without hours share equally. The dispatcher gives a contact to whichever
+    of them is free, so over a week each does about its share.
+    """
+
+    def rank(group: StaffGroupSpec) -> int | None:
+        ranks = [s.rank for s in group.skills if s.channel == channel and s.service == service]
+        return min(ranks) if ranks else None
+
+    able = [(g, r) for g in scenario.staff_groups if (r := rank(g)) is not None]
+    if not able:
+        return []
+    best = min(r for _, r in able)
+    tied = [g for g, r in able if r == best]
+    hours = [
+        float(np.sum(g.headcount)) + sum(float(np.sum(grid)) for _, grid in g.deployments)
+        for g in tied
+    ]
+    total = sum(hours)
+    return [
+        (g, h / total if total > 0 else 1 / len(tied)) for g, h in zip(tied, hours, strict=True)
+    ]
+
+
 def optimise_headcount(
     scenario: Scenario,
     start: dict[str, np.ndarray] | None = None,

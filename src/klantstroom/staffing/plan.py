@@ -40,7 +40,7 @@ from klantstroom.staffing.deferred import (
     expected_deferred,
 )
 from klantstroom.staffing.demand import interval_requirements, per_agent, pooled_need
-from klantstroom.staffing.optimise import best_group, optimise_headcount
+from klantstroom.staffing.optimise import optimise_headcount, service_owners
 from klantstroom.staffing.shifts import fte, schedule_shifts, shift_templates
 
 WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -135,13 +135,13 @@ def shop_group(scenario: Scenario, shop: str, service: str) -> StaffGroupSpec | 
 def group_requirements(scenario: Scenario, requirements: pd.DataFrame) -> pd.DataFrame:
     """Analytic need per staff group x date x interval x channel (x shop), services pooled.
 
-    Phone calls (and a counter without shops) go to the group that ranks the service highest
-    (:func:`~klantstroom.staffing.optimise.best_group`); a shop's visitors to the group based
-    at the shop (:func:`shop_group`). The queued arrivals a group gets in one place are then one
-    queue (:func:`~klantstroom.staffing.demand.pooled_need`) with the staffing section's method
-    and caps, and its booked appointments add their load. A multi-skilled group thus needs
-    fewer agents than its services would on their own, which summing the services' needs would
-    miss.
+    Each queue is sized in a pool of groups (:func:`sizing_pools`): a shop's visitors at the
+    group based at the shop; phone calls and chats with the groups that rank the service highest,
+    joined with the groups they share such services with. The queued arrivals of a pool in one
+    place are one queue (:func:`~klantstroom.staffing.demand.pooled_need`) with the staffing
+    section's method and caps, its booked appointments add their load, and the pool's need is
+    shared by its groups' configured hours. A multi-skilled group thus needs fewer agents than its
+    services would on their own, which summing the services' needs would miss.
 
     Parameters
     ----------
@@ -159,27 +159,20 @@ def group_requirements(scenario: Scenario, requirements: pd.DataFrame) -> pd.Dat
     if requirements.empty:
         return pd.DataFrame(columns=GROUP_REQUIREMENT_COLUMNS)
     spec = scenario.staffing
-    owner: dict[tuple[str, str, str], str] = {}
-    for channel, service, shop in (
-        requirements[["channel", "service", "shop"]].drop_duplicates().itertuples(index=False)
-    ):
-        found = (
-            shop_group(scenario, str(shop), str(service))
-            if shop
-            else best_group(scenario, str(channel), str(service))
-        )
-        owner[(str(channel), str(service), str(shop))] = found.name if found else NO_GROUP
+    pool_of, members = sizing_pools(
+        scenario, requirements[["channel", "service", "shop"]].drop_duplicates()
+    )
     table = requirements.assign(
-        staff_group=[
-            owner[(str(c), str(s), str(p))]
+        pool=[
+            pool_of[(str(c), str(s), str(p))]
             for c, s, p in zip(
                 requirements["channel"], requirements["service"], requirements["shop"], strict=True
             )
         ]
     )
     rows = []
-    keys = ["staff_group", "date", "interval_start_min", "channel", "shop"]
-    for (group, date, start, channel, shop), part in table.groupby(keys, sort=True):
+    keys = ["pool", "date", "interval_start_min", "channel", "shop"]
+    for (pool, date, start, channel, shop), part in table.groupby(keys, sort=True):
         channel_spec = scenario.channel(str(channel))
         queued = part[part["kind"] != "appointment"]
         booked = part[part["kind"] == "appointment"]
@@ -197,23 +190,99 @@ def group_requirements(scenario: Scenario, requirements: pd.DataFrame) -> pd.Dat
         binding = queued_binding if len(queued) else "appointments"
         rate = float(part["arrival_rate_per_min"].sum())
         load = float((part["arrival_rate_per_min"] * part["handling_min"]).sum())
-        rows.append(
-            {
-                "staff_group": group,
-                "date": date,
-                "interval_start_min": int(str(start)),
-                "channel": channel,
-                "shop": shop,
-                "services": part["service"].nunique(),
-                "arrival_rate_per_min": rate,
-                "handling_min": load / rate if rate > 0 else 0.0,
-                "agents_separate": float(part["agents"].sum()),
-                "agents": agents,
-                "agents_int": math.ceil(agents - 1e-9),
-                "binding": binding,
-            }
-        )
+        for group, share in members[str(pool)]:
+            rows.append(
+                {
+                    "staff_group": group,
+                    "date": date,
+                    "interval_start_min": int(str(start)),
+                    "channel": channel,
+                    "shop": shop,
+                    "services": part["service"].nunique(),
+                    "arrival_rate_per_min": rate * share,
+                    "handling_min": load / rate if rate > 0 else 0.0,
+                    "agents_separate": float(part["agents"].sum()) * share,
+                    "agents": agents * share,
+                    "agents_int": math.ceil(agents * share - 1e-9),
+                    "binding": binding,
+                }
+            )
     return pd.DataFrame(rows, columns=GROUP_REQUIREMENT_COLUMNS)
+
+
+def sizing_pools(
+    scenario: Scenario, queues: pd.DataFrame
+) -> tuple[dict[tuple[str, str, str], str], dict[str, list[tuple[str, float]]]]:
+    """Which pool of groups each queue is sized in, and each pool's groups with their shares.
+
+    A shop's visitors go to the group at the shop (:func:`shop_group`; ``"-"`` when none has the
+    skill). Phone calls and chats go to the groups that rank the service highest
+    (:func:`~klantstroom.staffing.optimise.service_owners`); groups that share such a service
+    form one pool on that channel, with every service any of them ranks highest, since the
+    dispatcher gives a call to whichever of them is free. The pool's need is shared by the
+    groups' configured hours. Where a group of the pool cannot take some of its services this
+    is optimistic; the simulation search (``staffing.optimise``) adds staff where it is.
+
+    Parameters
+    ----------
+    queues : pandas.DataFrame
+        Distinct ``channel``, ``service``, ``shop`` ("" outside shops) of the requirements.
+
+    Returns
+    -------
+    pool_of : dict
+        (channel, service, shop) to the pool's name (its groups joined by ``+``).
+    members : dict
+        Pool name to its (group, share) pairs; shares sum to 1.
+    """
+    parent: dict[tuple[str, str], tuple[str, str]] = {}
+
+    def root(node: tuple[str, str]) -> tuple[str, str]:
+        while parent.setdefault(node, node) != node:
+            node = parent[node]
+        return node
+
+    owners: dict[tuple[str, str, str], list[tuple[str, float]]] = {}
+    hours: dict[str, float] = {}
+    for channel, service, shop in queues.itertuples(index=False):
+        key = (str(channel), str(service), str(shop))
+        if shop:
+            at_shop = shop_group(scenario, str(shop), str(service))
+            owners[key] = [(at_shop.name if at_shop else NO_GROUP, 1.0)]
+            continue
+        shares = service_owners(scenario, str(channel), str(service))
+        owners[key] = [(g.name, share) for g, share in shares] or [(NO_GROUP, 1.0)]
+        for g, _ in shares:
+            hours[g.name] = float(np.sum(g.headcount)) + sum(
+                float(np.sum(grid)) for _, grid in g.deployments
+            )
+        first = (str(channel), owners[key][0][0])
+        for name, _ in owners[key][1:]:
+            parent[root((str(channel), name))] = root(first)
+    groups_of: dict[tuple[str, str], list[str]] = {}
+    for (channel, _service, shop), pairs in owners.items():
+        if not shop:
+            for name, _share in pairs:
+                members_here = groups_of.setdefault(root((channel, name)), [])
+                if name not in members_here:
+                    members_here.append(name)
+    pool_of: dict[tuple[str, str, str], str] = {}
+    members: dict[str, list[tuple[str, float]]] = {}
+    for key, pairs in owners.items():
+        channel, _, shop = key
+        if shop:
+            name = f"{pairs[0][0]}@{shop}"
+            pool_of[key] = name
+            members[name] = pairs
+            continue
+        names = sorted(groups_of[root((channel, pairs[0][0]))])
+        name = "+".join(names)
+        pool_of[key] = name
+        total = sum(hours.get(n, 0.0) for n in names)
+        members[name] = [
+            (n, hours.get(n, 0.0) / total if total > 0 else 1 / len(names)) for n in names
+        ]
+    return pool_of, members
 
 
 def start_headcount(scenario: Scenario, by_group: pd.DataFrame) -> dict[str, np.ndarray]:
