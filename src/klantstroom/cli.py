@@ -48,6 +48,7 @@ def _hydra_main(cfg: DictConfig) -> None:
             output_dir,
             figures=bool(cfg.output.figures),
             print_summary=bool(cfg.output.print_summary),
+            staffing_plan=bool(cfg.output.get("staffing_plan", False)),
         )
     except BrokenPipeError:
         # The terminal output was cut off (e.g. `klantstroom | head`); the files are written.

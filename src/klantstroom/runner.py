@@ -28,6 +28,7 @@ def execute(
     *,
     figures: bool = True,
     print_summary: bool = True,
+    staffing_plan: bool = False,
 ) -> RunResult:
     """Run ``scenario`` and write its tables (and figures) into ``output_dir``.
 
@@ -41,6 +42,9 @@ def execute(
         Draw the figures (``figures/*.png``).
     print_summary : bool
         Print the summary table and the output folder to the terminal.
+    staffing_plan : bool
+        Also plan the staffing that meets the norms into ``output_dir``
+        (:func:`klantstroom.staffing.command.write_staffing`), shown in ``report.html``.
 
     Returns
     -------
@@ -128,6 +132,14 @@ def execute(
             replication=result.replications[0],
         )
         (output_dir / "personas.txt").write_text(timelines, encoding="utf-8")
+    if staffing_plan and result.complete:
+        try:
+            from klantstroom.staffing.command import write_staffing
+
+            print("\nPlanning the staffing that meets the norms ...")
+            write_staffing(scenario, output_dir)
+        except Exception:  # the run's tables are already safe on disk; say what failed
+            log.exception("the staffing plan failed; the tables in %s are complete", output_dir)
     try:
         write_run_report(output_dir, language)
     except Exception:  # the tables are already safe on disk; say what failed

@@ -283,3 +283,28 @@ def test_staffing_settings_are_validated(tmp_path: Path) -> None:
     done = staff(tmp_path, f"hydra.run.dir={tmp_path / 'x'}", "staffing.method=magic")
     assert done.returncode == 2
     assert "staffing.method: unknown value 'magic'; allowed: erlang_a, erlang_c" in done.stderr
+
+
+def test_a_run_can_plan_its_staffing_into_its_report(tmp_path: Path) -> None:
+    out = tmp_path / "run"
+    done = klantstroom(
+        tmp_path,
+        f"hydra.run.dir={out}",
+        "municipality=kleinstad",
+        "output.staffing_plan=true",
+        "staffing.optimise=false",
+        "run.replications=2",
+        "run.horizon_days=7",
+        "run.warmup_days=1",
+    )
+    assert done.returncode == 0, done.stderr
+    assert "total FTE" in done.stdout  # the plan's summary, next to the run's
+    for name in ("fte.csv", "shifts.csv", "requirements.parquet", "staffing_report.html"):
+        assert (out / name).is_file(), name
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert "<h2>Staffing plan</h2>" in page
+    fte = pd.read_csv(out / "fte.csv")
+    for total in (f"{fte['fte'].sum():.1f} FTE", "not checked by simulation"):
+        assert total in page
+    assert page.count("data:image/png;base64,") >= 2  # its figure among the run's
+    assert "href='staffing_report.html'" in page

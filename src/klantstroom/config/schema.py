@@ -365,6 +365,9 @@ class OutputConfig:
 
     figures: bool = True
     print_summary: bool = True
+    # Also plan the staffing that meets the norms (klantstroom-staff) into the run's folder,
+    # with a section in report.html.
+    staffing_plan: bool = False
 
 
 @dataclass

@@ -8,7 +8,11 @@ Comparisons of several runs are :mod:`klantstroom.report.compare_report`.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+
+import numpy as np
+import pandas as pd
 
 from klantstroom.analysis.compare import ScenarioTables, comparison_table, staff_table
 from klantstroom.report import html
@@ -46,6 +50,19 @@ _TEXT = {
         "tables": "Tables behind this page: summary.csv, kpis.csv and the Parquet files in this "
         "folder (docs/data-products.md).",
         "incomplete": "This run was interrupted: {n} replication(s) finished.",
+        "plan": "Staffing plan",
+        "plan_lead": "The staff per group that meets the norms for this scenario's demand "
+        "({method}, occupancy at most {occupancy}, shrinkage {shrinkage}, {hours:g} h "
+        "contracts): {total} FTE.",
+        "plan_met": "In the simulation every norm holds with 95% confidence in every interval "
+        "({runs} simulation runs).",
+        "plan_not_met": "In the simulation not every norm holds yet ({runs} simulation runs).",
+        "plan_analytic": "Sized by formula, not checked by simulation (staffing.optimise=false).",
+        "plan_more": "Shifts, requirements per interval, e-mail, back office and the skill-mix "
+        "comparison: {link}.",
+        "plan_fte": "FTE",
+        "plan_paid": "paid hours per week",
+        "plan_note": "note",
     },
     "nl": {
         "title": "Rapport van de run",
@@ -68,9 +85,83 @@ _TEXT = {
         "tables": "De tabellen achter deze pagina: summary.csv, kpis.csv en de Parquet-bestanden "
         "in deze map (docs/data-products.md).",
         "incomplete": "Deze run is afgebroken: {n} replicatie(s) zijn klaar.",
+        "plan": "Personeelsplan",
+        "plan_lead": "De bezetting per groep die de normen haalt bij de vraag van dit scenario "
+        "({method}, bezettingsgraad hoogstens {occupancy}, shrinkage {shrinkage}, contracten "
+        "van {hours:g} uur): {total} fte.",
+        "plan_met": "In de simulatie haalt elke norm in elk interval met 95% betrouwbaarheid "
+        "zijn doel ({runs} simulatieruns).",
+        "plan_not_met": "In de simulatie haalt nog niet elke norm zijn doel ({runs} "
+        "simulatieruns).",
+        "plan_analytic": "Berekend met formules, niet door simulatie gecontroleerd "
+        "(staffing.optimise=false).",
+        "plan_more": "Diensten, behoefte per interval, e-mail, backoffice en de vergelijking "
+        "specialisten - breed inzetbaar: {link}.",
+        "plan_fte": "fte",
+        "plan_paid": "betaalde uren per week",
+        "plan_note": "opmerking",
     },
 }
 _CSS = {"met": "met", "not met": "miss", "uncertain": "unsure"}
+STAFFING_FIGURE = "staffing_plan.png"  # shown in the staffing section, not among the figures
+
+
+def _staffing_section(
+    folder: Path, t: dict[str, str], groups: dict[str, str], language: str
+) -> list[str]:
+    """The staffing plan written into the run's folder (``output.staffing_plan``), if any."""
+    info_path, fte_path = folder / "staffing_plan.json", folder / "fte.csv"
+    if not (info_path.is_file() and fte_path.is_file()):
+        return []
+    info = json.loads(info_path.read_text(encoding="utf-8"))
+    fte = pd.read_csv(fte_path, keep_default_na=False, na_values={"fte": [""]})
+    parts = [
+        f"<h2>{html.escape(t['plan'])}</h2>",
+        "<p>"
+        + html.escape(
+            t["plan_lead"].format(
+                method=info.get("method", "?"),
+                occupancy=fmt(float(info.get("max_occupancy", 0.0)), "share", language),
+                shrinkage=fmt(float(info.get("shrinkage", 0.0)), "share", language),
+                hours=float(info.get("contract_hours_per_week", 0.0)),
+                total=decimal(float(info.get("total_fte", 0.0)), 1, language),
+            )
+        )
+        + " "
+        + html.escape(
+            t["plan_analytic"]
+            if not info.get("optimised")
+            else t["plan_met" if info.get("norms_met") else "plan_not_met"].format(
+                runs=info.get("simulation_runs", 0)
+            )
+        )
+        + "</p>",
+        html.table(
+            [t["group"], t["plan_fte"], t["plan_paid"], t["plan_note"]],
+            [
+                [
+                    groups.get(str(group), str(group)),
+                    "" if np.isnan(value) else decimal(value, 1, language),
+                    "" if np.isnan(value) else f"{paid:.0f}",
+                    str(note),
+                ]
+                for group, value, paid, note in zip(
+                    fte["staff_group"],
+                    fte["fte"].to_numpy(dtype=float),
+                    fte["paid_hours_per_week"].to_numpy(dtype=float),
+                    fte["note"],
+                    strict=True,
+                )
+            ],
+        ),
+    ]
+    figure = folder / "figures" / STAFFING_FIGURE
+    if figure.is_file():
+        parts.append(html.figure_block(html.file_img(figure)))
+    if (folder / "staffing_report.html").is_file():
+        link = "<a href='staffing_report.html'>staffing_report.html</a>"
+        parts.append("<p>" + html.escape(t["plan_more"]).replace("{link}", link) + "</p>")
+    return parts
 
 
 def write_run_report(folder: Path, language: str = "en") -> Path:
@@ -156,7 +247,8 @@ def write_run_report(folder: Path, language: str = "en") -> Path:
                 ],
             )
         )
-    pictures = sorted((folder / "figures").glob("*.png"))
+    body += _staffing_section(folder, t, groups, language)
+    pictures = sorted(p for p in (folder / "figures").glob("*.png") if p.name != STAFFING_FIGURE)
     if pictures:
         body.append(f"<h2>{html.escape(t['figures'])}</h2>")
         body += [html.figure_block(html.file_img(p)) for p in pictures]
