@@ -13,7 +13,7 @@ from klantstroom.staffing.optimise import (
     optimise_headcount,
 )
 
-from factories import ALL_DAYS, queue_config
+from factories import ALL_DAYS, queue_config, shop_config
 
 
 def test_single_skill_agrees_with_erlang_c_within_one_agent() -> None:
@@ -135,6 +135,7 @@ def test_intervals_more_staff_cannot_fix_are_reported_and_the_search_stops() -> 
     assert set(result.unresponsive["slot"]) == {8, 9}
     assert (result.unresponsive["staff_added"] == UNRESPONSIVE_AFTER).all()
     assert (result.unresponsive["service_level"] < 0.8).all()
+    assert set(result.unresponsive["reason"]) == {"no response to added staff"}
     assert len(result.history) == UNRESPONSIVE_AFTER + 1  # it stopped instead of going on
     assert result.history["unresponsive_intervals"].iloc[-1] == 2
     # At most half the group on e-mail: added staff reach the phone and the norm holds.
@@ -181,3 +182,36 @@ def test_a_missed_e_mail_norm_adds_staff_wherever_the_group_works() -> None:
     # Staff are added where the group works (08:00-10:00), never at night when e-mail arrives.
     assert grid[:, :8].sum() == 0 and grid[:, 10:].sum() == 0
     assert (grid[:, 8:10] > 1).all()
+
+
+def test_shop_counters_are_searched_at_the_shop_and_desks_cap_them() -> None:
+    # Walk-ins 09:00-17:00, 18 an hour of 10 min: 3 Erlang at the counter.
+    def counter(desks: int) -> dict:
+        config = shop_config(
+            rate_per_hour=18.0,
+            handling={"kind": "exponential", "mean_min": 10.0},
+            desks=desks,
+            seed=4,
+            calendar={"interval_min": 60},
+        )
+        config["channels"]["counter"]["service_level_threshold_s"] = 600.0
+        return config
+
+    start = np.zeros((7, 24), dtype=int)
+    start[:, 9:17] = 2
+    result = optimise_headcount(
+        build_scenario(counter(desks=8)), {"balie@winkel": start.copy()}, replications=3
+    )
+    assert result.met and set(result.headcount) == {"balie@winkel"}
+    open_hours = result.headcount["balie@winkel"][0, 9:17]
+    # 3 Erlang, 80% within 10 min: more than the load (but fewer do at 09:00, with nobody
+    # queued yet), and not wildly more.
+    assert open_hours.min() >= 2 and open_hours.mean() >= 4 and open_hours.max() <= 7
+    # Two desks: staff beyond them wait behind the desks, so the search gives up there.
+    capped = optimise_headcount(
+        build_scenario(counter(desks=2)), {"balie@winkel": start.copy()}, replications=3
+    )
+    assert not capped.met and len(capped.unresponsive) > 0
+    assert set(capped.unresponsive["channel"]) == {"counter@winkel"}
+    assert set(capped.unresponsive["reason"]) == {"every desk staffed"}
+    assert (capped.headcount["balie@winkel"] <= 2).all()  # never more staff than desks

@@ -244,12 +244,21 @@ def write_plan_report(folder: Path) -> Path:
         stuck = pd.read_csv(unresponsive_path)
         body += [
             "<h2>Norms more staff does not reach</h2>",
-            "<p>In these intervals the simulation search added staff without raising the service "
-            "level, so it stopped adding there. Usually deferred work (e-mail, tasks) takes every "
-            "member who comes on duty at opening; limit it with "
+            "<p>In these intervals more staff cannot make the norm hold, so the simulation search "
+            "stopped adding there. At a shop whose desks are all staffed, more desks or fewer "
+            "visitors would; where added staff did not raise the service level, usually deferred "
+            "work (e-mail, tasks) takes every member who comes on duty at opening: limit it with "
             "<code>routing.deferred_max_share</code> or <code>routing.deferred_reserve</code>.</p>",
             table(
-                ["channel", "weekday", "interval", "staff added", "service level then", "now"],
+                [
+                    "channel",
+                    "weekday",
+                    "interval",
+                    "staff added",
+                    "service level then",
+                    "now",
+                    "why",
+                ],
                 [
                     [
                         str(r.channel),
@@ -258,6 +267,7 @@ def write_plan_report(folder: Path) -> Path:
                         str(r.staff_added),
                         _number(100 * float(str(r.service_level_first)), 0) + "%",
                         _number(100 * float(str(r.service_level)), 0) + "%",
+                        str(r.reason),
                     ]
                     for r in stuck.itertuples(index=False)
                 ],

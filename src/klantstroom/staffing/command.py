@@ -88,12 +88,23 @@ def write_staffing(scenario: Scenario, folder: Path) -> StaffingPlan:
         state = "hold in every interval" if plan.met else "do NOT hold everywhere yet"
         print(f"simulated norms {state} ({plan.runs} simulation runs)")
     if len(plan.unresponsive):
+        reasons = plan.unresponsive["reason"].value_counts()
         print(
             f"{len(plan.unresponsive)} interval(s) fail however many staff are added there "
-            "(see unresponsive.csv): usually deferred work takes the added staff at opening; "
-            "try routing.deferred_max_share=0.5 (at most half a group on e-mail at once) or "
-            "routing.deferred_reserve=1"
+            "(see unresponsive.csv):"
         )
+        if reasons.get("every desk staffed", 0):
+            print(
+                f"  {reasons['every desk staffed']} at a shop whose desks are all staffed: "
+                "more desks (shops.<shop>.desks) or fewer visitors there"
+            )
+        if reasons.get("no response to added staff", 0):
+            print(
+                f"  {reasons['no response to added staff']} where added staff did not raise the "
+                "service level: usually deferred work takes them at opening; try "
+                "routing.deferred_max_share=0.5 (at most half a group on e-mail at once) or "
+                "routing.deferred_reserve=1"
+            )
     if len(plan.uncovered):
         print(
             f"{len(plan.uncovered)} interval(s) need staff no allowed shift covers: "

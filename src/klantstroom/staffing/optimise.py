@@ -11,7 +11,9 @@ add staff there). The search here:
    iteration sees the same callers, so the result is deterministic for a seed);
 3. per channel and (weekday, interval) with demand, computes the service level of each
    replication and date and the lower bound of its confidence interval (an interval with fewer
-   than :data:`MIN_CONTACTS_FOR_BOUND` contacts in all is judged on its mean);
+   than :data:`MIN_CONTACTS_FOR_BOUND` contacts in all, or whose bound lies more than
+   :data:`MAX_HALF_WIDTH` below its mean, is judged on its mean: its data cannot show the norm
+   with confidence however many staff it gets);
 4. where the lower bound is below the channel's target, adds one member to the group that
    ranks highest (ties to the larger group) the service with the lowest service level in the
    interval and each service below the target (each group once), and repeats.
@@ -21,9 +23,15 @@ early (``met = False``) after ``max_iterations``. An interval that has had
 :data:`UNRESPONSIVE_AFTER` members added without its mean service level rising by
 :data:`RESPONSE_MIN` is *unresponsive*: more staff there does not help (typically the morning's
 deferred work takes every member who comes on duty, see ``routing.deferred_max_share``), so it
-gets no more and is reported; the search stops when only such intervals fail. Shop counter
-groups and back-office departments keep their configured rosters in the simulation, and the shop
-counters' norms are left out of the search: their plan is the analytic one.
+gets no more and is reported; the search stops when only such intervals fail.
+
+A shop's counter is judged per shop (channel ``counter@<shop>``), walk-ins and appointment
+visitors together, and staff are added to the group that serves the service there
+(:func:`shop_group`) *at that shop*: a shop group's headcount is kept per place
+(:func:`place_key`, its home shop and the shops it is deployed at), so a group that works at
+two shops gets its staff where they are missing. More staff than desks does not help; such an
+interval becomes unresponsive. Back-office departments keep their configured rosters (their
+work waits days; :mod:`klantstroom.staffing.back_office` sizes them).
 """
 
 from __future__ import annotations
@@ -42,6 +50,8 @@ from klantstroom.scenario.spec import MINUTES_PER_DAY, Scenario, StaffGroupSpec
 # An interval's norm is judged on the lower confidence bound of its service level only when it
 # had at least this many contacts over all samples; below it, on the mean.
 MIN_CONTACTS_FOR_BOUND = 30
+# ... and only when the bound lies at most this far below the mean (in service-level points).
+MAX_HALF_WIDTH = 0.10
 # An interval given this many extra members whose mean service level rose by less than
 # RESPONSE_MIN since it first failed does not respond to staff.
 UNRESPONSIVE_AFTER = 4
@@ -54,6 +64,7 @@ UNRESPONSIVE_COLUMNS = [
     "service_level_first",
     "service_level",
     "lower_bound",
+    "reason",
 ]
 
 
@@ -77,7 +88,8 @@ class OptimisedStaffing:
         Intervals still failing where added staff did not raise the service level
         (:data:`UNRESPONSIVE_COLUMNS`; ``weekday`` 0 = Monday, ``slot`` the interval of the
         day): the members added, the mean service level when it first failed and now, and the
-        lower bound now.
+        lower bound now, and why (``every desk staffed`` at a shop, else ``no response to added
+        staff``).
     """
 
     headcount: dict[str, np.ndarray]
@@ -90,24 +102,65 @@ class OptimisedStaffing:
     )
 
 
+def place_key(group: str, shop: str | None) -> str:
+    """The headcount key of ``group`` at ``shop``: the group's name outside shops, else
+    ``<group>@<shop>`` (a shop group works at its home shop and the shops it is deployed at)."""
+    return group if shop is None else f"{group}@{shop}"
+
+
+def _grid(rows: np.ndarray) -> tuple[tuple[int, ...], ...]:
+    return tuple(tuple(int(x) for x in row) for row in rows)
+
+
+def start_places(scenario: Scenario) -> dict[str, np.ndarray]:
+    """The scenario's own rosters as headcount per :func:`place_key` (departments left out)."""
+    places: dict[str, np.ndarray] = {}
+    for group in scenario.staff_groups:
+        if group.department is not None:
+            continue
+        places[place_key(group.name, group.shop)] = np.array(group.headcount, dtype=int)
+        for shop, grid in group.deployments:
+            places[place_key(group.name, shop)] = np.array(grid, dtype=int)
+    return places
+
+
 def with_headcount(scenario: Scenario, headcount: dict[str, np.ndarray]) -> Scenario:
     """``scenario`` with its groups' weekday rosters replaced (dated rosters dropped).
 
-    Back-office department groups and shop counter groups are not sized here: they keep their
-    configured rosters (a shop group's planned headcount counts its members at every shop it
-    works at, which a roster at its home shop cannot express).
+    ``headcount`` is keyed by :func:`place_key`: a shop group's home roster is its key at its
+    home shop, each other shop with a key becomes a deployment. A shop group without any key
+    keeps its configured roster, and so do back-office department groups.
     """
-    groups = tuple(
-        group
-        if group.department is not None or group.shop is not None
-        else dataclasses.replace(
-            group,
-            headcount=tuple(tuple(int(x) for x in row) for row in headcount[group.name]),
-            headcount_by_date=(),
+    groups = []
+    for group in scenario.staff_groups:
+        if group.department is not None:
+            groups.append(group)
+            continue
+        if group.shop is None:
+            groups.append(
+                dataclasses.replace(
+                    group, headcount=_grid(headcount[group.name]), headcount_by_date=()
+                )
+            )
+            continue
+        places = {
+            key.split("@", 1)[1]: grid
+            for key, grid in headcount.items()
+            if "@" in key and key.split("@", 1)[0] == group.name
+        }
+        if not places:
+            groups.append(group)
+            continue
+        home = places.pop(group.shop, np.zeros_like(next(iter(places.values()))))
+        groups.append(
+            dataclasses.replace(
+                group,
+                headcount=_grid(home),
+                headcount_by_date=(),
+                deployments=tuple((shop, _grid(grid)) for shop, grid in sorted(places.items())),
+            )
         )
-        for group in scenario.staff_groups
-    )
-    return dataclasses.replace(scenario, staff_groups=groups)
+    return dataclasses.replace(scenario, staff_groups=tuple(groups))
 
 
 def interval_service_levels(scenario: Scenario, contacts: pd.DataFrame) -> pd.DataFrame:
@@ -142,6 +195,10 @@ def interval_service_levels(scenario: Scenario, contacts: pd.DataFrame) -> pd.Da
     limit = ended["channel"].astype(str).map(thresholds).to_numpy(dtype=float)
     ended["within"] = (ended["outcome"] == "served") & (ended["wait_min"] <= limit + 1e-9)
     ended["channel"] = ended["channel"].astype(str)
+    if "shop" in ended:  # a shop's counter is judged on its own: counter@<shop>
+        shop = ended["shop"].astype("string").fillna("").to_numpy(dtype=str)
+        at_shop = (ended["channel"].to_numpy(dtype=str) == "counter") & (shop != "")
+        ended.loc[at_shop, "channel"] = [f"counter@{name}" for name in shop[at_shop]]
     ended["service"] = ended["service"].astype(str)
     table = ended.groupby(
         ["replication", "day", "channel", "service", "weekday", "slot"], observed=True
@@ -180,6 +237,24 @@ def best_group(scenario: Scenario, channel: str, service: str) -> StaffGroupSpec
 
     able = [g for g in scenario.staff_groups if has(g)]
     return min(able, key=lambda g: (min(has(g)), -g.max_headcount))
+
+
+def shop_group(scenario: Scenario, shop: str, service: str) -> StaffGroupSpec | None:
+    """The group that serves ``service`` at ``shop``: one based there, else one deployed there.
+
+    Among several, the one ranking the service highest, then the larger.
+    """
+
+    def ranks(group: StaffGroupSpec) -> list[int]:
+        return [s.rank for s in group.skills if s.channel == "counter" and s.service == service]
+
+    for candidates in (
+        [g for g in scenario.staff_groups if g.shop == shop and ranks(g)],
+        [g for g in scenario.staff_groups if ranks(g) and any(s == shop for s, _ in g.deployments)],
+    ):
+        if candidates:
+            return min(candidates, key=lambda g: (min(ranks(g)), -g.max_headcount))
+    return None
 
 
 def service_owners(
@@ -227,7 +302,9 @@ def optimise_headcount(
     scenario : Scenario
         What is simulated (its seed fixes the random numbers of every iteration).
     start : dict of str to numpy.ndarray, optional
-        Starting headcount per group (7 x intervals); default the scenario's own rosters.
+        Starting headcount (7 x intervals) per :func:`place_key`: per group outside shops, per
+        group and shop for shop groups (a shop group left out keeps its configured roster);
+        default the scenario's own rosters.
     replications : int
         Replications per iteration (at least 2, for a confidence interval).
     confidence : float
@@ -238,9 +315,12 @@ def optimise_headcount(
     if replications < 2:
         raise ValueError("replications must be at least 2 to bound the service level")
     headcount = {
-        g.name: np.array(start[g.name] if start else g.headcount, dtype=int).copy()
-        for g in scenario.staff_groups
+        key: np.array(grid, dtype=int).copy()
+        for key, grid in (start_places(scenario) if start is None else start).items()
     }
+    for group in scenario.staff_groups:  # a plan that leaves a contact-centre group out
+        if group.shop is None and group.department is None and group.name not in headcount:
+            headcount[group.name] = np.array(group.headcount, dtype=int)
     targets = {c.name: c.service_level_target for c in scenario.channels}
     base = dataclasses.replace(
         scenario, run=dataclasses.replace(scenario.run, replications=replications)
@@ -249,7 +329,8 @@ def optimise_headcount(
     history = []
     added: dict[tuple[str, int, int], int] = {}
     first_level: dict[tuple[str, int, int], float] = {}
-    stuck: dict[tuple[str, int, int], dict[str, float]] = {}
+    stuck: dict[tuple[str, int, int], dict[str, float | str]] = {}
+    blocked: set[tuple[str, int, int]] = set()  # nobody left to add there (desks full)
     current = with_headcount(base, headcount)
     for iteration in range(max_iterations):
         current = with_headcount(base, headcount)
@@ -284,20 +365,22 @@ def optimise_headcount(
         summary = _judge(samples, targets, confidence)
         lower = summary["lower"]
         failing = summary.index[(summary["lower"] < summary["target"] - 1e-12).to_numpy()]
-        if scenario.shops:  # shop counters keep their rosters here (see with_headcount)
-            failing = failing[failing.get_level_values("channel") != "counter"]
         stuck = {}
         means = summary["mean"].astype(float)
         for channel, weekday, slot in failing:
             key = (str(channel), int(weekday), int(slot))
             mean = float(means.loc[(channel, weekday, slot)])
             first_level.setdefault(key, mean)
-            if added.get(key, 0) >= UNRESPONSIVE_AFTER and mean - first_level[key] < RESPONSE_MIN:
+            no_response = mean - first_level[key] < RESPONSE_MIN
+            if key in blocked or (added.get(key, 0) >= UNRESPONSIVE_AFTER and no_response):
                 stuck[key] = {
-                    "staff_added": added[key],
+                    "staff_added": added.get(key, 0),
                     "service_level_first": first_level[key],
                     "service_level": mean,
                     "lower_bound": float(lower.loc[(channel, weekday, slot)]),
+                    "reason": "every desk staffed"
+                    if key in blocked
+                    else "no response to added staff",
                 }
         history.append(
             {
@@ -316,20 +399,58 @@ def optimise_headcount(
             if key in stuck:
                 continue
             levels_here = service_level.loc[(channel, weekday, slot)]
-            target = float(targets[str(channel)])
+            channel_name, _, shop = str(channel).partition("@")
+            target = float(targets[channel_name])
             # Every service below the target gets its group a member (each group once), the
             # worst always: with specialists, one group at a time would take many iterations.
             below = [str(levels_here.idxmin())]
             below += [str(name) for name, value in levels_here.items() if value < target]
-            groups = dict.fromkeys(best_group(scenario, str(channel), name).name for name in below)
-            for name in groups:
-                grid = headcount[name]
+            at = (int(weekday), int(slot))
+            places = dict.fromkeys(
+                place
+                for name in below
+                if (place := _place_for(scenario, channel_name, shop, name, headcount, at))
+                is not None
+            )
+            if not places:  # nobody to add (every desk staffed): more staff cannot help
+                blocked.add(key)
+            for place in places:
+                grid = headcount[place]
                 if weekday >= 0:
                     grid[int(weekday), int(slot)] += 1
                 else:  # a deferred norm: one more member wherever the group works
                     grid[grid > 0] += 1
             added[key] = added.get(key, 0) + 1
     return OptimisedStaffing(headcount, current, runs, False, pd.DataFrame(history), _table(stuck))
+
+
+def _place_for(
+    scenario: Scenario,
+    channel: str,
+    shop: str,
+    service: str,
+    headcount: dict[str, np.ndarray],
+    at: tuple[int, int],
+) -> str | None:
+    """The headcount key that gets a member when ``service`` fails on ``channel`` (at
+    ``shop`` for a counter) at ``at`` (weekday, slot): the serving group at that place, or None
+    when nobody can serve it there, the group is not searched (a shop group kept at its
+    configured roster) or the shop's desks are all staffed already."""
+    if shop:
+        group = shop_group(scenario, shop, service)
+        key = None if group is None else place_key(group.name, shop)
+        desks = next(s.desks for s in scenario.shops if s.name == shop)
+        staffed = sum(
+            int(grid[at]) for name, grid in headcount.items() if name.endswith(f"@{shop}")
+        )
+        if staffed >= desks:
+            return None
+    else:
+        found = best_group(scenario, channel, service)
+        key = place_key(found.name, found.shop)
+    if key is None or key not in headcount:
+        return None
+    return key
 
 
 def _judge(samples: pd.DataFrame, targets: dict[str, float], confidence: float) -> pd.DataFrame:
@@ -343,14 +464,19 @@ def _judge(samples: pd.DataFrame, targets: dict[str, float], confidence: float) 
     quantiles = stats.t.ppf(0.5 + confidence / 2, np.maximum(summary["count"] - 1, 1))
     lower = summary["mean"] - quantiles * summary["std"].fillna(0) / np.sqrt(summary["count"])
     # With a handful of contacts in an interval no bound is informative (one late chat in three
-    # makes the service level 0.67); such intervals are judged on their mean.
-    few = contacts.to_numpy() < MIN_CONTACTS_FOR_BOUND
+    # makes the service level 0.67), nor when the samples scatter so widely that the bound lies
+    # far below the mean (a small shop's quarter hours, each served all in time or not): more
+    # staff cannot narrow it, so such intervals are judged on their mean.
+    half_width = (summary["mean"] - lower).to_numpy()
+    few = (contacts.to_numpy() < MIN_CONTACTS_FOR_BOUND) | (half_width > MAX_HALF_WIDTH)
     summary["lower"] = lower.where(~few, summary["mean"])
-    summary["target"] = summary.index.get_level_values("channel").map(targets).astype(float)
+    summary["target"] = [
+        float(targets[str(c).partition("@")[0]]) for c in summary.index.get_level_values("channel")
+    ]
     return summary
 
 
-def _table(stuck: dict[tuple[str, int, int], dict[str, float]]) -> pd.DataFrame:
+def _table(stuck: dict[tuple[str, int, int], dict[str, float | str]]) -> pd.DataFrame:
     rows = [
         {"channel": c, "weekday": w, "slot": s, **values} for (c, w, s), values in stuck.items()
     ]

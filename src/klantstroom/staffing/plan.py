@@ -40,7 +40,12 @@ from klantstroom.staffing.deferred import (
     expected_deferred,
 )
 from klantstroom.staffing.demand import interval_requirements, per_agent, pooled_need
-from klantstroom.staffing.optimise import optimise_headcount, service_owners
+from klantstroom.staffing.optimise import (
+    optimise_headcount,
+    place_key,
+    service_owners,
+    shop_group,
+)
 from klantstroom.staffing.shifts import fte, schedule_shifts, shift_templates
 
 WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -112,24 +117,6 @@ GROUP_REQUIREMENT_COLUMNS = [
     "binding",
 ]
 NO_GROUP = "-"  # a shop's visitors no group there can serve
-
-
-def shop_group(scenario: Scenario, shop: str, service: str) -> StaffGroupSpec | None:
-    """The group that serves ``service`` at ``shop``: one based there, else one deployed there.
-
-    Among several, the one ranking the service highest, then the larger.
-    """
-
-    def ranks(group: StaffGroupSpec) -> list[int]:
-        return [s.rank for s in group.skills if s.channel == "counter" and s.service == service]
-
-    for candidates in (
-        [g for g in scenario.staff_groups if g.shop == shop and ranks(g)],
-        [g for g in scenario.staff_groups if ranks(g) and any(s == shop for s, _ in g.deployments)],
-    ):
-        if candidates:
-            return min(candidates, key=lambda g: (min(ranks(g)), -g.max_headcount))
-    return None
 
 
 def group_requirements(scenario: Scenario, requirements: pd.DataFrame) -> pd.DataFrame:
@@ -285,17 +272,24 @@ def sizing_pools(
     return pool_of, members
 
 
-def start_headcount(scenario: Scenario, by_group: pd.DataFrame) -> dict[str, np.ndarray]:
+def start_headcount(
+    scenario: Scenario, by_group: pd.DataFrame, *, per_place: bool = False
+) -> dict[str, np.ndarray]:
     """Staff per group x weekday x interval: the pooled need of the busiest date of each weekday.
 
     A group's channels and places (its home shop and shops it is deployed at) are added as
-    fractions and rounded up once: the group's size, wherever its members work.
+    fractions and rounded up once: the group's size, wherever its members work. With
+    ``per_place`` a shop group gets a grid per shop instead, keyed by
+    :func:`~klantstroom.staffing.optimise.place_key` (its phone and chat need at its home
+    shop), each rounded up: what the simulation search starts from.
     """
     interval = scenario.calendar.interval_min
     slots = MINUTES_PER_DAY // interval
+    home = {g.name: g.shop for g in scenario.staff_groups}
     per_date: dict[tuple[str, object], np.ndarray] = {}
-    for group, date, start, agents in zip(
+    for group, shop, date, start, agents in zip(
         by_group["staff_group"],
+        by_group["shop"],
         by_group["date"],
         by_group["interval_start_min"],
         by_group["agents"],
@@ -303,12 +297,21 @@ def start_headcount(scenario: Scenario, by_group: pd.DataFrame) -> dict[str, np.
     ):
         if group == NO_GROUP:
             continue  # reported by the command, nobody to give them to
-        row = per_date.setdefault((str(group), date), np.zeros(slots))
+        key = str(group)
+        if per_place and home[key] is not None:
+            key = place_key(key, str(shop) or home[key])
+        row = per_date.setdefault((key, date), np.zeros(slots))
         row[int(start) // interval] += float(agents)
     result = {g.name: np.zeros((7, slots)) for g in scenario.staff_groups}
-    for (group, date), row in per_date.items():
+    if per_place:
+        result = {
+            key: np.zeros((7, slots))
+            for key in [*(k for k, _ in per_date), *(g.name for g in scenario.staff_groups)]
+            if "@" in key or home[key] is None
+        }
+    for (key, date), row in per_date.items():
         weekday = pd.Timestamp(date).weekday()  # type: ignore[arg-type]
-        result[group][weekday] = np.maximum(result[group][weekday], row)
+        result[key][weekday] = np.maximum(result[key][weekday], row)
     return {name: np.ceil(grid - 1e-9).astype(int) for name, grid in result.items()}
 
 
@@ -389,23 +392,29 @@ def plan_staffing(scenario: Scenario, *, back_office: bool = True) -> StaffingPl
         max_occupancy=spec.max_occupancy,
         spare_hours=spare_hours(scenario, headcount, by_group, spec.max_occupancy),
     )
+    mail: dict[str, np.ndarray] = {}
     for name, agents in zip(deferred["staff_group"], deferred["agents"], strict=True):
         if math.isfinite(agents) and agents > 0:
-            headcount[name] = headcount[name] + spread_headcount(working[name], agents)
+            mail[name] = spread_headcount(working[name], agents)
+            headcount[name] = headcount[name] + mail[name]
     runs, met = 0, None
     unresponsive = pd.DataFrame()
     if spec.optimise and len(requirements):
-        # One agent below the analytic need, so the search can also end lower; shop groups are
-        # not searched (optimise.with_headcount) and keep their analytic plan.
-        at_shop = {g.name for g in scenario.staff_groups if g.shop is not None}
-        start = {
-            name: grid if name in at_shop else np.maximum(grid - 1, 0) * (grid > 0)
-            for name, grid in headcount.items()
-        }
+        # The search keeps a shop group's staff per shop; it starts one agent below the
+        # analytic need everywhere, so it can also end lower.
+        places = start_headcount(scenario, by_group, per_place=True)
+        shops = {g.name: g.shop for g in scenario.staff_groups}
+        for name, grid in mail.items():  # e-mail is done at home
+            key = place_key(name, shops[name])
+            places[key] = places.get(key, np.zeros_like(grid)) + grid
+        start = {key: np.maximum(grid - 1, 0) * (grid > 0) for key, grid in places.items()}
         result = optimise_headcount(
             scenario, start, replications=spec.replications, confidence=spec.confidence
         )
-        headcount, runs, met = result.headcount, result.runs, result.met
+        runs, met = result.runs, result.met
+        headcount = {g.name: np.zeros_like(headcount[g.name]) for g in scenario.staff_groups}
+        for key, grid in result.headcount.items():  # a group's size, wherever it works
+            headcount[key.split("@", 1)[0]] += grid
         unresponsive = result.unresponsive.assign(
             weekday=[WEEKDAY_NAMES[int(w)] for w in result.unresponsive["weekday"]],
             slot=result.unresponsive["slot"].astype(int) * interval,
