@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from klantstroom.analysis.erlang import erlang_c_agents_for_service_level
 from klantstroom.scenario.build import build_scenario
+from klantstroom.scenario.errors import ScenarioErrors
 from klantstroom.staffing.optimise import (
     UNRESPONSIVE_AFTER,
     deferred_on_time,
     optimise_headcount,
 )
 
-from factories import ALL_DAYS, queue_config, shop_config
+from factories import ALL_DAYS, deep_update, queue_config, shop_config
 
 
 def test_single_skill_agrees_with_erlang_c_within_one_agent() -> None:
@@ -215,3 +217,23 @@ def test_shop_counters_are_searched_at_the_shop_and_desks_cap_them() -> None:
     assert set(capped.unresponsive["channel"]) == {"counter@winkel"}
     assert set(capped.unresponsive["reason"]) == {"every desk staffed"}
     assert (capped.headcount["balie@winkel"] <= 2).all()  # never more staff than desks
+
+
+def test_the_search_can_simulate_fewer_days_than_the_run() -> None:
+    config = queue_config(
+        rate_per_hour=300.0,
+        handling={"kind": "exponential", "mean_min": 1.0},
+        seed=5,
+        horizon_days=14.0,
+        warmup_days=7.0,
+        calendar={"interval_min": 60},
+    )
+    scenario = build_scenario(config)
+    result = optimise_headcount(
+        scenario, {"agents": np.full((7, 24), 7)}, replications=2, horizon_days=1.0, warmup_days=0.0
+    )
+    assert (result.scenario.run.horizon_days, result.scenario.run.warmup_days) == (1.0, 0.0)
+    assert result.met
+    for bad in ({"search_horizon_days": 0}, {"search_warmup_days": -1}):
+        with pytest.raises(ScenarioErrors, match=r"staffing\.search_"):
+            build_scenario(deep_update(config, {"staffing": bad}))

@@ -380,6 +380,9 @@ class StaffingConfig:
     optimise: bool = True
     replications: int = 5
     confidence: float = 0.95
+    # Days simulated per search iteration, and their warm-up (null: the run's own).
+    search_horizon_days: float | None = None
+    search_warmup_days: float | None = None
     shift_start_earliest: str = "07:00"
     shift_start_latest: str = "14:00"
     shift_start_step_min: int = 30

@@ -845,6 +845,14 @@ def _build_staffing(check: Checker, raw: Mapping[str, Any], groups: list[str]) -
         confidence=check.number(
             f"{key}.confidence", raw.get("confidence", 0.95), low=0.5, high=0.999
         ),
+        search_horizon_days=None
+        if raw.get("search_horizon_days") is None
+        else check.number(
+            f"{key}.search_horizon_days", raw["search_horizon_days"], low=0.0, low_open=True
+        ),
+        search_warmup_days=None
+        if raw.get("search_warmup_days") is None
+        else check.number(f"{key}.search_warmup_days", raw["search_warmup_days"], low=0.0),
         shift_starts_min=tuple(range(earliest, latest + 1, max(step, 1))),
         shift_lengths_min=tuple(round(h * 60) for h in lengths),
         break_min=check.integer(f"{key}.break_min", raw.get("break_min", 30), low=0),

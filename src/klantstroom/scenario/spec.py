@@ -655,6 +655,8 @@ class StaffingSpec:
     optimise: bool = True
     replications: int = 5
     confidence: float = 0.95
+    search_horizon_days: float | None = None  # None: the run's horizon
+    search_warmup_days: float | None = None  # None: the run's warm-up
     shift_starts_min: tuple[int, ...] = tuple(range(420, 841, 30))
     shift_lengths_min: tuple[int, ...] = (240, 360, 480)
     break_min: int = 30

@@ -294,6 +294,8 @@ def optimise_headcount(
     replications: int = 10,
     confidence: float = 0.95,
     max_iterations: int = 30,
+    horizon_days: float | None = None,
+    warmup_days: float | None = None,
 ) -> OptimisedStaffing:
     """Add staff where the simulated service level fails its target with confidence.
 
@@ -311,6 +313,8 @@ def optimise_headcount(
         Confidence level of the lower bound that must reach the target.
     max_iterations : int
         Iterations at most.
+    horizon_days, warmup_days : float, optional
+        Days each iteration simulates, and their warm-up; default the scenario's own.
     """
     if replications < 2:
         raise ValueError("replications must be at least 2 to bound the service level")
@@ -322,8 +326,15 @@ def optimise_headcount(
         if group.shop is None and group.department is None and group.name not in headcount:
             headcount[group.name] = np.array(group.headcount, dtype=int)
     targets = {c.name: c.service_level_target for c in scenario.channels}
+    run = scenario.run
     base = dataclasses.replace(
-        scenario, run=dataclasses.replace(scenario.run, replications=replications)
+        scenario,
+        run=dataclasses.replace(
+            run,
+            replications=replications,
+            horizon_days=run.horizon_days if horizon_days is None else horizon_days,
+            warmup_days=run.warmup_days if warmup_days is None else warmup_days,
+        ),
     )
     runs = 0
     history = []

@@ -409,7 +409,12 @@ def plan_staffing(scenario: Scenario, *, back_office: bool = True) -> StaffingPl
             places[key] = places.get(key, np.zeros_like(grid)) + grid
         start = {key: np.maximum(grid - 1, 0) * (grid > 0) for key, grid in places.items()}
         result = optimise_headcount(
-            scenario, start, replications=spec.replications, confidence=spec.confidence
+            scenario,
+            start,
+            replications=spec.replications,
+            confidence=spec.confidence,
+            horizon_days=spec.search_horizon_days,
+            warmup_days=spec.search_warmup_days,
         )
         runs, met = result.runs, result.met
         headcount = {g.name: np.zeros_like(headcount[g.name]) for g in scenario.staff_groups}
