@@ -138,13 +138,15 @@ def test_intervals_more_staff_cannot_fix_are_reported_and_the_search_stops() -> 
     assert (result.unresponsive["staff_added"] == UNRESPONSIVE_AFTER).all()
     assert (result.unresponsive["service_level"] < 0.8).all()
     assert set(result.unresponsive["reason"]) == {"no response to added staff"}
+    assert set(result.failing["slot"]) == {8, 9}  # what still fails, worst first
+    assert result.failing["lower_bound"].is_monotonic_increasing
     assert len(result.history) == UNRESPONSIVE_AFTER + 1  # it stopped instead of going on
     assert result.history["unresponsive_intervals"].iloc[-1] == 2
     # At most half the group on e-mail: added staff reach the phone and the norm holds.
     capped = optimise_headcount(
         build_scenario(opening_with_a_night_of_e_mail(0.5)), {"agents": start}, replications=3
     )
-    assert capped.met and capped.unresponsive.empty
+    assert capped.met and capped.unresponsive.empty and capped.failing.empty
 
 
 def test_e_mail_is_judged_by_its_due_time_over_the_run() -> None:

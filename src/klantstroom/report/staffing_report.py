@@ -239,6 +239,31 @@ def write_plan_report(folder: Path) -> Path:
                 ],
             ),
         ]
+    failing_path = folder / "failing.csv"
+    if failing_path.is_file():
+        still = pd.read_csv(failing_path)
+        body += [
+            "<h2>Norms that still fail</h2>",
+            f"<p>The simulation search stopped with {len(still)} interval(s) below their norm "
+            "(worst first; e-mail is judged over the whole run). The full list is in "
+            "<code>failing.csv</code>.</p>",
+            table(
+                ["channel", "weekday", "interval", "service level", "lower bound", "target"],
+                [
+                    [
+                        str(r.channel),
+                        str(r.weekday),
+                        "whole run"
+                        if int(str(r.interval_start_min)) < 0
+                        else _clock(int(str(r.interval_start_min))),
+                        _number(100 * float(str(r.service_level)), 0) + "%",
+                        _number(100 * float(str(r.lower_bound)), 0) + "%",
+                        _number(100 * float(str(r.target)), 0) + "%",
+                    ]
+                    for r in still.head(20).itertuples(index=False)
+                ],
+            ),
+        ]
     unresponsive_path = folder / "unresponsive.csv"
     if unresponsive_path.is_file():
         stuck = pd.read_csv(unresponsive_path)

@@ -5,7 +5,7 @@ Files: ``requirements.parquet`` (analytic need per date x interval x channel x s
 ``headcount.parquet`` (staff needed per group x weekday x interval), ``shifts.csv``, ``fte.csv``,
 ``uncovered.csv`` (only if some need cannot be covered by the allowed shifts),
 ``unresponsive.csv`` (only if the simulation search found intervals where more staff did not
-raise the service level),
+raise the service level), ``failing.csv`` (only if some norm still fails when the search stops),
 ``back_office.csv`` (tasks and work per week of each department's group, counted by simulation),
 ``deferred_work.csv`` (e-mails and their work per week of each group that handles them),
 ``figures/staffing_plan.png``, and with ``staffing.compare_skill_mix`` ``skill_mix.csv`` (FTE
@@ -46,6 +46,8 @@ def write_staffing(scenario: Scenario, folder: Path) -> StaffingPlan:
         plan.uncovered.to_csv(folder / "uncovered.csv", index=False)
     if len(plan.unresponsive):
         plan.unresponsive.to_csv(folder / "unresponsive.csv", index=False)
+    if len(plan.failing):
+        plan.failing.to_csv(folder / "failing.csv", index=False)
     sized = plan.fte.loc[plan.fte["note"] == "", "staff_group"].tolist()
     figure = staffing_figure(plan.headcount, plan.shifts, sized, scenario.calendar.interval_min)
     (folder / "figures").mkdir(exist_ok=True)
@@ -87,6 +89,15 @@ def write_staffing(scenario: Scenario, folder: Path) -> StaffingPlan:
     if plan.met is not None:
         state = "hold in every interval" if plan.met else "do NOT hold everywhere yet"
         print(f"simulated norms {state} ({plan.runs} simulation runs)")
+    if len(plan.failing):
+        print(f"{len(plan.failing)} interval(s) still fail (failing.csv); the worst:")
+        worst = plan.failing.head(5).copy()
+        worst["time"] = [
+            "whole run" if m < 0 else f"{m // 60:02d}:{m % 60:02d}"
+            for m in worst["interval_start_min"].astype(int)
+        ]
+        columns = ["channel", "weekday", "time", "service_level", "lower_bound", "target"]
+        print(worst[columns].round(3).to_string(index=False))
     if len(plan.unresponsive):
         reasons = plan.unresponsive["reason"].value_counts()
         print(

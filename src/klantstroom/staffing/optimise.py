@@ -56,6 +56,7 @@ MAX_HALF_WIDTH = 0.10
 # RESPONSE_MIN since it first failed does not respond to staff.
 UNRESPONSIVE_AFTER = 4
 RESPONSE_MIN = 0.02
+FAILING_COLUMNS = ["channel", "weekday", "slot", "service_level", "lower_bound", "target"]
 UNRESPONSIVE_COLUMNS = [
     "channel",
     "weekday",
@@ -90,6 +91,9 @@ class OptimisedStaffing:
         day): the members added, the mean service level when it first failed and now, and the
         lower bound now, and why (``every desk staffed`` at a shop, else ``no response to added
         staff``).
+    failing : pandas.DataFrame
+        The intervals still failing when the search stopped (:data:`FAILING_COLUMNS`): mean
+        service level, lower bound and target, worst first; empty when the norms hold.
     """
 
     headcount: dict[str, np.ndarray]
@@ -99,6 +103,9 @@ class OptimisedStaffing:
     history: pd.DataFrame
     unresponsive: pd.DataFrame = dataclasses.field(
         default_factory=lambda: pd.DataFrame(columns=UNRESPONSIVE_COLUMNS)
+    )
+    failing: pd.DataFrame = dataclasses.field(
+        default_factory=lambda: pd.DataFrame(columns=FAILING_COLUMNS)
     )
 
 
@@ -342,6 +349,7 @@ def optimise_headcount(
     first_level: dict[tuple[str, int, int], float] = {}
     stuck: dict[tuple[str, int, int], dict[str, float | str]] = {}
     blocked: set[tuple[str, int, int]] = set()  # nobody left to add there (desks full)
+    still = pd.DataFrame(columns=FAILING_COLUMNS)
     current = with_headcount(base, headcount)
     for iteration in range(max_iterations):
         current = with_headcount(base, headcount)
@@ -401,9 +409,15 @@ def optimise_headcount(
                 "unresponsive_intervals": len(stuck),
             }
         )
+        still = (
+            summary.loc[failing, ["mean", "lower", "target"]]
+            .rename(columns={"mean": "service_level", "lower": "lower_bound"})
+            .reset_index()
+            .sort_values("lower_bound")[FAILING_COLUMNS]
+        )
         if len(failing) == len(stuck):
             return OptimisedStaffing(
-                headcount, current, runs, not stuck, pd.DataFrame(history), _table(stuck)
+                headcount, current, runs, not stuck, pd.DataFrame(history), _table(stuck), still
             )
         for channel, weekday, slot in failing:
             key = (str(channel), int(weekday), int(slot))
@@ -432,7 +446,9 @@ def optimise_headcount(
                 else:  # a deferred norm: one more member wherever the group works
                     grid[grid > 0] += 1
             added[key] = added.get(key, 0) + 1
-    return OptimisedStaffing(headcount, current, runs, False, pd.DataFrame(history), _table(stuck))
+    return OptimisedStaffing(
+        headcount, current, runs, False, pd.DataFrame(history), _table(stuck), still
+    )
 
 
 def _place_for(

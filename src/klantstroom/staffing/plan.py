@@ -83,6 +83,9 @@ class StaffingPlan:
         Per group and deferred channel: e-mails per week, their work, the group's working hours
         and the staff needed in each working interval (``deferred_work.csv``; see
         :mod:`.deferred`).
+    failing : pandas.DataFrame
+        Intervals whose norm still fails when the search stopped (channel, weekday name,
+        ``interval_start_min``, service level, lower bound, target), worst first.
     unresponsive : pandas.DataFrame
         Intervals where the simulation search added staff without raising the service level
         (:data:`~klantstroom.staffing.optimise.UNRESPONSIVE_COLUMNS`, weekday as a name and the
@@ -100,6 +103,7 @@ class StaffingPlan:
     met: bool | None
     deferred: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=DEFERRED_COLUMNS))
     unresponsive: pd.DataFrame = field(default_factory=pd.DataFrame)
+    failing: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 GROUP_REQUIREMENT_COLUMNS = [
@@ -398,7 +402,7 @@ def plan_staffing(scenario: Scenario, *, back_office: bool = True) -> StaffingPl
             mail[name] = spread_headcount(working[name], agents)
             headcount[name] = headcount[name] + mail[name]
     runs, met = 0, None
-    unresponsive = pd.DataFrame()
+    unresponsive, failing = pd.DataFrame(), pd.DataFrame()
     if spec.optimise and len(requirements):
         # The search keeps a shop group's staff per shop; it starts one agent below the
         # analytic need everywhere, so it can also end lower.
@@ -420,6 +424,10 @@ def plan_staffing(scenario: Scenario, *, back_office: bool = True) -> StaffingPl
         headcount = {g.name: np.zeros_like(headcount[g.name]) for g in scenario.staff_groups}
         for key, grid in result.headcount.items():  # a group's size, wherever it works
             headcount[key.split("@", 1)[0]] += grid
+        failing = result.failing.assign(
+            weekday=[WEEKDAY_NAMES[int(w)] if w >= 0 else "all" for w in result.failing["weekday"]],
+            slot=[int(s) * interval if s >= 0 else -1 for s in result.failing["slot"]],
+        ).rename(columns={"slot": "interval_start_min"})
         unresponsive = result.unresponsive.assign(
             weekday=[WEEKDAY_NAMES[int(w)] for w in result.unresponsive["weekday"]],
             slot=result.unresponsive["slot"].astype(int) * interval,
@@ -543,4 +551,5 @@ def plan_staffing(scenario: Scenario, *, back_office: bool = True) -> StaffingPl
         met=met,
         deferred=deferred,
         unresponsive=unresponsive,
+        failing=failing,
     )
