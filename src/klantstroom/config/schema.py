@@ -287,6 +287,21 @@ class CallbackConfig:
 
 
 @dataclass
+class ProcessTimeConfig:
+    """Elapsed process time of a task type in working days (not staff time).
+
+    ``kind`` is deterministic (mean_working_days), exponential (mean_working_days), lognormal
+    or gamma (mean_working_days, cv) or uniform (low_working_days, high_working_days).
+    """
+
+    kind: str = "lognormal"
+    mean_working_days: float | None = None
+    cv: float | None = None
+    low_working_days: float | None = None
+    high_working_days: float | None = None
+
+
+@dataclass
 class DepartmentConfig:
     """A back-office department (vakafdeling) and the tasks it processes."""
 
@@ -295,6 +310,26 @@ class DepartmentConfig:
     lead_time_norm_working_days: int = 10
     tasks: dict[str, DistributionConfig] = field(default_factory=dict)
     callback: CallbackConfig | None = None
+    # Per task type: elapsed working days waiting for documents, advice or a statutory term.
+    process_time: dict[str, ProcessTimeConfig] = field(default_factory=dict)
+    # Per task type: its legal or service term, replacing lead_time_norm_working_days.
+    terms_working_days: dict[str, int] = field(default_factory=dict)
+    other_work_share: float = 0.0  # share of rostered hours on work no contact caused
+
+
+@dataclass
+class FailureDemandConfig:
+    """Citizens chasing late matters: tasks past due, callbacks and e-mails that did not come."""
+
+    task_probability: float = 0.0
+    callback_probability: float = 0.0
+    digital_probability: float = 0.0
+    after_working_days: int = 0
+    repeat_working_days: int = 5
+    max_chases: int = 1
+    channel_mix: dict[str, float] = field(default_factory=lambda: {"phone": 1.0})
+    service_for: dict[str, str] = field(default_factory=dict)
+    by_department: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass
@@ -438,6 +473,7 @@ class KlantstroomConfig:
     staffing: StaffingConfig = field(default_factory=StaffingConfig)
     norms: dict[str, NormConfig] = field(default_factory=dict)
     report: ReportConfig = field(default_factory=ReportConfig)
+    failure_demand: FailureDemandConfig = field(default_factory=FailureDemandConfig)
     # Named values a scenario refers to as ${params.<name>}, so that a textbook case exposes its
     # few parameters (rates, servers) for command-line overrides.
     params: dict[str, Any] = field(default_factory=dict)

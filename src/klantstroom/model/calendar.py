@@ -47,6 +47,28 @@ def next_open_min(place: HasOpening, calendar: CalendarSpec, t_min: float) -> fl
     return None
 
 
+def random_open_min(
+    place: HasOpening, calendar: CalendarSpec, day: int, u: float
+) -> float | None:
+    """Return a moment spread uniformly over the open time of the first open day from ``day``.
+
+    ``u`` is a uniform draw in [0, 1) (the caller owns the stream). Looks up to two weeks
+    ahead; returns None if ``place`` never opens in that time.
+    """
+    for offset in range(15):
+        periods = open_periods(place, calendar, day + offset)
+        total = sum(p.end_min - p.start_min for p in periods)
+        if total <= 0:
+            continue
+        at = u * total
+        for period in periods:
+            length = period.end_min - period.start_min
+            if at < length:
+                return (day + offset) * MINUTES_PER_DAY + period.start_min + at
+            at -= length
+    return None
+
+
 def is_working_day(calendar: CalendarSpec, day: int) -> bool:
     """Return whether day number ``day`` is a working day (Mon-Fri, not a public holiday)."""
     return calendar.weekday_of_day(day) < 5 and not calendar.is_holiday(day)

@@ -45,6 +45,7 @@ from klantstroom.model.calendar import (
     add_working_days,
     next_open_min,
     open_periods,
+    random_open_min,
     working_days_between,
 )
 from klantstroom.model.demand import shop_shares
@@ -423,26 +424,13 @@ class Counters:
             at = day * MINUTES_PER_DAY + (now - today * MINUTES_PER_DAY)
             schedule(self.sim.env, at - now, self._on_follow_up_booking, payload)
             return True
-        at_walk_in = self._random_open_time(shop, day)
+        at_walk_in = random_open_min(
+            shop.spec, self.calendar, day, float(self._follow_up_rng.random())
+        )
         if at_walk_in is None:
             return False
         schedule(self.sim.env, at_walk_in - now, self._on_follow_up_walk_in, payload)
         return True
-
-    def _random_open_time(self, shop: Shop, day: int) -> float | None:
-        """A uniformly random moment of the first day from ``day`` on that the shop is open."""
-        for offset in range(15):
-            periods = open_periods(shop.spec, self.calendar, day + offset)
-            total = sum(p.end_min - p.start_min for p in periods)
-            if total <= 0:
-                continue
-            at = float(self._follow_up_rng.random()) * total
-            for period in periods:
-                length = period.end_min - period.start_min
-                if at < length:
-                    return (day + offset) * MINUTES_PER_DAY + period.start_min + at
-                at -= length
-        return None
 
     def _on_follow_up_walk_in(self, timer: Timer) -> None:
         target, shop, previous = timer.payload

@@ -33,7 +33,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from klantstroom.model.calendar import HasOpening, next_open_min
+from klantstroom.model.calendar import HasOpening, add_working_days, next_open_min
+from klantstroom.model.chases import Chases
 from klantstroom.model.demand import BOOKING, DIRECT, WALK_IN, shop_shares
 from klantstroom.model.distributions import Bernoulli, Sampler, make_sampler
 from klantstroom.model.events import Timer, schedule
@@ -48,6 +49,7 @@ from klantstroom.scenario.spec import (
     SERVED,
     SWITCH,
     TASK,
+    UNSERVED,
     CallbackSpec,
     SwitchSpec,
 )
@@ -82,6 +84,8 @@ class Journeys:
         self.callback_queue: dict[tuple[int, int], DeferredQueue] = {}
         self._callback: list[tuple[CallbackSpec, Bernoulli, Bernoulli, Sampler] | None] = []
         phone = self.channel_index.get("phone", -1)
+        # Elapsed process time (working days) per task type, where it has one.
+        self._process: dict[int, Sampler] = {}
         for d, dept in enumerate(scenario.departments):
             for name, processing in dept.tasks:
                 s_index = self.service_index[name]
@@ -92,11 +96,16 @@ class Journeys:
                     -1,
                     0.0,
                     department=d,
-                    due_working_days=dept.lead_time_norm_working_days,
+                    due_working_days=dept.term_for(name),
                     edd=dept.discipline == "edd",
                 )
                 sim.add_queue(queue, processing, f"task/{dept.name}/{name}")
                 self.task_queue[s_index] = queue
+                process = dept.process_for(name)
+                if process is not None:
+                    self._process[s_index] = make_sampler(
+                        process, streams.get(f"process/{dept.name}/{name}")
+                    )
             spec = dept.callback
             if spec is None:
                 self._callback.append(None)
@@ -139,6 +148,12 @@ class Journeys:
         self._shop_rng = streams.get("journeys/shop_choice")
         self._cb_enter = self._on_enter
         self._cb_retry = self._on_retry
+        self._cb_ready = self._on_ready
+        # Tasks in their elapsed process time (not in a queue yet), for the horizon.
+        self.processing: dict[int, Contact] = {}
+        self._chases = Chases(self) if scenario.failure_demand.enabled else None
+        # Called with every new piece of deferred work, to chase it when it is late (or None).
+        self.watch_late = None if self._chases is None else self._chases.watch
         # Personas: (name, citizen id), filled in by start_personas().
         self.persona_citizens: list[tuple[str, int]] = []
 
@@ -183,6 +198,8 @@ class Journeys:
             else:
                 contact.journey_end = GIVEN_UP
             return NOT_REACHED, 0
+        if contact.chasing:
+            return SERVED, 0  # the status is given; the matter stays with the back office
         queue = contact.queue
         p = member.group.fcr.get(queue.index)
         if p is None:
@@ -201,15 +218,55 @@ class Journeys:
         if task_queue is not None:
             contact.department = task_queue.department
             if not self.sim.at_horizon:
-                self.sim.offer(self.sim.new_contact(task_queue, contact, TASK))
+                self._new_task(task_queue, contact)
         else:
             contact.journey_end = GIVEN_UP
         return SERVED, 0
 
     def failed(self, contact: Contact) -> None:
         """``contact`` failed (abandoned, not redialled): switch channel or give up."""
+        if contact.chasing:
+            return  # a chase that got nowhere: the matter is still with the back office
         if not self.switch(contact):
             contact.journey_end = GIVEN_UP
+
+    def _new_task(self, queue: DeferredQueue, contact: Contact) -> None:
+        """Hand ``contact`` off as a task: it waits its elapsed process time, then for staff."""
+        sim = self.sim
+        task = sim.new_contact(queue, contact, TASK)
+        process = self._process.get(queue.service)
+        if process is None:
+            sim.offer(task)
+            return
+        now = sim.env.now
+        today = int(now // MINUTES_PER_DAY)
+        # Whole working days (rounded), ready at the same time of day: a file that waits for
+        # documents over a weekend waits for working days, not calendar days.
+        days = add_working_days(self.calendar, today, int(process() + 0.5)) - today
+        task.slot_min = now + days * MINUTES_PER_DAY
+        if days == 0:
+            sim.offer(task)
+            return
+        self.processing[task.id] = task
+        schedule(sim.env, task.slot_min - now, self._cb_ready, task)
+
+    def _on_ready(self, timer: Timer) -> None:
+        task: Contact = timer.payload
+        del self.processing[task.id]
+        self.sim.offer(task)
+
+    def chasing(self, contact: Contact, previous: Contact) -> None:
+        """Mark ``contact`` as failure demand: it chases ``previous``'s late matter, or follows
+        on from a chase (a redial, a return after balking)."""
+        contact.chasing = True
+        if not previous.chasing:  # the chase itself: it is about the late item's department
+            contact.department = previous.department
+
+    def finish_at_horizon(self, horizon_min: float) -> None:
+        """Log tasks still in their elapsed process time as open (``unserved``) at the horizon."""
+        for task in self.processing.values():
+            self.sim.log_unanswered(task, horizon_min, UNSERVED)
+        self.processing.clear()
 
     def switch(self, contact: Contact) -> bool:
         """Let the citizen of failed ``contact`` try another channel; return whether they will."""

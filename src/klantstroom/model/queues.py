@@ -34,6 +34,7 @@ class Contact:
         "appointment",
         "arrival_min",
         "attempt",
+        "chasing",
         "citizen_id",
         "department",
         "due_min",
@@ -92,6 +93,9 @@ class Contact:
         # department a task belongs to, a contact was handed off to, or a callback comes from.
         self.due_min = NAN
         self.department = queue.department
+        # Failure demand: the contact chases a late matter (or follows on from one that did, a
+        # redial, a return after balking): it answers where the matter is and resolves nothing.
+        self.chasing = False
 
     @property
     def ready_min(self) -> float:

@@ -54,6 +54,7 @@ from klantstroom.model.staff import Group, Member
 from klantstroom.model.streams import Streams
 from klantstroom.scenario.spec import (
     ABANDONED,
+    CHASE,
     MINUTES_PER_DAY,
     NEW,
     REDIAL,
@@ -257,6 +258,11 @@ class Simulation:
         ] = []
         first_id = 0
         department_index = {d.name: k for k, d in enumerate(scenario.departments)}
+        # Per run-time group: the share of rostered hours available for contact-caused work
+        # (a department spends the rest on work no contact caused), and the fraction of a member
+        # carried over between roster intervals so that the hours add up exactly.
+        self._available: list[float] = []
+        self._available_carry: list[float] = []
         channel_names = [c.name for c in scenario.channels]
         phone_channel = channel_names.index("phone") if "phone" in channel_names else -2
         for g_index, spec in enumerate(scenario.staff_groups):
@@ -287,6 +293,9 @@ class Simulation:
                     group.deferred.sort(key=lambda item: (item[0], item[1].index))
                 self.groups.append(group)
                 self._rosters.append((grid, by_date, spec.works_holidays))
+                share = 0.0 if department < 0 else scenario.departments[department].other_work_share
+                self._available.append(1.0 - share)
+                self._available_carry.append(0.0)
                 if shop >= 0:
                     self.shops[shop].deployments.append(group)
         for queue in self.queues:
@@ -516,8 +525,12 @@ class Simulation:
                 previous.journey_id,
                 origin,
             )
+            if previous.chasing or origin == CHASE:
+                self.journeys.chasing(contact, previous)
         if queue.deferred:
             contact.due_min = due_min(self.scenario.calendar, now, queue.due_working_days)
+            if self.journeys.watch_late is not None:
+                self.journeys.watch_late(contact)
         return contact
 
     def offer(self, contact: Contact) -> None:
@@ -719,7 +732,8 @@ class Simulation:
             contact.origin,
             contact.department,
             contact.due_min,
-            contact.journey_end,
+            # A chase never ends its matter: the matter is with the back office.
+            0 if contact.chasing else contact.journey_end,
         )
 
     def _on_release(self, timer: Timer) -> None:
@@ -802,11 +816,20 @@ class Simulation:
         weekday = calendar.weekday_of_day(day)
         date = calendar.date_of_day(day)
         holiday = calendar.is_holiday(day)
-        for group, (grid, by_date, works_holidays) in zip(self.groups, self._rosters, strict=True):
+        available = self._available
+        for index, (group, (grid, by_date, works_holidays)) in enumerate(
+            zip(self.groups, self._rosters, strict=True)
+        ):
             if holiday and not works_holidays:
                 target = 0
             else:
                 target = roster_row(grid, by_date, date, weekday)[slot]
+            if available[index] < 1.0 and target:
+                # Error diffusion: members off the task work for other work, so that over the
+                # intervals the hours on tasks are exactly the available share of the roster.
+                carry = self._available_carry[index] + target * available[index]
+                target = int(carry + 1e-9)
+                self._available_carry[index] = carry - target
             self._set_headcount(group, target, now)
         next_boundary = day * MINUTES_PER_DAY + (slot + 1) * interval
         schedule(env, next_boundary - now, self._on_roster, priority=URGENT)
@@ -873,6 +896,7 @@ class Simulation:
         horizon = self.horizon_min
         if self.counters is not None:
             self.counters.finish_at_horizon(horizon)
+        self.journeys.finish_at_horizon(horizon)
         for queue in self.queues:
             for contact in queue.waiting_contacts():
                 self.log_unanswered(contact, horizon, UNSERVED)

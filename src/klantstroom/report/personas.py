@@ -41,9 +41,11 @@ def _contact_line(row: pd.Series, start: pd.Timestamp) -> str:
     wait = _duration(row["wait_min"])
     if outcome == "served":
         what = f"waited {wait}, served {_duration(row['service_min'])} by {row['staff_group']}"
-        if origin != "callback":
+        if origin == "chase":
+            what += f", asked where the matter is at {row['department']}"
+        elif origin != "callback":
             what += ", resolved" if bool(row["resolved"]) else ", not resolved"
-        if pd.notna(row["department"]) and origin != "callback":
+        if pd.notna(row["department"]) and origin not in ("callback", "chase"):
             what += f" -> handed to {row['department']}"
     elif outcome == "not_reached":
         what = f"{row['department']} called (attempt {row['attempt']}): not reached"

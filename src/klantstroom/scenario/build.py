@@ -22,6 +22,7 @@ from klantstroom.scenario.checks import (
     parse_periods,
 )
 from klantstroom.scenario.errors import ScenarioErrors
+from klantstroom.scenario.failure import build_failure_demand
 from klantstroom.scenario.journeys import (
     build_department,
     build_persona,
@@ -137,6 +138,9 @@ def build_scenario(config: Mapping[str, Any], base_dir: Path | None = None) -> S
         for name, raw in (config.get("norms") or {}).items()
     )
     report = build_report(check, config.get("report") or {})
+    failure_demand = build_failure_demand(
+        check, config.get("failure_demand") or {}, channels, services, departments
+    )
     if check.errors:
         raise ScenarioErrors(check.errors)
     return Scenario(
@@ -154,6 +158,7 @@ def build_scenario(config: Mapping[str, Any], base_dir: Path | None = None) -> S
         personas=personas,
         norms=norms,
         report=report,
+        failure_demand=failure_demand,
     )
 
 

@@ -19,6 +19,7 @@ from klantstroom.scenario.spec import (
     CallbackSpec,
     ChannelSpec,
     DepartmentSpec,
+    DistributionSpec,
     MatterSpec,
     PersonaSpec,
     ServiceSpec,
@@ -113,6 +114,17 @@ def build_department(
                 f"{ckey}.due_working_days", cb.get("due_working_days", 1), low=0
             ),
         )
+    task_types = [service for service, _ in tasks]
+    process = []
+    for service, item in (raw.get("process_time") or {}).items():
+        pkey = f"{key}.process_time.{service}"
+        check.choice(pkey, service, task_types)
+        process.append((str(service), build_process_time(check, pkey, item or {})))
+    terms = []
+    for service, days in (raw.get("terms_working_days") or {}).items():
+        tkey = f"{key}.terms_working_days.{service}"
+        check.choice(tkey, service, task_types)
+        terms.append((str(service), check.integer(tkey, days, low=0)))
     return DepartmentSpec(
         name=name,
         label=str(raw.get("label") or name),
@@ -124,7 +136,67 @@ def build_department(
             low=0,
         ),
         callback=callback,
+        process_working_days=tuple(process),
+        terms_working_days=tuple(terms),
+        # Below 1: a department whose every hour goes to other work could never finish a task.
+        other_work_share=check.number(
+            f"{key}.other_work_share", raw.get("other_work_share", 0.0), low=0.0, high=0.95
+        ),
     )
+
+
+# Process-time kinds and the fields each takes (in working days).
+_PROCESS_FIELDS: dict[str, tuple[str, ...]] = {
+    "deterministic": ("mean_working_days",),
+    "exponential": ("mean_working_days",),
+    "lognormal": ("mean_working_days", "cv"),
+    "gamma": ("mean_working_days", "cv"),
+    "uniform": ("low_working_days", "high_working_days"),
+}
+
+
+def build_process_time(check: Checker, key: str, raw: Mapping[str, Any]) -> DistributionSpec:
+    """Return an elapsed process time in working days (``...process_time.<task type>``).
+
+    The returned distribution's ``mean_min``, ``low_min`` and ``high_min`` hold working days:
+    the model draws from it like any duration and counts the result in working days.
+    """
+    kind = check.choice(f"{key}.kind", raw.get("kind", "lognormal"), tuple(_PROCESS_FIELDS))
+    needed = _PROCESS_FIELDS.get(kind)
+    if needed is None:
+        return DistributionSpec("deterministic", mean_min=0.0)
+    for name in ("mean_working_days", "cv", "low_working_days", "high_working_days"):
+        if name in needed and raw.get(name) is None:
+            check.fail(f"{key}.{name}", f"is required for a {kind} process time")
+        elif name not in needed and raw.get(name) is not None:
+            check.fail(
+                f"{key}.{name}",
+                f"does not apply to a {kind} process time (it takes {', '.join(needed)})",
+            )
+    if any(raw.get(name) is None for name in needed):
+        return DistributionSpec("deterministic", mean_min=0.0)
+    # A year is the longest a municipal matter waits outside the staff's hands in any source
+    # we know; a larger value is almost surely a unit mistake (minutes or calendar days).
+    most = 260.0
+    if kind == "uniform":
+        low = check.number(f"{key}.low_working_days", raw["low_working_days"], low=0.0, high=most)
+        high = check.number(
+            f"{key}.high_working_days", raw["high_working_days"], low=0.0, high=most
+        )
+        if high < low:
+            check.fail(f"{key}.high_working_days", f"must be >= low_working_days ({low})")
+        return DistributionSpec(kind, mean_min=(low + high) / 2, low_min=low, high_min=high)
+    mean = check.number(
+        f"{key}.mean_working_days",
+        raw["mean_working_days"],
+        low=0.0,
+        low_open=kind != "deterministic",
+        high=most,
+    )
+    cv = 1.0 if kind == "exponential" else 0.0
+    if kind in ("lognormal", "gamma"):
+        cv = check.number(f"{key}.cv", raw["cv"], low=0.0, low_open=True, high=10.0)
+    return DistributionSpec(kind, mean_min=mean, cv=cv)
 
 
 def check_back_office(

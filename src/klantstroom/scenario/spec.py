@@ -38,8 +38,9 @@ SERVED, ABANDONED, UNSERVED, BALKED, NO_SHOW, REBOOKED, NOT_REACHED = 0, 1, 2, 3
 
 # Why a contact (or back-office task) exists: a citizen's new matter, calling again after
 # abandoning, returning to a shop after balking, switching channel, a follow-up visit, a new
-# booking after coming too late, a back-office task handed off by the front office, or an
-# outbound callback when a task is done.
+# booking after coming too late, a back-office task handed off by the front office, an
+# outbound callback when a task is done, or a citizen chasing a matter that is late (failure
+# demand: a task past due, a callback or an e-mail answer that did not come).
 ORIGINS: tuple[str, ...] = (
     "new",
     "redial",
@@ -49,8 +50,9 @@ ORIGINS: tuple[str, ...] = (
     "rebook",
     "task",
     "callback",
+    "chase",
 )
-NEW, REDIAL, RETURN, SWITCH, FOLLOW_UP, REBOOK, TASK, CALLBACK = range(8)
+NEW, REDIAL, RETURN, SWITCH, FOLLOW_UP, REBOOK, TASK, CALLBACK, CHASE = range(9)
 
 # How a journey (one matter of one citizen) ends; a contact carries the end of its journey when
 # the journey ends with it (0 = the journey goes on, or is still open at the horizon).
@@ -468,6 +470,17 @@ class DepartmentSpec:
         A task is due by the end of this many working days after the day it is created.
     callback : CallbackSpec or None
         The callback that may follow a finished task.
+    process_working_days : tuple of (str, DistributionSpec)
+        Per task type, the elapsed time in *working days* a task spends outside the staff's
+        hands before it can be decided (waiting for the citizen's documents, an external advice,
+        a statutory term). The distribution's ``mean_min``/``low_min``/``high_min`` fields hold
+        working days here. Task types not listed have none.
+    terms_working_days : tuple of (str, int)
+        Per task type, its legal or service term in working days, replacing
+        ``lead_time_norm_working_days`` for that type.
+    other_work_share : float
+        Share of the department's rostered hours spent on work no contact caused (policy,
+        projects, consultation, own-initiative checks): those hours are not available for tasks.
     """
 
     name: str
@@ -476,11 +489,81 @@ class DepartmentSpec:
     discipline: str
     lead_time_norm_working_days: int
     callback: CallbackSpec | None = None
+    process_working_days: tuple[tuple[str, DistributionSpec], ...] = ()
+    terms_working_days: tuple[tuple[str, int], ...] = ()
+    other_work_share: float = 0.0
 
     @property
     def services(self) -> tuple[str, ...]:
         """The task types (services) the department handles."""
         return tuple(name for name, _ in self.tasks)
+
+    def term_for(self, service: str) -> int:
+        """Return the term in working days of a task of type ``service``."""
+        return dict(self.terms_working_days).get(service, self.lead_time_norm_working_days)
+
+    def process_for(self, service: str) -> DistributionSpec | None:
+        """Return the elapsed process time (working days) of task type ``service``, or None."""
+        return dict(self.process_working_days).get(service)
+
+
+@dataclass(frozen=True, slots=True)
+class FailureDemandSpec:
+    """Citizens chasing matters that are late (failure demand, "waar blijft mijn ...?").
+
+    A matter is *late* when a back-office task, a callback or a digital request (e-mail, web
+    form) is still not done ``after_working_days`` working days after its due time. Then, with
+    the probability of its kind, the citizen contacts the municipality to chase it, on a
+    channel drawn from ``channel_mix``, at a random open moment of the next day the channel is
+    open; while the matter stays late this repeats every ``repeat_working_days`` working days,
+    up to ``max_chases`` times. A chase is answered (or not) but resolves nothing: the matter is
+    still with the back office.
+
+    Attributes
+    ----------
+    task_probability, callback_probability, digital_probability : float
+        Probability that a late task, callback or digital request is chased (per check).
+    after_working_days : int
+        Working days past the due time before the citizen chases.
+    repeat_working_days : int
+        Working days between chases of a matter that stays late.
+    max_chases : int
+        Chases per late item at most.
+    channel_mix : tuple of (str, float)
+        Share of chases per channel (sums to 1).
+    service_for : tuple of (str, str)
+        The service a chase asks about, per service of the late item (a late passport task is
+        chased as a question about travel documents); not listed: the same service. A chase
+        goes to the first channel of the mix with demand for that service if the drawn one has
+        none.
+    by_department : tuple of (str, float)
+        Per department, the probability that its late tasks are chased, replacing
+        ``task_probability``.
+    """
+
+    task_probability: float = 0.0
+    callback_probability: float = 0.0
+    digital_probability: float = 0.0
+    after_working_days: int = 0
+    repeat_working_days: int = 5
+    max_chases: int = 1
+    channel_mix: tuple[tuple[str, float], ...] = (("phone", 1.0),)
+    service_for: tuple[tuple[str, str], ...] = ()
+    by_department: tuple[tuple[str, float], ...] = ()
+
+    @property
+    def enabled(self) -> bool:
+        """Whether any late item may be chased."""
+        return (
+            self.task_probability > 0
+            or self.callback_probability > 0
+            or self.digital_probability > 0
+            or any(p > 0 for _, p in self.by_department)
+        )
+
+    def task_probability_of(self, department: str) -> float:
+        """Return the probability that a late task of ``department`` is chased."""
+        return dict(self.by_department).get(department, self.task_probability)
 
 
 @dataclass(frozen=True, slots=True)
@@ -755,6 +838,7 @@ class Scenario:
     personas: tuple[PersonaSpec, ...] = ()
     norms: tuple[NormSpec, ...] = ()
     report: ReportSpec = ReportSpec()
+    failure_demand: FailureDemandSpec = FailureDemandSpec()
 
     def all_norms(self) -> tuple[NormSpec, ...]:
         """The configured norms plus each channel's service-level target.
