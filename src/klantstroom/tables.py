@@ -89,7 +89,9 @@ TASK_TABLE_COLUMNS: tuple[str, ...] = (
     "due_at",
     "wait_min",
     "processing_min",
+    "ready_min",
     "lead_time_days",
+    "lead_time_working_days",
     "status",
     "late",
     "staff_group",
@@ -111,6 +113,7 @@ JOURNEY_TABLE_COLUMNS: tuple[str, ...] = (
     "lead_time_days",
     "due_min",
     "within_norm",
+    "judged",
     "contacts",
     "tasks",
     "repeat_contacts",
@@ -229,12 +232,28 @@ def _contacts_of(scenario: Scenario, log: ReplicationLog) -> pd.DataFrame:
     )
 
 
+def _working_days(scenario: Scenario, from_min: np.ndarray, to_min: np.ndarray) -> np.ndarray:
+    """Working days after the day of ``from_min`` up to and including the day of ``to_min``.
+
+    The convention of access times (:func:`klantstroom.model.calendar.working_days_between`):
+    done the same day is 0, done on the next working day is 1; weekends and the calendar's
+    holidays are skipped.
+    """
+    start = np.datetime64(scenario.calendar.start_date, "D")
+    first = start + (np.floor(from_min / 1440.0).astype(np.int64) + 1)
+    last = start + (np.floor(to_min / 1440.0).astype(np.int64) + 1)
+    holidays = np.array(sorted(scenario.calendar.holidays), dtype="datetime64[D]")
+    return np.busday_count(first, last, holidays=holidays).astype(float)
+
+
 def tasks_table(scenario: Scenario, logs: Sequence[ReplicationLog]) -> pd.DataFrame:
     """Return one row per back-office task created in the reported period.
 
     ``status`` is ``done`` (finished by the horizon) or ``open`` (waiting, or still being
     processed, at the horizon: no task is lost); ``lead_time_days`` is from creation to the end
-    of processing in days (open tasks: empty); ``late`` as for contacts.
+    of processing in days and ``lead_time_working_days`` in working days (open tasks: empty);
+    ``ready_min`` is when the task was ready for staff, after its elapsed process time;
+    ``late`` as for contacts.
     """
     frames = []
     departments = [d.name for d in scenario.departments]
@@ -256,11 +275,12 @@ def tasks_table(scenario: Scenario, logs: Sequence[ReplicationLog]) -> pd.DataFr
         ) -> np.ndarray:
             return c[name][keep][order]
 
-        created, start, end, due = (
+        created, start, end, due, ready = (
             col("arrival_min"),
             col("start_min"),
             col("end_min"),
             col("due_min"),
+            col("slot_min"),
         )
         done = (col("outcome") == SERVED) & (end <= log.horizon_min)
         staff_id = col("staff_id")
@@ -287,7 +307,12 @@ def tasks_table(scenario: Scenario, logs: Sequence[ReplicationLog]) -> pd.DataFr
                     ),
                     "wait_min": np.where(np.isnan(start), log.horizon_min, start) - created,
                     "processing_min": np.where(done, end - start, np.nan),
+                    # When the task was ready for staff, after its elapsed process time.
+                    "ready_min": np.where(np.isnan(ready), created, ready),
                     "lead_time_days": np.where(done, (end - created) / 1440.0, np.nan),
+                    "lead_time_working_days": np.where(
+                        done, _working_days(scenario, created, np.where(done, end, created)), np.nan
+                    ),
                     "status": pd.Categorical(
                         np.where(done, "done", "open"), categories=["done", "open"]
                     ),
@@ -314,8 +339,10 @@ def journeys_table(scenario: Scenario, logs: Sequence[ReplicationLog]) -> pd.Dat
     from the first contact's arrival to the end of the contact or task that ended the journey, in
     days; ``due_min`` is the end of the service's ``journey_norm_working_days`` after the first
     contact's day, and ``within_norm`` whether a resolved journey ended by then (empty when not
-    resolved). ``repeat_contacts`` counts redials, returns after balking, channel switches and
-    rebookings; ``persona`` names the persona whose matter it is.
+    resolved); ``judged`` is whether ``due_min`` lies at or before the horizon, so whether the
+    journey met its norm is known and the journey KPIs count it. ``repeat_contacts`` counts
+    redials, returns after balking, channel switches and rebookings; ``persona`` names the
+    persona whose matter it is.
     """
     frames = []
     channels = [c.name for c in scenario.channels]
@@ -411,6 +438,10 @@ def journeys_table(scenario: Scenario, logs: Sequence[ReplicationLog]) -> pd.Dat
                     "within_norm": pd.arrays.BooleanArray(
                         resolved & (end_min <= due + 1e-9), ~resolved
                     ),
+                    # Chosen by start day and norm alone, never by how the journey ended:
+                    # keeping the journeys of late start days that happened to end before the
+                    # horizon would keep the quick ones and bias the journey KPIs.
+                    "judged": due <= log.horizon_min + 1e-9,
                     "contacts": n_rows - n_tasks,
                     "tasks": n_tasks,
                     "repeat_contacts": n_repeats[keep],

@@ -12,10 +12,11 @@ from typing import Any
 import numpy as np
 import pytest
 
+from klantstroom.experiment import run_experiment
 from klantstroom.scenario.errors import ScenarioErrors
 from klantstroom.scenario.spec import CHASE, GIVEN_UP, ORIGINS, RESOLVED, TASK
 
-from factories import ALL_DAYS, deep_update, queue_config, simulation
+from factories import ALL_DAYS, deep_update, queue_config, scenario, simulation
 
 DAY = 1440.0
 FRIDAY_10 = 4 * DAY + 600.0
@@ -163,3 +164,13 @@ def test_bad_back_office_values_name_their_key(
     with pytest.raises(ScenarioErrors) as info:
         simulation(config)
     assert key in str(info.value)
+
+
+def test_the_task_table_gives_lead_time_in_working_days_and_the_ready_time() -> None:
+    process = {"q": {"kind": "deterministic", "mean_working_days": 3}}
+    tasks = run_experiment(scenario(_config({"process_time": process}))).tasks
+    task = tasks.iloc[0]
+    assert task["ready_min"] == pytest.approx(9 * DAY + 605)
+    assert task["lead_time_working_days"] == 3.0  # Friday -> Wednesday: Mon, Tue, Wed
+    assert task["lead_time_days"] == pytest.approx(5.0 + 30 / DAY)
+    assert task["wait_min"] == pytest.approx(5 * DAY)  # from creation: process time included

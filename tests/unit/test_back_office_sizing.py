@@ -103,3 +103,15 @@ def test_the_simulation_counts_the_unresolved_calls_as_tasks() -> None:
     front_only = plan_staffing(sc, back_office=False).fte.set_index("staff_group")
     assert math.isnan(front_only.loc["bo_staff", "fte"])
     assert "back office" in front_only.loc["bo_staff", "note"]
+
+
+def test_other_work_raises_the_staff_a_department_needs() -> None:
+    """With a quarter of the hours on work no contact caused, the same tasks need 4/3 the staff."""
+    plain = scenario(office())
+    config = office()
+    config["departments"]["bo"]["other_work_share"] = 0.25
+    busy = scenario(config)
+    tasks = counted_tasks(plain, 2)
+    need = department_requirements(plain, tasks, max_occupancy=0.85, replications=2)
+    more = department_requirements(busy, tasks, max_occupancy=0.85, replications=2)
+    assert more["agents"].iloc[0] == pytest.approx(need["agents"].iloc[0] / 0.75)

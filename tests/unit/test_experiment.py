@@ -31,12 +31,16 @@ def small_kcc(**run: object) -> dict:
         horizon_days=1.0,
         warmup_days=0.1,
         channels={"phone": {"redial": {"probability": 0.5}}},
+        # A same-day journey norm: every journey of the one-day run is judged, so the golden
+        # file has journey KPIs (with the default 10 working days they would all be censored).
+        services={"q": {"journey_norm_working_days": 0}},
     )
     config["services"]["tax"] = {
         "rate_per_hour": 20.0,
         "channel_mix": {"phone": 1.0},
         "handling": {"phone": {"kind": "gamma", "mean_min": 6.0, "cv": 0.7}},
         "fcr_probability": 0.7,
+        "journey_norm_working_days": 0,
     }
     config["staff_groups"]["generalists"] = {
         "skills": {"q": {"phone": {"rank": 2}}, "tax": {"phone": {"rank": 1}}},

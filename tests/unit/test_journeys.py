@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import pytest
 
-from klantstroom.experiment import tables_from_logs
+from klantstroom.analysis.journeys import journey_kpi_rows
+from klantstroom.experiment import run_experiment, tables_from_logs
 from klantstroom.model.simulation import ReplicationLog
 from klantstroom.scenario.errors import ScenarioErrors
 from klantstroom.scenario.spec import (
@@ -352,3 +354,213 @@ def test_bad_back_office_and_persona_config_names_the_key(
     found = [e for e in caught.value.errors if e.key == key]
     assert found, [str(e) for e in caught.value.errors]
     assert message in str(found[0])
+
+
+# --------------------------------------------------------------------------------------------
+# Journeys censored at the horizon
+# --------------------------------------------------------------------------------------------
+
+
+def test_a_journey_is_judged_when_its_norm_deadline_is_inside_the_run() -> None:
+    """Judged by start day and norm alone: a journey resolved before the horizon whose deadline
+    lies beyond it is censored like the one still in service at the horizon."""
+    config = queue_config(horizon_days=2.0, services={"q": {"journey_norm_working_days": 1}})
+    sim = simulation(config)
+    # Monday 01:00 (due end of Tuesday = the horizon), Tuesday 01:00 (due end of Wednesday),
+    # and a call that is still in service at the horizon (Tuesday 23:58, 5 min).
+    sim.add_arrivals([60.0, DAY + 60.0, 2 * DAY - 2.0], "q", "phone")
+    result = tables_from_logs(scenario(config), [sim.run()])
+    journeys = result.journeys
+    assert journeys["due_min"].tolist() == [2 * DAY, 3 * DAY, 3 * DAY]
+    assert journeys["status"].tolist() == ["resolved", "resolved", "open"]
+    assert journeys["judged"].tolist() == [True, False, False]
+    row = result.kpis[result.kpis["journeys"].notna() & (result.kpis["service"] == "all")].iloc[0]
+    assert (row["journeys"], row["journeys_censored"]) == (3, 2)
+    assert (row["resolved_share"], row["open_share"], row["journey_within_norm"]) == (1, 0, 1)
+
+
+def hand_made_journeys() -> pd.DataFrame:
+    """Ten journeys of two services; lead times in days, ``judged`` as the table would have it."""
+    na = pd.NA
+    rows = [
+        # service, status, within_norm, judged, lead_time_days, contacts, repeats, switches
+        ("a", "resolved", True, True, 0.5, 1, 0, 0),
+        ("a", "given_up", na, True, 0.2, 2, 1, 1),
+        ("a", "open", na, True, np.nan, 1, 0, 0),  # open past its deadline: failed
+        ("a", "resolved", False, True, 3.0, 2, 1, 0),  # resolved after its deadline
+        ("a", "resolved", True, False, 0.1, 1, 0, 0),  # ended, but its deadline is later
+        ("a", "open", na, False, np.nan, 2, 1, 1),
+        ("b", "resolved", True, True, 1.0, 1, 0, 0),
+        ("b", "open", na, False, np.nan, 1, 0, 0),
+        ("b", "given_up", na, False, 0.01, 1, 0, 0),  # a quick give-up, deadline later
+        ("b", "resolved", True, False, 0.3, 3, 2, 1),
+    ]
+    table = pd.DataFrame(
+        rows,
+        columns=[
+            "service",
+            "status",
+            "within_norm",
+            "judged",
+            "lead_time_days",
+            "contacts",
+            "repeat_contacts",
+            "switches",
+        ],
+    )
+    table["service"] = pd.Categorical(table["service"], categories=["a", "b", "c"])
+    table["status"] = pd.Categorical(table["status"], categories=["open", "resolved", "given_up"])
+    table["within_norm"] = table["within_norm"].astype("boolean")
+    return table
+
+
+def test_journey_kpis_count_judged_journeys_and_weigh_services_in_the_all_row() -> None:
+    no_contacts = pd.DataFrame({"outcome": [], "origin": []})
+    rows = journey_kpi_rows(
+        0,
+        no_contacts,
+        pd.DataFrame(),
+        hand_made_journeys(),
+        pd.DataFrame(),
+        channels=[],
+        departments=[],
+        services=["a", "b", "c"],
+        staff_groups=[],
+    )
+    by_service = {row["service"]: row for row in rows}
+    assert set(by_service) == {"a", "b", "all"}  # no row for a service without journeys
+    a, b, every = by_service["a"], by_service["b"], by_service["all"]
+    # Service a: four judged journeys (two resolved, one of them late; one given up; one
+    # still open past its deadline); the resolved one with a later deadline is censored.
+    assert (a["journeys"], a["journeys_censored"], a["channel_switches"]) == (6, 2, 2)
+    assert (a["resolved_share"], a["given_up_share"], a["open_share"]) == (0.5, 0.25, 0.25)
+    assert a["journey_within_norm"] == 0.25
+    assert a["journey_lead_time_days_mean"] == pytest.approx(1.75)
+    assert a["journey_lead_time_days_p90"] == pytest.approx(0.5 + 0.9 * 2.5)  # numpy's linear
+    assert a["repeat_contact_rate"] == pytest.approx(2 / 6)
+    assert a["contacts_per_journey"] == 1.5
+    # Service b: one judged journey of four, resolved within its norm.
+    assert (b["journeys"], b["journeys_censored"], b["channel_switches"]) == (4, 3, 1)
+    assert (b["resolved_share"], b["given_up_share"], b["open_share"]) == (1, 0, 0)
+    assert b["journey_within_norm"] == 1
+    # All: each judged journey stands for (journeys / judged journeys) of its service, 1.5
+    # for a and 4 for b, so the services weigh as in the journeys that started (6 : 4).
+    assert (every["journeys"], every["journeys_censored"], every["channel_switches"]) == (10, 5, 3)
+    assert every["resolved_share"] == pytest.approx((2 * 1.5 + 4) / 10)
+    assert every["given_up_share"] == pytest.approx(1.5 / 10)
+    assert every["open_share"] == pytest.approx(1.5 / 10)
+    assert every["journey_within_norm"] == pytest.approx((1.5 + 4) / 10)
+    assert every["journey_lead_time_days_mean"] == pytest.approx((1.5 * 0.5 + 1.5 * 3 + 4) / 7)
+    # Sorted 0.5, 1.0, 3.0 with weights 1.5, 4, 1.5 sit at 0, 1.5/5.5 and 1 on the 0-1 scale.
+    assert every["journey_lead_time_days_p90"] == pytest.approx(1.0 + 2.0 * 3.45 / 4.0)
+    assert every["repeat_contact_rate"] == pytest.approx(3 / 13)
+    assert every["contacts_per_journey"] == pytest.approx(1.3)
+
+
+def test_the_all_row_is_empty_while_a_service_has_no_judged_journey() -> None:
+    """A run shorter than one service's norm cannot say how all journeys fare."""
+    journeys = hand_made_journeys()
+    journeys.loc[journeys["service"] == "b", "judged"] = False
+    rows = journey_kpi_rows(
+        0,
+        pd.DataFrame({"outcome": [], "origin": []}),
+        pd.DataFrame(),
+        journeys,
+        pd.DataFrame(),
+        channels=[],
+        departments=[],
+        services=["a", "b"],
+        staff_groups=[],
+    )
+    by_service = {row["service"]: row for row in rows}
+    every, b = by_service["all"], by_service["b"]
+    assert (every["journeys"], every["journeys_censored"]) == (10, 6)
+    assert (b["journeys"], b["journeys_censored"]) == (4, 4)
+    for row in (every, b):
+        for kpi in ("resolved_share", "journey_within_norm", "journey_lead_time_days_mean"):
+            assert np.isnan(row[kpi]), kpi
+    assert by_service["a"]["resolved_share"] == 0.5
+
+
+def steady_back_office(horizon_days: float) -> dict[str, Any]:
+    """The same every day: calls around the clock, 40% handed to a back office that works
+    08:00-18:00 and calls back; a journey's norm is the end of the day it started."""
+    day_shift = [{"days": ALL_DAYS, "start": "08:00", "end": "18:00", "headcount": 12}]
+    return queue_config(
+        rate_per_hour=60.0,
+        handling={"kind": "exponential", "mean_min": 4.0},
+        agents=6,
+        patience={"kind": "exponential", "mean_min": 1.0},  # an abandoned call gives up
+        horizon_days=horizon_days,
+        warmup_days=1.0,
+        replications=2,
+        seed=5,
+        services={"q": {"fcr_probability": 0.6, "journey_norm_working_days": 0}},
+        departments={
+            "bo": {
+                "tasks": {"q": {"kind": "deterministic", "mean_min": 5.0}},
+                "callback": {
+                    "probability": 1.0,
+                    "by": "department",
+                    "reach_probability": 1.0,
+                    "max_attempts": 1,
+                    "attempt_min": 2.0,
+                },
+            }
+        },
+        staff_groups={
+            "bo_staff": {
+                "department": "bo",
+                "roster": {"works_holidays": True, "shifts": day_shift},
+            }
+        },
+    )
+
+
+def _share(flags: pd.Series) -> tuple[float, float]:
+    """A share and its binomial standard error."""
+    p = float(flags.mean())
+    return p, float(np.sqrt(p * (1.0 - p) / len(flags)))
+
+
+def test_journey_kpis_do_not_depend_on_the_run_length() -> None:
+    """The same steady scenario for 1.5 and 14.5 days gives the same journey KPIs.
+
+    Runs end at noon, so the afternoon's hand-offs are still with the back office at the
+    horizon: counted as not resolved they lower the short run's resolved share by some 10
+    points (81% against 91%, about 16 standard errors). Over the judged journeys the shares
+    agree (93% and 92% resolved, 83% and 82% within norm) within the tolerance: 4 standard
+    errors of the difference of two binomial shares, about 2 points here. The runs share the
+    seed, so their first days are alike and the true spread is smaller.
+    """
+    shares: dict[float, dict[str, tuple[float, float]]] = {}
+    for days in (1.5, 14.5):
+        result = run_experiment(scenario(steady_back_office(days)))
+        journeys = result.journeys
+        judged = journeys[journeys["judged"]]
+        rows = result.kpis[result.kpis["journeys"].notna() & (result.kpis["service"] == "all")]
+        assert (
+            rows["journeys_censored"].to_numpy()
+            == (~journeys["judged"]).groupby(journeys["replication"]).sum().to_numpy()
+        ).all()
+        assert (rows["journeys"].to_numpy() == journeys.groupby("replication").size()).all()
+        shares[days] = {
+            "resolved": _share(judged["status"] == "resolved"),
+            "within": _share(judged["within_norm"].fillna(False).astype(bool)),
+            "resolved, open counted": _share(journeys["status"] == "resolved"),
+        }
+        # The KPIs are these shares per replication (replications of equal size).
+        assert rows["resolved_share"].mean() == pytest.approx(shares[days]["resolved"][0], abs=5e-3)
+        assert rows["journey_within_norm"].mean() == pytest.approx(
+            shares[days]["within"][0], abs=5e-3
+        )
+    short, long = shares[1.5], shares[14.5]
+    assert short["within"][0] < short["resolved"][0] - 0.05  # evening hand-offs miss the norm
+
+    def agree(key: str) -> bool:
+        (p, se_p), (q, se_q) = short[key], long[key]
+        return abs(p - q) <= 4.0 * float(np.hypot(se_p, se_q))
+
+    assert agree("resolved") and agree("within")
+    # Counting the journeys still open at the horizon as not resolved (as before) would not.
+    assert not agree("resolved, open counted")

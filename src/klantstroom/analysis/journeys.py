@@ -13,12 +13,21 @@ Rows for ``kpis.csv`` (keys as in :mod:`klantstroom.analysis.kpis`; ``department
   ``backlog_mean`` and ``backlog_max`` (open tasks at the end of each day), ``callbacks``
   (attempts) and ``callback_reach_rate`` (attempts that reached the citizen / attempts made);
 * journey rows (``channel = department = staff_group = all``, per service of the first contact
-  and ``all``): ``journeys`` that started, the shares ``resolved_share``, ``given_up_share`` and
-  ``open_share``, ``journey_lead_time_days_mean`` and ``_p90`` (resolved journeys, first contact
-  to resolution, in days), ``journey_within_norm`` (resolved by the service's norm / resolved),
-  ``repeat_contact_rate`` (contacts that repeat an attempt: redials, returns after balking,
-  channel switches, rebookings / all contacts of those journeys), ``channel_switches`` and
+  and ``all``): ``journeys`` that started, ``journeys_censored`` (not ``judged``: the norm
+  deadline lies beyond the horizon) and ``channel_switches`` count every journey that started;
+  the other KPIs count the judged journeys only (:func:`journey_kpis`): the shares
+  ``resolved_share``, ``given_up_share`` and ``open_share`` (status at the horizon),
+  ``journey_within_norm`` (resolved by the norm deadline / judged),
+  ``journey_lead_time_days_mean`` and ``_p90`` (resolved journeys, first contact to
+  resolution, in days), ``repeat_contact_rate`` (contacts that repeat an attempt: redials,
+  returns after balking, channel switches, rebookings / all contacts of those journeys) and
   ``contacts_per_journey``.
+
+Why only judged journeys: a journey still open at the horizon has not failed, and counting it as
+failed makes the journey KPIs depend on the run length. Leaving out only the *open* journeys of
+the last days would not do either: those that ended before the horizon are the quick ones (a
+caller who hangs up and gives up, not a passport that must be picked up a week later), so what
+is judged is chosen by start day and norm alone (``judged`` in ``journeys.parquet``).
 """
 
 from __future__ import annotations
@@ -37,12 +46,16 @@ BACKOFFICE_KPIS = (
     "tasks_open",
     "task_lead_time_days_mean",
     "task_lead_time_days_p90",
+    "task_lead_time_working_days_mean",
     "task_within_norm",
     "callbacks",
     "callback_reach_rate",
+    "chases",
+    "chase_share",
 )
 JOURNEY_KPIS = (
     "journeys",
+    "journeys_censored",
     "resolved_share",
     "given_up_share",
     "open_share",
@@ -73,6 +86,108 @@ def _mean(values: np.ndarray) -> float:
 
 def _p90(values: np.ndarray) -> float:
     return float(np.quantile(values, 0.9)) if len(values) else np.nan
+
+
+def _weighted_p90(values: np.ndarray, weights: np.ndarray) -> float:
+    """The 90th percentile of ``values`` with ``weights``; equal weights give ``_p90``.
+
+    Each value sits at (weight below it) / (total weight less the last value's weight) on the
+    0-1 scale and the quantile is interpolated linearly between them: with equal weights these
+    are numpy's positions ``k / (n - 1)``, so the service rows (equal weights) agree with
+    ``numpy.quantile``.
+    """
+    if not len(values):
+        return np.nan
+    order = np.argsort(values, kind="stable")
+    x, w = values[order], weights[order]
+    below = np.cumsum(w) - w
+    span = below[-1]
+    if span <= 0.0:
+        return float(x[-1])
+    return float(np.interp(0.9, below / span, x))
+
+
+def _ratio(numerator: float, denominator: float) -> float:
+    return numerator / denominator if denominator > 0 else np.nan
+
+
+def journey_kpis(journeys: pd.DataFrame, weights: np.ndarray | None = None) -> dict[str, float]:
+    """Return the journey KPIs of one selection of journeys (one replication).
+
+    Parameters
+    ----------
+    journeys : pandas.DataFrame
+        Rows of the journey table (``status``, ``judged``, ``within_norm``,
+        ``lead_time_days``, ``contacts``, ``repeat_contacts``, ``switches`` are used).
+    weights : numpy.ndarray, optional
+        How many journeys each judged journey stands for in the shares, means and the
+        percentile (ignored for journeys not judged). Default 1 each; the ``all`` row gives a
+        service's judged journeys the weight (its journeys / its judged journeys), see
+        :func:`journey_kpi_rows`.
+
+    Returns
+    -------
+    dict of str to float
+        Every name of :data:`JOURNEY_KPIS`. ``journeys``, ``journeys_censored`` and
+        ``channel_switches`` count all journeys that started; the others are over judged
+        journeys only and NaN without any.
+    """
+    judged = journeys["judged"].to_numpy(dtype=bool)
+    w = np.ones(len(journeys)) if weights is None else np.asarray(weights, dtype=float)
+    w = np.where(judged, w, 0.0)
+    total = float(w.sum())
+    status = journeys["status"].to_numpy(dtype=object)
+    resolved = status == "resolved"
+    within = journeys["within_norm"].astype("boolean").to_numpy(dtype=bool, na_value=False)
+    lead = journeys["lead_time_days"].to_numpy(dtype=float)
+    counted = resolved & judged & np.isfinite(lead)
+    contacts = journeys["contacts"].to_numpy(dtype=float)
+    repeats = journeys["repeat_contacts"].to_numpy(dtype=float)
+    return {
+        "journeys": float(len(journeys)),
+        "journeys_censored": float((~judged).sum()),
+        "resolved_share": _ratio(float(w[resolved].sum()), total),
+        "given_up_share": _ratio(float(w[status == "given_up"].sum()), total),
+        "open_share": _ratio(float(w[status == "open"].sum()), total),
+        "journey_lead_time_days_mean": _ratio(
+            float((w[counted] * lead[counted]).sum()), float(w[counted].sum())
+        ),
+        "journey_lead_time_days_p90": _weighted_p90(lead[counted], w[counted]),
+        "journey_within_norm": _ratio(float(w[within].sum()), total),
+        "repeat_contact_rate": _ratio(float((w * repeats).sum()), float((w * contacts).sum())),
+        "channel_switches": float(journeys["switches"].sum()),
+        "contacts_per_journey": _ratio(float((w * contacts).sum()), total),
+    }
+
+
+def service_weights(journeys: pd.DataFrame) -> np.ndarray:
+    """Weights that give each service its share of the journeys that *started*.
+
+    Judged journeys are a different mix than the journeys that started: a service with a norm of
+    10 working days has fewer of them in a short run than one with 5. Each judged journey of a
+    service stands for (journeys of the service / its judged journeys). When a service has
+    journeys but none of them judged (a run shorter than its norm), the mix cannot be restored
+    and every weight is 0: the ``all`` row's shares are then empty rather than the shares of
+    the other services passed off as all of them.
+
+    Parameters
+    ----------
+    journeys : pandas.DataFrame
+        One replication's rows of the journey table (``service``, ``judged`` are used).
+
+    Returns
+    -------
+    numpy.ndarray
+        One weight per row; 0 for journeys not judged, and everywhere when a service has no
+        judged journey.
+    """
+    judged = journeys["judged"].to_numpy(dtype=bool)
+    service = journeys["service"].astype(str).to_numpy()
+    names, code, started = np.unique(service, return_inverse=True, return_counts=True)
+    kept = np.bincount(code, weights=judged.astype(float), minlength=len(names))
+    if (kept == 0).any():
+        return np.zeros(len(journeys))
+    return np.where(judged, (started / kept)[code], 0.0)
 
 
 def _within(late: pd.Series) -> float:
@@ -153,6 +268,7 @@ def journey_kpi_rows(
                     | {"served": float(len(sub)), "fcr_rate": float(np.nanmean(resolved))}
                 )
     callbacks = contacts[contacts["origin"] == "callback"]
+    chases = made[made["origin"] == "chase"]
     for name, task_types in departments:
         at = tasks[tasks["department"] == name]
         calls = callbacks[callbacks["department"] == name]
@@ -167,37 +283,25 @@ def journey_kpi_rows(
                 "tasks_open": float((~done).sum()),
                 "task_lead_time_days_mean": _mean(lead),
                 "task_lead_time_days_p90": _p90(lead),
+                "task_lead_time_working_days_mean": _mean(
+                    sub["lead_time_working_days"].dropna().to_numpy(dtype=float)
+                ),
                 "task_within_norm": _within(sub["late"]),
                 "callbacks": float(len(cb)),
                 "callback_reach_rate": _reach(cb["outcome"]),
             }
             if service == ALL:
                 row.update(_backlog(backlog, name))
+                # A chase asks about the matter, often as another service (a KCC question): it
+                # is counted per department, not per task type.
+                n_chases = float((chases["department"] == name).sum())
+                row["chases"] = n_chases
+                row["chase_share"] = n_chases / len(made) if len(made) else np.nan
             rows.append(row)
     for service in [*services, ALL]:
         sub = journeys if service == ALL else journeys[journeys["service"] == service]
         if not len(sub) and service != ALL:
             continue
-        n = len(sub)
-        status = sub["status"].to_numpy()
-        resolved = status == "resolved"
-        lead = sub["lead_time_days"].to_numpy(dtype=float)[resolved]
-        n_contacts = float(sub["contacts"].sum())
-        rows.append(
-            _row(rep, service=service)
-            | {
-                "journeys": float(n),
-                "resolved_share": float(resolved.mean()) if n else np.nan,
-                "given_up_share": float((status == "given_up").mean()) if n else np.nan,
-                "open_share": float((status == "open").mean()) if n else np.nan,
-                "journey_lead_time_days_mean": _mean(lead),
-                "journey_lead_time_days_p90": _p90(lead),
-                "journey_within_norm": _within(~sub["within_norm"].astype("boolean")),
-                "repeat_contact_rate": float(sub["repeat_contacts"].sum()) / n_contacts
-                if n_contacts
-                else np.nan,
-                "channel_switches": float(sub["switches"].sum()),
-                "contacts_per_journey": n_contacts / n if n else np.nan,
-            }
-        )
+        weights = service_weights(sub) if service == ALL else None
+        rows.append(_row(rep, service=service) | journey_kpis(sub, weights))
     return rows

@@ -18,14 +18,17 @@ Definitions (waits in minutes; the service-level convention is the package's, se
 * ``service_level`` — served within the channel's threshold / (served + abandoned);
 * ``fcr_rate`` — resolved at first contact / served; ``redials`` — contacts that are a redial;
 * ``mean_handling_min`` — mean service time of served contacts;
+* ``chases`` — contacts that chase a late matter (failure demand, ``origin = chase``) and
+  ``chase_share`` — chases / offered;
 * counter rows only: ``walk_ins`` and ``appointments`` (visits booked, no-shows included);
   ``walk_in_wait_min`` and ``walk_in_within_norm`` (mean wait of served walk-ins and the share
   within ``counter.walk_in_wait_norm_min``); ``appointment_wait_min`` and
   ``appointment_within_norm`` (wait from the later of arrival and slot time, norm
   ``appointment_wait_norm_min``); ``access_days_mean``, ``access_days_p90`` and
   ``access_within_norm`` (working days from request to slot, norm ``access_norm_working_days``);
-  ``no_show_rate`` (no-shows / appointments), ``balk_rate`` (balked / walk-ins),
-  ``turned_away`` (unserved before the horizon: after closing or without a slot);
+  ``no_show_rate`` (no-shows / appointments), ``no_slot_rate`` (booking requests that found no
+  free slot within the booking horizon / booking requests), ``balk_rate`` (balked / walk-ins),
+  ``turned_away`` (unserved before the horizon: turned away at closing);
   ``desk_utilisation`` (shop rows: desk time in use, wrap-up included / desks x opening time);
 * ``occupancy`` — (staff group rows) busy time (service + wrap-up) / time on duty, both clipped
   to the reported period; ``staff_hours`` and ``busy_hours`` are those two times in hours.
@@ -69,6 +72,8 @@ QUEUE_KPIS = (
     "fcr_rate",
     "redials",
     "mean_handling_min",
+    "chases",
+    "chase_share",
 )
 COUNTER_KPIS = (
     "walk_ins",
@@ -81,18 +86,24 @@ COUNTER_KPIS = (
     "access_days_p90",
     "access_within_norm",
     "no_show_rate",
+    "no_slot_rate",
     "balk_rate",
     "turned_away",
     "desk_utilisation",
 )
 STAFF_KPIS = ("occupancy", "staff_hours", "busy_hours")
-ALL_KPIS = (
-    *QUEUE_KPIS,
-    *COUNTER_KPIS,
-    *DIGITAL_KPIS,
-    *BACKOFFICE_KPIS,
-    *JOURNEY_KPIS,
-    *STAFF_KPIS,
+# Channel and department rows share the failure-demand KPIs: each name is one column.
+ALL_KPIS: tuple[str, ...] = tuple(
+    dict.fromkeys(
+        (
+            *QUEUE_KPIS,
+            *COUNTER_KPIS,
+            *DIGITAL_KPIS,
+            *BACKOFFICE_KPIS,
+            *JOURNEY_KPIS,
+            *STAFF_KPIS,
+        )
+    )
 )
 
 
@@ -105,6 +116,7 @@ def _queue_kpis(sub: pd.DataFrame, threshold_min: float) -> dict[str, float]:
     n_served, n_abandoned = int(served.sum()), int(abandoned.sum())
     n_ended = n_served + n_abandoned
     resolved = sub["resolved"].to_numpy(dtype=float, na_value=np.nan)
+    n_chases = float((sub["origin"] == "chase").sum()) if "origin" in sub else 0.0
     return {
         "offered": float(len(sub)),
         "served": float(n_served),
@@ -122,6 +134,8 @@ def _queue_kpis(sub: pd.DataFrame, threshold_min: float) -> dict[str, float]:
         "mean_handling_min": float(sub["service_min"].to_numpy()[served].mean())
         if n_served
         else np.nan,
+        "chases": n_chases,
+        "chase_share": n_chases / len(sub) if len(sub) else np.nan,
     }
 
 
@@ -134,6 +148,7 @@ def _counter_kpis(sub: pd.DataFrame, norms: CounterNorms, horizon_min: float) ->
     access = sub["access_days"].to_numpy()
     booked = appointment & ~np.isnan(access)
     n_walk_in, n_booked = int(walk_in.sum()), int(booked.sum())
+    n_no_slot = int((outcome == "no_slot").sum())
 
     def mean(values: np.ndarray) -> float:
         return float(values.mean()) if len(values) else np.nan
@@ -153,6 +168,7 @@ def _counter_kpis(sub: pd.DataFrame, norms: CounterNorms, horizon_min: float) ->
         "no_show_rate": float((outcome[booked] == "no_show").sum()) / n_booked
         if n_booked
         else np.nan,
+        "no_slot_rate": n_no_slot / (n_booked + n_no_slot) if n_booked + n_no_slot else np.nan,
         "balk_rate": float((outcome[walk_in] == "balked").sum()) / n_walk_in
         if n_walk_in
         else np.nan,

@@ -266,6 +266,13 @@ class CounterConfig:
     balk_probability: float = 1.0
     balk_return_probability: float = 0.0
     balk_switch_probability: float = 0.0
+    # A booking request that finds no free slot within the horizon: asks again after some days,
+    # walks in instead (where the shop takes walk-ins), or is lost (the rest).
+    no_slot_retry_probability: float = 0.0
+    no_slot_retry_after_days: float = 7.0
+    no_slot_max_retries: int = 3
+    no_slot_walk_in_probability: float = 0.0
+    overbooking_share: float = 0.0  # book this much more than the slots, against no-shows
 
 
 @dataclass

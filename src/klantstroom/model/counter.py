@@ -59,8 +59,10 @@ from klantstroom.scenario.spec import (
     GIVEN_UP,
     MINUTES_PER_DAY,
     NO_SHOW,
+    NO_SLOT,
     REBOOK,
     REBOOKED,
+    RETRY,
     RETURN,
     SWITCH,
     UNSERVED,
@@ -133,19 +135,42 @@ class Counters:
             for s in scenario.services
         ]
         self._follow_up_rng = streams.get("counter/follow_up_time")
+        no_slot_rng = streams.get("counter/no_slot")
+        self._no_slot_choice = Sampler(no_slot_rng.random, 0.5)
+        self._no_slot_time = Sampler(streams.get("counter/no_slot_time").random, 0.5)
         # Booked visits that have not reached their queue yet (for the horizon).
         self.pending: dict[int, Contact] = {}
         self._cb_open = self._on_open
         self._cb_close = self._on_close
 
     def _reserved_desks(self, k: int) -> Callable[[int], tuple[int, ...]]:
-        spec = self.sim.scenario.shops[k]
+        """Day -> bookable desks per interval: the desks reserved for appointments, but never
+        more than the staff rostered at the shop that date (a date's own roster rows, leave)."""
+        scenario = self.sim.scenario
+        spec = scenario.shops[k]
         calendar = self.calendar
+        at_home = [g for g in scenario.staff_groups if g.shop == spec.name]
+        deployed = [
+            grid
+            for group in scenario.staff_groups
+            for place, grid in group.deployments
+            if place == spec.name
+        ]
 
         def reserved(day: int) -> tuple[int, ...]:
             if not open_periods(spec, calendar, day):
                 return ()
-            return spec.appointment_desks[calendar.weekday_of_day(day)]
+            weekday = calendar.weekday_of_day(day)
+            date = calendar.date_of_day(day)
+            desks = spec.appointment_desks[weekday]
+            staff = [0] * len(desks)
+            for group in at_home:
+                for i, n in enumerate(group.headcount_on(date, weekday)[: len(desks)]):
+                    staff[i] += n
+            for grid in deployed:
+                for i, n in enumerate(grid[weekday][: len(desks)]):
+                    staff[i] += n
+            return tuple(min(d, n) for d, n in zip(desks, staff, strict=False))
 
         return reserved
 
@@ -316,7 +341,9 @@ class Counters:
         sim = self.sim
         spec = self.spec
         now = sim.env.now
-        length = self._slot_min[service]
+        # Overbooking books shorter slots in the book than the visit is given: the book holds
+        # 1 / (1 - share) times as many bookings as slots, against the expected no-shows.
+        length = self._slot_min[service] * (1.0 - spec.overbooking_share)
         start = now + spec.booking_lead_min
         until = now + spec.booking_horizon_days * MINUTES_PER_DAY
         candidates = [shop_index]
@@ -341,8 +368,9 @@ class Counters:
         )
         contact.appointment = True
         if best is None:
-            contact.journey_end = GIVEN_UP
-            sim.log_unanswered(contact, now, UNSERVED)  # no slot within the booking horizon
+            if not self._after_no_slot(contact, service, shop_index):
+                contact.journey_end = GIVEN_UP
+            sim.log_unanswered(contact, now, NO_SLOT)  # no slot within the booking horizon
             return
         assert shop.book is not None
         shop.book.book(best, length)
@@ -364,6 +392,46 @@ class Counters:
         contact.punctuality_min = arrival - slot_min
         contact.arrival_min = arrival
         schedule(env, arrival - now, self._on_visit, contact)
+
+    def _after_no_slot(self, contact: Contact, service: int, shop_index: int) -> bool:
+        """A booking request found no free slot: decide whether the citizen asks again later or
+        walks in instead; return whether they will (else the matter is lost)."""
+        spec = self.spec
+        sim = self.sim
+        if sim.at_horizon:
+            return False
+        draw = self._no_slot_choice()
+        now = sim.env.now
+        if draw < spec.no_slot_retry_probability:
+            if contact.attempt > spec.no_slot_max_retries:
+                return False
+            channel = sim.scenario.channels[self.counter_channel]  # the booking hours
+            at = next_open_min(channel, self.calendar, now + spec.no_slot_retry_after_days * 1440)
+            if at is None:
+                return False
+            schedule(sim.env, at - now, self._on_retry_booking, (service, shop_index, contact))
+            return True
+        if draw < spec.no_slot_retry_probability + spec.no_slot_walk_in_probability:
+            queue = self.shops[shop_index].queues.get((service, False))
+            if queue is None or not self.shops[shop_index].spec.walk_in:
+                return False  # the shop takes no walk-ins: the matter is lost
+            day = int(now // MINUTES_PER_DAY) + 1
+            at_walk_in = random_open_min(
+                self.shops[shop_index].spec, self.calendar, day, float(self._no_slot_time())
+            )
+            if at_walk_in is None:
+                return False
+            schedule(sim.env, at_walk_in - now, self._on_no_slot_walk_in, (queue, contact))
+            return True
+        return False
+
+    def _on_retry_booking(self, timer: Timer) -> None:
+        service, shop_index, previous = timer.payload
+        self.request_booking(service, shop_index, previous, RETRY, previous.attempt + 1)
+
+    def _on_no_slot_walk_in(self, timer: Timer) -> None:
+        queue, previous = timer.payload
+        self.walk_in(queue, previous, RETRY, previous.attempt + 1)
 
     def _on_no_show(self, timer: Timer) -> None:
         contact: Contact = timer.payload

@@ -138,6 +138,7 @@ OUTCOME_MARKERS: dict[str, tuple[str, str]] = {
     "no_show": ("D", "#9467bd"),
     "rebooked": (">", "#1f77b4"),
     "not_reached": ("x", "#8c564b"),
+    "no_slot": ("P", "#e377c2"),
     "open": ("s", "#7f7f7f"),
 }
 # Tick spacings (minutes) for a time axis in days; the first giving at most 7 ticks is used.
@@ -203,6 +204,7 @@ _TEXT: dict[str, dict[str, str]] = {
         "no_show": "no show",
         "rebooked": "rebooked",
         "not_reached": "not reached",
+        "no_slot": "no free slot",
         "open_item": "still open",
     },
     "nl": {
@@ -266,6 +268,7 @@ _TEXT: dict[str, dict[str, str]] = {
         "no_show": "niet verschenen",
         "rebooked": "omgeboekt",
         "not_reached": "niet bereikt",
+        "no_slot": "geen plek in de agenda",
         "open_item": "nog open",
     },
 }

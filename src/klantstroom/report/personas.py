@@ -51,6 +51,8 @@ def _contact_line(row: pd.Series, start: pd.Timestamp) -> str:
         what = f"{row['department']} called (attempt {row['attempt']}): not reached"
     elif outcome == "abandoned":
         what = f"hung up after {wait}"
+    elif outcome == "no_slot":
+        what = "asked for an appointment: no free slot within the booking horizon"
     elif outcome == "unserved":
         what = "still waiting at the end of the run" if row["wait_min"] > 0 else "turned away"
     else:
@@ -63,9 +65,13 @@ def _contact_line(row: pd.Series, start: pd.Timestamp) -> str:
 
 
 def _task_line(row: pd.Series, start: pd.Timestamp) -> str:
+    process_min = float(row["ready_min"] - row["created_min"]) if "ready_min" in row else 0.0
+    # Elapsed process time (documents, an advice, a term) is told apart from waiting for staff.
+    process = f"in process {_duration(process_min)}, then " if process_min > 0 else ""
     if row["status"] == "done":
         what = (
-            f"task for {row['department']}: waited {_duration(row['wait_min'])}, "
+            f"task for {row['department']}: {process}waited "
+            f"{_duration(row['wait_min'] - process_min)}, "
             f"processed {_duration(row['processing_min'])}"
         )
     else:

@@ -590,7 +590,35 @@ def _build_counter(check: Checker, raw: Mapping[str, Any], base: Path) -> Counte
         balk_probability=probability("balk_probability", d.balk_probability),
         balk_return_probability=probability("balk_return_probability", d.balk_return_probability),
         balk_switch_probability=probability("balk_switch_probability", d.balk_switch_probability),
+        no_slot_retry_probability=probability(
+            "no_slot_retry_probability", d.no_slot_retry_probability
+        ),
+        no_slot_retry_after_days=check.number(
+            f"{key}.no_slot_retry_after_days",
+            raw.get("no_slot_retry_after_days", d.no_slot_retry_after_days),
+            low=0.0,
+            low_open=True,
+            high=365.0,
+        ),
+        no_slot_max_retries=whole("no_slot_max_retries", 0),
+        no_slot_walk_in_probability=probability(
+            "no_slot_walk_in_probability", d.no_slot_walk_in_probability
+        ),
+        # Above one half the book would hold more than twice its slots: a unit mistake, not a
+        # policy (no-show rates reach 30-40% only without reminders, domain.md row 21).
+        overbooking_share=check.number(
+            f"{key}.overbooking_share",
+            raw.get("overbooking_share", d.overbooking_share),
+            low=0.0,
+            high=0.5,
+        ),
     )
+    if spec.no_slot_retry_probability + spec.no_slot_walk_in_probability > 1.0 + 1e-9:
+        check.fail(
+            f"{key}.no_slot_walk_in_probability",
+            "no_slot_retry_probability + no_slot_walk_in_probability must be <= 1, got "
+            f"{spec.no_slot_retry_probability + spec.no_slot_walk_in_probability:.3f}",
+        )
     if spec.balk_return_probability + spec.balk_switch_probability > 1.0 + 1e-9:
         check.fail(
             f"{key}.balk_switch_probability",

@@ -24,7 +24,8 @@ FORMULAS = ("self_service", "appointment", "walk_in", "kcc", "case_managed")
 # at the horizon, turned away at a shop's closing time, or no appointment slot within the booking
 # horizon; ``balked``: left a shop on seeing the queue; ``no_show``: did not come to an
 # appointment; ``rebooked``: came too late for an appointment and booked a new one;
-# ``not_reached``: an outbound callback attempt that did not reach the citizen.
+# ``not_reached``: an outbound callback attempt that did not reach the citizen; ``no_slot``: a
+# booking request that found no free slot within the booking horizon.
 OUTCOMES: tuple[str, ...] = (
     "served",
     "abandoned",
@@ -33,14 +34,16 @@ OUTCOMES: tuple[str, ...] = (
     "no_show",
     "rebooked",
     "not_reached",
+    "no_slot",
 )
-SERVED, ABANDONED, UNSERVED, BALKED, NO_SHOW, REBOOKED, NOT_REACHED = 0, 1, 2, 3, 4, 5, 6
+SERVED, ABANDONED, UNSERVED, BALKED, NO_SHOW, REBOOKED, NOT_REACHED, NO_SLOT = range(8)
 
 # Why a contact (or back-office task) exists: a citizen's new matter, calling again after
 # abandoning, returning to a shop after balking, switching channel, a follow-up visit, a new
 # booking after coming too late, a back-office task handed off by the front office, an
 # outbound callback when a task is done, or a citizen chasing a matter that is late (failure
-# demand: a task past due, a callback or an e-mail answer that did not come).
+# demand: a task past due, a callback or an e-mail answer that did not come), or a new attempt
+# after a booking request found no free slot (a later request, or a walk-in instead).
 ORIGINS: tuple[str, ...] = (
     "new",
     "redial",
@@ -51,8 +54,9 @@ ORIGINS: tuple[str, ...] = (
     "task",
     "callback",
     "chase",
+    "retry",
 )
-NEW, REDIAL, RETURN, SWITCH, FOLLOW_UP, REBOOK, TASK, CALLBACK, CHASE = range(9)
+NEW, REDIAL, RETURN, SWITCH, FOLLOW_UP, REBOOK, TASK, CALLBACK, CHASE, RETRY = range(10)
 
 # How a journey (one matter of one citizen) ends; a contact carries the end of its journey when
 # the journey ends with it (0 = the journey goes on, or is still open at the horizon).
@@ -418,6 +422,11 @@ class CounterSpec:
     balk_probability: float = 1.0
     balk_return_probability: float = 0.0
     balk_switch_probability: float = 0.0
+    no_slot_retry_probability: float = 0.0
+    no_slot_retry_after_days: float = 7.0
+    no_slot_max_retries: int = 3
+    no_slot_walk_in_probability: float = 0.0
+    overbooking_share: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -766,7 +775,9 @@ NORM_KPIS = (
     "access_days_mean",
     "access_within_norm",
     "no_show_rate",
+    "no_slot_rate",
     "balk_rate",
+    "chase_share",
     "occupancy",
     "task_lead_time_days_mean",
     "task_within_norm",

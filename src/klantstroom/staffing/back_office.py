@@ -8,7 +8,8 @@ makes the callback itself, the callback's expected attempts times the expected t
 
 Tasks wait days, not seconds (every lead-time norm is at least one working day), so a week's work
 can be spread over the week: a department needs, in every interval its group works, the week's
-mean work per working day divided by the group's working hours that day and the occupancy cap.
+mean work per working day divided by the group's working hours that day, the occupancy cap and
+the share of its hours left for tasks (``1 - other_work_share``).
 Its group's working hours (which intervals, which days) are those of its configured roster; the
 plan sizes how many.
 """
@@ -82,6 +83,7 @@ def department_requirements(
         per_week = float(work_min.sum()) / 60 / replications / weeks
         count = len(own) / replications / weeks
         hours = {g.name: float(np.sum(g.headcount)) * interval_h for g in groups}
+        available = 1.0 - department.other_work_share
         for group in groups:
             share = hours[group.name] / sum(hours.values()) if sum(hours.values()) else 0.0
             working = _working_hours_per_week(group, interval_h)
@@ -93,7 +95,10 @@ def department_requirements(
                     "work_hours_per_week": per_week * share,
                     "working_days": sum(1 for row in group.headcount if any(row)),
                     "working_hours_per_week": working,
-                    "agents": per_week * share / working / max_occupancy if working else math.inf,
+                    # Only (1 - other_work_share) of a member's hours go to tasks.
+                    "agents": per_week * share / working / max_occupancy / available
+                    if working
+                    else math.inf,
                 }
             )
     return pd.DataFrame(rows, columns=DEPARTMENT_COLUMNS)
