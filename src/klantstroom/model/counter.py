@@ -67,6 +67,7 @@ from klantstroom.scenario.spec import (
     SWITCH,
     UNSERVED,
     Scenario,
+    staff_at_shop,
 )
 
 if TYPE_CHECKING:
@@ -149,28 +150,16 @@ class Counters:
         scenario = self.sim.scenario
         spec = scenario.shops[k]
         calendar = self.calendar
-        at_home = [g for g in scenario.staff_groups if g.shop == spec.name]
-        deployed = [
-            grid
-            for group in scenario.staff_groups
-            for place, grid in group.deployments
-            if place == spec.name
-        ]
 
         def reserved(day: int) -> tuple[int, ...]:
             if not open_periods(spec, calendar, day):
                 return ()
             weekday = calendar.weekday_of_day(day)
-            date = calendar.date_of_day(day)
             desks = spec.appointment_desks[weekday]
-            staff = [0] * len(desks)
-            for group in at_home:
-                for i, n in enumerate(group.headcount_on(date, weekday)[: len(desks)]):
-                    staff[i] += n
-            for grid in deployed:
-                for i, n in enumerate(grid[weekday][: len(desks)]):
-                    staff[i] += n
-            return tuple(min(d, n) for d, n in zip(desks, staff, strict=False))
+            staff = staff_at_shop(
+                scenario.staff_groups, spec.name, weekday, len(desks), calendar.date_of_day(day)
+            )
+            return tuple(min(d, n) for d, n in zip(desks, staff, strict=True))
 
         return reserved
 
@@ -406,7 +395,8 @@ class Counters:
             if contact.attempt > spec.no_slot_max_retries:
                 return False
             channel = sim.scenario.channels[self.counter_channel]  # the booking hours
-            at = next_open_min(channel, self.calendar, now + spec.no_slot_retry_after_days * 1440)
+            later = now + spec.no_slot_retry_after_days * MINUTES_PER_DAY
+            at = next_open_min(channel, self.calendar, later)
             if at is None:
                 return False
             schedule(sim.env, at - now, self._on_retry_booking, (service, shop_index, contact))

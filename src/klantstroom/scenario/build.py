@@ -52,6 +52,7 @@ from klantstroom.scenario.spec import (
     SkillSpec,
     StaffGroupSpec,
     StaffingSpec,
+    staff_at_shop,
 )
 
 
@@ -566,6 +567,10 @@ def _build_counter(check: Checker, raw: Mapping[str, Any], base: Path) -> Counte
     def whole(name: str, low: int) -> int:
         return check.integer(f"{key}.{name}", raw.get(name, getattr(d, name)), low=low)
 
+    def bounded(name: str, low: float, high: float, *, low_open: bool = False) -> float:
+        value = raw.get(name, getattr(d, name))
+        return check.number(f"{key}.{name}", value, low=low, high=high, low_open=low_open)
+
     spec = CounterSpec(
         walk_in_wait_norm_min=non_negative("walk_in_wait_norm_min"),
         appointment_wait_norm_min=non_negative("appointment_wait_norm_min"),
@@ -593,38 +598,23 @@ def _build_counter(check: Checker, raw: Mapping[str, Any], base: Path) -> Counte
         no_slot_retry_probability=probability(
             "no_slot_retry_probability", d.no_slot_retry_probability
         ),
-        no_slot_retry_after_days=check.number(
-            f"{key}.no_slot_retry_after_days",
-            raw.get("no_slot_retry_after_days", d.no_slot_retry_after_days),
-            low=0.0,
-            low_open=True,
-            high=365.0,
-        ),
+        no_slot_retry_after_days=bounded("no_slot_retry_after_days", 0.0, 365.0, low_open=True),
         no_slot_max_retries=whole("no_slot_max_retries", 0),
         no_slot_walk_in_probability=probability(
             "no_slot_walk_in_probability", d.no_slot_walk_in_probability
         ),
         # Above one half the book would hold more than twice its slots: a unit mistake, not a
         # policy (no-show rates reach 30-40% only without reminders, domain.md row 21).
-        overbooking_share=check.number(
-            f"{key}.overbooking_share",
-            raw.get("overbooking_share", d.overbooking_share),
-            low=0.0,
-            high=0.5,
-        ),
+        overbooking_share=bounded("overbooking_share", 0.0, 0.5),
     )
-    if spec.no_slot_retry_probability + spec.no_slot_walk_in_probability > 1.0 + 1e-9:
-        check.fail(
-            f"{key}.no_slot_walk_in_probability",
-            "no_slot_retry_probability + no_slot_walk_in_probability must be <= 1, got "
-            f"{spec.no_slot_retry_probability + spec.no_slot_walk_in_probability:.3f}",
-        )
-    if spec.balk_return_probability + spec.balk_switch_probability > 1.0 + 1e-9:
-        check.fail(
-            f"{key}.balk_switch_probability",
-            "balk_return_probability + balk_switch_probability must be <= 1, got "
-            f"{spec.balk_return_probability + spec.balk_switch_probability:.3f}",
-        )
+    # Choices after one event (no slot; balking) whose probabilities share one draw.
+    for first, second in (
+        ("no_slot_retry_probability", "no_slot_walk_in_probability"),
+        ("balk_return_probability", "balk_switch_probability"),
+    ):
+        total = getattr(spec, first) + getattr(spec, second)
+        if total > 1.0 + 1e-9:
+            check.fail(f"{key}.{second}", f"{first} + {second} must be <= 1, got {total:.3f}")
     return spec
 
 
@@ -1021,15 +1011,10 @@ def _check_appointment_staff(
     booked visitors would wait for people who are not there, and the run would look like an
     appointment problem rather than the roster mistake it is.
     """
-    present = [[0] * len(row) for row in shop.appointment_desks]
-    for group in groups:
-        grids = [grid for place, grid in group.deployments if place == shop.name]
-        if group.shop == shop.name:
-            grids.append(group.headcount)
-        for grid in grids:
-            for day, row in enumerate(grid):
-                for k, staff in enumerate(row[: len(present[day])]):
-                    present[day][k] += staff
+    present = [
+        staff_at_shop(groups, shop.name, day, len(row))
+        for day, row in enumerate(shop.appointment_desks)
+    ]
     short = [
         (day, k, desks, present[day][k])
         for day, row in enumerate(shop.appointment_desks)

@@ -134,6 +134,26 @@ class Checker:
             self.fail(key, f"shares must sum to 1, they sum to {total:.4f}")
 
 
+def check_fields(
+    check: Checker,
+    key: str,
+    raw: Mapping[str, Any],
+    fields: Sequence[str],
+    needed: Sequence[str],
+    what: str,
+) -> bool:
+    """Record an error for each of ``fields`` that ``what`` needs and lacks, or has and does not
+    take; return whether every needed field is there."""
+    for name in fields:
+        if name in needed and raw.get(name) is None:
+            check.fail(f"{key}.{name}", f"is required for a {what}")
+        elif name not in needed and raw.get(name) is not None:
+            check.fail(
+                f"{key}.{name}", f"does not apply to the {what} (it takes {', '.join(needed)})"
+            )
+    return all(raw.get(name) is not None for name in needed)
+
+
 def build_distribution(
     check: Checker, key: str, raw: Mapping[str, Any], base: Path, *, signed: bool = False
 ) -> DistributionSpec:
@@ -149,15 +169,7 @@ def build_distribution(
         )
         return DistributionSpec(kind="deterministic", mean_min=0.0)
     needed = _DIST_FIELDS[kind]
-    for name in _DIST_OPTIONAL:
-        if name in needed and raw.get(name) is None:
-            check.fail(f"{key}.{name}", f"is required for a {kind} distribution")
-        elif name not in needed and raw.get(name) is not None:
-            check.fail(
-                f"{key}.{name}",
-                f"does not apply to the {kind} distribution (it takes {', '.join(needed)})",
-            )
-    if any(raw.get(name) is None for name in needed):
+    if not check_fields(check, key, raw, _DIST_OPTIONAL, needed, f"{kind} distribution"):
         return DistributionSpec(kind="deterministic", mean_min=0.0)
     bound = None if signed else 0.0
     if kind == "normal":

@@ -9,6 +9,7 @@ chase would vanish silently, so that is checked here and named by its key.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -38,27 +39,6 @@ def build_failure_demand(
     def probability(name: str) -> float:
         return check.number(f"{key}.{name}", raw.get(name, 0.0), low=0.0, high=1.0)
 
-    mix_raw = raw.get("channel_mix") or {"phone": 1.0}
-    mix = []
-    # The schema's default mix names the phone, which a scenario without failure demand (a
-    # counter-only textbook case) need not have: the mix is checked only where it is used.
-    used = any(
-        float(v or 0) > 0 if isinstance(v, int | float) else v is not None
-        for v in (
-            raw.get("task_probability"),
-            raw.get("callback_probability"),
-            raw.get("digital_probability"),
-            *(raw.get("by_department") or {}).values(),
-        )
-    )
-    for channel, share in mix_raw.items():
-        ckey = f"{key}.channel_mix.{channel}"
-        if used:
-            check.choice(ckey, channel, channel_names or CHANNELS)
-            check.number(ckey, share, low=0.0, high=1.0)
-        mix.append((str(channel), float(share) if isinstance(share, int | float) else 0.0))
-    if used:
-        check.shares(f"{key}.channel_mix", mix_raw)
     service_for = []
     for source, target in (raw.get("service_for") or {}).items():
         check.choice(f"{key}.service_for.{source}", source, service_names)
@@ -80,11 +60,24 @@ def build_failure_demand(
             f"{key}.repeat_working_days", raw.get("repeat_working_days", 5), low=1
         ),
         max_chases=check.integer(f"{key}.max_chases", raw.get("max_chases", 1), low=1),
-        channel_mix=tuple(mix),
         service_for=tuple(service_for),
         by_department=tuple(by_department),
     )
+    mix_raw = raw.get("channel_mix") or {"phone": 1.0}
+    spec = dataclasses.replace(
+        spec,
+        channel_mix=tuple(
+            (str(c), float(v) if isinstance(v, int | float) else 0.0) for c, v in mix_raw.items()
+        ),
+    )
+    # The schema's default mix names the phone, which a scenario without failure demand (a
+    # counter-only textbook case) need not have: the mix is checked only where it is used.
     if spec.enabled:
+        for channel, share in mix_raw.items():
+            ckey = f"{key}.channel_mix.{channel}"
+            check.choice(ckey, channel, channel_names or CHANNELS)
+            check.number(ckey, share, low=0.0, high=1.0)
+        check.shares(f"{key}.channel_mix", mix_raw)
         _check_destinations(check, spec, services, departments)
     return spec
 

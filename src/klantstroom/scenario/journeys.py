@@ -10,7 +10,7 @@ from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from klantstroom.scenario.checks import Checker, build_distribution
+from klantstroom.scenario.checks import Checker, build_distribution, check_fields
 from klantstroom.scenario.spec import (
     CALLBACK_BY,
     CHANNELS,
@@ -165,15 +165,8 @@ def build_process_time(check: Checker, key: str, raw: Mapping[str, Any]) -> Dist
     needed = _PROCESS_FIELDS.get(kind)
     if needed is None:
         return DistributionSpec("deterministic", mean_min=0.0)
-    for name in ("mean_working_days", "cv", "low_working_days", "high_working_days"):
-        if name in needed and raw.get(name) is None:
-            check.fail(f"{key}.{name}", f"is required for a {kind} process time")
-        elif name not in needed and raw.get(name) is not None:
-            check.fail(
-                f"{key}.{name}",
-                f"does not apply to a {kind} process time (it takes {', '.join(needed)})",
-            )
-    if any(raw.get(name) is None for name in needed):
+    fields = ("mean_working_days", "cv", "low_working_days", "high_working_days")
+    if not check_fields(check, key, raw, fields, needed, f"{kind} process time"):
         return DistributionSpec("deterministic", mean_min=0.0)
     # A year is the longest a municipal matter waits outside the staff's hands in any source
     # we know; a larger value is almost surely a unit mistake (minutes or calendar days).

@@ -675,6 +675,31 @@ class StaffGroupSpec:
         return roster_row(self.headcount, self.headcount_by_date, date, weekday)
 
 
+def staff_at_shop(
+    groups: tuple[StaffGroupSpec, ...],
+    shop: str,
+    weekday: int,
+    length: int,
+    date: dt.date | None = None,
+) -> list[int]:
+    """Staff rostered at ``shop`` per interval (the first ``length``) on ``weekday``.
+
+    Sums the groups based at the shop (on ``date``, their own row for that date where they have
+    one) and the groups deployed there.
+    """
+    present = [0] * length
+    for group in groups:
+        rows = [grid[weekday] for place, grid in group.deployments if place == shop]
+        if group.shop == shop:
+            rows.append(
+                group.headcount[weekday] if date is None else group.headcount_on(date, weekday)
+            )
+        for row in rows:
+            for k, staff in enumerate(row[:length]):
+                present[k] += staff
+    return present
+
+
 @dataclass(frozen=True, slots=True)
 class RoutingSpec:
     """The dispatcher's policy name and its parameters."""
