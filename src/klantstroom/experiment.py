@@ -14,13 +14,14 @@ from __future__ import annotations
 import logging
 import math
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 from joblib import Parallel, delayed
 
 from klantstroom.analysis.intervals import intervals_table
 from klantstroom.analysis.kpis import CounterNorms, kpi_table, summary_table
+from klantstroom.analysis.periods import JUDGED, judged_view, mark_judged, period_rows
 from klantstroom.model.calendar import open_periods
 from klantstroom.model.simulation import ReplicationLog, simulate
 from klantstroom.scenario.spec import MINUTES_PER_DAY, Scenario
@@ -49,9 +50,13 @@ class RunResult:
     intervals : pandas.DataFrame
         Per replication x interval x channel, and per staff group (``intervals.parquet``).
     kpis : pandas.DataFrame
-        KPIs per replication (``kpis.csv``).
+        KPIs per replication, the rows the norms are judged on (one per key; ``period`` says
+        which period each comes from, see :mod:`klantstroom.analysis.periods`).
     summary : pandas.DataFrame
-        Mean and 95% confidence interval of every KPI (``summary.csv``).
+        Mean and 95% confidence interval of every KPI, the judged rows.
+    period_kpis, period_summary : pandas.DataFrame
+        The same for the whole run and every period, with the ``judged`` column
+        (``kpis.csv`` and ``summary.csv``).
     tasks : pandas.DataFrame
         One row per back-office task (``tasks.parquet``).
     journeys : pandas.DataFrame
@@ -77,6 +82,8 @@ class RunResult:
     journeys: pd.DataFrame = field(default_factory=pd.DataFrame)
     backlog: pd.DataFrame = field(default_factory=pd.DataFrame)
     extra: dict[str, pd.DataFrame] = field(default_factory=dict)
+    period_kpis: pd.DataFrame | None = None
+    period_summary: pd.DataFrame | None = None
 
 
 def _replication_logs(
@@ -104,17 +111,21 @@ def _replication_logs(
     return logs, ""
 
 
-def shop_facts(scenario: Scenario) -> dict[str, tuple[int, float]]:
-    """Per shop: (desks, opening minutes within the reported period)."""
+def shop_facts(
+    scenario: Scenario, window_min: tuple[float, float] | None = None
+) -> dict[str, tuple[int, float]]:
+    """Per shop: (desks, opening minutes within the reported period, or within ``window_min``)."""
     calendar = scenario.calendar
-    horizon = scenario.run.horizon_min
+    start, end = window_min if window_min is not None else (0.0, scenario.run.horizon_min)
     facts = {}
     for shop in scenario.shops:
         total = 0.0
-        for day in range(math.ceil(horizon / MINUTES_PER_DAY)):
+        for day in range(math.floor(start / MINUTES_PER_DAY), math.ceil(end / MINUTES_PER_DAY)):
             base = day * MINUTES_PER_DAY
             for period in open_periods(shop, calendar, day):
-                total += max(0.0, min(base + period.end_min, horizon) - (base + period.start_min))
+                total += max(
+                    0.0, min(base + period.end_min, end) - max(base + period.start_min, start)
+                )
         facts[shop.name] = (shop.desks, total)
     return facts
 
@@ -159,35 +170,70 @@ def tables_from_logs(scenario: Scenario, logs: list[ReplicationLog]) -> RunResul
         replications=replications,
         shops=shop_facts(scenario),
     )
-    kpis = kpi_table(
-        contacts,
-        staff,
-        spans,
-        channels=channels,
-        services=[s.name for s in scenario.services],
-        staff_groups=groups,
-        demand=[
+    common = {
+        "channels": channels,
+        "services": [s.name for s in scenario.services],
+        "staff_groups": groups,
+        "demand": [
             (channel, s.name)
             for s in scenario.services
             for channel, share in s.channel_mix
             if share > 0
         ],
-        thresholds_min=thresholds,
-        horizon_min=scenario.run.horizon_min,
-        replications=replications,
-        counter_norms=counter_norms(scenario),
-        tasks=tasks,
-        journeys=journeys,
-        backlog=backlog,
-        departments=[(d.name, d.services) for d in scenario.departments],
+        "thresholds_min": thresholds,
+        "replications": replications,
+        "departments": [(d.name, d.services) for d in scenario.departments],
+    }
+    norms = counter_norms(scenario)
+    frames = [
+        kpi_table(
+            contacts,
+            staff,
+            spans,
+            horizon_min=scenario.run.horizon_min,
+            counter_norms=norms,
+            tasks=tasks,
+            journeys=journeys,
+            backlog=backlog,
+            **common,  # type: ignore[arg-type]
+        )
+    ]
+    for period in scenario.run.periods:
+        start, end = period.window_min
+        end = min(end, scenario.run.horizon_min)
+        p_contacts, p_tasks, p_journeys, p_backlog = period_rows(
+            contacts, tasks, journeys, backlog, start, end
+        )
+        frames.append(
+            kpi_table(
+                p_contacts,
+                staff,
+                spans,
+                horizon_min=end,
+                start_min=start,
+                period=period.name,
+                counter_norms=None
+                if norms is None
+                else replace(norms, shops=shop_facts(scenario, (start, end))),
+                tasks=p_tasks,
+                journeys=p_journeys,
+                backlog=p_backlog,
+                **common,  # type: ignore[arg-type]
+            )
+        )
+    judge_on = dict(scenario.run.judge_on)
+    period_kpis = mark_judged(pd.concat(frames, ignore_index=True), judge_on)
+    period_summary = mark_judged(
+        summary_table(period_kpis.drop(columns=[JUDGED]), norms=scenario.all_norms()), judge_on
     )
-    summary = summary_table(kpis, norms=scenario.all_norms())
     return RunResult(
         contacts=contacts,
         staff=staff,
         intervals=intervals,
-        kpis=kpis,
-        summary=summary,
+        kpis=judged_view(period_kpis),
+        summary=judged_view(period_summary),
+        period_kpis=period_kpis,
+        period_summary=period_summary,
         replications=replications,
         wall_s=[item.wall_s for item in logs],
         tasks=tasks,

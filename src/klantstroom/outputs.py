@@ -33,7 +33,10 @@ def write_tables(result: RunResult, scenario: Scenario, folder: Path) -> list[Pa
         path = folder / name
         table.to_parquet(path, index=False)
         paths.append(path)
-    for name, table in (("kpis.csv", result.kpis), ("summary.csv", result.summary)):
+    for name, table in (
+        ("kpis.csv", result.kpis if result.period_kpis is None else result.period_kpis),
+        ("summary.csv", result.summary if result.period_summary is None else result.period_summary),
+    ):
         path = folder / name
         table.to_csv(path, index=False)
         paths.append(path)
@@ -121,8 +124,9 @@ def summary_text(result: RunResult, scenario: Scenario) -> str:
     lines = []
     header = (
         f"{'channel':<10}{'offered':>10}{'served':>10}{'abandoned %':>13}"
-        f"{'ASA s':>8}{'SL %':>7}  target"
+        f"{'ASA s':>8}{'SL %':>7}  target   period"
     )
+    judged = dict(scenario.run.judge_on)
     lines.append(header)
     for channel in scenario.channels:
         name = channel.name
@@ -139,7 +143,7 @@ def summary_text(result: RunResult, scenario: Scenario) -> str:
             f"{_fmt(value(name, 'all', 'abandonment_rate'), 100):>13}"
             f"{_fmt(value(name, 'all', 'asa_min'), 60, 0):>8}"
             f"{_fmt(level, 100):>7}"
-            f"  {target:.0%}/{norm}"
+            f"  {f'{target:.0%}/{norm}':<9}{judged.get(name, 'run')}"
         )
     lines.append("")
     lines.append(f"{'staff group':<26}{'occupancy %':>12}{'staff hours':>13}")
@@ -154,4 +158,11 @@ def summary_text(result: RunResult, scenario: Scenario) -> str:
         f"Means over {n} replication(s) of {scenario.run.horizon_days:g} day(s); "
         "95% confidence intervals in summary.csv."
     )
+    if scenario.run.periods:
+        lines.append(
+            "Period 'run' is the whole run; each channel is judged on its period "
+            "(run.judge_on). KPIs per period: "
+            + ", ".join(p.name for p in scenario.run.periods)
+            + " (summary.csv, column period)."
+        )
     return "\n".join(lines)

@@ -25,6 +25,7 @@ import pandas as pd
 import yaml
 
 from klantstroom.analysis.kpis import KEYS
+from klantstroom.analysis.periods import PERIOD, judged_view
 from klantstroom.scenario.spec import LANGUAGES
 
 # Overrides that do not change what is simulated, only how the run is carried out or reported.
@@ -121,12 +122,22 @@ class RunOutput:
 
     @cached_property
     def summary(self) -> pd.DataFrame:
-        """``summary.csv``: mean and confidence interval of every KPI."""
-        return self._csv("summary.csv")
+        """``summary.csv``, the rows the norms are judged on: one per key and KPI."""
+        return judged_view(self.period_summary)
 
     @cached_property
     def kpis(self) -> pd.DataFrame:
-        """``kpis.csv``: every KPI per replication."""
+        """``kpis.csv``, the judged rows: every KPI per replication, one row per key."""
+        return judged_view(self.period_kpis)
+
+    @cached_property
+    def period_summary(self) -> pd.DataFrame:
+        """``summary.csv`` whole: the whole run (``period = run``) and every period."""
+        return self._csv("summary.csv")
+
+    @cached_property
+    def period_kpis(self) -> pd.DataFrame:
+        """``kpis.csv`` whole: per replication, the whole run and every period."""
         return self._csv("kpis.csv")
 
     def table(self, name: str) -> pd.DataFrame:
@@ -147,7 +158,7 @@ class RunOutput:
             raise RunFolderError(f"{path}: missing (was the run interrupted?)")
         # Key columns hold names such as "all"; keep them text even when a name looks numeric.
         try:
-            table = pd.read_csv(path, dtype={key: str for key in KEYS})
+            table = pd.read_csv(path, dtype={key: str for key in (*KEYS, PERIOD)})
         except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as error:
             raise RunFolderError(f"{path}: not a readable CSV table ({error})") from None
         missing = [key for key in KEYS if key not in table]

@@ -25,7 +25,11 @@ def klantstroom(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 def test_default_scenario_writes_every_table_and_figure(tmp_path: Path) -> None:
     out = tmp_path / "run"
-    done = klantstroom(tmp_path, f"hydra.run.dir={out}", "run.replications=2")
+    # Up to early June: the whole passport peak month the counters are judged on (a whole year
+    # is the default; its first five months keep this test quick).
+    done = klantstroom(
+        tmp_path, f"hydra.run.dir={out}", "run.replications=2", "run.horizon_days=150"
+    )
     assert done.returncode == 0, done.stderr
     assert "Outputs:" in done.stdout and "breed_burgerzaken" in done.stdout
     assert "counter" in done.stdout  # Grootstad's city shops
@@ -50,7 +54,13 @@ def test_default_scenario_writes_every_table_and_figure(tmp_path: Path) -> None:
     assert set(contacts["replication"]) == {0, 1}
     assert len(pd.read_parquet(out / "intervals.parquet")) > 0
     summary = pd.read_csv(out / "summary.csv")
-    assert {"kpi", "mean", "ci_low", "ci_high"} <= set(summary.columns)
+    assert {"period", "kpi", "mean", "ci_low", "ci_high", "judged"} <= set(summary.columns)
+    # KPIs per month and for the named periods inside the run; the counters judged on May.
+    assert {"run", "2027-01", "2027-05", "piekmaand", "maart"} <= set(summary["period"])
+    assert "zomer" not in set(summary["period"])  # weeks 28-33 lie beyond the run
+    judged = summary[summary["judged"]]
+    assert set(judged.loc[judged["channel"] == "counter", "period"]) == {"piekmaand"}
+    assert set(judged.loc[judged["channel"] == "phone", "period"]) == {"run"}
     info = json.loads((out / "run.json").read_text())
     assert info["complete"] and info["replications"] == [0, 1]
     figures = sorted(p.name for p in (out / "figures").glob("*.png"))
@@ -244,6 +254,7 @@ def test_staffing_per_road_map_year(tmp_path: Path) -> None:
         for year, job in (("eindbeeld", "0"), ("nulmeting", "1"))
     }
     assert mail["eindbeeld"] > mail["nulmeting"] > 0
+
     # The road map moves the KCC from specialist teams to multi-skilled ones: in the nulmeting
     # both are sized (sharing the services they both rank first), the specialists the larger.
     def multi_skilled_share(scenario: str) -> float:
@@ -266,9 +277,10 @@ def test_staffing_per_road_map_year(tmp_path: Path) -> None:
     back_office = sized[sized["staff_group"].str.match("bo_|wmo_")]
     assert len(back_office) == 10 and (back_office["fte"] > 0).all()
     nulmeting_needs = needs["nulmeting"]
-    assert set(
-        nulmeting_needs.loc[nulmeting_needs["staff_group"] == "breed_balie", "shop"]
-    ) == {"zuid", "oost"}
+    assert set(nulmeting_needs.loc[nulmeting_needs["staff_group"] == "breed_balie", "shop"]) == {
+        "zuid",
+        "oost",
+    }
     assert (nulmeting_needs["staff_group"] != "-").all()
     mixes = pd.read_csv(sweep / "skill_mix_by_year.csv")
     for _, year in mixes.groupby("scenario"):

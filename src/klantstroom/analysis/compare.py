@@ -26,6 +26,7 @@ import pandas as pd
 from scipy import stats
 
 from klantstroom.analysis.kpis import KEYS
+from klantstroom.analysis.periods import JUDGED, PERIOD
 
 
 @dataclass(frozen=True)
@@ -136,7 +137,7 @@ def comparison_table(scenarios: Sequence[ScenarioTables]) -> pd.DataFrame:
 
 def _long(kpis: pd.DataFrame) -> pd.DataFrame:
     """KPI table (one column per KPI) to one row per replication x key x KPI."""
-    values = [c for c in kpis.columns if c not in ("replication", *KEYS)]
+    values = [c for c in kpis.columns if c not in ("replication", PERIOD, JUDGED, *KEYS)]
     long = kpis.melt(id_vars=["replication", *KEYS], value_vars=values, var_name="kpi")
     return long.dropna(subset=["value"])
 

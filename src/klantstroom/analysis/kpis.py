@@ -53,6 +53,7 @@ from klantstroom.analysis.journeys import (
     inbound,
     journey_kpi_rows,
 )
+from klantstroom.analysis.periods import PERIOD, WHOLE_RUN
 from klantstroom.analysis.stats import mean_ci
 from klantstroom.analysis.timeaverage import cumulative_presence
 from klantstroom.scenario.spec import NormSpec
@@ -198,13 +199,13 @@ def _shop_rows(
     norms: CounterNorms,
     shop_codes: Mapping[str, int],
     counter_code: int,
-    horizon_min: float,
+    window: np.ndarray,
     threshold_min: float,
 ) -> list[dict[str, object]]:
-    """KPI rows of the counter channel per shop x service and per shop."""
+    """KPI rows of the counter channel per shop x service and per shop (``window`` in minutes)."""
     rows: list[dict[str, object]] = []
     counter = contacts[contacts["channel"] == "counter"]
-    window = np.array([0.0, horizon_min])
+    horizon_min = float(window[1])
     for shop, (desks, open_min) in norms.shops.items():
         at_shop = counter[counter["shop"] == shop]
         for service in [*norms.services.get(shop, ()), ALL]:
@@ -253,6 +254,8 @@ def kpi_table(
     journeys: pd.DataFrame | None = None,
     backlog: pd.DataFrame | None = None,
     departments: Sequence[tuple[str, Sequence[str]]] = (),
+    start_min: float = 0.0,
+    period: str = WHOLE_RUN,
 ) -> pd.DataFrame:
     """Return KPIs per replication (see the module docstring for rows and definitions).
 
@@ -268,7 +271,7 @@ def kpi_table(
     thresholds_min : mapping of str to float
         Service-level threshold per channel in minutes.
     horizon_min : float
-        End of the reported period in minutes (it starts at 0).
+        End of the reported period in minutes.
     replications : sequence of int
         Replication numbers.
     counter_norms : CounterNorms, optional
@@ -278,10 +281,16 @@ def kpi_table(
         resolution per group and journey rows, and the digital backlog.
     departments : sequence of (str, sequence of str)
         The back-office departments with their task types.
+    start_min : float
+        Start of the reported period in minutes (0: the whole run; a period of the run starts
+        later, and the tables are then those of the period, see
+        :mod:`klantstroom.analysis.periods`).
+    period : str
+        The ``period`` column of the rows (``run`` = the whole run).
     """
     rows: list[dict[str, object]] = []
     shop_codes = {name: k for k, name in enumerate(counter_norms.shops)} if counter_norms else {}
-    window = np.array([0.0, horizon_min])
+    window = np.array([start_min, horizon_min])
     for rep in replications:
         rep_contacts = contacts[contacts["replication"] == rep]
         rep_backlog = None if backlog is None else backlog[backlog["replication"] == rep]
@@ -322,7 +331,7 @@ def kpi_table(
                         counter_norms,  # type: ignore[arg-type]
                         shop_codes,
                         list(channels).index("counter"),
-                        horizon_min,
+                        window,
                         threshold,
                     )
                 )
@@ -372,6 +381,7 @@ def kpi_table(
             )
     table = pd.DataFrame(rows, columns=["replication", *KEYS, *ALL_KPIS])
     table["replication"] = table["replication"].astype(np.int32)
+    table.insert(1, PERIOD, period)
     return table
 
 
@@ -393,12 +403,16 @@ def summary_table(
     Returns
     -------
     pandas.DataFrame
-        Columns: the keys, ``kpi``, ``mean``, ``ci_low``, ``ci_high``, ``n_replications``,
-        ``target``, ``norm`` (``>=`` or ``<=``) and ``meets_target`` (empty without a norm).
+        Columns: ``period``, the keys, ``kpi``, ``mean``, ``ci_low``, ``ci_high``,
+        ``n_replications``, ``target``, ``norm`` (``>=`` or ``<=``) and ``meets_target`` (empty
+        without a norm).
     """
     rows = []
-    for key, group in kpis.groupby(list(KEYS), sort=False, dropna=False):
-        keys = dict(zip(KEYS, key, strict=True))
+    if PERIOD not in kpis:
+        kpis = kpis.assign(**{PERIOD: WHOLE_RUN})
+    columns = [PERIOD, *KEYS]
+    for key, group in kpis.groupby(columns, sort=False, dropna=False):
+        keys = dict(zip(columns, key, strict=True))
         for kpi in ALL_KPIS:
             if kpi not in group:
                 continue

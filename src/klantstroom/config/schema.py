@@ -101,6 +101,8 @@ class ChannelConfig:
     intraday_profile_by_day: dict[str, IntradayProfileConfig] = field(default_factory=dict)
     daily_volume_cv: float = 0.0
     date_factors: dict[str, float] = field(default_factory=dict)
+    # Volume multiplier of the first working day after a public holiday (x2 after holidays, dm#47).
+    after_holiday_factor: float = 1.0
     patience: DistributionConfig | None = None
     redial: RedialConfig = field(default_factory=RedialConfig)
     service_level_threshold_s: float = 20.0
@@ -219,6 +221,8 @@ class StaffGroupConfig:
     shop: str | None = None  # the shop the group works at; null = contact centre / back office
     blend: bool = False  # at a shop, also take phone and digital work when no visitor waits
     department: str | None = None  # a back-office department: works its tasks, no skills
+    # Share of the rostered staff on leave per month (jan..dec, 0-0.9); empty = the calendar's.
+    leave_by_month: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass
@@ -384,6 +388,8 @@ class CalendarConfig:
     start_date: str = "2027-01-04"
     interval_min: int = 30
     holidays: list[str] = field(default_factory=list)
+    # Share of every group's rostered staff on leave per month (jan..dec, 0-0.9; summer leave).
+    staff_leave_by_month: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass
@@ -399,6 +405,12 @@ class RunConfig:
     progress: bool = True
     label: str = ""  # how reports name the run ("Jaar 1 (2028)"); empty = name
     roadmap_step: int | None = None  # 0 = nulmeting ... n = eindbeeld; null = not a road-map year
+    # KPIs per calendar month as well (period YYYY-MM) when the run spans more than one month.
+    kpis_by_month: bool = True
+    # Named periods with KPIs of their own: {month: may}, {weeks: [18, 21]} or {start:, end:}.
+    periods: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # The period each channel's norms are judged on (default: the whole run, "run").
+    judge_on: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass

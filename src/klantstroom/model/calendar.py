@@ -47,9 +47,7 @@ def next_open_min(place: HasOpening, calendar: CalendarSpec, t_min: float) -> fl
     return None
 
 
-def random_open_min(
-    place: HasOpening, calendar: CalendarSpec, day: int, u: float
-) -> float | None:
+def random_open_min(place: HasOpening, calendar: CalendarSpec, day: int, u: float) -> float | None:
     """Return a moment spread uniformly over the open time of the first open day from ``day``.
 
     ``u`` is a uniform draw in [0, 1) (the caller owns the stream). Looks up to two weeks

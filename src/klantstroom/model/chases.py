@@ -63,9 +63,7 @@ class Chases:
         self._mix_cumulative = np.cumsum([share for _, share in mix])
         service_index = journeys.service_index
         target = dict(spec.service_for)
-        self._service_for = [
-            service_index[target.get(s.name, s.name)] for s in scenario.services
-        ]
+        self._service_for = [service_index[target.get(s.name, s.name)] for s in scenario.services]
         self._cb_check = self._on_check
 
     def watch(self, item: Contact) -> None:

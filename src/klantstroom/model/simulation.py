@@ -817,6 +817,7 @@ class Simulation:
         date = calendar.date_of_day(day)
         holiday = calendar.is_holiday(day)
         available = self._available
+        specs = self.scenario.staff_groups
         for index, (group, (grid, by_date, works_holidays)) in enumerate(
             zip(self.groups, self._rosters, strict=True)
         ):
@@ -824,10 +825,11 @@ class Simulation:
                 target = 0
             else:
                 target = roster_row(grid, by_date, date, weekday)[slot]
-            if available[index] < 1.0 and target:
-                # Error diffusion: members off the task work for other work, so that over the
-                # intervals the hours on tasks are exactly the available share of the roster.
-                carry = self._available_carry[index] + target * available[index]
+            share = available[index] * specs[group.spec_index].present_share(date)
+            if share < 1.0 and target:
+                # Error diffusion: members on leave, or off the task work for other work, so
+                # that over the intervals the hours are exactly the present share of the roster.
+                carry = self._available_carry[index] + target * share
                 target = int(carry + 1e-9)
                 self._available_carry[index] = carry - target
             self._set_headcount(group, target, now)

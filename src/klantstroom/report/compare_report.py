@@ -40,6 +40,7 @@ from klantstroom.report.headline import (
     norm_rows,
     select,
 )
+from klantstroom.report.months import month_table, months_section
 from klantstroom.results import RunOutput, unique_labels
 
 _TEXT = {
@@ -66,6 +67,7 @@ _TEXT = {
         "staff_intro": "FTE present: hours on duty per week / {hours} h contract week, before "
         "shrinkage; occupancy in brackets. Hours per week are in staff.csv.",
         "runs": "Runs compared",
+        "months": "Month by month",
         "all_kpis": "Every KPI per channel, department and staff group (all services)",
         "kpi": "KPI",
         "norm": "norm",
@@ -81,8 +83,8 @@ _TEXT = {
         "reps": "replications",
         "period": "period",
         "days": "{start}, {days:g} days",
-        "csv": "The tables behind this page: comparison.csv, differences.csv and staff.csv "
-        "next to it. Made by klantstroom-compare on {when}.",
+        "csv": "The tables behind this page: comparison.csv, differences.csv, staff.csv and "
+        "months.csv next to it. Made by klantstroom-compare on {when}.",
         "no_baseline": "one scenario only: no differences",
         "formula": "service formula",
         "formulas": "Service formulas",
@@ -113,6 +115,7 @@ _TEXT = {
         "staff_intro": "Fte aanwezig: uren aanwezig per week / contractweek van {hours} uur, "
         "vóór uitval; bezettingsgraad tussen haakjes. De uren per week staan in staff.csv.",
         "runs": "Vergeleken runs",
+        "months": "Maand voor maand",
         "all_kpis": "Alle KPI's per kanaal, afdeling en medewerkersgroep (alle diensten)",
         "kpi": "KPI",
         "norm": "norm",
@@ -128,8 +131,8 @@ _TEXT = {
         "reps": "replicaties",
         "period": "periode",
         "days": "{start}, {days:g} dagen",
-        "csv": "De tabellen achter deze pagina: comparison.csv, differences.csv en staff.csv "
-        "ernaast. Gemaakt door klantstroom-compare op {when}.",
+        "csv": "De tabellen achter deze pagina: comparison.csv, differences.csv, staff.csv en "
+        "months.csv ernaast. Gemaakt door klantstroom-compare op {when}.",
         "no_baseline": "één scenario: geen verschillen",
         "formula": "dienstverleningsformule",
         "formulas": "Dienstverleningsformules",
@@ -235,6 +238,11 @@ def write_comparison(
     comparison.to_csv(folder / "comparison.csv", index=False)
     differences.to_csv(folder / "differences.csv", index=False)
     staff.to_csv(folder / "staff.csv", index=False)
+    months = [
+        month_table(run.period_summary).assign(scenario=label)
+        for run, label in zip(runs, labels, strict=True)
+    ]
+    pd.concat(months, ignore_index=True).to_csv(folder / "months.csv", index=False)
 
     departments: dict[str, str] = {}
     groups: dict[str, str] = {}
@@ -311,6 +319,7 @@ def _page(
                 ("norms", "norms"),
                 ("kpis", "kpis"),
                 ("differences", "differences"),
+                ("months", "months"),
                 ("trajectory", "trajectory"),
                 ("staff", "staff"),
                 ("runs", "runs"),
@@ -398,6 +407,9 @@ def _page(
                 diff_cells.append((text, "sig") if bool(r["significant"]) else text)
             diff_rows.append(diff_cells)
         body.append(html.table([t["kpi"], baseline, *others], diff_rows))
+    body += months_section(
+        [(label, run.period_summary) for run, label in zip(runs, labels, strict=True)], language
+    )
     # Figures.
     trajectory = figures["trajectory"]
     body.append(f"<h2 id='trajectory'>{html.escape(t['trajectory'])}</h2>")

@@ -79,6 +79,8 @@ KPI_NAMES: dict[str, dict[str, str]] = {
         "occupancy": "occupancy",
         "staff_hours": "staff hours",
         "fcr_rate": "resolved at first contact",
+        "chases": "chases (failure demand)",
+        "no_slot_rate": "booking requests without a free slot",
     },
     "nl": {
         "service_level": "servicelevel",
@@ -99,6 +101,8 @@ KPI_NAMES: dict[str, dict[str, str]] = {
         "occupancy": "bezettingsgraad",
         "staff_hours": "uren ingeroosterd",
         "fcr_rate": "in één keer opgelost",
+        "chases": "navragen (faalvraag)",
+        "no_slot_rate": "afspraakverzoeken zonder vrij tijdslot",
     },
 }
 CHANNEL_NAMES: dict[str, dict[str, str]] = {

@@ -9,6 +9,7 @@ Hydra or OmegaConf and can be tested with literal dicts.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -45,7 +46,6 @@ from klantstroom.scenario.spec import (
     Period,
     RedialSpec,
     RoutingSpec,
-    RunSpec,
     Scenario,
     ServiceSpec,
     ShopSpec,
@@ -53,6 +53,12 @@ from klantstroom.scenario.spec import (
     StaffGroupSpec,
     StaffingSpec,
     staff_at_shop,
+)
+from klantstroom.scenario.year import (
+    after_holiday_dates,
+    build_calendar,
+    build_run,
+    leave_by_month,
 )
 
 
@@ -79,12 +85,12 @@ def build_scenario(config: Mapping[str, Any], base_dir: Path | None = None) -> S
     """
     check = Checker()
     base = base_dir if base_dir is not None else Path.cwd()
-    run = _build_run(check, config.get("run", {}))
-    calendar = _build_calendar(check, config.get("calendar", {}))
+    calendar = build_calendar(check, config.get("calendar", {}))
     channels = tuple(
-        _build_channel(check, name, raw, base)
+        _build_channel(check, name, raw, base, calendar)
         for name, raw in (config.get("channels") or {}).items()
     )
+    run = build_run(check, config.get("run", {}), calendar, [c.name for c in channels])
     if not channels:
         check.fail("channels", f"define at least one channel; allowed: {', '.join(CHANNELS)}")
     services = tuple(
@@ -112,6 +118,7 @@ def build_scenario(config: Mapping[str, Any], base_dir: Path | None = None) -> S
             base,
             shop_names,
             [d.name for d in departments],
+            calendar.staff_leave_by_month,
         )
         for name, raw in (config.get("staff_groups") or {}).items()
     )
@@ -163,44 +170,28 @@ def build_scenario(config: Mapping[str, Any], base_dir: Path | None = None) -> S
     )
 
 
-def _build_run(check: Checker, raw: Mapping[str, Any]) -> RunSpec:
-    n_jobs = check.integer("run.n_jobs", raw.get("n_jobs", 1))
-    if n_jobs == 0 or n_jobs < -1:
-        check.fail("run.n_jobs", f"must be >= 1, or -1 for all cores; got {n_jobs}")
-    return RunSpec(
-        name=str(raw.get("name", "klantstroom")),
-        seed=check.integer("run.seed", raw.get("seed", 20261123), low=0),
-        replications=check.integer("run.replications", raw.get("replications", 5), low=1),
-        n_jobs=n_jobs,
-        warmup_days=check.number("run.warmup_days", raw.get("warmup_days", 0.0), low=0.0),
-        horizon_days=check.number(
-            "run.horizon_days", raw.get("horizon_days", 7.0), low=0.0, low_open=True
-        ),
-        progress=bool(raw.get("progress", True)),
-        label=str(raw.get("label") or ""),
-        roadmap_step=None
-        if raw.get("roadmap_step") is None
-        else check.integer("run.roadmap_step", raw["roadmap_step"], low=0),
+def _date_factors(
+    check: Checker, key: str, raw: Mapping[str, Any], calendar: CalendarSpec
+) -> tuple[tuple[dt.date, float], ...]:
+    """``date_factors``, times ``after_holiday_factor`` on the first working day after a holiday."""
+    factors = {
+        check.date(f"{key}.date_factors.{day}", day): check.number(
+            f"{key}.date_factors.{day}", factor, low=0.0
+        )
+        for day, factor in (raw.get("date_factors") or {}).items()
+    }
+    surge = check.number(
+        f"{key}.after_holiday_factor", raw.get("after_holiday_factor", 1.0), low=0.0, high=5.0
     )
+    if surge != 1.0:
+        for date in after_holiday_dates(calendar):
+            factors[date] = factors.get(date, 1.0) * surge
+    return tuple(sorted(factors.items()))
 
 
-def _build_calendar(check: Checker, raw: Mapping[str, Any]) -> CalendarSpec:
-    interval = check.integer("calendar.interval_min", raw.get("interval_min", 30))
-    if interval not in INTERVALS_MIN:
-        check.fail("calendar.interval_min", f"must be one of {INTERVALS_MIN}, got {interval}")
-        interval = 30
-    holidays = frozenset(
-        check.date(f"calendar.holidays[{i}]", value)
-        for i, value in enumerate(raw.get("holidays") or [])
-    )
-    return CalendarSpec(
-        start_date=check.date("calendar.start_date", raw.get("start_date", "2027-01-04")),
-        interval_min=interval,
-        holidays=holidays,
-    )
-
-
-def _build_channel(check: Checker, name: str, raw: Mapping[str, Any], base: Path) -> ChannelSpec:
+def _build_channel(
+    check: Checker, name: str, raw: Mapping[str, Any], base: Path, calendar: CalendarSpec
+) -> ChannelSpec:
     key = f"channels.{name}"
     check.choice(f"channels.{name}", name, CHANNELS)
     hours = raw.get("opening_hours") or {}
@@ -240,13 +231,7 @@ def _build_channel(check: Checker, name: str, raw: Mapping[str, Any], base: Path
         daily_volume_cv=check.number(
             f"{key}.daily_volume_cv", raw.get("daily_volume_cv", 0.0), low=0.0
         ),
-        date_factors=tuple(
-            (
-                check.date(f"{key}.date_factors.{day}", day),
-                check.number(f"{key}.date_factors.{day}", factor, low=0.0),
-            )
-            for day, factor in (raw.get("date_factors") or {}).items()
-        ),
+        date_factors=_date_factors(check, key, raw, calendar),
         patience=patience,
         redial=redial,
         service_level_threshold_min=check.number(
@@ -627,6 +612,7 @@ def _build_group(
     base: Path,
     shops: Sequence[str] = (),
     departments: Sequence[str] = (),
+    leave: tuple[float, ...] = (),
 ) -> StaffGroupSpec:
     key = f"staff_groups.{name}"
     service_names = [s.name for s in services]
@@ -686,9 +672,11 @@ def _build_group(
             place = check.choice(f"{key}.roster.shifts[{i}].shop", place, shops)
         if place is not None and place != home and place not in places:
             places.append(place)
+    own_leave = leave_by_month(check, f"{key}.leave_by_month", raw.get("leave_by_month"))
     return StaffGroupSpec(
         name=name,
         label=str(raw.get("label") or name),
+        leave_by_month=own_leave or leave,
         department=department,
         skills=tuple(skills),
         wrapup=wrapup,

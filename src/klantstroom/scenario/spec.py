@@ -9,6 +9,7 @@ day are minutes since midnight, durations are minutes, weekdays are numbered 0 (
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 
 # Channels are a fixed vocabulary: the model treats each differently (real-time or deferred work,
@@ -642,6 +643,10 @@ class StaffGroupSpec:
     department : str or None
         The back-office department the group works in: it processes that department's tasks
         (and its callbacks), and has no front-office skills.
+    leave_by_month : tuple of float
+        Share of the rostered staff away on leave per calendar month (12 values, January
+        first; empty = none): the group's own ``leave_by_month``, else the calendar's
+        ``staff_leave_by_month``.
     """
 
     name: str
@@ -655,6 +660,11 @@ class StaffGroupSpec:
     blend: bool = False
     deployments: tuple[tuple[str, tuple[tuple[int, ...], ...]], ...] = ()
     department: str | None = None
+    leave_by_month: tuple[float, ...] = ()
+
+    def present_share(self, date: dt.date) -> float:
+        """Share of the rostered staff not on leave on ``date`` (1.0 without leave)."""
+        return 1.0 - self.leave_by_month[date.month - 1] if self.leave_by_month else 1.0
 
     @property
     def home_max_headcount(self) -> int:
@@ -685,19 +695,21 @@ def staff_at_shop(
     """Staff rostered at ``shop`` per interval (the first ``length``) on ``weekday``.
 
     Sums the groups based at the shop (on ``date``, their own row for that date where they have
-    one) and the groups deployed there.
+    one) and the groups deployed there. With a ``date``, staff on leave that month
+    (``leave_by_month``) are not present: the sum is rounded to whole staff.
     """
-    present = [0] * length
+    present = [0.0] * length
     for group in groups:
         rows = [grid[weekday] for place, grid in group.deployments if place == shop]
         if group.shop == shop:
             rows.append(
                 group.headcount[weekday] if date is None else group.headcount_on(date, weekday)
             )
+        share = 1.0 if date is None else group.present_share(date)
         for row in rows:
             for k, staff in enumerate(row[:length]):
-                present[k] += staff
-    return present
+                present[k] += staff * share
+    return [math.floor(n + 0.5 + 1e-9) for n in present]
 
 
 @dataclass(frozen=True, slots=True)
@@ -724,6 +736,8 @@ class RunSpec:
     progress: bool
     label: str = ""
     roadmap_step: int | None = None
+    periods: tuple[PeriodSpec, ...] = ()
+    judge_on: tuple[tuple[str, str], ...] = ()
 
     @property
     def display_name(self) -> str:
@@ -742,12 +756,40 @@ class RunSpec:
 
 
 @dataclass(frozen=True, slots=True)
+class PeriodSpec:
+    """A part of the reported period whose KPIs are reported on their own.
+
+    Attributes
+    ----------
+    name : str
+        The ``period`` key in ``kpis.csv`` and ``summary.csv``: a calendar month ``YYYY-MM`` or
+        a name from ``run.periods``.
+    start_day, end_day : int
+        Day numbers (0 = ``calendar.start_date``) of its first day and of the day after its last.
+    """
+
+    name: str
+    start_day: int
+    end_day: int
+
+    @property
+    def window_min(self) -> tuple[float, float]:
+        """Start and end in model minutes."""
+        return self.start_day * MINUTES_PER_DAY, self.end_day * MINUTES_PER_DAY
+
+
+@dataclass(frozen=True, slots=True)
 class CalendarSpec:
-    """The first reported day, the interval length and public holidays."""
+    """The first reported day, the interval length, public holidays and staff leave.
+
+    ``staff_leave_by_month`` is the share of rostered staff away on leave per calendar month
+    (12 values, January first; empty = none), for every staff group without its own.
+    """
 
     start_date: dt.date
     interval_min: int
     holidays: frozenset[dt.date]
+    staff_leave_by_month: tuple[float, ...] = ()
 
     def date_of_day(self, day: int) -> dt.date:
         """Return the date of day number ``day`` (0 = start_date; negative in the warm-up)."""

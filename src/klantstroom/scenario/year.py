@@ -1,0 +1,264 @@
+"""The run over the year: its horizon and calendar, the periods it is judged on, staff leave.
+
+A municipality's year is not four quiet weeks: passports peak in May, staff take their leave in
+the summer, and the phone rings twice as often on the day after a public holiday (domain.md row
+47). This module builds the parts of the configuration that place a run in the year:
+
+* ``run`` (:func:`build_run`): horizon and replications, and the **periods** its KPIs are
+  reported on besides the whole run: every calendar month the run touches (``YYYY-MM``, when
+  it spans more than one; not a month of which fewer than 7 days lie in the run) and the
+  named periods of ``run.periods`` (a month of the run, ISO weeks, or dates), and
+  ``run.judge_on``, the period each channel's norms are judged on (the counter on its peak
+  month, the phone on the whole year);
+* ``calendar`` (:func:`build_calendar`): start date, holidays and ``staff_leave_by_month``;
+* :func:`after_holiday_dates`: the first working day after each public holiday, whose volume a
+  channel's ``after_holiday_factor`` multiplies.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from klantstroom.scenario.checks import INTERVALS_MIN, MONTHS, Checker
+from klantstroom.scenario.spec import CalendarSpec, PeriodSpec, RunSpec
+
+log = logging.getLogger(__name__)
+
+WHOLE_RUN = "run"  # the period key of KPIs over the whole reported period
+PERIOD_FORMS = ("month", "weeks", "start/end")
+MIN_MONTH_DAYS = 7  # a month with fewer days in the run gets no period of its own
+
+
+def build_run(
+    check: Checker, raw: Mapping[str, Any], calendar: CalendarSpec, channels: Sequence[str]
+) -> RunSpec:
+    """Build ``run``: seed, replications, horizon, and the periods KPIs are reported on."""
+    n_jobs = check.integer("run.n_jobs", raw.get("n_jobs", 1))
+    if n_jobs == 0 or n_jobs < -1:
+        check.fail("run.n_jobs", f"must be >= 1, or -1 for all cores; got {n_jobs}")
+    horizon_days = check.number(
+        "run.horizon_days", raw.get("horizon_days", 7.0), low=0.0, low_open=True
+    )
+    periods = (
+        _month_periods(calendar.start_date, horizon_days)
+        if bool(raw.get("kpis_by_month", True))
+        else []
+    )
+    outside = []
+    for name, spec in (raw.get("periods") or {}).items():
+        period = _build_period(
+            check, f"run.periods.{name}", str(name), spec, calendar, horizon_days
+        )
+        if period is None:
+            outside.append(str(name))
+        else:
+            periods.append(period)
+    names = [WHOLE_RUN, *(p.name for p in periods)]
+    judge_on = []
+    for channel, period in (raw.get("judge_on") or {}).items():
+        check.choice(f"run.judge_on.{channel}", channel, channels)
+        if period in outside:
+            # A shorter run of a year's scenario (run.horizon_days=7) is a quick look, not an
+            # error: the channel is judged on the whole run, and the log says so.
+            log.warning(
+                "run.judge_on.%s: period %r lies outside this run; %s is judged on the whole run",
+                channel,
+                period,
+                channel,
+            )
+            continue
+        judge_on.append((str(channel), check.choice(f"run.judge_on.{channel}", period, names)))
+    return RunSpec(
+        name=str(raw.get("name", "klantstroom")),
+        seed=check.integer("run.seed", raw.get("seed", 20261123), low=0),
+        replications=check.integer("run.replications", raw.get("replications", 5), low=1),
+        n_jobs=n_jobs,
+        warmup_days=check.number("run.warmup_days", raw.get("warmup_days", 0.0), low=0.0),
+        horizon_days=horizon_days,
+        progress=bool(raw.get("progress", True)),
+        label=str(raw.get("label") or ""),
+        roadmap_step=None
+        if raw.get("roadmap_step") is None
+        else check.integer("run.roadmap_step", raw["roadmap_step"], low=0),
+        periods=tuple(periods),
+        judge_on=tuple(judge_on),
+    )
+
+
+def _month_periods(start: dt.date, horizon_days: float) -> list[PeriodSpec]:
+    """One period per calendar month the run touches, when it touches more than one."""
+    days = math.ceil(horizon_days)
+    periods: list[PeriodSpec] = []
+    day = 0
+    while day < days:
+        date = start + dt.timedelta(days=day)
+        following = dt.date(date.year + date.month // 12, date.month % 12 + 1, 1)
+        end = min(days, (following - start).days)
+        # A sliver of a month at either end (the weekend after a year of 52 weeks) says nothing.
+        if end - day >= MIN_MONTH_DAYS:
+            periods.append(PeriodSpec(f"{date.year}-{date.month:02d}", day, end))
+        day = end
+    return periods if len(periods) > 1 else []
+
+
+def _build_period(
+    check: Checker,
+    key: str,
+    name: str,
+    raw: Any,
+    calendar: CalendarSpec,
+    horizon_days: float,
+) -> PeriodSpec | None:
+    """One named period: ``{month: may}``, ``{weeks: [18, 21]}`` or ``{start: ..., end: ...}``.
+
+    A period wholly outside the run is left out (None) and one partly outside is cut to the
+    run, each with a logged warning: a quick run of a year's scenario is not an error.
+    """
+    start = calendar.start_date
+    days = math.ceil(horizon_days)
+    if name == WHOLE_RUN or (len(name) == 7 and name[4] == "-" and name[:4].isdigit()):
+        check.fail(key, f"{name!r} is reserved (the whole run, or a month YYYY-MM); rename it")
+    spec = raw if isinstance(raw, Mapping) else {}
+    forms = [
+        form
+        for form, present in (
+            ("month", "month" in spec),
+            ("weeks", "weeks" in spec),
+            ("start/end", "start" in spec or "end" in spec),
+        )
+        if present
+    ]
+    unknown = sorted(set(spec) - {"month", "weeks", "start", "end"})
+    if unknown or len(forms) != 1:
+        check.fail(
+            key,
+            "give exactly one of {month: <jan..dec>}, {weeks: [<first ISO week>, <last>]} or "
+            "{start: YYYY-MM-DD, end: YYYY-MM-DD}"
+            + (f"; unknown key(s): {', '.join(unknown)}" if unknown else ""),
+        )
+        return PeriodSpec(name, 0, days)
+    first: dt.date | None = None
+    last: dt.date | None = None
+    if forms == ["month"]:
+        if spec["month"] not in MONTHS:
+            check.choice(f"{key}.month", spec["month"], MONTHS)
+            return PeriodSpec(name, 0, days)
+        month = MONTHS.index(spec["month"]) + 1
+        # The first time the month occurs in the run (a run of a year meets it once).
+        for day in range(days):
+            date = start + dt.timedelta(days=day)
+            if date.month == month:
+                first = date
+                break
+        if first is None:
+            log.warning(
+                "%s.month: this run (%s) has no day in %s; the period is left out",
+                key,
+                _span(start, days),
+                spec["month"],
+            )
+            return None
+        following = dt.date(first.year + month // 12, month % 12 + 1, 1)
+        last = following - dt.timedelta(days=1)
+    elif forms == ["weeks"]:
+        weeks = spec["weeks"]
+        if (
+            not isinstance(weeks, Sequence)
+            or isinstance(weeks, str)
+            or len(weeks) != 2
+            or not all(isinstance(w, int) and 1 <= w <= 53 for w in weeks)
+            or weeks[0] > weeks[1]
+        ):
+            check.fail(
+                f"{key}.weeks", f"must be [first, last] ISO week numbers 1-53, got {weeks!r}"
+            )
+            return PeriodSpec(name, 0, days)
+        # The first run day in the first week; the period ends with the last week's Sunday.
+        for day in range(days):
+            date = start + dt.timedelta(days=day)
+            if date.isocalendar().week == weeks[0]:
+                first = date - dt.timedelta(days=date.weekday())
+                break
+        if first is None:
+            log.warning(
+                "%s.weeks: this run (%s) has no day in week %s; the period is left out",
+                key,
+                _span(start, days),
+                weeks[0],
+            )
+            return None
+        last = first + dt.timedelta(days=7 * (weeks[1] - weeks[0]) + 6)
+    else:
+        first = check.date(f"{key}.start", spec.get("start"))
+        last = check.date(f"{key}.end", spec.get("end"))
+        if last < first:
+            check.fail(f"{key}.end", f"must not lie before start {first}, got {last}")
+    start_day, end_day = (first - start).days, (last - start).days + 1
+    if end_day <= 0 or start_day >= days:
+        log.warning(
+            "%s: %s to %s lies outside this run (%s); the period is left out",
+            key,
+            first,
+            last,
+            _span(start, days),
+        )
+        return None
+    if start_day < 0 or end_day > days:
+        log.warning("%s: %s to %s is cut to the run (%s)", key, first, last, _span(start, days))
+    return PeriodSpec(name, max(0, start_day), min(days, max(end_day, start_day + 1)))
+
+
+def _span(start: dt.date, days: int) -> str:
+    return f"{start} to {start + dt.timedelta(days=days - 1)}"
+
+
+def build_calendar(check: Checker, raw: Mapping[str, Any]) -> CalendarSpec:
+    """Build ``calendar``: start date, interval, public holidays and staff leave."""
+    interval = check.integer("calendar.interval_min", raw.get("interval_min", 30))
+    if interval not in INTERVALS_MIN:
+        check.fail("calendar.interval_min", f"must be one of {INTERVALS_MIN}, got {interval}")
+        interval = 30
+    holidays = frozenset(
+        check.date(f"calendar.holidays[{i}]", value)
+        for i, value in enumerate(raw.get("holidays") or [])
+    )
+    return CalendarSpec(
+        start_date=check.date("calendar.start_date", raw.get("start_date", "2027-01-04")),
+        interval_min=interval,
+        holidays=holidays,
+        staff_leave_by_month=leave_by_month(
+            check, "calendar.staff_leave_by_month", raw.get("staff_leave_by_month")
+        ),
+    )
+
+
+def leave_by_month(check: Checker, key: str, given: Any) -> tuple[float, ...]:
+    """Shares of staff on leave per month (jan..dec; a month left out has none), or ``()``."""
+    if not given:
+        return ()
+    if not isinstance(given, Mapping):
+        check.fail(key, f"must map months (jan..dec) to shares 0-0.9, got {given!r}")
+        return ()
+    for month in given:
+        check.choice(f"{key}.{month}", month, MONTHS)
+    # At most 0.9: a group with everyone on leave is a roster change, not leave.
+    return tuple(
+        check.number(f"{key}.{month}", given.get(month, 0.0), low=0.0, high=0.9) for month in MONTHS
+    )
+
+
+def after_holiday_dates(calendar: CalendarSpec) -> list[dt.date]:
+    """The first working day (Monday-Friday, not a holiday) after each weekday public holiday."""
+    dates = set()
+    for holiday in calendar.holidays:
+        if holiday.weekday() >= 5:
+            continue  # a holiday in a weekend closes nothing that was open
+        date = holiday + dt.timedelta(days=1)
+        while date.weekday() >= 5 or date in calendar.holidays:
+            date += dt.timedelta(days=1)
+        dates.add(date)
+    return sorted(dates)
