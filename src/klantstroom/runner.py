@@ -121,6 +121,28 @@ def execute(
             log.exception(
                 "drawing the journey figures failed; the tables in %s are complete", output_dir
             )
+    if figures and len(result.contacts):
+        try:
+            from klantstroom.report.year_figures import write_year_figures
+
+            counter = scenario.counter
+            write_year_figures(
+                result.contacts,
+                result.tasks,
+                result.backlog,
+                output_dir / "figures",
+                start_date=scenario.calendar.start_date,
+                horizon_days=run.horizon_days,
+                holidays=scenario.calendar.holidays,
+                access_norm_working_days=counter.access_norm_working_days,
+                booking_horizon_days=counter.booking_horizon_days,
+                language=language,
+            )
+        except Exception:
+            log.exception(
+                "drawing the figures over the year failed; the tables in %s are complete",
+                output_dir,
+            )
     timelines = ""
     if scenario.personas and len(result.journeys):
         timelines = persona_timelines(

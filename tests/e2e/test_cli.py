@@ -65,9 +65,12 @@ def test_default_scenario_writes_every_table_and_figure(tmp_path: Path) -> None:
     assert info["complete"] and info["replications"] == [0, 1]
     figures = sorted(p.name for p in (out / "figures").glob("*.png"))
     assert figures == [
+        "access_by_week.png",
         "access_time.png",
+        "back_office_by_week.png",
         "backlog.png",
         "desk_occupancy.png",
+        "failure_demand_by_week.png",
         "journey_flow.png",
         "journey_lead_time.png",
         "occupancy_by_interval.png",
@@ -77,6 +80,10 @@ def test_default_scenario_writes_every_table_and_figure(tmp_path: Path) -> None:
         "shop_wait_by_hour.png",
         "wait_distribution.png",
     ]
+    # The weekly access figure has its own section in the report, shown once.
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert "<h2>Appointment access over the year</h2>" in page
+    assert page.count('alt="access_by_week"') == 1
     # The De Vries family's journeys are printed, and shown again from the output folder.
     assert "Gerrit de Vries (78)" in done.stdout
     journeys = pd.read_parquet(out / "journeys.parquet")

@@ -13,6 +13,7 @@ import html
 import io
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from string import Template
 
 from matplotlib.figure import Figure
 
@@ -46,6 +47,11 @@ pre { background: #f4f6fa; padding: 0.8em 1em; overflow-x: auto; }
 details summary { cursor: pointer; font-weight: 600; margin: 0.6em 0; }
 .note { color: var(--muted); font-size: 0.9em; }
 """
+
+
+# Templates of the page's blocks: the text put in is escaped by the functions below.
+_SECTION = Template("<section id='$anchor'>\n<h2>$title</h2>\n$body\n</section>")
+_PARAGRAPH = Template("<p>$text</p>")
 
 
 def escape(text: object) -> str:
@@ -87,6 +93,16 @@ def table(header: Sequence[str], rows: Iterable[Sequence[str | tuple[str, str]]]
         parts.append("</tr>")
     parts.append("</tbody></table></div>")
     return "".join(parts)
+
+
+def paragraph(text: str) -> str:
+    """A paragraph of plain text (escaped)."""
+    return _PARAGRAPH.substitute(text=escape(text))
+
+
+def section(anchor: str, title: str, blocks: Iterable[str]) -> str:
+    """A section with a heading (escaped) around ``blocks`` (HTML made by this module)."""
+    return _SECTION.substitute(anchor=escape(anchor), title=escape(title), body="\n".join(blocks))
 
 
 def page(title: str, body: Iterable[str], *, language: str = "en") -> str:

@@ -26,6 +26,7 @@ from klantstroom.report.headline import (
     norm_rows,
     select,
 )
+from klantstroom.report.year_report import ACCESS_FIGURE, access_section
 from klantstroom.results import load_run
 
 _TEXT = {
@@ -248,7 +249,10 @@ def write_run_report(folder: Path, language: str = "en") -> Path:
             )
         )
     body += _staffing_section(folder, t, groups, language)
-    pictures = sorted(p for p in (folder / "figures").glob("*.png") if p.name != STAFFING_FIGURE)
+    body += access_section(run, language)
+    # Figures shown in their own sections are not repeated among the others.
+    own_section = {STAFFING_FIGURE, ACCESS_FIGURE}
+    pictures = sorted(p for p in (folder / "figures").glob("*.png") if p.name not in own_section)
     if pictures:
         body.append(f"<h2>{html.escape(t['figures'])}</h2>")
         body += [html.figure_block(html.file_img(p)) for p in pictures]
