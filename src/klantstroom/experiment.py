@@ -139,6 +139,7 @@ def counter_norms(scenario: Scenario) -> CounterNorms | None:
         walk_in_wait_min=spec.walk_in_wait_norm_min,
         appointment_wait_min=spec.appointment_wait_norm_min,
         access_working_days=spec.access_norm_working_days,
+        urgent_max_access_working_days=spec.urgent_max_access_working_days,
         shops=shop_facts(scenario),
         services={shop.name: shop.services for shop in scenario.shops},
     )

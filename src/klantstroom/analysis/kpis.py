@@ -29,6 +29,9 @@ Definitions (waits in minutes; the service-level convention is the package's, se
   ``no_show_rate`` (no-shows / appointments), ``no_slot_rate`` (booking requests that found no
   free slot within the booking horizon / booking requests), ``balk_rate`` (balked / walk-ins),
   ``turned_away`` (unserved before the horizon: turned away at closing);
+  ``urgent_requests`` (urgent booking requests: booked + no slot), ``urgent_access_days_mean``
+  (mean access time of the booked ones) and ``urgent_within_max`` (booked within
+  ``counter.urgent_max_access_working_days`` / urgent requests);
   ``desk_utilisation`` (shop rows: desk time in use, wrap-up included / desks x opening time);
 * ``occupancy`` — (staff group rows) busy time (service + wrap-up) / time on duty, both clipped
   to the reported period; ``staff_hours`` and ``busy_hours`` are those two times in hours.
@@ -91,6 +94,9 @@ COUNTER_KPIS = (
     "balk_rate",
     "turned_away",
     "desk_utilisation",
+    "urgent_requests",
+    "urgent_access_days_mean",
+    "urgent_within_max",
 )
 STAFF_KPIS = ("occupancy", "staff_hours", "busy_hours")
 # Channel and department rows share the failure-demand KPIs: each name is one column.
@@ -176,6 +182,29 @@ def _counter_kpis(sub: pd.DataFrame, norms: CounterNorms, horizon_min: float) ->
         "turned_away": float(
             ((outcome == "unserved") & (sub["end_min"].to_numpy() < horizon_min - 1e-9)).sum()
         ),
+        **_urgent_kpis(sub, booked, outcome == "no_slot", norms),
+    }
+
+
+def _urgent_kpis(
+    sub: pd.DataFrame, booked: np.ndarray, no_slot: np.ndarray, norms: CounterNorms
+) -> dict[str, float]:
+    """Urgent booking requests (booked or no slot), their access time and the share booked
+    within ``counter.urgent_max_access_working_days``."""
+    if "urgent" not in sub:  # a table from before urgent requests were logged
+        return {
+            "urgent_requests": np.nan,
+            "urgent_access_days_mean": np.nan,
+            "urgent_within_max": np.nan,
+        }
+    urgent = sub["urgent"].to_numpy(dtype=bool)
+    access = sub["access_days"].to_numpy()[urgent & booked]
+    n_requests = int((urgent & (booked | no_slot)).sum())
+    within = int((access <= norms.urgent_max_access_working_days).sum())
+    return {
+        "urgent_requests": float(n_requests),
+        "urgent_access_days_mean": float(access.mean()) if len(access) else np.nan,
+        "urgent_within_max": within / n_requests if n_requests else np.nan,
     }
 
 
@@ -186,6 +215,7 @@ class CounterNorms:
     walk_in_wait_min: float = 15.0
     appointment_wait_min: float = 5.0
     access_working_days: float = 5.0
+    urgent_max_access_working_days: float = 1.0
     # Per shop: (desks, opening minutes within the reported period).
     shops: Mapping[str, tuple[int, float]] = field(default_factory=dict)
     # Per shop: the services it offers.

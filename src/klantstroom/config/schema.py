@@ -128,6 +128,7 @@ class CounterServiceConfig:
     appointment_share: float = 0.0
     slot_min: float = 15.0
     follow_up: FollowUpConfig | None = None
+    urgent_share: float = 0.0  # share of the service's booking requests that are urgent (spoed)
 
 
 @dataclass
@@ -258,7 +259,10 @@ class CounterConfig:
     access_norm_working_days: int = 5
     booking_horizon_days: int = 42
     booking_lead_min: float = 60.0
-    any_shop: bool = False
+    any_shop: bool = False  # shorthand for slot_choice {any_shop: 1.0}
+    # Shares (summing to 1) of how citizens choose a slot: earliest, preferred_weekday,
+    # preferred_part_of_day, any_shop. Empty = {earliest: 1.0}.
+    slot_choice: dict[str, float] = field(default_factory=dict)
     punctuality: DistributionConfig = field(
         default_factory=lambda: DistributionConfig(kind="deterministic", mean_min=0.0)
     )
@@ -277,6 +281,8 @@ class CounterConfig:
     no_slot_max_retries: int = 3
     no_slot_walk_in_probability: float = 0.0
     overbooking_share: float = 0.0  # book this much more than the slots, against no-shows
+    urgent_reserved_share: float = 0.0  # share of daily appointment desk time kept for urgent
+    urgent_max_access_working_days: int = 1  # working days: an urgent request's longest access
 
 
 @dataclass

@@ -2,44 +2,90 @@
 
 Each weekday has a number of desks reserved for appointments per calendar interval (the book's
 capacity). Reserved desk ``d`` is bookable in the intervals where more than ``d`` desks are
-reserved; its consecutive bookable intervals form *windows*. Bookings are packed per desk in the
-order they are made: a desk keeps a pointer to the end of its last slot, and a new slot starts at
-the pointer (or at the start of the next window where it fits, or at the earliest time the
-citizen may come). The citizen gets the earliest such start over all desks, day by day, up to the
-booking horizon.
+reserved. Each desk keeps its free time of a day as sorted segments; a booking cuts its slot out
+of them.
 
-Slots in the past are never handed out again, and a no-show frees the desk at the slot time for
-walk-ins rather than reopening the slot for booking, so the pointers only move forward and a
-search is cheap. A gap that a long slot skips at the end of a window stays unused, as it would
-with a booking system that fills the day in order.
+* **In order.** A request for the earliest slot (on any day, or on a preferred weekday) gets the
+  earliest start over all desks, day by day up to the booking horizon, and the desk's free time
+  before that start is given up: the book fills a desk's day in order, as a booking system does,
+  so a gap that a long slot skips at the end of a window stays unused. Slots in the past are
+  never handed out again, and a no-show frees the desk at the slot time for walk-ins rather than
+  reopening the slot for booking.
+* **Out of order.** A request for a part of the day (afternoon, say) takes the earliest slot
+  that starts in that part and cuts only its own slot out: the morning before it stays free.
+* **Kept for urgent requests.** With a reserved share, that share of a day's desk intervals
+  (rounded, spread evenly over the day and the desks) is *held*: only urgent requests may book
+  it until the day begins (:math:`t \\ge` the day's midnight); from then on it is free for all.
+  A slot may run across held and free time only for those allowed to book both.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
+from typing import NamedTuple
 
 from klantstroom.scenario.spec import MINUTES_PER_DAY
 
+_EPS = 1e-9
+# Free time of a desk: (start, end, held for urgent requests), in model minutes.
+_Segment = tuple[float, float, bool]
+
+
+class Slot(NamedTuple):
+    """A free slot that :meth:`AppointmentBook.earliest` found, to pass to ``book``."""
+
+    start_min: float
+    day: int
+    desk: int
+    in_order: bool  # give up the desk's free time before the slot (see the module docstring)
+    held_ok: bool  # the request may use time held for urgent requests
+
 
 class _Desk:
-    """Bookable windows of one reserved desk on one day, and where the next slot may start."""
+    """Free time of one reserved desk on one day: sorted ``(start, end, held)`` segments."""
 
-    __slots__ = ("pointer", "position", "windows")
+    __slots__ = ("free",)
 
-    def __init__(self, windows: list[tuple[float, float]]) -> None:
-        self.windows = windows
-        self.position = 0
-        self.pointer = windows[0][0] if windows else 0.0
+    def __init__(self, free: list[_Segment]) -> None:
+        self.free = free
 
-    def fit(self, length_min: float, from_min: float) -> tuple[float, int] | None:
-        """Return (start, window index) of the first slot of ``length_min`` at or after
-        ``from_min``, or None."""
-        for index in range(self.position, len(self.windows)):
-            start_w, end_w = self.windows[index]
-            start = max(self.pointer, start_w, from_min)
-            if start + length_min <= end_w + 1e-9:
-                return start, index
+    def fit(
+        self, length_min: float, from_min: float, part_end_min: float, held_ok: bool
+    ) -> float | None:
+        """Return the first start >= ``from_min`` and < ``part_end_min`` of a slot of
+        ``length_min`` in the free time this request may use, or None."""
+        run_start = run_end = -math.inf
+        for lo, hi, held in self.free:
+            if held and not held_ok:
+                continue  # breaks the run: the next usable segment does not touch it
+            if lo > run_end + _EPS:  # a new run of touching segments
+                start = max(run_start, from_min)
+                if start < part_end_min and start + length_min <= run_end + _EPS:
+                    return start
+                run_start = lo
+            run_end = hi
+        start = max(run_start, from_min)
+        if start < part_end_min and start + length_min <= run_end + _EPS:
+            return start
         return None
+
+    def take(self, start_min: float, length_min: float, in_order: bool, held_ok: bool) -> None:
+        """Cut the slot out of the free time (and with ``in_order`` all usable time before)."""
+        end_min = start_min + length_min
+        kept: list[_Segment] = []
+        for segment in self.free:
+            lo, hi, held = segment
+            usable = held_ok or not held
+            if hi <= start_min + _EPS or lo >= end_min - _EPS:  # does not overlap the slot
+                if not (in_order and usable and hi <= start_min + _EPS):
+                    kept.append(segment)
+                continue
+            if lo < start_min - _EPS and not (in_order and usable):
+                kept.append((lo, start_min, held))
+            if hi > end_min + _EPS:
+                kept.append((end_min, hi, held))
+        self.free = kept
 
 
 class _Day:
@@ -47,8 +93,9 @@ class _Day:
 
     def __init__(self, desks: list[_Desk]) -> None:
         self.desks = desks
-        # The shortest slot known not to fit anywhere any more this day (pointers only move on).
-        self.no_room_for_min = float("inf")
+        # The shortest slot known not to fit anywhere any more this day, for requests without
+        # (index 0) and with (index 1) the held time: free time only shrinks.
+        self.no_room_for_min = [math.inf, math.inf]
 
 
 class AppointmentBook:
@@ -61,11 +108,19 @@ class AppointmentBook:
         empty tuple on a day the shop is closed).
     interval_min : int
         Length of the calendar interval in minutes.
+    held_share : float
+        Share of each day's desk intervals kept for urgent requests until the day begins.
     """
 
-    def __init__(self, reserved_on_day: Callable[[int], tuple[int, ...]], interval_min: int):
+    def __init__(
+        self,
+        reserved_on_day: Callable[[int], tuple[int, ...]],
+        interval_min: int,
+        held_share: float = 0.0,
+    ):
         self._reserved_on_day = reserved_on_day
         self._interval_min = interval_min
+        self._held_share = held_share
         self._days: dict[int, _Day] = {}
         self._first_day: int | None = None
 
@@ -73,57 +128,109 @@ class AppointmentBook:
         state = self._days.get(day)
         if state is None:
             row = self._reserved_on_day(day)
+            held = self._held(row)
             base = day * MINUTES_PER_DAY
             step = self._interval_min
             desks = []
             for desk in range(max(row, default=0)):
-                windows: list[tuple[float, float]] = []
+                free: list[_Segment] = []
                 for slot, count in enumerate(row):
-                    if count > desk:
-                        lo, hi = base + slot * step, base + (slot + 1) * step
-                        if windows and windows[-1][1] == lo:
-                            windows[-1] = (windows[-1][0], hi)
-                        else:
-                            windows.append((lo, hi))
-                desks.append(_Desk(windows))
+                    if count <= desk:
+                        continue
+                    lo, hi = float(base + slot * step), float(base + (slot + 1) * step)
+                    kept = (slot, desk) in held
+                    if free and free[-1][1] == lo and free[-1][2] == kept:
+                        free[-1] = (free[-1][0], hi, kept)
+                    else:
+                        free.append((lo, hi, kept))
+                desks.append(_Desk(free))
             state = _Day(desks)
             self._days[day] = state
         return state
 
+    def _held(self, row: tuple[int, ...]) -> set[tuple[int, int]]:
+        """The (interval, desk) pairs of a day kept for urgent requests.
+
+        Desk intervals are counted in time order (the highest desk first within an interval, so
+        the lowest desks keep their days whole); the k-th is held when the running share
+        ``k x share`` passes a half-integer, which holds round(n x share) of n spread evenly.
+        """
+        share = self._held_share
+        held: set[tuple[int, int]] = set()
+        if share <= 0.0:
+            return held
+        k = 0
+        for slot, count in enumerate(row):
+            for desk in range(count - 1, -1, -1):
+                if math.floor((k + 1) * share + 0.5) > math.floor(k * share + 0.5):
+                    held.add((slot, desk))
+                k += 1
+        return held
+
     def earliest(
-        self, length_min: float, from_min: float, until_min: float
-    ) -> tuple[float, int, int, int] | None:
+        self,
+        length_min: float,
+        from_min: float,
+        until_min: float,
+        *,
+        now_min: float = math.inf,
+        urgent: bool = False,
+        day_filter: Callable[[int], bool] | None = None,
+        part: tuple[float, float] | None = None,
+    ) -> Slot | None:
         """Find the earliest free slot of ``length_min`` starting in [from_min, until_min].
+
+        Parameters
+        ----------
+        length_min : float
+            Length of the slot in the book.
+        from_min, until_min : float
+            Earliest and latest start (model minutes).
+        now_min : float
+            When the request is made: time held for urgent requests is free for all on days
+            that have begun.
+        urgent : bool
+            Whether the request may use time held for urgent requests.
+        day_filter : callable, optional
+            Day number -> whether to look on that day (a preferred weekday).
+        part : (float, float), optional
+            Minutes since midnight the slot must start in (a preferred part of the day); such
+            a booking leaves the desk's earlier free time free.
 
         Returns
         -------
-        tuple or None
-            (slot start in minutes, day, desk, window index) to pass to :meth:`book`, or None
-            when the book is full until ``until_min``.
+        Slot or None
+            The slot to pass to :meth:`book`, or None when there is none until ``until_min``.
         """
         first = int(from_min // MINUTES_PER_DAY)
         self._forget_before(first)
         for day in range(first, int(until_min // MINUTES_PER_DAY) + 1):
-            state = self._day(day)
-            if length_min >= state.no_room_for_min:
+            if day_filter is not None and not day_filter(day):
                 continue
-            best: tuple[float, int, int, int] | None = None
+            state = self._day(day)
+            base = day * MINUTES_PER_DAY
+            held_ok = urgent or now_min >= base
+            room = 1 if held_ok else 0
+            if length_min >= state.no_room_for_min[room]:
+                continue
+            start_min, end_min = from_min, math.inf
+            if part is not None:
+                start_min, end_min = max(from_min, base + part[0]), base + part[1]
+            best: Slot | None = None
             for index, desk in enumerate(state.desks):
-                found = desk.fit(length_min, from_min)
-                if found is not None and (best is None or found[0] < best[0]):
-                    best = (found[0], day, index, found[1])
+                found = desk.fit(length_min, start_min, end_min, held_ok)
+                if found is not None and (best is None or found < best.start_min):
+                    best = Slot(found, day, index, part is None, held_ok)
             if best is not None:
-                return best if best[0] <= until_min else None
-            if from_min <= day * MINUTES_PER_DAY:
-                state.no_room_for_min = length_min
+                return best if best.start_min <= until_min else None
+            if from_min <= base and part is None:
+                state.no_room_for_min[room] = length_min
         return None
 
-    def book(self, slot: tuple[float, int, int, int], length_min: float) -> None:
+    def book(self, slot: Slot, length_min: float) -> None:
         """Take the slot that :meth:`earliest` returned."""
-        start, day, desk_index, window = slot
-        desk = self._days[day].desks[desk_index]
-        desk.position = window
-        desk.pointer = start + length_min
+        desk = self._days[slot.day].desks[slot.desk]
+        desk.take(slot.start_min, length_min, slot.in_order, slot.held_ok)
 
     def _forget_before(self, day: int) -> None:
         if self._first_day is None or day > self._first_day:

@@ -42,6 +42,7 @@ CONTACT_COLUMNS: dict[str, str] = {
     "department": "h",
     "due_min": "d",
     "journey_end": "b",
+    "urgent": "b",
 }
 
 SPELL_COLUMNS: dict[str, str] = {
@@ -90,6 +91,7 @@ class ContactLog:
         department: int = -1,
         due_min: float = float("nan"),
         journey_end: int = 0,
+        urgent: int = 0,
     ) -> None:
         """Append one finished contact (or back-office task)."""
         a = self._appends
@@ -117,6 +119,7 @@ class ContactLog:
         a[21](department)
         a[22](due_min)
         a[23](journey_end)
+        a[24](urgent)
 
     def __len__(self) -> int:
         return len(self.columns["contact_id"])

@@ -51,6 +51,7 @@ class Contact:
         "slot_min",
         "start_min",
         "state",
+        "urgent",
     )
 
     def __init__(
@@ -84,6 +85,8 @@ class Contact:
         self.slot_min = NAN
         self.access_days = NAN
         self.punctuality_min = NAN
+        # A booking request that is urgent (spoedaanvraag): may take slots kept for urgent ones.
+        self.urgent = False
         # The matter this contact belongs to (the id of its first contact), why it exists (an
         # ORIGINS code), and how the journey ends with it (JOURNEY_ENDS code; 0 = goes on).
         self.journey_id = contact_id if journey_id < 0 else journey_id

@@ -734,6 +734,7 @@ class Simulation:
             contact.due_min,
             # A chase never ends its matter: the matter is with the back office.
             0 if contact.chasing else contact.journey_end,
+            1 if contact.urgent else 0,
         )
 
     def _on_release(self, timer: Timer) -> None:

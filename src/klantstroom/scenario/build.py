@@ -14,6 +14,12 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from klantstroom.scenario.appointments import (
+    build_slot_choice,
+    build_urgent_max_access,
+    build_urgent_reserved_share,
+    build_urgent_share,
+)
 from klantstroom.scenario.checks import (
     INTERVALS_MIN,
     MONTHS,
@@ -469,6 +475,7 @@ def _build_counter_service(check: Checker, key: str, raw: Mapping[str, Any]) -> 
         ),
         slot_min=check.number(f"{key}.slot_min", raw.get("slot_min", 15.0), low=0.0, low_open=True),
         follow_up=follow,
+        urgent_share=build_urgent_share(check, key, raw),
     )
 
 
@@ -562,7 +569,7 @@ def _build_counter(check: Checker, raw: Mapping[str, Any], base: Path) -> Counte
         access_norm_working_days=whole("access_norm_working_days", 0),
         booking_horizon_days=whole("booking_horizon_days", 1),
         booking_lead_min=non_negative("booking_lead_min"),
-        any_shop=bool(raw.get("any_shop", d.any_shop)),
+        slot_choice=build_slot_choice(check, key, raw),
         punctuality=build_distribution(
             check,
             f"{key}.punctuality",
@@ -591,6 +598,8 @@ def _build_counter(check: Checker, raw: Mapping[str, Any], base: Path) -> Counte
         # Above one half the book would hold more than twice its slots: a unit mistake, not a
         # policy (no-show rates reach 30-40% only without reminders, domain.md row 21).
         overbooking_share=bounded("overbooking_share", 0.0, 0.5),
+        urgent_reserved_share=build_urgent_reserved_share(check, key, raw),
+        urgent_max_access_working_days=build_urgent_max_access(check, key, raw),
     )
     # Choices after one event (no slot; balking) whose probabilities share one draw.
     for first, second in (

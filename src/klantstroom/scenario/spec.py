@@ -73,6 +73,23 @@ CALLBACK_BY: tuple[str, ...] = ("department", "kcc")
 VISIT_MODES: tuple[str, ...] = ("walk_in", "appointment")
 LATE_POLICIES: tuple[str, ...] = ("walk_in", "rebook")
 
+# How a citizen chooses among the offered appointment slots (index = code): the earliest free
+# slot at the own shop; the earliest on a preferred weekday; the earliest in a preferred part of
+# the day; the earliest at any shop offering the service.
+SLOT_CHOICES: tuple[str, ...] = (
+    "earliest",
+    "preferred_weekday",
+    "preferred_part_of_day",
+    "any_shop",
+)
+EARLIEST, PREFERRED_WEEKDAY, PREFERRED_PART_OF_DAY, ANY_SHOP = range(4)
+# Parts of the day a slot belongs to by its start: (name, from, until) in minutes since midnight.
+PARTS_OF_DAY: tuple[tuple[str, int, int], ...] = (
+    ("morning", 0, 12 * 60),
+    ("afternoon", 12 * 60, 17 * 60),
+    ("evening", 17 * 60, 24 * 60),
+)
+
 DISTRIBUTION_KINDS: tuple[str, ...] = (
     "exponential",
     "lognormal",
@@ -236,11 +253,16 @@ class CounterServiceSpec:
         Length of an appointment slot in minutes.
     follow_up : FollowUpSpec or None
         The follow-up visit a served counter contact leads to.
+    urgent_share : float
+        Share of the service's booking requests that are urgent (spoedaanvraag): they may take
+        slots kept for urgent requests and need a slot within
+        ``CounterSpec.urgent_max_access_working_days``.
     """
 
     appointment_share: float = 0.0
     slot_min: float = 15.0
     follow_up: FollowUpSpec | None = None
+    urgent_share: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -413,7 +435,8 @@ class CounterSpec:
     access_norm_working_days: int = 5
     booking_horizon_days: int = 42
     booking_lead_min: float = 60.0
-    any_shop: bool = False
+    # Shares of the SLOT_CHOICES, in that order (summing to 1).
+    slot_choice: tuple[float, ...] = (1.0, 0.0, 0.0, 0.0)
     punctuality: DistributionSpec = DistributionSpec("deterministic", mean_min=0.0)
     no_show_probability: float = 0.05
     late_tolerance_min: float = 10.0
@@ -428,6 +451,9 @@ class CounterSpec:
     no_slot_max_retries: int = 3
     no_slot_walk_in_probability: float = 0.0
     overbooking_share: float = 0.0
+    # Share of each shop's daily appointment desk time kept for urgent requests until its day.
+    urgent_reserved_share: float = 0.0
+    urgent_max_access_working_days: int = 1
 
 
 @dataclass(frozen=True, slots=True)
