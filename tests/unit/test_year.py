@@ -16,7 +16,7 @@ from klantstroom.analysis.periods import judged_view
 from klantstroom.experiment import run_experiment
 from klantstroom.scenario.errors import ScenarioErrors
 from klantstroom.scenario.spec import PeriodSpec, staff_at_shop
-from klantstroom.scenario.year import after_holiday_dates
+from klantstroom.scenario.year import after_holiday_dates, staffing_scenario
 
 from factories import deep_update, queue_config, scenario, shop_config
 
@@ -198,3 +198,35 @@ def test_period_kpis_add_up_to_the_run_and_the_judged_rows_follow_judge_on() -> 
     assert set(judged.loc[judged["channel"] == "phone", "period"]) == {"feb"}
     assert set(judged.loc[judged["channel"] == "all", "period"]) == {"run"}
     assert judged_view(result.period_summary).equals(judged)  # type: ignore[arg-type]
+
+
+def test_the_staffing_plan_sizes_its_period() -> None:
+    config = _year(periods={"piekmaand": {"month": "may"}})
+    config["run"]["warmup_days"] = 14.0
+    config["staffing"] = {"period": "piekmaand"}
+    spec = scenario(config)
+    assert spec.staffing.period == "piekmaand"
+    narrowed = staffing_scenario(spec)
+    assert narrowed.calendar.start_date == dt.date(2027, 5, 1)
+    assert narrowed.run.horizon_days == 31.0
+    assert narrowed.run.warmup_days == 14.0
+    assert narrowed.run.periods == () and narrowed.staffing.period is None
+    assert staffing_scenario(scenario(_year())) is not None
+
+
+def test_an_unknown_staffing_period_names_the_key() -> None:
+    config = _year()
+    config["staffing"] = {"period": "piekmaand"}
+    with pytest.raises(ScenarioErrors, match=r"staffing\.period.*unknown value 'piekmaand'"):
+        scenario(config)
+
+
+def test_a_staffing_period_outside_a_short_run_sizes_the_whole_run(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    config = queue_config(horizon_days=28.0, run={"periods": {"piekmaand": {"month": "may"}}})
+    config["staffing"] = {"period": "piekmaand"}
+    spec = scenario(config)
+    assert spec.staffing.period is None
+    assert staffing_scenario(spec) is spec
+    assert "staffing.period" in caplog.text

@@ -89,7 +89,8 @@ def comparison_table(scenarios: Sequence[ScenarioTables]) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        Columns: ``scenario``, ``roadmap_step``, the keys, ``kpi``, ``mean``, ``ci_low``,
+        Columns: ``scenario``, ``roadmap_step``, ``period`` (the period the row is judged on),
+        the keys, ``kpi``, ``mean``, ``ci_low``,
         ``ci_high``, ``n_replications``, ``target``, ``norm``, ``status`` (``met``,
         ``not met``, ``uncertain`` or empty without a norm).
     """
@@ -132,6 +133,8 @@ def comparison_table(scenarios: Sequence[ScenarioTables]) -> pd.DataFrame:
         "norm",
         "status",
     ]
+    if PERIOD in table:  # the period each row is judged on (summaries written before: none)
+        columns.insert(2, PERIOD)
     return table[columns]
 
 

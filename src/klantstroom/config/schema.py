@@ -453,6 +453,8 @@ class StaffingConfig:
     shrinkage: float = 0.15
     salary_per_fte_per_year: dict[str, float] = field(default_factory=dict)
     compare_skill_mix: bool = True
+    # The period of the run the plan sizes (a key of run.periods or a month YYYY-MM); null: all.
+    period: str | None = None
 
 
 @dataclass

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from klantstroom.analysis.compare import ScenarioTables, comparison_table, staff_table
+from klantstroom.analysis.periods import WHOLE_RUN
 from klantstroom.report import html
 from klantstroom.report.headline import (
     at_level,
@@ -26,6 +27,7 @@ from klantstroom.report.headline import (
     norm_rows,
     select,
 )
+from klantstroom.report.months import months_section
 from klantstroom.report.year_report import ACCESS_FIGURE, access_section
 from klantstroom.results import load_run
 
@@ -222,15 +224,18 @@ def write_run_report(folder: Path, language: str = "en") -> Path:
             if status
             else ""
         )
+        period = str(r.get("period", WHOLE_RUN))
         kpi_rows.append(
             [
-                name(row, language, departments),
+                name(row, language, departments)
+                + ("" if period in (WHOLE_RUN, "nan") else f" ({period})"),
                 fmt_ci(r["mean"], r["ci_low"], r["ci_high"], row.unit, language),
                 norm,
                 (t[status], _CSS[status]) if status else "",
             ]
         )
     body.append(html.table([t["kpi"], t["value"], t["norm"], t["status"]], kpi_rows))
+    body += months_section([(str(info.get("label") or run.name), run.period_summary)], language)
     staff = staff_table([tables])
     if len(staff):
         body.append(f"<h2>{html.escape(t['staff'])}</h2>")

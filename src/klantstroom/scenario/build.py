@@ -52,6 +52,7 @@ from klantstroom.scenario.spec import (
     Period,
     RedialSpec,
     RoutingSpec,
+    RunSpec,
     Scenario,
     ServiceSpec,
     ShopSpec,
@@ -65,6 +66,7 @@ from klantstroom.scenario.year import (
     build_calendar,
     build_run,
     leave_by_month,
+    staffing_period,
 )
 
 
@@ -129,7 +131,9 @@ def build_scenario(config: Mapping[str, Any], base_dir: Path | None = None) -> S
         for name, raw in (config.get("staff_groups") or {}).items()
     )
     routing = _build_routing(check, config.get("routing", {}))
-    staffing = _build_staffing(check, config.get("staffing") or {}, [g.name for g in groups])
+    staffing = _build_staffing(
+        check, config.get("staffing") or {}, [g.name for g in groups], run, config.get("run") or {}
+    )
     counter = _build_counter(check, config.get("counter") or {}, base)
     if shops:
         _check_shops(check, channels, services, shops, groups)
@@ -831,7 +835,13 @@ def _build_routing(check: Checker, raw: Mapping[str, Any]) -> RoutingSpec:
     )
 
 
-def _build_staffing(check: Checker, raw: Mapping[str, Any], groups: list[str]) -> StaffingSpec:
+def _build_staffing(
+    check: Checker,
+    raw: Mapping[str, Any],
+    groups: list[str],
+    run: RunSpec,
+    run_raw: Mapping[str, Any],
+) -> StaffingSpec:
     key = "staffing"
     method = check.choice(f"{key}.method", raw.get("method", "erlang_a"), ("erlang_a", "erlang_c"))
     earliest = check.time_of_day(
@@ -853,6 +863,7 @@ def _build_staffing(check: Checker, raw: Mapping[str, Any], groups: list[str]) -
             (str(group), check.number(f"{key}.salary_per_fte_per_year.{group}", salary, low=0.0))
         )
     return StaffingSpec(
+        period=staffing_period(check, raw.get("period"), run, run_raw),
         method=method,
         max_occupancy=check.number(
             f"{key}.max_occupancy", raw.get("max_occupancy", 0.85), low=0.0, high=1.0, low_open=True

@@ -850,6 +850,7 @@ class StaffingSpec:
     shrinkage: float = 0.15
     salary_per_fte_per_year: tuple[tuple[str, float], ...] = ()
     compare_skill_mix: bool = True
+    period: str | None = None  # a period of run.periods the plan sizes; None: the whole run
 
 
 # KPIs a norm can be set on (columns of kpis.csv that are rates, shares or times).

@@ -21,10 +21,11 @@ import datetime as dt
 import logging
 import math
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 from klantstroom.scenario.checks import INTERVALS_MIN, MONTHS, Checker
-from klantstroom.scenario.spec import CalendarSpec, PeriodSpec, RunSpec
+from klantstroom.scenario.spec import CalendarSpec, PeriodSpec, RunSpec, Scenario
 
 log = logging.getLogger(__name__)
 
@@ -262,3 +263,55 @@ def after_holiday_dates(calendar: CalendarSpec) -> list[dt.date]:
             date += dt.timedelta(days=1)
         dates.add(date)
     return sorted(dates)
+
+
+def staffing_period(
+    check: Checker, name: Any, run: RunSpec, run_raw: Mapping[str, Any]
+) -> str | None:
+    """``staffing.period``: a period of the run the staffing plan sizes, or None (the run).
+
+    A configured period that this (shorter) run leaves out is no error: the plan then sizes the
+    whole run, and the log says so.
+    """
+    if name is None:
+        return None
+    names = [p.name for p in run.periods]
+    if name in names:
+        return str(name)
+    if name in (run_raw.get("periods") or {}):
+        log.warning(
+            "staffing.period: period %r lies outside this run; the plan sizes the whole run", name
+        )
+        return None
+    check.choice("staffing.period", name, names or ["(no periods in this run)"])
+    return None
+
+
+def narrowed_to_period(scenario: Scenario, name: str) -> Scenario:
+    """The scenario with its reported period narrowed to its period ``name``.
+
+    The start date moves to the period's first day and the horizon to its length; the warm-up
+    stays, so the queues are as full at the period's start as they are in the whole run. The
+    narrowed scenario has no periods of its own.
+    """
+    period = next(p for p in scenario.run.periods if p.name == name)
+    start = scenario.calendar.start_date + dt.timedelta(days=period.start_day)
+    run = replace(
+        scenario.run,
+        horizon_days=float(period.end_day - period.start_day),
+        periods=(),
+        judge_on=(),
+    )
+    return replace(
+        scenario,
+        run=run,
+        calendar=replace(scenario.calendar, start_date=start),
+        staffing=replace(scenario.staffing, period=None),
+    )
+
+
+def staffing_scenario(scenario: Scenario) -> Scenario:
+    """The scenario a staffing plan sizes: narrowed to ``staffing.period`` when one is set."""
+    if scenario.staffing.period is None:
+        return scenario
+    return narrowed_to_period(scenario, scenario.staffing.period)

@@ -24,6 +24,7 @@ from pathlib import Path
 from klantstroom.report.staffing_figures import fte_by_year_figure, staffing_figure
 from klantstroom.report.staffing_report import write_plan_report, write_roadmap_report
 from klantstroom.scenario.spec import Scenario
+from klantstroom.scenario.year import staffing_scenario
 from klantstroom.staffing.plan import NO_GROUP, StaffingPlan, plan_staffing
 from klantstroom.staffing.roadmap import PLAN_INFO, fte_by_year, skill_mix_by_year
 from klantstroom.staffing.skillmix import compare_skill_mixes, pooling_gain
@@ -31,6 +32,7 @@ from klantstroom.staffing.skillmix import compare_skill_mixes, pooling_gain
 
 def write_staffing(scenario: Scenario, folder: Path) -> StaffingPlan:
     """Plan the staffing of ``scenario``, write the tables and figure, print a summary."""
+    scenario = staffing_scenario(scenario)  # staffing.period: the period the plan is for
     plan = plan_staffing(scenario)
     folder.mkdir(parents=True, exist_ok=True)
     plan.requirements.to_parquet(folder / "requirements.parquet", index=False)

@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from klantstroom.scenario.spec import MINUTES_PER_DAY, Scenario, StaffGroupSpec
+from klantstroom.scenario.year import staffing_scenario
 from klantstroom.staffing.back_office import (
     DEPARTMENT_COLUMNS,
     counted_tasks,
@@ -370,6 +371,8 @@ def plan_staffing(scenario: Scenario, *, back_office: bool = True) -> StaffingPl
     With ``back_office`` False the departments' groups are left out (the skill-mix comparison,
     whose variants differ in the contact centre only, saves the simulation run that way).
     """
+    # Size the period the plan is for (Grootstad: the passport peak month), not the year.
+    scenario = staffing_scenario(scenario)
     spec = scenario.staffing
     interval = scenario.calendar.interval_min
     requirements = interval_requirements(
