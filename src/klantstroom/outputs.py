@@ -124,7 +124,7 @@ def summary_text(result: RunResult, scenario: Scenario) -> str:
     lines = []
     header = (
         f"{'channel':<10}{'offered':>10}{'served':>10}{'abandoned %':>13}"
-        f"{'ASA s':>8}{'SL %':>7}  target   period"
+        f"{'ASA s':>8}{'SL %':>7}  target     period"
     )
     judged = dict(scenario.run.judge_on)
     lines.append(header)
@@ -143,7 +143,7 @@ def summary_text(result: RunResult, scenario: Scenario) -> str:
             f"{_fmt(value(name, 'all', 'abandonment_rate'), 100):>13}"
             f"{_fmt(value(name, 'all', 'asa_min'), 60, 0):>8}"
             f"{_fmt(level, 100):>7}"
-            f"  {f'{target:.0%}/{norm}':<9}{judged.get(name, 'run')}"
+            f"  {f'{target:.0%}/{norm}':<11}{judged.get(name, 'run')}"
         )
     lines.append("")
     lines.append(f"{'staff group':<26}{'occupancy %':>12}{'staff hours':>13}")
