@@ -20,8 +20,8 @@ from typing import Any
 from hydra.experimental.callback import Callback
 from omegaconf import DictConfig, OmegaConf
 
+from klantstroom.results import failure_reason
 from klantstroom.run_folder import (
-    ERROR_FILE,
     OVERWRITE_HINT,
     failed_jobs,
     run_files,
@@ -92,8 +92,7 @@ class RunFolderGuard(Callback):
         command = _command(config)
         print(f"\n{command}: {len(failed)} job(s) of the multirun failed:", file=sys.stderr)
         for job in failed:
-            first = (job / ERROR_FILE).read_text(encoding="utf-8").partition("\n")[0]
-            print(f"  {job}: {first}", file=sys.stderr)
+            print(f"  {job}: {failure_reason(job)}", file=sys.stderr)
         sys.exit(1)
 
 

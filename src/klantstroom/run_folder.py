@@ -107,11 +107,13 @@ def sweep_runs(sweep: Path) -> list[Path]:
 
 
 def record_failure(folder: Path, message: str, details: str = "") -> None:
-    """Write ``error.txt`` into a failed job's folder: the one-line message, then ``details``.
+    """Write ``error.txt`` into a failed job's folder: the message, a blank line, ``details``.
 
     Best effort: a folder that cannot take the file (a full disk) keeps what it has.
     """
-    text = message.rstrip("\n") + "\n" + (f"\n{details.rstrip()}\n" if details else "")
+    # The message must hold no blank line: readers take the text before the first one.
+    message = "\n".join(line for line in message.strip().splitlines() if line.strip())
+    text = message + "\n" + (f"\n{details.rstrip()}\n" if details else "")
     with contextlib.suppress(OSError):
         folder.mkdir(parents=True, exist_ok=True)
         write_atomic(folder / ERROR_FILE, lambda tmp: tmp.write_text(text, encoding="utf-8"))
