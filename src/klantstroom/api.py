@@ -28,6 +28,7 @@ from klantstroom.config import register_configs, scenario_from_config
 from klantstroom.paths import conf_dir
 from klantstroom.report.compare_report import Comparison, write_comparison
 from klantstroom.results import RunOutput, find_runs, load_run
+from klantstroom.run_folder import claim
 from klantstroom.runner import execute
 from klantstroom.scenario.spec import Scenario
 
@@ -61,6 +62,7 @@ def run(
     *,
     figures: bool = False,
     print_summary: bool = False,
+    overwrite: bool | None = None,
 ) -> RunOutput:
     """Run the scenario of ``overrides`` into ``output_dir`` and return it for reading.
 
@@ -72,10 +74,17 @@ def run(
         The run's output folder (created).
     figures, print_summary : bool
         Draw the figures; print the summary (off by default in notebooks).
+    overwrite : bool, optional
+        Replace an earlier run in ``output_dir`` (default: ``output.overwrite``, false); without
+        it a folder that holds a run raises :class:`klantstroom.outputs.RunError`.
     """
     cfg = compose(overrides)
     scenario = scenario_from_config(cfg)
     folder = Path(output_dir)
+    if overwrite is None:
+        overwrite = bool(cfg.output.overwrite)
+    # Before .hydra/ is written: a refused folder keeps the earlier run's config with its tables.
+    claim(folder, overwrite=overwrite)
     hydra_dir = folder / ".hydra"
     hydra_dir.mkdir(parents=True, exist_ok=True)
     # The same record Hydra keeps, so the folder can be replayed and compared.
@@ -83,7 +92,8 @@ def run(
     (hydra_dir / "overrides.yaml").write_text(
         yaml.safe_dump([str(override) for override in overrides]), encoding="utf-8"
     )
-    execute(scenario, folder, figures=figures, print_summary=print_summary)
+    # claim() above has cleared the folder; execute() finds it free.
+    execute(scenario, folder, figures=figures, print_summary=print_summary, overwrite=True)
     return load_run(folder)
 
 

@@ -11,15 +11,20 @@ from __future__ import annotations
 import logging
 import os
 import sys
+import traceback
 from pathlib import Path
 
 import hydra
 from hydra.core.hydra_config import HydraConfig
+from hydra.types import RunMode
 from omegaconf import DictConfig
 
+from klantstroom import signals
 from klantstroom.config import register_configs, scenario_from_config
 from klantstroom.config.errors import explain_unknown_key
+from klantstroom.outputs import RunError
 from klantstroom.paths import conf_dir
+from klantstroom.run_folder import ERROR_FILE, record_failure
 from klantstroom.runner import execute
 from klantstroom.scenario.errors import ScenarioErrors
 from klantstroom.scenario.spec import Scenario
@@ -38,10 +43,16 @@ def _scenario_or_exit(cfg: DictConfig, command: str) -> Scenario:
         sys.exit(2)
 
 
-@hydra.main(version_base="1.3", config_path=str(conf_dir()), config_name="config")
-def _hydra_main(cfg: DictConfig) -> None:
-    output_dir = Path(HydraConfig.get().runtime.output_dir)
-    scenario = _scenario_or_exit(cfg, "klantstroom")
+def _run_job(cfg: DictConfig, output_dir: Path) -> tuple[int, str]:
+    """Run one job into ``output_dir``; return its exit code and, if it failed, why (one line).
+
+    Every expected failure is turned into a message here rather than raised, so that a multirun
+    can record it and go on with the next job.
+    """
+    try:
+        scenario = scenario_from_config(cfg)
+    except ScenarioErrors as errors:
+        return 2, str(errors)
     try:
         result = execute(
             scenario,
@@ -49,13 +60,51 @@ def _hydra_main(cfg: DictConfig) -> None:
             figures=bool(cfg.output.figures),
             print_summary=bool(cfg.output.print_summary),
             staffing_plan=bool(cfg.output.get("staffing_plan", False)),
+            overwrite=bool(cfg.output.get("overwrite", False)),
         )
+    except RunError as error:
+        return 1, str(error)
+    except signals.Stopped as stop:  # while the tables were written, or after: they are whole
+        return 128 + stop.signum, f"{stop}; the tables in {output_dir} are written"
+    if signals.received() is not None:
+        return 128 + signals.received(), (  # type: ignore[operator]
+            f"{result.error}; the finished replication(s) are written to {output_dir}"
+        )
+    if not result.complete:
+        return 1, f"{output_dir}: {result.error}; the finished replication(s) are written"
+    return 0, ""
+
+
+@hydra.main(version_base="1.3", config_path=str(conf_dir()), config_name="config")
+def _hydra_main(cfg: DictConfig) -> None:
+    hydra_config = HydraConfig.get()
+    output_dir = Path(hydra_config.runtime.output_dir)
+    sweeping = hydra_config.mode == RunMode.MULTIRUN
+    try:
+        with signals.stop_raises():
+            code, message = _run_job(cfg, output_dir)
     except BrokenPipeError:
         # The terminal output was cut off (e.g. `klantstroom | head`); the files are written.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         sys.exit(0)
-    if not result.complete:
-        sys.exit(1)
+    except Exception as error:
+        if not sweeping:
+            raise
+        # An unexpected error in one job of a multirun: record it and go on with the next job.
+        log.exception("job %s failed", output_dir)
+        code, message = 1, f"{output_dir}: failed: {error!r}"
+        record_failure(output_dir, message, traceback.format_exc())
+        print(f"klantstroom: {message} (details in {output_dir / ERROR_FILE})", file=sys.stderr)
+        return
+    if code == 0:
+        return
+    print(f"klantstroom: {message}", file=sys.stderr)
+    if sweeping:
+        record_failure(output_dir, message)
+    # A signal stops a multirun as a whole; any other failure stops only its own job (the
+    # multirun exits 1 at the end, klantstroom.callbacks.RunFolderGuard).
+    if not sweeping or code >= 128:
+        sys.exit(code)
 
 
 # conf/staff.yaml is config.yaml plus the callback that sums up a road-map multirun.
@@ -112,6 +161,9 @@ hydra:
   job:
     name: klantstroom
     chdir: false
+  callbacks:
+    run_folder_guard:
+      _target_: klantstroom.callbacks.RunFolderGuard
   run:
     dir: outputs/${{now:%Y-%m-%d}}/${{now:%H-%M-%S}}-replay
   sweep:

@@ -5,16 +5,21 @@ random streams, see :mod:`klantstroom.model.streams`), with joblib across ``run.
 and returns a :class:`RunResult` of DataFrames. The same seed gives identical tables whatever
 ``n_jobs`` is, because a replication's numbers depend only on (seed, replication number).
 
-If the run is interrupted (Ctrl-C) or a replication fails, the replications already finished are
-kept and returned with ``complete = False``, so the caller can still write them.
+If the run is interrupted (Ctrl-C, or SIGTERM under :func:`klantstroom.signals.stop_raises`) or a
+replication fails, the replications already finished are kept and returned with
+``complete = False``, so the caller can still write them; the loky workers still running are
+terminated.
 """
 
 from __future__ import annotations
 
 import logging
 import math
+import os
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 import pandas as pd
 from joblib import Parallel, delayed
@@ -86,28 +91,56 @@ class RunResult:
     period_summary: pd.DataFrame | None = None
 
 
+# Test-only: with this variable naming a folder, replications other than 0 wait until
+# ``<folder>/release`` exists, each worker leaves ``worker-<pid>`` there and the parent leaves
+# ``finished-<n>`` when replication n is in. Fault tests use it to stop a run at a known point
+# (after replication 0, with workers busy) without racing a clock.
+HOLD_ENV = "KLANTSTROOM_TEST_HOLD"
+
+
+def _replicate(scenario: Scenario, replication: int) -> ReplicationLog:
+    """One replication (``simulate``), held back when :data:`HOLD_ENV` is set."""
+    hold = os.environ.get(HOLD_ENV)
+    if hold:
+        (Path(hold) / f"worker-{os.getpid()}").touch()
+        while replication > 0 and not (Path(hold) / "release").exists():
+            time.sleep(0.05)
+    return simulate(scenario, replication)
+
+
 def _replication_logs(
     scenario: Scenario, progress: Callable[[int], None] | None
 ) -> tuple[list[ReplicationLog], str]:
     """Run all replications; return the finished logs and an error message if any."""
     run = scenario.run
+    hold = os.environ.get(HOLD_ENV)
     logs: list[ReplicationLog] = []
-    jobs: Iterator[ReplicationLog]
+    jobs: Iterator[ReplicationLog] = iter(())
     try:
         if run.n_jobs == 1 or run.replications == 1:
-            jobs = (simulate(scenario, rep) for rep in range(run.replications))
+            jobs = (_replicate(scenario, rep) for rep in range(run.replications))
         else:
             parallel = Parallel(n_jobs=run.n_jobs, return_as="generator_unordered")
-            jobs = parallel(delayed(simulate)(scenario, rep) for rep in range(run.replications))
+            jobs = parallel(delayed(_replicate)(scenario, rep) for rep in range(run.replications))
         for result in jobs:
             logs.append(result)
+            if hold:
+                (Path(hold) / f"finished-{result.replication}").touch()
             if progress is not None:
                 progress(1)
-    except KeyboardInterrupt:
-        return logs, f"interrupted after {len(logs)} of {run.replications} replications"
+    except KeyboardInterrupt as stop:  # Ctrl-C, or SIGTERM via klantstroom.signals
+        how = str(stop) or "interrupted"
+        return logs, f"{how} after {len(logs)} of {run.replications} replications"
     except Exception as exc:  # keep finished replications; the caller reports the failure
         log.exception("a replication failed")
         return logs, f"replication failed: {exc!r}"
+    finally:
+        # Closing joblib's generator aborts the tasks still running and terminates the loky
+        # workers now, not whenever the generator is garbage-collected (the interrupt may have
+        # arrived in this loop's body rather than inside the generator).
+        close = getattr(jobs, "close", None)
+        if close is not None:
+            close()
     return logs, ""
 
 
@@ -257,8 +290,12 @@ def run_experiment(scenario: Scenario, progress: Callable[[int], None] | None = 
     -------
     RunResult
         The run's tables; ``complete`` is False if it was interrupted or a replication failed.
+        With no finished replication at all, every table is empty and ``replications`` is [].
     """
     logs, error = _replication_logs(scenario, progress)
+    if not logs:  # nothing to tabulate; the caller says so (klantstroom.runner.execute)
+        empty = pd.DataFrame()
+        return RunResult(empty, empty, empty, empty, empty, [], [], complete=False, error=error)
     result = tables_from_logs(scenario, logs)
     result.complete = not error
     result.error = error

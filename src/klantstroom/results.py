@@ -201,12 +201,27 @@ def load_run(folder: Path | str) -> RunOutput:
     return RunOutput(folder=folder, info=info, overrides=overrides)
 
 
+def _job_order(folder: Path) -> list[tuple[int, int, str]]:
+    """Sort key of run folders: job folders 0, 1, ... 10 numerically, text names after."""
+    return [(0, int(x), "") if x.isdigit() else (1, 0, x) for x in folder.parts]
+
+
+def _road_map_order(found: list[RunOutput]) -> list[RunOutput]:
+    """Runs by road-map step first (nulmeting to eindbeeld), then as found."""
+    order = {id(run): k for k, run in enumerate(found)}
+    return sorted(
+        found,
+        key=lambda r: (r.roadmap_step is None, r.roadmap_step or 0, order[id(r)]),
+    )
+
+
 def find_runs(paths: Iterable[Path | str]) -> list[RunOutput]:
     """Collect the runs in ``paths``: run folders, or folders holding them at any depth.
 
     A multirun folder (``multirun/<date>/<time>``) holds one numbered run folder per job; they
     are returned in job order. Runs are ordered by road-map step first (nulmeting to eindbeeld),
-    then as found.
+    then as found. The tables are not checked here; :func:`scan_runs` checks them and sets
+    damaged or failed runs aside instead of raising.
 
     Raises
     ------
@@ -221,19 +236,136 @@ def find_runs(paths: Iterable[Path | str]) -> list[RunOutput]:
         if (path / "run.json").exists():
             found.append(load_run(path))
             continue
-        # Job folders 0, 1, ... 10 in numeric order; text names after numbers, alphabetically.
-        inside = sorted(
-            (p.parent for p in path.rglob("run.json")),
-            key=lambda p: [(0, int(x), "") if x.isdigit() else (1, 0, x) for x in p.parts],
-        )
+        inside = sorted((p.parent for p in path.rglob("run.json")), key=_job_order)
         if not inside:
             raise RunFolderError(f"{path}: holds no klantstroom run (no run.json below it)")
         found.extend(load_run(folder) for folder in inside)
-    order = {id(run): k for k, run in enumerate(found)}
-    return sorted(
-        found,
-        key=lambda r: (r.roadmap_step is None, r.roadmap_step or 0, order[id(r)]),
-    )
+    return _road_map_order(found)
+
+
+def failure_reason(folder: Path) -> str | None:
+    """Why the job in ``folder`` failed, on one line: its ``error.txt`` up to the first blank
+    line (the message; details such as a traceback follow it), or None without the file."""
+    path = folder / "error.txt"
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError) as error:
+        return f"{path}: unreadable ({error})"
+    message = text.strip().split("\n\n")[0]
+    return " ".join(line.strip() for line in message.splitlines() if line.strip())
+
+
+@dataclass(frozen=True)
+class SkippedRun:
+    """A run folder left out of a comparison, and why (one line)."""
+
+    folder: Path
+    reason: str
+
+
+# Columns a comparison reads besides the key columns (kpis.csv is one column per KPI).
+SUMMARY_COLUMNS = ("kpi", "mean", "ci_low", "ci_high")
+KPIS_COLUMNS = ("replication",)
+
+
+def check_run(run: RunOutput) -> str | None:
+    """What is wrong with ``run``'s files, in one line, or None when they are whole.
+
+    Checks that a replication finished, that every Parquet table is readable (its footer, so a
+    file cut short fails without reading the data), that ``summary.csv`` and ``kpis.csv`` parse
+    and have the columns a comparison needs, and that every table has the rows ``run.json``
+    recorded when it was written (runs written before ``run.json`` listed them skip that check).
+    """
+    import pyarrow.parquet as pq
+
+    info = run.info
+    if info.get("replications_completed") == 0:
+        return f"no replication finished ({info.get('error') or 'no reason recorded'})"
+    recorded = info.get("tables")
+    rows = recorded if isinstance(recorded, dict) else {}
+    for name in TABLES:
+        path = run.folder / f"{name}.parquet"
+        if not path.is_file():
+            return f"{path.name}: missing"
+        try:
+            count = pq.read_metadata(path).num_rows
+        except (OSError, ValueError) as error:  # pyarrow's errors derive from these
+            return f"{path.name}: not a readable Parquet table ({error})"
+        if path.name in rows and rows[path.name] != count:
+            return f"{path.name}: {count} rows, run.json recorded {rows[path.name]} (cut short?)"
+    for name, columns, read in (
+        ("summary.csv", SUMMARY_COLUMNS, lambda: run.period_summary),
+        ("kpis.csv", KPIS_COLUMNS, lambda: run.period_kpis),
+    ):
+        try:
+            table = read()
+        except RunFolderError as error:  # "<path>: why"; the caller names the folder
+            return f"{name}: " + str(error).removeprefix(f"{run.folder / name}: ")
+        missing = [column for column in columns if column not in table]
+        if missing:
+            return f"{name}: missing column(s) {', '.join(missing)}"
+        if name in rows and rows[name] != len(table):
+            return f"{name}: {len(table)} rows, run.json recorded {rows[name]} (cut short?)"
+    return None
+
+
+def scan_runs(paths: Iterable[Path | str]) -> tuple[list[RunOutput], list[SkippedRun]]:
+    """Collect the runs in ``paths`` as :func:`find_runs`, setting unusable ones aside.
+
+    Besides the folders with ``run.json``, every job folder (one with ``.hydra/`` or
+    ``error.txt``) is considered, so a job of a multirun that failed before writing its tables
+    is reported rather than silently missing. A run is skipped, with the reason, when it has no
+    ``run.json`` (its ``error.txt`` says why, if there is one), when ``run.json`` cannot be read,
+    or when :func:`check_run` finds its tables damaged.
+
+    Returns
+    -------
+    runs : list of RunOutput
+        The usable runs, ordered as :func:`find_runs` orders them.
+    skipped : list of SkippedRun
+        The others, in folder order.
+
+    Raises
+    ------
+    RunFolderError
+        If a path does not exist or holds no run folder at all.
+    """
+    folders: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if not path.exists():
+            raise RunFolderError(f"{path}: no such folder")
+        if (path / "run.json").exists():
+            folders.append(path)
+            continue
+        marks = (*path.rglob("run.json"), *path.rglob("error.txt"), *path.rglob(".hydra"))
+        inside = sorted({p.parent for p in marks}, key=_job_order)
+        if not inside:
+            raise RunFolderError(f"{path}: holds no klantstroom run (no run.json below it)")
+        folders.extend(inside)
+    runs: list[RunOutput] = []
+    skipped: list[SkippedRun] = []
+    for folder in folders:
+        if not (folder / "run.json").exists():
+            reason = failure_reason(folder)
+            if reason is not None:
+                skipped.append(SkippedRun(folder, f"the run failed: {reason}"))
+            else:
+                skipped.append(SkippedRun(folder, "no run.json (the run did not finish writing)"))
+            continue
+        try:
+            run = load_run(folder)
+        except RunFolderError as error:
+            skipped.append(SkippedRun(folder, str(error)))
+            continue
+        problem = check_run(run)
+        if problem is not None:
+            skipped.append(SkippedRun(folder, problem))
+        else:
+            runs.append(run)
+    return _road_map_order(runs), skipped
 
 
 def unique_labels(runs: Sequence[RunOutput]) -> list[str]:

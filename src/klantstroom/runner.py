@@ -13,10 +13,12 @@ from pathlib import Path
 import pandas as pd
 from tqdm import tqdm
 
+from klantstroom import signals
 from klantstroom.experiment import RunResult, run_experiment
-from klantstroom.outputs import summary_text, write_tables
+from klantstroom.outputs import RunError, summary_text, write_atomic, write_tables
 from klantstroom.report.personas import persona_timelines
 from klantstroom.report.run_report import write_run_report
+from klantstroom.run_folder import claim
 from klantstroom.scenario.spec import Scenario
 
 log = logging.getLogger(__name__)
@@ -29,6 +31,7 @@ def execute(
     figures: bool = True,
     print_summary: bool = True,
     staffing_plan: bool = False,
+    overwrite: bool = False,
 ) -> RunResult:
     """Run ``scenario`` and write its tables (and figures) into ``output_dir``.
 
@@ -45,13 +48,27 @@ def execute(
     staffing_plan : bool
         Also plan the staffing that meets the norms into ``output_dir``
         (:func:`klantstroom.staffing.command.write_staffing`), shown in ``report.html``.
+    overwrite : bool
+        Replace an earlier run in ``output_dir`` (``output.overwrite``); without it a folder
+        that holds a run is refused before anything is simulated.
 
     Returns
     -------
     RunResult
         The tables. If the run was interrupted, the finished replications are still written and
         ``complete`` is False.
+
+    Raises
+    ------
+    RunError
+        One line naming the folder: it holds a run (and ``overwrite`` is False), no replication
+        finished (``run.json`` records why), or a file could not be written (the files written
+        before it are kept).
+    klantstroom.signals.Stopped
+        A stop signal arrived while the tables were written (they are complete) or while the
+        figures were drawn.
     """
+    claim(output_dir, overwrite=overwrite)
     run = scenario.run
     language = scenario.report.language
     show = run.progress and run.replications > 1 and sys.stderr.isatty()
@@ -59,7 +76,13 @@ def execute(
         total=run.replications, desc="replications", disable=not show, file=sys.stderr
     ) as bar:
         result = run_experiment(scenario, progress=bar.update)
-    write_tables(result, scenario, output_dir)
+    with signals.stop_held():  # a signal now would cut a table in half; it waits for run.json
+        write_tables(result, scenario, output_dir)
+    if not result.replications:
+        raise RunError(
+            f"{output_dir}: no replication finished ({result.error}); run.json records the "
+            "attempt, there are no tables"
+        )
     if not result.complete:
         log.error(
             "%s; the %d finished replication(s) were written to %s",
@@ -67,6 +90,10 @@ def execute(
             len(result.replications),
             output_dir,
         )
+    if signals.received() is not None:
+        # Stopped by a signal: whoever sent it wants the process gone; the tables are written,
+        # the figures and the report would only delay that.
+        return result
     if figures and len(result.contacts):
         try:
             from klantstroom.report.figures import write_figures
@@ -153,7 +180,9 @@ def execute(
             pd.Timestamp(scenario.calendar.start_date),
             replication=result.replications[0],
         )
-        (output_dir / "personas.txt").write_text(timelines, encoding="utf-8")
+        write_atomic(
+            output_dir / "personas.txt", lambda tmp: tmp.write_text(timelines, encoding="utf-8")
+        )
     if staffing_plan and result.complete:
         try:
             from klantstroom.staffing.command import write_staffing

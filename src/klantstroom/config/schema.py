@@ -428,6 +428,9 @@ class OutputConfig:
     # Also plan the staffing that meets the norms (klantstroom-staff) into the run's folder,
     # with a section in report.html.
     staffing_plan: bool = False
+    # Replace an earlier run in the output folder (hydra.run.dir / hydra.sweep.dir reused); a
+    # folder that holds a run is refused otherwise, so two runs' files are never mixed.
+    overwrite: bool = False
 
 
 @dataclass

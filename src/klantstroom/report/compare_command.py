@@ -7,7 +7,10 @@
     klantstroom-compare outputs/a outputs/b --baseline nulmeting --language nl --out cmp
 
 Any mix of run folders and folders holding runs (a multirun, a date folder of ``outputs/``).
-Exit code 2 with a message naming the folder or the baseline when the input is unusable.
+Every run's tables are checked first (:func:`klantstroom.results.scan_runs`): a failed job, a
+damaged or cut-off table is skipped, and each skipped run is printed with the reason and listed
+in ``skipped.csv`` and the report. Exit code 2 with a message naming the folder or the baseline
+when the input is unusable (no usable run at all).
 """
 
 from __future__ import annotations
@@ -17,8 +20,10 @@ import datetime as dt
 import sys
 from pathlib import Path
 
+import pandas as pd
+
 from klantstroom.report.compare_report import BaselineError, write_comparison
-from klantstroom.results import RunFolderError, find_runs, unique_labels
+from klantstroom.results import RunFolderError, scan_runs, unique_labels
 from klantstroom.scenario.spec import LANGUAGES
 
 
@@ -69,9 +74,17 @@ def main(argv: list[str] | None = None) -> int:
     if not paths:
         parser.error("give at least one run folder or multirun folder")
     try:
-        runs = find_runs(paths)
+        runs, skipped = scan_runs(paths)
     except RunFolderError as error:
         print(f"klantstroom-compare: {error}", file=sys.stderr)
+        return 2
+    for item in skipped:
+        print(f"klantstroom-compare: skipped {item.folder}: {item.reason}", file=sys.stderr)
+    if not runs:
+        print(
+            f"klantstroom-compare: no usable run to compare ({len(skipped)} skipped, see above)",
+            file=sys.stderr,
+        )
         return 2
     for run in runs:
         if not run.info.get("complete", True):
@@ -87,13 +100,25 @@ def main(argv: list[str] | None = None) -> int:
     else:
         out = Path("compare") / dt.datetime.now().strftime("%Y-%m-%d/%H-%M-%S")
     try:
-        result = write_comparison(runs, out, baseline=args.baseline, language=args.language)
+        result = write_comparison(
+            runs,
+            out,
+            baseline=args.baseline,
+            language=args.language,
+            skipped=[(item.folder, item.reason) for item in skipped],
+        )
     except (BaselineError, RunFolderError) as error:
         print(f"klantstroom-compare: {error}", file=sys.stderr)
         return 2
+    # Always written (empty when nothing was skipped), so a script can rely on the file.
+    pd.DataFrame(
+        [(str(item.folder), item.reason) for item in skipped], columns=["folder", "reason"]
+    ).to_csv(out / "skipped.csv", index=False)
     print(f"Compared {len(runs)} runs (baseline: {result.baseline}):")
     for run, label in zip(runs, unique_labels(runs), strict=True):
         print(f"  {label:<32} {run.folder}")
+    if skipped:
+        print(f"Skipped {len(skipped)} run(s), listed in {out / 'skipped.csv'} and the report.")
     print(f"Report: {result.report.resolve()}")
     return 0
 

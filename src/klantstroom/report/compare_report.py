@@ -78,6 +78,10 @@ _TEXT = {
         "uncertain": "uncertain",
         "scenario": "scenario",
         "folder": "folder",
+        "skipped": "Runs left out",
+        "skipped_intro": "These folders hold runs that are not compared: the run failed, or "
+        "its tables are damaged or incomplete (also in skipped.csv).",
+        "reason": "reason",
         "composed": "scenarios and overrides",
         "seed": "seed",
         "reps": "replications",
@@ -126,6 +130,10 @@ _TEXT = {
         "uncertain": "onzeker",
         "scenario": "scenario",
         "folder": "map",
+        "skipped": "Niet vergeleken runs",
+        "skipped_intro": "Deze mappen bevatten runs die niet zijn vergeleken: de run is "
+        "mislukt, of de tabellen zijn beschadigd of onvolledig (ook in skipped.csv).",
+        "reason": "reden",
         "composed": "scenario's en overrides",
         "seed": "seed",
         "reps": "replicaties",
@@ -185,6 +193,7 @@ def write_comparison(
     baseline: str | None = None,
     language: str | None = None,
     labels: Sequence[str] | None = None,
+    skipped: Sequence[tuple[Path, str]] = (),
 ) -> Comparison:
     """Compare ``runs`` and write the tables, figures and ``report.html`` into ``folder``.
 
@@ -203,6 +212,9 @@ def write_comparison(
     labels : sequence of str, optional
         Names of the runs in the tables and figures, one per run and unique (default: from the
         scenario overlays and the overrides in which the runs differ).
+    skipped : sequence of (Path, str)
+        Run folders left out of the comparison and why (:func:`klantstroom.results.scan_runs`),
+        listed in the report so nothing is left out unseen.
 
     Raises
     ------
@@ -285,6 +297,7 @@ def write_comparison(
         language=language,
         departments=departments,
         groups=groups,
+        skipped=skipped,
     )
     report = folder / "report.html"
     report.write_text(page, encoding="utf-8")
@@ -304,6 +317,7 @@ def _page(
     language: str,
     departments: dict[str, str],
     groups: dict[str, str],
+    skipped: Sequence[tuple[Path, str]] = (),
 ) -> str:
     t = _TEXT[language]
     baseline = labels[base]
@@ -455,6 +469,14 @@ def _page(
             [t["scenario"], t["composed"], t["seed"], t["reps"], t["period"], t["folder"]], run_rows
         )
     )
+    if skipped:
+        body.append(f"<h2 id='skipped'>{html.escape(t['skipped'])}</h2>")
+        body.append(f"<p class='note'>{html.escape(t['skipped_intro'])}</p>")
+        body.append(
+            html.table(
+                [t["folder"], t["reason"]], [[str(path), reason] for path, reason in skipped]
+            )
+        )
     body.append(_all_kpis_html(comparison, labels, t))
     when = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
     body.append(f"<p class='note'>{html.escape(t['csv'].format(when=when))}</p>")

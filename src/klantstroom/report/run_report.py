@@ -16,6 +16,7 @@ import pandas as pd
 
 from klantstroom.analysis.compare import ScenarioTables, comparison_table, staff_table
 from klantstroom.analysis.periods import WHOLE_RUN
+from klantstroom.outputs import write_atomic
 from klantstroom.report import html
 from klantstroom.report.headline import (
     at_level,
@@ -267,7 +268,7 @@ def write_run_report(folder: Path, language: str = "en") -> Path:
         body.append(f"<pre>{html.escape(personas.read_text(encoding='utf-8'))}</pre>")
     body.append(f"<p class='note'>{html.escape(t['tables'])}</p>")
     path = folder / "report.html"
-    path.write_text(
-        html.page(f"{t['title']}: {run.name}", body, language=language), encoding="utf-8"
-    )
+    page = html.page(f"{t['title']}: {run.name}", body, language=language)
+    # Atomic, as the tables: a full disk leaves the earlier report or none, never half a page.
+    write_atomic(path, lambda tmp: tmp.write_text(page, encoding="utf-8"))
     return path
