@@ -77,4 +77,3 @@ def test_calibrate_writes_text_that_loads_back_as_written(text: str) -> None:
     loaded = OmegaConf.to_container(OmegaConf.create(yaml.safe_load(dumped)), resolve=True)
     assert loaded == {"v": text}
     assert config_file_problems(yaml.safe_load(dumped), GLOBAL) == []
-
