@@ -24,7 +24,7 @@ from pathlib import Path
 import yaml
 from omegaconf import DictConfig, OmegaConf
 
-from klantstroom.config import register_configs, scenario_from_config
+from klantstroom.config import gate, register_configs, scenario_from_config
 from klantstroom.paths import conf_dir
 from klantstroom.report.compare_report import Comparison, write_comparison
 from klantstroom.results import RunOutput, find_runs, load_run
@@ -42,11 +42,14 @@ def compose(overrides: Sequence[str] = ()) -> DictConfig:
     ------
     hydra.errors.ConfigCompositionException
         For an unknown key or scenario (the message names it).
+    klantstroom.config.gate.ConfigFileRefused
+        For a config file that tries to set Hydra's settings, run code or read the environment.
     """
     from hydra import compose as hydra_compose
     from hydra import initialize_config_dir
 
     register_configs()
+    gate.install()  # shared scenario files are data here too (raises ConfigFileRefused)
     with initialize_config_dir(config_dir=str(conf_dir()), version_base="1.3"):
         return hydra_compose(config_name="config", overrides=list(overrides))
 

@@ -20,8 +20,9 @@ from hydra.types import RunMode
 from omegaconf import DictConfig
 
 from klantstroom import signals
-from klantstroom.config import register_configs, scenario_from_config
+from klantstroom.config import gate, register_configs, scenario_from_config
 from klantstroom.config.errors import explain_unknown_key
+from klantstroom.config.file_rules import config_file_problems
 from klantstroom.outputs import RunError
 from klantstroom.paths import conf_dir
 from klantstroom.run_folder import ERROR_FILE, record_failure
@@ -173,6 +174,32 @@ hydra:
 """
 
 
+def _checked_saved_config(saved: Path) -> str:
+    """The text of a run's saved configuration, if it is plain data (else exit 2).
+
+    An output folder may come from someone else: its ``.hydra/config.yaml`` is a config file
+    like any other and passes the same gate before it is wrapped into the replay's primary
+    config (which the gate then trusts).
+    """
+    import yaml
+
+    text = saved.read_text(encoding="utf-8", errors="replace")
+    try:
+        content = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f", line {mark.line + 1}" if mark is not None else ""
+        print(f"klantstroom-replay: {saved}{where}: not valid YAML", file=sys.stderr)
+        sys.exit(2)
+    if not isinstance(content, dict):
+        print(f"klantstroom-replay: {saved}: not a configuration (a mapping)", file=sys.stderr)
+        sys.exit(2)
+    problems = config_file_problems(content, {"package": "_global_"})
+    if problems:
+        gate.refuse(str(saved), problems, command="klantstroom-replay")
+    return text
+
+
 def replay_main() -> None:
     """Console-script entry point (``klantstroom-replay OUTPUT_FOLDER [override ...]``).
 
@@ -203,11 +230,14 @@ def replay_main() -> None:
             file=sys.stderr,
         )
         sys.exit(2)
+    gate.install(exit_on_refusal=True)
+    text = _checked_saved_config(saved)
     config_dir = Path(tempfile.mkdtemp(prefix="klantstroom-replay-"))
     (config_dir / "replay.yaml").write_text(
-        _REPLAY_HEADER.format(folder=folder.resolve()) + saved.read_text(encoding="utf-8"),
-        encoding="utf-8",
+        _REPLAY_HEADER.format(folder=folder.resolve()) + text, encoding="utf-8"
     )
+    # Its Hydra section is the header above; the saved part has just passed the gate.
+    gate.trust(config_dir / "replay.yaml")
     overrides = args[1:]
     _explain_bad_overrides("klantstroom-replay", overrides, config_dir, "replay")
     log.info("replaying %s", folder.resolve())
@@ -220,12 +250,16 @@ def replay_main() -> None:
 
 def main() -> None:
     """Console-script entry point (``klantstroom``)."""
+    gate.install(exit_on_refusal=True)
+    gate.check_sweep_files(sys.argv[1:], "config")
     _explain_bad_overrides("klantstroom")
     _hydra_main()
 
 
 def staff_main() -> None:
     """Console-script entry point (``klantstroom-staff``): a staffing plan for the scenario."""
+    gate.install(exit_on_refusal=True)
+    gate.check_sweep_files(sys.argv[1:], "staff")
     _explain_bad_overrides("klantstroom-staff", config_name="staff")
     _hydra_staff()
 

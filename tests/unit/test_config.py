@@ -296,9 +296,9 @@ def test_empirical_distribution_reads_a_csv(tmp_path: Path) -> None:
     ("content", "column", "text"),
     [
         (None, "talk_s", "file not found"),
-        ("talk_s\n60\nabc\n", "talk_s", "line 3: 'abc' is not a number"),
-        ("talk_s\n60\n-5\n", "talk_s", "line 3: -5.0 is negative"),
-        ("wait_s\n60\n", "talk_s", "no column 'talk_s'"),
+        ("talk_s\n60\nabc\n", "talk_s", "line 3: not a number"),
+        ("talk_s\n60\n-5\n", "talk_s", "line 3: a negative number"),
+        ("wait_s\n60\n", "talk_s", "no column 'talk_s' in the header (line 1)"),
     ],
 )
 def test_empirical_distribution_errors_name_file_and_row(

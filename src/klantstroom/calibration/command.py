@@ -40,6 +40,7 @@ from klantstroom.calibration.pipeline import (
 )
 from klantstroom.calibration.replay import trace_replay
 from klantstroom.experiment import run_experiment
+from klantstroom.paths import safe_name, unique_safe_names
 from klantstroom.scenario.build import build_scenario
 from klantstroom.scenario.errors import ScenarioErrors
 
@@ -146,7 +147,9 @@ def main(argv: list[str] | None = None) -> int:
     if len(calls) == 0 or (calls["outcome"] == "served").sum() < 2:
         print("klantstroom-calibrate: too few usable rows to fit anything", file=sys.stderr)
         return 2
-    name = args.name or args.log.stem.replace(".", "_").replace("-", "_")
+    # The name becomes a file name and a config name (scenarios=<name>): nothing that leaves
+    # --out or needs quoting on a command line.
+    name = safe_name((args.name or args.log.stem).replace(".", "_").replace("-", "_"), "fitted")
     out = args.out or Path("calibration") / name
     out.mkdir(parents=True, exist_ok=True)
     (out / "import_report.txt").write_text(import_report.text() + "\n", encoding="utf-8")
@@ -181,6 +184,8 @@ def main(argv: list[str] | None = None) -> int:
     groups: dict[str, list[str] | None] = {"all call types": None}
     for service in args.services or sorted(calls["service"].astype(str).unique()):
         groups[service] = [service]
+    # Service names come from the log: `../../x` or `a/b` must not steer a figure out of --out.
+    slugs = unique_safe_names(list(groups))
     targets, overall, hourly_frames, figures = {}, {}, [], []
     differences = {}
     served = calls[calls["outcome"] == "served"]
@@ -206,11 +211,10 @@ def main(argv: list[str] | None = None) -> int:
         differences[label] = largest_differences(hourly, own)
         for source, frame in hourly.items():
             hourly_frames.append(frame.assign(source=source, services=label))
-        slug = label.replace(" ", "_")
         figures.append(
             report.save(
                 report.validation_figure(hourly, f"Log and replays, {label}"),
-                out / "figures" / f"validation_{slug}.png",
+                out / "figures" / f"validation_{slugs[label]}.png",
             )
         )
     pd.concat(hourly_frames).to_csv(out / "comparison_hourly.csv")

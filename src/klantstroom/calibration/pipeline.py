@@ -23,6 +23,7 @@ regular ones, so the routing did not serve them first (see the validation report
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -388,14 +389,41 @@ def scenario_config(
     }
 
 
+_BACKSLASHES_BEFORE_INTERPOLATION = re.compile(r"(\\*)\$\{")
+
+
+def literal_text(text: str) -> str:
+    """``text`` escaped so that OmegaConf reads it back as written, never as an interpolation.
+
+    In OmegaConf ``\\${`` is a literal ``${`` and ``\\\\`` before ``${`` a literal backslash;
+    so every ``${`` gets one more backslash than twice the backslashes already before it.
+    """
+    return _BACKSLASHES_BEFORE_INTERPOLATION.sub(lambda match: match.group(1) * 2 + "\\${", text)
+
+
+def _literal_values(node: Any) -> Any:
+    """``node`` with every string value made literal (keys are never interpolated)."""
+    if isinstance(node, dict):
+        return {key: _literal_values(value) for key, value in node.items()}
+    if isinstance(node, list | tuple):
+        return [_literal_values(value) for value in node]
+    return literal_text(node) if isinstance(node, str) else node
+
+
 def write_scenario(config: dict[str, Any], path: Path, log_path: Path) -> Path:
-    """Write ``config`` as a scenario overlay (``# @package _global_``) that replaces the base."""
+    """Write ``config`` as a scenario overlay (``# @package _global_``) that replaces the base.
+
+    Names and texts come from the log (service names, the log's file name): string values are
+    escaped so that none becomes an interpolation (``${oc.env:HOME}`` stays text), the comment
+    cannot be broken out of, and ``yaml.safe_dump`` quotes whatever YAML would misread.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
+    source = "".join(c if c.isprintable() else "?" for c in log_path.name)
     header = (
         "# @package _global_\n"
-        f"# Fitted by klantstroom-calibrate from {log_path.name} on {dt.date.today()}.\n"
+        f"# Fitted by klantstroom-calibrate from {source} on {dt.date.today()}.\n"
         "# Every value is estimated from the log; see the calibration report beside it.\n"
     )
-    body = {"defaults": [{"override /municipality": "blank"}], **config}
+    body = {"defaults": [{"override /municipality": "blank"}], **_literal_values(config)}
     path.write_text(header + yaml.safe_dump(body, sort_keys=False, width=100), encoding="utf-8")
     return path

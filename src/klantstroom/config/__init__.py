@@ -8,7 +8,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from omegaconf import DictConfig, OmegaConf
-from omegaconf.errors import ConfigAttributeError, ConfigKeyError
+from omegaconf.errors import (
+    ConfigAttributeError,
+    ConfigKeyError,
+    InterpolationResolutionError,
+)
 
 from klantstroom.config.errors import explain_unknown_key
 from klantstroom.config.schema import KlantstroomConfig, register_configs
@@ -34,7 +38,13 @@ def scenario_from_config(cfg: DictConfig, base_dir: Path | None = None) -> Scena
     klantstroom.scenario.errors.ScenarioErrors
         If any value is invalid; each error names its key.
     """
-    container = OmegaConf.to_container(cfg, resolve=True, throw_on_missing=True)
+    try:
+        container = OmegaConf.to_container(cfg, resolve=True, throw_on_missing=True)
+    except InterpolationResolutionError as error:
+        # A reference to a missing key, or a resolver (oc.env is switched off by the gate):
+        # name the key instead of showing OmegaConf's stack.
+        message = str(error).splitlines()[0] if str(error) else type(error).__name__
+        raise ScenarioErrors([ScenarioError(str(error.full_key), message)]) from None
     assert isinstance(container, dict)
     # Keys added with Hydra's `+key=value` bypass the schema while composing; merging into the
     # schema once more rejects them, so a misspelt key can never be silently ignored.

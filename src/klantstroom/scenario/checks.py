@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from klantstroom.paths import data_file
 from klantstroom.scenario.errors import ScenarioError
 from klantstroom.scenario.spec import (
     DISTRIBUTION_KINDS,
@@ -186,7 +187,7 @@ def build_distribution(
         return DistributionSpec(kind, mean_min=(low + high) / 2, low_min=low, high_min=high)
     if kind == "empirical":
         unit = check.choice(f"{key}.samples_unit", raw.get("samples_unit", "min"), ("min", "s"))
-        samples = _read_samples(check, key, base / str(raw["file"]), str(raw["column"]))
+        samples = _read_samples(check, key, base, str(raw["file"]), str(raw["column"]))
         scale = 1 / 60 if unit == "s" else 1.0
         samples = tuple(value * scale for value in samples)
         mean = sum(samples) / len(samples) if samples else 0.0
@@ -202,30 +203,53 @@ def build_distribution(
     return DistributionSpec(kind, mean_min=mean, cv=cv)
 
 
-def _read_samples(check: Checker, key: str, path: Path, column: str) -> tuple[float, ...]:
-    """Read the non-negative numbers in ``column`` of the CSV file ``path``."""
+def _read_samples(
+    check: Checker, key: str, base: Path, name: str, column: str
+) -> tuple[float, ...]:
+    """Read the non-negative numbers in ``column`` of the CSV file ``name``.
+
+    The file must lie inside the working directory (``base``) or the project folder
+    (:func:`klantstroom.paths.data_file`). Errors name the file and line, never what the file
+    says: a config file could point at any file, and its content is not ours to print.
+    """
     errors_before = len(check.errors)
+    try:
+        path = data_file(name, base)
+    except ValueError as error:
+        check.fail(f"{key}.file", str(error))
+        return ()
     if not path.is_file():
         check.fail(f"{key}.file", f"file not found: {path}")
         return ()
-    with path.open(newline="", encoding="utf-8") as handle:
-        reader = csv.DictReader(handle)
-        if reader.fieldnames is None or column not in reader.fieldnames:
-            columns = ", ".join(reader.fieldnames or [])
-            check.fail(f"{key}.column", f"no column {column!r} in {path}; columns: {columns}")
-            return ()
-        samples = []
-        for line, row in enumerate(reader, start=2):
-            text = (row.get(column) or "").strip()
-            try:
-                value = float(text)
-            except ValueError:
-                check.fail(f"{key}.file", f"{path}, line {line}: {text!r} is not a number")
-                continue
-            if not value >= 0:
-                check.fail(f"{key}.file", f"{path}, line {line}: {value} is negative")
-                continue
-            samples.append(value)
+    samples = []
+    line = 1
+    try:
+        with path.open(newline="", encoding="utf-8") as handle:
+            reader = csv.DictReader(handle)
+            if reader.fieldnames is None or column not in reader.fieldnames:
+                header = f"the header (line 1) of {path}"
+                check.fail(f"{key}.column", f"no column {column!r} in {header}")
+                return ()
+            for line, row in enumerate(reader, start=2):
+                text = (row.get(column) or "").strip()
+                try:
+                    value = float(text)
+                except ValueError:
+                    check.fail(f"{key}.file", f"{path}, line {line}: not a number")
+                    continue
+                if not value >= 0:
+                    check.fail(f"{key}.file", f"{path}, line {line}: a negative number")
+                    continue
+                samples.append(value)
+    except UnicodeDecodeError:
+        check.fail(f"{key}.file", f"{path}: not UTF-8 text (after line {line})")
+        return ()
+    except csv.Error:
+        check.fail(f"{key}.file", f"{path}, line {line + 1}: not valid CSV")
+        return ()
+    except OSError as error:
+        check.fail(f"{key}.file", f"{path}: cannot be read ({error.strerror or 'I/O error'})")
+        return ()
     if not samples and len(check.errors) == errors_before:
         check.fail(f"{key}.file", f"{path} has no samples in column {column!r}")
     return tuple(samples)
