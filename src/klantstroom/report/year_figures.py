@@ -251,7 +251,10 @@ def access_by_week(
         linewidth=1.6,
         label=t["norm"].format(days=_number(norm_working_days, language)),
     )
-    ax.set_ylim(bottom=0)
+    # Head room above the norm and the highest week, so the legend never sits on the norm line.
+    highest = rows["access_working_days_mean"].max() if len(rows) else 0.0
+    top = max(float(norm_working_days), float(highest) if pd.notna(highest) else 0.0)
+    ax.set_ylim(bottom=0, top=top * 1.3 if top > 0 else None)
     ax.set_ylabel(t["access_axis"], fontsize=LABEL_PT)
     ax.set_xlabel(t["week_axis"], fontsize=LABEL_PT)
     if shops:
