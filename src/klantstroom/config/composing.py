@@ -19,26 +19,28 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
+import yaml
 from hydra.errors import (
     ConfigCompositionException,
     MissingConfigException,
     OverrideParseException,
 )
 from omegaconf import DictConfig, OmegaConf
-from omegaconf.errors import OmegaConfBaseException
 
-from klantstroom.config.errors import explain_unknown_key
+from klantstroom.config.errors import explain_unknown_key, find_shape_mismatch
 from klantstroom.scenario.errors import ScenarioError, ScenarioErrors
 
 # A key part Hydra's override grammar cannot read: a date, or anything starting with a digit.
 _UNREADABLE_KEY_PART = re.compile(r"^\d")
 _DATE_KEYS_HELP = (
-    "a key that is a date (channels.<channel>.date_factors.<YYYY-MM-DD>) cannot be set on the "
-    "command line: set it in a scenario file (scenarios/<name>.yaml) and run with "
-    "scenarios=<name>; see docs/configuration.md, 'Date-keyed settings'"
+    "a key that is a date or a year (channels.<channel>.date_factors.<YYYY-MM-DD>, "
+    "services.<service>.year_factors.<year>) cannot be set on the command line: set it in a "
+    "scenario file (scenarios/<name>.yaml) and run with scenarios=<name>; see "
+    "docs/configuration.md, 'Date-keyed settings'"
 )
 
 
@@ -81,7 +83,7 @@ def compose_checked(
     except OverrideParseException as error:
         raise ScenarioErrors([ScenarioError("overrides", _first_line(error))]) from None
     except ConfigCompositionException as error:
-        raise ScenarioErrors([explain_composition_error(error)]) from None
+        raise ScenarioErrors([explain_composition_error(error, config_dir, overrides)]) from None
     unchanged = _empty_mappings(overrides, cfg)
     if unchanged:
         raise ScenarioErrors(unchanged)
@@ -134,40 +136,73 @@ def _missing_config(error: MissingConfigException) -> ScenarioError:
     return ScenarioError(group or "defaults", f"{name!r} not found{allowed}")
 
 
-def explain_composition_error(error: ConfigCompositionException) -> ScenarioError:
-    """The key and a readable message for what Hydra could not merge."""
+def _source_file(source: str, config_dir: Path, overrides: Sequence[str]) -> Path | None:
+    """The file of a config source such as ``scenarios/fuzz``, on klantstroom's search path."""
+    from klantstroom.paths import project_root
+
+    roots = [config_dir, project_root()]
+    for override in overrides:
+        if override.startswith("hydra.searchpath="):
+            roots += [Path(p) for p in re.findall(r"file://([^,\]]+)", override)]
+    for root in roots:
+        path = root / f"{source}.yaml"
+        if path.is_file():
+            return path
+    return None
+
+
+def explain_composition_error(
+    error: ConfigCompositionException,
+    config_dir: Path | None = None,
+    overrides: Sequence[str] = (),
+) -> ScenarioError:
+    """The key and a readable message for what Hydra could not merge.
+
+    Hydra reports a config file's error as text (``In 'scenarios/x': ... full_key: ...``)
+    without the OmegaConf error as its cause; an override's error has the cause.
+    """
     cause = error.__cause__
-    key = str(getattr(cause, "full_key", "") or "")
     unknown = explain_unknown_key(error)
     if unknown is not None:
         match = re.search(r"unknown config key '([^']+)'", unknown)
-        return ScenarioError(match.group(1) if match else key or "config", unknown)
+        return ScenarioError(match.group(1) if match else "config", unknown)
     text = str(cause) if cause is not None else str(error)
-    first = _first_line(cause if cause is not None else error)
+    lines = [line for line in text.splitlines() if line.strip()]
+    source = re.search(r"^In '([^']+)'", str(error))
+    if cause is None and source and len(lines) > 1:
+        lines = lines[1:]  # the first line only says which file
+    first = lines[0].strip() if lines else type(error).__name__
+    full_key = re.search(r"full_key: (\S+)", text)
+    key = str(getattr(cause, "full_key", "") or "") or (full_key.group(1) if full_key else "")
+    where = f" (in {source.group(1)}.yaml)" if source else ""
+    if not key and source is not None:
+        # OmegaConf lost the key of a list or value where a mapping belongs: find it in the file.
+        path = _source_file(source.group(1), config_dir or Path("."), overrides)
+        found = None
+        if path is not None:
+            with suppress(OSError, yaml.YAMLError):
+                found = find_shape_mismatch(yaml.safe_load(path.read_text(encoding="utf-8")))
+        if found is not None:
+            return ScenarioError(found[0], f"must be a {found[1]}, not a list or value{where}")
+        return ScenarioError(f"{source.group(1)}.yaml", f"{first}")
+    key = key or "config"
     if "is not in struct" in text and any(_UNREADABLE_KEY_PART.match(p) for p in key.split(".")):
         return ScenarioError(key, _DATE_KEYS_HELP)
     if "is not in struct" in text:
         # A key under a block that has no entry of that name yet (run.periods.peak.month=may).
         parent, _, name = key.rpartition(".")
         return ScenarioError(
-            key or "config",
+            key,
             f"{parent or 'the config'} has no entry {name!r} to set a key in: add the entry with "
-            "a leading + (e.g. +" + (key or "key") + ".<key>=<value>), or set it whole "
-            f"({key}={{<key>: <value>}})",
+            f"a leading + (e.g. +{key}.<key>=<value>), or set it whole ({key}={{<key>: <value>}})",
         )
-    if "Cannot merge DictConfig with ListConfig" in text or "Cannot merge" in text:
-        return ScenarioError(
-            key or "config", "must be a mapping (key: value), not a list or a single value"
-        )
-    if isinstance(cause, OmegaConfBaseException):
-        if "is not a subclass of" in first:
-            return ScenarioError(
-                key or "config", "must be a mapping of its keys (key: value), not a single value"
-            )
-        if "could not be converted to" in first:
-            return ScenarioError(key or "config", f"wrong type: {first}")
-        return ScenarioError(key or "config", first)
-    return ScenarioError(key or "config", first)
+    if "Cannot merge" in text:
+        return ScenarioError(key, f"must be a mapping (key: value), not a list or value{where}")
+    if "is not a subclass of" in first:
+        return ScenarioError(key, f"must be a mapping of its keys (key: value), not a value{where}")
+    if "could not be converted to" in first:
+        return ScenarioError(key, f"wrong type: {first}{where}")
+    return ScenarioError(key, f"{first}{where}")
 
 
 def _empty_mappings(overrides: Sequence[str], cfg: DictConfig) -> list[ScenarioError]:
