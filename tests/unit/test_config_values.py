@@ -127,3 +127,18 @@ def test_a_channel_open_only_on_days_without_demand_is_an_error() -> None:
     assert "channels.phone.weekday_factors: is 0 on every day the channel is open" in errors_of(
         config
     )
+
+
+@pytest.mark.parametrize(
+    ("name", "valid"),
+    [("parkeren, vergunningen", True), ("${oc.env:HOME}", True), ("a\nb", False), (" a", False)],
+)
+def test_service_names_may_be_a_logs_call_types(name: str, valid: bool) -> None:
+    """klantstroom-calibrate keeps a log's call types as service names: text, never corrupting."""
+    config = queue_config(rate_per_hour=6.0)
+    config["services"] = {name: config["services"].pop("q")}
+    config["staff_groups"]["agents"]["skills"] = {name: {"phone": {"rank": 1}}}
+    if valid:
+        assert build_scenario(config).services[0].name == name
+    else:
+        assert "is not a valid service name" in errors_of(config)

@@ -373,7 +373,7 @@ def _build_service(
     base: Path,
 ) -> ServiceSpec:
     key = f"services.{name}"
-    check.name(key, name, "service")
+    check.name(key, name, "service", from_data=True)
     channels = [c.name for c in channel_specs]
     volume, rate = raw.get("volume_per_year"), raw.get("rate_per_hour")
     if (volume is None) == (rate is None):

@@ -55,6 +55,7 @@ MAX_HEADCOUNT = 10_000  # staff in one interval, or desks of one shop
 # values and file names in the output, and `all` is the KPI tables' "all of them" row.
 NAME_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 RESERVED_NAMES: tuple[str, ...] = ("all",)
+MAX_DATA_NAME = 100
 
 # Which parameters each distribution kind takes; any other parameter set is an error, because a
 # user who sets `cv` on an exponential distribution expects it to matter.
@@ -126,13 +127,27 @@ class Checker:
             return high
         return value
 
-    def name(self, key: str, value: Any, what: str) -> str:
+    def name(self, key: str, value: Any, what: str, *, from_data: bool = False) -> str:
         """Check the name of a ``what`` (a service, staff group, shop ...), the end of ``key``.
 
         A name must start with a letter and hold only letters, digits and ``_``, and must not be
-        ``all`` (the KPI tables' row for all of them together).
+        ``all`` (the KPI tables' row for all of them together). With ``from_data`` (service
+        names, which ``klantstroom-calibrate`` takes from a log's call types so the fitted
+        scenario lines up with the log) any text passes that is not empty, not ``all``, at most
+        :data:`MAX_DATA_NAME` characters, without control characters or outer spaces: file
+        names made from it go through :func:`klantstroom.paths.safe_name`.
         """
         text = str(value)
+        if from_data and text not in RESERVED_NAMES:
+            if not text or text != text.strip() or not text.isprintable():
+                self.fail(
+                    key,
+                    f"{text!r} is not a valid {what} name: give a name that is not empty, "
+                    "without line breaks, tabs or spaces around it",
+                )
+            elif len(text) > MAX_DATA_NAME:
+                self.fail(key, f"a {what} name has at most {MAX_DATA_NAME} characters")
+            return text
         if text in RESERVED_NAMES:
             self.fail(
                 key,
