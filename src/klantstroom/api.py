@@ -25,6 +25,7 @@ import yaml
 from omegaconf import DictConfig, OmegaConf
 
 from klantstroom.config import gate, register_configs, scenario_from_config
+from klantstroom.config.composing import compose_checked
 from klantstroom.paths import conf_dir
 from klantstroom.report.compare_report import Comparison, write_comparison
 from klantstroom.results import RunOutput, find_runs, load_run
@@ -40,18 +41,16 @@ def compose(overrides: Sequence[str] = ()) -> DictConfig:
 
     Raises
     ------
-    hydra.errors.ConfigCompositionException
-        For an unknown key or scenario (the message names it).
+    klantstroom.scenario.errors.ScenarioErrors
+        For an unknown key or scenario, an override Hydra cannot read, a value of the wrong type,
+        or an override that changes nothing (``services={}``); each error names its key.
     klantstroom.config.gate.ConfigFileRefused
-        For a config file that tries to set Hydra's settings, run code or read the environment.
+        For a config file that tries to set Hydra's settings, run code or read the environment,
+        or is not valid YAML (the message gives its file, line and column).
     """
-    from hydra import compose as hydra_compose
-    from hydra import initialize_config_dir
-
     register_configs()
     gate.install()  # shared scenario files are data here too (raises ConfigFileRefused)
-    with initialize_config_dir(config_dir=str(conf_dir()), version_base="1.3"):
-        return hydra_compose(config_name="config", overrides=list(overrides))
+    return compose_checked(overrides, config_dir=conf_dir())
 
 
 def load_scenario(overrides: Sequence[str] = ()) -> Scenario:

@@ -21,7 +21,7 @@ from omegaconf import DictConfig
 
 from klantstroom import signals
 from klantstroom.config import gate, register_configs, scenario_from_config
-from klantstroom.config.errors import explain_unknown_key
+from klantstroom.config.composing import compose_checked, override_syntax_errors
 from klantstroom.config.file_rules import config_file_problems
 from klantstroom.outputs import RunError
 from klantstroom.paths import conf_dir
@@ -121,15 +121,16 @@ def _hydra_staff(cfg: DictConfig) -> None:
 def _check_overrides(
     overrides: list[str], config_dir: Path | None = None, config_name: str = "config"
 ) -> str | None:
-    """Compose once with the compose API to explain an unknown key before Hydra reports it."""
-    from hydra import compose, initialize_config_dir
-    from hydra.errors import ConfigCompositionException
+    """Compose once with the compose API, to explain what Hydra would report with a traceback.
 
+    An override Hydra cannot read, an unknown key or scenario, a value of the wrong type, a key
+    under a block that is not set, an override that changes nothing (``services={}``): each
+    becomes one message naming the key (:func:`klantstroom.config.composing.compose_checked`).
+    """
     try:
-        with initialize_config_dir(config_dir=str(config_dir or conf_dir()), version_base="1.3"):
-            compose(config_name=config_name, overrides=overrides)
-    except ConfigCompositionException as error:
-        return explain_unknown_key(error)
+        compose_checked(overrides, config_dir=config_dir or conf_dir(), config_name=config_name)
+    except ScenarioErrors as errors:
+        return str(errors)
     return None
 
 
@@ -141,12 +142,29 @@ def _explain_bad_overrides(
 ) -> None:
     """Stop with a readable message when an override names an unknown key."""
     args = sys.argv[1:] if args is None else args
-    # Flags (-m, --cfg, --help, ...) and sweeps are left to Hydra, whose message names the key.
-    if args and not any(arg.startswith("-") for arg in args):
+    if not args:
+        return
+    if any(arg.startswith("-") for arg in args):
+        # Flags (-m, --cfg, --help, ...) and sweeps are left to Hydra, whose message names the
+        # key; only overrides its grammar cannot read would end in a traceback.
+        message = _check_override_syntax(args)
+    else:
         message = _check_overrides(args, config_dir, config_name)
-        if message is not None:
-            print(f"{command}: {message}", file=sys.stderr)
-            sys.exit(2)
+    if message is not None:
+        print(f"{command}: {message}", file=sys.stderr)
+        sys.exit(2)
+
+
+def _check_override_syntax(args: list[str]) -> str | None:
+    """The overrides among ``args`` (after Hydra's flags) that Hydra's grammar cannot read."""
+    from hydra._internal.utils import get_args_parser
+
+    try:
+        overrides = get_args_parser().parse_args(args).overrides
+    except (Exception, SystemExit):  # argparse exits on bad flags; Hydra will say why
+        return None
+    errors = override_syntax_errors(overrides)
+    return str(ScenarioErrors(errors)) if errors else None
 
 
 # The primary config of a replay: the earlier run's composed configuration, validated by the

@@ -155,7 +155,7 @@ def test_misspelt_key_names_the_key_and_the_allowed_keys(tmp_path: Path) -> None
 @pytest.mark.parametrize(
     ("override", "message"),
     [
-        ("run.replications=0", "run.replications: must be >= 1, got 0"),
+        ("run.replications=0", "run.replications: must be >= 1 and <= 1000, got 0"),
         ("routing.policy=random", "allowed: longest_idle, priority, specialist_first"),
         ("channels.phone.patience.kind=pareto", "channels.phone.patience.kind: unknown value"),
     ],

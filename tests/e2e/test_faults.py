@@ -157,7 +157,7 @@ def test_a_failing_sweep_job_is_recorded_and_the_others_run_and_are_compared(
     for job in ("0", "2"):  # the jobs before and after the bad value both ran
         assert json.loads((sweep / job / "run.json").read_text())["complete"] is True
     error = (sweep / "1" / "error.txt").read_text()
-    assert "run.replications: must be >= 1, got 0" in error
+    assert "run.replications: must be >= 1 and <= 1000, got 0" in error
     assert not (sweep / "1" / "run.json").exists()
     # A second sweep into the same folder is refused, not mixed with the first.
     again = klantstroom_cli(tmp_path, "-m", *MMC, "run.seed=1,2", f"hydra.sweep.dir={sweep}")

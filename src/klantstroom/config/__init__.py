@@ -11,7 +11,7 @@ from omegaconf import DictConfig, OmegaConf
 from omegaconf.errors import (
     ConfigAttributeError,
     ConfigKeyError,
-    InterpolationResolutionError,
+    OmegaConfBaseException,
 )
 
 from klantstroom.config.errors import explain_unknown_key
@@ -40,11 +40,13 @@ def scenario_from_config(cfg: DictConfig, base_dir: Path | None = None) -> Scena
     """
     try:
         container = OmegaConf.to_container(cfg, resolve=True, throw_on_missing=True)
-    except InterpolationResolutionError as error:
-        # A reference to a missing key, or a resolver (oc.env is switched off by the gate):
-        # name the key instead of showing OmegaConf's stack.
+    except OmegaConfBaseException as error:
+        # A reference to a missing key, an interpolation that does not parse, a referenced value
+        # of the wrong type, or a resolver (oc.env is switched off by the gate): name the key
+        # instead of showing OmegaConf's stack.
         message = str(error).splitlines()[0] if str(error) else type(error).__name__
-        raise ScenarioErrors([ScenarioError(str(error.full_key), message)]) from None
+        key = str(getattr(error, "full_key", "") or "config")
+        raise ScenarioErrors([ScenarioError(key, message)]) from None
     assert isinstance(container, dict)
     # Keys added with Hydra's `+key=value` bypass the schema while composing; merging into the
     # schema once more rejects them, so a misspelt key can never be silently ignored.

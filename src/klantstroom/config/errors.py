@@ -10,6 +10,9 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import re
+import types
+import typing
+from typing import Any
 
 from klantstroom.config import schema
 
@@ -63,3 +66,50 @@ def explain_unknown_key(error: BaseException) -> str | None:
         lines.append(f"  did you mean '{parent + '.' if parent else ''}{close[0]}'?")
     lines.append("  every key is documented in docs/configuration.md")
     return "\n".join(lines)
+
+
+def _mapping_type(hint: Any) -> Any:
+    """The dataclass or ``dict[...]`` type ``hint`` requires, without ``| None``; else None."""
+    if dataclasses.is_dataclass(hint) or typing.get_origin(hint) is dict:
+        return hint
+    if typing.get_origin(hint) in (typing.Union, types.UnionType):
+        options = [a for a in typing.get_args(hint) if a is not type(None)]
+        return _mapping_type(options[0]) if len(options) == 1 else None
+    return None
+
+
+def find_shape_mismatch(content: Any, hint: Any = None, path: str = "") -> tuple[str, str] | None:
+    """The first key of a config file's ``content`` whose value is not the mapping the schema
+    requires there, with the schema's name for it; None if there is none.
+
+    OmegaConf reports such a file (``services: [a, b]``) without the key (``full_key`` is
+    empty): this walks the file and the schema's dataclasses together to find it.
+    """
+    hint = schema.KlantstroomConfig if hint is None else hint
+    if not isinstance(content, dict):
+        return None
+    if dataclasses.is_dataclass(hint):
+        hints = typing.get_type_hints(hint)
+        children = {key: hints.get(str(key)) for key in content}
+    else:  # dict[str, X]: every entry is an X
+        element = typing.get_args(hint)[1] if typing.get_args(hint) else None
+        children = dict.fromkeys(content, element)
+    for key, child in children.items():
+        if not path and key in ("defaults", "hydra"):
+            continue
+        required = _mapping_type(child)
+        if required is None:
+            continue
+        value = content[key]
+        where = f"{path}.{key}" if path else str(key)
+        if value is not None and not isinstance(value, dict):
+            name = (
+                getattr(required, "__name__", "mapping")
+                if dataclasses.is_dataclass(required)
+                else "mapping"
+            )
+            return where, f"{name} (key: value)"
+        found = find_shape_mismatch(value, required, where)
+        if found is not None:
+            return found
+    return None

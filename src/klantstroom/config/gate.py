@@ -26,8 +26,9 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
+import yaml
 from hydra._internal.core_plugins.file_config_source import FileConfigSource
 from hydra.errors import CompactHydraException
 from hydra.plugins.config_source import ConfigResult
@@ -57,7 +58,7 @@ def refusal_message(path: str, problems: list[tuple[str, str]]) -> str:
     return "\n".join(f"{_shown(path)}: {key}: {reason}" for key, reason in problems)
 
 
-def refuse(path: str, problems: list[tuple[str, str]], command: str = "klantstroom") -> None:
+def refuse(path: str, problems: list[tuple[str, str]], command: str = "klantstroom") -> NoReturn:
     """Stop: exit 2 with the message (the command line) or raise :class:`ConfigFileRefused`."""
     message = refusal_message(path, problems)
     if _EXIT_ON_REFUSAL:
@@ -74,16 +75,31 @@ class GatedFileConfigSource(FileConfigSource):
 
     def load_config(self, config_path: str) -> ConfigResult:
         """Load the file as YAML (as Hydra does), then check it before Hydra may use it."""
-        result = super().load_config(config_path)
         full_path = os.path.realpath(
             os.path.join(self.path, self._normalize_file_name(config_path))
         )
+        try:
+            result = super().load_config(config_path)
+        except yaml.YAMLError as error:
+            # Hydra would show the YAML parser's stack; the user needs the file, line and column.
+            refuse(full_path, [yaml_problem(error)])
+        except UnicodeDecodeError:
+            refuse(full_path, [("file", "not UTF-8 text")])
         if full_path not in _TRUSTED:
             content: Any = OmegaConf.to_container(result.config, resolve=False)
             problems = config_file_problems(content, result.header, config_path)
             if problems:
                 refuse(full_path, problems)
         return result
+
+
+def yaml_problem(error: yaml.YAMLError) -> tuple[str, str]:
+    """Where a YAML file fails to parse (line and column, from 1) and why, as a problem."""
+    mark = getattr(error, "problem_mark", None)
+    where = f"line {mark.line + 1}, column {mark.column + 1}" if mark is not None else "YAML"
+    problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+    context = getattr(error, "context", None)
+    return where, f"not valid YAML: {problem}" + (f" ({context})" if context else "")
 
 
 def trust(path: Path) -> None:

@@ -19,6 +19,8 @@ from klantstroom.scenario.appointments import (
 )
 from klantstroom.scenario.checks import (
     INTERVALS_MIN,
+    MAX_RATE_PER_HOUR,
+    MAX_VOLUME_PER_YEAR,
     MONTHS,
     WEEKDAYS,
     Checker,
@@ -94,6 +96,7 @@ def build_scenario(config: Mapping[str, Any], base_dir: Path | None = None) -> S
     )
     if not services:
         check.fail("services", "define at least one service")
+    _check_open_with_demand(check, channels, services)
     shops = tuple(
         build_shop(check, name, raw, services, calendar.interval_min)
         for name, raw in (config.get("shops") or {}).items()
@@ -165,6 +168,37 @@ def build_scenario(config: Mapping[str, Any], base_dir: Path | None = None) -> S
         report=report,
         failure_demand=failure_demand,
     )
+
+
+def _check_open_with_demand(
+    check: Checker, channels: Sequence[ChannelSpec], services: Sequence[ServiceSpec]
+) -> None:
+    """A channel that services send contacts to must be open on a day that has demand.
+
+    The demand model spreads a year's volume over the open days in proportion to their weekday
+    factors; with no such day it has nowhere to put it, and those contacts would silently never
+    arrive. That is an error, not a warning: the run's KPIs would describe a smaller municipality.
+    """
+    for channel in channels:
+        senders = [s for s in services if s.share(channel.name) > 0]
+        if not senders:
+            continue
+        by_volume = [s.name for s in senders if s.rate_per_hour is None]
+        open_days = [day for day, periods in enumerate(channel.opening) if periods]
+        key = f"channels.{channel.name}.opening_hours"
+        if not open_days:
+            check.fail(
+                key,
+                f"the channel is never open, but {', '.join(s.name for s in senders)} send "
+                "contacts to it (channel_mix): open it on at least one day, or set their share "
+                "to 0",
+            )
+        elif by_volume and all(channel.weekday_factors[day] <= 0 for day in open_days):
+            check.fail(
+                f"channels.{channel.name}.weekday_factors",
+                f"is 0 on every day the channel is open, so the volume of "
+                f"{', '.join(by_volume)} would be lost: give an open day a factor above 0",
+            )
 
 
 def _date_factors(
@@ -339,14 +373,15 @@ def _build_service(
     base: Path,
 ) -> ServiceSpec:
     key = f"services.{name}"
+    check.name(key, name, "service", from_data=True)
     channels = [c.name for c in channel_specs]
     volume, rate = raw.get("volume_per_year"), raw.get("rate_per_hour")
     if (volume is None) == (rate is None):
         check.fail(key, "set exactly one of volume_per_year and rate_per_hour")
     if volume is not None:
-        volume = check.number(f"{key}.volume_per_year", volume, low=0.0)
+        volume = check.number(f"{key}.volume_per_year", volume, low=0.0, high=MAX_VOLUME_PER_YEAR)
     if rate is not None:
-        rate = check.number(f"{key}.rate_per_hour", rate, low=0.0)
+        rate = check.number(f"{key}.rate_per_hour", rate, low=0.0, high=MAX_RATE_PER_HOUR)
     mix_raw = raw.get("channel_mix") or {}
     if not mix_raw:
         check.fail(

@@ -43,6 +43,20 @@ MONTHS: tuple[str, ...] = (
 INTERVALS_MIN: tuple[int, ...] = (15, 30, 60)
 SHARE_TOLERANCE = 1e-3
 
+# Upper bounds on values that set how much work a run is: a mistyped exponent (1e9 for 1e3)
+# would otherwise run for days or fill the memory before anything says so. Each is far above
+# any municipality's real figure; docs/configuration.md ("Bounds") lists them.
+MAX_DURATION_MIN = 525_600.0  # a year in minutes: the longest mean, spread or delay of a duration
+MAX_CV = 100.0  # a coefficient of variation; real handling times have 0.3 to 3
+MAX_VOLUME_PER_YEAR = 50_000_000.0  # contacts of one service; Amsterdam's all together: millions
+MAX_RATE_PER_HOUR = 10_000.0  # arrivals of one service per open hour
+MAX_HEADCOUNT = 10_000  # staff in one interval, or desks of one shop
+# The names of services, staff groups, shops, departments, personas and periods become column
+# values and file names in the output, and `all` is the KPI tables' "all of them" row.
+NAME_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+RESERVED_NAMES: tuple[str, ...] = ("all",)
+MAX_DATA_NAME = 100
+
 # Which parameters each distribution kind takes; any other parameter set is an error, because a
 # user who sets `cv` on an exponential distribution expects it to matter.
 _DIST_FIELDS: dict[str, tuple[str, ...]] = {
@@ -79,9 +93,16 @@ class Checker:
         high: float | None = None,
         low_open: bool = False,
     ) -> float:
-        """Return ``value`` as a float, recording an error if it is outside [low, high]."""
-        if isinstance(value, bool) or not isinstance(value, int | float) or math.isnan(value):
+        """Return ``value`` as a float, recording an error if it is outside [low, high].
+
+        Only finite numbers pass: ``inf`` would make a run endless or a distribution degenerate,
+        ``nan`` compares false with every bound.
+        """
+        if isinstance(value, bool) or not isinstance(value, int | float):
             self.fail(key, f"must be a number, got {value!r}")
+            return low if low is not None else 0.0
+        if not math.isfinite(value):
+            self.fail(key, f"must be a finite number, got {value!r}")
             return low if low is not None else 0.0
         bound = f"{'>' if low_open else '>='} {low}" if low is not None else ""
         if low is not None and (value < low or (low_open and value == low)):
@@ -91,13 +112,73 @@ class Checker:
             self.fail(key, f"must be <= {high}, got {value!r}")
         return float(value)
 
-    def integer(self, key: str, value: Any, *, low: int | None = None) -> int:
+    def integer(
+        self, key: str, value: Any, *, low: int | None = None, high: int | None = None
+    ) -> int:
+        """Return ``value`` as an int, recording an error if it is not whole or outside bounds."""
         if isinstance(value, bool) or not isinstance(value, int):
             self.fail(key, f"must be a whole number, got {value!r}")
             return low or 0
         if low is not None and value < low:
-            self.fail(key, f"must be >= {low}, got {value!r}")
+            allowed = f">= {low}" + (f" and <= {high}" if high is not None else "")
+            self.fail(key, f"must be {allowed}, got {value!r}")
+        elif high is not None and value > high:
+            self.fail(key, f"must be <= {high}, got {value!r}")
+            return high
         return value
+
+    def name(self, key: str, value: Any, what: str, *, from_data: bool = False) -> str:
+        """Check the name of a ``what`` (a service, staff group, shop ...), the end of ``key``.
+
+        A name must start with a letter and hold only letters, digits and ``_``, and must not be
+        ``all`` (the KPI tables' row for all of them together). With ``from_data`` (service
+        names, which ``klantstroom-calibrate`` takes from a log's call types so the fitted
+        scenario lines up with the log) any text passes that is not empty, not ``all``, at most
+        :data:`MAX_DATA_NAME` characters, without control characters or outer spaces: file
+        names made from it go through :func:`klantstroom.paths.safe_name`.
+        """
+        text = str(value)
+        if from_data and text not in RESERVED_NAMES:
+            if not text or text != text.strip() or not text.isprintable():
+                self.fail(
+                    key,
+                    f"{text!r} is not a valid {what} name: give a name that is not empty, "
+                    "without line breaks, tabs or spaces around it",
+                )
+            elif len(text) > MAX_DATA_NAME:
+                self.fail(key, f"a {what} name has at most {MAX_DATA_NAME} characters")
+            return text
+        if text in RESERVED_NAMES:
+            self.fail(
+                key,
+                f"{text!r} is reserved (the KPI tables' row for all of them); give the {what} "
+                "another name",
+            )
+        elif not NAME_PATTERN.match(text):
+            self.fail(
+                key,
+                f"{text!r} is not a valid {what} name: start with a letter, then letters, digits "
+                "or _ only (e.g. paspoort_aanvraag)",
+            )
+        return text
+
+    def days(self, key: str, value: Any) -> list[str]:
+        """A list of weekdays (``[mon, tue]``), each at most once: the known ones are returned."""
+        if value is None:
+            return []
+        if isinstance(value, str) or not isinstance(value, Sequence):
+            self.fail(key, f"must be a list of weekdays such as [mon, tue]; got {value!r}")
+            return []
+        days = []
+        for day in value:
+            if day not in WEEKDAYS:
+                self.choice(key, day, WEEKDAYS)
+            elif day in days:
+                # Counted twice, a shift would double its staff on that day without a word.
+                self.fail(key, f"lists {day!r} more than once")
+            else:
+                days.append(day)
+        return days
 
     def choice(self, key: str, value: Any, allowed: Sequence[str]) -> str:
         if value not in allowed:
@@ -172,16 +253,17 @@ def build_distribution(
     needed = _DIST_FIELDS[kind]
     if not check_fields(check, key, raw, _DIST_OPTIONAL, needed, f"{kind} distribution"):
         return DistributionSpec(kind="deterministic", mean_min=0.0)
-    bound = None if signed else 0.0
+    bound = -MAX_DURATION_MIN if signed else 0.0
+    top = MAX_DURATION_MIN
     if kind == "normal":
         return DistributionSpec(
             kind,
-            mean_min=check.number(f"{key}.mean_min", raw["mean_min"]),
-            sd_min=check.number(f"{key}.sd_min", raw["sd_min"], low=0.0),
+            mean_min=check.number(f"{key}.mean_min", raw["mean_min"], low=-top, high=top),
+            sd_min=check.number(f"{key}.sd_min", raw["sd_min"], low=0.0, high=top),
         )
     if kind == "uniform":
-        low = check.number(f"{key}.low_min", raw["low_min"], low=bound)
-        high = check.number(f"{key}.high_min", raw["high_min"], low=bound)
+        low = check.number(f"{key}.low_min", raw["low_min"], low=bound, high=top)
+        high = check.number(f"{key}.high_min", raw["high_min"], low=bound, high=top)
         if high < low:
             check.fail(f"{key}.high_min", f"must be >= low_min ({low}), got {high}")
         return DistributionSpec(kind, mean_min=(low + high) / 2, low_min=low, high_min=high)
@@ -193,13 +275,14 @@ def build_distribution(
         mean = sum(samples) / len(samples) if samples else 0.0
         return DistributionSpec(kind, mean_min=mean, samples_min=samples)
     if kind == "deterministic" and signed:
-        return DistributionSpec(kind, mean_min=check.number(f"{key}.mean_min", raw["mean_min"]))
+        mean = check.number(f"{key}.mean_min", raw["mean_min"], low=-top, high=top)
+        return DistributionSpec(kind, mean_min=mean)
     mean = check.number(
-        f"{key}.mean_min", raw["mean_min"], low=0.0, low_open=kind != "deterministic"
+        f"{key}.mean_min", raw["mean_min"], low=0.0, high=top, low_open=kind != "deterministic"
     )
     cv = 1.0 if kind == "exponential" else 0.0
     if kind in ("lognormal", "gamma", "weibull"):
-        cv = check.number(f"{key}.cv", raw["cv"], low=0.0, low_open=True)
+        cv = check.number(f"{key}.cv", raw["cv"], low=0.0, high=MAX_CV, low_open=True)
     return DistributionSpec(kind, mean_min=mean, cv=cv)
 
 
@@ -239,6 +322,9 @@ def _read_samples(
                     continue
                 if not value >= 0:
                     check.fail(f"{key}.file", f"{path}, line {line}: a negative number")
+                    continue
+                if not value <= MAX_DURATION_MIN * 60:  # the largest in seconds; also inf
+                    check.fail(f"{key}.file", f"{path}, line {line}: beyond a year (or inf)")
                     continue
                 samples.append(value)
     except UnicodeDecodeError:

@@ -68,6 +68,7 @@ def build_department(
 ) -> DepartmentSpec:
     """Return a back-office department (``departments.<name>``)."""
     key = f"departments.{name}"
+    check.name(key, name, "department")
     service_names = [s.name for s in services]
     tasks = []
     for service, dist in (raw.get("tasks") or {}).items():
@@ -252,6 +253,7 @@ def build_persona(
 ) -> PersonaSpec:
     """Return a persona (``personas.<name>``) whose matters can happen in the scenario."""
     key = f"personas.{name}"
+    check.name(key, name, "persona")
     by_name = {s.name: s for s in services}
     matters = []
     for i, item in enumerate(raw.get("matters") or []):

@@ -16,6 +16,7 @@ from klantstroom.scenario.appointments import (
     build_urgent_reserved_share,
 )
 from klantstroom.scenario.checks import (
+    MAX_HEADCOUNT,
     WEEKDAYS,
     Checker,
     build_distribution,
@@ -31,6 +32,7 @@ from klantstroom.scenario.spec import (
     staff_at_shop,
 )
 from klantstroom.scenario.staff import check_coverage, sum_blocks
+from klantstroom.scenario.year import MAX_HORIZON_DAYS
 
 
 def build_shop(
@@ -41,6 +43,7 @@ def build_shop(
     interval_min: int,
 ) -> ShopSpec:
     key = f"shops.{name}"
+    check.name(key, name, "shop")
     hours = raw.get("opening_hours") or {}
     opening = tuple(
         parse_periods(check, f"{key}.opening_hours.{d}", hours.get(d)) for d in WEEKDAYS
@@ -54,7 +57,7 @@ def build_shop(
                 f"{service!r} is not a service with counter demand; allowed: "
                 f"{', '.join(counter_services) or '(none: give a service a counter share)'}",
             )
-    desks = check.integer(f"{key}.desks", raw.get("desks", 1), low=1)
+    desks = check.integer(f"{key}.desks", raw.get("desks", 1), low=1, high=MAX_HEADCOUNT)
     reserved = sum_blocks(
         check, f"{key}.appointment_desks", raw.get("appointment_desks") or [], interval_min, "desks"
     )
@@ -121,7 +124,12 @@ def build_counter(check: Checker, raw: Mapping[str, Any], base: Path) -> Counter
         walk_in_wait_norm_min=non_negative("walk_in_wait_norm_min"),
         appointment_wait_norm_min=non_negative("appointment_wait_norm_min"),
         access_norm_working_days=whole("access_norm_working_days", 0),
-        booking_horizon_days=whole("booking_horizon_days", 1),
+        booking_horizon_days=check.integer(
+            f"{key}.booking_horizon_days",
+            raw.get("booking_horizon_days", d.booking_horizon_days),
+            low=1,
+            high=int(MAX_HORIZON_DAYS),
+        ),
         booking_lead_min=non_negative("booking_lead_min"),
         slot_choice=build_slot_choice(check, key, raw),
         punctuality=build_distribution(
@@ -181,6 +189,14 @@ def check_shops(
     # Phone and digital demand: as without shops (groups at the contact centre or blending).
     check_coverage(check, services, groups, skip_channel="counter")
     service_of = {s.name: s for s in services}
+    for shop in shops:
+        # Its walk-ins and appointments would never come: demand lost without a word.
+        if shop.services and not any(shop.opening) and shop.catchment > 0:
+            check.fail(
+                f"shops.{shop.name}.opening_hours",
+                f"the shop is never open, but offers {', '.join(shop.services)}: open it on at "
+                "least one day, or set its catchment to 0",
+            )
     for service in services:
         if service.share("counter") <= 0:
             continue

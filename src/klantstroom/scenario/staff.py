@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from klantstroom.scenario.checks import (
+    MAX_HEADCOUNT,
     WEEKDAYS,
     Checker,
     build_distribution,
@@ -29,6 +30,9 @@ from klantstroom.scenario.spec import (
     StaffingSpec,
 )
 from klantstroom.scenario.year import (
+    MAX_HORIZON_DAYS,
+    MAX_REPLICATIONS,
+    MAX_WARMUP_DAYS,
     leave_by_month,
     staffing_period,
 )
@@ -46,6 +50,7 @@ def build_group(
     leave: tuple[float, ...] = (),
 ) -> StaffGroupSpec:
     key = f"staff_groups.{name}"
+    check.name(key, name, "staff group")
     service_names = [s.name for s in services]
     skills = []
     for service, per_channel in (raw.get("skills") or {}).items():
@@ -194,7 +199,9 @@ def sum_blocks(
         bkey = f"{key}[{numbers[j] if numbers is not None else j}]"
         start = check.time_of_day(f"{bkey}.start", block.get("start", "08:00"))
         end = check.time_of_day(f"{bkey}.end", block.get("end", "17:00"))
-        count = check.integer(f"{bkey}.{count_key}", block.get(count_key, 1), low=0)
+        count = check.integer(
+            f"{bkey}.{count_key}", block.get(count_key, 1), low=0, high=MAX_HEADCOUNT
+        )
         if end <= start:
             check.fail(f"{bkey}.end", f"must be after start ({block.get('start')})")
         if start % interval_min or end % interval_min:
@@ -202,12 +209,10 @@ def sum_blocks(
                 bkey,
                 f"start and end must be on the {interval_min}-minute grid (calendar.interval_min)",
             )
-        for day in block.get("days") or []:
-            check.choice(f"{bkey}.days", day, WEEKDAYS)
-            if day in WEEKDAYS:
-                row = grid[WEEKDAYS.index(day)]
-                for slot in range(start // interval_min, end // interval_min):
-                    row[slot] += count
+        for day in check.days(f"{bkey}.days", block.get("days")):
+            row = grid[WEEKDAYS.index(day)]
+            for slot in range(start // interval_min, end // interval_min):
+                row[slot] += count
     return tuple(tuple(row) for row in grid)
 
 
@@ -223,7 +228,10 @@ def _headcount_row(
             f"got {len(counts)}",
         )
         return (0,) * n_intervals
-    return tuple(check.integer(f"{key}[{slot}]", count, low=0) for slot, count in enumerate(counts))
+    return tuple(
+        check.integer(f"{key}[{slot}]", count, low=0, high=MAX_HEADCOUNT)
+        for slot, count in enumerate(counts)
+    )
 
 
 def build_routing(check: Checker, raw: Mapping[str, Any]) -> RoutingSpec:
@@ -288,18 +296,26 @@ def build_staffing(
         if abandonment is None
         else check.number(f"{key}.max_abandonment", abandonment, low=0.0, high=1.0),
         optimise=bool(raw.get("optimise", True)),
-        replications=check.integer(f"{key}.replications", raw.get("replications", 5), low=2),
+        replications=check.integer(
+            f"{key}.replications", raw.get("replications", 5), low=2, high=MAX_REPLICATIONS
+        ),
         confidence=check.number(
             f"{key}.confidence", raw.get("confidence", 0.95), low=0.5, high=0.999
         ),
         search_horizon_days=None
         if raw.get("search_horizon_days") is None
         else check.number(
-            f"{key}.search_horizon_days", raw["search_horizon_days"], low=0.0, low_open=True
+            f"{key}.search_horizon_days",
+            raw["search_horizon_days"],
+            low=0.0,
+            high=MAX_HORIZON_DAYS,
+            low_open=True,
         ),
         search_warmup_days=None
         if raw.get("search_warmup_days") is None
-        else check.number(f"{key}.search_warmup_days", raw["search_warmup_days"], low=0.0),
+        else check.number(
+            f"{key}.search_warmup_days", raw["search_warmup_days"], low=0.0, high=MAX_WARMUP_DAYS
+        ),
         shift_starts_min=tuple(range(earliest, latest + 1, max(step, 1))),
         shift_lengths_min=tuple(round(h * 60) for h in lengths),
         break_min=check.integer(f"{key}.break_min", raw.get("break_min", 30), low=0),

@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import math
+import os
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
@@ -32,6 +33,17 @@ log = logging.getLogger(__name__)
 WHOLE_RUN = "run"  # the period key of KPIs over the whole reported period
 PERIOD_FORMS = ("month", "weeks", "start/end")
 MIN_MONTH_DAYS = 7  # a month with fewer days in the run gets no period of its own
+# Bounds on the size of a run (docs/configuration.md, "Bounds"): ten years of simulated days, a
+# thousand replications, a year of warm-up. A value beyond them is a typing error that would run
+# for days or exhaust the memory, not a study.
+MAX_HORIZON_DAYS = 3660.0
+MAX_REPLICATIONS = 1000
+MAX_WARMUP_DAYS = 366.0
+
+
+def max_jobs() -> int:
+    """The most parallel workers a run may ask for: this machine's cores."""
+    return os.cpu_count() or 1
 
 
 def build_run(
@@ -39,11 +51,20 @@ def build_run(
 ) -> RunSpec:
     """Build ``run``: seed, replications, horizon, and the periods KPIs are reported on."""
     n_jobs = check.integer("run.n_jobs", raw.get("n_jobs", 1))
-    if n_jobs == 0 or n_jobs < -1:
-        check.fail("run.n_jobs", f"must be >= 1, or -1 for all cores; got {n_jobs}")
+    if n_jobs == 0 or n_jobs < -1 or n_jobs > max_jobs():
+        check.fail(
+            "run.n_jobs",
+            f"must be 1 to {max_jobs()} (this machine's cores), or -1 for all cores; got {n_jobs}",
+        )
+        n_jobs = 1
     horizon_days = check.number(
-        "run.horizon_days", raw.get("horizon_days", 7.0), low=0.0, low_open=True
+        "run.horizon_days",
+        raw.get("horizon_days", 7.0),
+        low=0.0,
+        high=MAX_HORIZON_DAYS,
+        low_open=True,
     )
+    horizon_days = min(horizon_days, MAX_HORIZON_DAYS)  # the periods below are built per day
     periods = (
         _month_periods(calendar.start_date, horizon_days)
         if bool(raw.get("kpis_by_month", True))
@@ -76,9 +97,13 @@ def build_run(
     return RunSpec(
         name=str(raw.get("name", "klantstroom")),
         seed=check.integer("run.seed", raw.get("seed", 20261123), low=0),
-        replications=check.integer("run.replications", raw.get("replications", 5), low=1),
+        replications=check.integer(
+            "run.replications", raw.get("replications", 5), low=1, high=MAX_REPLICATIONS
+        ),
         n_jobs=n_jobs,
-        warmup_days=check.number("run.warmup_days", raw.get("warmup_days", 0.0), low=0.0),
+        warmup_days=check.number(
+            "run.warmup_days", raw.get("warmup_days", 0.0), low=0.0, high=MAX_WARMUP_DAYS
+        ),
         horizon_days=horizon_days,
         progress=bool(raw.get("progress", True)),
         label=str(raw.get("label") or ""),
@@ -123,6 +148,8 @@ def _build_period(
     days = math.ceil(horizon_days)
     if name == WHOLE_RUN or (len(name) == 7 and name[4] == "-" and name[:4].isdigit()):
         check.fail(key, f"{name!r} is reserved (the whole run, or a month YYYY-MM); rename it")
+    else:
+        check.name(key, name, "period")
     spec = raw if isinstance(raw, Mapping) else {}
     forms = [
         form
