@@ -80,6 +80,13 @@ def test_n_jobs_may_be_every_core_or_minus_one() -> None:
         build_scenario(deep_update(queue_config(rate_per_hour=6.0), {"run": {"n_jobs": n_jobs}}))
 
 
+def test_more_jobs_than_cores_are_lowered_to_the_cores(caplog: pytest.LogCaptureFixture) -> None:
+    cores = os.cpu_count() or 1
+    config = deep_update(queue_config(rate_per_hour=6.0), {"run": {"n_jobs": cores + 3}})
+    assert build_scenario(config).run.n_jobs == cores
+    assert "run.n_jobs" in caplog.text
+
+
 def test_a_weekday_twice_in_a_shift_is_refused() -> None:
     config = queue_config(rate_per_hour=6.0)
     config["staff_groups"]["agents"]["roster"]["shifts"][0]["days"] = ["mon", "tue", "mon"]

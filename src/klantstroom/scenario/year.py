@@ -30,6 +30,8 @@ from klantstroom.scenario.spec import CalendarSpec, PeriodSpec, RunSpec, Scenari
 
 log = logging.getLogger(__name__)
 
+MAX_JOBS = 256  # more workers than any machine a run is shared to; 1000 would exhaust memory
+
 WHOLE_RUN = "run"  # the period key of KPIs over the whole reported period
 PERIOD_FORMS = ("month", "weeks", "start/end")
 MIN_MONTH_DAYS = 7  # a month with fewer days in the run gets no period of its own
@@ -51,12 +53,22 @@ def build_run(
 ) -> RunSpec:
     """Build ``run``: seed, replications, horizon, and the periods KPIs are reported on."""
     n_jobs = check.integer("run.n_jobs", raw.get("n_jobs", 1))
-    if n_jobs == 0 or n_jobs < -1 or n_jobs > max_jobs():
+    if n_jobs == 0 or n_jobs < -1 or n_jobs > MAX_JOBS:
         check.fail(
             "run.n_jobs",
-            f"must be 1 to {max_jobs()} (this machine's cores), or -1 for all cores; got {n_jobs}",
+            f"must be 1 to {MAX_JOBS}, or -1 for all cores; got {n_jobs}",
         )
         n_jobs = 1
+    elif n_jobs > max_jobs():
+        # A config shared from a bigger machine still runs here: results do not depend on the
+        # number of workers, and more workers than cores only compete for them.
+        log.warning(
+            "run.n_jobs: %d is more than this machine's %d cores; using %d",
+            n_jobs,
+            max_jobs(),
+            max_jobs(),
+        )
+        n_jobs = max_jobs()
     horizon_days = check.number(
         "run.horizon_days",
         raw.get("horizon_days", 7.0),
