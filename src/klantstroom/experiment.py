@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import math
 import os
+import signal
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
@@ -24,6 +25,7 @@ from pathlib import Path
 import pandas as pd
 from joblib import Parallel, delayed
 
+from klantstroom import signals
 from klantstroom.analysis.intervals import intervals_table
 from klantstroom.analysis.kpis import CounterNorms, kpi_table, summary_table
 from klantstroom.analysis.periods import JUDGED, judged_view, mark_judged, period_rows
@@ -296,7 +298,14 @@ def run_experiment(scenario: Scenario, progress: Callable[[int], None] | None = 
     if not logs:  # nothing to tabulate; the caller says so (klantstroom.runner.execute)
         empty = pd.DataFrame()
         return RunResult(empty, empty, empty, empty, empty, [], [], complete=False, error=error)
-    result = tables_from_logs(scenario, logs)
+    # Every replication in `logs` is simulated: a stop signal now must not lose them. It is
+    # recorded, and the caller writes the tables and then stops (klantstroom.runner.execute).
+    with signals.stop_deferred():
+        result = tables_from_logs(scenario, logs)
+    # Complete means every replication is in the tables, also when a signal came afterwards.
     result.complete = not error
+    stopped = signals.received()
+    if stopped is not None and not error:
+        error = f"stopped by {signal.Signals(stopped).name} while the tables were built"
     result.error = error
     return result

@@ -4,8 +4,10 @@ Python turns SIGINT into :class:`KeyboardInterrupt`, which the replication loop 
 the finished replications; SIGTERM's default is to end the process on the spot, losing them and
 leaving the loky workers behind. :func:`stop_raises` makes both signals raise :class:`Stopped`
 (a ``KeyboardInterrupt``), so one code path handles both: joblib aborts its workers and the
-finished replications are written. :func:`stop_held` keeps a signal from cutting a table in
-half: it is remembered while the tables are written and raised once they are on disk.
+finished replications are written. :func:`stop_deferred` keeps a signal that arrives while the
+finished replications are turned into tables from losing them: it is only recorded.
+:func:`stop_held` keeps a signal from cutting a table in half: it is remembered while the
+tables are written and raised once they are on disk.
 
 Signal handlers can only be set from the main thread; elsewhere both context managers do
 nothing, and signals keep their usual effect.
@@ -94,3 +96,30 @@ def stop_held() -> Iterator[None]:
     if pending and _received is None:
         _received = pending[0]
         raise Stopped(pending[0])
+
+
+@contextmanager
+def stop_deferred() -> Iterator[None]:
+    """While active, a stop signal is remembered, not acted on, and not raised on leaving.
+
+    Used while the finished replications are turned into tables: stopping then would lose
+    every replication already simulated. The signal is recorded (:func:`received`), so the
+    caller writes the tables, skips the figures and exits with ``128 + signum``.
+    """
+    global _received
+    if not _in_main_thread():
+        yield
+        return
+    pending: list[int] = []
+
+    def handler(signum: int, frame: FrameType | None) -> None:
+        pending.append(signum)
+
+    previous = {signum: signal.signal(signum, handler) for signum in STOP_SIGNALS}
+    try:
+        yield
+    finally:
+        for signum, old in previous.items():
+            signal.signal(signum, old)
+    if pending and _received is None:
+        _received = pending[0]

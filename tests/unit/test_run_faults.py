@@ -120,3 +120,30 @@ def test_compare_checks_row_counts_and_parquet_files(tmp_path: Path) -> None:
     reasons = {item.folder.name: item.reason for item in skipped}
     assert reasons["cut"].startswith("summary.csv:") and "run.json recorded" in reasons["cut"]
     assert reasons["broken"].startswith("staff.parquet: not a readable Parquet table")
+
+
+def test_a_stop_signal_while_the_tables_are_built_keeps_every_replication(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # SIGTERM arrives after the last replication, while its tables are built (seen by hand on a
+    # 90-day Grootstad run): the replications must be written, not lost.
+    import os
+    import signal
+
+    from klantstroom import experiment, signals
+
+    build = experiment.tables_from_logs
+
+    def interrupted(*args: object, **kwargs: object) -> object:
+        os.kill(os.getpid(), signal.SIGTERM)
+        return build(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(experiment, "tables_from_logs", interrupted)
+    with signals.stop_raises():
+        result = execute(small(), tmp_path, figures=False, print_summary=False)
+        assert signals.received() == signal.SIGTERM
+    assert result.complete and result.replications == [0, 1]
+    assert "while the tables were built" in result.error
+    info = json.loads((tmp_path / "run.json").read_text())
+    assert info["replications"] == [0, 1]
+    assert len(pd.read_parquet(tmp_path / "contacts.parquet")) > 0
