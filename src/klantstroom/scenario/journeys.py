@@ -6,6 +6,7 @@ Part of turning a composed config into a :class:`~klantstroom.scenario.spec.Scen
 
 from __future__ import annotations
 
+import math
 from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -266,7 +267,7 @@ def build_persona(
         if day >= horizon_days:
             check.fail(
                 f"{mkey}.day",
-                f"must be a day of the reported period, 0 to {int(horizon_days) - 1} "
+                f"must be a day of the reported period, 0 to {max(math.ceil(horizon_days) - 1, 0)} "
                 f"(run.horizon_days is {horizon_days:g}), got {day}",
             )
         shop, mode = item.get("shop"), item.get("mode")
