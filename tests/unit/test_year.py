@@ -230,3 +230,16 @@ def test_a_staffing_period_outside_a_short_run_sizes_the_whole_run(
     assert spec.staffing.period is None
     assert staffing_scenario(spec) is spec
     assert "staffing.period" in caplog.text
+
+
+@pytest.mark.parametrize("horizon", [float("inf"), -2.0, "lang"])
+def test_a_bad_horizon_is_the_only_error_not_a_cascade(horizon: object) -> None:
+    # Periods, judge_on, staffing.period and personas' days all depend on the horizon: a bad
+    # horizon must not bury its own error under theirs.
+    config = _year(periods={"piekmaand": {"month": "may"}}, judge_on={"phone": "piekmaand"})
+    config["run"]["horizon_days"] = horizon
+    config["staffing"] = {"period": "piekmaand"}
+    config["personas"] = {"p": {"matters": [{"service": "q", "channel": "phone", "day": 3}]}}
+    with pytest.raises(ScenarioErrors) as caught:
+        scenario(config)
+    assert [e.key for e in caught.value.errors] == ["run.horizon_days"]

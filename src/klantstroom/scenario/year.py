@@ -69,6 +69,7 @@ def build_run(
             max_jobs(),
         )
         n_jobs = max_jobs()
+    errors = len(check.errors)
     horizon_days = check.number(
         "run.horizon_days",
         raw.get("horizon_days", 7.0),
@@ -77,13 +78,17 @@ def build_run(
         low_open=True,
     )
     horizon_days = min(horizon_days, MAX_HORIZON_DAYS)  # the periods below are built per day
+    if len(check.errors) > errors:
+        # Without a horizon nothing can lie outside it: no periods, and no day is out of range
+        # (a persona's day), so the one error about the horizon is all the user reads.
+        horizon_days = math.inf
     periods = (
         _month_periods(calendar.start_date, horizon_days)
-        if bool(raw.get("kpis_by_month", True))
+        if bool(raw.get("kpis_by_month", True)) and math.isfinite(horizon_days)
         else []
     )
     outside = []
-    for name, spec in (raw.get("periods") or {}).items():
+    for name, spec in (raw.get("periods") or {}).items() if math.isfinite(horizon_days) else ():
         period = _build_period(
             check, f"run.periods.{name}", str(name), spec, calendar, horizon_days
         )
@@ -95,6 +100,8 @@ def build_run(
     judge_on = []
     for channel, period in (raw.get("judge_on") or {}).items():
         check.choice(f"run.judge_on.{channel}", channel, channels)
+        if not math.isfinite(horizon_days):
+            continue  # no horizon, no periods to judge on (the horizon's error says why)
         if period in outside:
             # A shorter run of a year's scenario (run.horizon_days=7) is a quick look, not an
             # error: the channel is judged on the whole run, and the log says so.
@@ -312,8 +319,8 @@ def staffing_period(
     A configured period that this (shorter) run leaves out is no error: the plan then sizes the
     whole run, and the log says so.
     """
-    if name is None:
-        return None
+    if name is None or not math.isfinite(run.horizon_days):
+        return None  # without a valid horizon there are no periods (its error says why)
     names = [p.name for p in run.periods]
     if name in names:
         return str(name)
