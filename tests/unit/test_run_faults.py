@@ -147,3 +147,17 @@ def test_a_stop_signal_while_the_tables_are_built_keeps_every_replication(
     info = json.loads((tmp_path / "run.json").read_text())
     assert info["replications"] == [0, 1]
     assert len(pd.read_parquet(tmp_path / "contacts.parquet")) > 0
+
+
+def test_the_journeys_command_names_a_table_cut_short(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from klantstroom.report.personas import main
+
+    run_into(tmp_path)
+    journeys = tmp_path / "journeys.parquet"
+    journeys.write_bytes(journeys.read_bytes()[:200])
+    assert main([str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("klantstroom-journeys: ") and "not readable" in err
+    assert "Traceback" not in err

@@ -164,7 +164,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
-    info = json.loads((folder / "run.json").read_text(encoding="utf-8"))
+    try:
+        info = json.loads((folder / "run.json").read_text(encoding="utf-8"))
+        contacts, tasks, journeys = (pd.read_parquet(folder / name) for name in needed[1:])
+    except (OSError, ValueError) as error:  # pyarrow's errors derive from these
+        # A file cut short (a full disk, a copy broken off): say which, not a traceback.
+        print(f"klantstroom-journeys: {folder}: a file is not readable ({error})", file=sys.stderr)
+        return 2
     personas = {
         name: (item.get("label", name), item.get("story", ""))
         for name, item in (info.get("personas") or {}).items()
@@ -189,9 +195,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         return 2
     text = persona_timelines(
-        pd.read_parquet(folder / "contacts.parquet"),
-        pd.read_parquet(folder / "tasks.parquet"),
-        pd.read_parquet(folder / "journeys.parquet"),
+        contacts,
+        tasks,
+        journeys,
         personas,
         pd.Timestamp(info["start_date"]),
         replication=args.replication,
