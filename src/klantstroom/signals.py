@@ -72,30 +72,45 @@ def stop_raises() -> Iterator[None]:
 
 
 @contextmanager
-def stop_held() -> Iterator[None]:
-    """While active, a stop signal is remembered, not acted on; it is raised on leaving.
-
-    Used around writing the tables and ``run.json``: a signal then costs no half-written run.
-    A signal that :func:`stop_raises` already acted on is not raised a second time.
-    """
-    global _received
-    if not _in_main_thread():
-        yield
-        return
+def _remembered() -> Iterator[list[int]]:
+    """While active, stop signals are appended to the yielded list instead of acted on."""
     pending: list[int] = []
+    if not _in_main_thread():
+        yield pending
+        return
 
     def handler(signum: int, frame: FrameType | None) -> None:
         pending.append(signum)
 
     previous = {signum: signal.signal(signum, handler) for signum in STOP_SIGNALS}
     try:
-        yield
+        yield pending
     finally:
         for signum, old in previous.items():
             signal.signal(signum, old)
+
+
+def _record(pending: list[int]) -> int | None:
+    """Record the first remembered signal as received; return it if it is new."""
+    global _received
     if pending and _received is None:
         _received = pending[0]
-        raise Stopped(pending[0])
+        return pending[0]
+    return None
+
+
+@contextmanager
+def stop_held() -> Iterator[None]:
+    """While active, a stop signal is remembered, not acted on; it is raised on leaving.
+
+    Used around writing the tables and ``run.json``: a signal then costs no half-written run.
+    A signal that :func:`stop_raises` already acted on is not raised a second time.
+    """
+    with _remembered() as pending:
+        yield
+    signum = _record(pending)
+    if signum is not None:
+        raise Stopped(signum)
 
 
 @contextmanager
@@ -106,20 +121,6 @@ def stop_deferred() -> Iterator[None]:
     every replication already simulated. The signal is recorded (:func:`received`), so the
     caller writes the tables, skips the figures and exits with ``128 + signum``.
     """
-    global _received
-    if not _in_main_thread():
+    with _remembered() as pending:
         yield
-        return
-    pending: list[int] = []
-
-    def handler(signum: int, frame: FrameType | None) -> None:
-        pending.append(signum)
-
-    previous = {signum: signal.signal(signum, handler) for signum in STOP_SIGNALS}
-    try:
-        yield
-    finally:
-        for signum, old in previous.items():
-            signal.signal(signum, old)
-    if pending and _received is None:
-        _received = pending[0]
+    _record(pending)
