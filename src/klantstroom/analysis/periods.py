@@ -27,7 +27,8 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-WHOLE_RUN = "run"
+from klantstroom.scenario.year import WHOLE_RUN, is_month_name
+
 PERIOD = "period"
 JUDGED = "judged"
 
@@ -90,26 +91,12 @@ def judged_view(table: pd.DataFrame) -> pd.DataFrame:
     return kept.drop(columns=[JUDGED]).reset_index(drop=True)
 
 
-def period_names(table: pd.DataFrame) -> list[str]:
-    """The periods of a table in order of appearance, the whole run first."""
-    if PERIOD not in table:
-        return [WHOLE_RUN]
-    names = list(dict.fromkeys(table[PERIOD].astype(str)))
-    return sorted(names, key=lambda name: (name != WHOLE_RUN, names.index(name)))
-
-
-def month_of(name: str) -> bool:
-    """Whether a period name is a calendar month ``YYYY-MM``."""
-    return len(name) == 7 and name[4] == "-" and name[:4].isdigit() and name[5:].isdigit()
-
-
 __all__ = [
     "JUDGED",
     "PERIOD",
     "WHOLE_RUN",
+    "is_month_name",
     "judged_view",
     "mark_judged",
-    "month_of",
-    "period_names",
     "period_rows",
 ]

@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from klantstroom.analysis.periods import PERIOD, WHOLE_RUN, month_of
+from klantstroom.analysis.periods import PERIOD, WHOLE_RUN, is_month_name
 from klantstroom.report import html
 from klantstroom.report.headline import CHANNEL_NAMES, Headline, fmt, name, select
 
@@ -60,7 +60,7 @@ def month_table(summary: pd.DataFrame) -> pd.DataFrame:
     if PERIOD not in summary:
         return summary.iloc[0:0].assign(month=pd.Series(dtype=int))
     periods = summary[PERIOD].astype(str)
-    months = summary[periods.map(month_of).to_numpy(dtype=bool)]
+    months = summary[periods.map(is_month_name).to_numpy(dtype=bool)]
     return months.assign(month=months[PERIOD].astype(str).str[5:].astype(int))
 
 

@@ -21,7 +21,7 @@ import datetime as dt
 import logging
 import math
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -33,7 +33,6 @@ log = logging.getLogger(__name__)
 MAX_JOBS = 256  # more workers than any machine a run is shared to; 1000 would exhaust memory
 
 WHOLE_RUN = "run"  # the period key of KPIs over the whole reported period
-PERIOD_FORMS = ("month", "weeks", "start/end")
 MIN_MONTH_DAYS = 7  # a month with fewer days in the run gets no period of its own
 # Bounds on the size of a run (docs/configuration.md, "Bounds"): ten years of simulated days, a
 # thousand replications, a year of warm-up. A value beyond them is a typing error that would run
@@ -77,7 +76,6 @@ def build_run(
         high=MAX_HORIZON_DAYS,
         low_open=True,
     )
-    horizon_days = min(horizon_days, MAX_HORIZON_DAYS)  # the periods below are built per day
     if len(check.errors) > errors:
         # Without a horizon nothing can lie outside it: no periods, and no day is out of range
         # (a persona's day), so the one error about the horizon is all the user reads.
@@ -134,6 +132,24 @@ def build_run(
     )
 
 
+def is_month_name(name: str) -> bool:
+    """Whether a period name is that of a calendar month, ``YYYY-MM``."""
+    return len(name) == 7 and name[4] == "-" and name[:4].isdigit() and name[5:].isdigit()
+
+
+def _first_of_next_month(date: dt.date) -> dt.date:
+    return dt.date(date.year + date.month // 12, date.month % 12 + 1, 1)
+
+
+def _first_day(start: dt.date, days: int, match: Callable[[dt.date], bool]) -> dt.date | None:
+    """The first of the run's ``days`` days from ``start`` that ``match`` accepts, or None."""
+    for day in range(days):
+        date = start + dt.timedelta(days=day)
+        if match(date):
+            return date
+    return None
+
+
 def _month_periods(start: dt.date, horizon_days: float) -> list[PeriodSpec]:
     """One period per calendar month the run touches, when it touches more than one."""
     days = math.ceil(horizon_days)
@@ -141,8 +157,7 @@ def _month_periods(start: dt.date, horizon_days: float) -> list[PeriodSpec]:
     day = 0
     while day < days:
         date = start + dt.timedelta(days=day)
-        following = dt.date(date.year + date.month // 12, date.month % 12 + 1, 1)
-        end = min(days, (following - start).days)
+        end = min(days, (_first_of_next_month(date) - start).days)
         # A sliver of a month at either end (the weekend after a year of 52 weeks) says nothing.
         if end - day >= MIN_MONTH_DAYS:
             periods.append(PeriodSpec(f"{date.year}-{date.month:02d}", day, end))
@@ -165,7 +180,7 @@ def _build_period(
     """
     start = calendar.start_date
     days = math.ceil(horizon_days)
-    if name == WHOLE_RUN or (len(name) == 7 and name[4] == "-" and name[:4].isdigit()):
+    if name == WHOLE_RUN or is_month_name(name):
         check.fail(key, f"{name!r} is reserved (the whole run, or a month YYYY-MM); rename it")
     else:
         check.name(key, name, "period")
@@ -196,11 +211,7 @@ def _build_period(
             return PeriodSpec(name, 0, days)
         month = MONTHS.index(spec["month"]) + 1
         # The first time the month occurs in the run (a run of a year meets it once).
-        for day in range(days):
-            date = start + dt.timedelta(days=day)
-            if date.month == month:
-                first = date
-                break
+        first = _first_day(start, days, lambda date: date.month == month)
         if first is None:
             log.warning(
                 "%s.month: this run (%s) has no day in %s; the period is left out",
@@ -209,8 +220,7 @@ def _build_period(
                 spec["month"],
             )
             return None
-        following = dt.date(first.year + month // 12, month % 12 + 1, 1)
-        last = following - dt.timedelta(days=1)
+        last = _first_of_next_month(first) - dt.timedelta(days=1)
     elif forms == ["weeks"]:
         weeks = spec["weeks"]
         if (
@@ -224,12 +234,10 @@ def _build_period(
                 f"{key}.weeks", f"must be [first, last] ISO week numbers 1-53, got {weeks!r}"
             )
             return PeriodSpec(name, 0, days)
-        # The first run day in the first week; the period ends with the last week's Sunday.
-        for day in range(days):
-            date = start + dt.timedelta(days=day)
-            if date.isocalendar().week == weeks[0]:
-                first = date - dt.timedelta(days=date.weekday())
-                break
+        # The Monday of the first week in the run; the period ends with the last week's Sunday.
+        in_week = _first_day(start, days, lambda date: date.isocalendar().week == weeks[0])
+        if in_week is not None:
+            first = in_week - dt.timedelta(days=in_week.weekday())
         if first is None:
             log.warning(
                 "%s.weeks: this run (%s) has no day in week %s; the period is left out",
