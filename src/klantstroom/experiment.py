@@ -28,7 +28,13 @@ from joblib import Parallel, delayed
 from klantstroom import signals
 from klantstroom.analysis.intervals import intervals_table
 from klantstroom.analysis.kpis import CounterNorms, kpi_table, summary_table
-from klantstroom.analysis.periods import JUDGED, judged_view, mark_judged, period_rows
+from klantstroom.analysis.periods import (
+    JUDGED,
+    WHOLE_RUN,
+    judged_view,
+    mark_judged,
+    period_rows,
+)
 from klantstroom.model.calendar import open_periods
 from klantstroom.model.simulation import ReplicationLog, simulate
 from klantstroom.scenario.spec import MINUTES_PER_DAY, Scenario
@@ -221,39 +227,32 @@ def tables_from_logs(scenario: Scenario, logs: list[ReplicationLog]) -> RunResul
         "departments": [(d.name, d.services) for d in scenario.departments],
     }
     norms = counter_norms(scenario)
-    frames = [
-        kpi_table(
-            contacts,
-            staff,
-            spans,
-            horizon_min=scenario.run.horizon_min,
-            counter_norms=norms,
-            tasks=tasks,
-            journeys=journeys,
-            backlog=backlog,
-            **common,  # type: ignore[arg-type]
-        )
+    horizon = scenario.run.horizon_min
+    # The whole run is the first period; the others see only the rows that arrived in them.
+    windows = [(WHOLE_RUN, 0.0, horizon)] + [
+        (p.name, p.window_min[0], min(p.window_min[1], horizon)) for p in scenario.run.periods
     ]
-    for period in scenario.run.periods:
-        start, end = period.window_min
-        end = min(end, scenario.run.horizon_min)
-        p_contacts, p_tasks, p_journeys, p_backlog = period_rows(
-            contacts, tasks, journeys, backlog, start, end
+    frames = []
+    for name, start, end in windows:
+        rows = (
+            (contacts, tasks, journeys, backlog)
+            if name == WHOLE_RUN  # no filtered copy of a year's tables
+            else period_rows(contacts, tasks, journeys, backlog, start, end)
         )
         frames.append(
             kpi_table(
-                p_contacts,
+                rows[0],
                 staff,
                 spans,
                 horizon_min=end,
                 start_min=start,
-                period=period.name,
+                period=name,
                 counter_norms=None
                 if norms is None
                 else replace(norms, shops=shop_facts(scenario, (start, end))),
-                tasks=p_tasks,
-                journeys=p_journeys,
-                backlog=p_backlog,
+                tasks=rows[1],
+                journeys=rows[2],
+                backlog=rows[3],
                 **common,  # type: ignore[arg-type]
             )
         )
