@@ -268,6 +268,20 @@ def access_by_week(
     return fig
 
 
+def _two_panels(
+    top_text: tuple[str, str], bottom_text: tuple[str, str], x_axis: str
+) -> tuple[Figure, Axes, Axes]:
+    """A figure of two styled panels sharing the date axis: (title, y-axis label) of each."""
+    fig = _new_figure(WIDTH_IN, 2 * HEIGHT_IN - 1.0)
+    top, bottom = fig.subplots(2, 1, sharex=True)
+    for ax, (title, y_axis) in ((top, top_text), (bottom, bottom_text)):
+        _style_axes(ax)
+        ax.set_title(title, loc="left", fontsize=TITLE_PT)
+        ax.set_ylabel(y_axis, fontsize=LABEL_PT)
+    bottom.set_xlabel(x_axis, fontsize=LABEL_PT)
+    return fig, top, bottom
+
+
 def back_office_by_week(
     work_in_progress: pd.DataFrame,
     lead_times: pd.DataFrame,
@@ -294,16 +308,15 @@ def back_office_by_week(
         Two panels; a panel without rows says "no data".
     """
     t = _text(language)
-    fig = _new_figure(WIDTH_IN, 2 * HEIGHT_IN - 1.0)
-    top, bottom = fig.subplots(2, 1, sharex=True)
+    fig, top, bottom = _two_panels(
+        (t["wip_panel"], t["wip_axis"]), (t["lead_panel"], t["lead_axis"]), t["date_axis"]
+    )
     departments = list(
         dict.fromkeys(
             [*pd.unique(work_in_progress["department"]), *pd.unique(lead_times["department"])]
         )
     )
     colours = {d: PALETTE[k % len(PALETTE)] for k, d in enumerate(departments)}
-    for ax in (top, bottom):
-        _style_axes(ax)
     for department, sub in work_in_progress.groupby("department", sort=False):
         top.plot(
             pd.to_datetime(sub["date"]).to_numpy(),
@@ -331,11 +344,6 @@ def back_office_by_week(
             linestyle="--",
             linewidth=1.3,
         )
-    top.set_title(t["wip_panel"], loc="left", fontsize=TITLE_PT)
-    top.set_ylabel(t["wip_axis"], fontsize=LABEL_PT)
-    bottom.set_title(t["lead_panel"], loc="left", fontsize=TITLE_PT)
-    bottom.set_ylabel(t["lead_axis"], fontsize=LABEL_PT)
-    bottom.set_xlabel(t["date_axis"], fontsize=LABEL_PT)
     for ax, rows in ((top, work_in_progress), (bottom, lead_times)):
         ax.set_ylim(bottom=0)
         if len(rows) == 0:
@@ -369,10 +377,9 @@ def failure_demand_by_week(
         Two panels; "no data" without chases or without a whole week.
     """
     t = _text(language)
-    fig = _new_figure(WIDTH_IN, 2 * HEIGHT_IN - 1.0)
-    top, bottom = fig.subplots(2, 1, sharex=True)
-    for ax in (top, bottom):
-        _style_axes(ax)
+    fig, top, bottom = _two_panels(
+        (t["chases_panel"], t["chases_axis"]), (t["share_panel"], t["share_axis"]), t["week_axis"]
+    )
     channels = [c for c in pd.unique(failure["channel"]) if c != KCC] if len(failure) else []
     colours = {c: PALETTE[k % len(PALETTE)] for k, c in enumerate(channels)}
     whole = failure[failure["days_in_run"] == DAYS_PER_WEEK] if len(failure) else failure
@@ -399,12 +406,7 @@ def failure_demand_by_week(
             linestyle="-" if pooled else "--",
             label=t["kcc"] if pooled else str(channel),
         )
-    top.set_title(t["chases_panel"], loc="left", fontsize=TITLE_PT)
-    top.set_ylabel(t["chases_axis"], fontsize=LABEL_PT)
-    bottom.set_title(t["share_panel"], loc="left", fontsize=TITLE_PT)
-    bottom.set_ylabel(t["share_axis"], fontsize=LABEL_PT)
     bottom.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=1))
-    bottom.set_xlabel(t["week_axis"], fontsize=LABEL_PT)
     for ax in (top, bottom):
         ax.set_ylim(bottom=0)
     if len(whole) == 0:
