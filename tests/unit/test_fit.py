@@ -8,20 +8,17 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from klantstroom.calibration.fit import (
-    arrival_profile,
+from klantstroom.calibration.arrivals import arrival_profile
+from klantstroom.calibration.patience import fit_patience, kaplan_meier, survival_at
+from klantstroom.calibration.redials import detect_redials, expected_fresh_calls
+from klantstroom.calibration.service_times import fit_service_times
+from klantstroom.calibration.staffing_inference import (
     class_share_by_load,
-    detect_redials,
-    expected_fresh_calls,
-    fit_patience,
-    fit_service_times,
     infer_staffing,
-    kaplan_meier,
     round_headcount,
     staffing_by_weekday,
     staffing_follows_calls,
     staffing_on_weekday_shape,
-    survival_at,
 )
 
 DAY0 = pd.Timestamp("2024-01-01")  # a Monday

@@ -27,7 +27,6 @@ from klantstroom.calibration.compare import (
     queued_calls_from_contacts,
     queued_calls_from_log,
 )
-from klantstroom.calibration.fit import staffing_follows_calls
 from klantstroom.calibration.importers import read_log
 from klantstroom.calibration.pipeline import (
     BREAK_GAP_MIN,
@@ -39,6 +38,7 @@ from klantstroom.calibration.pipeline import (
     write_scenario,
 )
 from klantstroom.calibration.replay import trace_replay
+from klantstroom.calibration.staffing_inference import staffing_follows_calls
 from klantstroom.experiment import run_experiment
 from klantstroom.paths import safe_name, unique_safe_names
 from klantstroom.scenario.build import build_scenario

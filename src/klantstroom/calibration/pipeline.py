@@ -33,26 +33,21 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from klantstroom.calibration.arrivals import ArrivalProfile, arrival_profile
 from klantstroom.calibration.availability import Unavailability, unavailable_after_calls
 from klantstroom.calibration.compare import base_service
-from klantstroom.calibration.fit import (
-    ArrivalProfile,
-    PatienceFit,
-    RedialFit,
-    ServiceFit,
-    arrival_profile,
+from klantstroom.calibration.logs import ImportReport
+from klantstroom.calibration.patience import PatienceFit, fit_patience
+from klantstroom.calibration.redials import RedialFit, detect_redials, expected_fresh_calls
+from klantstroom.calibration.replay import service_key
+from klantstroom.calibration.service_times import ServiceFit, fit_service_times
+from klantstroom.calibration.staffing_inference import (
     class_share_by_load,
-    detect_redials,
-    expected_fresh_calls,
-    fit_patience,
-    fit_service_times,
     infer_staffing,
     round_headcount,
     staffing_by_weekday,
     staffing_on_weekday_shape,
 )
-from klantstroom.calibration.logs import ImportReport
-from klantstroom.calibration.replay import service_key
 
 T = TypeVar("T")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -97,7 +92,8 @@ class Calibration:
 
     calls: pd.DataFrame
     import_report: ImportReport
-    # The calls less the redials the model adds itself (fit.expected_fresh_calls: weighted rows).
+    # The calls less the redials the model adds itself (redials.expected_fresh_calls: weighted
+    # rows).
     fresh_calls: pd.DataFrame
     fresh_profile: ArrivalProfile
     service_fits: dict[str, ServiceFit]
@@ -125,7 +121,8 @@ def calibrate(
     """Fit arrivals, handling times, patience, redials, staffing and wrap-up from ``calls``.
 
     ``shift_grid_min`` and ``shift_snap_min`` say how working spells are extended to shift
-    boundaries when staffing is inferred (:func:`~klantstroom.calibration.fit.infer_staffing`).
+    boundaries when staffing is inferred
+    (:func:`~klantstroom.calibration.staffing_inference.infer_staffing`).
     """
     calls = calls.assign(model_service=model_services(calls))
     queued = calls["wait_s"].to_numpy(dtype=float) > 0
@@ -256,7 +253,7 @@ def fresh_calls_per_day_and_service(cal: Calibration) -> pd.DataFrame:
     Redials are linked by caller id only for known callers, but anonymous callers redial too.
     The model redials a share ``probability`` of *all* abandoning callers, so the same expected
     number is taken off the log's counts
-    (:func:`~klantstroom.calibration.fit.expected_fresh_calls`).
+    (:func:`~klantstroom.calibration.redials.expected_fresh_calls`).
     """
     fresh = cal.fresh_calls
     day = pd.to_datetime(fresh["arrival"]).dt.normalize()
@@ -273,7 +270,8 @@ def scenario_config(
     ``headcount_by_date`` then set each logged date's volume and agent hours, because the
     staffing of a real centre follows the volume it expects for that day (in the Anonymous Bank
     log the daily staff hours correlate 0.96 with daily calls). Within the day both follow the
-    weekday's shape (:func:`~klantstroom.calibration.fit.staffing_on_weekday_shape`). For
+    weekday's shape
+    (:func:`~klantstroom.calibration.staffing_inference.staffing_on_weekday_shape`). For
     another period, drop those two and set ``daily_volume_cv`` to the fitted value given in
     the description. ``channel`` is
     ``phone`` for call logs and ``counter`` for counter queue-system logs.
@@ -313,7 +311,8 @@ def scenario_config(
         if int(w) in open_days
     }
     # Each date's agent hours in its weekday's shape, as its calls are (date factor times the
-    # weekday profile): see fit.staffing_on_weekday_shape for why not the date's own shape.
+    # weekday profile): see staffing_inference.staffing_on_weekday_shape for why not the date's
+    # own shape.
     by_date = round_headcount(staffing_on_weekday_shape(cal.staffing))
     headcount_by_date = {
         pd.Timestamp(d).date().isoformat(): [int(x) for x in by_date.loc[d].tolist()]

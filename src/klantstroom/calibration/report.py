@@ -20,7 +20,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from scipy import stats
 
-from klantstroom.calibration.fit import survival_at
+from klantstroom.calibration.patience import survival_at
 from klantstroom.calibration.pipeline import Calibration
 from klantstroom.model.distributions import weibull_shape
 from klantstroom.report.html import file_img
@@ -258,7 +258,8 @@ def write_html(
     ``differences`` holds, per group of call types, the hours where the model-driven replay
     misses the log most (:func:`klantstroom.calibration.compare.largest_differences`).
     ``class_load`` holds, per class answered ahead of the queue, its share of the type's calls
-    by the load of the half-hour (:func:`klantstroom.calibration.fit.class_share_by_load`).
+    by the load of the half-hour
+    (:func:`klantstroom.calibration.staffing_inference.class_share_by_load`).
     """
     parts = [
         "<!doctype html><html lang='en'><meta charset='utf-8'>",
