@@ -8,9 +8,9 @@ within 15% of the log.
 
 from __future__ import annotations
 
-import html
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +23,7 @@ from scipy import stats
 from klantstroom.calibration.patience import survival_at
 from klantstroom.calibration.pipeline import Calibration
 from klantstroom.model.distributions import weibull_shape
-from klantstroom.report.html import file_img
+from klantstroom.report.templating import render
 
 ABANDONMENT_TOLERANCE_PP = 1.5
 WAIT_TOLERANCE = 0.15
@@ -234,8 +234,43 @@ def save(fig: Figure, path: Path) -> Path:
     return path
 
 
-def _table(frame: pd.DataFrame, digits: int = 3) -> str:
-    return frame.to_html(float_format=lambda x: f"{x:.{digits}f}", border=0, classes="t")
+# Short column headings of the targets tables (and of holdout tables shaped like them).
+_TARGET_HEADS = {
+    "abandonment_log_%": "abandoned, log (%)",
+    "abandonment_replay_%": "replay (%)",
+    "abandonment_diff_pp": "diff (pp)",
+    "abandonment_met": "met",
+    "mean_wait_log_s": "mean wait, log (s)",
+    "mean_wait_replay_s": "replay (s)",
+    "mean_wait_diff_%": "diff (%)",
+    "mean_wait_met": "met",
+}
+_DIFFERENCE_HEADS = {
+    "offered_log": "calls, log",
+    "abandoned_extra": "extra abandoned, model",
+    "abandonment_log_%": "abandoned, log (%)",
+    "abandonment_trace_%": "trace (%)",
+    "abandonment_model_%": "model (%)",
+    "mean_wait_log_s": "mean wait, log (s)",
+    "mean_wait_trace_s": "trace (s)",
+    "mean_wait_model_s": "model (s)",
+    "handling_vs_day_%": "handling vs day (%)",
+}
+
+
+@dataclass(frozen=True, eq=False)
+class ReportSection:
+    """A section of the page: a heading, a paragraph, optionally a table and figures (PNG files).
+
+    All text is escaped; the figures are embedded. ``digits`` is the number of decimals of the
+    table's floats. Compared and hashed by identity (a DataFrame has no truth value or hash).
+    """
+
+    heading: str
+    text: str
+    table: pd.DataFrame | None = None
+    digits: int = 3
+    figures: Sequence[Path] = ()
 
 
 def write_html(
@@ -248,84 +283,54 @@ def write_html(
     run_command: str,
     targets: Mapping[str, pd.DataFrame],
     overall: Mapping[str, pd.DataFrame],
-    figures: list[Path],
-    findings: list[str],
+    figures: Sequence[Path],
+    findings: Sequence[str],
     differences: Mapping[str, pd.DataFrame] | None = None,
     class_load: Mapping[str, pd.DataFrame] | None = None,
+    lead: str = "",
+    holdout: Mapping[str, pd.DataFrame] | None = None,
+    sections: Sequence[ReportSection] = (),
+    warnings: Sequence[str] = (),
 ) -> Path:
-    """Write the self-contained report page (figures embedded).
+    """Write the self-contained report page (figures embedded) from its template.
 
-    ``differences`` holds, per group of call types, the hours where the model-driven replay
-    misses the log most (:func:`klantstroom.calibration.compare.largest_differences`).
-    ``class_load`` holds, per class answered ahead of the queue, its share of the type's calls
-    by the load of the half-hour
-    (:func:`klantstroom.calibration.staffing_inference.class_share_by_load`).
+    The page (``templates/calibration_report.html.j2``) has: the title, ``lead`` (a paragraph),
+    ``warnings`` (a highlighted list), ``holdout``, the targets (``targets`` and ``overall`` per
+    group of call types), ``findings``, ``sections`` in order, ``differences``, ``class_load``,
+    the fitted scenario and the command that runs it, the import report, the fits and
+    ``figures``. The optional parts appear only when given. All text is escaped.
+
+    ``holdout`` holds, per group of call types, a table of the in-sample and out-of-sample rows
+    side by side against the targets. ``differences`` holds, per group of call types, the hours
+    where the model-driven replay misses the log most
+    (:func:`klantstroom.calibration.compare.largest_differences`). ``class_load`` holds, per
+    class answered ahead of the queue, its share of the type's calls by the load of the
+    half-hour (:func:`klantstroom.calibration.staffing_inference.class_share_by_load`).
     """
-    parts = [
-        "<!doctype html><html lang='en'><meta charset='utf-8'>",
-        f"<title>{html.escape(title)}</title>",
-        "<style>body{font-family:sans-serif;max-width:1150px;margin:2em auto;font-size:16px}"
-        "img{max-width:100%}table.t{border-collapse:collapse;margin:1em 0}"
-        "table.t td,table.t th{padding:4px 10px;border-bottom:1px solid #ddd;text-align:right}"
-        "pre{background:#f6f6f6;padding:1em;overflow-x:auto}</style>",
-        f"<h1>{html.escape(title)}</h1>",
-        "<h2>Targets</h2><p>Abandonment within ±1.5 percentage points and mean wait of served "
-        "calls within ±15% of the log.</p>",
-    ]
-    short = {
-        "abandonment_log_%": "abandoned, log (%)",
-        "abandonment_replay_%": "replay (%)",
-        "abandonment_diff_pp": "diff (pp)",
-        "abandonment_met": "met",
-        "mean_wait_log_s": "mean wait, log (s)",
-        "mean_wait_replay_s": "replay (s)",
-        "mean_wait_diff_%": "diff (%)",
-        "mean_wait_met": "met",
-    }
-    for name, table in targets.items():
-        parts.append(f"<h3>{html.escape(name)}</h3>{_table(table.rename(columns=short), 2)}")
-        parts.append(_table(overall[name], 3))
-    parts.append("<h2>Findings</h2><ul>")
-    parts += [f"<li>{html.escape(item)}</li>" for item in findings]
-    parts.append("</ul>")
-    if differences:
-        parts.append(
-            "<h2>Where the model differs most</h2><p>Per group of call types, the hours of the "
-            "day (with at least 1% of the calls) where the model-driven replay abandons most "
-            "more (or fewer) calls than the log, per replication over the whole period. "
-            "Handling: the logged mean handling time of the hour's served calls against the "
-            "day's; the scenario uses one handling-time distribution for every hour, so a "
-            "large value there is part of the explanation. Read with the findings above.</p>"
-        )
-        heads = {
-            "offered_log": "calls, log",
-            "abandoned_extra": "extra abandoned, model",
-            "abandonment_log_%": "abandoned, log (%)",
-            "abandonment_trace_%": "trace (%)",
-            "abandonment_model_%": "model (%)",
-            "mean_wait_log_s": "mean wait, log (s)",
-            "mean_wait_trace_s": "trace (s)",
-            "mean_wait_model_s": "model (s)",
-            "handling_vs_day_%": "handling vs day (%)",
-        }
-        for name, table in differences.items():
-            parts.append(f"<h3>{html.escape(name)}</h3>{_table(table.rename(columns=heads), 1)}")
-    for key, table in (class_load or {}).items():
-        parts.append(
-            f"<h3>Answered ahead of the queue, by load: {html.escape(key)}</h3><p>Half-hours "
-            "grouped by the share of the time other callers of the type were waiting.</p>"
-        )
-        parts.append(_table(table, 3))
-    parts.append(
-        f"<h2>Fitted scenario</h2><p>{html.escape(str(scenario_path))}</p>"
-        f"<pre>{html.escape(run_command)}</pre>"
+    page = render(
+        "calibration_report.html.j2",
+        title=title,
+        lead=lead,
+        warnings=list(warnings),
+        holdout={
+            name: table.rename(columns=_TARGET_HEADS) for name, table in (holdout or {}).items()
+        },
+        targets={name: table.rename(columns=_TARGET_HEADS) for name, table in targets.items()},
+        overall=overall,
+        findings=list(findings),
+        sections=list(sections),
+        differences={
+            name: table.rename(columns=_DIFFERENCE_HEADS)
+            for name, table in (differences or {}).items()
+        },
+        class_load=dict(class_load or {}),
+        scenario_path=str(scenario_path),
+        run_command=run_command,
+        import_text=import_text,
+        fits=fits,
+        figures=list(figures),
     )
-    parts.append(f"<h2>Import</h2><pre>{html.escape(import_text)}</pre>")
-    parts.append(f"<h2>Fits</h2>{_table(fits, 3)}")
-    parts.append("<h2>Figures</h2>")
-    parts += [file_img(figure) for figure in figures]
-    parts.append("</html>")
-    path.write_text("\n".join(parts), encoding="utf-8")
+    path.write_text(page, encoding="utf-8")
     return path
 
 
