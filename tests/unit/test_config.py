@@ -257,6 +257,16 @@ def errors_of(config: dict[str, Any]) -> str:
             "needs 48 values",
         ),
         (
+            {"services": {"q": {"handling_by_hour": {"phone": [1.0] * 23}}}},
+            "services.q.handling_by_hour.phone",
+            "needs 24 values",
+        ),
+        (
+            {"services": {"q": {"handling_by_weekday": {"phone": {"mon": 0}}}}},
+            "services.q.handling_by_weekday.phone.mon",
+            "> 0.0 and <= 10.0",
+        ),
+        (
             {"routing": {"policy": "random"}},
             "routing.policy",
             "allowed: longest_idle, priority, specialist_first",

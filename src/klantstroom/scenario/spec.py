@@ -105,6 +105,7 @@ DISTRIBUTION_KINDS: tuple[str, ...] = (
 ROUTING_POLICIES: tuple[str, ...] = ("longest_idle", "priority", "specialist_first")
 
 MINUTES_PER_DAY = 1440
+HOURS_PER_DAY = 24
 
 
 @dataclass(frozen=True, slots=True)
@@ -294,6 +295,12 @@ class ServiceSpec:
         Share of the contacts per channel (sums to 1).
     handling : tuple of (str, DistributionSpec)
         Handling (talk or desk) time per channel.
+    handling_by_hour : tuple of (str, tuple of float)
+        Per channel, 24 multipliers of the drawn handling time by the hour of day (00..23) in
+        which service starts; a channel not listed has 1 every hour.
+    handling_by_weekday : tuple of (str, tuple of float)
+        Per channel, 7 multipliers (Monday first) by the weekday on which service starts; a
+        channel not listed has 1 every day.
     patience : DistributionSpec or None
         Patience of this service's callers, replacing the channel's (None = the channel's).
     intraday : tuple of (IntradayProfile or None)
@@ -341,6 +348,23 @@ class ServiceSpec:
     month_factors: tuple[float, ...] = ()
     year_factors: tuple[tuple[int, float], ...] = ()
     formula: str | None = None
+    handling_by_hour: tuple[tuple[str, tuple[float, ...]], ...] = ()
+    handling_by_weekday: tuple[tuple[str, tuple[float, ...]], ...] = ()
+
+    def handling_factors(self, channel: str) -> tuple[float, ...] | None:
+        """Multipliers of the handling time on ``channel`` per hour of the week, or None.
+
+        Returns
+        -------
+        tuple of float or None
+            168 factors, index ``weekday * 24 + hour`` (Monday 00:00-01:00 first): the hour
+            factor times the weekday factor of a service starting in that hour. None when every
+            factor is 1, so that the model does no multiplication at all.
+        """
+        hours = dict(self.handling_by_hour).get(channel, (1.0,) * HOURS_PER_DAY)
+        days = dict(self.handling_by_weekday).get(channel, (1.0,) * 7)
+        factors = tuple(day * hour for day in days for hour in hours)
+        return None if all(f == 1.0 for f in factors) else factors
 
     def month_factor(self, date: dt.date) -> float:
         """Return the relative volume of ``date``'s month (1.0 without month factors)."""
