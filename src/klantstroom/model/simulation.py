@@ -856,10 +856,11 @@ class Simulation:
                 target = 0
             else:
                 target = roster_row(grid, by_date, date, weekday)[slot]
-            share = available[index] * specs[group.spec_index].present_share(date)
+            share = available[index] * specs[group.spec_index].on_queue_share(date, weekday, slot)
             if share < 1.0 and target:
-                # Error diffusion: members on leave, or off the task work for other work, so
-                # that over the intervals the hours are exactly the present share of the roster.
+                # Error diffusion: members on leave, off the queue (breaks), or off the task
+                # work for other work, so that over the intervals the hours are exactly the
+                # present share of the roster.
                 carry = self._available_carry[index] + target * share
                 target = int(carry + 1e-9)
                 self._available_carry[index] = carry - target
