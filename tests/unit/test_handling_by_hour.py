@@ -122,7 +122,8 @@ def test_staff_speed_divides_the_multiplied_time() -> None:
     assert _served(sim) == [(540.0, 12.0)]  # 10 x 1.5 / 1.25
 
 
-def test_chats_take_the_factor_of_their_start() -> None:
+def _chat_config() -> dict[str, Any]:
+    """One agent holding two chats at once, 10-minute chats, x 1.5 from 09:00 to 10:00."""
     config = queue_config(handling=TEN_MIN, agents=1, horizon_days=1.0)
     config["channels"] = {
         "chat": {"opening_hours": always_open(), "open_on_holidays": True, "concurrency": 2}
@@ -132,10 +133,21 @@ def test_chats_take_the_factor_of_their_start() -> None:
     service["handling"] = {"chat": TEN_MIN}
     service["handling_by_hour"] = {"chat": _hours(h09=1.5)}
     config["staff_groups"]["agents"]["skills"] = {"q": {"chat": {"rank": 1}}}
-    sim = simulation(config)
+    return config
+
+
+def test_chats_take_the_factor_of_their_start() -> None:
+    sim = simulation(_chat_config())
     # Both chats are taken at once by the one agent (concurrency 2); the third waits for 09:15.
     sim.add_arrivals([540.0, 541.0, 542.0], "q", "chat")
     assert _served(sim) == [(540.0, 15.0), (541.0, 15.0), (555.0, 15.0)]
+
+
+def test_a_replayed_chat_keeps_its_own_handling_time() -> None:
+    config = _chat_config()
+    sim = simulation(config)
+    sim.add_arrivals([540.0, 541.0], "q", "chat", handling_min=[4.0, math.nan])
+    assert _served(sim) == [(540.0, 4.0), (541.0, 15.0)]
 
 
 def test_counter_visits_at_a_shop_take_the_counter_factors() -> None:

@@ -665,10 +665,12 @@ class Simulation:
         """``member`` takes ``contact`` as one of its chats, then more while it has room."""
         while True:
             index = contact.queue.index
-            duration = self._handling[index]() / member.group.speed[index]
-            factors = self._handling_factors[index]
-            if factors is not None:
-                duration *= factors[self._hour_of_week(now)]
+            duration = contact.handling_min
+            if duration != duration:  # NaN: draw it; a replayed chat brings its own, as logged
+                duration = self._handling[index]() / member.group.speed[index]
+                factors = self._handling_factors[index]
+                if factors is not None:
+                    duration *= factors[self._hour_of_week(now)]
             contact.end_min = now + duration
             member.chats.append(contact)
             schedule(self.env, duration, self._cb_chat_end, (member, contact))
