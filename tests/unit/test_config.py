@@ -257,6 +257,21 @@ def errors_of(config: dict[str, Any]) -> str:
             "needs 48 values",
         ),
         (
+            {"services": {"q": {"handling_by_hour": {"phone": [1.0] * 23}}}},
+            "services.q.handling_by_hour.phone",
+            "needs 24 values",
+        ),
+        (
+            {"services": {"q": {"handling_by_weekday": {"phone": {"mon": 0}}}}},
+            "services.q.handling_by_weekday.phone.mon",
+            "> 0.0 and <= 10.0",
+        ),
+        (
+            {"staff_groups": {"agents": {"roster": {"unavailable_share": {"mon": [0.1] * 47}}}}},
+            "staff_groups.agents.roster.unavailable_share.mon",
+            "needs 48 values",
+        ),
+        (
             {"routing": {"policy": "random"}},
             "routing.policy",
             "allowed: longest_idle, priority, specialist_first",
@@ -327,6 +342,28 @@ def test_profile_outside_the_opening_hours_is_an_error() -> None:
         "channels.phone.intraday_profile: has no positive share within the opening hours of sat"
         in message
     )
+
+
+def test_the_schema_takes_the_time_varying_keys(compose_config: Compose) -> None:
+    """Handling factors and the share off the queue compose from the command line (with ``+``:
+    their mappings are empty in the schema) into the scenario."""
+    hours = [1.0] * 24
+    hours[9] = 1.5
+    shares = [0.0] * 24
+    shares[12] = 0.5  # textbook/mmc's roster has hourly intervals
+    cfg = compose_config(
+        "scenarios=textbook/mmc",
+        f"+services.customer.handling_by_hour.phone=[{','.join(map(str, hours))}]",
+        "+services.customer.handling_by_weekday.phone.fri=1.25",
+        f"+staff_groups.agents.roster.unavailable_share.mon=[{','.join(map(str, shares))}]",
+    )
+    scenario = scenario_from_config(cfg)
+    (service,) = scenario.services
+    assert service.handling_by_hour == (("phone", tuple(hours)),)
+    assert service.handling_by_weekday == (("phone", (1.0, 1.0, 1.0, 1.0, 1.25, 1.0, 1.0)),)
+    (group,) = scenario.staff_groups
+    assert group.unavailable_share[0] == tuple(shares)
+    assert group.unavailable_share[1] == (0.0,) * 24
 
 
 def test_keys_added_with_plus_are_still_checked(compose_config: Compose) -> None:

@@ -36,6 +36,10 @@ def errors_of(config: dict[str, Any]) -> str:
             "services.q.handling.phone.mean_min",
         ),
         ({"routing": {"ageing_per_min": None}}, "routing.ageing_per_min"),
+        (
+            {"services": {"q": {"handling_by_weekday": {"phone": {"mon": None}}}}},
+            "services.q.handling_by_weekday.phone.mon",
+        ),
     ],
 )
 def test_non_finite_numbers_are_refused(overrides: dict[str, Any], key: str, value: float) -> None:
@@ -67,6 +71,10 @@ def test_non_finite_numbers_are_refused(overrides: dict[str, Any], key: str, val
             "services.q.handling.phone.mean_min: must be <= 525600.0",
         ),
         ({"services": {"q": {"rate_per_hour": 1e6}}}, "services.q.rate_per_hour: must be <= 10000"),
+        (
+            {"services": {"q": {"handling_by_weekday": {"phone": {"tue": 60.0}}}}},
+            "services.q.handling_by_weekday.phone.tue: must be <= 10.0",
+        ),
     ],
 )
 def test_values_that_would_exhaust_time_or_memory_are_refused(

@@ -151,6 +151,11 @@ class ServiceConfig:
     rate_per_hour: float | None = None
     channel_mix: dict[str, float] = field(default_factory=dict)
     handling: dict[str, DistributionConfig] = field(default_factory=dict)
+    # Multipliers of the drawn handling time by the hour (24 factors, 00..23) and the weekday
+    # (mon..sun, missing = 1) in which service starts, per channel: calls take longer in the
+    # evening, counter visits on Monday. Empty = 1 everywhere; not renormalised.
+    handling_by_hour: dict[str, list[float]] = field(default_factory=dict)
+    handling_by_weekday: dict[str, dict[str, float]] = field(default_factory=dict)
     fcr_probability: float = 1.0
     priority: float = 0.0
     patience: DistributionConfig | None = None  # replaces the channel's patience for this service
@@ -209,6 +214,9 @@ class RosterConfig:
     headcount: dict[str, list[int]] = field(default_factory=dict)
     headcount_by_date: dict[str, list[int]] = field(default_factory=dict)
     works_holidays: bool = False
+    # Per weekday, the share (0-0.9) of the rostered staff present but off the queue in each
+    # interval (breaks, short meetings): one value per calendar.interval_min from 00:00.
+    unavailable_share: dict[str, list[float]] = field(default_factory=dict)
 
 
 @dataclass

@@ -152,6 +152,12 @@ class Simulation:
         self.queues: list[Queue] = []
         self._queue_of: dict[tuple[int, int], Queue] = {}
         self._handling: list[Sampler] = []
+        # Per queue: the handling time's multipliers per hour of the week (weekday x 24 + hour,
+        # Monday first), or None when they are all 1 (most queues: no multiplication at all).
+        self._handling_factors: list[tuple[float, ...] | None] = []
+        # Minutes from Monday 00:00 to minute 0, so that the hour of the week is a modulo of the
+        # model time, with no date built per contact.
+        self._week_offset_min = scenario.calendar.start_date.weekday() * MINUTES_PER_DAY
         # Per queue: the service's resolution probability on its channel (staff may replace it).
         self.fcr_default: list[float] = []
         self._queue_patience: list[Sampler | None] = []
@@ -192,6 +198,7 @@ class Simulation:
                         streams.get(f"handling/{service.name}/{channel}"),
                     )
                 )
+                self._handling_factors.append(service.handling_factors(channel))
                 self.fcr_default.append(service.fcr_on(channel))
                 pending_patience.append(queue)
         self._patience: list[Sampler | None] = []
@@ -232,15 +239,24 @@ class Simulation:
         return make_sampler(own, self.streams.get(name))
 
     def add_queue(self, queue: Queue, handling: DistributionSpec, stream: str) -> None:
-        """Register a queue built elsewhere (a shop's, a department's) with its handling stream."""
+        """Register a queue built elsewhere (a shop's, a department's) with its handling stream.
+
+        A shop's counter queue draws the service's counter handling, so the service's
+        ``handling_by_hour`` and ``handling_by_weekday`` of the counter apply to it; a task's
+        processing and a callback's talk time are the department's, and have none.
+        """
         self.queues.append(queue)
         self._handling.append(make_sampler(handling, self.streams.get(stream)))
         self._queue_patience.append(self.patience_of(queue))
         fcr = 1.0  # tasks and callbacks: resolution is decided by the journey
+        factors = None
         if queue.channel >= 0 and not queue.outbound:
             channel = self.scenario.channels[queue.channel].name
-            fcr = self.scenario.services[queue.service].fcr_on(channel)
+            service = self.scenario.services[queue.service]
+            fcr = service.fcr_on(channel)
+            factors = service.handling_factors(channel)
         self.fcr_default.append(fcr)
+        self._handling_factors.append(factors)
 
     def reserve_id(self) -> int:
         """Return a fresh id that no contact will get (a persona's citizen id)."""
@@ -629,16 +645,32 @@ class Simulation:
             self.shops[contact.queue.shop].desks_free -= 1
             member.desk = True
         duration = contact.handling_min
-        if duration != duration:  # NaN: draw it (a replayed contact brings its own)
+        if duration != duration:  # NaN: draw it (a replayed contact brings its own, as logged)
             duration = self._handling[index]() / member.group.speed[index]
+            factors = self._handling_factors[index]
+            if factors is not None:
+                duration *= factors[self._hour_of_week(now)]
         contact.end_min = now + duration
         schedule(self.env, duration, self._cb_end, member)
+
+    def _hour_of_week(self, now: float) -> int:
+        """The hour of the week (weekday x 24 + hour, Monday 00:00 = 0) of model minute ``now``.
+
+        Integer hours are taken before the modulo, so a time a rounding error before Monday
+        00:00 gives hour 167, never 168.
+        """
+        return int((now + self._week_offset_min) // 60.0) % 168
 
     def _start_chat(self, contact: Contact, member: Member, now: float) -> None:
         """``member`` takes ``contact`` as one of its chats, then more while it has room."""
         while True:
             index = contact.queue.index
-            duration = self._handling[index]() / member.group.speed[index]
+            duration = contact.handling_min
+            if duration != duration:  # NaN: draw it; a replayed chat brings its own, as logged
+                duration = self._handling[index]() / member.group.speed[index]
+                factors = self._handling_factors[index]
+                if factors is not None:
+                    duration *= factors[self._hour_of_week(now)]
             contact.end_min = now + duration
             member.chats.append(contact)
             schedule(self.env, duration, self._cb_chat_end, (member, contact))
@@ -826,10 +858,11 @@ class Simulation:
                 target = 0
             else:
                 target = roster_row(grid, by_date, date, weekday)[slot]
-            share = available[index] * specs[group.spec_index].present_share(date)
+            share = available[index] * specs[group.spec_index].on_queue_share(date, weekday, slot)
             if share < 1.0 and target:
-                # Error diffusion: members on leave, or off the task work for other work, so
-                # that over the intervals the hours are exactly the present share of the roster.
+                # Error diffusion: members on leave, off the queue (breaks), or off the task
+                # work for other work, so that over the intervals the hours are exactly the
+                # present share of the roster.
                 carry = self._available_carry[index] + target * share
                 target = int(carry + 1e-9)
                 self._available_carry[index] = carry - target

@@ -19,6 +19,7 @@ from klantstroom.scenario.appointments import (
 )
 from klantstroom.scenario.checks import (
     INTERVALS_MIN,
+    MAX_HANDLING_FACTOR,
     MAX_RATE_PER_HOUR,
     MAX_VOLUME_PER_YEAR,
     MONTHS,
@@ -39,6 +40,7 @@ from klantstroom.scenario.norms import build_norm, build_report, check_formulas
 from klantstroom.scenario.shops import build_counter, build_shop, check_shops
 from klantstroom.scenario.spec import (
     CHANNELS,
+    HOURS_PER_DAY,
     MINUTES_PER_DAY,
     VISIT_MODES,
     CalendarSpec,
@@ -405,6 +407,7 @@ def _build_service(
     for channel, share in mix:
         if share > 0 and channel not in handling_raw:
             check.fail(f"{key}.handling.{channel}", "missing: the channel mix sends contacts there")
+    handled = [channel for channel in handling_raw if channel in channels]
     with_demand = {channel for channel, share in mix if share > 0}
     intraday = _build_weekly_profiles(
         check,
@@ -445,6 +448,12 @@ def _build_service(
         formula=None if raw.get("formula") is None else str(raw["formula"]),
         month_factors=_build_month_factors(check, f"{key}.month_factors", raw),
         year_factors=_build_year_factors(check, f"{key}.year_factors", raw),
+        handling_by_hour=_build_handling_by_hour(
+            check, f"{key}.handling_by_hour", raw.get("handling_by_hour"), handled
+        ),
+        handling_by_weekday=_build_handling_by_weekday(
+            check, f"{key}.handling_by_weekday", raw.get("handling_by_weekday"), handled
+        ),
     )
 
 
@@ -478,6 +487,80 @@ def _build_year_factors(
             continue
         result.append((int(text), check.number(f"{key}.{year}", factor, low=0.0)))
     return tuple(sorted(result))
+
+
+def _handling_factor(check: Checker, key: str, value: Any) -> float:
+    """One multiplier of a handling time: above 0 (a service takes time) and at most 10."""
+    return check.number(key, value, low=0.0, high=MAX_HANDLING_FACTOR, low_open=True)
+
+
+def _handling_channels(
+    check: Checker, key: str, given: Any, handled: Sequence[str], what: str
+) -> list[tuple[str, Any]]:
+    """(channel, value) of a per-channel factor setting, for the channels with handling times.
+
+    A channel without a handling time has nothing to multiply: naming it is a mistake (a
+    misspelt channel, or factors for a channel the service does not use), not a no-op.
+    """
+    if not given:
+        return []
+    if not isinstance(given, Mapping):
+        check.fail(key, f"must map channels to {what}, got {given!r}")
+        return []
+    found = []
+    for channel, value in given.items():
+        if channel in handled:
+            found.append((str(channel), value))
+        else:
+            allowed = ", ".join(handled) or "none (the service has no handling times)"
+            check.fail(
+                f"{key}.{channel}",
+                f"the service has no handling time on {channel!r} to multiply; allowed: {allowed}",
+            )
+    return found
+
+
+def _build_handling_by_hour(
+    check: Checker, key: str, given: Any, handled: Sequence[str]
+) -> tuple[tuple[str, tuple[float, ...]], ...]:
+    """``handling_by_hour``: per channel, a factor for each hour 00..23 in which service starts."""
+    result = []
+    for channel, factors in _handling_channels(check, key, given, handled, "24 factors"):
+        ckey = f"{key}.{channel}"
+        if isinstance(factors, str) or not isinstance(factors, Sequence):
+            check.fail(ckey, f"must be a list of {HOURS_PER_DAY} factors, got {factors!r}")
+            continue
+        if len(factors) != HOURS_PER_DAY:
+            check.fail(
+                ckey,
+                f"needs {HOURS_PER_DAY} values (one factor per hour from 00:00), "
+                f"got {len(factors)}",
+            )
+            continue
+        values = tuple(
+            _handling_factor(check, f"{ckey}[{hour}]", value) for hour, value in enumerate(factors)
+        )
+        result.append((channel, values))
+    return tuple(result)
+
+
+def _build_handling_by_weekday(
+    check: Checker, key: str, given: Any, handled: Sequence[str]
+) -> tuple[tuple[str, tuple[float, ...]], ...]:
+    """``handling_by_weekday``: per channel, 7 factors (Monday first); a day left out is 1."""
+    result = []
+    for channel, days in _handling_channels(check, key, given, handled, "weekday factors"):
+        ckey = f"{key}.{channel}"
+        if not isinstance(days, Mapping):
+            check.fail(ckey, f"must map weekdays (mon..sun) to factors, got {days!r}")
+            continue
+        for day in days:
+            check.choice(f"{ckey}.{day}", day, WEEKDAYS)
+        values = tuple(
+            _handling_factor(check, f"{ckey}.{day}", days.get(day, 1.0)) for day in WEEKDAYS
+        )
+        result.append((channel, values))
+    return tuple(result)
 
 
 def _build_counter_service(check: Checker, key: str, raw: Mapping[str, Any]) -> CounterServiceSpec:

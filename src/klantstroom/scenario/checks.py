@@ -51,6 +51,9 @@ MAX_CV = 100.0  # a coefficient of variation; real handling times have 0.3 to 3
 MAX_VOLUME_PER_YEAR = 50_000_000.0  # contacts of one service; Amsterdam's all together: millions
 MAX_RATE_PER_HOUR = 10_000.0  # arrivals of one service per open hour
 MAX_HEADCOUNT = 10_000  # staff in one interval, or desks of one shop
+# A handling time ten times its usual length in some hour is already extreme; more is a typing
+# error (a duration in minutes where a factor belongs).
+MAX_HANDLING_FACTOR = 10.0
 # The names of services, staff groups, shops, departments, personas and periods become column
 # values and file names in the output, and `all` is the KPI tables' "all of them" row.
 NAME_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")

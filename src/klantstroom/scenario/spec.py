@@ -105,6 +105,7 @@ DISTRIBUTION_KINDS: tuple[str, ...] = (
 ROUTING_POLICIES: tuple[str, ...] = ("longest_idle", "priority", "specialist_first")
 
 MINUTES_PER_DAY = 1440
+HOURS_PER_DAY = 24
 
 
 @dataclass(frozen=True, slots=True)
@@ -294,6 +295,12 @@ class ServiceSpec:
         Share of the contacts per channel (sums to 1).
     handling : tuple of (str, DistributionSpec)
         Handling (talk or desk) time per channel.
+    handling_by_hour : tuple of (str, tuple of float)
+        Per channel, 24 multipliers of the drawn handling time by the hour of day (00..23) in
+        which service starts; a channel not listed has 1 every hour.
+    handling_by_weekday : tuple of (str, tuple of float)
+        Per channel, 7 multipliers (Monday first) by the weekday on which service starts; a
+        channel not listed has 1 every day.
     patience : DistributionSpec or None
         Patience of this service's callers, replacing the channel's (None = the channel's).
     intraday : tuple of (IntradayProfile or None)
@@ -341,6 +348,23 @@ class ServiceSpec:
     month_factors: tuple[float, ...] = ()
     year_factors: tuple[tuple[int, float], ...] = ()
     formula: str | None = None
+    handling_by_hour: tuple[tuple[str, tuple[float, ...]], ...] = ()
+    handling_by_weekday: tuple[tuple[str, tuple[float, ...]], ...] = ()
+
+    def handling_factors(self, channel: str) -> tuple[float, ...] | None:
+        """Multipliers of the handling time on ``channel`` per hour of the week, or None.
+
+        Returns
+        -------
+        tuple of float or None
+            168 factors, index ``weekday * 24 + hour`` (Monday 00:00-01:00 first): the hour
+            factor times the weekday factor of a service starting in that hour. None when every
+            factor is 1, so that the model does no multiplication at all.
+        """
+        hours = dict(self.handling_by_hour).get(channel, (1.0,) * HOURS_PER_DAY)
+        days = dict(self.handling_by_weekday).get(channel, (1.0,) * 7)
+        factors = tuple(day * hour for day in days for hour in hours)
+        return None if all(f == 1.0 for f in factors) else factors
 
     def month_factor(self, date: dt.date) -> float:
         """Return the relative volume of ``date``'s month (1.0 without month factors)."""
@@ -673,6 +697,9 @@ class StaffGroupSpec:
         Share of the rostered staff away on leave per calendar month (12 values, January
         first; empty = none): the group's own ``leave_by_month``, else the calendar's
         ``staff_leave_by_month``.
+    unavailable_share : tuple of tuple of float
+        Share of the rostered staff present but off the queue (breaks, short meetings) per
+        weekday (7 rows) per interval of the calendar's ``interval_min``; empty = none.
     """
 
     name: str
@@ -687,10 +714,34 @@ class StaffGroupSpec:
     deployments: tuple[tuple[str, tuple[tuple[int, ...], ...]], ...] = ()
     department: str | None = None
     leave_by_month: tuple[float, ...] = ()
+    unavailable_share: tuple[tuple[float, ...], ...] = ()
 
     def present_share(self, date: dt.date) -> float:
         """Share of the rostered staff not on leave on ``date`` (1.0 without leave)."""
         return 1.0 - self.leave_by_month[date.month - 1] if self.leave_by_month else 1.0
+
+    def on_queue_share(self, date: dt.date, weekday: int, slot: int) -> float:
+        """Share of the rostered staff working the queue in interval ``slot`` of ``date``.
+
+        Parameters
+        ----------
+        date : datetime.date
+            The day (its month sets the leave).
+        weekday : int
+            Its weekday, 0 = Monday (sets the share off the queue; given, not derived, because
+            the model knows it already).
+        slot : int
+            The interval of the day, in steps of the calendar's ``interval_min`` from 00:00.
+
+        Returns
+        -------
+        float
+            Not on leave, times not off the queue: ``present_share(date) x (1 - unavailable)``.
+        """
+        share = self.present_share(date)
+        if self.unavailable_share:
+            share *= 1.0 - self.unavailable_share[weekday][slot]
+        return share
 
     @property
     def home_max_headcount(self) -> int:
@@ -722,7 +773,8 @@ def staff_at_shop(
 
     Sums the groups based at the shop (on ``date``, their own row for that date where they have
     one) and the groups deployed there. With a ``date``, staff on leave that month
-    (``leave_by_month``) are not present: the sum is rounded to whole staff.
+    (``leave_by_month``) and staff off the queue in an interval (``unavailable_share``) are not
+    present, as in the simulation's rosters: the sum is rounded to whole staff.
     """
     present = [0.0] * length
     for group in groups:
@@ -732,9 +784,13 @@ def staff_at_shop(
                 group.headcount[weekday] if date is None else group.headcount_on(date, weekday)
             )
         share = 1.0 if date is None else group.present_share(date)
+        off = None
+        if date is not None and group.unavailable_share:
+            off = group.unavailable_share[weekday]
         for row in rows:
             for k, staff in enumerate(row[:length]):
-                present[k] += staff * share
+                on_queue = share if off is None else share * (1.0 - off[k])
+                present[k] += staff * on_queue
     return [math.floor(n + 0.5 + 1e-9) for n in present]
 
 

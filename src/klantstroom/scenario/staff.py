@@ -124,6 +124,9 @@ def build_group(
         ),
         headcount=_build_headcount(check, f"{key}.roster", roster, interval_min, home, home),
         works_holidays=bool(roster.get("works_holidays", False)),
+        unavailable_share=_unavailable_share(
+            check, f"{key}.roster.unavailable_share", roster.get("unavailable_share"), interval_min
+        ),
         headcount_by_date=tuple(
             (
                 check.date(f"{key}.roster.headcount_by_date.{day}", day),
@@ -232,6 +235,44 @@ def _headcount_row(
         check.integer(f"{key}[{slot}]", count, low=0, high=MAX_HEADCOUNT)
         for slot, count in enumerate(counts)
     )
+
+
+def _unavailable_share(
+    check: Checker, key: str, given: Any, interval_min: int
+) -> tuple[tuple[float, ...], ...]:
+    """Share of the rostered staff off the queue per weekday x interval, or ``()`` if none.
+
+    A weekday left out has none. Each share is at most 0.9, as for leave: a whole group off the
+    queue is a roster change (a shift that ends), not a break.
+    """
+    if not given:
+        return ()
+    if not isinstance(given, Mapping):
+        check.fail(key, f"must map weekdays (mon..sun) to lists of shares 0-0.9, got {given!r}")
+        return ()
+    n_intervals = MINUTES_PER_DAY // interval_min
+    grid = [(0.0,) * n_intervals for _ in WEEKDAYS]
+    for day, shares in given.items():
+        dkey = f"{key}.{day}"
+        check.choice(dkey, day, WEEKDAYS)
+        if isinstance(shares, str) or not isinstance(shares, Sequence):
+            check.fail(dkey, f"must be a list of {n_intervals} shares, got {shares!r}")
+            continue
+        if len(shares) != n_intervals:
+            check.fail(
+                dkey,
+                f"needs {n_intervals} values (one per {interval_min} min from 00:00), "
+                f"got {len(shares)}",
+            )
+            continue
+        row = tuple(
+            check.number(f"{dkey}[{slot}]", share, low=0.0, high=0.9)
+            for slot, share in enumerate(shares)
+        )
+        if day in WEEKDAYS:
+            grid[WEEKDAYS.index(day)] = row
+    # All zero (a list of zeros) is no share: the model then skips the lookup.
+    return tuple(grid) if any(any(row) for row in grid) else ()
 
 
 def build_routing(check: Checker, raw: Mapping[str, Any]) -> RoutingSpec:
