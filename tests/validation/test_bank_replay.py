@@ -9,6 +9,17 @@ of served calls within 15% of the log (docs/calibration.md). Ten days with three
 carry more noise, so the model-driven replay gets 2 points and 25% here; the trace-driven
 replay, which replays the logged calls themselves, keeps the full targets. Without the
 after-call time both replays answer far too fast (a mean wait of 13 s against 32 s) and fail.
+
+Out of sample (``--holdout-from``): fitted on the first week (17-21 January) and validated on
+the second (24-28 January), a much quieter week (abandonment 4.0% against 10.7%). The trace
+replay, which tests what carries over (after-call work, breaks, patience of the unseen, routing),
+meets the full targets in both weeks for the regular service (PS) calls. The model-driven replay
+meets the wait target out of sample but abandons about 2.4 points too many: it does so on the
+second week even when fitted on that week itself (in sample: 6.2% against 4.0%). On quiet days
+agents take their first call well after their shift starts and the inferred staffing at the shift
+edges is short (7:00-8:00: 13% abandoned against none), which the trace replay's real arrival times
+soften; that is a limit of staffing inferred from a quiet week, not of the behaviour carried over,
+so the out-of-sample check of the model-driven replay here is its wait (within 15%).
 """
 
 from __future__ import annotations
@@ -30,7 +41,38 @@ def targets(tmp_path_factory: pytest.TempPathFactory) -> pd.DataFrame:
     options = ["--format", "anonymous-bank", "--services", "PS", "--replications", "3"]
     code = main([str(TWO_WEEKS), *options, "--seed", "2", "--out", str(out)])
     assert code == 0
-    return pd.read_csv(out / "targets.csv", index_col=[0, 1])
+    return pd.read_csv(out / "targets.csv", index_col=[0, 1, 2]).loc["in sample"]
+
+
+@pytest.fixture(scope="module")
+def holdout(tmp_path_factory: pytest.TempPathFactory) -> pd.DataFrame:
+    out = tmp_path_factory.mktemp("holdout")
+    options = ["--format", "anonymous-bank", "--services", "PS", "--replications", "3"]
+    code = main(
+        [
+            str(TWO_WEEKS),
+            *options,
+            "--holdout-from",
+            "1999-01-24",
+            "--no-sensitivity",
+            "--out",
+            str(out),
+        ]
+    )
+    assert code == 0
+    return pd.read_csv(out / "targets.csv", index_col=[0, 1, 2])
+
+
+@pytest.mark.parametrize("period", ["in sample", "out of sample"])
+def test_a_fit_on_the_first_week_holds_on_the_second(holdout: pd.DataFrame, period: str) -> None:
+    trace = holdout.loc[(period, "PS", "trace")]
+    assert trace["abandonment_met"] and trace["mean_wait_met"], trace
+    model = holdout.loc[(period, "PS", "model")]
+    assert model["mean_wait_met"], model
+    if period == "in sample":
+        assert model["abandonment_met"], model
+    log = {"in sample": 10.66, "out of sample": 4.00}[period]
+    assert trace["abandonment_log_%"] == pytest.approx(log, abs=0.01)  # each week's own log
 
 
 @pytest.mark.parametrize("replay", ["trace", "model"])

@@ -8,26 +8,35 @@ and writes ``<out>/calibration_report.html`` with the comparison against the tar
 tables (CSV) and figures (PNG) behind it. The fitted scenario then runs like any other:
 
     klantstroom scenarios=<name> 'hydra.searchpath=[file://<out>]'
+
+Out of sample (:mod:`klantstroom.calibration.holdout`):
+
+    klantstroom-calibrate LOG --format F --holdout-from 1999-01-16
+        fits on the log before the date and validates on the log from it, side by side;
+    klantstroom-calibrate --validate-on OTHER_LOG --format F --scenario FITTED.yaml
+        replays a fitted scenario's behaviour against another log's demand and staffing.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
-from klantstroom.calibration import report
-from klantstroom.calibration.compare import (
-    by_class,
-    comparison_table,
-    largest_differences,
-    measure,
-    queued_calls_from_contacts,
-    queued_calls_from_log,
+from klantstroom.calibration import behaviour_figures, report
+from klantstroom.calibration.availability import MAX_GAP_S
+from klantstroom.calibration.holdout import (
+    read_fitted,
+    split_at,
+    transfer_behaviour,
 )
 from klantstroom.calibration.importers import read_log
+from klantstroom.calibration.logs import ImportReport
 from klantstroom.calibration.pipeline import (
     BREAK_GAP_MIN,
     SHIFT_GRID_MIN,
@@ -35,16 +44,21 @@ from klantstroom.calibration.pipeline import (
     Calibration,
     calibrate,
     scenario_config,
+    with_break_threshold,
     write_scenario,
 )
-from klantstroom.calibration.replay import trace_replay
+from klantstroom.calibration.stability import drift_table, drift_warnings, weekly_estimates
 from klantstroom.calibration.staffing_inference import staffing_follows_calls
-from klantstroom.experiment import run_experiment
+from klantstroom.calibration.validation import ALL_TYPES, Validation, side_by_side, validate
 from klantstroom.paths import safe_name, unique_safe_names
 from klantstroom.scenario.build import build_scenario
 from klantstroom.scenario.errors import ScenarioErrors
 
 FORMATS = ("anonymous-bank", "generic-phone", "generic-counter")
+IN_SAMPLE = "in sample"
+OUT_OF_SAMPLE = "out of sample"
+# The alternatives the sensitivity table tries beside the chosen split of the gaps (seconds).
+ALTERNATIVE_THRESHOLDS = (("5-minute threshold", 300.0), ("all gaps (no breaks)", MAX_GAP_S))
 
 
 def counter_as_calls(tickets: pd.DataFrame) -> pd.DataFrame:
@@ -74,9 +88,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="klantstroom-calibrate",
         description="Fit a scenario from a phone or counter log, replay the log through the "
-        "model and write a validation report.",
+        "model and write a validation report; or validate a fitted scenario out of sample "
+        "(--holdout-from, --validate-on).",
     )
-    parser.add_argument("log", type=Path, help="the log file")
+    parser.add_argument("log", type=Path, nargs="?", help="the log file to fit")
     parser.add_argument(
         "--format",
         required=True,
@@ -85,7 +100,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="the log's format (see docs/calibration.md)",
     )
     parser.add_argument(
-        "--out", type=Path, default=None, help="output folder (default: calibration/<log name>)"
+        "--out", type=Path, default=None, help="output folder (default: calibration/<name>)"
     )
     parser.add_argument("--name", default=None, help="scenario name (default: from the log name)")
     parser.add_argument(
@@ -111,11 +126,55 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="an agent's first call this many minutes after a shift boundary (last call end "
         f"before one) counts from (to) it; 0 turns this off (default {SHIFT_SNAP_MIN:g})",
     )
+    parser.add_argument(
+        "--break-threshold-s",
+        type=float,
+        default=None,
+        help="gaps between an agent's calls longer than this are breaks, shorter ones after-call "
+        f"work (default: where the gap mixture puts it; {MAX_GAP_S:g}: no breaks)",
+    )
+    parser.add_argument(
+        "--holdout-from",
+        type=dt.date.fromisoformat,
+        default=None,
+        metavar="DATE",
+        help="fit on the log before DATE (YYYY-MM-DD) and validate on the log from DATE on",
+    )
+    parser.add_argument(
+        "--validate-on",
+        type=Path,
+        default=None,
+        metavar="OTHER_LOG",
+        help="validate the fitted scenario given with --scenario on this log (no fit)",
+    )
+    parser.add_argument(
+        "--scenario",
+        type=Path,
+        default=None,
+        metavar="FITTED",
+        help="a scenario written by klantstroom-calibrate (with --validate-on)",
+    )
+    parser.add_argument(
+        "--no-sensitivity",
+        action="store_true",
+        help="skip the replays under other after-call/break estimates (faster)",
+    )
     return parser.parse_args(argv)
 
 
 def option_problem(args: argparse.Namespace) -> str | None:
-    """What is wrong with the numeric options, or None."""
+    """What is wrong with the options, or None."""
+    if args.validate_on is None and args.log is None:
+        return "give the log to fit, or --validate-on OTHER_LOG --scenario FITTED"
+    if args.validate_on is not None:
+        if args.log is not None:
+            return "give either a log to fit or --validate-on OTHER_LOG, not both"
+        if args.scenario is None:
+            return "--validate-on needs --scenario FITTED (a scenario klantstroom-calibrate wrote)"
+        if args.holdout_from is not None:
+            return "--holdout-from splits the log to fit; it does not go with --validate-on"
+    elif args.scenario is not None:
+        return "--scenario goes with --validate-on OTHER_LOG (to fit a log, leave it out)"
     if args.replications < 1:
         return f"--replications must be >= 1; got {args.replications}"
     if args.shift_grid_min <= 0 or 1440 % args.shift_grid_min:
@@ -126,7 +185,32 @@ def option_problem(args: argparse.Namespace) -> str | None:
             f"--shift-snap-min must be between 0 and {BREAK_GAP_MIN / 2:g} (half the break "
             f"that splits working spells); got {args.shift_snap_min:g}"
         )
+    if args.break_threshold_s is not None and not 0 < args.break_threshold_s <= MAX_GAP_S:
+        return (
+            f"--break-threshold-s must be above 0 and at most {MAX_GAP_S:g} (a longer gap ends "
+            f"a working spell); got {args.break_threshold_s:g}"
+        )
     return None
+
+
+def load(path: Path, log_format: str) -> tuple[pd.DataFrame, ImportReport]:
+    """Import a log as calls (a counter log's tickets as calls); ValueError when unusable."""
+    table, import_report = read_log(path, log_format)
+    print(import_report.text())
+    calls = counter_as_calls(table) if log_format == "generic-counter" else table
+    if len(calls) == 0 or (calls["outcome"] == "served").sum() < 2:
+        raise ValueError(f"{path}: too few usable rows to fit anything")
+    return calls, import_report
+
+
+@dataclass
+class Period:
+    """One period of a log: its fit (demand, staffing, behaviour) and the scenario to replay."""
+
+    label: str
+    cal: Calibration
+    config: dict[str, Any]
+    validation: Validation | None = None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -136,149 +220,478 @@ def main(argv: list[str] | None = None) -> int:
     if problem:
         print(f"klantstroom-calibrate: {problem}", file=sys.stderr)
         return 2
-    try:
-        table, import_report = read_log(args.log, args.log_format)
-    except (FileNotFoundError, ValueError) as error:
-        print(f"klantstroom-calibrate: {error}", file=sys.stderr)
-        return 2
-    print(import_report.text())
     channel = "counter" if args.log_format == "generic-counter" else "phone"
-    calls = counter_as_calls(table) if channel == "counter" else table
-    if len(calls) == 0 or (calls["outcome"] == "served").sum() < 2:
-        print("klantstroom-calibrate: too few usable rows to fit anything", file=sys.stderr)
+    fit_options = {
+        "shift_grid_min": args.shift_grid_min,
+        "shift_snap_min": args.shift_snap_min,
+        "break_threshold_s": args.break_threshold_s,
+    }
+    try:
+        if args.validate_on is not None:
+            fitted = read_fitted(args.scenario)
+            calls, import_report = load(args.validate_on, args.log_format)
+            fit_calls, holdout_calls = None, calls
+            stem = f"{args.scenario.stem}_on_{args.validate_on.stem}"
+        else:
+            fitted = None
+            calls, import_report = load(args.log, args.log_format)
+            fit_calls, holdout_calls = calls, None
+            if args.holdout_from is not None:
+                fit_calls, holdout_calls = split_at(calls, args.holdout_from)
+            stem = args.log.stem
+    except (FileNotFoundError, ValueError) as error:  # FittedScenarioError is a ValueError
+        print(f"klantstroom-calibrate: {error}", file=sys.stderr)
         return 2
     # The name becomes a file name and a config name (scenarios=<name>): nothing that leaves
     # --out or needs quoting on a command line.
-    name = safe_name((args.name or args.log.stem).replace(".", "_").replace("-", "_"), "fitted")
+    name = safe_name((args.name or stem).replace(".", "_").replace("-", "_"), "fitted")
     out = args.out or Path("calibration") / name
     out.mkdir(parents=True, exist_ok=True)
     (out / "import_report.txt").write_text(import_report.text() + "\n", encoding="utf-8")
+    scenario_options = {"name": name, "seed": args.seed, "replications": args.replications}
 
-    cal = calibrate(
-        calls, import_report, shift_grid_min=args.shift_grid_min, shift_snap_min=args.shift_snap_min
-    )
-    config = scenario_config(
-        cal, name=name, seed=args.seed, replications=args.replications, channel=channel
-    )
-    scenario_path = write_scenario(config, out / "scenarios" / f"{name}.yaml", args.log)
-    try:
-        scenario = build_scenario(config)
-    except ScenarioErrors as errors:  # a fit the schema rejects is a bug worth reporting
-        print(f"klantstroom-calibrate: the fitted scenario is invalid:\n{errors}", file=sys.stderr)
-        return 1
-
-    print(
-        f"replaying {calls['arrival'].dt.normalize().nunique()} days, "
-        f"{args.replications} replications each ..."
-    )
-    traced = trace_replay(cal.calls, cal.staffing, config, replications=args.replications)
-    modelled = run_experiment(scenario).contacts
-    origin = calls["arrival"].min().normalize()
-    log_table = queued_calls_from_log(calls)
-    days = int((calls["arrival"].max().normalize() - origin).days) + 1
-    log_days = set(log_table["day"].unique().tolist())
-    trace_table = queued_calls_from_contacts(traced)
-    model_table = queued_calls_from_contacts(modelled)
-    model_table = model_table[model_table["day"].isin(log_days)]  # dates the log covers
-
-    groups: dict[str, list[str] | None] = {"all call types": None}
-    for service in args.services or sorted(calls["service"].astype(str).unique()):
-        groups[service] = [service]
-    # Service names come from the log: `../../x` or `a/b` must not steer a figure out of --out.
-    slugs = unique_safe_names(list(groups))
-    targets, overall, hourly_frames, figures = {}, {}, [], []
-    differences = {}
-    served = calls[calls["outcome"] == "served"]
-    served = pd.DataFrame(
-        {
-            "service": served["service"].astype(str),
-            "hour": served["arrival"].dt.hour,
-            "service_s": served["service_s"].astype(float),
-        }
-    )
-    for label, services in groups.items():
-        hourly = {
-            "log": measure(log_table, days, services),
-            "trace": measure(trace_table, days, services),
-            "model": measure(model_table, days, services),
-        }
-        few = float(hourly["log"]["offered"].to_numpy(dtype=float)[-1]) < 30  # the "all" row
-        if few and services is not None:
-            continue  # too few calls of this type for a meaningful comparison
-        overall[label] = comparison_table(hourly)
-        targets[label] = report.targets_table(overall[label])
-        own = served if services is None else served[served["service"].isin(services)]
-        differences[label] = largest_differences(hourly, own)
-        for source, frame in hourly.items():
-            hourly_frames.append(frame.assign(source=source, services=label))
-        figures.append(
-            report.save(
-                report.validation_figure(hourly, f"Log and replays, {label}"),
-                out / "figures" / f"validation_{slugs[label]}.png",
+    periods: dict[str, Period] = {}
+    scenario_path: Path | None = None
+    notes: list[str] = []
+    if fit_calls is not None:
+        cal = calibrate(fit_calls, import_report, **fit_options)
+        config = scenario_config(cal, channel=channel, **scenario_options)
+        scenario_path = write_scenario(config, out / "scenarios" / f"{name}.yaml", args.log)
+        try:
+            build_scenario(config)
+        except ScenarioErrors as errors:  # a fit the schema rejects is a bug worth reporting
+            print(
+                f"klantstroom-calibrate: the fitted scenario is invalid:\n{errors}", file=sys.stderr
             )
+            return 1
+        periods[IN_SAMPLE] = Period(IN_SAMPLE, cal, config)
+        fitted = config
+    assert fitted is not None
+    if holdout_calls is not None:
+        other = calibrate(holdout_calls, import_report, **fit_options)
+        own = scenario_config(other, channel=channel, **scenario_options)
+        combined, notes = transfer_behaviour(own, fitted)
+        try:
+            build_scenario(combined)
+        except ScenarioErrors as errors:
+            source = args.scenario if args.scenario is not None else "the fit"
+            print(
+                f"klantstroom-calibrate: {source} does not fit the log to validate on:\n{errors}",
+                file=sys.stderr,
+            )
+            return 2
+        periods[OUT_OF_SAMPLE] = Period(OUT_OF_SAMPLE, other, combined)
+
+    for period in periods.values():
+        days = period.cal.calls["arrival"].dt.normalize().nunique()
+        print(f"replaying {period.label}: {days} days, {args.replications} replications each ...")
+        period.validation = validate(
+            period.cal.calls,
+            period.cal.staffing,
+            period.config,
+            replications=args.replications,
+            services=args.services,
         )
+    sensitivity = None
+    if IN_SAMPLE in periods and not args.no_sensitivity:
+        print("replaying under other after-call and break estimates ...")
+        sensitivity = sensitivity_table(periods, args)
+    write_outputs(out, args, periods, sensitivity, scenario_path, notes, import_report, name)
+    return 0
+
+
+def sensitivity_table(periods: dict[str, Period], args: argparse.Namespace) -> pd.DataFrame:
+    """Targets met (or missed) under each split of the gaps into after-call work and breaks.
+
+    The chosen split and the alternatives (:data:`ALTERNATIVE_THRESHOLDS`, and the gap mixture
+    when a threshold was given), each replayed in sample and, with a holdout, out of sample.
+    Returns a long table: ``estimate``, ``threshold_s``, ``after_call_s``, ``break_share_%``,
+    ``period``, ``services``, ``replay`` and the targets columns.
+    """
+    fit = periods[IN_SAMPLE]
+    chosen = fit.cal.after_call
+    label = "gap mixture" if chosen.method == "mixture" else f"{chosen.method} (chosen)"
+    estimates: list[tuple[str, float | None]] = [(label, chosen.threshold_s)]
+    if chosen.method != "mixture":
+        estimates.append(("gap mixture", None))
+    for alternative, seconds in ALTERNATIVE_THRESHOLDS:
+        if all(abs((t or -1.0) - seconds) > 1.0 for _, t in estimates):
+            estimates.append((alternative, seconds))
+    channel = next(iter(fit.config["channels"]))
+    rows = []
+    for estimate, threshold in estimates:
+        cal = (
+            fit.cal if threshold == chosen.threshold_s else with_break_threshold(fit.cal, threshold)
+        )
+        config = scenario_config(
+            cal, name="sensitivity", seed=args.seed, replications=args.replications, channel=channel
+        )
+        results = {IN_SAMPLE: fit.validation}
+        if threshold != chosen.threshold_s:
+            results[IN_SAMPLE] = validate(
+                cal.calls,
+                cal.staffing,
+                config,
+                replications=args.replications,
+                services=args.services,
+            )
+        if OUT_OF_SAMPLE in periods:
+            holdout = periods[OUT_OF_SAMPLE]
+            results[OUT_OF_SAMPLE] = holdout.validation
+            if threshold != chosen.threshold_s:
+                own = scenario_config(
+                    holdout.cal,
+                    name="sensitivity",
+                    seed=args.seed,
+                    replications=args.replications,
+                    channel=channel,
+                )
+                combined, _ = transfer_behaviour(own, config)
+                results[OUT_OF_SAMPLE] = validate(
+                    holdout.cal.calls,
+                    holdout.cal.staffing,
+                    combined,
+                    replications=args.replications,
+                    services=args.services,
+                )
+        breaks = cal.breaks
+        share = 0.0
+        if cal.after_call.breaks and len(breaks):
+            per_call = breaks["break_s"].sum() / max(breaks["measured"].sum(), 1)
+            share = float(per_call * breaks["calls"].sum() / max(breaks["on_duty_s"].sum(), 1e-9))
+        for period, validation in results.items():
+            assert validation is not None
+            for group, table in validation.targets.items():
+                for replay, row in table.iterrows():
+                    rows.append(
+                        {
+                            "estimate": estimate,
+                            "threshold_s": round(cal.after_call.threshold_s, 1),
+                            "after_call_s": round(cal.after_call.mean_s, 1),
+                            "break_share_%": round(100 * share, 1),
+                            "period": period,
+                            "services": group,
+                            "replay": replay,
+                            **row.to_dict(),
+                        }
+                    )
+    return pd.DataFrame(rows)
+
+
+def sensitivity_summary(table: pd.DataFrame, groups: list[str]) -> pd.DataFrame:
+    """One row per estimate; per period and group of call types, what is met (report table)."""
+
+    def verdict(rows: pd.DataFrame) -> str:
+        misses = []
+        for _, row in rows.iterrows():
+            if not row["abandonment_met"]:
+                misses.append(f"{row['replay']} abandonment {row['abandonment_diff_pp']:+.1f} pp")
+            if not row["mean_wait_met"]:
+                misses.append(f"{row['replay']} wait {row['mean_wait_diff_%']:+.0f}%")
+        return "met" if not misses else "; ".join(misses)
+
+    summary: dict[str, dict[str, Any]] = {}
+    for (estimate, period, group), rows in table.groupby(
+        ["estimate", "period", "services"], sort=False
+    ):
+        if group not in groups:
+            continue
+        first = rows.iloc[0]
+        entry = summary.setdefault(
+            str(estimate),
+            {
+                "threshold (s)": first["threshold_s"],
+                "after-call (s)": first["after_call_s"],
+                "breaks (% of agents)": first["break_share_%"],
+            },
+        )
+        entry[f"{period}: {group}"] = verdict(rows)
+    frame = pd.DataFrame.from_dict(summary, orient="index")
+    frame.index.name = "estimate"
+    return frame
+
+
+def write_outputs(
+    out: Path,
+    args: argparse.Namespace,
+    periods: dict[str, Period],
+    sensitivity: pd.DataFrame | None,
+    scenario_path: Path | None,
+    notes: list[str],
+    import_report: ImportReport,
+    name: str,
+) -> None:
+    """Write the CSVs, figures and the report page; print the targets."""
+    figures_dir = out / "figures"
+    primary = periods.get(IN_SAMPLE) or periods[OUT_OF_SAMPLE]
+    cal = primary.cal
+    validations = {label: p.validation for label, p in periods.items() if p.validation}
+    groups = list(dict.fromkeys(g for v in validations.values() for g in v.targets))
+    slugs = unique_safe_names(groups)
+    figures = []
+    hourly_frames = []
+    for label, validation in validations.items():
+        suffix = "" if label == IN_SAMPLE else "_out_of_sample"
+        for group, hourly in validation.hourly.items():
+            for source, frame in hourly.items():
+                hourly_frames.append(frame.assign(source=source, services=group, period=label))
+            if label != IN_SAMPLE and group not in (ALL_TYPES, _main_type(cal)):
+                continue  # out of sample: the whole and the main type are enough to look at
+            figures.append(
+                report.save(
+                    report.validation_figure(hourly, f"Log and replays, {group} ({label})"),
+                    figures_dir / f"validation_{slugs[group]}{suffix}.png",
+                )
+            )
     pd.concat(hourly_frames).to_csv(out / "comparison_hourly.csv")
-    pd.concat({k: v for k, v in targets.items()}).to_csv(out / "targets.csv")
-    per_class = by_class(
-        {
-            "log": cal.calls,
-            "trace": traced.assign(wait_s=traced["wait_min"] * 60),
-            "model": modelled.assign(
-                model_service=modelled["service"].astype(str), wait_s=modelled["wait_min"] * 60
-            )[modelled["arrival_min"] // 1440 < days],
-        }
+    targets = {
+        (label, group): table
+        for label, v in validations.items()
+        for group, table in v.targets.items()
+    }
+    pd.concat(targets, names=["period", "services", "replay"]).to_csv(out / "targets.csv")
+    pd.concat({label: v.per_class for label, v in validations.items()}, names=["period"]).to_csv(
+        out / "by_class.csv"
     )
-    per_class.to_csv(out / "by_class.csv")
     if cal.class_load:
         pd.concat(cal.class_load, names=["class"]).to_csv(out / "class_load.csv")
-    fits = report.fits_table(cal, config)
-    fits.to_csv(out / "fits.csv")
-    main_type = str(calls["service"].value_counts().index[0])
-    figures += [
-        report.save(report.arrivals_figure(cal), out / "figures" / "arrivals.png"),
-        report.save(report.service_figure(cal, main_type), out / "figures" / "service_times.png"),
-        report.save(report.staffing_figure(cal), out / "figures" / "staffing.png"),
-    ]
-    patience = config["channels"][channel]["patience"]
-    if patience is not None:
-        figures.append(
-            report.save(report.patience_figure(cal, patience), out / "figures" / "patience.png")
+    weekly = weekly_estimates(cal)
+    drift = drift_table(weekly)
+    weekly.to_csv(out / "stability.csv", index=False)
+    drift.to_csv(out / "drift.csv")
+    warnings = drift_warnings(drift)
+    cal.unavailable_share.to_csv(out / "unavailable_share.csv")
+    if cal.handling_profiles:
+        factors = {
+            (service, by): profile.table
+            for service, profiles in cal.handling_profiles.items()
+            for by, profile in profiles.items()
+        }
+        pd.concat(factors, names=["service", "by", "group"]).to_csv(out / "handling_factors.csv")
+    sections = behaviour_sections(cal, weekly, drift, figures_dir)
+    if sensitivity is not None:
+        sensitivity.to_csv(out / "sensitivity.csv", index=False)
+        shown = [ALL_TYPES, _main_type(cal)]
+        sections.insert(
+            0,
+            report.ReportSection(
+                heading="Sensitivity: after-call work and breaks",
+                text="The targets under each way of splitting the gaps between an agent's calls "
+                "into after-call work (applied after every call) and breaks (a share of the agents "
+                "away per half hour). 'met' means both targets in both replays; otherwise what "
+                "misses, and by how much. All rows: sensitivity.csv.",
+                table=sensitivity_summary(sensitivity, shown),
+                digits=1,
+            ),
         )
-    run_command = f"klantstroom scenarios={name} 'hydra.searchpath=[file://{out.resolve()}]'"
-    findings = _findings(cal, config, per_class)
+    in_sample = periods.get(IN_SAMPLE)
+    fitted_config = in_sample.config if in_sample else None
+    if fitted_config is not None:
+        fits = report.fits_table(cal, fitted_config)
+        fits.to_csv(out / "fits.csv")
+    else:
+        fits = pd.DataFrame()
+    main_type = _main_type(cal)
+    figures += [
+        report.save(report.arrivals_figure(cal), figures_dir / "arrivals.png"),
+        report.save(report.service_figure(cal, main_type), figures_dir / "service_times.png"),
+        report.save(report.staffing_figure(cal), figures_dir / "staffing.png"),
+    ]
+    channel_config = next(iter(primary.config["channels"].values()))
+    patience = channel_config["patience"]
+    if patience is not None and cal.patience is not None:
+        figures.append(
+            report.save(report.patience_figure(cal, patience), figures_dir / "patience.png")
+        )
+    run_command = (
+        f"klantstroom scenarios={name} 'hydra.searchpath=[file://{out.resolve()}]'"
+        if scenario_path
+        else ""
+    )
+    first = validations.get(IN_SAMPLE) or validations[OUT_OF_SAMPLE]
+    findings = _findings(cal, primary.config, first.per_class) + notes
+    lead = _lead(args, periods)
     page = report.write_html(
         out / "calibration_report.html",
-        title=f"Calibration of {args.log.name}",
+        title=f"Calibration of {args.log.name}"
+        if args.log is not None
+        else f"Validation of {args.scenario.name} on {args.validate_on.name}",
         import_text=import_report.text(),
         fits=fits,
-        scenario_path=scenario_path,
-        run_command=run_command,
-        targets=targets,
-        overall=overall,
+        scenario_path=scenario_path or args.scenario,
+        run_command=run_command or f"(validated: {args.scenario})",
+        targets=first.targets,
+        overall=first.overall,
         figures=figures,
         findings=findings,
-        differences=differences,
+        differences=first.differences,
         class_load=cal.class_load,
+        lead=lead,
+        holdout=side_by_side(validations)
+        if len(validations) > 1 or IN_SAMPLE not in validations
+        else None,
+        sections=sections,
+        warnings=warnings,
     )
     print()
-    for label, table in targets.items():
-        print(f"{label}:")
-        print(
-            table[
-                [
-                    "abandonment_log_%",
-                    "abandonment_replay_%",
-                    "abandonment_met",
-                    "mean_wait_log_s",
-                    "mean_wait_replay_s",
-                    "mean_wait_met",
-                ]
-            ]
-            .round(2)
-            .to_string()
+    columns = [
+        "abandonment_log_%",
+        "abandonment_replay_%",
+        "abandonment_met",
+        "mean_wait_log_s",
+        "mean_wait_replay_s",
+        "mean_wait_met",
+    ]
+    for group, table in side_by_side(validations).items():
+        print(f"{group}:")
+        print(table[columns].round(2).to_string())
+    for warning in warnings:
+        print(f"warning: {warning}")
+    lines = [f"Report:   {page}"]
+    if scenario_path is not None:
+        lines.insert(0, f"Scenario: {scenario_path}")
+        lines.append(f"Run it:   {run_command}")
+    print()
+    print("\n".join(lines))
+
+
+def _main_type(cal: Calibration) -> str:
+    return str(cal.calls["service"].value_counts().index[0])
+
+
+def _lead(args: argparse.Namespace, periods: dict[str, Period]) -> str:
+    """What was fitted on what, and what was validated on what (one paragraph)."""
+
+    def span(period: Period) -> str:
+        day = period.cal.calls["arrival"].dt.normalize()
+        return f"{day.min().date()} to {day.max().date()} ({day.nunique()} days)"
+
+    parts = []
+    if IN_SAMPLE in periods:
+        parts.append(f"Fitted on {span(periods[IN_SAMPLE])}.")
+    if OUT_OF_SAMPLE in periods:
+        source = (
+            f"the fitted scenario {args.scenario}" if args.validate_on is not None else "the fit"
         )
-    print(f"\nScenario: {scenario_path}\nReport:   {page}\nRun it:   {run_command}")
-    return 0
+        parts.append(
+            f"Validated out of sample on {span(periods[OUT_OF_SAMPLE])}: {source}'s behaviour "
+            "against that period's own demand and agents on duty."
+        )
+    return " ".join(parts)
+
+
+def behaviour_sections(
+    cal: Calibration, weekly: pd.DataFrame, drift: pd.DataFrame, figures_dir: Path
+) -> list[report.ReportSection]:
+    """Report sections on after-call work and breaks, handling by hour and weekly stability."""
+    work = cal.after_call
+    mixture = work.mixture
+    if mixture is not None:
+        components = pd.DataFrame(
+            {
+                "component": [
+                    *(f"after-call {k + 1}" for k in range(len(mixture.weights) - 1)),
+                    "break",
+                ],
+                "share_%": 100 * mixture.weights,
+                "median_s": mixture.medians_s,
+                "sigma_log": mixture.sigmas,
+            }
+        ).set_index("component")
+        components = components[components["share_%"] > 0]
+    else:
+        components = None
+    text = (
+        f"{len(cal.unavailability.gaps_s)} gaps measured between an agent's call and their "
+        f"next answer while callers were waiting. Gaps up to {work.threshold_s:.0f} s "
+        f"({work.method}) are after-call work: {work.mean_s:.1f} s on average after every call "
+        f"(the scenario's wrap-up). "
+    )
+    if work.breaks:
+        text += (
+            f"The {work.n_breaks} longer gaps are breaks: they become a share of the agents on "
+            "duty away from the queue per half hour (the roster's unavailable_share, figure), "
+            f"not after-call work. Taken all together as after-call work the gaps would average "
+            f"{cal.unavailability.mean_s:.1f} s after every call."
+        )
+    else:
+        text += "The gaps show no separate break component: there are no breaks in the scenario."
+    sections = [
+        report.ReportSection(
+            heading="After-call work and breaks",
+            text=text,
+            table=components,
+            digits=2,
+            figures=[
+                *(
+                    [report.save(behaviour_figures.gaps_figure(cal), figures_dir / "gaps.png")]
+                    if len(cal.unavailability.gaps_s)
+                    else []
+                ),
+                *(
+                    [
+                        report.save(
+                            behaviour_figures.break_share_figure(cal),
+                            figures_dir / "break_share.png",
+                        )
+                    ]
+                    if work.breaks
+                    else []
+                ),
+            ],
+        )
+    ]
+    rows = []
+    for service, profiles in sorted(cal.handling_profiles.items()):
+        for by, profile in profiles.items():
+            factors = profile.table["factor"][profile.table["calls"] >= 30]
+            rows.append(
+                {
+                    "call type": service,
+                    "by": by,
+                    "p-value": profile.pvalue,
+                    "in the scenario": "yes" if profile.used else "no (within chance)",
+                    "lowest factor": float(factors.min()) if len(factors) else float("nan"),
+                    "highest factor": float(factors.max()) if len(factors) else float("nan"),
+                }
+            )
+    if rows:
+        sections.append(
+            report.ReportSection(
+                heading="Handling time by hour and weekday",
+                text="Per call type with enough calls, the handling time by the hour (and "
+                "weekday) the service started, over the mean of the day, pulled towards 1 where "
+                "an hour has few calls. Used in the scenario (handling_by_hour, "
+                "handling_by_weekday) where the hours differ beyond chance (Kruskal-Wallis, "
+                "p < 0.001). Per hour: handling_factors.csv.",
+                table=pd.DataFrame(rows).set_index(["call type", "by"]),
+                digits=3,
+                figures=[
+                    report.save(
+                        behaviour_figures.handling_by_hour_figure(cal),
+                        figures_dir / "handling_by_hour.png",
+                    )
+                ],
+            )
+        )
+    sections.append(
+        report.ReportSection(
+            heading="Stability from week to week",
+            text="Each estimate per seven-day block of the log, tested for heterogeneity "
+            "(Cochran's Q). A behaviour estimate drifts when the weeks differ beyond chance "
+            "(p < 0.001) and by more than 10% of its value; calls per day and agent hours are "
+            "inputs of every period and shown for context. Per week: stability.csv.",
+            table=drift,
+            digits=3,
+            figures=[
+                report.save(
+                    behaviour_figures.stability_figure(weekly, drift),
+                    figures_dir / "stability.png",
+                )
+            ],
+        )
+    )
+    return sections
 
 
 def _findings(cal: Calibration, config: dict[str, object], per_class: pd.DataFrame) -> list[str]:
@@ -318,10 +731,16 @@ def _findings(cal: Calibration, config: dict[str, object], per_class: pd.DataFra
             "callers would have had, which is part of the model's extra abandonment."
         )
     notes.append(_shift_edge_note(cal))
-    gaps = cal.unavailability
+    work = cal.after_call
     notes.append(
-        f"Agents were unavailable for {gaps.mean_s:.0f} s on average after a call while callers "
-        f"were waiting ({len(gaps.gaps_s)} gaps measured): modelled as wrap-up."
+        f"After a call, agents took {work.mean_s:.0f} s of after-call work on average (gaps up to "
+        f"{work.threshold_s:.0f} s while callers were waiting; wrap-up in the scenario)"
+        + (
+            f"; the {work.n_breaks} longer gaps are breaks, a share of the agents away per half "
+            "hour (the roster's unavailable_share), not after-call work."
+            if work.breaks
+            else "; no separate breaks were found in the gaps."
+        )
     )
     notes.append(
         f"Redials: {100 * cal.redials.probability:.0f}% of abandoning callers with a known id "

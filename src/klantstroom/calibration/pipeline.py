@@ -12,9 +12,11 @@ turns the fits into a configuration in klantstroom's own schema:
 * patience from the censored waits (served callers are censored observations), the best of
   exponential and lognormal;
 * redial probability and delay from callers who call again after hanging up;
+* handling-time factors by hour of the day and by weekday where the log shows them beyond chance
+  (:mod:`klantstroom.calibration.handling_profile`);
 * one group of agents with every skill, its headcount per weekday and interval inferred from
-  agent activity, and its wrap-up the unavailable time measured after calls
-  (:mod:`klantstroom.calibration.availability`).
+  agent activity, its wrap-up the after-call work measured between calls and its breaks a share
+  of the agents off the queue per interval (:mod:`klantstroom.calibration.availability`).
 
 Priorities are not modelled: in the Anonymous Bank log, priority customers waited about as long as
 regular ones, so the routing did not serve them first (see the validation report).
@@ -22,6 +24,7 @@ regular ones, so the routing did not serve them first (see the validation report
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from collections.abc import Callable
@@ -34,8 +37,16 @@ import pandas as pd
 import yaml
 
 from klantstroom.calibration.arrivals import ArrivalProfile, arrival_profile
-from klantstroom.calibration.availability import Unavailability, unavailable_after_calls
+from klantstroom.calibration.availability import (
+    AfterCallWork,
+    Unavailability,
+    after_call_work,
+    break_time,
+    unavailable_after_calls,
+    unavailable_share_by_weekday,
+)
 from klantstroom.calibration.compare import base_service
+from klantstroom.calibration.handling_profile import HandlingProfile, handling_profile
 from klantstroom.calibration.logs import ImportReport
 from klantstroom.calibration.patience import PatienceFit, fit_patience
 from klantstroom.calibration.redials import RedialFit, detect_redials, expected_fresh_calls
@@ -108,7 +119,14 @@ class Calibration:
     shift_grid_min: int
     shift_snap_min: float
     unavailability: Unavailability
-    wrapup_fit: ServiceFit | None  # None: too few gaps measured to fit a distribution
+    after_call: AfterCallWork  # the gaps up to the break threshold
+    wrapup_fit: ServiceFit | None  # of the after-call work; None: too few gaps to fit
+    # Breaks per date and interval (availability.break_time) and the share of agents away per
+    # weekday (0 = Monday) x interval start minute; all zero when the log shows no breaks.
+    breaks: pd.DataFrame
+    unavailable_share: pd.DataFrame
+    # Per call type, handling-time factors by "hour" and by "weekday".
+    handling_profiles: dict[str, dict[str, HandlingProfile]]
 
 
 def calibrate(
@@ -117,12 +135,16 @@ def calibrate(
     *,
     shift_grid_min: int = SHIFT_GRID_MIN,
     shift_snap_min: float = SHIFT_SNAP_MIN,
+    break_threshold_s: float | None = None,
 ) -> Calibration:
-    """Fit arrivals, handling times, patience, redials, staffing and wrap-up from ``calls``.
+    """Fit arrivals, handling times, patience, redials, staffing, wrap-up and breaks.
 
     ``shift_grid_min`` and ``shift_snap_min`` say how working spells are extended to shift
     boundaries when staffing is inferred
     (:func:`~klantstroom.calibration.staffing_inference.infer_staffing`).
+    ``break_threshold_s`` splits the gaps between calls into after-call work and breaks (None:
+    where the gap mixture puts it, :func:`~klantstroom.calibration.availability.fit_gap_mixture`;
+    1800 or more: no breaks, every gap is after-call work).
     """
     calls = calls.assign(model_service=model_services(calls))
     queued = calls["wait_s"].to_numpy(dtype=float) > 0
@@ -151,6 +173,20 @@ def calibrate(
         except ValueError:  # too few served calls of this type: use all types together
             service_fits[str(service)] = pooled
     unavailability = unavailable_after_calls(calls)
+    staffing = infer_staffing(
+        calls,
+        INTERVAL_MIN,
+        break_gap_min=BREAK_GAP_MIN,
+        shift_grid_min=shift_grid_min,
+        snap_min=shift_snap_min,
+    )
+    after_call, breaks, share = split_breaks(calls, staffing, unavailability, break_threshold_s)
+    served = calls[calls["outcome"] == "served"]
+    profiles = {
+        str(service): {by: handling_profile(group, by) for by in ("hour", "weekday")}
+        for service, group in served.groupby("service", observed=True)
+        if len(group) >= MIN_CALLS_FOR_OWN_PROFILE
+    }
     return Calibration(
         calls=calls,
         import_report=import_report,
@@ -164,18 +200,46 @@ def calibrate(
             key: class_share_by_load(calls, key) for key, first in served_first.items() if first
         },
         redials=redials,
-        staffing=infer_staffing(
-            calls,
-            INTERVAL_MIN,
-            break_gap_min=BREAK_GAP_MIN,
-            shift_grid_min=shift_grid_min,
-            snap_min=shift_snap_min,
-        ),
+        staffing=staffing,
         staffing_as_logged=infer_staffing(calls, INTERVAL_MIN, break_gap_min=BREAK_GAP_MIN),
         shift_grid_min=shift_grid_min,
         shift_snap_min=shift_snap_min,
         unavailability=unavailability,
-        wrapup_fit=_optional(fit_service_times, unavailability.gaps_s),
+        after_call=after_call,
+        wrapup_fit=_optional(fit_service_times, after_call.gaps_s),
+        breaks=breaks,
+        unavailable_share=share,
+        handling_profiles=profiles,
+    )
+
+
+def split_breaks(
+    calls: pd.DataFrame,
+    staffing: pd.DataFrame,
+    unavailability: Unavailability,
+    threshold_s: float | None,
+) -> tuple[AfterCallWork, pd.DataFrame, pd.DataFrame]:
+    """After-call work, the breaks per date x interval and the share of agents away per weekday.
+
+    ``threshold_s`` None: where the gap mixture puts it. Without breaks the shares are all zero.
+    """
+    after_call = after_call_work(unavailability, threshold_s)
+    breaks = break_time(calls, staffing, after_call)
+    share = unavailable_share_by_weekday(breaks)
+    return after_call, breaks, share if after_call.breaks else share * 0.0
+
+
+def with_break_threshold(cal: Calibration, threshold_s: float | None) -> Calibration:
+    """``cal`` with its gaps split into after-call work and breaks at another threshold."""
+    after_call, breaks, share = split_breaks(
+        cal.calls, cal.staffing, cal.unavailability, threshold_s
+    )
+    return dataclasses.replace(
+        cal,
+        after_call=after_call,
+        wrapup_fit=_optional(fit_service_times, after_call.gaps_s),
+        breaks=breaks,
+        unavailable_share=share,
     )
 
 
@@ -201,15 +265,36 @@ def patience_choice(fit: PatienceFit) -> tuple[str, float, float]:
 
 
 def wrapup_block(cal: Calibration) -> dict[str, Any] | None:
-    """Wrap-up for the model: the fitted kind with the measured mean and cv.
+    """Wrap-up for the model: the fitted kind with the measured after-call mean and cv.
 
     The mean decides how much capacity is lost, so it is taken from the gaps themselves rather
     than from a fit that may follow the many short gaps better than the long tail.
     """
-    gaps = cal.unavailability
+    work = cal.after_call
     if cal.wrapup_fit is None:
         return None
-    return distribution_block(cal.wrapup_fit.kind, gaps.mean_s, gaps.cv)
+    return distribution_block(cal.wrapup_fit.kind, work.mean_s, work.cv)
+
+
+def unavailable_share_block(cal: Calibration, open_days: list[int]) -> dict[str, list[float]]:
+    """The roster's ``unavailable_share`` (breaks) per open weekday; empty without breaks."""
+    share = cal.unavailable_share
+    if not cal.after_call.breaks or not len(share) or float(share.to_numpy().max()) <= 0:
+        return {}
+    return {
+        WEEKDAYS[w]: [round(float(x), 4) for x in share.loc[w].to_numpy(dtype=float)]
+        for w in open_days
+        if w in share.index
+    }
+
+
+def handling_factor_blocks(cal: Calibration, service: str, channel: str) -> dict[str, Any]:
+    """``handling_by_hour`` / ``handling_by_weekday`` of a call type, where the log shows them."""
+    blocks: dict[str, Any] = {}
+    for by, profile in cal.handling_profiles.get(service, {}).items():
+        if profile.used:
+            blocks[f"handling_by_{by}"] = {channel: profile.factors()}
+    return blocks
 
 
 def redial_block(redials: RedialFit) -> dict[str, Any]:
@@ -327,9 +412,11 @@ def scenario_config(
             "label": key,
             "volume_per_year": round(float(counts[key]) * reference / over_log, 1),
             "channel_mix": {channel: 1.0},
-            "handling": {channel: distribution_block(fit.kind, fit.mean_s, fit.cv)},
+            # The fitted shape with the observed mean: the mean is the work to be done.
+            "handling": {channel: distribution_block(fit.kind, fit.sample_mean_s, fit.cv)},
             "fcr_probability": 1.0,
             "priority": 1.0 if cal.served_first.get(key) else 0.0,
+            **handling_factor_blocks(cal, base_service(key), channel),
         }
         if key in cal.class_patience:
             block["patience"] = distribution_block(*patience_choice(cal.class_patience[key]))
@@ -380,12 +467,18 @@ def scenario_config(
                     "works_holidays": True,
                     "headcount": headcount,
                     "headcount_by_date": headcount_by_date,
+                    **_nonempty("unavailable_share", unavailable_share_block(cal, open_days)),
                 },
             }
         },
         # Classes answered ahead of the queue get priority; otherwise first come, first served.
         "routing": {"policy": "priority" if any(cal.served_first.values()) else "specialist_first"},
     }
+
+
+def _nonempty(key: str, value: Any) -> dict[str, Any]:
+    """``{key: value}``, or nothing when ``value`` is empty (keeps the scenario file short)."""
+    return {key: value} if value else {}
 
 
 _BACKSLASHES_BEFORE_INTERPOLATION = re.compile(r"(\\*)\$\{")

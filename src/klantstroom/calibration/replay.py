@@ -84,6 +84,8 @@ def day_config(
     """A one-day replay of ``date``: the fitted services and agents, no generated demand."""
     channel, settings = next(iter(fitted["channels"].items()))
     agents = fitted["staff_groups"]["agents"]
+    weekday = WEEKDAYS[date.weekday()]
+    breaks = agents.get("roster", {}).get("unavailable_share") or {}
     return {
         "run": {
             "name": f"replay-{date.date()}",
@@ -114,7 +116,13 @@ def day_config(
                 "wrapup": agents.get("wrapup"),
                 "roster": {
                     "works_holidays": True,
-                    "headcount": {WEEKDAYS[date.weekday()]: headcount},
+                    "headcount": {weekday: headcount},
+                    # Breaks are behaviour: the fitted share of agents away, on the date's staff.
+                    **(
+                        {"unavailable_share": {weekday: breaks[weekday]}}
+                        if weekday in breaks
+                        else {}
+                    ),
                 },
             }
         },

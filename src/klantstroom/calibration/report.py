@@ -56,7 +56,7 @@ def targets_table(overall: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows).set_index("replay")
 
 
-def _figure(rows: int, cols: int, height: float = 4.2) -> tuple[Figure, np.ndarray]:
+def panel_figure(rows: int, cols: int, height: float = 4.2) -> tuple[Figure, np.ndarray]:
     fig = Figure(figsize=(11, height * rows), layout="constrained")
     FigureCanvasAgg(fig)
     axes = np.atleast_1d(fig.subplots(rows, cols, squeeze=False))
@@ -74,7 +74,7 @@ def validation_figure(hourly: Mapping[str, pd.DataFrame], title: str) -> Figure:
         ("within_30s", "Answered within 30 s (%)", 100),
         ("mean_queue_length", "Mean queue length (calls)", 1),
     ]
-    fig, axes = _figure(2, 2)
+    fig, axes = panel_figure(2, 2)
     for ax, (column, label, scale) in zip(axes.ravel(), panels, strict=True):
         for source, table in hourly.items():
             per_hour = table.drop(index="all")
@@ -101,7 +101,7 @@ def validation_figure(hourly: Mapping[str, pd.DataFrame], title: str) -> Figure:
 
 def arrivals_figure(cal: Calibration) -> Figure:
     """Mean arrivals per half hour by weekday (fresh calls)."""
-    fig, axes = _figure(1, 1, 5.5)
+    fig, axes = panel_figure(1, 1, 5.5)
     ax = axes[0, 0]
     names = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
     table = cal.fresh_profile.mean_per_interval
@@ -130,7 +130,7 @@ def service_figure(cal: Calibration, service: str) -> Figure:
         (calls["service"] == service) & (calls["outcome"] == "served"), "service_s"
     ].to_numpy(dtype=float)
     seconds = seconds[seconds > 0]
-    fig, axes = _figure(1, 1, 5.5)
+    fig, axes = panel_figure(1, 1, 5.5)
     ax = axes[0, 0]
     bins = np.logspace(np.log10(max(seconds.min(), 1)), np.log10(seconds.max()), 60)
     ax.hist(seconds, bins=bins, density=True, color="#cccccc", label=f"log ({len(seconds)} calls)")
@@ -170,7 +170,7 @@ def patience_figure(cal: Calibration, chosen: Mapping[str, Any]) -> Figure:
     assert fit is not None, "no patience was fitted (nobody abandoned)"
     km = fit.kaplan_meier
     t = np.linspace(0, float(np.quantile(cal.calls["wait_s"], 0.995)), 300)
-    fig, axes = _figure(1, 1, 5.5)
+    fig, axes = panel_figure(1, 1, 5.5)
     ax = axes[0, 0]
     ax.step(
         t,
@@ -206,7 +206,7 @@ def patience_figure(cal: Calibration, chosen: Mapping[str, Any]) -> Figure:
 
 def staffing_figure(cal: Calibration) -> Figure:
     """Agents on duty per half hour, mean per weekday, inferred from agent activity."""
-    fig, axes = _figure(1, 1, 5.5)
+    fig, axes = panel_figure(1, 1, 5.5)
     ax = axes[0, 0]
     names = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
     staffing = cal.staffing
@@ -379,14 +379,28 @@ def fits_table(cal: Calibration, config: Mapping[str, Any]) -> pd.DataFrame:
             "n": cal.redials.n_abandoned_known,
         }
     )
-    wrapup = config["staff_groups"]["agents"]["wrapup"] or {}
+    agents = config["staff_groups"]["agents"]
+    wrapup = agents["wrapup"] or {}
     rows.append(
         {
-            "quantity": "unavailable after a call (wrap-up)",
+            "quantity": "after-call work (wrap-up)",
             "kind": wrapup.get("kind", "none (too few gaps measured)"),
             "mean": f"{60 * wrapup['mean_min']:.1f} s" if wrapup else "",
             "cv": str(wrapup.get("cv", "")),
-            "n": len(cal.unavailability.gaps_s),
+            "n": len(cal.after_call.gaps_s),
+        }
+    )
+    shares = (agents.get("roster") or {}).get("unavailable_share") or {}
+    values = [x for row in shares.values() for x in row if x > 0]
+    rows.append(
+        {
+            "quantity": "breaks: share of agents on duty away",
+            "kind": f"gaps over {cal.after_call.threshold_s:.0f} s" if values else "none",
+            "mean": f"{100 * float(np.mean(values)):.1f}% (per half hour with breaks)"
+            if values
+            else "",
+            "cv": "",
+            "n": cal.after_call.n_breaks,
         }
     )
     rows.append(

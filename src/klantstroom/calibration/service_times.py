@@ -59,6 +59,11 @@ class ServiceFit:
         ``delta_aic`` (AIC minus the lowest), ``ks_statistic``, ``ks_pvalue`` (optimistic:
         parameters were estimated from the same data), ``mean_s``, ``cv`` and ``parameters``
         (the family's own parameters, as text).
+    sample_mean_s : float
+        The mean of the service times themselves. The maximum-likelihood fit follows the bulk
+        of the data; its mean can differ from this by several per cent when the tail is heavy
+        (a lognormal fitted to the Anonymous Bank's PS calls: +6%), and the mean is what
+        decides the work to be done.
     """
 
     kind: str
@@ -67,6 +72,7 @@ class ServiceFit:
     n: int
     n_dropped: int
     candidates: pd.DataFrame
+    sample_mean_s: float = float("nan")
 
 
 def _lognormal_moments(mu: float, sigma: float) -> tuple[float, float]:
@@ -162,6 +168,7 @@ def fit_service_times(seconds: np.ndarray) -> ServiceFit:
         n=int(x.size),
         n_dropped=n_dropped,
         candidates=table,
+        sample_mean_s=float(x.mean()),
     )
 
 
