@@ -64,6 +64,8 @@ MIN_GAPS_FOR_MIXTURE = 100
 # Break time per call of a weekday's interval is shrunk towards the interval's over all weekdays
 # with the weight of this many measured calls (and that one towards the whole log's).
 SHRINK_MEASURED_CALLS = 100.0
+# And the calls handled per agent second with the weight of one agent hour on duty.
+SHRINK_ON_DUTY_S = 3600.0
 MAX_UNAVAILABLE_SHARE = 0.9  # the roster's bound
 
 
@@ -407,18 +409,33 @@ def unavailable_share_by_weekday(table: pd.DataFrame) -> pd.DataFrame:
     has few measured calls, so its ``b`` is shrunk towards the interval's over all weekdays, and
     that one towards the whole log's (``(B + k b') / (m + k)`` for break time ``B`` over ``m``
     measured calls, ``k`` = :data:`SHRINK_MEASURED_CALLS`): a quiet interval does not get a
-    share from a handful of calls. Zero where nobody was on duty.
+    share from a handful of calls. The calls per agent second ``n / T`` are shrunk the same way
+    (weight :data:`SHRINK_ON_DUTY_S`). Zero where nobody was on duty.
     """
     columns = ["measured", "break_s", "calls", "on_duty_s"]
     weekday = pd.to_datetime(table["date"]).dt.day_of_week.rename("weekday")
     by_day = table.groupby([weekday, table["interval"]])[columns].sum()
     by_interval = table.groupby("interval")[columns].sum()
+    intervals = by_day.index.get_level_values("interval")
+
+    def shrunk(own: pd.Series, own_n: pd.Series, prior: np.ndarray | float, k: float) -> pd.Series:
+        return (own + k * prior) / (own_n + k)
+
+    total = table[columns].sum()
     k = SHRINK_MEASURED_CALLS
-    overall = float(table["break_s"].sum() / max(float(table["measured"].sum()), 1.0))
-    pooled = (by_interval["break_s"] + k * overall) / (by_interval["measured"] + k)
-    prior = pooled.reindex(by_day.index.get_level_values("interval")).to_numpy()
-    per_call = (by_day["break_s"] + k * prior) / (by_day["measured"] + k)
-    on_duty = by_day["on_duty_s"].where(by_day["on_duty_s"] > 0)
-    share = (per_call * by_day["calls"] / on_duty).fillna(0.0)
+    overall = float(total["break_s"] / max(float(total["measured"]), 1.0))
+    pooled = shrunk(by_interval["break_s"], by_interval["measured"], overall, k)
+    per_call = shrunk(
+        by_day["break_s"], by_day["measured"], pooled.reindex(intervals).to_numpy(), k
+    )
+    # The calls handled per agent second, shrunk alike: at a shift's first minutes a call or two
+    # over a few agent minutes on duty would make a rate, and a share, of nothing.
+    k_s = SHRINK_ON_DUTY_S
+    rate = float(total["calls"] / max(float(total["on_duty_s"]), 1e-9))
+    pooled_rate = shrunk(by_interval["calls"], by_interval["on_duty_s"], rate, k_s)
+    own_rate = shrunk(
+        by_day["calls"], by_day["on_duty_s"], pooled_rate.reindex(intervals).to_numpy(), k_s
+    )
+    share = (per_call * own_rate).where(by_day["on_duty_s"] > 0, 0.0)
     wide = share.unstack("interval").reindex(columns=by_interval.index).fillna(0.0)
     return wide.clip(lower=0.0, upper=MAX_UNAVAILABLE_SHARE)
