@@ -48,7 +48,7 @@ Schwarz, G. (1978). Estimating the dimension of a model. The Annals of Statistic
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -69,8 +69,24 @@ SHRINK_ON_DUTY_S = 3600.0
 MAX_UNAVAILABLE_SHARE = 0.9  # the roster's bound
 
 
+class _GapStatistics:
+    """Mean and coefficient of variation of a dataclass's ``gaps_s`` (seconds)."""
+
+    gaps_s: np.ndarray
+
+    @property
+    def mean_s(self) -> float:
+        """Mean of the gaps, seconds (0 without any)."""
+        return float(self.gaps_s.mean()) if len(self.gaps_s) else 0.0
+
+    @property
+    def cv(self) -> float:
+        """Coefficient of variation of the gaps (0 with fewer than two)."""
+        return float(self.gaps_s.std() / self.gaps_s.mean()) if len(self.gaps_s) > 1 else 0.0
+
+
 @dataclass(frozen=True)
-class Unavailability:
+class Unavailability(_GapStatistics):
     """Gaps between an agent's calls while callers were waiting.
 
     Attributes
@@ -79,23 +95,13 @@ class Unavailability:
         The measured gaps in seconds (at least :data:`MIN_GAP_S`).
     n_calls : int
         Served calls followed by another call of the same agent (the candidates).
-    ended_s : numpy.ndarray
+    started_s : numpy.ndarray
         When each measured gap started (the call's end, epoch seconds), aligned with ``gaps_s``.
     """
 
     gaps_s: np.ndarray
     n_calls: int
-    ended_s: np.ndarray | None = None
-
-    @property
-    def mean_s(self) -> float:
-        """Mean unavailable time after a call, in seconds."""
-        return float(self.gaps_s.mean()) if len(self.gaps_s) else 0.0
-
-    @property
-    def cv(self) -> float:
-        """Coefficient of variation of the gaps."""
-        return float(self.gaps_s.std() / self.gaps_s.mean()) if len(self.gaps_s) > 1 else 0.0
+    started_s: np.ndarray = field(default_factory=lambda: np.empty(0))
 
 
 def _epoch_s(column: pd.Series) -> np.ndarray:
@@ -142,7 +148,9 @@ def unavailable_after_calls(calls: pd.DataFrame, max_gap_s: float = MAX_GAP_S) -
     busy = waiting_at(calls, ended + 1.0) > 0
     kept = candidates & busy
     return Unavailability(
-        gaps_s=np.maximum(gap[kept], MIN_GAP_S), n_calls=int(candidates.sum()), ended_s=ended[kept]
+        gaps_s=np.maximum(gap[kept], MIN_GAP_S),
+        n_calls=int(candidates.sum()),
+        started_s=ended[kept],
     )
 
 
@@ -270,7 +278,7 @@ def fit_gap_mixture(
 
 
 @dataclass(frozen=True)
-class AfterCallWork:
+class AfterCallWork(_GapStatistics):
     """The after-call work: the measured gaps up to a threshold, and the breaks above it.
 
     Attributes
@@ -293,16 +301,6 @@ class AfterCallWork:
     gaps_s: np.ndarray
     n_breaks: int
     mixture: GapMixture | None = None
-
-    @property
-    def mean_s(self) -> float:
-        """Mean after-call work, seconds."""
-        return float(self.gaps_s.mean()) if len(self.gaps_s) else 0.0
-
-    @property
-    def cv(self) -> float:
-        """Coefficient of variation of the after-call work."""
-        return float(self.gaps_s.std() / self.gaps_s.mean()) if len(self.gaps_s) > 1 else 0.0
 
     @property
     def breaks(self) -> bool:

@@ -26,7 +26,6 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from klantstroom.calibration.availability import _agent_gaps, waiting_at
 from klantstroom.calibration.pipeline import Calibration
 from klantstroom.calibration.redials import detect_redials
 
@@ -106,11 +105,9 @@ def weekly_estimates(cal: Calibration) -> pd.DataFrame:
             )
     add("patience (s)", "behaviour", calls, arrival, _patience)
     add("redial probability", "behaviour", calls, arrival, _redial)
-    ended, answered, same = _agent_gaps(calls)
-    gap = answered - ended
-    busy = same & (gap >= 0) & (waiting_at(calls, ended + 1.0) > 0)
+    measured = cal.unavailability
     gaps = pd.DataFrame(
-        {"gap": np.maximum(gap[busy], 0.5), "at": pd.to_datetime(ended[busy], unit="s")}
+        {"gap": measured.gaps_s, "at": pd.to_datetime(measured.started_s, unit="s")}
     )
     threshold = cal.after_call.threshold_s
     add(

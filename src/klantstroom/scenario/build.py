@@ -527,15 +527,8 @@ def _build_handling_by_hour(
     result = []
     for channel, factors in _handling_channels(check, key, given, handled, "24 factors"):
         ckey = f"{key}.{channel}"
-        if isinstance(factors, str) or not isinstance(factors, Sequence):
-            check.fail(ckey, f"must be a list of {HOURS_PER_DAY} factors, got {factors!r}")
-            continue
-        if len(factors) != HOURS_PER_DAY:
-            check.fail(
-                ckey,
-                f"needs {HOURS_PER_DAY} values (one factor per hour from 00:00), "
-                f"got {len(factors)}",
-            )
+        per = "one factor per hour from 00:00"
+        if check.fixed_list(ckey, factors, HOURS_PER_DAY, "factors", per) is None:
             continue
         values = tuple(
             _handling_factor(check, f"{ckey}[{hour}]", value) for hour, value in enumerate(factors)

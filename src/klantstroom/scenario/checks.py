@@ -212,6 +212,20 @@ class Checker:
             self.fail(key, f"must be a date 'YYYY-MM-DD', got {value!r}")
             return dt.date(2000, 1, 3)
 
+    def fixed_list(self, key: str, value: Any, length: int, what: str, per: str) -> Any:
+        """``value`` if it is a list of exactly ``length`` items, else None (with an error).
+
+        ``what`` names the items ("shares", "factors"), ``per`` what each stands for ("one per
+        30 min from 00:00"), for the message.
+        """
+        if isinstance(value, str) or not isinstance(value, Sequence):
+            self.fail(key, f"must be a list of {length} {what}, got {value!r}")
+            return None
+        if len(value) != length:
+            self.fail(key, f"needs {length} values ({per}), got {len(value)}")
+            return None
+        return value
+
     def shares(self, key: str, values: Mapping[str, Any] | Sequence[Any]) -> None:
         items = values.values() if isinstance(values, Mapping) else values
         total = sum(float(v) for v in items if isinstance(v, int | float))

@@ -224,12 +224,8 @@ def _headcount_row(
 ) -> tuple[int, ...]:
     """A headcount per interval of one day: one whole number >= 0 per interval from 00:00."""
     n_intervals = MINUTES_PER_DAY // interval_min
-    if len(counts) != n_intervals:
-        check.fail(
-            key,
-            f"needs {n_intervals} values (one per {interval_min} min from 00:00), "
-            f"got {len(counts)}",
-        )
+    per = f"one per {interval_min} min from 00:00"
+    if check.fixed_list(key, counts, n_intervals, "whole numbers", per) is None:
         return (0,) * n_intervals
     return tuple(
         check.integer(f"{key}[{slot}]", count, low=0, high=MAX_HEADCOUNT)
@@ -255,15 +251,8 @@ def _unavailable_share(
     for day, shares in given.items():
         dkey = f"{key}.{day}"
         check.choice(dkey, day, WEEKDAYS)
-        if isinstance(shares, str) or not isinstance(shares, Sequence):
-            check.fail(dkey, f"must be a list of {n_intervals} shares, got {shares!r}")
-            continue
-        if len(shares) != n_intervals:
-            check.fail(
-                dkey,
-                f"needs {n_intervals} values (one per {interval_min} min from 00:00), "
-                f"got {len(shares)}",
-            )
+        per = f"one per {interval_min} min from 00:00"
+        if check.fixed_list(dkey, shares, n_intervals, "shares", per) is None:
             continue
         row = tuple(
             check.number(f"{dkey}[{slot}]", share, low=0.0, high=0.9)
