@@ -16,6 +16,7 @@ from klantstroom.calibration.staffing_inference import (
     class_share_by_load,
     infer_staffing,
     round_headcount,
+    shape_groups,
     staffing_by_weekday,
     staffing_follows_calls,
     staffing_on_weekday_shape,
@@ -514,3 +515,28 @@ def test_class_share_by_load_splits_intervals_by_how_long_others_waited() -> Non
     assert table["class_share"].tolist() == [0.75, 0.5]
     with pytest.raises(ValueError, match="no calls of class 'PS_p9'"):
         class_share_by_load(calls, "PS_p9")
+
+
+def test_a_weekday_seen_once_takes_the_shape_of_the_weekdays_alike() -> None:
+    columns = pd.Index(range(0, 1440, 30))
+    day = np.zeros(48)
+    day[16:36] = 4.0  # 08:00-18:00
+    friday = np.zeros(48)
+    friday[16:28] = 3.0  # 08:00-14:00: another opening
+    dates = pd.date_range("2024-01-01", periods=5)  # Monday to Friday, one date each
+    rows = [day.copy() for _ in range(4)] + [friday]
+    rows[0][20] = 9.0  # Monday's own peak at 10:00
+    staffing = pd.DataFrame(rows, index=dates, columns=columns)
+    groups = shape_groups(staffing)
+    assert groups[0] == [0, 1, 2, 3] and groups[4] == [4]
+    shaped = staffing_on_weekday_shape(staffing, groups)
+    # Monday keeps its hours but in the pooled shape: its peak is shared with Tuesday-Thursday.
+    assert shaped.iloc[0].sum() == pytest.approx(staffing.iloc[0].sum())
+    assert shaped.iloc[0, 20] == pytest.approx(
+        shaped.iloc[1, 20] * shaped.iloc[0].sum() / shaped.iloc[1].sum()
+    )
+    assert shaped.iloc[0, 20] < 9.0
+    pd.testing.assert_series_equal(shaped.iloc[4], staffing.iloc[4])
+    # Two dates of a weekday: its own shape.
+    twice = pd.concat([staffing, staffing.set_axis(dates + pd.Timedelta(days=7))])
+    assert shape_groups(twice) == {d: [d] for d in range(5)}

@@ -13,13 +13,12 @@ after-call time both replays answer far too fast (a mean wait of 13 s against 32
 Out of sample (``--holdout-from``): fitted on the first week (17-21 January) and validated on
 the second (24-28 January), a much quieter week (abandonment 4.0% against 10.7%). The trace
 replay, which tests what carries over (after-call work, breaks, patience of the unseen, routing),
-meets the full targets in both weeks for the regular service (PS) calls. The model-driven replay
-meets the wait target out of sample but abandons about 2.2 points too many: it does so on the
-second week even when fitted on that week itself (in sample: 6.1% against 4.0%). On quiet days
-agents take their first call well after their shift starts and the inferred staffing at the shift
-edges is short (7:00-8:00: 18% abandoned against none), which the trace replay's real arrival times
-soften; that is a limit of staffing inferred from a quiet week, not of the behaviour carried over,
-so the out-of-sample check of the model-driven replay here is its wait (within 15%).
+meets the full targets in both weeks for the regular service (PS) calls, and so does the
+model-driven replay in sample and for abandonment out of sample. Its wait out of sample is about
+a quarter short: the callers' patience drifted between the weeks (exponential estimate 323 s in
+the busy week, 444 s in the quiet one). Replayed with the second week's own patience and the
+first week's behaviour otherwise, all four targets are met (docs/calibration.md); the weekly
+stability table flags this drift on the whole month (330-441 s).
 """
 
 from __future__ import annotations
@@ -68,9 +67,11 @@ def test_a_fit_on_the_first_week_holds_on_the_second(holdout: pd.DataFrame, peri
     trace = holdout.loc[(period, "PS", "trace")]
     assert trace["abandonment_met"] and trace["mean_wait_met"], trace
     model = holdout.loc[(period, "PS", "model")]
-    assert model["mean_wait_met"], model
+    assert model["abandonment_met"], model
     if period == "in sample":
-        assert model["abandonment_met"], model
+        assert model["mean_wait_met"], model
+    else:  # patience drifted between the weeks: the wait is short, not long
+        assert -35.0 < model["mean_wait_diff_%"] < 0.0, model
     log = {"in sample": 10.66, "out of sample": 4.00}[period]
     assert trace["abandonment_log_%"] == pytest.approx(log, abs=0.01)  # each week's own log
 

@@ -27,7 +27,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -56,6 +56,7 @@ from klantstroom.calibration.staffing_inference import (
     class_share_by_load,
     infer_staffing,
     round_headcount,
+    shape_groups,
     staffing_by_weekday,
     staffing_on_weekday_shape,
 )
@@ -319,11 +320,24 @@ def distribution_block(kind: str, mean_s: float, cv: float) -> dict[str, Any]:
     return block
 
 
-def weekly_profiles(profile: ArrivalProfile, days: list[int]) -> dict[str, dict[str, Any]]:
-    """Intraday profile blocks per weekday (48 half-hour shares from 00:00) with calls."""
+def weekly_profiles(
+    profile: ArrivalProfile,
+    days: list[int],
+    groups: Mapping[int, Sequence[int]] | None = None,
+) -> dict[str, dict[str, Any]]:
+    """Intraday profile blocks per weekday (48 half-hour shares from 00:00) with calls.
+
+    ``groups`` gives, per weekday, the weekdays whose mean calls per interval make its shape
+    (weighted by their dates; :func:`~klantstroom.calibration.staffing_inference.shape_groups`);
+    default: its own.
+    """
+    table = profile.mean_per_interval
     blocks = {}
     for w in days:
-        row = profile.mean_per_interval.loc[w].to_numpy(dtype=float)
+        members = [m for m in (groups or {}).get(w, [w]) if m in table.index] or [w]
+        weights = np.array([profile.days_observed.get(m, 0) for m in members], dtype=float)
+        rows = table.loc[members].to_numpy(dtype=float)
+        row = rows.T @ weights / weights.sum() if weights.sum() > 0 else rows.mean(axis=0)
         if row.sum() <= 0:
             continue
         shares = [round(x, 6) for x in (row / row.sum()).tolist()]
@@ -388,7 +402,9 @@ def scenario_config(
     counts = fresh.sum(axis=0)
     fresh_calls = cal.fresh_calls
     profile = cal.fresh_profile
-    profiles = weekly_profiles(profile, open_days)
+    # A weekday seen on one date only takes the shape of the weekdays alike (calls and staff).
+    groups = shape_groups(cal.staffing)
+    profiles = weekly_profiles(profile, open_days, groups)
     roster = round_headcount(staffing_by_weekday(cal.staffing))
     headcount = {
         WEEKDAYS[int(w)]: [int(x) for x in roster.loc[w].tolist()]
@@ -398,7 +414,7 @@ def scenario_config(
     # Each date's agent hours in its weekday's shape, as its calls are (date factor times the
     # weekday profile): see staffing_inference.staffing_on_weekday_shape for why not the date's
     # own shape.
-    by_date = round_headcount(staffing_on_weekday_shape(cal.staffing))
+    by_date = round_headcount(staffing_on_weekday_shape(cal.staffing, groups))
     headcount_by_date = {
         pd.Timestamp(d).date().isoformat(): [int(x) for x in by_date.loc[d].tolist()]
         for d in by_date.index
@@ -425,7 +441,7 @@ def scenario_config(
         own = fresh_calls[fresh_calls["model_service"] == key]
         if len(own) >= MIN_CALLS_FOR_OWN_PROFILE:
             block["intraday_profile_by_day"] = weekly_profiles(
-                arrival_profile(own, INTERVAL_MIN), open_days
+                arrival_profile(own, INTERVAL_MIN), open_days, groups
             )
         return block
 
