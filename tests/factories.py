@@ -169,3 +169,41 @@ def shop_config(
         },
     }
     return deep_update(config, overrides)
+
+
+def two_teams(handling_b_min: float = 10.0, **overrides: Any) -> dict[str, Any]:
+    """``agents`` (one member, around the clock) answer ``q``; ``b_team`` (one) answers ``b``.
+
+    The base of the training tests: ``agents`` learn ``b`` (:func:`training_course`).
+    """
+    config = queue_config(horizon_days=2.0)
+    config["services"]["b"] = {
+        "rate_per_hour": 0.0,
+        "channel_mix": {"phone": 1.0},
+        "handling": {"phone": {"kind": "deterministic", "mean_min": handling_b_min}},
+    }
+    config["staff_groups"]["b_team"] = {
+        "skills": {"b": {"phone": {"rank": 1}}},
+        "roster": {
+            "works_holidays": True,
+            "shifts": [{"days": ALL_DAYS, "start": "00:00", "end": "24:00", "headcount": 1}],
+        },
+    }
+    return deep_update(config, overrides)
+
+
+def training_course(**fields: Any) -> dict[str, Any]:
+    """A course for ``agents``: skill ``b`` on the phone at rank 2, its one member, Tuesday."""
+    return {
+        "skills": {"b": {"phone": {"rank": 2}}},
+        "members": 1,
+        "start_date": "2027-01-05",  # a Tuesday
+        **fields,
+    }
+
+
+def with_training(config: dict[str, Any], *courses: dict[str, Any]) -> dict[str, Any]:
+    """``config`` with ``courses`` as the training plan of its group ``agents``."""
+    config = copy.deepcopy(config)
+    config["staff_groups"]["agents"]["training"] = list(courses)
+    return config

@@ -220,6 +220,40 @@ class RosterConfig:
 
 
 @dataclass
+class TrainerConfig:
+    """Teaching hours per week taken from ``group`` while a course runs."""
+
+    group: str = ""
+    hours_per_week: float = 0.0
+
+
+@dataclass
+class LearningCurveConfig:
+    """Speed and resolution on a new skill, as shares of full, rising linearly to 1."""
+
+    start_speed: float = 1.0
+    start_fcr: float = 1.0
+    full_after_weeks: float | None = None  # from the course's start_date, or
+    full_after_contacts: int | None = None  # each member's contacts of the skill
+
+
+@dataclass
+class TrainingConfig:
+    """A course: a cohort of the group's members learns ``skills`` from ``start_date`` on."""
+
+    skills: dict[str, ServiceSkillsConfig] = field(default_factory=dict)
+    cohort: str | None = None  # courses with the same cohort train the same members
+    members: int | None = None  # exactly one of members and share
+    share: float | None = None
+    start_date: str = ""  # YYYY-MM-DD
+    weeks: int = 0
+    hours_per_week: float = 0.0  # in class, per member of the cohort
+    days: list[str] = field(default_factory=lambda: ["mon", "tue", "wed", "thu", "fri"])
+    trainer: TrainerConfig | None = None
+    curve: LearningCurveConfig = field(default_factory=LearningCurveConfig)
+
+
+@dataclass
 class StaffGroupConfig:
     """Staff with the same skills, speed and roster (specialists or multi-skilled)."""
 
@@ -232,6 +266,8 @@ class StaffGroupConfig:
     department: str | None = None  # a back-office department: works its tasks, no skills
     # Share of the rostered staff on leave per month (jan..dec, 0-0.9); empty = the calendar's.
     leave_by_month: dict[str, float] = field(default_factory=dict)
+    # Courses that teach cohorts of the group new skills (scenario/training.py).
+    training: list[TrainingConfig] = field(default_factory=list)
 
 
 @dataclass

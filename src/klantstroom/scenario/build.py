@@ -54,6 +54,7 @@ from klantstroom.scenario.spec import (
     ServiceSpec,
 )
 from klantstroom.scenario.staff import build_group, build_routing, build_staffing, check_coverage
+from klantstroom.scenario.training import build_training
 from klantstroom.scenario.year import (
     after_holiday_dates,
     build_calendar,
@@ -125,6 +126,9 @@ def build_scenario(config: Mapping[str, Any], base_dir: Path | None = None) -> S
     routing = build_routing(check, config.get("routing", {}))
     staffing = build_staffing(
         check, config.get("staffing") or {}, [g.name for g in groups], run, config.get("run") or {}
+    )
+    groups = build_training(
+        check, config.get("staff_groups") or {}, groups, services, staffing, calendar, run
     )
     counter = build_counter(check, config.get("counter") or {}, base)
     if shops:

@@ -11,6 +11,10 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from klantstroom.scenario.training import TrainingSpec
 
 # Channels are a fixed vocabulary: the model treats each differently (real-time or deferred work,
 # a shop or not), so a new channel is a code change, not a config entry.
@@ -700,6 +704,8 @@ class StaffGroupSpec:
     unavailable_share : tuple of tuple of float
         Share of the rostered staff present but off the queue (breaks, short meetings) per
         weekday (7 rows) per interval of the calendar's ``interval_min``; empty = none.
+    training : tuple of TrainingSpec
+        Courses that teach cohorts of the group new skills (:mod:`klantstroom.scenario.training`).
     """
 
     name: str
@@ -715,6 +721,7 @@ class StaffGroupSpec:
     department: str | None = None
     leave_by_month: tuple[float, ...] = ()
     unavailable_share: tuple[tuple[float, ...], ...] = ()
+    training: tuple[TrainingSpec, ...] = ()
 
     def present_share(self, date: dt.date) -> float:
         """Share of the rostered staff not on leave on ``date`` (1.0 without leave)."""
