@@ -35,6 +35,7 @@ from klantstroom.analysis.periods import (
     mark_judged,
     period_rows,
 )
+from klantstroom.analysis.training import proficiency_table
 from klantstroom.model.calendar import open_periods
 from klantstroom.model.simulation import ReplicationLog, simulate
 from klantstroom.scenario.spec import MINUTES_PER_DAY, Scenario
@@ -199,6 +200,7 @@ def tables_from_logs(scenario: Scenario, logs: list[ReplicationLog]) -> RunResul
     backlog = backlog_table(scenario, logs)
     staff = staff_table(scenario, logs)
     spans = spans_table(scenario, logs)
+    proficiency = proficiency_table(scenario, logs)
     intervals = intervals_table(
         contacts,
         staff,
@@ -253,6 +255,7 @@ def tables_from_logs(scenario: Scenario, logs: list[ReplicationLog]) -> RunResul
                 tasks=rows[1],
                 journeys=rows[2],
                 backlog=rows[3],
+                proficiency=proficiency,
                 **common,  # type: ignore[arg-type]
             )
         )
@@ -274,6 +277,7 @@ def tables_from_logs(scenario: Scenario, logs: list[ReplicationLog]) -> RunResul
         tasks=tasks,
         journeys=journeys,
         backlog=backlog,
+        extra={"proficiency": proficiency} if len(proficiency) else {},
     )
 
 

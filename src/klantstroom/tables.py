@@ -38,6 +38,7 @@ from klantstroom.scenario.spec import (
     TASK,
     Scenario,
 )
+from klantstroom.scenario.training import ACTIVITIES
 
 CONTACT_TABLE_COLUMNS: tuple[str, ...] = (
     "replication",
@@ -464,8 +465,9 @@ def staff_table(scenario: Scenario, logs: Sequence[ReplicationLog]) -> pd.DataFr
     """Return one row per on-duty spell of a staff member.
 
     Columns: ``replication``, ``staff_group``, ``staff_id``, ``on_min``, ``off_min`` (when the
-    member actually left) and ``scheduled_off_min`` (when the roster sent them off; earlier than
-    ``off_min`` when they stayed to finish a contact).
+    member actually left), ``scheduled_off_min`` (when the roster sent them off; earlier than
+    ``off_min`` when they stayed to finish a contact) and ``activity`` (``work``, or in class:
+    ``training``, or teaching: ``training_others``).
     """
     frames = []
     names = [g.name for g in scenario.staff_groups]
@@ -482,6 +484,7 @@ def staff_table(scenario: Scenario, logs: Sequence[ReplicationLog]) -> pd.DataFr
                     "on_min": s["on_min"],
                     "off_min": s["off_min"],
                     "scheduled_off_min": s["scheduled_off_min"],
+                    "activity": _categorical(s["activity"], ACTIVITIES),
                 }
             )
         )
@@ -495,10 +498,11 @@ def staff_table(scenario: Scenario, logs: Sequence[ReplicationLog]) -> pd.DataFr
                 "on_min",
                 "off_min",
                 "scheduled_off_min",
+                "activity",
             ]
         )
     table = pd.concat(frames, ignore_index=True)
-    for column in ("staff_group", "shop"):
+    for column in ("staff_group", "shop", "activity"):
         table[column] = table[column].astype(frames[0][column].dtype)
     return table.sort_values(["replication", "staff_id", "on_min"], ignore_index=True)
 

@@ -28,6 +28,7 @@ from klantstroom.analysis.timeaverage import (
     mean_capped_count_per_interval,
     mean_count_per_interval,
 )
+from klantstroom.analysis.training import work_spells
 
 QUEUE_COLUMNS = (
     "arrivals",
@@ -91,6 +92,7 @@ def intervals_table(
     edges = interval_edges(horizon_min, interval_min)
     n = len(edges) - 1
     starts = edges[:-1]
+    staff = work_spells(staff)  # in class or teaching is not on duty for contacts
     frames = []
     for rep in replications:
         rep_contacts = inbound(contacts[contacts["replication"] == rep])  # as in kpis.csv

@@ -34,7 +34,9 @@ Definitions (waits in minutes; the service-level convention is the package's, se
   ``counter.urgent_max_access_working_days`` / urgent requests);
   ``desk_utilisation`` (shop rows: desk time in use, wrap-up included / desks x opening time);
 * ``occupancy`` — (staff group rows) busy time (service + wrap-up) / time on duty, both clipped
-  to the reported period; ``staff_hours`` and ``busy_hours`` are those two times in hours.
+  to the reported period; ``staff_hours`` and ``busy_hours`` are those two times in hours (time
+  on the floor: hours in class or teaching are ``training_hours`` and ``trainer_hours``, and
+  proficiency rows per staff group x skill learnt come from :mod:`klantstroom.analysis.training`).
 
 ``summary.csv`` gives, per key and KPI, the mean over replications with a 95% confidence interval
 (Student t), and for the service level the channel's target and whether the mean meets it.
@@ -59,6 +61,13 @@ from klantstroom.analysis.journeys import (
 from klantstroom.analysis.periods import PERIOD, WHOLE_RUN
 from klantstroom.analysis.stats import mean_ci
 from klantstroom.analysis.timeaverage import cumulative_presence
+from klantstroom.analysis.training import (
+    TRAINING_KPIS,
+    proficiency_rows,
+    training_hours,
+    training_spells,
+    work_spells,
+)
 from klantstroom.scenario.spec import NormSpec
 
 KEYS = ("channel", "shop", "department", "service", "staff_group")
@@ -109,6 +118,7 @@ ALL_KPIS: tuple[str, ...] = tuple(
             *BACKOFFICE_KPIS,
             *JOURNEY_KPIS,
             *STAFF_KPIS,
+            *TRAINING_KPIS,
         )
     )
 )
@@ -286,6 +296,7 @@ def kpi_table(
     departments: Sequence[tuple[str, Sequence[str]]] = (),
     start_min: float = 0.0,
     period: str = WHOLE_RUN,
+    proficiency: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Return KPIs per replication (see the module docstring for rows and definitions).
 
@@ -317,8 +328,12 @@ def kpi_table(
         :mod:`klantstroom.analysis.periods`).
     period : str
         The ``period`` column of the rows (``run`` = the whole run).
+    proficiency : pandas.DataFrame, optional
+        The cohorts' daily proficiency (:func:`klantstroom.analysis.training.proficiency_table`).
     """
     rows: list[dict[str, object]] = []
+    away = training_spells(staff)
+    staff = work_spells(staff)  # staff hours and occupancy: time on the floor
     shop_codes = {name: k for k, name in enumerate(counter_norms.shops)} if counter_norms else {}
     window = np.array([start_min, horizon_min])
     for rep in replications:
@@ -367,6 +382,7 @@ def kpi_table(
                 )
         rep_staff = staff[staff["replication"] == rep]
         rep_spans = spans[spans["replication"] == rep] if len(spans) else spans
+        rep_away = None if away is None else away[(away["replication"] == rep).to_numpy()]
         for code, group in enumerate(staff_groups):
             spells = rep_staff[rep_staff["staff_group"] == group]
             on = np.diff(
@@ -393,8 +409,10 @@ def kpi_table(
                     "occupancy": busy / on if on > 0 else np.nan,
                     "staff_hours": on / 60.0,
                     "busy_hours": busy / 60.0,
+                    **training_hours(rep_away, group, window),
                 }
             )
+        rows.extend(proficiency_rows(rep, proficiency, window))
         if tasks is not None and journeys is not None and rep_backlog is not None:
             rows.extend(
                 journey_kpi_rows(

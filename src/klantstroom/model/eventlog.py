@@ -52,6 +52,7 @@ SPELL_COLUMNS: dict[str, str] = {
     "on_min": "d",
     "off_min": "d",
     "scheduled_off_min": "d",
+    "activity": "b",
 }
 
 
@@ -145,8 +146,13 @@ class SpellLog:
         on_min: float,
         off_min: float,
         scheduled_off_min: float,
+        activity: int = 0,
     ) -> None:
-        """Append one spell: on duty from ``on_min`` until ``off_min`` at ``shop`` (-1: none)."""
+        """Append one spell: on duty from ``on_min`` until ``off_min`` at ``shop`` (-1: none).
+
+        ``activity`` is what the member did (an ``ACTIVITIES`` code of
+        :mod:`klantstroom.scenario.training`): 0 = work, else in class or teaching.
+        """
         c = self.columns
         c["staff_id"].append(staff_id)
         c["staff_group"].append(group)
@@ -154,6 +160,7 @@ class SpellLog:
         c["on_min"].append(on_min)
         c["off_min"].append(off_min)
         c["scheduled_off_min"].append(scheduled_off_min)
+        c["activity"].append(activity)
 
     def to_numpy(self) -> dict[str, np.ndarray]:
         """Return the columns as NumPy arrays."""

@@ -201,7 +201,7 @@ class Journeys:
         if contact.chasing:
             return SERVED, 0  # the status is given; the matter stays with the back office
         queue = contact.queue
-        p = member.group.fcr.get(queue.index)
+        p = member.fcr.get(queue.index)
         if p is None:
             p = self.sim.fcr_default[queue.index]
         if self._fcr[queue.service].draw(p):

@@ -33,7 +33,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import simpy
@@ -52,6 +52,7 @@ from klantstroom.model.queues import DONE, IN_SERVICE, WAITING, Contact, Deferre
 from klantstroom.model.shops import pick_counter
 from klantstroom.model.staff import Group, Member
 from klantstroom.model.streams import Streams
+from klantstroom.model.training import Training, home_places
 from klantstroom.scenario.spec import (
     ABANDONED,
     CHASE,
@@ -81,6 +82,9 @@ class ReplicationLog:
         On-duty spells of staff members (:data:`~klantstroom.model.eventlog.SPELL_COLUMNS`).
     personas : tuple of (str, int)
         The citizen id of each persona of the scenario.
+    proficiency : dict of str to numpy.ndarray
+        Daily proficiency of training cohorts on their new skills
+        (:data:`~klantstroom.model.training.PROFICIENCY_COLUMNS`); empty without training.
     """
 
     replication: int
@@ -90,6 +94,7 @@ class ReplicationLog:
     warmup_min: float
     wall_s: float
     personas: tuple[tuple[str, int], ...] = ()
+    proficiency: dict[str, np.ndarray] = field(default_factory=dict)
 
 
 class Simulation:
@@ -279,34 +284,26 @@ class Simulation:
         # carried over between roster intervals so that the hours add up exactly.
         self._available: list[float] = []
         self._available_carry: list[float] = []
-        channel_names = [c.name for c in scenario.channels]
-        phone_channel = channel_names.index("phone") if "phone" in channel_names else -2
         for g_index, spec in enumerate(scenario.staff_groups):
             home = -1 if spec.shop is None else shop_index[spec.shop]
-            places = [(home, spec.headcount, spec.headcount_by_date, spec.home_max_headcount)]
+            # At home: one run-time group, or with training one per cohort besides the rest.
+            places = [(home, *place) for place in home_places(spec)]
             for name, grid in spec.deployments:
                 size = max((max(row) for row in grid if row), default=0)
-                places.append((shop_index[name], grid, (), size))
+                places.append((shop_index[name], grid, (), size, None))
             wrapup = (
                 None
                 if spec.wrapup is None
                 else make_sampler(spec.wrapup, self.streams.get(f"wrapup/{spec.name}"))
             )
-            for shop, grid, by_date, size in places:
+            for shop, grid, by_date, size, cohort in places:
                 group = Group(len(self.groups), spec.name, size, first_id, g_index, shop)
+                group.cohort = cohort
                 first_id += size
                 group.wrapup = wrapup
-                self._add_skills(group, spec.skills, spec.blend)
+                self.add_skills(group, spec.skills)
                 department = -1 if spec.department is None else department_index[spec.department]
-                if department >= 0 or shop < 0 or spec.blend:
-                    phone = {
-                        q.service: rank for rank, q in group.work if q.channel == phone_channel
-                    }
-                    for rank, queue in self.journeys.deferred_work(department, phone):
-                        group.deferred.append((rank, queue))
-                        group.speed[queue.index] = 1.0
-                        queue.groups.append((rank, group))
-                    group.deferred.sort(key=lambda item: (item[0], item[1].index))
+                self.add_deferred_work(group, department)
                 self.groups.append(group)
                 self._rosters.append((grid, by_date, spec.works_holidays))
                 share = 0.0 if department < 0 else scenario.departments[department].other_work_share
@@ -316,10 +313,35 @@ class Simulation:
                     self.shops[shop].deployments.append(group)
         for queue in self.queues:
             queue.groups.sort(key=lambda item: (item[0], item[1].index))
+        self.training = Training.of(self, self._rosters)
 
-    def _add_skills(self, group: Group, skills: tuple[SkillSpec, ...], blend: bool) -> None:
-        """Give ``group`` the queues its skills cover at its place."""
+    def add_deferred_work(self, group: Group, department: int) -> None:
+        """Give ``group`` its back-office work: its ``department``'s tasks and callbacks, or,
+        for a contact-centre group (or one blending at a shop), the KCC callbacks of the
+        services it has a phone skill for. Queues it has already are left as they are."""
+        spec = self.scenario.staff_groups[group.spec_index]
+        if not (department >= 0 or group.shop < 0 or spec.blend):
+            return
+        channel_names = [c.name for c in self.scenario.channels]
+        phone_channel = channel_names.index("phone") if "phone" in channel_names else -2
+        phone = {q.service: rank for rank, q in group.work if q.channel == phone_channel}
+        held = {queue.index for _, queue in group.deferred}
+        for rank, queue in self.journeys.deferred_work(department, phone):
+            if queue.index in held:
+                continue
+            group.deferred.append((rank, queue))
+            group.speed[queue.index] = 1.0
+            queue.groups.append((rank, group))
+        group.deferred.sort(key=lambda item: (item[0], item[1].index))
+
+    def add_skills(self, group: Group, skills: tuple[SkillSpec, ...]) -> None:
+        """Give ``group`` the queues its skills cover at its place.
+
+        Called while the groups are built, and by :mod:`klantstroom.model.training` when a
+        cohort gains a course's skills on its start date (which then sorts the queues' groups).
+        """
         scenario = self.scenario
+        blend = scenario.staff_groups[group.spec_index].blend
         service_index = {s.name: i for i, s in enumerate(scenario.services)}
         channel_index = {c.name: i for i, c in enumerate(scenario.channels)}
         for skill in skills:
@@ -442,6 +464,7 @@ class Simulation:
             warmup_min=self.warmup_min,
             wall_s=time.perf_counter() - started,
             personas=tuple(self.journeys.persona_citizens),
+            proficiency={} if self.training is None else self.training.log.to_numpy(),
         )
 
     def _on_day(self, timer: Timer) -> None:
@@ -644,9 +667,11 @@ class Simulation:
         if contact.queue.shop >= 0:
             self.shops[contact.queue.shop].desks_free -= 1
             member.desk = True
+        if member.learning is not None:  # a trainee: its level on this contact's skill
+            member.learning.advance(member, index, now)
         duration = contact.handling_min
         if duration != duration:  # NaN: draw it (a replayed contact brings its own, as logged)
-            duration = self._handling[index]() / member.group.speed[index]
+            duration = self._handling[index]() / member.speed[index]
             factors = self._handling_factors[index]
             if factors is not None:
                 duration *= factors[self._hour_of_week(now)]
@@ -665,9 +690,11 @@ class Simulation:
         """``member`` takes ``contact`` as one of its chats, then more while it has room."""
         while True:
             index = contact.queue.index
+            if member.learning is not None:
+                member.learning.advance(member, index, now)
             duration = contact.handling_min
             if duration != duration:  # NaN: draw it; a replayed chat brings its own, as logged
-                duration = self._handling[index]() / member.group.speed[index]
+                duration = self._handling[index]() / member.speed[index]
                 factors = self._handling_factors[index]
                 if factors is not None:
                     duration *= factors[self._hour_of_week(now)]
@@ -812,6 +839,23 @@ class Simulation:
         else:
             self._start(queue.pop(), member, now)
 
+    def wake(self, group: Group) -> None:
+        """Let ``group``'s idle members take work their new skills opened (a training's cohort
+        on its start date), longest idle first, as :meth:`_free` would; those who find none
+        stay idle with their idle time."""
+        now = self.env.now
+        if group.shop >= 0:
+            self.counters.dispatch(self.shops[group.shop])  # type: ignore[union-attr]
+        for token, member in list(group.idle_line):
+            if not (member.idle and member.idle_token == token):
+                continue
+            queue = self.policy.pick_queue(member, now)
+            if queue is None and group.deferred and self._may_take_deferred(group, member):
+                queue = pick_deferred(member)
+            if queue is not None:
+                group.take(member)
+                self._start(queue.pop(), member, now)
+
     def _on_abandon(self, timer: Timer) -> None:
         contact: Contact = timer.payload
         if contact.state != WAITING:
@@ -851,6 +895,7 @@ class Simulation:
         holiday = calendar.is_holiday(day)
         available = self._available
         specs = self.scenario.staff_groups
+        training = self.training
         for index, (group, (grid, by_date, works_holidays)) in enumerate(
             zip(self.groups, self._rosters, strict=True)
         ):
@@ -858,6 +903,9 @@ class Simulation:
                 target = 0
             else:
                 target = roster_row(grid, by_date, date, weekday)[slot]
+            if training is not None:
+                # Members in class (or teaching) are off the floor before leave and breaks.
+                target -= training.release(group, day, slot, now)
             share = available[index] * specs[group.spec_index].on_queue_share(date, weekday, slot)
             if share < 1.0 and target:
                 # Error diffusion: members on leave, off the queue (breaks), or off the task
@@ -867,6 +915,8 @@ class Simulation:
                 target = int(carry + 1e-9)
                 self._available_carry[index] = carry - target
             self._set_headcount(group, target, now)
+            if training is not None:
+                training.seat(group, now)
         next_boundary = day * MINUTES_PER_DAY + (slot + 1) * interval
         schedule(env, next_boundary - now, self._on_roster, priority=URGENT)
 
@@ -922,6 +972,8 @@ class Simulation:
         member.leaving = False
         member.idle = False
         group.off_duty.append(member)
+        if self.training is not None:
+            self.training.went_off_duty(member, now)  # into class, if a seat waits for it
         if group.shop >= 0 and not self.shops[group.shop].is_open:
             self.counters.sweep(self.shops[group.shop])  # type: ignore[union-attr]
 
@@ -933,6 +985,8 @@ class Simulation:
         if self.counters is not None:
             self.counters.finish_at_horizon(horizon)
         self.journeys.finish_at_horizon(horizon)
+        if self.training is not None:
+            self.training.finish_at_horizon(horizon)
         for queue in self.queues:
             for contact in queue.waiting_contacts():
                 self.log_unanswered(contact, horizon, UNSERVED)

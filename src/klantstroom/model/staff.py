@@ -14,6 +14,10 @@ A member may hold several chats at once (up to the chat queue's ``concurrency``)
 a member is neither idle nor serving a single contact, takes more chats while it has room, and
 takes other work only when its last chat ends.
 
+A member handles a contact at its own ``speed`` and resolves it with its own ``fcr`` per queue:
+the group's dictionaries, shared by all its members, until a training course gives a member its
+own (:mod:`klantstroom.model.training`, where ``learning`` raises them along a learning curve).
+
 Members who become idle join the back of the group's idle line, so its front is always the member
 idle longest; members taken from the middle of the line (off duty) are skipped later by a token
 check (lazy deletion).
@@ -28,6 +32,7 @@ from klantstroom.model.distributions import Sampler
 
 if TYPE_CHECKING:
     from klantstroom.model.queues import Contact, Queue
+    from klantstroom.model.training import Learner
 
 
 class Member:
@@ -37,14 +42,17 @@ class Member:
         "chats",
         "contact",
         "desk",
+        "fcr",
         "group",
         "id",
         "idle",
         "idle_since",
         "idle_token",
+        "learning",
         "leaving",
         "on_duty",
         "scheduled_off_min",
+        "speed",
         "spell_start_min",
     )
 
@@ -61,6 +69,11 @@ class Member:
         self.desk = False  # occupies one of its shop's desks (serving a visitor, wrap-up)
         self.spell_start_min = 0.0
         self.scheduled_off_min = float("nan")
+        # Speed and resolution per queue index: the group's (shared) unless a course gave the
+        # member its own; ``learning`` (a training Learner) raises them while it learns.
+        self.speed = group.speed
+        self.fcr = group.fcr
+        self.learning: Learner | None = None
 
 
 class Group:
@@ -86,6 +99,8 @@ class Group:
         Index of the shop it works at, -1 for none.
     speed : dict of int to float
         Speed factor per queue index (handling time is divided by it).
+    cohort : str or None
+        The training cohort whose members this run-time group holds, None for none.
     """
 
     def __init__(
@@ -102,6 +117,9 @@ class Group:
         self.spec_index = index if spec_index is None else spec_index
         self.shop = shop
         self.counter_work: list[tuple[int, Queue]] = []
+        self.fcr: dict[int, float] = {}
+        self.speed: dict[int, float] = {}
+        self.cohort: str | None = None
         self.members = [Member(first_id + i, self) for i in range(size)]
         self.off_duty: list[Member] = list(reversed(self.members))
         self.idle_line: deque[tuple[int, Member]] = deque()
@@ -109,8 +127,6 @@ class Group:
         self.work: list[tuple[int, Queue]] = []
         self.deferred: list[tuple[int, Queue]] = []
         self.chat_work: list[Queue] = []
-        self.fcr: dict[int, float] = {}
-        self.speed: dict[int, float] = {}
         self.wrapup: Sampler | None = None
 
     def longest_idle(self) -> Member | None:
