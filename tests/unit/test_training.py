@@ -2,7 +2,7 @@
 
 Exact timelines with deterministic handling and arrivals at given times, as in
 ``test_timelines.py``; then a validation (a course with full proficiency from the first day and
-no hours equals the skills configured directly, table for table) and the KPIs. The
+no hours equals the skills configured directly, table for table), the KPIs and the report. The
 config's checks are in ``test_training_config.py``. Minute 0 is Monday 2027-01-04 00:00; the
 courses of :func:`factories.training_course` start on Tuesday.
 """
@@ -10,6 +10,8 @@ courses of :func:`factories.training_course` start on Tuesday.
 from __future__ import annotations
 
 import copy
+import dataclasses
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -17,6 +19,7 @@ import pytest
 
 from klantstroom.experiment import run_experiment
 from klantstroom.model.training import home_places
+from klantstroom.runner import execute
 from klantstroom.scenario.build import build_scenario
 from klantstroom.tables import staff_table
 
@@ -283,10 +286,24 @@ def test_full_proficiency_from_the_first_day_equals_the_skill_configured(
         pd.testing.assert_frame_equal(getattr(one, name), getattr(two, name), obj=name)
 
 
+def test_the_run_report_has_a_training_section(tmp_path: Path) -> None:
+    curve = {"start_speed": 0.6, "start_fcr": 0.7, "full_after_weeks": 4}
+    config = with_training(
+        two_teams(),
+        course(start_date="2027-01-04", weeks=4, hours_per_week=2.0, curve=curve),
+    )
+    config["run"]["horizon_days"] = 35.0  # January and February
+    execute(build_scenario(config), tmp_path, figures=False, print_summary=False)
+    page = (tmp_path / "report.html").read_text(encoding="utf-8")
+    section = page[page.index('<section id="training">') :]
+    assert "<h2>Training</h2>" in section
+    assert "<td>agents</td><td>whole run</td><td>8.0</td><td>0.0</td>" in section
+    assert "<td>b (phone)</td>" in section and "<th>2027-01</th>" in section
+    assert "100.0% / 100.0%" in section  # February: fully proficient
+
+
 def test_a_roster_replaced_after_the_checks_shrinks_the_cohorts() -> None:
     """The staffing plan's search replaces rosters of a checked scenario: no crash, no one lost."""
-    import dataclasses
-
     config = two_teams()
     config["staff_groups"]["agents"]["roster"]["shifts"][0]["headcount"] = 3
     scenario = build_scenario(with_training(config, course(members=2), course(members=1)))

@@ -29,6 +29,7 @@ from klantstroom.report.headline import (
     select,
 )
 from klantstroom.report.months import months_section
+from klantstroom.report.training_section import training_section
 from klantstroom.report.year_report import ACCESS_FIGURE, access_section
 from klantstroom.results import load_run
 
@@ -254,6 +255,7 @@ def write_run_report(folder: Path, language: str = "en") -> Path:
                 ],
             )
         )
+    body += training_section(run.period_summary, groups, language)
     body += _staffing_section(folder, t, groups, language)
     body += access_section(run, language)
     # Figures shown in their own sections are not repeated among the others.
