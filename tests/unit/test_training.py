@@ -12,18 +12,28 @@ from __future__ import annotations
 import copy
 import dataclasses
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import pytest
 
 from klantstroom.experiment import run_experiment
+from klantstroom.model.events import schedule
 from klantstroom.model.training import home_places
 from klantstroom.runner import execute
 from klantstroom.scenario.build import build_scenario
+from klantstroom.scenario.spec import NEW
 from klantstroom.tables import staff_table
 
-from factories import ALL_DAYS, simulation, training_course, two_teams, with_training
+from factories import (
+    ALL_DAYS,
+    shop_config,
+    simulation,
+    training_course,
+    two_teams,
+    with_training,
+)
 
 course = training_course
 
@@ -59,6 +69,84 @@ def test_a_member_gains_the_skill_on_its_date_and_is_routed_accordingly() -> Non
         (DAY + 600.0, b_team),
         (DAY + 601.0, agents),
     ]
+
+
+def digital_and_chat() -> dict[str, Any]:
+    """``b`` by e-mail and ``c`` by chat (two at once), both ``b_team``'s, who works Sundays."""
+    config = two_teams()
+    always = config["channels"]["phone"]["opening_hours"]
+    config["channels"]["digital"] = {"opening_hours": always, "open_on_holidays": True}
+    config["channels"]["chat"] = {
+        "opening_hours": always,
+        "open_on_holidays": True,
+        "concurrency": 2,
+    }
+    config["services"]["b"]["channel_mix"] = {"digital": 1.0}
+    config["services"]["b"]["handling"] = {"digital": {"kind": "deterministic", "mean_min": 10.0}}
+    config["services"]["c"] = {
+        "rate_per_hour": 0.0,
+        "channel_mix": {"chat": 1.0},
+        "handling": {"chat": {"kind": "deterministic", "mean_min": 10.0}},
+    }
+    b_team = config["staff_groups"]["b_team"]
+    b_team["skills"] = {"b": {"digital": {"rank": 1}}, "c": {"chat": {"rank": 1}}}
+    b_team["roster"]["shifts"][0]["days"] = ["sun"]
+    return config
+
+
+def test_a_gained_digital_skill_takes_the_waiting_email_at_once() -> None:
+    config = with_training(digital_and_chat(), course(skills={"b": {"digital": {"rank": 1}}}))
+    sim = simulation(config)
+    sim.add_arrivals([600.0], "b", "digital")  # Monday: nobody on duty has the skill
+    (email,) = rows(sim.run().contacts)
+    assert (email["start_min"], email["staff_group"]) == (DAY, 0)
+
+
+def test_chats_learnt_rise_along_the_curve_one_chat_at_a_time() -> None:
+    curve = {"start_speed": 0.5, "full_after_contacts": 2}
+    config = with_training(
+        digital_and_chat(), course(skills={"c": {"chat": {"rank": 1}}}, curve=curve)
+    )
+    sim = simulation(config)
+    sim.add_arrivals([DAY + 10.0, DAY + 11.0, DAY + 60.0], "c", "chat")
+    chats = rows(sim.run().contacts)
+    assert [c["start_min"] for c in chats] == [DAY + 10.0, DAY + 11.0, DAY + 60.0]
+    durations = [c["end_min"] - c["start_min"] for c in chats]
+    assert durations == pytest.approx([20.0, 10.0 / 0.75, 10.0])
+
+
+def test_a_counter_skill_is_gained_at_the_shop() -> None:
+    config = shop_config(
+        staff_hours=("00:00", "24:00"), hours="00:00-24:00", desks=2, horizon_days=2.0
+    )
+    config["services"]["passport"] = {
+        "rate_per_hour": 0.0,
+        "channel_mix": {"counter": 1.0},
+        "handling": {"counter": {"kind": "deterministic", "mean_min": 10.0}},
+    }
+    config["staff_groups"]["specialist"] = {
+        "shop": "winkel",
+        "skills": {"passport": {"counter": {"rank": 1}}},
+        "roster": {"works_holidays": True, "shifts": [{"days": ["sun"]}]},
+    }
+    config["staff_groups"]["balie"]["training"] = [
+        {
+            "skills": {"passport": {"counter": {"rank": 2}}},
+            "members": 1,
+            "start_date": "2027-01-05",
+            "curve": {"start_speed": 0.5, "full_after_weeks": 1},
+        }
+    ]
+    sim = simulation(config)
+    counters, queue = sim.counters, sim.shops[0].queues[(1, False)]  # passport walk-ins
+    assert counters is not None
+    for at in (600.0, DAY + 600.0):  # Monday (only the specialist could help) and Tuesday
+        schedule(sim.env, at, lambda _timer: counters.walk_in(queue, None, NEW))
+    visitors = rows(sim.run().contacts)
+    assert [v["start_min"] for v in visitors] == [DAY, DAY + 600.0]  # the first waited
+    level = 0.5 + 0.5 * (600.0 / (7 * DAY))
+    assert visitors[1]["end_min"] - visitors[1]["start_min"] == pytest.approx(10.0 / level)
+    assert visitors[0]["end_min"] - visitors[0]["start_min"] == pytest.approx(20.0)
 
 
 def test_a_cohort_of_the_whole_group_keeps_its_roster_and_members() -> None:
