@@ -71,6 +71,7 @@ def execute(
     claim(output_dir, overwrite=overwrite)
     run = scenario.run
     language = scenario.report.language
+    signals.forget()  # a signal that stopped an earlier run of this process is not this run's
     show = run.progress and run.replications > 1 and sys.stderr.isatty()
     with tqdm(
         total=run.replications, desc="replications", disable=not show, file=sys.stderr

@@ -39,6 +39,16 @@ def received() -> int | None:
     return _received
 
 
+def forget() -> None:
+    """Forget a stop signal of an earlier run: a new run in the same process starts clean.
+
+    Without this, a run stopped by a signal in a notebook or test session would make every later
+    run of the process skip its figures and report, as if it had been stopped too.
+    """
+    global _received
+    _received = None
+
+
 def _in_main_thread() -> bool:
     return threading.current_thread() is threading.main_thread()
 

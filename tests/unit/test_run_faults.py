@@ -161,3 +161,14 @@ def test_the_journeys_command_names_a_table_cut_short(
     err = capsys.readouterr().err
     assert err.startswith("klantstroom-journeys: ") and "not readable" in err
     assert "Traceback" not in err
+
+
+def test_a_signal_of_an_earlier_run_does_not_cut_the_next_one_short(tmp_path: Path) -> None:
+    import signal
+
+    from klantstroom import signals
+
+    signals._received = signal.SIGTERM  # as an earlier, stopped run in this process leaves it
+    result = execute(small(), tmp_path, figures=False, print_summary=False)
+    assert result.complete and signals.received() is None
+    assert (tmp_path / "report.html").is_file()  # written, not skipped as after a stop
