@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from klantstroom.scenario.cost_spec import CostsSpec
 
 # Channels are a fixed vocabulary: the model treats each differently (real-time or deferred work,
 # a shop or not), so a new channel is a code change, not a config entry.
@@ -1000,6 +1002,7 @@ class Scenario:
     norms: tuple[NormSpec, ...] = ()
     report: ReportSpec = ReportSpec()
     failure_demand: FailureDemandSpec = FailureDemandSpec()
+    costs: CostsSpec = field(default_factory=CostsSpec)
 
     def all_norms(self) -> tuple[NormSpec, ...]:
         """The configured norms plus each channel's service-level target.
