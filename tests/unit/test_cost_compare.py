@@ -66,7 +66,10 @@ def test_compare_says_whether_the_end_state_is_budget_neutral(tmp_path: Path) ->
     assert dear["difference_eur_per_year"] == pytest.approx(36_000.0, abs=1e-6)
     assert dear["verdict"] == "not budget-neutral"
     page = result.report.read_text(encoding="utf-8")
-    assert "End state eindbeeld against the nulmeting nulmeting: −€ 36,000 per year (−33.3%" in page
+    assert (
+        "The end state (eindbeeld) against the nulmeting (nulmeting): −€ 36,000 per year (−33.3%"
+        in page
+    )
     assert "budget-neutral" in page
     assert (result.folder / "costs.csv").is_file()
     report = (tmp_path / "nulmeting" / "report.html").read_text(encoding="utf-8")

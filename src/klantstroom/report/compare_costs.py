@@ -59,8 +59,8 @@ _TEXT = {
         "budget-neutral": "budget-neutral",
         "not budget-neutral": "not budget-neutral",
         "uncertain": "uncertain",
-        "roadmap": "End state {end} against the nulmeting {start}: {difference} per year "
-        "({share}; 95% interval {low} to {high}): {verdict}.",
+        "roadmap": "The end state ({end}) against the nulmeting ({start}): {difference} per "
+        "year ({share}; 95% interval {low} to {high}): {verdict}.",
     },
     "nl": {
         "title": "Kosten per jaar",
@@ -90,8 +90,8 @@ _TEXT = {
         "budget-neutral": "budgetneutraal",
         "not budget-neutral": "niet budgetneutraal",
         "uncertain": "onzeker",
-        "roadmap": "Eindbeeld {end} ten opzichte van de nulmeting {start}: {difference} per jaar "
-        "({share}; 95%-interval {low} tot {high}): {verdict}.",
+        "roadmap": "Het eindbeeld ({end}) ten opzichte van de nulmeting ({start}): {difference} "
+        "per jaar ({share}; 95%-interval {low} tot {high}): {verdict}.",
     },
 }
 _CSS = {"budget-neutral": "met", "not budget-neutral": "miss", "uncertain": "unsure"}
