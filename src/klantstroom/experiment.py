@@ -26,6 +26,7 @@ import pandas as pd
 from joblib import Parallel, delayed
 
 from klantstroom import signals
+from klantstroom.analysis.costs import cost_table
 from klantstroom.analysis.intervals import intervals_table
 from klantstroom.analysis.kpis import CounterNorms, kpi_table, summary_table
 from klantstroom.analysis.periods import (
@@ -98,6 +99,7 @@ class RunResult:
     extra: dict[str, pd.DataFrame] = field(default_factory=dict)
     period_kpis: pd.DataFrame | None = None
     period_summary: pd.DataFrame | None = None
+    costs: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 # Test-only: with this variable naming a folder, replications other than 0 wait until
@@ -278,6 +280,9 @@ def tables_from_logs(scenario: Scenario, logs: list[ReplicationLog]) -> RunResul
         journeys=journeys,
         backlog=backlog,
         extra={"proficiency": proficiency} if len(proficiency) else {},
+        costs=cost_table(
+            scenario, contacts, staff, tasks, replications=replications, shops=shop_facts(scenario)
+        ),
     )
 
 

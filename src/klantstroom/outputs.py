@@ -2,7 +2,7 @@
 
 Files (the data contract, see ``docs/data-products.md``): ``contacts.parquet``,
 ``staff.parquet``, ``intervals.parquet``, ``tasks.parquet``, ``journeys.parquet``,
-``backlog.parquet``, ``kpis.csv``, ``summary.csv`` and ``run.json`` (what
+``backlog.parquet``, ``kpis.csv``, ``summary.csv``, ``costs.csv`` and ``run.json`` (what
 ran, how long, whether it completed, the rows of every table). Tables are written before figures
 are drawn, so a failing figure never costs the tables.
 
@@ -38,7 +38,7 @@ PARQUET_TABLES = (
     "journeys.parquet",
     "backlog.parquet",
 )
-CSV_TABLES = ("kpis.csv", "summary.csv")
+CSV_TABLES = ("kpis.csv", "summary.csv", "costs.csv")
 TABLE_FILES = (*PARQUET_TABLES, *CSV_TABLES)
 
 
@@ -101,6 +101,7 @@ def write_tables(result: RunResult, scenario: Scenario, folder: Path) -> list[Pa
                 "summary.csv",
                 result.summary if result.period_summary is None else result.period_summary,
             ),
+            ("costs.csv", result.costs),
         ]
     for name, table in tables:
         path = folder / name
@@ -179,6 +180,7 @@ def run_info(
         },
         "formulas": {s.name: s.formula for s in scenario.services if s.formula},
         "contract_hours_per_week": scenario.staffing.contract_hours_per_week,
+        "shrinkage": scenario.staffing.shrinkage,  # how costs.csv turns hours into FTE
         # Every norm the summary judges (channel targets first), so reports list each one at
         # the level it names (a norm on one service shows on that service's row).
         "norms": [

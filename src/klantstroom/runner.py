@@ -198,6 +198,10 @@ def execute(
         log.exception("writing report.html failed; the tables in %s are complete", output_dir)
     if print_summary:
         print(summary_text(result, scenario))
+        if len(result.costs):
+            from klantstroom.report.cost_report import cost_summary_text
+
+            print(cost_summary_text(result.costs))
         if timelines:
             print(f"\nPersonas (replication {result.replications[0]}):\n")
             print(timelines, end="")

@@ -41,7 +41,8 @@ def test_run_json_is_written_last_with_the_rows_of_every_table(tmp_path: Path) -
     assert info["complete"] is True
     assert info["tables"]["contacts.parquet"] == len(pd.read_parquet(tmp_path / "contacts.parquet"))
     assert info["tables"]["summary.csv"] == len(pd.read_csv(tmp_path / "summary.csv"))
-    assert len(info["tables"]) == 8
+    assert info["tables"]["costs.csv"] == len(pd.read_csv(tmp_path / "costs.csv"))
+    assert len(info["tables"]) == 9
     assert not list(tmp_path.glob(".*.tmp"))  # no temporary file left behind
     assert check_run(load_run(tmp_path)) is None
 

@@ -505,6 +505,25 @@ class StaffingConfig:
 
 
 @dataclass
+class CostsConfig:
+    """Prices that turn a run's staff, shops and contacts into euros (``costs.csv``).
+
+    Checked and documented in :mod:`klantstroom.scenario.costs`; scale keys may be written
+    7 or "7", so their key type is Any.
+    """
+
+    salary_eur_per_month: dict[Any, float] = field(default_factory=dict)
+    ikb_share: float = 0.1705
+    employer_charges_share: float = 0.32
+    scales: dict[str, Any] = field(default_factory=dict)
+    default_scale: Any = None
+    training_eur_per_hour: float = 0.0
+    training_eur_per_trainee: float = 0.0
+    desk_eur_per_hour: float = 0.0
+    eur_per_contact: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass
 class NormConfig:
     """A service norm on one KPI (``kpis.csv``): at least ``min`` or at most ``max``.
 
@@ -548,6 +567,7 @@ class KlantstroomConfig:
     norms: dict[str, NormConfig] = field(default_factory=dict)
     report: ReportConfig = field(default_factory=ReportConfig)
     failure_demand: FailureDemandConfig = field(default_factory=FailureDemandConfig)
+    costs: CostsConfig = field(default_factory=CostsConfig)
     # Named values a scenario refers to as ${params.<name>}, so that a textbook case exposes its
     # few parameters (rates, servers) for command-line overrides.
     params: dict[str, Any] = field(default_factory=dict)

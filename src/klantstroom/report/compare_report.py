@@ -6,6 +6,8 @@ comparison (:mod:`klantstroom.analysis.compare`) and writes, into one folder:
 * ``comparison.csv``: every KPI of every scenario with its 95% interval and norm status;
 * ``differences.csv``: every KPI's difference against the baseline with its 95% interval;
 * ``staff.csv``: staff on duty per group per scenario;
+* ``costs.csv`` and ``budget.csv``: cost per year per scenario, and against the baseline
+  (:mod:`klantstroom.report.compare_costs`);
 * ``figures/trajectory.png``, ``figures/scenarios.png``, ``figures/staff.png``;
 * ``report.html``: all of it on one self-contained page, in English or Dutch.
 """
@@ -27,6 +29,7 @@ from klantstroom.analysis.compare import (
     staff_table,
 )
 from klantstroom.report import html
+from klantstroom.report.compare_costs import write_cost_comparison
 from klantstroom.report.compare_figures import scenarios_figure, staff_figure, trajectory_figure
 from klantstroom.report.headline import (
     Headline,
@@ -293,6 +296,7 @@ def write_comparison(
         differences,
         staff,
         rows,
+        costs=write_cost_comparison(runs, labels, base, folder, language),
         figures=saved,
         language=language,
         departments=departments,
@@ -313,6 +317,7 @@ def _page(
     staff: pd.DataFrame,
     rows: Sequence[Headline],
     *,
+    costs: str = "",
     figures: dict[str, Path | None],
     language: str,
     departments: dict[str, str],
@@ -372,6 +377,7 @@ def _page(
                 cells.append(text)
         table_rows.append(cells)
     body.append(html.table([t["kpi"], t["norm"], *labels], table_rows))
+    body.append(costs)  # beside the norms: what meeting them costs (rendered from a template)
     # Headline KPIs with confidence intervals.
     body.append(f"<h2 id='kpis'>{html.escape(t['kpis'])}</h2>")
     kpi_rows = []

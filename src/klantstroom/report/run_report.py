@@ -18,6 +18,7 @@ from klantstroom.analysis.compare import ScenarioTables, comparison_table, staff
 from klantstroom.analysis.periods import WHOLE_RUN
 from klantstroom.outputs import write_atomic
 from klantstroom.report import html
+from klantstroom.report.cost_report import cost_section
 from klantstroom.report.headline import (
     at_level,
     decimal,
@@ -256,6 +257,9 @@ def write_run_report(folder: Path, language: str = "en") -> Path:
             )
         )
     body += training_section(run.period_summary, groups, language)
+    body += cost_section(
+        folder, language, info, {"staff_groups": groups, "shops": run.labels("shops")}
+    )
     body += _staffing_section(folder, t, groups, language)
     body += access_section(run, language)
     # Figures shown in their own sections are not repeated among the others.

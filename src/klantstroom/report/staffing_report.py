@@ -70,6 +70,16 @@ def _mix_table(mixes: pd.DataFrame) -> str:
     return table(["staffing", "FTE", "FTE saved vs specialists", "simulated norms"], rows)
 
 
+def _cost_text(cost: object) -> str:
+    """``, EUR 1,234,567 per year`` (the plan's cost), or a hint when it is unknown."""
+    if cost is None or (isinstance(cost, float) and math.isnan(cost)):
+        return " (cost per year unknown: give every group a salary scale under costs:)"
+    return (
+        f", <strong>EUR {_number(cost, 0)} per year</strong> "
+        "(salary scale, IKB and employer's charges)"
+    )
+
+
 def write_plan_report(folder: Path) -> Path:
     """Write ``staffing_report.html`` for the plan in ``folder``; return its path."""
     info = read_info(folder)
@@ -94,7 +104,9 @@ def write_plan_report(folder: Path) -> Path:
         + "</p>",
         "<h2>FTE per staff group</h2>",
         table(["staff group", "paid hours per week", "FTE", "cost per year (EUR)"], _fte_rows(fte)),
-        f"<p><strong>Total: {_number(fte['fte'].sum(), 1)} FTE</strong> for the groups sized.</p>",
+        f"<p><strong>Total: {_number(fte['fte'].sum(), 1)} FTE</strong> for the groups sized"
+        + _cost_text(info.get("total_cost_per_year"))
+        + ".</p>",
     ]
     unsized = fte[fte["note"] != ""]
     if len(unsized):
@@ -315,6 +327,9 @@ def write_roadmap_report(
     wide = wide.reindex(order)
     rows = [[str(g), *(_number(v, 1) for v in wide.loc[g])] for g in wide.index]
     rows.append(["total", *(_number(wide[y].sum(), 1) for y in years)])
+    costs = sized.pivot_table(
+        index="staff_group", columns="label", values="cost_per_year", aggfunc="first", dropna=False
+    ).reindex(index=order, columns=years)
     body = [
         "<h1>Staffing per road-map year</h1>",
         "<p class='lead'>FTE per staff group from each year's staffing plan, with shrinkage and "
@@ -322,6 +337,7 @@ def write_roadmap_report(
         "<h2>FTE per staff group</h2>",
         table(["staff group", *years], rows),
         figure_block(file_img(out / "figures" / "fte_by_year.png", "FTE per road-map year")),
+        *_roadmap_costs(costs, years),
     ]
     if len(mixes):
         mix_wide = mixes.pivot_table(index="skill_mix", columns="label", values="fte")
@@ -359,3 +375,34 @@ def write_roadmap_report(
     path = out / REPORT
     path.write_text(page("Staffing per road-map year", body), encoding="utf-8")
     return path
+
+
+def _roadmap_costs(costs: pd.DataFrame, years: list[str]) -> list[str]:
+    """The plans' cost per year per group and in total, and the last year against the first.
+
+    A year with a sized group without salary has no total ('–'): a partial sum would look
+    like a saving.
+    """
+    if costs.isna().all().all():
+        return []
+    totals = [costs[y].sum(min_count=1) if costs[y].notna().all() else math.nan for y in years]
+    rows = [[str(g), *(_number(v, 0) for v in costs.loc[g])] for g in costs.index]
+    rows.append(["total", *(_number(v, 0) for v in totals)])
+    parts = [
+        "<h2>Cost per year (EUR)</h2>",
+        "<p>Each plan's FTE times its groups' salary cost per FTE per year (scale, IKB and "
+        "employer's charges: <code>costs</code>), the same salaries as the runs' "
+        "<code>costs.csv</code>. Staff only: desks, transactions and training are in the runs.</p>",
+        table(["staff group", *years], rows),
+    ]
+    first, last = totals[0], totals[-1]
+    if len(years) > 1 and math.isfinite(first) and math.isfinite(last) and first > 0:
+        change = last - first
+        verdict = "budget-neutral" if change <= 0 else "not budget-neutral"
+        parts.append(
+            f"<p><strong>{escape(years[-1])} against {escape(years[0])}: "
+            f"{'+' if change > 0 else '−'}EUR {_number(abs(change), 0)} per year "
+            f"({'+' if change > 0 else '−'}{_number(100 * abs(change) / first, 1)}%), "
+            f"{verdict}.</strong></p>"
+        )
+    return parts

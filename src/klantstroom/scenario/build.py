@@ -28,6 +28,7 @@ from klantstroom.scenario.checks import (
     build_distribution,
     parse_periods,
 )
+from klantstroom.scenario.costs import build_costs
 from klantstroom.scenario.errors import ScenarioErrors
 from klantstroom.scenario.failure import build_failure_demand
 from klantstroom.scenario.journeys import (
@@ -155,6 +156,13 @@ def build_scenario(config: Mapping[str, Any], base_dir: Path | None = None) -> S
     failure_demand = build_failure_demand(
         check, config.get("failure_demand") or {}, channels, services, departments
     )
+    costs = build_costs(
+        check,
+        config.get("costs") or {},
+        [g.name for g in groups],
+        [c.name for c in channels],
+        staffing,
+    )
     if check.errors:
         raise ScenarioErrors(check.errors)
     return Scenario(
@@ -173,6 +181,7 @@ def build_scenario(config: Mapping[str, Any], base_dir: Path | None = None) -> S
         norms=norms,
         report=report,
         failure_demand=failure_demand,
+        costs=costs,
     )
 
 

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
+
+from klantstroom.scenario.cost_spec import CostsSpec
 
 if TYPE_CHECKING:
     from klantstroom.scenario.training import TrainingSpec
@@ -1007,6 +1009,7 @@ class Scenario:
     norms: tuple[NormSpec, ...] = ()
     report: ReportSpec = ReportSpec()
     failure_demand: FailureDemandSpec = FailureDemandSpec()
+    costs: CostsSpec = field(default_factory=CostsSpec)
 
     def all_norms(self) -> tuple[NormSpec, ...]:
         """The configured norms plus each channel's service-level target.

@@ -69,6 +69,8 @@ def write_staffing(scenario: Scenario, folder: Path) -> StaffingPlan:
         "simulation_runs": plan.runs,
         "norms_met": plan.met,
         "total_fte": float(plan.fte["fte"].sum()),
+        # null when a sized group has no salary: a partial sum would look like a saving.
+        "total_cost_per_year": _total_cost(plan),
     }
     (folder / PLAN_INFO).write_text(json.dumps(info, indent=2), encoding="utf-8")
     print(
@@ -78,6 +80,9 @@ def write_staffing(scenario: Scenario, folder: Path) -> StaffingPlan:
     shown = plan.fte[plan.fte["note"] == ""].drop(columns="note")
     print(shown.round(2).to_string(index=False))
     print(f"total FTE: {shown['fte'].sum():.1f}")
+    cost = _total_cost(plan)
+    if cost is not None:
+        print(f"cost per year: EUR {cost:,.0f} (salaries as in costs.csv: scale, IKB, charges)")
     for name, note in zip(plan.fte["staff_group"], plan.fte["note"], strict=True):
         if note:
             print(f"  not sized: {name} ({note})")
@@ -149,6 +154,13 @@ def write_staffing(scenario: Scenario, folder: Path) -> StaffingPlan:
     print(f"\nOutputs: {folder.resolve()}")
     print(f"Report:  {report.resolve()}")
     return plan
+
+
+def _total_cost(plan: StaffingPlan) -> float | None:
+    """The plan's cost per year in EUR, or None when a group it sizes has no salary."""
+    sized = plan.fte[plan.fte["note"] == ""]
+    costs = sized["cost_per_year"].astype(float)
+    return None if costs.isna().any() or sized.empty else float(costs.sum())
 
 
 def write_roadmap(folders: list[Path], out: Path) -> Path | None:

@@ -14,8 +14,9 @@ The steps, each in its own module:
    counts (:mod:`.back_office`), in the hours their rosters work;
 5. shifts per group and weekday covering that headcount at the fewest paid hours
    (:mod:`.shifts`), intervals no allowed shift can cover reported as uncovered;
-6. FTE per group from a week's paid hours, contract hours and shrinkage, and its cost where a
-   salary is given.
+6. FTE per group from a week's paid hours, contract hours and shrinkage, and its cost per year
+   at the group's salary (:func:`klantstroom.scenario.costs.group_salaries`, the same as the
+   run's ``costs.csv``).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from klantstroom.scenario.costs import group_salaries
 from klantstroom.scenario.spec import MINUTES_PER_DAY, Scenario, StaffGroupSpec
 from klantstroom.scenario.year import staffing_scenario
 from klantstroom.staffing.back_office import (
@@ -72,8 +74,9 @@ class StaffingPlan:
     shifts : pandas.DataFrame
         Shifts per group and weekday with counts and paid hours (``shifts.csv``).
     fte : pandas.DataFrame
-        Paid hours per week, FTE and cost per group (``fte.csv``); every staff group has a row,
-        and a group the plan does not size has NaN figures and says why in ``note``.
+        Paid hours per week, FTE, salary cost per FTE per year and cost per year (EUR) per group
+        (``fte.csv``); every staff group has a row, and a group the plan does not size has NaN
+        figures and says why in ``note``.
     uncovered : pandas.DataFrame
         Intervals with staff needed that no allowed shift covers.
     runs : int
@@ -494,7 +497,7 @@ def plan_staffing(scenario: Scenario, *, back_office: bool = True) -> StaffingPl
                         "staff_uncovered": float(plan.uncovered[slot]),
                     }
                 )
-    salaries = dict(spec.salary_per_fte_per_year)
+    salaries = group_salaries(scenario)
     owners = set(by_group["staff_group"])
     queues = set(zip(requirements["channel"], requirements["service"], strict=True))
     deferred_queues = expected_deferred(scenario)
@@ -509,6 +512,7 @@ def plan_staffing(scenario: Scenario, *, back_office: bool = True) -> StaffingPl
                     "staff_group": group.name,
                     "paid_hours_per_week": math.nan,
                     "fte": math.nan,
+                    "salary_per_fte_per_year": salaries[group.name],
                     "cost_per_year": math.nan,
                     "note": reason,
                 }
@@ -516,13 +520,14 @@ def plan_staffing(scenario: Scenario, *, back_office: bool = True) -> StaffingPl
             continue
         hours = paid[group.name]
         full_time = fte(hours, spec.contract_hours_per_week, spec.shrinkage)
-        salary = salaries.get(group.name)
+        salary = salaries[group.name]  # NaN when the group has no salary: so is its cost
         fte_rows.append(
             {
                 "staff_group": group.name,
                 "paid_hours_per_week": hours,
                 "fte": full_time,
-                "cost_per_year": full_time * salary if salary is not None else math.nan,
+                "salary_per_fte_per_year": salary,
+                "cost_per_year": full_time * salary,
                 "note": "",
             }
         )

@@ -69,7 +69,7 @@ def find_plans(roots: Iterable[Path]) -> list[Path]:
 def read_fte(folder: Path) -> pd.DataFrame:
     """A plan's ``fte.csv``: figures as floats (NaN where not sized), the note as text."""
     # Empty figures are NaN, but an empty note stays "" (the mark of a group that is sized).
-    numbers = ("paid_hours_per_week", "fte", "cost_per_year")
+    numbers = ("paid_hours_per_week", "fte", "salary_per_fte_per_year", "cost_per_year")
     return pd.read_csv(
         folder / "fte.csv", keep_default_na=False, na_values={key: [""] for key in numbers}
     )
