@@ -11,6 +11,10 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # segments.py builds on this module; the field below only names the type
+    from klantstroom.scenario.segments import SegmentSpec
 
 # Channels are a fixed vocabulary: the model treats each differently (real-time or deferred work,
 # a shop or not), so a new channel is a code change, not a config entry.
@@ -1000,6 +1004,8 @@ class Scenario:
     norms: tuple[NormSpec, ...] = ()
     report: ReportSpec = ReportSpec()
     failure_demand: FailureDemandSpec = FailureDemandSpec()
+    # Citizen segments (scenario/segments.py); empty: every citizen alike.
+    segments: tuple[SegmentSpec, ...] = ()
 
     def all_norms(self) -> tuple[NormSpec, ...]:
         """The configured norms plus each channel's service-level target.
