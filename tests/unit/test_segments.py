@@ -1,8 +1,9 @@
 """Citizen segments: exact timelines of their factors and switches, their shares, the tables
-without segments unchanged, and config errors."""
+without segments unchanged, their KPI rows and report section, and config errors."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -11,6 +12,9 @@ import pytest
 from scipy import stats
 
 from klantstroom.experiment import run_experiment
+from klantstroom.outputs import write_tables
+from klantstroom.report.run_report import write_run_report
+from klantstroom.results import check_run, load_run
 from klantstroom.scenario.errors import ScenarioErrors
 from klantstroom.scenario.spec import ABANDONED, GIVEN_UP, SERVED, SWITCH
 
@@ -171,7 +175,7 @@ def test_without_segments_every_citizen_is_all_and_kpis_have_no_segment_key() ->
     result = run_experiment(scenario(queue_config(rate_per_hour=30.0, agents=3)))
     assert set(result.contacts["segment"]) == {"all"}
     assert set(result.journeys["segment"]) == {"all"}
-    assert "segment" not in result.kpis
+    assert "segment" not in result.kpis and result.segment_kpis is None
 
 
 def test_one_segment_of_everyone_gives_the_tables_of_no_segments() -> None:
@@ -192,6 +196,42 @@ def test_one_segment_of_everyone_gives_the_tables_of_no_segments() -> None:
         pd.testing.assert_frame_equal(left, right, obj=name)
     pd.testing.assert_frame_equal(plain.kpis, one.kpis)
     assert set(one.contacts["segment"]) == {"iedereen"}
+    # The segment's own rows repeat those of all citizens.
+    mine = one.segment_summary
+    assert mine is not None
+    for kpi in ("offered", "asa_min", "abandonment_rate"):
+        ours = mine[(mine.kpi == kpi) & (mine.channel == "phone") & (mine.service == "all")]
+        everyone = one.summary[
+            (one.summary.kpi == kpi)
+            & (one.summary.channel == "phone")
+            & (one.summary.service == "all")
+        ]
+        assert ours["mean"].iloc[0] == pytest.approx(everyone["mean"].iloc[0])
+
+
+def test_segment_rows_are_written_read_back_and_reported(tmp_path: Path) -> None:
+    config = deep_update(mixed_config(), {"run": {"replications": 2, "horizon_days": 0.25}})
+    config["segments"]["a"]["label"] = "Altijd bellers"
+    sc = scenario(config)
+    write_tables(run_experiment(sc), sc, tmp_path)
+    kpis = pd.read_csv(tmp_path / "kpis.csv")
+    columns = list(kpis.columns)
+    assert columns[columns.index("staff_group") + 1] == "segment"
+    assert set(kpis["segment"]) == {"all", "a", "b", "c"}
+    run = load_run(tmp_path)
+    assert check_run(run) is None  # the rows counted in run.json are the file's
+    assert "segment" not in run.summary and len(run.summary) > 0
+    assert set(run.segment_summary["segment"]) == {"a", "b", "c"}
+    b_digital = run.segment_kpis[
+        (run.segment_kpis.segment == "b")
+        & (run.segment_kpis.channel == "digital")
+        & (run.segment_kpis.service == "all")
+    ]
+    assert len(b_digital) == 2 and (b_digital["offered"] > 0).all()
+    # a and c never use e-mail: they have no digital rows.
+    assert not ((run.segment_kpis.segment != "b") & (run.segment_kpis.channel == "digital")).any()
+    page = write_run_report(tmp_path).read_text(encoding="utf-8")
+    assert "Per segment" in page and "Altijd bellers" in page and "all citizens" in page
 
 
 def errors_of(config: dict[str, Any]) -> str:
