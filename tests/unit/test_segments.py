@@ -3,14 +3,18 @@ without segments unchanged, their KPI rows and report section, and config errors
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import pytest
+from omegaconf import DictConfig
 from scipy import stats
 
+from klantstroom.config import scenario_from_config
 from klantstroom.experiment import run_experiment
 from klantstroom.outputs import write_tables
 from klantstroom.report.run_report import write_run_report
@@ -291,3 +295,26 @@ def test_a_segment_channel_without_a_handling_time_names_the_service() -> None:
         "segments.a.channel_mix.default.digital: service 'q' has no handling time on "
         "'digital' (services.q.handling)" in message
     )
+
+
+Compose = Callable[..., DictConfig]
+
+
+def test_grootstad_s_vulnerable_keep_the_nulmeting_channels_on_the_road_map(
+    compose_config: Compose,
+) -> None:
+    nulmeting = scenario_from_config(compose_config())
+    eindbeeld = scenario_from_config(compose_config("scenarios=eindbeeld"))
+    names = [s.name for s in nulmeting.segments]
+    assert names == ["digitaal_vaardig", "digitaal_kwetsbaar", "ondernemer", "ketenpartner"]
+    for year in (nulmeting, eindbeeld):
+        vulnerable = year.segments[1]
+        assert dict(vulnerable.mix("algemeen")) == {"phone": 0.75, "digital": 0.1, "chat": 0.15}
+    # The nulmeting's volume per channel is that of the services' own mixes.
+    algemeen = {s.name: dict(s.channel_mix) for s in nulmeting.services}["algemeen"]
+    assert algemeen["phone"] == pytest.approx(0.75)
+    # The road map shifts the others online, so the phone keeps more than the services' mix.
+    phone_then = {s.name: s.share("phone") for s in eindbeeld.services}["algemeen"]
+    skilled = dict(eindbeeld.segments[0].mix("algemeen"))["phone"]
+    assert phone_then == pytest.approx(0.8 * skilled + 0.2 * 0.75)
+    assert not math.isclose(phone_then, skilled)
