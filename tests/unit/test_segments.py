@@ -279,6 +279,10 @@ def errors_of(config: dict[str, Any]) -> str:
             {"all": {"share": 1.0}},
             "segments.all: 'all' is reserved",
         ),
+        (
+            {"a": 1.0},
+            "segments.a: must be a segment (label, share, ...), got 1.0",
+        ),
     ],
 )
 def test_bad_segments_name_the_key(segments: dict[str, Any], expected: str) -> None:

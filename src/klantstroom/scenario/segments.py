@@ -149,16 +149,17 @@ def build_segments(
         check.fail("segments", f"at most {MAX_SEGMENTS} segments, got {len(raw)}")
         return (), services
     names = [c.name for c in channels]
-    specs = []
+    built = []
     for name, item in raw.items():
         if item is not None and not isinstance(item, Mapping):
             check.fail(f"segments.{name}", f"must be a segment (label, share, ...), got {item!r}")
             continue
-        specs.append(_build_segment(check, str(name), item or {}, services, names))
+        item = item or {}
+        built.append((_build_segment(check, str(name), item, services, names), item))
+    specs = [spec for spec, _ in built]
     _check_shares(check, specs, services)
     mixed = tuple(_with_segment_mix(service, specs) for service in services)
-    specs = [_with_switches(check, spec, raw[spec.name] or {}, mixed, base) for spec in specs]
-    return tuple(specs), mixed
+    return tuple(_with_switches(check, spec, item, mixed, base) for spec, item in built), mixed
 
 
 def _build_segment(
