@@ -124,11 +124,9 @@ def segment_kpi_table(
     journeys = journeys[[c for c in _JOURNEY_COLUMNS if c in journeys]]
     for rep in replications:
         made = inbound(contacts[contacts["replication"] == rep])
-        by_service = _groups(made, [SEGMENT, "channel", "service"])
-        by_channel = _groups(made, [SEGMENT, "channel"])
+        _, by_channel, by_service = _groups(made, [SEGMENT, "channel", "service"])
         rep_journeys = journeys[journeys["replication"] == rep]
-        journeys_by_service = _groups(rep_journeys, [SEGMENT, "service"])
-        journeys_of = _groups(rep_journeys, [SEGMENT])
+        journeys_of, journeys_by_service = _groups(rep_journeys, [SEGMENT, "service"])
         for segment in segments:
             for channel in channels:
                 offered = [s for c, s in segment.demand if c == channel]
@@ -158,15 +156,39 @@ def segment_kpi_table(
     return table
 
 
-def _groups(table: pd.DataFrame, by: list[str]) -> dict[tuple[str, ...], pd.DataFrame]:
-    """The rows of ``table`` per value of the columns ``by`` (keys as tuples of text)."""
+def _groups(table: pd.DataFrame, by: list[str]) -> list[dict[tuple[str, ...], pd.DataFrame]]:
+    """The rows of ``table`` per value of the first 1, 2, ... columns of ``by``.
+
+    Keys are tuples of text. The table is sorted once by all of ``by``, so every group at every
+    level is a slice of that one copy (a year has millions of contacts: a copy per group and
+    level would cost more than the KPIs).
+    """
     if not len(table):
-        return {}
-    grouped = table.groupby(by, observed=True, sort=False)
-    return {
-        tuple(str(v) for v in (key if isinstance(key, tuple) else (key,))): rows
-        for key, rows in grouped
-    }
+        return [{} for _ in by]
+    coded = [_codes(table[column]) for column in by]
+    order = np.lexsort(tuple(codes for codes, _ in reversed(coded)))
+    ordered = table.iloc[order]
+    sorted_codes = [codes[order] for codes, _ in coded]
+    levels = []
+    change = np.zeros(len(table), dtype=bool)
+    change[0] = True
+    for k in range(len(by)):
+        change[1:] |= sorted_codes[k][1:] != sorted_codes[k][:-1]
+        starts = np.flatnonzero(change).tolist()
+        groups = {}
+        for start, end in zip(starts, [*starts[1:], len(table)], strict=True):
+            key = tuple(str(coded[j][1][sorted_codes[j][start]]) for j in range(k + 1))
+            groups[key] = ordered.iloc[start:end]
+        levels.append(groups)
+    return levels
+
+
+def _codes(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Integer codes of ``column``'s values and the value of each code."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        return column.cat.codes.to_numpy(), np.asarray(column.cat.categories, dtype=object)
+    codes, names = pd.factorize(column)
+    return codes, np.asarray(names, dtype=object)
 
 
 def _channel_kpis(
