@@ -36,9 +36,15 @@ from klantstroom.analysis.periods import (
     mark_judged,
     period_rows,
 )
+from klantstroom.analysis.segments import (
+    SegmentKeys,
+    segment_kpi_table,
+    segment_summary_table,
+)
 from klantstroom.analysis.training import proficiency_table
 from klantstroom.model.calendar import open_periods
 from klantstroom.model.simulation import ReplicationLog, simulate
+from klantstroom.scenario.segments import segment_demand
 from klantstroom.scenario.spec import MINUTES_PER_DAY, Scenario
 from klantstroom.tables import (
     backlog_table,
@@ -72,6 +78,10 @@ class RunResult:
     period_kpis, period_summary : pandas.DataFrame
         The same for the whole run and every period, with the ``judged`` column
         (``kpis.csv`` and ``summary.csv``).
+    segment_kpis, segment_summary : pandas.DataFrame or None
+        With segments: their rows of ``kpis.csv`` and ``summary.csv``, per period, with the
+        ``segment`` and ``judged`` columns (:mod:`klantstroom.analysis.segments`); None
+        without segments. They are kept apart from the rows of all citizens above.
     tasks : pandas.DataFrame
         One row per back-office task (``tasks.parquet``).
     journeys : pandas.DataFrame
@@ -100,6 +110,8 @@ class RunResult:
     period_kpis: pd.DataFrame | None = None
     period_summary: pd.DataFrame | None = None
     costs: pd.DataFrame = field(default_factory=pd.DataFrame)
+    segment_kpis: pd.DataFrame | None = None
+    segment_summary: pd.DataFrame | None = None
 
 
 # Test-only: with this variable naming a folder, replications other than 0 wait until
@@ -237,6 +249,11 @@ def tables_from_logs(scenario: Scenario, logs: list[ReplicationLog]) -> RunResul
         (p.name, p.window_min[0], min(p.window_min[1], horizon)) for p in scenario.run.periods
     ]
     frames = []
+    segment_frames = []
+    segments = [
+        SegmentKeys(s.name, segment_demand(s), [name for name, share in s.shares if share > 0])
+        for s in scenario.segments
+    ]
     for name, start, end in windows:
         rows = (
             (contacts, tasks, journeys, backlog)
@@ -261,11 +278,32 @@ def tables_from_logs(scenario: Scenario, logs: list[ReplicationLog]) -> RunResul
                 **common,  # type: ignore[arg-type]
             )
         )
+        if segments:
+            segment_frames.append(
+                segment_kpi_table(
+                    rows[0],
+                    rows[2],  # type: ignore[arg-type]
+                    segments=segments,
+                    channels=channels,
+                    thresholds_min=thresholds,
+                    replications=replications,
+                    horizon_min=end,
+                    counter_norms=norms,
+                    period=name,
+                )
+            )
     judge_on = dict(scenario.run.judge_on)
     period_kpis = mark_judged(pd.concat(frames, ignore_index=True), judge_on)
     period_summary = mark_judged(
         summary_table(period_kpis.drop(columns=[JUDGED]), norms=scenario.all_norms()), judge_on
     )
+    segment_kpis = segment_summary = None
+    if segment_frames:
+        segment_kpis = mark_judged(pd.concat(segment_frames, ignore_index=True), judge_on)
+        segment_summary = mark_judged(
+            segment_summary_table(segment_kpis.drop(columns=[JUDGED]), norms=scenario.all_norms()),
+            judge_on,
+        )
     return RunResult(
         contacts=contacts,
         staff=staff,
@@ -283,6 +321,8 @@ def tables_from_logs(scenario: Scenario, logs: list[ReplicationLog]) -> RunResul
         costs=cost_table(
             scenario, contacts, staff, tasks, replications=replications, shops=shop_facts(scenario)
         ),
+        segment_kpis=segment_kpis,
+        segment_summary=segment_summary,
     )
 
 

@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from klantstroom.analysis.segments import with_segment_rows
 from klantstroom.experiment import RunResult
 from klantstroom.scenario.spec import Scenario
 
@@ -96,10 +97,19 @@ def write_tables(result: RunResult, scenario: Scenario, folder: Path) -> list[Pa
             ("tasks.parquet", result.tasks),
             ("journeys.parquet", result.journeys),
             ("backlog.parquet", result.backlog),
-            ("kpis.csv", result.kpis if result.period_kpis is None else result.period_kpis),
+            (
+                "kpis.csv",
+                with_segment_rows(
+                    result.kpis if result.period_kpis is None else result.period_kpis,
+                    result.segment_kpis,
+                ),
+            ),
             (
                 "summary.csv",
-                result.summary if result.period_summary is None else result.period_summary,
+                with_segment_rows(
+                    result.summary if result.period_summary is None else result.period_summary,
+                    result.segment_summary,
+                ),
             ),
             ("costs.csv", result.costs),
         ]
@@ -177,6 +187,7 @@ def run_info(
             "staff_groups": {g.name: g.label for g in scenario.staff_groups},
             "shops": {shop.name: shop.label for shop in scenario.shops},
             "departments": {d.name: d.label for d in scenario.departments},
+            "segments": {s.name: s.label for s in scenario.segments},
         },
         "formulas": {s.name: s.formula for s in scenario.services if s.formula},
         "contract_hours_per_week": scenario.staffing.contract_hours_per_week,

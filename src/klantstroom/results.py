@@ -26,6 +26,7 @@ import yaml
 
 from klantstroom.analysis.kpis import KEYS
 from klantstroom.analysis.periods import PERIOD, judged_view
+from klantstroom.analysis.segments import SEGMENT, split_segment_rows
 from klantstroom.scenario.spec import LANGUAGES
 
 # Overrides that do not change what is simulated, only how the run is carried out or reported.
@@ -117,7 +118,8 @@ class RunOutput:
         return self.scenario_id
 
     def labels(self, kind: str) -> dict[str, str]:
-        """Display names of ``services``, ``staff_groups``, ``shops`` or ``departments``."""
+        """Display names of ``services``, ``staff_groups``, ``shops``, ``departments`` or
+        ``segments``."""
         return dict(self.info.get("labels", {}).get(kind, {}))
 
     @cached_property
@@ -132,12 +134,33 @@ class RunOutput:
 
     @cached_property
     def period_summary(self) -> pd.DataFrame:
-        """``summary.csv`` whole: the whole run (``period = run``) and every period."""
-        return self._csv("summary.csv")
+        """``summary.csv`` whole: the whole run (``period = run``) and every period.
+
+        Of all citizens: a run with segments has their rows in :attr:`segment_summary`.
+        """
+        return split_segment_rows(self._summary_file)[0]
 
     @cached_property
     def period_kpis(self) -> pd.DataFrame:
         """``kpis.csv`` whole: per replication, the whole run and every period."""
+        return split_segment_rows(self._kpis_file)[0]
+
+    @cached_property
+    def segment_summary(self) -> pd.DataFrame:
+        """The segments' rows of ``summary.csv`` (every period; empty without segments)."""
+        return split_segment_rows(self._summary_file)[1]
+
+    @cached_property
+    def segment_kpis(self) -> pd.DataFrame:
+        """The segments' rows of ``kpis.csv`` (every period; empty without segments)."""
+        return split_segment_rows(self._kpis_file)[1]
+
+    @cached_property
+    def _summary_file(self) -> pd.DataFrame:
+        return self._csv("summary.csv")
+
+    @cached_property
+    def _kpis_file(self) -> pd.DataFrame:
         return self._csv("kpis.csv")
 
     def table(self, name: str) -> pd.DataFrame:
@@ -158,7 +181,7 @@ class RunOutput:
             raise RunFolderError(f"{path}: missing (was the run interrupted?)")
         # Key columns hold names such as "all"; keep them text even when a name looks numeric.
         try:
-            table = pd.read_csv(path, dtype={key: str for key in (*KEYS, PERIOD)})
+            table = pd.read_csv(path, dtype={key: str for key in (*KEYS, PERIOD, SEGMENT)})
         except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as error:
             raise RunFolderError(f"{path}: not a readable CSV table ({error})") from None
         missing = [key for key in KEYS if key not in table]
@@ -296,8 +319,9 @@ def check_run(run: RunOutput) -> str | None:
         if path.name in rows and rows[path.name] != count:
             return f"{path.name}: {count} rows, run.json recorded {rows[path.name]} (cut short?)"
     for name, columns, read in (
-        ("summary.csv", SUMMARY_COLUMNS, lambda: run.period_summary),
-        ("kpis.csv", KPIS_COLUMNS, lambda: run.period_kpis),
+        # The files whole: with segments, their rows count too.
+        ("summary.csv", SUMMARY_COLUMNS, lambda: run._summary_file),
+        ("kpis.csv", KPIS_COLUMNS, lambda: run._kpis_file),
     ):
         try:
             table = read()

@@ -27,6 +27,7 @@ import pandas as pd
 
 from klantstroom.model.calendar import due_min
 from klantstroom.model.simulation import ReplicationLog
+from klantstroom.scenario.segments import segment_names
 from klantstroom.scenario.spec import (
     CALLBACK,
     JOURNEY_ENDS,
@@ -73,6 +74,7 @@ CONTACT_TABLE_COLUMNS: tuple[str, ...] = (
     "due_at",
     "late",
     "journey_end",
+    "segment",
 )
 
 TASK_TABLE_COLUMNS: tuple[str, ...] = (
@@ -121,6 +123,7 @@ JOURNEY_TABLE_COLUMNS: tuple[str, ...] = (
     "repeat_contacts",
     "switches",
     "callbacks",
+    "segment",
 )
 
 # Origins of a contact that repeats an earlier attempt at the same matter.
@@ -153,7 +156,7 @@ def contacts_table(scenario: Scenario, logs: Sequence[ReplicationLog]) -> pd.Dat
     if not frames:
         return pd.DataFrame(columns=list(CONTACT_TABLE_COLUMNS))
     table = pd.concat(frames, ignore_index=True)
-    for column in ("channel", "service", "shop", "outcome", "staff_group"):
+    for column in ("channel", "service", "shop", "outcome", "staff_group", "segment"):
         table[column] = table[column].astype(frames[0][column].dtype)
     return table
 
@@ -231,6 +234,8 @@ def _contacts_of(scenario: Scenario, log: ReplicationLog) -> pd.DataFrame:
             ),
             "late": _late(col("due_min"), end, served, log.horizon_min),
             "journey_end": _categorical(col("journey_end"), JOURNEY_ENDS),
+            # The citizen's segment; "all" in a scenario without segments.
+            "segment": _categorical(col("segment"), segment_names(scenario.segments)),
         }
     )
 
@@ -450,13 +455,16 @@ def journeys_table(scenario: Scenario, logs: Sequence[ReplicationLog]) -> pd.Dat
                     "repeat_contacts": n_repeats[keep],
                     "switches": n_switches[keep],
                     "callbacks": n_callbacks[keep],
+                    "segment": _categorical(
+                        c["segment"][order][first_row], segment_names(scenario.segments)
+                    ),
                 }
             )
         )
     if not frames:
         return pd.DataFrame(columns=list(JOURNEY_TABLE_COLUMNS))
     table = pd.concat(frames, ignore_index=True)
-    for column in ("service", "first_channel", "status"):
+    for column in ("service", "first_channel", "status", "segment"):
         table[column] = table[column].astype(frames[0][column].dtype)
     return table
 

@@ -182,12 +182,16 @@ def service_weights(journeys: pd.DataFrame) -> np.ndarray:
         judged journey.
     """
     judged = journeys["judged"].to_numpy(dtype=bool)
-    service = journeys["service"].astype(str).to_numpy()
-    names, code, started = np.unique(service, return_inverse=True, return_counts=True)
-    kept = np.bincount(code, weights=judged.astype(float), minlength=len(names))
-    if (kept == 0).any():
+    service = journeys["service"]
+    if isinstance(service.dtype, pd.CategoricalDtype):
+        code = service.cat.codes.to_numpy()  # no sort of a year's service names
+    else:
+        code = np.unique(service.astype(str).to_numpy(), return_inverse=True)[1]
+    started = np.bincount(code)
+    kept = np.bincount(code, weights=judged.astype(float), minlength=len(started))
+    if ((kept == 0) & (started > 0)).any():
         return np.zeros(len(journeys))
-    return np.where(judged, (started / kept)[code], 0.0)
+    return np.where(judged, (started / np.maximum(kept, 1.0))[code], 0.0)
 
 
 def _within(late: pd.Series) -> float:

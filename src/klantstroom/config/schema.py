@@ -177,6 +177,25 @@ class ServiceConfig:
 
 
 @dataclass
+class SegmentConfig:
+    """Citizens who reach the municipality in their own way (``segments.<name>``).
+
+    ``share`` is the segment's share of every service's new matters, ``share_by_service``
+    replaces it per service; ``channel_mix`` and ``channel_switch`` are keyed by a service or
+    ``default`` and replace the service's own; the factors multiply drawn patience and
+    handling times.
+    """
+
+    label: str = ""
+    share: float = 0.0
+    share_by_service: dict[str, float] = field(default_factory=dict)
+    channel_mix: dict[str, dict[str, float]] = field(default_factory=dict)
+    channel_switch: dict[str, dict[str, ChannelSwitchConfig]] = field(default_factory=dict)
+    patience_factor: float = 1.0
+    handling_factor: float = 1.0
+
+
+@dataclass
 class SkillConfig:
     """One skill (service x channel) of a staff group."""
 
@@ -561,6 +580,7 @@ class KlantstroomConfig:
     counter: CounterConfig = field(default_factory=CounterConfig)
     departments: dict[str, DepartmentConfig] = field(default_factory=dict)
     personas: dict[str, PersonaConfig] = field(default_factory=dict)
+    segments: dict[str, SegmentConfig] = field(default_factory=dict)
     routing: RoutingConfig = field(default_factory=RoutingConfig)
     output: OutputConfig = field(default_factory=OutputConfig)
     staffing: StaffingConfig = field(default_factory=StaffingConfig)

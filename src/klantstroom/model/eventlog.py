@@ -43,6 +43,7 @@ CONTACT_COLUMNS: dict[str, str] = {
     "due_min": "d",
     "journey_end": "b",
     "urgent": "b",
+    "segment": "b",
 }
 
 SPELL_COLUMNS: dict[str, str] = {
@@ -93,6 +94,7 @@ class ContactLog:
         due_min: float = float("nan"),
         journey_end: int = 0,
         urgent: int = 0,
+        segment: int = 0,
     ) -> None:
         """Append one finished contact (or back-office task)."""
         a = self._appends
@@ -121,6 +123,7 @@ class ContactLog:
         a[22](due_min)
         a[23](journey_end)
         a[24](urgent)
+        a[25](segment)
 
     def __len__(self) -> int:
         return len(self.columns["contact_id"])

@@ -16,9 +16,9 @@ same ``journey_id`` (the id of its first contact) and names the contact it came 
   up to ``max_attempts`` (then ``given_up``). Without a callback the journey ends ``resolved``
   (the decision goes by post or in the citizen's online account).
 * **Failed** (abandoned and not redialled, or served but not resolved). With the
-  service's switch probability for that channel, the citizen tries the next channel after a
-  delay, when it is open (a failed web form -> phone -> counter); else the journey ends
-  ``given_up``.
+  service's switch probability for that channel (or the citizen's segment's own switch, see
+  :mod:`klantstroom.model.segments`), the citizen tries the next channel after a delay, when it
+  is open (a failed web form -> phone -> counter); else the journey ends ``given_up``.
 
 Personas are scripted citizens whose matters start at given times; they then go through the same
 model as everyone else, so a workshop can follow them.
@@ -39,6 +39,7 @@ from klantstroom.model.demand import BOOKING, DIRECT, WALK_IN, shop_shares
 from klantstroom.model.distributions import Bernoulli, Sampler, make_sampler
 from klantstroom.model.events import Timer, schedule
 from klantstroom.model.queues import Contact, DeferredQueue, Queue
+from klantstroom.model.segments import segment_switches
 from klantstroom.scenario.spec import (
     CALLBACK,
     GIVEN_UP,
@@ -145,6 +146,8 @@ class Journeys:
                     Bernoulli(switch.probability, streams.get(f"switch/{key}")),
                     make_sampler(switch.delay, streams.get(f"switch_delay/{key}")),
                 )
+        # A segment's own switches replace the service's (empty without segments).
+        self._segment_switch = segment_switches(scenario, streams, self.channel_index)
         self._shop_rng = streams.get("journeys/shop_choice")
         self._cb_enter = self._on_enter
         self._cb_retry = self._on_retry
@@ -272,6 +275,8 @@ class Journeys:
         """Let the citizen of failed ``contact`` try another channel; return whether they will."""
         queue = contact.queue
         found = self._switch.get((queue.service, queue.channel))
+        if self._segment_switch:
+            found = self._segment_switch.get((contact.segment, queue.service, queue.channel), found)
         if found is None or self.sim.at_horizon:
             return False
         switch, draw, delay = found

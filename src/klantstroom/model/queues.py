@@ -48,6 +48,7 @@ class Contact:
         "patience_min",
         "punctuality_min",
         "queue",
+        "segment",
         "slot_min",
         "start_min",
         "state",
@@ -99,6 +100,8 @@ class Contact:
         # Failure demand: the contact chases a late matter (or follows on from one that did, a
         # redial, a return after balking): it answers where the matter is and resolves nothing.
         self.chasing = False
+        # The citizen's segment (an index of Scenario.segments; 0 when there are none).
+        self.segment = 0
 
     @property
     def ready_min(self) -> float:

@@ -49,6 +49,7 @@ from klantstroom.model.events import Timer, schedule
 from klantstroom.model.journeys import Journeys
 from klantstroom.model.policies import POLICIES, pick_deferred
 from klantstroom.model.queues import DONE, IN_SERVICE, WAITING, Contact, DeferredQueue, Queue
+from klantstroom.model.segments import Segments
 from klantstroom.model.shops import pick_counter
 from klantstroom.model.staff import Group, Member
 from klantstroom.model.streams import Streams
@@ -125,6 +126,8 @@ class Simulation:
         self.counters = Counters(self) if scenario.shops else None
         self.shops = self.counters.shops if self.counters is not None else []
         self.journeys = Journeys(self)
+        # Built once every queue exists; None without segments (nothing is drawn or multiplied).
+        self.segments = Segments(scenario, self.streams, self.queues) if scenario.segments else None
         self._build_groups()
         self.demand = Demand(scenario, self.streams)
         # Per arrival stream: (kind, queue, service, shop) of what an arrival starts.
@@ -551,6 +554,8 @@ class Simulation:
                 -1,
                 origin,
             )
+            if self.segments is not None:
+                contact.segment = self.segments.new_citizen(queue)
         else:
             contact = Contact(
                 contact_id,
@@ -564,6 +569,7 @@ class Simulation:
                 previous.journey_id,
                 origin,
             )
+            contact.segment = previous.segment  # the same citizen
             if previous.chasing or origin == CHASE:
                 self.journeys.chasing(contact, previous)
         if queue.deferred:
@@ -603,7 +609,10 @@ class Simulation:
             return
         patience = self._queue_patience[queue.index]
         if patience is not None:
-            schedule(self.env, patience(), self._cb_abandon, contact)
+            wait_min = patience()
+            if self.segments is not None:
+                wait_min *= self.segments.patience[contact.segment]
+            schedule(self.env, wait_min, self._cb_abandon, contact)
 
     def _may_take_deferred(self, group: Group, member: Member) -> bool:
         """Whether ``member`` may start deferred work: its group keeps ``deferred_reserve``
@@ -675,6 +684,8 @@ class Simulation:
             factors = self._handling_factors[index]
             if factors is not None:
                 duration *= factors[self._hour_of_week(now)]
+            if self.segments is not None:
+                duration *= self.segments.handling[index][contact.segment]
         contact.end_min = now + duration
         schedule(self.env, duration, self._cb_end, member)
 
@@ -698,6 +709,8 @@ class Simulation:
                 factors = self._handling_factors[index]
                 if factors is not None:
                     duration *= factors[self._hour_of_week(now)]
+                if self.segments is not None:
+                    duration *= self.segments.handling[index][contact.segment]
             contact.end_min = now + duration
             member.chats.append(contact)
             schedule(self.env, duration, self._cb_chat_end, (member, contact))
@@ -794,6 +807,7 @@ class Simulation:
             # A chase never ends its matter: the matter is with the back office.
             0 if contact.chasing else contact.journey_end,
             1 if contact.urgent else 0,
+            contact.segment,
         )
 
     def _on_release(self, timer: Timer) -> None:

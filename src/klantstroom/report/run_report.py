@@ -2,7 +2,8 @@
 
 Every run writes it next to its tables, so a run can be shown in a workshop without opening a
 notebook: the norms met or not (with the 95% confidence interval deciding), the headline KPIs,
-staff on duty per group, every figure of ``figures/`` embedded, and the personas' journeys.
+with segments who bears the waits (:mod:`klantstroom.report.segment_report`), staff on duty
+per group, every figure of ``figures/`` embedded, and the personas' journeys.
 Comparisons of several runs are :mod:`klantstroom.report.compare_report`.
 """
 
@@ -30,6 +31,7 @@ from klantstroom.report.headline import (
     select,
 )
 from klantstroom.report.months import months_section
+from klantstroom.report.segment_report import segment_section
 from klantstroom.report.training_section import training_section
 from klantstroom.report.year_report import ACCESS_FIGURE, access_section
 from klantstroom.results import load_run
@@ -239,6 +241,7 @@ def write_run_report(folder: Path, language: str = "en") -> Path:
         )
     body.append(html.table([t["kpi"], t["value"], t["norm"], t["status"]], kpi_rows))
     body += months_section([(str(info.get("label") or run.name), run.period_summary)], language)
+    body += segment_section(run, language)
     staff = staff_table([tables])
     if len(staff):
         body.append(f"<h2>{html.escape(t['staff'])}</h2>")

@@ -38,6 +38,7 @@ from klantstroom.scenario.journeys import (
     check_back_office,
 )
 from klantstroom.scenario.norms import build_norm, build_report, check_formulas
+from klantstroom.scenario.segments import build_segments
 from klantstroom.scenario.shops import build_counter, build_shop, check_shops
 from klantstroom.scenario.spec import (
     CHANNELS,
@@ -100,6 +101,11 @@ def build_scenario(config: Mapping[str, Any], base_dir: Path | None = None) -> S
     )
     if not services:
         check.fail("services", "define at least one service")
+    # Segments replace each service's mix by the mix its citizens use, before any check of
+    # the channels with demand (opening hours, staff, shops).
+    segments, services = build_segments(
+        check, config.get("segments") or {}, services, channels, base
+    )
     _check_open_with_demand(check, channels, services)
     shops = tuple(
         build_shop(check, name, raw, services, calendar.interval_min)
@@ -182,6 +188,7 @@ def build_scenario(config: Mapping[str, Any], base_dir: Path | None = None) -> S
         report=report,
         failure_demand=failure_demand,
         costs=costs,
+        segments=segments,
     )
 
 

@@ -31,13 +31,22 @@ from klantstroom.scenario.spec import (
 
 
 def build_switches(
-    check: Checker, key: str, raw: Mapping[str, Any], with_demand: Collection[str], base: Path
+    check: Checker,
+    key: str,
+    raw: Mapping[str, Any],
+    with_demand: Collection[str],
+    base: Path,
+    section: str = "channel_switch",
 ) -> tuple[SwitchSpec, ...]:
-    """Return a service's channel switches (``services.<name>.channel_switch``)."""
+    """Return a service's channel switches (``services.<name>.channel_switch``).
+
+    Errors name ``<key>.<section>.<channel>``; a segment's switches per service (under
+    ``segments.<name>.channel_switch.<service>``) pass ``section=""``.
+    """
     switches = []
     demand = sorted(with_demand)
     for source, item in raw.items():
-        skey = f"{key}.channel_switch.{source}"
+        skey = f"{key}.{section}.{source}" if section else f"{key}.{source}"
         check.choice(skey, source, demand)
         item = item or {}
         target = str(item.get("to", "phone"))

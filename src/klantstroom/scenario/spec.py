@@ -15,7 +15,10 @@ from typing import TYPE_CHECKING
 
 from klantstroom.scenario.cost_spec import CostsSpec
 
-if TYPE_CHECKING:
+if (
+    TYPE_CHECKING
+):  # segments.py and training.py build on this module; the fields only name the types
+    from klantstroom.scenario.segments import SegmentSpec
     from klantstroom.scenario.training import TrainingSpec
 
 # Channels are a fixed vocabulary: the model treats each differently (real-time or deferred work,
@@ -1010,6 +1013,8 @@ class Scenario:
     report: ReportSpec = ReportSpec()
     failure_demand: FailureDemandSpec = FailureDemandSpec()
     costs: CostsSpec = field(default_factory=CostsSpec)
+    # Citizen segments (scenario/segments.py); empty: every citizen alike.
+    segments: tuple[SegmentSpec, ...] = ()
 
     def all_norms(self) -> tuple[NormSpec, ...]:
         """The configured norms plus each channel's service-level target.

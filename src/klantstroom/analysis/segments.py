@@ -1,0 +1,249 @@
+"""KPIs per citizen segment: who bears the waits when a service moves online.
+
+A run with ``segments`` adds rows to ``kpis.csv`` and ``summary.csv`` with one more key column,
+``segment``: per replication, period and segment, a row per channel x service the segment uses
+and per channel (``service = all``) with the queue KPIs of :mod:`klantstroom.analysis.kpis`
+(wait, abandonment, service level, resolution; on the counter the walk-in and appointment
+KPIs, on ``digital`` the share answered within its due time), and journey rows
+(``channel = all``) per service and for all services with the journey KPIs of
+:mod:`klantstroom.analysis.journeys` (lead time, within norm, resolved and given up). The
+definitions are those of the rows without a segment, restricted to the segment's contacts and
+journeys. Every other row of the tables has ``segment = all``.
+
+A run without segments has no ``segment`` column at all, so its tables are exactly those of
+before; :func:`split_segment_rows` separates the two kinds of rows again when a run is read
+back, so that readers of the ``all`` rows never meet a segment's row by accident.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from klantstroom.analysis.journeys import (
+    ALL,
+    digital_kpis,
+    inbound,
+    journey_kpis,
+    service_weights,
+)
+from klantstroom.analysis.kpis import (
+    ALL_KPIS,
+    KEYS,
+    CounterNorms,
+    _counter_kpis,
+    _queue_kpis,
+    summary_table,
+)
+from klantstroom.analysis.periods import PERIOD, WHOLE_RUN
+from klantstroom.scenario.spec import NormSpec
+
+SEGMENT = "segment"
+# The columns the KPIs read: grouping copies only these (a year has millions of contacts).
+_CONTACT_COLUMNS = [
+    "replication",
+    SEGMENT,
+    "channel",
+    "service",
+    "outcome",
+    "wait_min",
+    "resolved",
+    "origin",
+    "attempt",
+    "service_min",
+    "appointment",
+    "access_days",
+    "end_min",
+    "urgent",
+    "late",
+]
+_JOURNEY_COLUMNS = [
+    "replication",
+    SEGMENT,
+    "service",
+    "judged",
+    "status",
+    "within_norm",
+    "lead_time_days",
+    "contacts",
+    "repeat_contacts",
+    "switches",
+]
+# Where the segment key goes among the key columns: after the other keys.
+_AFTER = KEYS[-1]
+
+
+@dataclass(frozen=True)
+class SegmentKeys:
+    """Which rows a segment gets: its (channel, service) pairs with demand, and its services."""
+
+    name: str
+    demand: Sequence[tuple[str, str]]
+    services: Sequence[str]
+
+
+def segment_kpi_table(
+    contacts: pd.DataFrame,
+    journeys: pd.DataFrame,
+    *,
+    segments: Sequence[SegmentKeys],
+    channels: Sequence[str],
+    thresholds_min: Mapping[str, float],
+    replications: Sequence[int],
+    horizon_min: float,
+    counter_norms: CounterNorms | None = None,
+    period: str = WHOLE_RUN,
+) -> pd.DataFrame:
+    """Return the KPI rows per replication x segment (see the module docstring).
+
+    Parameters
+    ----------
+    contacts, journeys : pandas.DataFrame
+        The contact and journey tables (of the period), with their ``segment`` column.
+    segments : sequence of SegmentKeys
+        The segments in scenario order. Each gets its rows in every replication, also when
+        none of its citizens came (offered 0), so that means over replications are unbiased.
+    channels : sequence of str
+        Channel names in scenario order.
+    thresholds_min : mapping of str to float
+        Service-level threshold per channel in minutes.
+    replications : sequence of int
+        Replication numbers.
+    horizon_min : float
+        End of the period in minutes (turned-away visitors are those unserved before it).
+    counter_norms : CounterNorms, optional
+        Counter norms: with them the counter rows have the counter KPIs.
+    period : str
+        The ``period`` column of the rows.
+    """
+    rows: list[dict[str, object]] = []
+    contacts = contacts[[c for c in _CONTACT_COLUMNS if c in contacts]]
+    journeys = journeys[[c for c in _JOURNEY_COLUMNS if c in journeys]]
+    for rep in replications:
+        made = inbound(contacts[contacts["replication"] == rep])
+        _, by_channel, by_service = _groups(made, [SEGMENT, "channel", "service"])
+        rep_journeys = journeys[journeys["replication"] == rep]
+        journeys_of, journeys_by_service = _groups(rep_journeys, [SEGMENT, "service"])
+        for segment in segments:
+            for channel in channels:
+                offered = [s for c, s in segment.demand if c == channel]
+                if not offered:
+                    continue
+                for service in [*offered, ALL]:
+                    key = (segment.name, channel) + (() if service == ALL else (service,))
+                    sub = (by_channel if service == ALL else by_service).get(key, made.iloc[:0])
+                    rows.append(
+                        _row(rep, segment.name, channel=channel, service=service)
+                        | _queue_kpis(sub, thresholds_min[channel])
+                        | _channel_kpis(channel, sub, counter_norms, horizon_min)
+                    )
+            for service in [*segment.services, ALL]:
+                if service == ALL:
+                    sub = journeys_of.get((segment.name,), rep_journeys.iloc[:0])
+                    weights = service_weights(sub)
+                else:
+                    sub = journeys_by_service.get((segment.name, service), rep_journeys.iloc[:0])
+                    weights = None
+                    if not len(sub):
+                        continue  # as the rows without segments: no journeys, no row
+                rows.append(_row(rep, segment.name, service=service) | journey_kpis(sub, weights))
+    table = pd.DataFrame(rows, columns=["replication", *KEYS, SEGMENT, *ALL_KPIS])
+    table["replication"] = table["replication"].astype(np.int32)
+    table.insert(1, PERIOD, period)
+    return table
+
+
+def _groups(table: pd.DataFrame, by: list[str]) -> list[dict[tuple[str, ...], pd.DataFrame]]:
+    """The rows of ``table`` per value of the first 1, 2, ... columns of ``by``.
+
+    Keys are tuples of text. The table is sorted once by all of ``by``, so every group at every
+    level is a slice of that one copy (a year has millions of contacts: a copy per group and
+    level would cost more than the KPIs).
+    """
+    if not len(table):
+        return [{} for _ in by]
+    coded = [_codes(table[column]) for column in by]
+    order = np.lexsort(tuple(codes for codes, _ in reversed(coded)))
+    ordered = table.iloc[order]
+    sorted_codes = [codes[order] for codes, _ in coded]
+    levels = []
+    change = np.zeros(len(table), dtype=bool)
+    change[0] = True
+    for k in range(len(by)):
+        change[1:] |= sorted_codes[k][1:] != sorted_codes[k][:-1]
+        starts = np.flatnonzero(change).tolist()
+        groups = {}
+        for start, end in zip(starts, [*starts[1:], len(table)], strict=True):
+            key = tuple(str(coded[j][1][sorted_codes[j][start]]) for j in range(k + 1))
+            groups[key] = ordered.iloc[start:end]
+        levels.append(groups)
+    return levels
+
+
+def _codes(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Integer codes of ``column``'s values and the value of each code."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        return column.cat.codes.to_numpy(), np.asarray(column.cat.categories, dtype=object)
+    codes, names = pd.factorize(column)
+    return codes, np.asarray(names, dtype=object)
+
+
+def _channel_kpis(
+    channel: str, sub: pd.DataFrame, norms: CounterNorms | None, horizon_min: float
+) -> dict[str, float]:
+    """The counter KPIs on the counter, the deferred-work norm on ``digital``; else none."""
+    if channel == "counter" and norms is not None:
+        return _counter_kpis(sub, norms, horizon_min)
+    if channel == "digital" and "late" in sub:
+        return digital_kpis(sub, None)
+    return {}
+
+
+def _row(rep: int, segment: str, **keys: str) -> dict[str, object]:
+    row: dict[str, object] = {"replication": rep, **dict.fromkeys(KEYS, ALL)}
+    row.update(keys)
+    row[SEGMENT] = segment
+    return row
+
+
+def segment_summary_table(kpis: pd.DataFrame, norms: Sequence[NormSpec] = ()) -> pd.DataFrame:
+    """The mean and 95% interval per segment row, as :func:`summary_table` gives per key.
+
+    A segment's rows are judged against the same norms as the rows of all citizens (the
+    phone's abandonment norm holds for every caller).
+    """
+    frames = []
+    for segment, rows in kpis.groupby(SEGMENT, sort=False):
+        summary = summary_table(rows.drop(columns=[SEGMENT]), norms=norms)
+        if len(summary):
+            summary.insert(list(summary.columns).index(_AFTER) + 1, SEGMENT, segment)
+            frames.append(summary)
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def with_segment_rows(table: pd.DataFrame, segment_rows: pd.DataFrame | None) -> pd.DataFrame:
+    """``table`` (the rows of all citizens) and the segment rows as one table to write.
+
+    Without segment rows (``None``: a scenario without segments) the table is returned as it
+    is, without a ``segment`` column.
+    """
+    if segment_rows is None:
+        return table
+    table = table.copy()
+    table.insert(list(table.columns).index(_AFTER) + 1, SEGMENT, ALL)
+    if not len(segment_rows):
+        return table
+    return pd.concat([table, segment_rows[table.columns]], ignore_index=True)
+
+
+def split_segment_rows(table: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Split a written ``kpis.csv`` or ``summary.csv`` into the rows of all citizens (without
+    the ``segment`` column, as a run without segments writes them) and the segment rows."""
+    if SEGMENT not in table:
+        return table, table.iloc[:0].assign(**{SEGMENT: pd.Series(dtype=str)})
+    mine = (table[SEGMENT].astype(str) != ALL).to_numpy()
+    everyone = table[~mine].drop(columns=[SEGMENT]).reset_index(drop=True)
+    return everyone, table[mine].reset_index(drop=True)
