@@ -680,14 +680,23 @@ class Simulation:
             member.learning.advance(member, index, now)
         duration = contact.handling_min
         if duration != duration:  # NaN: draw it (a replayed contact brings its own, as logged)
-            duration = self._handling[index]() / member.speed[index]
-            factors = self._handling_factors[index]
-            if factors is not None:
-                duration *= factors[self._hour_of_week(now)]
-            if self.segments is not None:
-                duration *= self.segments.handling[index][contact.segment]
+            duration = self._draw_handling(contact, member, index, now)
         contact.end_min = now + duration
         schedule(self.env, duration, self._cb_end, member)
+
+    def _draw_handling(self, contact: Contact, member: Member, index: int, now: float) -> float:
+        """A handling time for ``contact`` by ``member`` starting at ``now`` (minutes).
+
+        The queue's draw, divided by the member's speed on it, times the hour-of-week factor
+        and the citizen's segment factor where configured.
+        """
+        duration = self._handling[index]() / member.speed[index]
+        factors = self._handling_factors[index]
+        if factors is not None:
+            duration *= factors[self._hour_of_week(now)]
+        if self.segments is not None:
+            duration *= self.segments.handling[index][contact.segment]
+        return duration
 
     def _hour_of_week(self, now: float) -> int:
         """The hour of the week (weekday x 24 + hour, Monday 00:00 = 0) of model minute ``now``.
@@ -705,12 +714,7 @@ class Simulation:
                 member.learning.advance(member, index, now)
             duration = contact.handling_min
             if duration != duration:  # NaN: draw it; a replayed chat brings its own, as logged
-                duration = self._handling[index]() / member.speed[index]
-                factors = self._handling_factors[index]
-                if factors is not None:
-                    duration *= factors[self._hour_of_week(now)]
-                if self.segments is not None:
-                    duration *= self.segments.handling[index][contact.segment]
+                duration = self._draw_handling(contact, member, index, now)
             contact.end_min = now + duration
             member.chats.append(contact)
             schedule(self.env, duration, self._cb_chat_end, (member, contact))

@@ -58,20 +58,8 @@ def build_group(
         for channel, skill in (per_channel or {}).items():
             if skill is None:
                 continue
-            skey = f"{key}.skills.{service}.{channel}"
-            fcr = skill.get("fcr_probability")
             skills.append(
-                SkillSpec(
-                    service=service,
-                    channel=channel,
-                    rank=check.integer(f"{skey}.rank", skill.get("rank", 1), low=1),
-                    speed=check.number(
-                        f"{skey}.speed", skill.get("speed", 1.0), low=0.0, low_open=True
-                    ),
-                    fcr_probability=None
-                    if fcr is None
-                    else check.number(f"{skey}.fcr_probability", fcr, low=0.0, high=1.0),
-                )
+                build_skill(check, f"{key}.skills.{service}.{channel}", service, channel, skill)
             )
     department = raw.get("department")
     if department is not None:
@@ -136,6 +124,22 @@ def build_group(
             )
             for day, counts in (roster.get("headcount_by_date") or {}).items()
         ),
+    )
+
+
+def build_skill(
+    check: Checker, key: str, service: str, channel: str, skill: Mapping[str, Any]
+) -> SkillSpec:
+    """One skill (``{rank, speed, fcr_probability}``) of a group, or of a training course."""
+    fcr = skill.get("fcr_probability")
+    return SkillSpec(
+        service=service,
+        channel=channel,
+        rank=check.integer(f"{key}.rank", skill.get("rank", 1), low=1),
+        speed=check.number(f"{key}.speed", skill.get("speed", 1.0), low=0.0, low_open=True),
+        fcr_probability=None
+        if fcr is None
+        else check.number(f"{key}.fcr_probability", fcr, low=0.0, high=1.0),
     )
 
 

@@ -42,6 +42,7 @@ from klantstroom.scenario.spec import (
     StaffGroupSpec,
     StaffingSpec,
 )
+from klantstroom.scenario.staff import build_skill
 
 log = logging.getLogger(__name__)
 
@@ -297,20 +298,7 @@ def _build_skills(
                 )
             if channel == "chat" and group.shop is not None:
                 check.fail(skey, "a group at a shop cannot have chat skills (the contact centre's)")
-            fcr = skill.get("fcr_probability")
-            skills.append(
-                SkillSpec(
-                    service=str(service),
-                    channel=str(channel),
-                    rank=check.integer(f"{skey}.rank", skill.get("rank", 1), low=1),
-                    speed=check.number(
-                        f"{skey}.speed", skill.get("speed", 1.0), low=0.0, low_open=True
-                    ),
-                    fcr_probability=None
-                    if fcr is None
-                    else check.number(f"{skey}.fcr_probability", fcr, low=0.0, high=1.0),
-                )
-            )
+            skills.append(build_skill(check, skey, str(service), str(channel), skill))
     if not skills:
         check.fail(key, "give at least one skill (service x channel)")
     return tuple(skills)
