@@ -335,6 +335,29 @@ def test_proficiency_is_reported_per_skill_and_month() -> None:
     assert rows_["channel"].unique().tolist() == ["phone"]
 
 
+def test_a_cohort_fully_proficient_by_the_first_day_has_no_proficiency_rows() -> None:
+    """A road-map year lists earlier years' cohorts: only those still learning are reported."""
+    curve = {"start_speed": 0.6, "start_fcr": 0.7, "full_after_weeks": 2}
+    config = with_training(
+        two_teams(),
+        # Learnt long ago: full a week before the warm-up; full on the first day, learning in
+        # the warm-up; still learning on the first day.
+        course(start_date="2026-12-07", curve=curve, cohort="long_ago"),
+        course(start_date="2026-12-21", curve=curve, cohort="just_done"),
+        course(start_date="2026-12-28", curve=curve, cohort="learning"),
+    )
+    config["staff_groups"]["agents"]["roster"]["shifts"][0]["headcount"] = 3
+    config["run"].update({"horizon_days": 14.0, "warmup_days": 7.0})
+    result = run_experiment(build_scenario(config))
+    table = result.extra["proficiency"]
+    first = table[(table["day_min"] == 0.0) & (table["replication"] == 0)]
+    assert first["speed_level"].tolist() == pytest.approx([0.6 + 0.4 * 0.5])  # one, half-way
+    assert table["day_min"].min() == -7 * DAY  # logged in the warm-up too
+    summary = result.summary
+    speed = summary.loc[summary["kpi"] == "proficiency_speed", "mean"]
+    assert float(speed.iloc[0]) < 1.0
+
+
 # -- validation: a course with nothing to learn is the skill configured directly --------------
 
 

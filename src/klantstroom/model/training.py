@@ -36,7 +36,10 @@ of the skill; the handling time is divided by ``speed x level`` and the resoluti
 the simulation checks one attribute (``member.learning is None``) and nothing else.
 
 Every day at 00:00 the cohort's mean levels per skill are written to a small log
-(:data:`PROFICIENCY_COLUMNS`), from which the tables take the proficiency KPIs.
+(:data:`PROFICIENCY_COLUMNS`), from which the tables take the proficiency KPIs. A cohort whose
+curve in weeks is complete by the run's first day (minute 0) is not logged: it is fully
+proficient from the start, like a course without a curve, and a road-map year that lists the
+cohorts of earlier years reports the proficiency of the cohorts still learning, not theirs.
 """
 
 from __future__ import annotations
@@ -196,6 +199,10 @@ class _Course:
         self.class_carry = 0.0
         self.trainer_carry = 0.0
         self.states: list[list[_SkillState]] = []  # per skill, per member (while learning)
+        # Logged in the proficiency table unless its curve in weeks is over by the run's first
+        # minute (the members still learn along it in the warm-up).
+        weeks = spec.curve.full_after_weeks
+        self.logged = weeks is None or start_min + weeks * WEEK_MIN > 0.0
 
 
 class Training:
@@ -328,7 +335,7 @@ class Training:
         """Log each learning cohort's mean levels per skill; again at the next 00:00."""
         now = self.sim.env.now
         for course in self.courses:
-            if not course.states:
+            if not course.states or not course.logged:
                 continue  # not started yet, or fully proficient from the start
             group = course.group
             for skill, states in zip(course.spec.skills, course.states, strict=True):
