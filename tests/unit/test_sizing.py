@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 
 import numpy as np
@@ -121,6 +122,26 @@ def test_interval_requirements_and_pooling() -> None:
     assert (pooled["agents_int"] <= pooled["agents_per_service"]).all()
     erlang_c = interval_requirements(sc, with_patience=False)
     assert erlang_c["agents_int"].sum() >= needs["agents_int"].sum()
+
+
+def test_a_skill_learnt_in_a_course_counts_for_the_wrap_up() -> None:
+    """A road-map year's multi-skilled team learns the other teams' questions in its courses;
+    the analytic sizing takes its wrap-up into the handling time as if configured."""
+    config = office_config()
+    config["staff_groups"]["agents"]["wrapup"] = {"kind": "deterministic", "mean_min": 2.0}
+    config["staff_groups"]["learners"] = copy.deepcopy(config["staff_groups"]["agents"])
+    config["staff_groups"]["learners"]["wrapup"]["mean_min"] = 1.0
+    config["staff_groups"]["learners"]["skills"] = {"b": {"phone": {"rank": 1}}}
+    config["services"]["b"] = copy.deepcopy(config["services"]["q"])
+    direct = copy.deepcopy(config)
+    direct["staff_groups"]["learners"]["skills"]["q"] = {"phone": {"rank": 2}}
+    config["staff_groups"]["learners"]["training"] = [
+        {"skills": {"q": {"phone": {"rank": 2}}}, "share": 1.0, "start_date": "2026-01-05"}
+    ]
+    for sc in (scenario(direct), scenario(config)):
+        needs = interval_requirements(sc)
+        q = needs.loc[needs["service"] == "q", "handling_min"]
+        assert len(q) and (q == 4.0 + 1.5).all()  # the mean of the two groups' wrap-up
 
 
 def test_a_chat_agent_counts_as_several_chat_places() -> None:

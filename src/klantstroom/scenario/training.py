@@ -489,3 +489,13 @@ def cohorts(group: StaffGroupSpec) -> list[tuple[str, int]]:
 def trainer_pool(group: StaffGroupSpec) -> int:
     """Members of the group at home outside every cohort (those who may teach)."""
     return group.home_max_headcount - sum(members for _, members in cohorts(group))
+
+
+def learnt_skills(group: StaffGroupSpec) -> tuple[SkillSpec, ...]:
+    """Every skill a cohort of the group learns in a course, in the order of the plan.
+
+    For whoever looks at what a group's staff do rather than when: ``klantstroom-staff``'s
+    analytic sizing counts them beside the configured ``skills`` (a road-map year's
+    multi-skilled team learns the other teams' questions in its courses).
+    """
+    return tuple(skill for course in group.training for skill in course.skills)

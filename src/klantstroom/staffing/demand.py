@@ -18,6 +18,7 @@ from klantstroom.model.calendar import open_periods
 from klantstroom.model.demand import BOOKING, WALK_IN, Demand
 from klantstroom.model.streams import Streams
 from klantstroom.scenario.spec import MINUTES_PER_DAY, Scenario
+from klantstroom.scenario.training import learnt_skills
 from klantstroom.staffing.sizing import Requirement, required_agents
 
 ARRIVAL_COLUMNS = [
@@ -139,8 +140,8 @@ def interval_requirements(
     ``concurrency`` chats at once: the queue is sized in chat places, each with the chat's own
     handling time, and an agent is ``concurrency`` places (the usual approximation; an agent
     juggling chats is slower per chat, which the configured chat handling time should hold).
-    Handling time includes the mean wrap-up of the groups with the skill (staff are not
-    available during it). With
+    Handling time includes the mean wrap-up of the groups with the skill, configured or learnt
+    in a course of their training plan (staff are not available during it). With
     ``with_patience`` the service's or channel's mean patience is used in Erlang A (treated as
     exponential); otherwise Erlang C.
 
@@ -163,7 +164,10 @@ def interval_requirements(
             wrapups = [
                 g.wrapup.mean_min if g.wrapup is not None else 0.0
                 for g in scenario.staff_groups
-                if any(s.service == service.name and s.channel == channel for s in g.skills)
+                if any(
+                    s.service == service.name and s.channel == channel
+                    for s in (*g.skills, *learnt_skills(g))
+                )
                 and scenario.channel(channel).concurrency == 1
             ]
             handling[(channel, service.name)] = service.handling_for(channel).mean_min + (
