@@ -185,10 +185,12 @@ def test_training_spells_are_priced_when_the_staff_table_has_an_activity() -> No
         {
             "replication": 0,
             "staff_group": "agents",
-            "staff_id": [0, 0, 1],
-            "on_min": [540.0, 1980.0, 540.0],  # Monday and Tuesday 09:00, member 1 Monday
-            "off_min": [780.0, 2220.0, 1020.0],
-            "activity": ["training", "training", "work"],
+            "staff_id": [0, 0, 1, 2],
+            # Monday and Tuesday 09:00, member 1 at work on Monday; member 2 in class in the
+            # warm-up only (its course ended before the run: not a trainee of this run).
+            "on_min": [540.0, 1980.0, 540.0, -900.0],
+            "off_min": [780.0, 2220.0, 1020.0, -660.0],
+            "activity": ["training", "training", "work", "training"],
         }
     )
     costs = cost_table(scenario, contacts([]), staff, pd.DataFrame(), replications=[0], shops={})

@@ -11,8 +11,9 @@
   (1 - shrinkage)), and FTE times the group's yearly salary cost
   (:func:`klantstroom.scenario.costs.group_salaries`) is the cost per year;
 * **training** per group: hours of spells with ``activity == "training"`` in ``staff.parquet``
-  (none without that column) times ``training_eur_per_hour``, plus the members trained times
-  ``training_eur_per_trainee``; the trainees' own hours are already in their group's salary;
+  (none without that column) times ``training_eur_per_hour``, plus the members in class in the
+  reported period times ``training_eur_per_trainee``; the trainees' own hours are already in
+  their group's salary;
 * **desks** per shop: desks x opening hours in the period x ``desk_eur_per_hour``;
 * **transactions** per channel: contacts that arrived on it x ``eur_per_contact``.
 
@@ -223,7 +224,10 @@ def cost_table(
                     learning["on_min"].to_numpy(float), learning["off_min"].to_numpy(float), window
                 )
                 trained = float(np.diff(presence)[0]) / 60.0
-                trainees = int(learning["staff_id"].nunique())
+                # Members in class in the reported period: a cohort whose course ran in the
+                # warm-up only (a road-map year's earlier cohort) was paid for in its own year.
+                in_period = (learning["off_min"] > window[0]) & (learning["on_min"] < window[1])
+                trainees = int(learning.loc[in_period, "staff_id"].nunique())
                 in_run = (
                     trained * prices.training_eur_per_hour
                     + trainees * prices.training_eur_per_trainee
