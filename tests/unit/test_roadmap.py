@@ -203,9 +203,11 @@ def test_each_year_trains_the_colleagues_who_become_multi_skilled(
             new = [c for c in group.training if c.start_date == scenario.calendar.start_date]
             assert sum(c.members for c in new) == NEWCOMERS.get(year, {}).get(name[6:], 0)
             for course in new:
-                # A year in class half a day a week (Bronckhorst, domain.md §7), taught by a
-                # specialist, on a learning curve that ends with the course.
+                # A year in class, an hour a day in the afternoon from Tuesday to Friday
+                # (Bronckhorst, domain.md §7), taught by a specialist, on a learning curve that
+                # ends with the course.
                 assert course.weeks == 52 and course.hours_per_week == 4.0
+                assert course.days == (1, 2, 3, 4) and course.class_start_min in (840, 900)
                 assert course.trainer is not None and course.trainer.group.startswith("kcc_")
                 assert course.curve.start_speed < 1.0 and course.curve.start_fcr < 1.0
                 assert course.curve.full_after_weeks == 52
