@@ -14,6 +14,7 @@ import pytest
 from omegaconf import DictConfig
 
 from klantstroom.config import scenario_from_config
+from klantstroom.model.training import home_places
 from klantstroom.scenario.spec import Scenario, StaffGroupSpec
 from klantstroom.scenario.training import cohorts, learnt_skills
 from klantstroom.staffing.command import write_roadmap
@@ -201,13 +202,21 @@ def test_each_year_trains_the_colleagues_who_become_multi_skilled(
             if not name.startswith("breed_"):
                 continue
             new = [c for c in group.training if c.start_date == scenario.calendar.start_date]
+            cohort_grids = {cohort: grid for grid, _, _, cohort in home_places(group)}
             assert sum(c.members for c in new) == NEWCOMERS.get(year, {}).get(name[6:], 0)
             for course in new:
-                # A year in class, an hour a day in the afternoon from Tuesday to Friday
-                # (Bronckhorst, domain.md §7), taught by a specialist, on a learning curve that
-                # ends with the course.
+                # A year in class, an hour a day at midday from Tuesday to Friday (Bronckhorst,
+                # domain.md §7), taught by a specialist, on a learning curve that ends with the
+                # course.
                 assert course.weeks == 52 and course.hours_per_week == 4.0
-                assert course.days == (1, 2, 3, 4) and course.class_start_min in (840, 900)
+                assert course.days == (1, 2, 3, 4) and course.class_start_min == 12 * 60
+                # The cohort's own roster holds its hours in class from then on (members are
+                # split off by position: a morning-only colleague would miss an afternoon class).
+                grid = cohort_grids[course.cohort]
+                slot = course.class_start_min // scenario.calendar.interval_min
+                rostered = sum(sum(grid[day][slot:]) for day in course.days)
+                hours = rostered * scenario.calendar.interval_min / 60
+                assert hours >= course.members * course.hours_per_week, (year, name)
                 assert course.trainer is not None and course.trainer.group.startswith("kcc_")
                 assert course.curve.start_speed < 1.0 and course.curve.start_fcr < 1.0
                 assert course.curve.full_after_weeks == 52
