@@ -229,6 +229,44 @@ def test_staffing_plan_for_kleinstad(tmp_path: Path) -> None:
     assert (out / "figures" / "staffing_plan.png").stat().st_size > 10_000
 
 
+def test_the_road_map_trains_its_multi_skilled_colleagues_and_compare_shows_it(
+    tmp_path: Path,
+) -> None:
+    sweep = tmp_path / "multirun"
+    done = klantstroom(
+        tmp_path,
+        "-m",
+        "scenarios=nulmeting,eindbeeld",
+        "run.horizon_days=7",
+        "run.warmup_days=0",
+        "run.replications=1",
+        "output.figures=false",
+        "output.print_summary=false",
+        f"hydra.sweep.dir={sweep}",
+    )
+    assert done.returncode == 0, done.stderr
+    code = "import sys; from klantstroom.report.compare_command import entry; entry()"
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(sweep)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    training = pd.read_csv(sweep / "compare" / "training.csv")
+    assert set(training["scenario"]) == {"Eindbeeld 2031"}  # the nulmeting's cohort is trained
+    rows = training.set_index("staff_group")
+    breed = ["breed_burgerzaken", "breed_zorg_inkomen", "breed_belastingen", "breed_algemeen"]
+    # The year's cohort is in class on Friday and learns; specialists teach it.
+    assert (rows.loc[breed, "training_hours_per_year"] > 0).all()
+    assert (rows.loc[breed, "proficiency_speed"] < 1.0).all()
+    teachers = rows[rows["trainer_hours_per_year"] > 0].index
+    assert len(teachers) >= 3 and all(name.startswith("kcc_") for name in teachers)
+    page = (sweep / "compare" / "report.html").read_text(encoding="utf-8")
+    assert '<h2 id="training">Training</h2>' in page and "FTE off the floor" in page
+
+
 def test_staffing_per_road_map_year(tmp_path: Path) -> None:
     sweep = tmp_path / "multirun"
     done = staff(

@@ -16,7 +16,9 @@ from klantstroom.analysis.compare import (
     differences_table,
     norm_status,
     staff_table,
+    training_table,
 )
+from klantstroom.report.compare_training import training_rows
 from klantstroom.report.headline import at_level, name, norm_rows
 from klantstroom.results import RunFolderError, find_runs, load_run, unique_labels
 
@@ -263,4 +265,64 @@ def test_a_department_norm_without_a_department_shows_per_department() -> None:
     assert [(r.department, r.label) for r in rows] == [
         ("burgerzaken", "Backoffice 90% (burgerzaken)"),
         ("belastingen", "Backoffice 90% (Belastingen)"),
+    ]
+
+
+def training_summary(rows: list[tuple[str, str, str, str, float]]) -> pd.DataFrame:
+    """Summary rows (staff group, channel, service, KPI, mean) at shop = department = all."""
+    return pd.DataFrame(
+        [
+            {**KEYS, "staff_group": g, "channel": c, "service": s, "kpi": k, "mean": m}
+            for g, c, s, k, m in rows
+        ]
+    )
+
+
+def test_training_table_gives_hours_per_year_fte_and_proficiency() -> None:
+    year = ScenarioTables(
+        "jaar1",
+        training_summary(
+            [
+                ("breed", "all", "all", "staff_hours", 1000.0),
+                ("breed", "all", "all", "training_hours", 16.0),
+                ("breed", "all", "all", "trainer_hours", 0.0),
+                ("breed", "phone", "b", "proficiency_speed", 0.6),
+                ("breed", "phone", "b", "proficiency_fcr", 0.7),
+                ("breed", "chat", "b", "proficiency_speed", 0.8),
+                ("breed", "chat", "b", "proficiency_fcr", 0.9),
+                ("kcc", "all", "all", "training_hours", 0.0),
+                ("kcc", "all", "all", "trainer_hours", 8.0),
+                ("idle", "all", "all", "training_hours", 0.0),
+                ("idle", "all", "all", "trainer_hours", 0.0),
+            ]
+        ),
+        kpis([1.0]),
+        roadmap_step=1,
+        horizon_days=14.0,
+    )
+    nulmeting = ScenarioTables(
+        "nulmeting",
+        training_summary([]).reindex(columns=[*KEYS, "kpi", "mean"]),
+        kpis([1.0]),
+        roadmap_step=0,
+    )
+    table = training_table([nulmeting, year]).set_index("staff_group")
+    assert list(table.index) == ["breed", "kcc"]  # nobody trains or teaches in "idle"
+    breed, kcc = table.loc["breed"], table.loc["kcc"]
+    assert breed["training_hours_per_year"] == pytest.approx(16.0 * 365 / 14)
+    assert breed["fte_off_the_floor"] == pytest.approx(16.0 / 2 / 36)
+    assert breed["proficiency_speed"] == pytest.approx(0.7)
+    assert breed["proficiency_fcr"] == pytest.approx(0.8)
+    assert breed["skills_learning"] == 2
+    assert kcc["trainer_hours_per_year"] == pytest.approx(8.0 * 365 / 14)
+    assert np.isnan(kcc["proficiency_speed"]) and kcc["skills_learning"] == 0
+    hours, proficiency = training_rows(
+        table.reset_index(), ["nulmeting", "jaar1"], {"breed": "Breed"}, "en"
+    )
+    assert hours[0] == ["Breed", "–", "417 / –"]
+    assert hours[1] == ["kcc", "–", "– / 209"]
+    assert hours[-1] == ["FTE off the floor", "–", "0.3"]  # (16 + 8) h / 2 weeks / 36 h
+    assert proficiency == [
+        ["Breed", "–", "70.0% / 80.0%"],
+        ["all skills learnt", "–", "70.0% / 80.0%"],
     ]

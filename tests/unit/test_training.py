@@ -283,6 +283,38 @@ def test_class_hours_spread_over_the_days_add_up_to_the_week() -> None:
     assert (training["on_min"] % DAY == 480.0).all()  # the first hours of the day
 
 
+def test_classes_and_teaching_start_at_the_class_start() -> None:
+    office = [{"days": ["mon", "tue", "wed", "thu", "fri"], "start": "08:00", "end": "17:00"}]
+    config = two_teams(
+        staff_groups={"agents": {"roster": {"shifts": office}}},
+        run={"horizon_days": 7.0},
+    )
+    config["staff_groups"]["coach"] = {
+        "skills": {"q": {"phone": {"rank": 3}}},
+        "roster": {"shifts": office},
+    }
+    # Two hours on Friday from 15:00, the last two of the shift: class and teacher together.
+    trained = with_training(
+        config,
+        course(
+            start_date="2027-01-04",
+            weeks=2,
+            hours_per_week=2.0,
+            days=["fri"],
+            class_start="15:00",
+            trainer={"group": "coach", "hours_per_week": 2.0},
+        ),
+    )
+    staff = run_experiment(build_scenario(trained)).staff
+    away = staff[staff["activity"] != "work"]
+    spells = zip(away["staff_group"], away["on_min"], away["off_min"], strict=True)
+    friday = 4 * DAY
+    assert sorted(spells) == [
+        ("agents", friday + 900.0, friday + 1020.0),
+        ("coach", friday + 900.0, friday + 1020.0),
+    ]
+
+
 # -- learning curves -------------------------------------------------------------------------
 
 

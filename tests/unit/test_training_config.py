@@ -78,6 +78,10 @@ KEY = "staff_groups.agents.training[0]"
         ({"curve": {"full_after_contacts": 0}}, f"{KEY}.curve.full_after_contacts", ">= 1"),
         ({"weeks": 600}, f"{KEY}.weeks", "<= 520"),
         ({"cohort": "1st"}, f"{KEY}.cohort", "not a valid cohort name"),
+        ({"weeks": 1, "class_start": "13:10"}, f"{KEY}.class_start", "on the 30-minute grid"),
+        ({"weeks": 1, "class_start": "24:00"}, f"{KEY}.class_start", "before 24:00"),
+        ({"weeks": 1, "class_start": 1300}, f"{KEY}.class_start", "write times in quotes"),
+        ({"class_start": "13:00"}, f"{KEY}.class_start", "a course of 0 weeks has no classes"),
     ],
 )
 def test_invalid_courses_name_their_key(fields: dict[str, Any], key: str, text: str) -> None:
@@ -91,6 +95,22 @@ def test_class_hours_cannot_exceed_the_roster() -> None:
     message = errors_of(with_training(config, course(weeks=2, hours_per_week=6.0)))
     assert f"{KEY}.hours_per_week: 6 h in class per member, but the group's members" in message
     assert "rostered 4.0 h per week on average on mon, tue, wed, thu, fri" in message
+
+
+def test_class_hours_are_checked_against_the_roster_from_the_class_start() -> None:
+    office = [{"days": ["mon"], "start": "08:00", "end": "17:00"}]
+    config = two_teams(
+        staff_groups={
+            "agents": {"roster": {"shifts": office}},
+            "b_team": {"roster": {"shifts": office}},
+        }
+    )
+    trainer = {"group": "b_team", "hours_per_week": 3.0}
+    late = course(weeks=2, hours_per_week=3.0, class_start="15:00", trainer=trainer)
+    message = errors_of(with_training(config, late))
+    assert "rostered 2.0 h per week on average on mon, tue, wed, thu, fri from 15:00" in message
+    assert "b_team is rostered 2.0 h per week in all on the course's days from 15:00" in message
+    build_scenario(with_training(config, {**late, "class_start": "14:00"}))  # 3 h: it fits
 
 
 def test_cohorts_together_cannot_exceed_the_group() -> None:

@@ -14,6 +14,10 @@ and the same replications, replication *r* of both saw the same random numbers f
 the scenarios share (common random numbers: one named stream per purpose), so the interval is
 the paired one, from the per-replication differences; it is much narrower than comparing two
 independent samples. Otherwise it is Welch's interval for two independent means.
+
+*Staff and training.* :func:`staff_table` gives the staff on duty per group, and
+:func:`training_table` what a road-map year's training plan takes off the floor (hours in class
+and teaching) and how proficient the cohorts still learning are.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from scipy import stats
 
 from klantstroom.analysis.kpis import KEYS
 from klantstroom.analysis.periods import JUDGED, PERIOD
+from klantstroom.scenario.cost_spec import DAYS_PER_YEAR
 
 
 @dataclass(frozen=True)
@@ -315,3 +320,69 @@ def staff_table(scenarios: Sequence[ScenarioTables]) -> pd.DataFrame:
         ],
     )
     return table
+
+
+TRAINING_COLUMNS = (
+    "scenario",
+    "roadmap_step",
+    "staff_group",
+    "training_hours_per_year",
+    "trainer_hours_per_year",
+    "fte_off_the_floor",
+    "proficiency_speed",
+    "proficiency_fcr",
+    "skills_learning",
+)
+
+
+def training_table(scenarios: Sequence[ScenarioTables]) -> pd.DataFrame:
+    """Return the training per group per scenario: hours in class and teaching, proficiency.
+
+    A road-map year trains its cohort (``staff_groups.<g>.training``): its members are in class
+    (``training_hours``) and a trainer's group teaches (``trainer_hours``), both off the floor,
+    and the cohorts still learning work their new skills at a level below full
+    (``proficiency_speed``, ``proficiency_fcr`` per skill learnt). Groups with none of these in
+    a scenario have no row; a run without training has none at all.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`TRAINING_COLUMNS`: hours per year (a run shorter than a year scaled by
+        365 / its days, as its cost), ``fte_off_the_floor`` (both hours per week over the
+        contract week, as ``fte_on_duty`` in :func:`staff_table`), the mean proficiency over the
+        skills the group's learning cohorts learn (NaN when none learns during the run), and
+        how many skills (service x channel) that mean is over.
+    """
+    rows = []
+    for sc in scenarios:
+        summary = sc.summary
+        groups = summary[summary["staff_group"] != "all"]
+        weeks = sc.horizon_days / 7.0
+        to_year = DAYS_PER_YEAR / sc.horizon_days if sc.horizon_days > 0 else np.nan
+        for group, part in groups.groupby("staff_group", sort=False):
+            # The group's own rows (channel = service = all) hold its hours; the proficiency
+            # rows are one per skill learnt (channel x service).
+            own = part[(part["channel"] == "all") & (part["service"] == "all")]
+            hours = {
+                kpi: float(own.loc[own["kpi"] == kpi, "mean"].sum(min_count=1))
+                for kpi in ("training_hours", "trainer_hours")
+            }
+            speed = part.loc[part["kpi"] == "proficiency_speed", "mean"]
+            fcr = part.loc[part["kpi"] == "proficiency_fcr", "mean"]
+            away = float(np.nansum(list(hours.values())))
+            if away <= 0 and speed.empty:
+                continue
+            rows.append(
+                {
+                    "scenario": sc.label,
+                    "roadmap_step": sc.roadmap_step,
+                    "staff_group": group,
+                    "training_hours_per_year": hours["training_hours"] * to_year,
+                    "trainer_hours_per_year": hours["trainer_hours"] * to_year,
+                    "fte_off_the_floor": away / weeks / sc.contract_hours_per_week,
+                    "proficiency_speed": float(speed.mean()) if len(speed) else np.nan,
+                    "proficiency_fcr": float(fcr.mean()) if len(fcr) else np.nan,
+                    "skills_learning": len(speed),
+                }
+            )
+    return pd.DataFrame(rows, columns=list(TRAINING_COLUMNS))

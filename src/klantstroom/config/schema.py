@@ -268,6 +268,7 @@ class TrainingConfig:
     weeks: int = 0
     hours_per_week: float = 0.0  # in class, per member of the cohort
     days: list[str] = field(default_factory=lambda: ["mon", "tue", "wed", "thu", "fri"])
+    class_start: str | None = None  # HH:MM: classes from this time of day (null: day's start)
     trainer: TrainerConfig | None = None
     curve: LearningCurveConfig = field(default_factory=LearningCurveConfig)
 

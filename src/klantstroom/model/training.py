@@ -19,7 +19,8 @@ group's roster, and a cohort of the whole group has the group's own roster.
 
 *In class.* While a course runs, its cohort spends ``hours_per_week`` per member in class on the
 course's days: ``members x hours / days`` member-hours a day, in whole intervals, from the first
-interval the cohort is rostered that day, as many of its rostered members at once as there are
+interval the cohort is rostered that day at or after the course's ``class_start`` (the start of
+the day when it has none), as many of its rostered members at once as there are
 (a class), what does not fit carried to the next course day. A trainer's hours are placed on the
 same days from the same interval, at most ``ceil(trainer hours / class hours)`` trainers at once,
 taken from the trainer group's members outside every cohort. Members in class (or teaching) are
@@ -428,7 +429,8 @@ class Training:
                 continue
             rostered = self._rostered(course.group, day)
             used = plan.setdefault(course.group.index, [0] * self._slots)
-            first = next((t for t, n in enumerate(rostered) if n > 0), None)
+            begin = spec.class_start_min // self._interval
+            first = next((t for t, n in enumerate(rostered) if n > 0 and t >= begin), None)
             # Member-intervals in class today: the week's hours spread over the course's days.
             quota = course.class_carry + (
                 spec.members * spec.hours_per_week * per_hour / len(spec.days)

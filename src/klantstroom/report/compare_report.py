@@ -8,6 +8,8 @@ comparison (:mod:`klantstroom.analysis.compare`) and writes, into one folder:
 * ``staff.csv``: staff on duty per group per scenario;
 * ``costs.csv`` and ``budget.csv``: cost per year per scenario, and against the baseline
   (:mod:`klantstroom.report.compare_costs`);
+* ``training.csv``: hours in class and teaching and the learning cohorts' proficiency per group
+  per scenario (:mod:`klantstroom.report.compare_training`);
 * ``figures/trajectory.png``, ``figures/scenarios.png``, ``figures/staff.png``;
 * ``report.html``: all of it on one self-contained page, in English or Dutch.
 """
@@ -31,6 +33,7 @@ from klantstroom.analysis.compare import (
 from klantstroom.report import html
 from klantstroom.report.compare_costs import write_cost_comparison
 from klantstroom.report.compare_figures import scenarios_figure, staff_figure, trajectory_figure
+from klantstroom.report.compare_training import write_training_comparison
 from klantstroom.report.headline import (
     Headline,
     at_level,
@@ -67,6 +70,7 @@ _TEXT = {
         "scenarios=nulmeting,jaar1,jaar2,jaar3,eindbeeld.",
         "scenarios_fig": "All scenarios side by side",
         "staff": "Staff per group",
+        "training": "Training",
         "staff_intro": "FTE present: hours on duty per week / {hours} h contract week, before "
         "shrinkage; occupancy in brackets. Hours per week are in staff.csv.",
         "runs": "Runs compared",
@@ -90,8 +94,8 @@ _TEXT = {
         "reps": "replications",
         "period": "period",
         "days": "{start}, {days:g} days",
-        "csv": "The tables behind this page: comparison.csv, differences.csv, staff.csv and "
-        "months.csv next to it. Made by klantstroom-compare on {when}.",
+        "csv": "The tables behind this page: comparison.csv, differences.csv, staff.csv, "
+        "training.csv and months.csv next to it. Made by klantstroom-compare on {when}.",
         "no_baseline": "one scenario only: no differences",
         "formula": "service formula",
         "formulas": "Service formulas",
@@ -119,6 +123,7 @@ _TEXT = {
         "scenarios=nulmeting,jaar1,jaar2,jaar3,eindbeeld.",
         "scenarios_fig": "Alle scenario's naast elkaar",
         "staff": "Medewerkers per groep",
+        "training": "Opleiding",
         "staff_intro": "Fte aanwezig: uren aanwezig per week / contractweek van {hours} uur, "
         "vóór uitval; bezettingsgraad tussen haakjes. De uren per week staan in staff.csv.",
         "runs": "Vergeleken runs",
@@ -142,8 +147,8 @@ _TEXT = {
         "reps": "replicaties",
         "period": "periode",
         "days": "{start}, {days:g} dagen",
-        "csv": "De tabellen achter deze pagina: comparison.csv, differences.csv, staff.csv en "
-        "months.csv ernaast. Gemaakt door klantstroom-compare op {when}.",
+        "csv": "De tabellen achter deze pagina: comparison.csv, differences.csv, staff.csv, "
+        "training.csv en months.csv ernaast. Gemaakt door klantstroom-compare op {when}.",
         "no_baseline": "één scenario: geen verschillen",
         "formula": "dienstverleningsformule",
         "formulas": "Dienstverleningsformules",
@@ -267,6 +272,7 @@ def write_comparison(
             departments.setdefault(key, value)
         for key, value in run.labels("staff_groups").items():
             groups.setdefault(key, value)
+    training = write_training_comparison(tables, folder, groups, language)[1]
     rows = headline_rows(sorted({d for d in comparison["department"].unique() if d != "all"}))
     figures = folder / "figures"
     figures.mkdir(exist_ok=True)
@@ -297,6 +303,7 @@ def write_comparison(
         staff,
         rows,
         costs=write_cost_comparison(runs, labels, base, folder, language),
+        training=training,
         figures=saved,
         language=language,
         departments=departments,
@@ -318,6 +325,7 @@ def _page(
     rows: Sequence[Headline],
     *,
     costs: str = "",
+    training: str = "",
     figures: dict[str, Path | None],
     language: str,
     departments: dict[str, str],
@@ -333,16 +341,10 @@ def _page(
         f"<p class='lead'>{html.escape(t['lead'].format(n=len(runs), baseline=baseline))}</p>",
         "<nav>"
         + "".join(
-            f"<a href='#{anchor}'>{html.escape(t[key])}</a>"
-            for anchor, key in (
-                ("norms", "norms"),
-                ("kpis", "kpis"),
-                ("differences", "differences"),
-                ("months", "months"),
-                ("trajectory", "trajectory"),
-                ("staff", "staff"),
-                ("runs", "runs"),
-            )
+            f"<a href='#{anchor}'>{html.escape(t[anchor])}</a>"
+            for anchor in ("norms", "kpis", "differences", "months", "trajectory", "staff")
+            + (("training",) if training else ())
+            + ("runs",)
         )
         + "</nav>",
     ]
@@ -446,6 +448,7 @@ def _page(
     body.append(f"<p class='note'>{html.escape(t['staff_intro'].format(hours=f'{hours:g}'))}</p>")
     body.append(_staff_html(staff, labels, groups, language, t))
     body.append(_embed(figures["staff"]))
+    body.append(training)  # what the training plan takes off the floor (from a template)
     body.append(_formulas_html(runs, labels, language, t))
     # Runs.
     body.append(f"<h2 id='runs'>{html.escape(t['runs'])}</h2>")

@@ -6,9 +6,10 @@ the group's members (``members``, or a ``share`` of them) in new skills (service
 the group's own ``skills``), from ``start_date``:
 
 * the cohort holds the skills from 00:00 of ``start_date``: routing uses them from then on;
-* for ``weeks`` weeks the cohort spends ``hours_per_week`` per member in class on ``days``, off
-  the floor, and a ``trainer`` of another group (or of this group's members outside every
-  cohort) spends ``trainer.hours_per_week`` teaching;
+* for ``weeks`` weeks the cohort spends ``hours_per_week`` per member in class on ``days`` (from
+  ``class_start`` on, or from the start of its day), off the floor, and a ``trainer`` of another
+  group (or of this group's members outside every cohort) spends ``trainer.hours_per_week``
+  teaching;
 * the cohort's handling speed and first-contact resolution on the new skills rise along the
   ``curve``: from ``start_speed`` and ``start_fcr`` (shares of the skill's full ``speed`` and
   resolution) linearly to full, over ``full_after_weeks`` from ``start_date`` or over each
@@ -123,6 +124,9 @@ class TrainingSpec:
         Hours in class per member per week while the course runs.
     days : tuple of int
         Weekdays (0 = Monday) the class hours are spread over.
+    class_start_min : int
+        Minute of the day from which classes (and teaching) are placed; 0 = from the cohort's
+        first rostered interval.
     trainer : TrainerSpec or None
         Teaching hours taken from another group while the course runs.
     curve : CurveSpec
@@ -136,6 +140,7 @@ class TrainingSpec:
     weeks: int = 0
     hours_per_week: float = 0.0
     days: tuple[int, ...] = (0, 1, 2, 3, 4)
+    class_start_min: int = 0
     trainer: TrainerSpec | None = None
     curve: CurveSpec = CurveSpec()
 
@@ -187,7 +192,9 @@ def build_training(
             result.append(group)
             continue
         courses = tuple(
-            _build_course(check, f"{key}[{i}]", raw or {}, i, group, services, staffing, by_name)
+            _build_course(
+                check, f"{key}[{i}]", raw or {}, i, group, services, staffing, by_name, calendar
+            )
             for i, raw in enumerate(given)
         )
         _check_cohorts(check, key, group, courses, staffing)
@@ -214,6 +221,7 @@ def _build_course(
     services: Sequence[ServiceSpec],
     staffing: StaffingSpec,
     groups: Mapping[str, StaffGroupSpec],
+    calendar: CalendarSpec,
 ) -> TrainingSpec:
     if group.department is not None:
         check.fail(
@@ -242,25 +250,29 @@ def _build_course(
         check.fail(f"{key}.hours_per_week", "a course of 0 weeks has no hours: give weeks > 0")
     if hours > 0 and not days:
         check.fail(f"{key}.days", "give the weekdays the class hours fall on")
+    start = _class_start(check, f"{key}.class_start", raw.get("class_start"), weeks, calendar)
+    after = "" if start == 0 else f" from {raw.get('class_start')}"
     if hours > 0 and days:
-        rostered = _hours_per_week(group, days) / max(size, 1)
+        rostered = _hours_per_week(group, days, start) / max(size, 1)
         if hours > rostered + 1e-9:
             check.fail(
                 f"{key}.hours_per_week",
                 f"{hours:g} h in class per member, but the group's members are rostered "
-                f"{rostered:.1f} h per week on average on {', '.join(day_names)} "
+                f"{rostered:.1f} h per week on average on {', '.join(day_names)}{after} "
                 f"(staff_groups.{group.name}.roster)",
             )
-    trainer = _build_trainer(check, f"{key}.trainer", raw.get("trainer"), weeks, days, groups)
-    start = check.date(f"{key}.start_date", raw.get("start_date"))
+    trainer = _build_trainer(
+        check, f"{key}.trainer", raw.get("trainer"), weeks, days, groups, start, after
+    )
     return TrainingSpec(
         cohort=cohort,
         members=members,
         skills=skills,
-        start_date=start,
+        start_date=check.date(f"{key}.start_date", raw.get("start_date")),
         weeks=weeks,
         hours_per_week=hours,
         days=days,
+        class_start_min=start,
         trainer=trainer,
         curve=_build_curve(check, f"{key}.curve", raw.get("curve") or {}),
     )
@@ -327,6 +339,22 @@ def _members(check: Checker, key: str, raw: Mapping[str, Any], size: int, group:
     return max(count, 1)
 
 
+def _class_start(check: Checker, key: str, raw: Any, weeks: int, calendar: CalendarSpec) -> int:
+    """Minute of the day classes start from (``class_start``; 0 when not given)."""
+    if raw is None:
+        return 0
+    start = check.time_of_day(key, raw)
+    if start >= MINUTES_PER_DAY or start % calendar.interval_min:
+        check.fail(
+            key,
+            f"must be a time before 24:00 on the {calendar.interval_min}-minute grid "
+            "(calendar.interval_min)",
+        )
+    if weeks == 0:
+        check.fail(key, "a course of 0 weeks has no classes: give weeks > 0")
+    return start
+
+
 def _build_trainer(
     check: Checker,
     key: str,
@@ -334,6 +362,8 @@ def _build_trainer(
     weeks: int,
     days: tuple[int, ...],
     groups: Mapping[str, StaffGroupSpec],
+    start: int = 0,
+    after: str = "",
 ) -> TrainerSpec | None:
     if raw is None:
         return None
@@ -348,12 +378,12 @@ def _build_trainer(
         check.fail(key, "a trainer teaches while the course runs: give the course weeks > 0")
     trainer = groups.get(name)
     if trainer is not None and days:
-        rostered = _hours_per_week(trainer, days)
+        rostered = _hours_per_week(trainer, days, start)
         if hours > rostered + 1e-9:
             check.fail(
                 f"{key}.hours_per_week",
                 f"{hours:g} h, but {name} is rostered {rostered:.1f} h per week in all on the "
-                "course's days",
+                f"course's days{after}",
             )
     return TrainerSpec(group=name, hours_per_week=hours)
 
@@ -383,13 +413,15 @@ def _build_curve(check: Checker, key: str, raw: Mapping[str, Any]) -> CurveSpec:
     )
 
 
-def _hours_per_week(group: StaffGroupSpec, days: Sequence[int]) -> float:
-    """Staff hours the group's home roster has on ``days`` in a week (shifts and headcount)."""
+def _hours_per_week(group: StaffGroupSpec, days: Sequence[int], start: int = 0) -> float:
+    """Staff hours the group's home roster has on ``days`` in a week (shifts and headcount),
+    from minute ``start`` of each day on."""
     intervals = len(group.headcount[0]) if group.headcount else 0
     if not intervals:
         return 0.0
     interval_min = MINUTES_PER_DAY // intervals
-    return sum(sum(group.headcount[day]) for day in days) * interval_min / 60.0
+    first = start // interval_min
+    return sum(sum(group.headcount[day][first:]) for day in days) * interval_min / 60.0
 
 
 def _check_cohorts(
