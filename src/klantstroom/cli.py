@@ -17,7 +17,7 @@ from pathlib import Path
 import hydra
 from hydra.core.hydra_config import HydraConfig
 from hydra.types import RunMode
-from omegaconf import DictConfig
+from omegaconf import DictConfig, OmegaConf
 
 from klantstroom import signals
 from klantstroom.config import gate, register_configs, scenario_from_config
@@ -50,6 +50,8 @@ def _run_job(cfg: DictConfig, output_dir: Path) -> tuple[int, str]:
     Every expected failure is turned into a message here rather than raised, so that a multirun
     can record it and go on with the next job.
     """
+    if cfg.get("path") is not None and cfg.path.get("steps"):
+        return _run_path_job(cfg, output_dir)
     try:
         scenario = scenario_from_config(cfg)
     except ScenarioErrors as errors:
@@ -74,6 +76,54 @@ def _run_job(cfg: DictConfig, output_dir: Path) -> tuple[int, str]:
     if not result.complete:
         return 1, f"{output_dir}: {result.error}; the finished replication(s) are written"
     return 0, ""
+
+
+def _run_path_job(cfg: DictConfig, output_dir: Path) -> tuple[int, str]:
+    """Run a road-map path (``path.steps``): every stretch composed and validated first.
+
+    Each stretch is composed as the command line would compose its step
+    (:func:`klantstroom.config.path_plan.plan_path`), so a bad step is reported before any
+    stretch is simulated, naming the stretch and the key.
+    """
+    from klantstroom.config.composing import compose_in_app
+    from klantstroom.config.path_plan import plan_path
+    from klantstroom.path_runner import PreparedStretch, run_path
+    from klantstroom.paths import scenarios_dir
+    from klantstroom.scenario.errors import ScenarioError
+
+    hydra_config = HydraConfig.get()
+    path = OmegaConf.to_container(cfg.path, resolve=True)
+    assert isinstance(path, dict)
+    try:
+        stretches = plan_path(
+            {str(k): v for k, v in path.items()}, list(hydra_config.overrides.task), scenarios_dir()
+        )
+    except ScenarioErrors as errors:
+        return 2, str(errors)
+    prepared: list[PreparedStretch] = []
+    problems: list[ScenarioError] = []
+    for stretch in stretches:
+        try:
+            composed = compose_in_app(
+                stretch.overrides, config_name=str(hydra_config.job.config_name or "config")
+            )
+            scenario = scenario_from_config(composed)
+        except ScenarioErrors as errors:
+            problems += [
+                ScenarioError(f"{stretch.folder_name}: {e.key}", e.message) for e in errors.errors
+            ]
+            continue
+        prepared.append(PreparedStretch(stretch, scenario, OmegaConf.to_yaml(composed)))
+    if problems:
+        return 2, str(ScenarioErrors(problems))
+    return run_path(
+        prepared,
+        output_dir,
+        label=str(path.get("label") or ""),
+        figures=bool(cfg.output.figures),
+        print_summary=bool(cfg.output.print_summary),
+        overwrite=bool(cfg.output.get("overwrite", False)),
+    )
 
 
 @hydra.main(version_base="1.3", config_path=str(conf_dir()), config_name="config")
@@ -245,6 +295,15 @@ def replay_main() -> None:
         print(
             f"klantstroom-replay: {saved}: not found; give the output folder of a klantstroom "
             "run (it holds .hydra/config.yaml)",
+            file=sys.stderr,
+        )
+        sys.exit(2)
+    if (folder / "path.json").is_file():
+        stretches = sorted(p.name for p in folder.iterdir() if (p / "run.json").is_file())
+        print(
+            f"klantstroom-replay: {folder} is a road-map path: replay one of its stretches "
+            f"(klantstroom-replay {folder / (stretches[0] if stretches else '<stretch>')}), "
+            "or run the path again into a new folder",
             file=sys.stderr,
         )
         sys.exit(2)

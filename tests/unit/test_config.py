@@ -9,9 +9,10 @@ from typing import Any
 
 import pytest
 from hydra.errors import ConfigCompositionException
-from omegaconf import DictConfig
+from omegaconf import DictConfig, OmegaConf
 
 from klantstroom.config import scenario_from_config
+from klantstroom.config.path_plan import overlay_has_path, plan_path
 from klantstroom.paths import conf_dir, scenarios_dir
 from klantstroom.scenario.build import build_scenario
 from klantstroom.scenario.errors import ScenarioErrors
@@ -101,8 +102,26 @@ def test_every_grootstad_value_has_its_source_beside_it() -> None:
     ),
 )
 def test_every_shipped_scenario_is_valid(compose_config: Compose, name: str) -> None:
+    if overlay_has_path(name, scenarios_dir()):
+        # A road-map path: every stretch is a valid scenario on its own dates.
+        path = OmegaConf.to_container(compose_config(f"scenarios={name}").path, resolve=True)
+        assert isinstance(path, dict)
+        stretches = plan_path(path, [f"scenarios={name}"], scenarios_dir())
+        assert stretches
+        for stretch in stretches:
+            scenario = scenario_from_config(compose_config(*stretch.overrides))
+            assert scenario.calendar.start_date == stretch.start
+            assert scenario.run.horizon_days == stretch.days
+        return
     scenario = scenario_from_config(compose_config(f"scenarios={name}"))
     assert scenario.services
+
+
+def test_a_path_is_no_scenario_of_its_own(compose_config: Compose) -> None:
+    with pytest.raises(ScenarioErrors) as error:
+        scenario_from_config(compose_config("scenarios=routekaart"))
+    assert [e.key for e in error.value.errors] == ["path.steps"]
+    assert "klantstroom command" in str(error.value)
 
 
 def test_textbook_parameters_override_from_the_command_line(compose_config: Compose) -> None:

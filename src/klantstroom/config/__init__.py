@@ -55,4 +55,18 @@ def scenario_from_config(cfg: DictConfig, base_dir: Path | None = None) -> Scena
     except (ConfigKeyError, ConfigAttributeError) as error:
         message = explain_unknown_key(error) or str(error)
         raise ScenarioErrors([ScenarioError(str(error.full_key), message)]) from None
+    path = container.get("path") or {}
+    if isinstance(path, dict) and path.get("steps"):
+        # A path is several scenarios, one per stretch: only the klantstroom command runs it
+        # (klantstroom.path_runner); a command or script that wants one scenario gets a step.
+        raise ScenarioErrors(
+            [
+                ScenarioError(
+                    "path.steps",
+                    "this configuration is a road-map path (several scenarios on their dates); "
+                    "run it with the klantstroom command, or give one of its steps "
+                    "(scenarios=<step>) to a command that takes one scenario",
+                )
+            ]
+        )
     return build_scenario({str(key): value for key, value in container.items()}, base_dir=base_dir)

@@ -18,7 +18,7 @@ A config file that is refused (Hydra settings, ``_target_``, resolvers, not vali
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import suppress
 from pathlib import Path
 from typing import Any
@@ -71,13 +71,44 @@ def compose_checked(
     """
     from hydra import compose, initialize_config_dir
 
-    overrides = list(overrides)
+    def composed(overrides: list[str]) -> DictConfig:
+        with initialize_config_dir(config_dir=str(config_dir), version_base="1.3"):
+            return compose(config_name=config_name, overrides=overrides)
+
+    return _explained(composed, list(overrides), config_dir)
+
+
+def compose_in_app(overrides: Sequence[str], *, config_name: str = "config") -> DictConfig:
+    """Compose ``config_name`` with ``overrides`` inside a running ``@hydra.main`` application.
+
+    Hydra's compose API uses the application's own search path there (``conf/``, the
+    ``scenarios/`` overlays, a replay's folder), so a road-map path composes each of its
+    stretches as the command line would (:mod:`klantstroom.config.path_plan`). Errors are
+    those of :func:`compose_checked`.
+    """
+    from hydra import compose
+    from hydra.core.hydra_config import HydraConfig
+
+    def composed(overrides: list[str]) -> DictConfig:
+        return compose(config_name=config_name, overrides=overrides)
+
+    runtime = HydraConfig.get().runtime
+    config_dir = next(
+        (Path(source.path) for source in runtime.config_sources if source.provider == "main"),
+        Path("."),
+    )
+    return _explained(composed, list(overrides), config_dir)
+
+
+def _explained(
+    composed: Callable[[list[str]], DictConfig], overrides: list[str], config_dir: Path
+) -> DictConfig:
+    """``composed(overrides)``, with every way it fails turned into :class:`ScenarioErrors`."""
     syntax = override_syntax_errors(overrides)
     if syntax:
         raise ScenarioErrors(syntax)
     try:
-        with initialize_config_dir(config_dir=str(config_dir), version_base="1.3"):
-            cfg = compose(config_name=config_name, overrides=overrides)
+        cfg = composed(overrides)
     except MissingConfigException as error:
         raise ScenarioErrors([_missing_config(error)]) from None
     except OverrideParseException as error:

@@ -477,6 +477,9 @@ class RunConfig:
     roadmap_step: int | None = None  # 0 = nulmeting ... n = eindbeeld; null = not a road-map year
     # KPIs per calendar month as well (period YYYY-MM) when the run spans more than one month.
     kpis_by_month: bool = True
+    # Every month, also a single one or a few days at either end (a road-map path's stretches,
+    # whose months the path pools with the next stretch's: klantstroom.analysis.trajectory).
+    every_month: bool = False
     # Named periods with KPIs of their own: {month: may}, {weeks: [18, 21]} or {start:, end:}.
     periods: dict[str, dict[str, Any]] = field(default_factory=dict)
     # The period each channel's norms are judged on (default: the whole run, "run").
@@ -569,6 +572,29 @@ class ReportConfig:
 
 
 @dataclass
+class PathStepConfig:
+    """From ``from_date`` on, the organisation of the scenario overlay(s) ``scenarios``."""
+
+    scenarios: Any = None  # a scenario name (scenarios/<name>.yaml) or a list of them
+    from_date: str = ""  # YYYY-MM-DD
+
+
+@dataclass
+class PathConfig:
+    """A road-map path: consecutive stretches, each simulated with its step's organisation.
+
+    Empty ``steps`` (the default) is a plain run. With steps, ``klantstroom`` runs each stretch
+    (a step's date to the next step's, clipped to ``from_date`` and ``until_date``) as a run of
+    its own and stitches their months into one trajectory (``klantstroom.path_runner``).
+    """
+
+    steps: list[PathStepConfig] = field(default_factory=list)
+    from_date: str | None = None  # the first day simulated (default: the first step's date)
+    until_date: str = ""  # the day after the last day simulated (YYYY-MM-DD)
+    label: str = ""  # how reports name the path
+
+
+@dataclass
 class KlantstroomConfig:
     """The whole configuration of a run."""
 
@@ -589,6 +615,7 @@ class KlantstroomConfig:
     report: ReportConfig = field(default_factory=ReportConfig)
     failure_demand: FailureDemandConfig = field(default_factory=FailureDemandConfig)
     costs: CostsConfig = field(default_factory=CostsConfig)
+    path: PathConfig = field(default_factory=PathConfig)
     # Named values a scenario refers to as ${params.<name>}, so that a textbook case exposes its
     # few parameters (rates, servers) for command-line overrides.
     params: dict[str, Any] = field(default_factory=dict)

@@ -81,7 +81,7 @@ def build_run(
         # (a persona's day), so the one error about the horizon is all the user reads.
         horizon_days = math.inf
     periods = (
-        _month_periods(calendar.start_date, horizon_days)
+        _month_periods(calendar.start_date, horizon_days, every=bool(raw.get("every_month")))
         if bool(raw.get("kpis_by_month", True)) and math.isfinite(horizon_days)
         else []
     )
@@ -150,8 +150,11 @@ def _first_day(start: dt.date, days: int, match: Callable[[dt.date], bool]) -> d
     return None
 
 
-def _month_periods(start: dt.date, horizon_days: float) -> list[PeriodSpec]:
-    """One period per calendar month the run touches, when it touches more than one."""
+def _month_periods(start: dt.date, horizon_days: float, every: bool = False) -> list[PeriodSpec]:
+    """One period per calendar month the run touches, when it touches more than one.
+
+    With ``every`` (``run.every_month``), every month the run touches, however few its days.
+    """
     days = math.ceil(horizon_days)
     periods: list[PeriodSpec] = []
     day = 0
@@ -159,10 +162,10 @@ def _month_periods(start: dt.date, horizon_days: float) -> list[PeriodSpec]:
         date = start + dt.timedelta(days=day)
         end = min(days, (_first_of_next_month(date) - start).days)
         # A sliver of a month at either end (the weekend after a year of 52 weeks) says nothing.
-        if end - day >= MIN_MONTH_DAYS:
+        if every or end - day >= MIN_MONTH_DAYS:
             periods.append(PeriodSpec(f"{date.year}-{date.month:02d}", day, end))
         day = end
-    return periods if len(periods) > 1 else []
+    return periods if len(periods) > 1 or every else []
 
 
 def _build_period(
