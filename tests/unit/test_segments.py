@@ -17,6 +17,10 @@ from scipy import stats
 from klantstroom.config import scenario_from_config
 from klantstroom.experiment import run_experiment
 from klantstroom.outputs import write_tables
+from klantstroom.report.compare_segments import (
+    segment_comparison_table,
+    write_segment_comparison,
+)
 from klantstroom.report.run_report import write_run_report
 from klantstroom.results import check_run, load_run
 from klantstroom.scenario.errors import ScenarioErrors
@@ -236,6 +240,28 @@ def test_segment_rows_are_written_read_back_and_reported(tmp_path: Path) -> None
     assert not ((run.segment_kpis.segment != "b") & (run.segment_kpis.channel == "digital")).any()
     page = write_run_report(tmp_path).read_text(encoding="utf-8")
     assert "Per segment" in page and "Altijd bellers" in page and "all citizens" in page
+
+
+def test_the_comparison_shows_each_segment_per_scenario(tmp_path: Path) -> None:
+    config = deep_update(mixed_config(), {"run": {"replications": 2, "horizon_days": 0.25}})
+    config["segments"]["a"]["label"] = "Altijd bellers"
+    sc = scenario(config)
+    write_tables(run_experiment(sc), sc, tmp_path)
+    run = load_run(tmp_path)
+    table = segment_comparison_table([run, run], ["x", "y"])
+    assert list(table["segment"]) == ["all", "a", "b", "c"] * 2
+    one = table[table["scenario"] == "x"].set_index("segment")
+    # a and c only phone; b splits phone and e-mail half and half (with sampling noise).
+    assert one.loc["a", "share_phone"] == 1.0 and one.loc["c", "share_phone"] == 1.0
+    assert 0.35 < one.loc["b", "share_phone"] < 0.65
+    assert one.loc["b", "share_phone"] + one.loc["b", "share_digital"] == pytest.approx(1.0)
+    # The segments' phone calls are every citizen's: their shares add up to one.
+    assert one.loc[["a", "b", "c"], "share_of_phone_calls"].sum() == pytest.approx(1.0)
+    # a is half the citizens, all on the phone, of 0.5 + 0.3 * 0.5 + 0.2 = 0.85 phoning.
+    assert one.loc["a", "share_of_phone_calls"] == pytest.approx(0.5 / 0.85, abs=0.06)
+    section = write_segment_comparison([run, run], ["x", "y"], tmp_path, "nl")
+    assert "Altijd bellers: telefoon (aandeel van zijn contacten)" in section
+    assert (tmp_path / "segments.csv").is_file()
 
 
 def errors_of(config: dict[str, Any]) -> str:

@@ -8,6 +8,8 @@ comparison (:mod:`klantstroom.analysis.compare`) and writes, into one folder:
 * ``staff.csv``: staff on duty per group per scenario;
 * ``costs.csv`` and ``budget.csv``: cost per year per scenario, and against the baseline
   (:mod:`klantstroom.report.compare_costs`);
+* ``segments.csv``: per scenario and citizen segment how they made contact and what they got
+  (:mod:`klantstroom.report.compare_segments`);
 * ``training.csv``: hours in class and teaching and the learning cohorts' proficiency per group
   per scenario (:mod:`klantstroom.report.compare_training`);
 * ``figures/trajectory.png``, ``figures/scenarios.png``, ``figures/staff.png``;
@@ -33,6 +35,7 @@ from klantstroom.analysis.compare import (
 from klantstroom.report import html
 from klantstroom.report.compare_costs import write_cost_comparison
 from klantstroom.report.compare_figures import scenarios_figure, staff_figure, trajectory_figure
+from klantstroom.report.compare_segments import write_segment_comparison
 from klantstroom.report.compare_training import write_training_comparison
 from klantstroom.report.headline import (
     Headline,
@@ -71,6 +74,7 @@ _TEXT = {
         "scenarios_fig": "All scenarios side by side",
         "staff": "Staff per group",
         "training": "Training",
+        "segments": "Per segment",
         "staff_intro": "FTE present: hours on duty per week / {hours} h contract week, before "
         "shrinkage; occupancy in brackets. Hours per week are in staff.csv.",
         "runs": "Runs compared",
@@ -124,6 +128,7 @@ _TEXT = {
         "scenarios_fig": "Alle scenario's naast elkaar",
         "staff": "Medewerkers per groep",
         "training": "Opleiding",
+        "segments": "Per segment",
         "staff_intro": "Fte aanwezig: uren aanwezig per week / contractweek van {hours} uur, "
         "vóór uitval; bezettingsgraad tussen haakjes. De uren per week staan in staff.csv.",
         "runs": "Vergeleken runs",
@@ -273,6 +278,7 @@ def write_comparison(
         for key, value in run.labels("staff_groups").items():
             groups.setdefault(key, value)
     training = write_training_comparison(tables, folder, groups, language)[1]
+    segments = write_segment_comparison(runs, labels, folder, language)
     rows = headline_rows(sorted({d for d in comparison["department"].unique() if d != "all"}))
     figures = folder / "figures"
     figures.mkdir(exist_ok=True)
@@ -304,6 +310,7 @@ def write_comparison(
         rows,
         costs=write_cost_comparison(runs, labels, base, folder, language),
         training=training,
+        segments=segments,
         figures=saved,
         language=language,
         departments=departments,
@@ -326,6 +333,7 @@ def _page(
     *,
     costs: str = "",
     training: str = "",
+    segments: str = "",
     figures: dict[str, Path | None],
     language: str,
     departments: dict[str, str],
@@ -344,6 +352,7 @@ def _page(
             f"<a href='#{anchor}'>{html.escape(t[anchor])}</a>"
             for anchor in ("norms", "kpis", "differences", "months", "trajectory", "staff")
             + (("training",) if training else ())
+            + (("segments",) if segments else ())
             + ("runs",)
         )
         + "</nav>",
@@ -449,6 +458,7 @@ def _page(
     body.append(_staff_html(staff, labels, groups, language, t))
     body.append(_embed(figures["staff"]))
     body.append(training)  # what the training plan takes off the floor (from a template)
+    body.append(segments)  # who bears the cost of the channel shift (from a template)
     body.append(_formulas_html(runs, labels, language, t))
     # Runs.
     body.append(f"<h2 id='runs'>{html.escape(t['runs'])}</h2>")

@@ -81,7 +81,7 @@ _TEXT = {
 }
 
 
-def _mean(table: pd.DataFrame, kpi: str, channel: str) -> float:
+def overall_mean(table: pd.DataFrame, kpi: str, channel: str) -> float:
     """The mean of ``kpi`` on the row of ``channel`` (all services, shops, departments, groups)."""
     rows = table[
         (table["kpi"] == kpi)
@@ -105,22 +105,25 @@ def segment_section(run: RunOutput, language: str = "en") -> list[str]:
     groups = [(t["everyone"], run.summary)] + [
         (labels.get(name, name), segments[segments[SEGMENT].astype(str) == name]) for name in names
     ]
-    channels = [c for c in CHANNEL_NAMES["en"] if not np.isnan(_mean(run.summary, "offered", c))]
+    channels = [
+        c for c in CHANNEL_NAMES["en"] if not np.isnan(overall_mean(run.summary, "offered", c))
+    ]
     contact_rows = []
     for label, table in groups:
-        offered = np.array([_mean(table, "offered", c) for c in channels])
+        offered = np.array([overall_mean(table, "offered", c) for c in channels])
         total = np.nansum(offered)
         contact_rows.append(
-            [label, fmt(_mean(table, "journeys", ALL), "count", language)]
+            [label, fmt(overall_mean(table, "journeys", ALL), "count", language)]
             + [fmt(o / total if total > 0 else np.nan, "share", language) for o in offered]
         )
     shown = [
         (kpi, channel, unit)
         for kpi, channel, unit in OUTCOMES
-        if not np.isnan(_mean(run.summary, kpi, channel))
+        if not np.isnan(overall_mean(run.summary, kpi, channel))
     ]
     outcome_rows = [
-        [label] + [fmt(_mean(table, kpi, channel), unit, language) for kpi, channel, unit in shown]
+        [label]
+        + [fmt(overall_mean(table, kpi, channel), unit, language) for kpi, channel, unit in shown]
         for label, table in groups
     ]
     names_of = CHANNEL_NAMES[language]
