@@ -92,6 +92,12 @@ def _run_path_job(cfg: DictConfig, output_dir: Path) -> tuple[int, str]:
     from klantstroom.scenario.errors import ScenarioError
 
     hydra_config = HydraConfig.get()
+    if hydra_config.job.config_name != "config":
+        # A replay composes on top of a recorded run; a path's stretches are composed afresh.
+        return 2, (
+            "path.steps: a road-map path runs with the klantstroom command "
+            "(klantstroom scenarios=<path>), not as an overlay on a replayed run"
+        )
     path = OmegaConf.to_container(cfg.path, resolve=True)
     assert isinstance(path, dict)
     try:
@@ -223,6 +229,7 @@ _REPLAY_HEADER = """\
 # Replay of {folder}: its .hydra/config.yaml, with the schema and scenario overlays around it.
 defaults:
   - klantstroom_schema
+  - municipality: recorded   # empty: the recorded config below holds the municipality
   - _self_
   - scenarios: null
 
@@ -268,6 +275,33 @@ def _checked_saved_config(saved: Path) -> str:
     return text
 
 
+def replay_config_dir(folder: Path, recorded: str) -> Path:
+    """A temporary config folder that composes the run recorded in ``folder`` (``replay.yaml``).
+
+    ``recorded`` is the run's checked ``.hydra/config.yaml``. Compose ``replay`` from the folder
+    with ``municipality=recorded`` among the overrides (see :func:`replay_main`); the caller
+    removes the folder.
+    """
+    import tempfile
+
+    config_dir = Path(tempfile.mkdtemp(prefix="klantstroom-replay-"))
+    (config_dir / "replay.yaml").write_text(
+        _REPLAY_HEADER.format(folder=folder.resolve()) + recorded, encoding="utf-8"
+    )
+    # Its Hydra section is the header above; the saved part has just passed the gate.
+    gate.trust(config_dir / "replay.yaml")
+    # A scenario overlay may choose its municipality (`override /municipality: grootstad`);
+    # the replayed run already has one, recorded in full. Choosing the empty "recorded" on the
+    # command line, which wins over an overlay's choice, keeps it: an overlay is a diff on the
+    # recorded run, as it is on the municipality in a plain run.
+    (config_dir / "municipality").mkdir()
+    (config_dir / "municipality" / "recorded.yaml").write_text(
+        "# @package _global_\n# The replayed run's municipality is in its recorded config.\n",
+        encoding="utf-8",
+    )
+    return config_dir
+
+
 def replay_main() -> None:
     """Console-script entry point (``klantstroom-replay OUTPUT_FOLDER [override ...]``).
 
@@ -277,7 +311,6 @@ def replay_main() -> None:
     scenario overlays on the command line are applied on top of it: a what-if in one line.
     """
     import shutil
-    import tempfile
 
     args = sys.argv[1:]
     if not args or args[0] in ("-h", "--help"):
@@ -309,13 +342,19 @@ def replay_main() -> None:
         sys.exit(2)
     gate.install(exit_on_refusal=True)
     text = _checked_saved_config(saved)
-    config_dir = Path(tempfile.mkdtemp(prefix="klantstroom-replay-"))
-    (config_dir / "replay.yaml").write_text(
-        _REPLAY_HEADER.format(folder=folder.resolve()) + text, encoding="utf-8"
-    )
-    # Its Hydra section is the header above; the saved part has just passed the gate.
-    gate.trust(config_dir / "replay.yaml")
+    config_dir = replay_config_dir(folder, text)
     overrides = args[1:]
+    chosen = [o for o in overrides if o.partition("=")[0].lstrip("+~") == "municipality"]
+    if chosen:
+        print(
+            f"klantstroom-replay: {chosen[0]}: a replay keeps the municipality of the run it "
+            "replays; to run another municipality, use klantstroom municipality=<name> "
+            "with the same overlays and overrides",
+            file=sys.stderr,
+        )
+        shutil.rmtree(config_dir, ignore_errors=True)
+        sys.exit(2)
+    overrides = [*overrides, "municipality=recorded"]
     _explain_bad_overrides("klantstroom-replay", overrides, config_dir, "replay")
     log.info("replaying %s", folder.resolve())
     sys.argv = [sys.argv[0], "--config-dir", str(config_dir), "--config-name", "replay", *overrides]
