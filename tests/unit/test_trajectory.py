@@ -130,3 +130,20 @@ def test_a_stretchs_fte_is_its_hours_over_its_weeks() -> None:
     fte, training = stretch_staff(FIRST)
     assert fte == pytest.approx(10.0)
     assert np.isnan(training) or training == 0.0
+
+
+def test_a_sliver_of_a_month_at_the_paths_end_is_left_out() -> None:
+    sliver = stretch(
+        "2-c",
+        dt.date(2028, 7, 1),
+        4,
+        [
+            row("2028-07", "service_level", 0.4, channel="phone", target=0.8, norm=">="),
+            row("2028-07", "staff_hours", 36.0 * 4 / 7 * 3, group="kcc"),
+        ],
+    )
+    stretches = [FIRST, SECOND, sliver]
+    assert "2028-07" not in set(norm_months(stretches)["month"])
+    assert "2028-07" not in set(staff_months(stretches)["month"])
+    # Inside the path a shared month is whole: May keeps both stretches' days.
+    assert staff_months(stretches).set_index("month").loc["2028-05", "days"] == 31

@@ -13,7 +13,8 @@ lines their months up into one trajectory:
 A month that two stretches share (a step in the middle of a month, or a year that starts on its
 first Monday) takes its hours from both, since hours add up; its ratios (service level, access)
 come from the stretch with more of its days, named in the ``stretch`` column, since a ratio of
-one stretch cannot be pooled with another's without their counts.
+one stretch cannot be pooled with another's without their counts. A month of which the path
+has fewer than seven days (at either end) is left out, as a single run leaves it out.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from klantstroom.analysis.compare import norm_status
+from klantstroom.scenario.year import MIN_MONTH_DAYS
 
 PERIOD = "period"
 _KEYS = ("channel", "shop", "department", "service", "staff_group")
@@ -80,12 +82,27 @@ def _month_rows(stretch: StretchTables) -> pd.DataFrame:
     return rows
 
 
+def covered_months(stretches: Sequence[StretchTables]) -> set[str]:
+    """The months the path shows: those with at least :data:`MIN_MONTH_DAYS` of its days.
+
+    Inside a path every month is whole (the stretches are contiguous); at either end a sliver
+    of a few days (the four days of January after a year of 52 weeks, New Year among them)
+    would show a month by its holiday, as a single run leaves it out too.
+    """
+    total: dict[str, int] = {}
+    for stretch in stretches:
+        for month, count in month_days(stretch.start, stretch.days).items():
+            total[month] = total.get(month, 0) + count
+    return {month for month, count in total.items() if count >= MIN_MONTH_DAYS}
+
+
 def _owner(stretches: Sequence[StretchTables]) -> dict[str, StretchTables]:
-    """Per month, the stretch with most of its days (the first on a tie)."""
+    """Per month shown, the stretch with most of its days (the first on a tie)."""
+    shown = covered_months(stretches)
     best: dict[str, tuple[int, StretchTables]] = {}
     for stretch in stretches:
         for month, count in month_days(stretch.start, stretch.days).items():
-            if month not in best or count > best[month][0]:
+            if month in shown and (month not in best or count > best[month][0]):
                 best[month] = (count, stretch)
     return {month: stretch for month, (_, stretch) in sorted(best.items())}
 
@@ -182,6 +199,7 @@ def staff_months(stretches: Sequence[StretchTables]) -> pd.DataFrame:
         Columns :data:`STAFF_COLUMNS`, one row per month x staff group that had hours.
     """
     records: dict[tuple[str, str], dict[str, float]] = {}
+    shown = covered_months(stretches)
     for stretch in stretches:
         days = month_days(stretch.start, stretch.days)
         rows = _month_rows(stretch)
@@ -189,6 +207,8 @@ def staff_months(stretches: Sequence[StretchTables]) -> pd.DataFrame:
         rows = rows[(rows["channel"].astype(str) == "all") & (rows["service"].astype(str) == "all")]
         rows = rows[rows["kpi"].isin(["staff_hours", "training_hours", "trainer_hours"])]
         for (month, group), part in rows.groupby([PERIOD, "staff_group"], sort=False):
+            if str(month) not in shown:
+                continue
             record = records.setdefault(
                 (str(month), str(group)),
                 {
