@@ -72,11 +72,12 @@ def build_failure_demand(
     )
     # The schema's default mix names the phone, which a scenario without failure demand (a
     # counter-only textbook case) need not have: the mix is checked only where it is used.
+    # Its values are checked always: a share is a number in [0, 1] whether it is used or not.
+    for channel, share in mix_raw.items():
+        check.number(f"{key}.channel_mix.{channel}", share, low=0.0, high=1.0)
     if spec.enabled:
-        for channel, share in mix_raw.items():
-            ckey = f"{key}.channel_mix.{channel}"
-            check.choice(ckey, channel, channel_names or CHANNELS)
-            check.number(ckey, share, low=0.0, high=1.0)
+        for channel in mix_raw:
+            check.choice(f"{key}.channel_mix.{channel}", channel, channel_names or CHANNELS)
         check.shares(f"{key}.channel_mix", mix_raw)
         _check_destinations(check, spec, services, departments)
     return spec
