@@ -88,6 +88,22 @@ def norm_status(mean: float, low: float, high: float, target: float, norm: str) 
     return "met" if good else "not met" if bad else "uncertain"
 
 
+def norm_statuses(table: pd.DataFrame) -> list[str | None]:
+    """:func:`norm_status` of every row of a table with ``mean``, ``ci_low``, ``ci_high``,
+    ``target`` and ``norm``."""
+    return [
+        norm_status(m, lo, hi, t, n if isinstance(n, str) else "")
+        for m, lo, hi, t, n in zip(
+            table["mean"],
+            table["ci_low"],
+            table["ci_high"],
+            table["target"],
+            table["norm"],
+            strict=True,
+        )
+    ]
+
+
 def comparison_table(scenarios: Sequence[ScenarioTables]) -> pd.DataFrame:
     """Return every KPI of every scenario in one long table, with its norm status.
 
@@ -114,17 +130,7 @@ def comparison_table(scenarios: Sequence[ScenarioTables]) -> pd.DataFrame:
     if not frames:
         return pd.DataFrame()
     table = pd.concat(frames, ignore_index=True)
-    table["status"] = [
-        norm_status(m, lo, hi, t, n if isinstance(n, str) else "")
-        for m, lo, hi, t, n in zip(
-            table["mean"],
-            table["ci_low"],
-            table["ci_high"],
-            table["target"],
-            table["norm"],
-            strict=True,
-        )
-    ]
+    table["status"] = norm_statuses(table)
     columns = [
         "scenario",
         "roadmap_step",

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from klantstroom.analysis.compare import norm_status
+from klantstroom.analysis.compare import norm_statuses
 from klantstroom.scenario.year import MIN_MONTH_DAYS
 
 PERIOD = "period"
@@ -159,17 +159,7 @@ def norm_months(stretches: Sequence[StretchTables]) -> pd.DataFrame:
     if not frames:
         return pd.DataFrame(columns=list(NORM_COLUMNS))
     table = pd.concat(frames, ignore_index=True)
-    table["status"] = [
-        norm_status(m, lo, hi, t, n)
-        for m, lo, hi, t, n in zip(
-            table["mean"],
-            table["ci_low"],
-            table["ci_high"],
-            table["target"],
-            table["norm"],
-            strict=True,
-        )
-    ]
+    table["status"] = norm_statuses(table)
     return table[list(NORM_COLUMNS)]
 
 

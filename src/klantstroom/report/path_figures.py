@@ -22,6 +22,7 @@ from typing import Any
 import matplotlib.dates as mdates
 import numpy as np
 import pandas as pd
+from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
@@ -85,6 +86,25 @@ def _x(months: pd.Series) -> np.ndarray:
     return np.array([_month_start(str(m)) + dt.timedelta(days=14) for m in months])
 
 
+def _legend_right(ax: Axes) -> None:
+    """The legend to the right of the panel, where it hides no month."""
+    ax.legend(fontsize=LEGEND_PT - 2, loc="center left", bbox_to_anchor=(1.0, 0.5), frameon=False)
+
+
+def _note(ax: Axes, text: str) -> None:
+    """A grey note in the middle of an empty panel."""
+    ax.text(
+        0.5,
+        0.5,
+        text,
+        transform=ax.transAxes,
+        ha="center",
+        va="center",
+        fontsize=LABEL_PT,
+        color="#666666",
+    )
+
+
 def trajectory_figure(
     norms: pd.DataFrame,
     staff: pd.DataFrame,
@@ -135,20 +155,9 @@ def trajectory_figure(
     ax_norm.set_ylim(0, 112)  # the band above 100% holds the steps' names
     ax_norm.set_yticks(range(0, 101, 20))
     if ax_norm.get_legend_handles_labels()[0]:
-        ax_norm.legend(
-            fontsize=LEGEND_PT - 2, loc="center left", bbox_to_anchor=(1.0, 0.5), frameon=False
-        )
+        _legend_right(ax_norm)
     else:
-        ax_norm.text(
-            0.5,
-            0.5,
-            t["no_months"],
-            transform=ax_norm.transAxes,
-            ha="center",
-            va="center",
-            fontsize=LABEL_PT,
-            color="#666666",
-        )
+        _note(ax_norm, t["no_months"])
 
     if len(staff):
         totals = staff.groupby("month", sort=True)[["fte_on_duty", "fte_training"]].sum()
@@ -173,9 +182,7 @@ def trajectory_figure(
         )
         top = float((totals["fte_on_duty"] + totals["fte_training"]).max())
         ax_staff.set_ylim(0, top * 1.1 if top > 0 else 1)
-        ax_staff.legend(
-            fontsize=LEGEND_PT - 2, loc="center left", bbox_to_anchor=(1.0, 0.5), frameon=False
-        )
+        _legend_right(ax_staff)
     ax_staff.set_title(t["staff"], fontsize=TITLE_PT, loc="left")
     ax_staff.set_ylabel(t["fte"], fontsize=LABEL_PT)
 
@@ -209,20 +216,9 @@ def trajectory_figure(
             markersize=3,
             label=t["fcr"],
         )
-        ax_prof.legend(
-            fontsize=LEGEND_PT - 2, loc="center left", bbox_to_anchor=(1.0, 0.5), frameon=False
-        )
+        _legend_right(ax_prof)
     else:
-        ax_prof.text(
-            0.5,
-            0.5,
-            t["none"],
-            transform=ax_prof.transAxes,
-            ha="center",
-            va="center",
-            fontsize=LABEL_PT,
-            color="#666666",
-        )
+        _note(ax_prof, t["none"])
     ax_prof.set_ylim(0, 105)
     ax_prof.set_title(t["proficiency"], fontsize=TITLE_PT, loc="left")
     ax_prof.set_ylabel(t["of_full"], fontsize=LABEL_PT)
