@@ -25,10 +25,12 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
 
 from klantstroom.analysis.trajectory import StretchTables
 from klantstroom.report.figures import LABEL_PT, LEGEND_PT, TICK_PT, TITLE_PT, _style_axes
 from klantstroom.report.headline import KPI_NAMES
+from klantstroom.report.months import MONTH_NAMES
 
 FIGURE_FILE = "trajectory_by_month.png"
 # Okabe & Ito (2008), colour-blind safe.
@@ -103,6 +105,24 @@ def _note(ax: Axes, text: str) -> None:
         fontsize=LABEL_PT,
         color="#666666",
     )
+
+
+def _month_ticks(ax: Axes, first: dt.date, last: dt.date, language: str) -> None:
+    """Months on the x axis in the report's language: every month of a path up to two years
+    (its name, with the year at January and at the start), else every January (the year)."""
+    names = MONTH_NAMES[language]
+    if (last - first).days <= 731:
+        ax.xaxis.set_major_locator(mdates.MonthLocator())
+
+        def label(value: float, _: int) -> str:
+            day = mdates.num2date(value).date()
+            year = f"\n{day.year}" if day.month == 1 or day <= first + dt.timedelta(days=31) else ""
+            return names[day.month - 1] + year
+
+        ax.xaxis.set_major_formatter(FuncFormatter(label))
+    else:
+        ax.xaxis.set_major_locator(mdates.YearLocator())
+        ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
 
 
 def trajectory_figure(
@@ -241,9 +261,7 @@ def trajectory_figure(
     first = stretches[0].start
     last = stretches[-1].start + dt.timedelta(days=stretches[-1].days)
     ax_prof.set_xlim(first, last)
-    locator = mdates.AutoDateLocator(minticks=4, maxticks=14)
-    ax_prof.xaxis.set_major_locator(locator)
-    ax_prof.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+    _month_ticks(ax_prof, first, last, language)
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / FIGURE_FILE
     fig.savefig(path, dpi=100)
