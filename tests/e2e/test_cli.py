@@ -365,3 +365,17 @@ def test_a_run_can_plan_its_staffing_into_its_report(tmp_path: Path) -> None:
         assert total in page
     assert page.count("data:image/png;base64,") >= 2  # its figure among the run's
     assert "href='staffing_report.html'" in page
+
+
+def test_help_lists_the_scenarios_and_the_main_keys_quickly(tmp_path: Path) -> None:
+    done = klantstroom(tmp_path, "--help")
+    assert done.returncode == 0, done.stderr
+    text = done.stdout
+    assert "scenarios: " in text and "routekaart" in text and "municipality: " in text
+    assert "run.replications" in text and "docs/configuration.md" in text
+    # Only conf/ and scenarios/ are config groups: not the checkout's .venv, outputs or tests.
+    groups = [line.split(":")[0] for line in text.splitlines() if ": " in line]
+    assert not any(
+        g.strip(".").startswith(("venv", "outputs", "tests", "src", "git")) for g in groups
+    )
+    assert len(text.splitlines()) < 60
