@@ -311,6 +311,11 @@ def test_the_cases_are_the_same_every_time(cases: list[Case]) -> None:
 # The command line: the same inputs in a subprocess, as a user types them.
 CLI_CASES = [
     ("run.label=Jaar 1 (2028)", "run.label: cannot read the value"),
+    (
+        "staff_groups.agents.roster.shifts[0].headcount=6",
+        "a list item is named by its number after a dot: "
+        "staff_groups.agents.roster.shifts.0.headcount=...",
+    ),
     ("channels.phone.date_factors.2027-05-01=2", "cannot be set on the command line"),
     ("services={}", "services: {} changes nothing"),
     ("run.horizon_days=inf", "run.horizon_days: must be a finite number"),

@@ -143,6 +143,13 @@ def override_syntax_errors(overrides: Sequence[str]) -> list[ScenarioError]:
             key = _key_of(override)
             if "=" not in override:
                 message = f"{override!r} is not an override: write key=value"
+            elif "[" in key:
+                # `shifts[0].headcount`: Hydra's grammar has no brackets in keys.
+                dotted = re.sub(r"\[(\d+)\]", r".\1", key)
+                message = (
+                    f"a list item is named by its number after a dot: {dotted}=... "
+                    f"(not {key}=...)"
+                )
             elif any(_UNREADABLE_KEY_PART.match(part) for part in key.split(".")):
                 message = _DATE_KEYS_HELP
             else:
