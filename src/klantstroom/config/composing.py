@@ -147,8 +147,7 @@ def override_syntax_errors(overrides: Sequence[str]) -> list[ScenarioError]:
                 # `shifts[0].headcount`: Hydra's grammar has no brackets in keys.
                 dotted = re.sub(r"\[(\d+)\]", r".\1", key)
                 message = (
-                    f"a list item is named by its number after a dot: {dotted}=... "
-                    f"(not {key}=...)"
+                    f"a list item is named by its number after a dot: {dotted}=... (not {key}=...)"
                 )
             elif any(_UNREADABLE_KEY_PART.match(part) for part in key.split(".")):
                 message = _DATE_KEYS_HELP
