@@ -30,7 +30,7 @@ from klantstroom.analysis.compare import norm_statuses
 from klantstroom.scenario.year import MIN_MONTH_DAYS
 
 PERIOD = "period"
-_KEYS = ("channel", "shop", "department", "service", "staff_group")
+HOURS = ("staff_hours", "training_hours", "trainer_hours")
 
 
 @dataclass(frozen=True)
@@ -80,6 +80,16 @@ def _month_rows(stretch: StretchTables) -> pd.DataFrame:
     if "segment" in rows:
         rows = rows[rows["segment"].astype(str) == "all"]
     return rows
+
+
+def _group_hours(rows: pd.DataFrame) -> pd.DataFrame:
+    """The staff groups' own hour rows (``channel = service = all``) of summary rows."""
+    return rows[
+        (rows["staff_group"].astype(str) != "all")
+        & (rows["channel"].astype(str) == "all")
+        & (rows["service"].astype(str) == "all")
+        & rows["kpi"].isin(HOURS)
+    ]
 
 
 def covered_months(stretches: Sequence[StretchTables]) -> set[str]:
@@ -192,10 +202,7 @@ def staff_months(stretches: Sequence[StretchTables]) -> pd.DataFrame:
     shown = covered_months(stretches)
     for stretch in stretches:
         days = month_days(stretch.start, stretch.days)
-        rows = _month_rows(stretch)
-        rows = rows[(rows["staff_group"].astype(str) != "all")]
-        rows = rows[(rows["channel"].astype(str) == "all") & (rows["service"].astype(str) == "all")]
-        rows = rows[rows["kpi"].isin(["staff_hours", "training_hours", "trainer_hours"])]
+        rows = _group_hours(_month_rows(stretch))
         for (month, group), part in rows.groupby([PERIOD, "staff_group"], sort=False):
             if str(month) not in shown:
                 continue
@@ -281,17 +288,39 @@ def stretch_staff(stretch: StretchTables) -> tuple[float, float]:
     rows = summary[(summary[PERIOD].astype(str) == "run")] if PERIOD in summary else summary
     if "segment" in rows:
         rows = rows[rows["segment"].astype(str) == "all"]
-    rows = rows[
-        (rows["staff_group"].astype(str) != "all")
-        & (rows["channel"].astype(str) == "all")
-        & (rows["service"].astype(str) == "all")
-    ]
+    rows = _group_hours(rows)
     per_fte = stretch.days / 7.0 * stretch.contract_hours_per_week
     if rows.empty or per_fte <= 0:
         return np.nan, np.nan
-    hours = {
-        kpi: float(rows.loc[rows["kpi"] == kpi, "mean"].sum(min_count=1))
-        for kpi in ("staff_hours", "training_hours", "trainer_hours")
-    }
+    hours = {kpi: float(rows.loc[rows["kpi"] == kpi, "mean"].sum(min_count=1)) for kpi in HOURS}
     away = np.nansum([hours["training_hours"], hours["trainer_hours"]])
     return hours["staff_hours"] / per_fte, float(away) / per_fte
+
+
+def staff_totals(staff: pd.DataFrame) -> pd.DataFrame:
+    """FTE on duty and in training per month over all groups (:func:`staff_months`' rows)."""
+    return staff.groupby("month", sort=True)[["fte_on_duty", "fte_training"]].sum()
+
+
+def proficiency_totals(proficiency: pd.DataFrame) -> pd.DataFrame:
+    """Per month, the learning cohorts' speed and resolution over all groups.
+
+    The mean of :func:`proficiency_months`' group rows weighted by the skills each group's
+    cohorts learn, columns ``proficiency_speed`` and ``proficiency_fcr``.
+    """
+    weights = proficiency["skills"].clip(lower=1)
+    sums = (
+        proficiency.assign(
+            speed=proficiency["proficiency_speed"] * weights,
+            fcr=proficiency["proficiency_fcr"] * weights,
+            weight=weights,
+        )
+        .groupby("month", sort=True)[["speed", "fcr", "weight"]]
+        .sum()
+    )
+    return pd.DataFrame(
+        {
+            "proficiency_speed": sums["speed"] / sums["weight"],
+            "proficiency_fcr": sums["fcr"] / sums["weight"],
+        }
+    )

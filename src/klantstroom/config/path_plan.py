@@ -97,14 +97,19 @@ def _names(value: Any) -> list[str] | None:
     return None
 
 
+def _overlay(name: str, scenarios_dir: Path) -> dict[str, Any]:
+    """The top level of ``scenarios/<name>.yaml`` (empty when it cannot be read: composing
+    reads it too, and reports what is wrong with it)."""
+    try:
+        data = yaml.safe_load((scenarios_dir / f"{name}.yaml").read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
 def overlay_has_path(name: str, scenarios_dir: Path) -> bool:
     """Whether ``scenarios/<name>.yaml`` defines a path (a ``path`` block with steps)."""
-    file = scenarios_dir / f"{name}.yaml"
-    try:
-        data = yaml.safe_load(file.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError):
-        return False  # composing has already read it; a file that is not there is no path
-    path = data.get("path") if isinstance(data, dict) else None
+    path = _overlay(name, scenarios_dir).get("path")
     return isinstance(path, dict) and bool(path.get("steps"))
 
 
@@ -115,11 +120,7 @@ def path_file_problems(name: str, scenarios_dir: Path) -> list[ScenarioError]:
     other key there would be silently ignored; the command line's overrides do reach them.
     """
     file = scenarios_dir / f"{name}.yaml"
-    try:
-        data = yaml.safe_load(file.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError):
-        return []
-    extra = sorted(str(k) for k in data if k not in ("path", "defaults"))
+    extra = sorted(str(k) for k in _overlay(name, scenarios_dir) if k not in ("path", "defaults"))
     if not extra:
         return []
     return [

@@ -27,8 +27,15 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
-from klantstroom.analysis.trajectory import StretchTables
-from klantstroom.report.figures import LABEL_PT, LEGEND_PT, TICK_PT, TITLE_PT, _style_axes
+from klantstroom.analysis.trajectory import StretchTables, proficiency_totals, staff_totals
+from klantstroom.report.figures import (
+    LABEL_PT,
+    LEGEND_PT,
+    TICK_PT,
+    TITLE_PT,
+    _no_data,
+    _style_axes,
+)
 from klantstroom.report.headline import KPI_NAMES
 from klantstroom.report.months import MONTH_NAMES
 
@@ -91,20 +98,6 @@ def _x(months: pd.Series) -> np.ndarray:
 def _legend_right(ax: Axes) -> None:
     """The legend to the right of the panel, where it hides no month."""
     ax.legend(fontsize=LEGEND_PT - 2, loc="center left", bbox_to_anchor=(1.0, 0.5), frameon=False)
-
-
-def _note(ax: Axes, text: str) -> None:
-    """A grey note in the middle of an empty panel."""
-    ax.text(
-        0.5,
-        0.5,
-        text,
-        transform=ax.transAxes,
-        ha="center",
-        va="center",
-        fontsize=LABEL_PT,
-        color="#666666",
-    )
 
 
 def _month_ticks(ax: Axes, first: dt.date, last: dt.date, language: str) -> None:
@@ -177,10 +170,10 @@ def trajectory_figure(
     if ax_norm.get_legend_handles_labels()[0]:
         _legend_right(ax_norm)
     else:
-        _note(ax_norm, t["no_months"])
+        _no_data(ax_norm, t["no_months"])
 
     if len(staff):
-        totals = staff.groupby("month", sort=True)[["fte_on_duty", "fte_training"]].sum()
+        totals = staff_totals(staff)
         x = _x(totals.index.to_series())
         ax_staff.fill_between(
             x,
@@ -207,20 +200,11 @@ def trajectory_figure(
     ax_staff.set_ylabel(t["fte"], fontsize=LABEL_PT)
 
     if len(proficiency):
-        weights = proficiency["skills"].clip(lower=1)
-        weighted = (
-            proficiency.assign(
-                speed=proficiency["proficiency_speed"] * weights,
-                fcr=proficiency["proficiency_fcr"] * weights,
-                w=weights,
-            )
-            .groupby("month", sort=True)[["speed", "fcr", "w"]]
-            .sum()
-        )
+        weighted = proficiency_totals(proficiency)
         x = _x(weighted.index.to_series())
         ax_prof.plot(
             x,
-            100 * weighted["speed"] / weighted["w"],
+            100 * weighted["proficiency_speed"],
             color=OKABE_ITO[2],
             linewidth=2,
             marker="o",
@@ -229,7 +213,7 @@ def trajectory_figure(
         )
         ax_prof.plot(
             x,
-            100 * weighted["fcr"] / weighted["w"],
+            100 * weighted["proficiency_fcr"],
             color=OKABE_ITO[3],
             linewidth=2,
             marker="s",
@@ -238,7 +222,7 @@ def trajectory_figure(
         )
         _legend_right(ax_prof)
     else:
-        _note(ax_prof, t["none"])
+        _no_data(ax_prof, t["none"])
     ax_prof.set_ylim(0, 105)
     ax_prof.set_title(t["proficiency"], fontsize=TITLE_PT, loc="left")
     ax_prof.set_ylabel(t["of_full"], fontsize=LABEL_PT)

@@ -20,7 +20,12 @@ import numpy as np
 import pandas as pd
 from markupsafe import Markup
 
-from klantstroom.analysis.trajectory import StretchTables, stretch_staff
+from klantstroom.analysis.trajectory import (
+    StretchTables,
+    proficiency_totals,
+    staff_totals,
+    stretch_staff,
+)
 from klantstroom.outputs import write_atomic
 from klantstroom.report.headline import KPI_NAMES, decimal, fmt
 from klantstroom.report.html import STYLE
@@ -218,19 +223,8 @@ def write_path_report(
         *(_norm_name(c, k, language) for c, k in lines),
         *t["month_header"][2:],
     ]
-    fte_months = (
-        staff.groupby("month")[["fte_on_duty", "fte_training"]].sum() if len(staff) else None
-    )
-    prof = None
-    if len(proficiency):
-        w = proficiency["skills"].clip(lower=1)
-        prof = (
-            proficiency.assign(
-                s=proficiency["proficiency_speed"] * w, f=proficiency["proficiency_fcr"] * w, w=w
-            )
-            .groupby("month")[["s", "f", "w"]]
-            .sum()
-        )
+    fte_months = staff_totals(staff) if len(staff) else None
+    prof = proficiency_totals(proficiency) if len(proficiency) else None
     labels = {s.name: s.label for s in stretches}
     month_rows = []
     for month in sorted(
@@ -256,8 +250,8 @@ def write_path_report(
         if prof is not None and month in prof.index:
             p = prof.loc[month]
             row += [
-                fmt(p["s"] / p["w"], "share", language),
-                fmt(p["f"] / p["w"], "share", language),
+                fmt(p["proficiency_speed"], "share", language),
+                fmt(p["proficiency_fcr"], "share", language),
             ]
         else:
             row += ["–", "–"]
