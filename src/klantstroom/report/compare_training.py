@@ -13,7 +13,7 @@ section is left out (the CSV is written with its header).
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -87,6 +87,15 @@ def training_rows(
     t = _TEXT[language]
     by_scenario = {label: table[table["scenario"] == label] for label in labels}
     names = list(dict.fromkeys(table["staff_group"]))
+
+    def group_row(group: str, cell: Callable[[pd.Series], str]) -> list[str]:
+        """The group's name, then ``cell`` of its row in each scenario ('–' where it has none)."""
+        cells = [groups.get(group, group)]
+        for label in labels:
+            row = by_scenario[label][by_scenario[label]["staff_group"] == group]
+            cells.append("–" if row.empty else cell(row.iloc[0]))
+        return cells
+
     hours_rows = []
     for group in names:
         away = table[(table["staff_group"] == group)]
@@ -94,15 +103,14 @@ def training_rows(
             axis=None
         ):
             continue
-        cells = [groups.get(group, group)]
-        for label in labels:
-            row = by_scenario[label][by_scenario[label]["staff_group"] == group]
-            if row.empty:
-                cells.append("–")
-                continue
-            r = row.iloc[0]
-            cells.append(_pair(r["training_hours_per_year"], r["trainer_hours_per_year"], language))
-        hours_rows.append(cells)
+        hours_rows.append(
+            group_row(
+                group,
+                lambda r: _pair(
+                    r["training_hours_per_year"], r["trainer_hours_per_year"], language
+                ),
+            )
+        )
     if hours_rows:
         total = [t["total"]]
         fte = [t["fte"]]
@@ -120,15 +128,11 @@ def training_rows(
     proficiency_rows = []
     learning = table[table["skills_learning"] > 0]
     for group in dict.fromkeys(learning["staff_group"]):
-        cells = [groups.get(group, group)]
-        for label in labels:
-            row = by_scenario[label][by_scenario[label]["staff_group"] == group]
-            if row.empty:
-                cells.append("–")
-                continue
-            r = row.iloc[0]
-            cells.append(_share_pair(r["proficiency_speed"], r["proficiency_fcr"], language))
-        proficiency_rows.append(cells)
+        proficiency_rows.append(
+            group_row(
+                group, lambda r: _share_pair(r["proficiency_speed"], r["proficiency_fcr"], language)
+            )
+        )
     if proficiency_rows:
         cells = [t["all"]]
         for label in labels:
