@@ -74,11 +74,17 @@ def is_working_day(calendar: CalendarSpec, day: int) -> bool:
 
 def add_working_days(calendar: CalendarSpec, day: int, n: int) -> int:
     """Return the day number ``n`` working days after day ``day`` (``n`` = 0: ``day`` itself)."""
-    while n > 0:
-        day += 1
-        if is_working_day(calendar, day):
-            n -= 1
-    return day
+    # Every deferred contact asks this of its arrival day: remembered per (day, n).
+    key = ("add_working_days", day, n)
+    found = calendar.memo.get(key)
+    if found is None:
+        found, left = day, n
+        while left > 0:
+            found += 1
+            if is_working_day(calendar, found):
+                left -= 1
+        calendar.memo[key] = found
+    return found  # type: ignore[return-value]
 
 
 def working_days_between(calendar: CalendarSpec, first_day: int, last_day: int) -> int:

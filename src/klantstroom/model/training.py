@@ -46,12 +46,11 @@ cohorts of earlier years reports the proficiency of the cohorts still learning, 
 from __future__ import annotations
 
 import math
-from array import array
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-import numpy as np
 from simpy.core import URGENT
 
+from klantstroom.model.eventlog import RowLog
 from klantstroom.model.events import Timer, schedule
 from klantstroom.scenario.spec import MINUTES_PER_DAY, SkillSpec, StaffGroupSpec, roster_row
 from klantstroom.scenario.training import (
@@ -341,7 +340,7 @@ class Training:
             group = course.group
             for skill, states in zip(course.spec.skills, course.states, strict=True):
                 levels = [s.curve.levels(s.progress(now)) for s in states]
-                self.log.record(
+                self.log.append(
                     now,
                     group.spec_index,
                     self._service[skill.service],
@@ -480,19 +479,7 @@ def _queues_of(group: Group) -> set[int]:
     return {q.index for _, q in (*group.work, *group.deferred, *group.counter_work)}
 
 
-class ProficiencyLog:
-    """Append-only columns of the daily proficiency log (:data:`PROFICIENCY_COLUMNS`)."""
+class ProficiencyLog(RowLog):
+    """The daily proficiency log (:data:`PROFICIENCY_COLUMNS`)."""
 
-    def __init__(self) -> None:
-        self.columns: dict[str, array[Any]] = {
-            name: array(code) for name, code in PROFICIENCY_COLUMNS.items()
-        }
-
-    def record(self, *values: float) -> None:
-        """Append one row, the values in the order of :data:`PROFICIENCY_COLUMNS`."""
-        for column, value in zip(self.columns.values(), values, strict=True):
-            column.append(value)
-
-    def to_numpy(self) -> dict[str, np.ndarray]:
-        """Return the columns as NumPy arrays."""
-        return {name: np.array(col, dtype=col.typecode) for name, col in self.columns.items()}
+    COLUMNS = PROFICIENCY_COLUMNS

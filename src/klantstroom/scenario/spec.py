@@ -884,18 +884,37 @@ class CalendarSpec:
     interval_min: int
     holidays: frozenset[dt.date]
     staff_leave_by_month: tuple[float, ...] = ()
+    # Day number -> (date, weekday, holiday): the model asks these of the same few hundred days
+    # millions of times (every opening-hours and working-day question), and building a date
+    # each time was an eighth of a run. A cache, not data: not compared, shown or passed in.
+    _days: dict[int, tuple[dt.date, int, bool]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+    #: A cache for the model's calendar arithmetic (:mod:`klantstroom.model.calendar`), keyed
+    #: by that module; like ``_days`` it is derived from the fields, never data.
+    memo: dict[object, object] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+
+    def _day(self, day: int) -> tuple[dt.date, int, bool]:
+        facts = self._days.get(day)
+        if facts is None:
+            date = self.start_date + dt.timedelta(days=day)
+            facts = (date, date.weekday(), date in self.holidays)
+            self._days[day] = facts
+        return facts
 
     def date_of_day(self, day: int) -> dt.date:
         """Return the date of day number ``day`` (0 = start_date; negative in the warm-up)."""
-        return self.start_date + dt.timedelta(days=day)
+        return self._day(day)[0]
 
     def weekday_of_day(self, day: int) -> int:
         """Return the weekday (0 = Monday) of day number ``day``."""
-        return self.date_of_day(day).weekday()
+        return self._day(day)[1]
 
     def is_holiday(self, day: int) -> bool:
         """Return whether day number ``day`` is a public holiday."""
-        return self.date_of_day(day) in self.holidays
+        return self._day(day)[2]
 
 
 @dataclass(frozen=True, slots=True)
