@@ -37,6 +37,8 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from klantstroom.analysis.groups import groups_of, nested_groups
+
 ALL = "all"
 
 DIGITAL_KPIS = ("answered_within_norm", "backlog_mean", "backlog_max")
@@ -261,10 +263,10 @@ def journey_kpi_rows(
     rows: list[dict[str, object]] = []
     made = inbound(contacts)
     served = made[made["outcome"] == "served"]
+    _, by_group = nested_groups(served, ["channel", "staff_group"])
     for channel in channels:
-        chan = served[served["channel"] == channel]
         for group in staff_groups:
-            sub = chan[chan["staff_group"] == group]
+            sub = by_group.get((channel, group), served.iloc[:0])
             if len(sub):
                 resolved = sub["resolved"].to_numpy(dtype=float, na_value=np.nan)
                 rows.append(
@@ -273,12 +275,14 @@ def journey_kpi_rows(
                 )
     callbacks = contacts[contacts["origin"] == "callback"]
     chases = made[made["origin"] == "chase"]
+    tasks_of, tasks_by_type = nested_groups(tasks, ["department", "service"])
+    calls_of, calls_by_type = nested_groups(callbacks, ["department", "service"])
     for name, task_types in departments:
-        at = tasks[tasks["department"] == name]
-        calls = callbacks[callbacks["department"] == name]
+        at = tasks_of.get((name,), tasks.iloc[:0])
+        calls = calls_of.get((name,), callbacks.iloc[:0])
         for service in [*task_types, ALL]:
-            sub = at if service == ALL else at[at["service"] == service]
-            cb = calls if service == ALL else calls[calls["service"] == service]
+            sub = at if service == ALL else tasks_by_type.get((name, service), tasks.iloc[:0])
+            cb = calls if service == ALL else calls_by_type.get((name, service), calls.iloc[:0])
             lead = sub["lead_time_days"].dropna().to_numpy(dtype=float)
             done = (sub["status"] == "done").to_numpy()
             row = _row(rep, department=name, service=service) | {
@@ -302,8 +306,9 @@ def journey_kpi_rows(
                 row["chases"] = n_chases
                 row["chase_share"] = n_chases / len(made) if len(made) else np.nan
             rows.append(row)
+    journeys_of = groups_of(journeys, "service")
     for service in [*services, ALL]:
-        sub = journeys if service == ALL else journeys[journeys["service"] == service]
+        sub = journeys if service == ALL else journeys_of.get(service, journeys.iloc[:0])
         if not len(sub) and service != ALL:
             continue
         weights = service_weights(sub) if service == ALL else None

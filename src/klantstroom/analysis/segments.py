@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from klantstroom.analysis.groups import nested_groups
 from klantstroom.analysis.journeys import (
     ALL,
     digital_kpis,
@@ -33,6 +34,7 @@ from klantstroom.analysis.journeys import (
 from klantstroom.analysis.kpis import (
     ALL_KPIS,
     KEYS,
+    KPI_CONTACT_COLUMNS,
     CounterNorms,
     _counter_kpis,
     _queue_kpis,
@@ -43,23 +45,7 @@ from klantstroom.scenario.spec import NormSpec
 
 SEGMENT = "segment"
 # The columns the KPIs read: grouping copies only these (a year has millions of contacts).
-_CONTACT_COLUMNS = [
-    "replication",
-    SEGMENT,
-    "channel",
-    "service",
-    "outcome",
-    "wait_min",
-    "resolved",
-    "origin",
-    "attempt",
-    "service_min",
-    "appointment",
-    "access_days",
-    "end_min",
-    "urgent",
-    "late",
-]
+_CONTACT_COLUMNS = [SEGMENT, *KPI_CONTACT_COLUMNS]
 _JOURNEY_COLUMNS = [
     "replication",
     SEGMENT,
@@ -124,9 +110,9 @@ def segment_kpi_table(
     journeys = journeys[[c for c in _JOURNEY_COLUMNS if c in journeys]]
     for rep in replications:
         made = inbound(contacts[contacts["replication"] == rep])
-        _, by_channel, by_service = _groups(made, [SEGMENT, "channel", "service"])
+        _, by_channel, by_service = nested_groups(made, [SEGMENT, "channel", "service"])
         rep_journeys = journeys[journeys["replication"] == rep]
-        journeys_of, journeys_by_service = _groups(rep_journeys, [SEGMENT, "service"])
+        journeys_of, journeys_by_service = nested_groups(rep_journeys, [SEGMENT, "service"])
         for segment in segments:
             for channel in channels:
                 offered = [s for c, s in segment.demand if c == channel]
@@ -154,41 +140,6 @@ def segment_kpi_table(
     table["replication"] = table["replication"].astype(np.int32)
     table.insert(1, PERIOD, period)
     return table
-
-
-def _groups(table: pd.DataFrame, by: list[str]) -> list[dict[tuple[str, ...], pd.DataFrame]]:
-    """The rows of ``table`` per value of the first 1, 2, ... columns of ``by``.
-
-    Keys are tuples of text. The table is sorted once by all of ``by``, so every group at every
-    level is a slice of that one copy (a year has millions of contacts: a copy per group and
-    level would cost more than the KPIs).
-    """
-    if not len(table):
-        return [{} for _ in by]
-    coded = [_codes(table[column]) for column in by]
-    order = np.lexsort(tuple(codes for codes, _ in reversed(coded)))
-    ordered = table.iloc[order]
-    sorted_codes = [codes[order] for codes, _ in coded]
-    levels = []
-    change = np.zeros(len(table), dtype=bool)
-    change[0] = True
-    for k in range(len(by)):
-        change[1:] |= sorted_codes[k][1:] != sorted_codes[k][:-1]
-        starts = np.flatnonzero(change).tolist()
-        groups = {}
-        for start, end in zip(starts, [*starts[1:], len(table)], strict=True):
-            key = tuple(str(coded[j][1][sorted_codes[j][start]]) for j in range(k + 1))
-            groups[key] = ordered.iloc[start:end]
-        levels.append(groups)
-    return levels
-
-
-def _codes(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """Integer codes of ``column``'s values and the value of each code."""
-    if isinstance(column.dtype, pd.CategoricalDtype):
-        return column.cat.codes.to_numpy(), np.asarray(column.cat.categories, dtype=object)
-    codes, names = pd.factorize(column)
-    return codes, np.asarray(names, dtype=object)
 
 
 def _channel_kpis(
