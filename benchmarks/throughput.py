@@ -1,148 +1,377 @@
-"""Throughput and memory of klantstroom against a bare SimPy model of the same queue.
+"""Throughput of klantstroom's model against SimPy written by hand and against Ciw.
 
-Runs the M/M/c textbook scenario (``scenarios/textbook/mmc.yaml``) through klantstroom and an
-idiomatic SimPy M/M/c (one process per customer, ``simpy.Resource``) with the same arrival rate,
-service time, number of agents and horizon, in the same Python process, and prints contacts per
-second for each and their ratio. Peak memory per contact of the klantstroom model is measured in a
-separate pass with ``tracemalloc`` (which slows it down, so it is not timed).
+What is measured
+----------------
+Two textbook queues, each with ``c`` agents, Poisson arrivals at ``lambda`` per minute and
+exponential handling with mean ``1/mu`` (default M/M/10 at rho = 0.9: lambda 9/min, mu 1/min):
 
-    python benchmarks/throughput.py                 # 10^6 contacts, best of 3
-    python benchmarks/throughput.py --contacts 2e5 --repeat 1
+* ``mmc`` -- M/M/c (Erlang C), ``scenarios/textbook/mmc.yaml``;
+* ``erlang_a`` -- M/M/c+M (Erlang A): callers hang up after an exponential patience (default mean
+  2 min), ``scenarios/textbook/erlang_a.yaml``.
 
-Goals (issue "Core engine"): klantstroom >= 1.5x the bare SimPy throughput at 10^6 contacts, and
-peak memory under 1 KiB per contact.
+Each queue is run, with the same lambda, mu, c, patience and horizon (about ``--contacts``
+arrivals, default 2e5), through five models in the same Python process:
+
+1. **klantstroom** -- ``klantstroom.model.simulation.simulate()`` of the scenario composed by Hydra
+   (the event log as NumPy columns included; tables and KPIs not).
+2. **SimPy, idiomatic** -- a process per customer requesting a ``simpy.Resource``
+   (``yield req``, for Erlang A ``yield req | env.timeout(patience)``), one NumPy draw per call.
+3. **SimPy hand-tuned, callbacks** -- no processes at all: slotted timer objects with callbacks
+   scheduled by ``env.schedule`` (one re-used timer per agent and one for arrivals, shared
+   callback lists, the timer carries its own due time), a deque of waiting callers and a list of
+   free agents, random numbers drawn in NumPy blocks of 512 (as klantstroom draws them); for
+   Erlang A each waiting caller is its patience timer, cancelled lazily (its callbacks emptied)
+   and skipped in the deque once it has fired. The fastest pure Python + SimPy we could write.
+4. **SimPy hand-tuned, Store** -- ``c`` long-lived agent processes pulling callers from a
+   ``simpy.Store`` that an arrival process feeds, block draws; Erlang A patience as in 3.
+5. **Ciw** (optional: ``pip install -e '.[bench]'``) -- ``ciw.create_network`` with
+   ``Exponential`` arrival, service and (Erlang A) ``reneging_time_distributions``, run by
+   ``simulate_until_max_time``; the finished contacts are its ``service`` and ``renege`` records.
+   Skipped with a note when Ciw is not installed. ``--ciw-contacts`` can shorten its horizon
+   (throughput per second does not depend on the horizon); the output says when it does.
+
+Every model returns the contacts that *finished* before the horizon (served + abandoned), so
+throughput is contacts per second. The reference models only keep four counters (finished,
+waited, total wait, abandoned) for the sanity check below; klantstroom writes a full row per
+contact into its event log.
+
+The models alternate round by round (``--rounds``, default 5): in round ``r`` each model runs once,
+with seed / replication ``r``, and the order of the models is rotated by one each round so that no
+model always runs first or after the same neighbour. A garbage collection precedes every run.
+Each run is timed with ``time.perf_counter`` (wall) and ``time.process_time`` (CPU of this
+process); the table gives the medians over the rounds, and the ratios klantstroom / reference are
+ratios of median throughputs, wall and CPU, next to their goals (issue "Core engine"):
+
+* klantstroom >= 2x the idiomatic SimPy,
+* klantstroom >= 1.2x the faster of the two hand-tuned SimPy styles,
+* klantstroom >= 5x Ciw,
+
+on M/M/10 at rho = 0.9 and the same on Erlang A.
+
+To show that the models simulate the same queue, the fraction of callers that waited, the mean
+time in queue and the abandoned fraction of every model (pooled over the rounds) are printed
+beside theory (the birth-death chain of M/M/c+M, which is Erlang C without patience: P(wait)
+0.6687 and mean wait 0.6687 min at the default). Last, peak memory per contact of klantstroom's
+model is measured with ``tracemalloc`` in a separate, untimed pass.
+
+How to run
+----------
+::
+
+    python benchmarks/throughput.py                        # both cases, 2e5 contacts, 5 rounds
+    python benchmarks/throughput.py --case mmc --contacts 1e6 --rounds 3
+    python benchmarks/throughput.py --ciw-contacts 5e4     # shorter horizon for Ciw only
+
+Run it on an otherwise idle machine: the CPU ratios are less sensitive to other load than the wall
+ratios, but both assume the processes share the cores the same way during every round.
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
+import math
 import platform
+import statistics
 import time
 import tracemalloc
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import simpy
-from hydra import compose, initialize_config_dir
 
-from klantstroom.config import register_configs, scenario_from_config
+from klantstroom import api
 from klantstroom.experiment import tables_from_logs
-from klantstroom.model.simulation import simulate
-from klantstroom.paths import conf_dir
-from klantstroom.scenario.spec import Scenario
+from klantstroom.model.simulation import ReplicationLog, simulate
+from klantstroom.scenario.spec import ABANDONED, SERVED, Scenario
+
+# The reference models (the script's folder is on sys.path when it runs).
+from references import (
+    Case,
+    Tally,
+    callbacks_simpy,
+    ciw,
+    ciw_run,
+    ciw_tally,
+    idiomatic_simpy,
+    store_simpy,
+    theory,
+)
+
+GOALS = {"idiomatic": 2.0, "hand-tuned": 1.2, "ciw": 5.0}
 
 
-def mmc_scenario(contacts: float, servers: int, rate_per_min: float) -> Scenario:
-    """The textbook M/M/c scenario, with a horizon that gives about ``contacts`` arrivals."""
-    register_configs()
-    horizon_days = contacts / rate_per_min / 1440
+# -- klantstroom ----------------------------------------------------------------------------
+
+
+def klantstroom_scenario(case: Case) -> Scenario:
+    """The textbook scenario of ``case``, composed by Hydra as ``klantstroom`` composes it."""
     overrides = [
-        "scenarios=textbook/mmc",
-        f"params.servers={servers}",
-        f"params.arrival_rate_per_hour={rate_per_min * 60}",
-        "params.mean_service_min=1.0",
-        f"run.horizon_days={horizon_days}",
+        "scenarios=textbook/mmc"
+        if case.mean_patience_min is None
+        else "scenarios=textbook/erlang_a",
+        f"params.servers={case.servers}",
+        f"params.arrival_rate_per_hour={case.rate_per_min * 60}",
+        f"params.mean_service_min={case.mean_service_min}",
+        f"run.horizon_days={case.horizon_min / 1440}",
         "run.warmup_days=0",
         "run.replications=1",
     ]
-    with initialize_config_dir(config_dir=str(conf_dir()), version_base="1.3"):
-        return scenario_from_config(compose(config_name="config", overrides=overrides))
+    if case.mean_patience_min is not None:
+        overrides.append(f"params.mean_patience_min={case.mean_patience_min}")
+    return api.load_scenario(overrides)
 
 
-def bare_simpy(horizon_min: float, servers: int, rate_per_min: float, seed: int) -> int:
-    """Idiomatic SimPy M/M/c: a process per customer requesting a Resource. Returns served."""
-    rng = np.random.default_rng(seed)
-    env = simpy.Environment()
-    agents = simpy.Resource(env, capacity=servers)
-    served = 0
-
-    def customer(env: simpy.Environment):  # type: ignore[no-untyped-def]
-        nonlocal served
-        with agents.request() as request:
-            yield request
-            yield env.timeout(rng.exponential(1.0))
-            served += 1
-
-    def source(env: simpy.Environment):  # type: ignore[no-untyped-def]
-        while True:
-            yield env.timeout(rng.exponential(1 / rate_per_min))
-            env.process(customer(env))
-
-    env.process(source(env))
-    env.run(until=horizon_min)
-    return served
+def log_tally(log: ReplicationLog) -> Tally:
+    """Count the contacts of a klantstroom log that finished before the horizon."""
+    contacts = log.contacts
+    outcome, arrival = contacts["outcome"], contacts["arrival_min"]
+    served = (outcome == SERVED) & (contacts["end_min"] <= log.horizon_min)
+    abandoned = outcome == ABANDONED
+    waits = np.where(served, contacts["start_min"] - arrival, 0.0)
+    waits[abandoned] = contacts["end_min"][abandoned] - arrival[abandoned]
+    finished = served | abandoned
+    return Tally(
+        finished=int(finished.sum()),
+        waited=int((finished & (waits > 0)).sum()),
+        wait_sum=float(waits[finished].sum()),
+        abandoned=int(abandoned.sum()),
+    )
 
 
-def best_of(repeat: int, run: Callable[[], int]) -> tuple[float, int]:
-    """Return the shortest wall time of ``repeat`` runs and the contacts of that run."""
-    best = (float("inf"), 0)
-    for _ in range(repeat):
-        started = time.perf_counter()
-        count = run()
-        elapsed = time.perf_counter() - started
-        best = min(best, (elapsed, count))
-    return best
+# -- the benchmark --------------------------------------------------------------------------
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--contacts", type=float, default=1e6, help="arrivals to simulate")
-    parser.add_argument("--servers", type=int, default=10, help="agents (c)")
-    parser.add_argument("--rate-per-min", type=float, default=9.0, help="arrival rate (lambda)")
-    parser.add_argument("--repeat", type=int, default=3, help="runs per model; the best counts")
-    args = parser.parse_args()
+@dataclass
+class Model:
+    """A model in the benchmark: a timed ``run(seed)`` and an untimed ``tally(result)``."""
 
-    scenario = mmc_scenario(args.contacts, args.servers, args.rate_per_min)
-    horizon = scenario.run.horizon_min
+    key: str
+    label: str
+    run: Callable[[int], Any]
+    tally: Callable[[Any], Tally]
+    walls: list[float]
+    cpus: list[float]
+    rates: list[float]
+    cpu_rates: list[float]
+    pooled: Tally
 
-    def ours() -> int:
-        return len(simulate(scenario, 0).contacts["contact_id"])
+    @classmethod
+    def of(
+        cls, key: str, label: str, run: Callable[[int], Any], tally: Callable[[Any], Tally]
+    ) -> Model:
+        """A model with no runs yet."""
+        return cls(key, label, run, tally, [], [], [], [], Tally())
 
-    def bare() -> int:
-        return bare_simpy(horizon, args.servers, args.rate_per_min, seed=1)
+    def time_once(self, seed: int) -> None:
+        """Run once with ``seed``, timed, and record its times and throughputs."""
+        gc.collect()
+        wall0, cpu0 = time.perf_counter(), time.process_time()
+        result = self.run(seed)
+        wall, cpu = time.perf_counter() - wall0, time.process_time() - cpu0
+        tally = self.tally(result)
+        del result
+        self.walls.append(wall)
+        self.cpus.append(cpu)
+        self.rates.append(tally.finished / wall)
+        self.cpu_rates.append(tally.finished / cpu)
+        self.pooled.add(tally)
 
-    t_ours, n_ours = best_of(args.repeat, ours)
-    t_bare, n_bare = best_of(args.repeat, bare)
+    @property
+    def rate(self) -> float:
+        """Median contacts per wall second."""
+        return statistics.median(self.rates)
 
+    @property
+    def cpu_rate(self) -> float:
+        """Median contacts per CPU second."""
+        return statistics.median(self.cpu_rates)
+
+
+def verdict(ratio: float, goal: float) -> str:
+    """``"PASS"`` when ``ratio`` reaches ``goal``, else ``"MISS"``."""
+    return "PASS" if ratio >= goal else "MISS"
+
+
+def bench_case(case: Case, rounds: int, ciw_contacts: float | None, memory: bool) -> None:
+    """Time the models on ``case`` and print throughputs, sanity checks, ratios and memory."""
+    scenario = klantstroom_scenario(case)
+    ciw_case = case
+    if ciw_contacts is not None:
+        ciw_case = Case(
+            case.name,
+            case.rate_per_min,
+            case.mean_service_min,
+            case.servers,
+            case.mean_patience_min,
+            ciw_contacts / case.rate_per_min,
+        )
+
+    def identity(tally: Tally) -> Tally:
+        return tally
+
+    models = [
+        Model.of(
+            "klantstroom",
+            "klantstroom simulate()",
+            lambda seed: simulate(scenario, seed),
+            log_tally,
+        ),
+        Model.of(
+            "idiomatic",
+            "SimPy idiomatic (process per customer)",
+            lambda seed: idiomatic_simpy(case, seed),
+            identity,
+        ),
+        Model.of(
+            "callbacks",
+            "SimPy hand-tuned, callbacks",
+            lambda seed: callbacks_simpy(case, seed),
+            identity,
+        ),
+        Model.of(
+            "store",
+            "SimPy hand-tuned, Store + agent procs",
+            lambda seed: store_simpy(case, seed),
+            identity,
+        ),
+    ]
+    if ciw is not None:
+        models.append(
+            Model.of(
+                "ciw", f"Ciw {ciw.__version__}", lambda seed: ciw_run(ciw_case, seed), ciw_tally
+            )
+        )
+    for r in range(rounds):
+        shift = r % len(models)
+        for model in models[shift:] + models[:shift]:
+            model.time_once(seed=r + 1)
+
+    contacts = case.horizon_min * case.rate_per_min
+    print(f"\n== {case.label}")
+    print(
+        f"about {contacts:,.0f} arrivals per run ({case.horizon_min / 1440:.1f} days from empty), "
+        f"{rounds} rounds, models alternated and rotated each round; medians over the rounds"
+    )
+    if ciw is None:
+        print("Ciw is not installed (pip install -e '.[bench]'): skipped")
+    elif ciw_case is not case:
+        print(
+            f"Ciw runs a shorter horizon: about {ciw_contacts:,.0f} arrivals "
+            f"({ciw_case.horizon_min / 1440:.1f} days); its throughput per second is comparable"
+        )
+    header = (
+        f"{'model':<40}{'finished':>9}{'wall s':>8}{'CPU s':>8}{'contacts/s':>12}{'/CPU s':>11}"
+    )
+    print(header)
+    for model in models:
+        finished = model.pooled.finished // rounds
+        print(
+            f"{model.label:<40}{finished:>9,}{statistics.median(model.walls):>8.2f}"
+            f"{statistics.median(model.cpus):>8.2f}{model.rate:>12,.0f}{model.cpu_rate:>11,.0f}"
+        )
+
+    p_wait, mean_wait, p_abandon = theory(case)
+    name = "Erlang C" if case.mean_patience_min is None else "Erlang A"
+    print(
+        f"\nsanity, pooled over the rounds{'':<10}{'P(wait)':>9}{'mean wait':>11}{'P(abandon)':>12}"
+    )
+    print(f"{'theory (' + name + ')':<40}{p_wait:>9.4f}{mean_wait:>11.4f}{p_abandon:>12.4f}")
+    for model in models:
+        t = model.pooled
+        print(
+            f"{model.label:<40}{t.waited / t.finished:>9.4f}{t.wait_sum / t.finished:>11.4f}"
+            f"{t.abandoned / t.finished:>12.4f}"
+        )
+
+    ours = models[0]
+    by_key = {model.key: model for model in models}
+    tuned = max(by_key["callbacks"], by_key["store"], key=lambda model: model.rate)
+    references = [
+        (by_key["idiomatic"], GOALS["idiomatic"], "idiomatic SimPy"),
+        (tuned, GOALS["hand-tuned"], f"fastest hand-tuned SimPy ({tuned.key})"),
+    ]
+    if "ciw" in by_key:
+        references.append((by_key["ciw"], GOALS["ciw"], "Ciw"))
+    print(f"\nklantstroom / reference{'':<17}{'goal':>8}{'wall':>13}{'CPU':>13}")
+    for model, goal, label in references:
+        wall_ratio, cpu_ratio = ours.rate / model.rate, ours.cpu_rate / model.cpu_rate
+        print(
+            f"{label:<40}{'>= ' + format(goal, 'g') + 'x':>8}"
+            f"{wall_ratio:>8.2f}x {verdict(wall_ratio, goal)}"
+            f"{cpu_ratio:>8.2f}x {verdict(cpu_ratio, goal)}"
+        )
+
+    gc.collect()
     started = time.perf_counter()
     log = simulate(scenario, 0)
     tables_from_logs(scenario, [log])
-    t_pipeline = time.perf_counter() - started
-
+    pipeline = time.perf_counter() - started
+    finished = log_tally(log).finished
+    print(
+        f"\nfor information, klantstroom simulate() + tables and KPIs, one run: {pipeline:.2f} s "
+        f"wall, {finished / pipeline:,.0f} contacts/s (not in the ratios)"
+    )
+    del log
+    if not memory:
+        return
+    gc.collect()
     tracemalloc.start()
     log = simulate(scenario, 0)
-    n_mem = len(log.contacts["contact_id"])
     _, peak = tracemalloc.get_traced_memory()
     tables_from_logs(scenario, [log])
     _, peak_tables = tracemalloc.get_traced_memory()
     tracemalloc.stop()
+    n = len(log.contacts["contact_id"])
+    print(
+        f"peak memory (tracemalloc, untimed pass): model {peak / 2**20:.1f} MiB = "
+        f"{peak / n:.0f} bytes per contact (goal < 1024); model + tables "
+        f"{peak_tables / 2**20:.1f} MiB = {peak_tables / n:.0f} bytes per contact"
+    )
 
-    rate_ours, rate_bare = n_ours / t_ours, n_bare / t_bare
-    print(
-        f"M/M/{args.servers}, lambda = {args.rate_per_min}/min, mu = 1/min, "
-        f"horizon {horizon / 1440:.1f} days; Python {platform.python_version()}, "
-        f"SimPy {simpy.__version__}"
+
+def main() -> None:
+    """Parse the options and run the benchmark of each case."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--case", choices=["mmc", "erlang_a", "both"], default="both")
+    parser.add_argument("--contacts", type=float, default=2e5, help="arrivals per run (2e5)")
+    parser.add_argument(
+        "--ciw-contacts",
+        type=float,
+        default=None,
+        help="arrivals per Ciw run (default: --contacts)",
     )
-    print(f"{'model':<36}{'contacts':>10}{'seconds':>10}{'contacts/s':>13}")
+    parser.add_argument("--rounds", type=int, default=5, help="rounds of all models (5)")
+    parser.add_argument("--servers", type=int, default=10, help="agents c (10)")
+    parser.add_argument("--rate-per-min", type=float, default=9.0, help="lambda per minute (9)")
+    parser.add_argument("--mean-service-min", type=float, default=1.0, help="1/mu (1 min)")
+    parser.add_argument("--mean-patience-min", type=float, default=2.0, help="Erlang A 1/theta (2)")
+    parser.add_argument("--no-memory", action="store_true", help="skip the tracemalloc pass")
+    args = parser.parse_args()
+    if args.rounds < 1 or args.contacts <= 0:
+        parser.error("--rounds and --contacts must be positive")
+
     print(
-        f"{'bare SimPy (process per customer)':<36}{n_bare:>10}{t_bare:>10.2f}{rate_bare:>13,.0f}"
+        f"Python {platform.python_version()}, SimPy {simpy.__version__}, NumPy {np.__version__}, "
+        f"Ciw {'not installed' if ciw is None else ciw.__version__}; {platform.machine()}"
     )
-    print(f"{'klantstroom model':<36}{n_ours:>10}{t_ours:>10.2f}{rate_ours:>13,.0f}")
-    print(
-        f"{'klantstroom model + tables':<36}{n_ours:>10}{t_pipeline:>10.2f}"
-        f"{n_ours / t_pipeline:>13,.0f}"
-    )
-    ratio = rate_ours / rate_bare
-    per_contact = peak / n_mem
-    print(f"\nthroughput ratio klantstroom / bare SimPy: {ratio:.2f}x (goal >= 1.5x)")
-    print(
-        f"peak memory, model: {peak / 2**20:.1f} MiB = {per_contact:.0f} bytes per contact "
-        f"(goal < 1024)"
-    )
-    print(
-        f"peak memory, model + tables: {peak_tables / 2**20:.1f} MiB = "
-        f"{peak_tables / n_mem:.0f} bytes per contact"
-    )
+    horizon = args.contacts / args.rate_per_min
+    cases = ["mmc", "erlang_a"] if args.case == "both" else [args.case]
+    for name in cases:
+        case = Case(
+            name,
+            args.rate_per_min,
+            args.mean_service_min,
+            args.servers,
+            None if name == "mmc" else args.mean_patience_min,
+            horizon,
+        )
+        ciw_contacts = args.ciw_contacts
+        if ciw_contacts is not None and math.isclose(ciw_contacts, args.contacts):
+            ciw_contacts = None
+        bench_case(case, args.rounds, ciw_contacts, memory=not args.no_memory)
 
 
 if __name__ == "__main__":
