@@ -64,6 +64,7 @@ import simpy
 from klantstroom import api
 from klantstroom.experiment import RunResult, tables_from_logs
 from klantstroom.model.simulation import simulate
+from klantstroom.report.run_figures import draw_run_figures
 from klantstroom.scenario.spec import Scenario
 
 ROADMAP = ("nulmeting", "jaar1", "jaar2", "jaar3", "eindbeeld")
@@ -87,7 +88,7 @@ def timed(step: Callable[[], Any]) -> tuple[Any, float, float]:
 
 
 def draw_figures(result: RunResult, scenario: Scenario, folder: Path) -> int:
-    """Draw the run's figures into ``folder`` as ``klantstroom.runner.execute`` does.
+    """Draw the run's figures into ``folder`` as ``klantstroom`` does (``draw_run_figures``).
 
     Parameters
     ----------
@@ -103,60 +104,7 @@ def draw_figures(result: RunResult, scenario: Scenario, folder: Path) -> int:
     int
         The number of files written.
     """
-    from klantstroom.report.figures import write_figures
-    from klantstroom.report.journey_figures import write_journey_figures
-    from klantstroom.report.shop_figures import write_shop_figures
-    from klantstroom.report.year_figures import write_year_figures
-
-    language = scenario.report.language
-    counter = scenario.counter
-    if len(result.contacts):
-        write_figures(
-            result.contacts,
-            result.intervals,
-            folder,
-            thresholds_min={c.name: c.service_level_threshold_min for c in scenario.channels},
-            targets={c.name: c.service_level_target for c in scenario.channels},
-            language=language,
-        )
-    if scenario.shops and len(result.contacts):
-        write_shop_figures(
-            result.contacts,
-            result.intervals,
-            folder,
-            desks={shop.name: shop.desks for shop in scenario.shops},
-            norms_min={
-                "walk_in": counter.walk_in_wait_norm_min,
-                "appointment": counter.appointment_wait_norm_min,
-            },
-            access_norm_working_days=counter.access_norm_working_days,
-            start_weekday=scenario.calendar.start_date.weekday(),
-            language=language,
-        )
-    if len(result.journeys):
-        write_journey_figures(
-            result.contacts,
-            result.tasks,
-            result.journeys,
-            result.backlog,
-            folder,
-            personas=[p.name for p in scenario.personas],
-            replication=result.replications[0],
-            language=language,
-        )
-    if len(result.contacts):
-        write_year_figures(
-            result.contacts,
-            result.tasks,
-            result.backlog,
-            folder,
-            start_date=scenario.calendar.start_date,
-            horizon_days=scenario.run.horizon_days,
-            holidays=scenario.calendar.holidays,
-            access_norm_working_days=counter.access_norm_working_days,
-            booking_horizon_days=counter.booking_horizon_days,
-            language=language,
-        )
+    draw_run_figures(result, scenario, folder)
     return sum(1 for path in folder.rglob("*") if path.is_file())
 
 

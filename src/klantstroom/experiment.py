@@ -201,10 +201,28 @@ def counter_norms(scenario: Scenario) -> CounterNorms | None:
     )
 
 
-def tables_from_logs(scenario: Scenario, logs: list[ReplicationLog]) -> RunResult:
-    """Build every table of a run from its replication logs."""
+def tables_from_logs(
+    scenario: Scenario, logs: list[ReplicationLog], *, lean: bool = False
+) -> RunResult:
+    """Build every table of a run from its replication logs.
+
+    With ``lean`` only the contact and task tables are built (the others are empty): what an
+    inner loop such as the staffing search reads, at a fraction of the cost of every KPI.
+    """
     logs = sorted(logs, key=lambda item: item.replication)
     replications = [item.replication for item in logs]
+    if lean:
+        empty = pd.DataFrame()
+        return RunResult(
+            contacts_table(scenario, logs),
+            empty,
+            empty,
+            empty,
+            empty,
+            replications,
+            [item.wall_s for item in logs],
+            tasks=tasks_table(scenario, logs),
+        )
     channels = [c.name for c in scenario.channels]
     groups = [g.name for g in scenario.staff_groups]
     thresholds = {c.name: c.service_level_threshold_min for c in scenario.channels}
@@ -326,7 +344,9 @@ def tables_from_logs(scenario: Scenario, logs: list[ReplicationLog]) -> RunResul
     )
 
 
-def run_experiment(scenario: Scenario, progress: Callable[[int], None] | None = None) -> RunResult:
+def run_experiment(
+    scenario: Scenario, progress: Callable[[int], None] | None = None, *, lean: bool = False
+) -> RunResult:
     """Run the scenario's replications and return all tables.
 
     Parameters
@@ -335,6 +355,8 @@ def run_experiment(scenario: Scenario, progress: Callable[[int], None] | None = 
         The validated scenario (``run.replications``, ``run.n_jobs`` and ``run.seed`` apply).
     progress : callable, optional
         Called with 1 after each finished replication (e.g. ``tqdm.update``).
+    lean : bool
+        Build only the contact and task tables (:func:`tables_from_logs`), for inner loops.
 
     Returns
     -------
@@ -349,7 +371,7 @@ def run_experiment(scenario: Scenario, progress: Callable[[int], None] | None = 
     # Every replication in `logs` is simulated: a stop signal now must not lose them. It is
     # recorded, and the caller writes the tables and then stops (klantstroom.runner.execute).
     with signals.stop_deferred():
-        result = tables_from_logs(scenario, logs)
+        result = tables_from_logs(scenario, logs, lean=lean)
     # Complete means every replication is in the tables, also when a signal came afterwards.
     result.complete = not error
     stopped = signals.received()

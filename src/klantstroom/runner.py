@@ -17,6 +17,7 @@ from klantstroom import signals
 from klantstroom.experiment import RunResult, run_experiment
 from klantstroom.outputs import RunError, summary_text, write_atomic, write_tables
 from klantstroom.report.personas import persona_timelines
+from klantstroom.report.run_figures import draw_run_figures
 from klantstroom.report.run_report import write_run_report
 from klantstroom.run_folder import claim
 from klantstroom.scenario.spec import Scenario
@@ -95,82 +96,8 @@ def execute(
         # Stopped by a signal: whoever sent it wants the process gone; the tables are written,
         # the figures and the report would only delay that.
         return result
-    if figures and len(result.contacts):
-        try:
-            from klantstroom.report.figures import write_figures
-
-            write_figures(
-                result.contacts,
-                result.intervals,
-                output_dir / "figures",
-                thresholds_min={c.name: c.service_level_threshold_min for c in scenario.channels},
-                targets={c.name: c.service_level_target for c in scenario.channels},
-                language=language,
-            )
-        except Exception:  # the tables are already safe on disk; say what failed
-            log.exception("drawing the figures failed; the tables in %s are complete", output_dir)
-    if figures and scenario.shops and len(result.contacts):
-        try:
-            from klantstroom.report.shop_figures import write_shop_figures
-
-            counter = scenario.counter
-            write_shop_figures(
-                result.contacts,
-                result.intervals,
-                output_dir / "figures",
-                desks={shop.name: shop.desks for shop in scenario.shops},
-                norms_min={
-                    "walk_in": counter.walk_in_wait_norm_min,
-                    "appointment": counter.appointment_wait_norm_min,
-                },
-                access_norm_working_days=counter.access_norm_working_days,
-                start_weekday=scenario.calendar.start_date.weekday(),
-                language=language,
-            )
-        except Exception:
-            log.exception(
-                "drawing the shop figures failed; the tables in %s are complete", output_dir
-            )
-    if figures and len(result.journeys):
-        try:
-            from klantstroom.report.journey_figures import write_journey_figures
-
-            write_journey_figures(
-                result.contacts,
-                result.tasks,
-                result.journeys,
-                result.backlog,
-                output_dir / "figures",
-                personas=[p.name for p in scenario.personas],
-                replication=result.replications[0],
-                language=language,
-            )
-        except Exception:
-            log.exception(
-                "drawing the journey figures failed; the tables in %s are complete", output_dir
-            )
-    if figures and len(result.contacts):
-        try:
-            from klantstroom.report.year_figures import write_year_figures
-
-            counter = scenario.counter
-            write_year_figures(
-                result.contacts,
-                result.tasks,
-                result.backlog,
-                output_dir / "figures",
-                start_date=scenario.calendar.start_date,
-                horizon_days=run.horizon_days,
-                holidays=scenario.calendar.holidays,
-                access_norm_working_days=counter.access_norm_working_days,
-                booking_horizon_days=counter.booking_horizon_days,
-                language=language,
-            )
-        except Exception:
-            log.exception(
-                "drawing the figures over the year failed; the tables in %s are complete",
-                output_dir,
-            )
+    if figures:
+        draw_run_figures(result, scenario, output_dir / "figures")
     timelines = ""
     if scenario.personas and len(result.journeys):
         timelines = persona_timelines(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -14,8 +15,8 @@ def test_contact_rows_come_back_by_name_and_type() -> None:
     log = ContactLog()
     # Distinct values per column, so a column read at the wrong offset shows.
     values = [i + 1 for i in range(len(CONTACT_COLUMNS))]
-    log.record(*values)
-    log.record(*[-v for v in values])
+    log.append(*values)
+    log.append(*[-v for v in values])
     columns = log.to_numpy()
     assert list(columns) == list(CONTACT_COLUMNS)
     assert len(log) == 2
@@ -24,13 +25,36 @@ def test_contact_rows_come_back_by_name_and_type() -> None:
         assert columns[name].tolist() == [value, -value], name
 
 
-def test_defaults_are_none_and_no_time() -> None:
+def test_a_contact_is_logged_with_its_own_fields() -> None:
+    queue = SimpleNamespace(channel=0, service=2, shop=-1)
+    contact = SimpleNamespace(
+        id=7,
+        citizen_id=5,
+        parent_id=-1,
+        attempt=2,
+        queue=queue,
+        arrival_min=1.5,
+        appointment=False,
+        slot_min=math.nan,
+        access_days=math.nan,
+        punctuality_min=math.nan,
+        journey_id=5,
+        origin=0,
+        department=-1,
+        due_min=math.nan,
+        chasing=True,
+        journey_end=1,
+        urgent=True,
+        segment=3,
+    )
     log = ContactLog()
-    log.record(7, 7, -1, 1, 0, 2, -1, 1.5, 2.0, 3.0, 3.5, 0, 1, 4, 1)
+    log.record_contact(contact, 0, 2.0, 3.0, 3.5, 1, 4, 1)  # type: ignore[arg-type]
     row = {name: column[0] for name, column in log.to_numpy().items()}
-    assert row["journey_id"] == -1 and row["department"] == -1
-    assert math.isnan(row["slot_min"]) and math.isnan(row["due_min"])
-    assert row["appointment"] == 0 and row["segment"] == 0
+    assert (row["contact_id"], row["citizen_id"], row["attempt"], row["service"]) == (7, 5, 2, 2)
+    assert (row["start_min"], row["end_min"], row["release_min"]) == (2.0, 3.0, 3.5)
+    assert (row["staff_group"], row["staff_id"], row["resolved"]) == (1, 4, 1)
+    assert math.isnan(row["slot_min"]) and row["urgent"] == 1 and row["segment"] == 3
+    assert row["journey_end"] == 0  # a chase never ends its matter
 
 
 def test_columns_are_views_of_one_buffer() -> None:

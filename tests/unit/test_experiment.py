@@ -52,6 +52,16 @@ def small_kcc(**run: object) -> dict:
     return deep_update(config, {"run": run})
 
 
+def test_lean_run_has_the_same_contacts_and_tasks_and_nothing_else() -> None:
+    scenario = build_scenario(small_kcc())
+    full = run_experiment(scenario)
+    lean = run_experiment(scenario, lean=True)
+    pd.testing.assert_frame_equal(lean.contacts, full.contacts)
+    pd.testing.assert_frame_equal(lean.tasks, full.tasks)
+    assert lean.replications == full.replications and lean.complete
+    assert lean.kpis.empty and lean.summary.empty and lean.intervals.empty
+
+
 def test_same_seed_same_tables_whatever_n_jobs() -> None:
     one = run_experiment(build_scenario(small_kcc(n_jobs=1)))
     two = run_experiment(build_scenario(small_kcc(n_jobs=2)))

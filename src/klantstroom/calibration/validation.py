@@ -100,7 +100,7 @@ def validate(
     sources = {"log": log_table, "trace": queued_calls_from_contacts(traced)}
     modelled = None
     if model:
-        modelled = run_experiment(build_scenario(dict(config))).contacts
+        modelled = run_experiment(build_scenario(dict(config)), lean=True).contacts
         model_table = queued_calls_from_contacts(modelled)
         # Only the dates the log covers: a date without calls has no log to compare with.
         sources["model"] = model_table[model_table["day"].isin(set(log_table["day"].unique()))]

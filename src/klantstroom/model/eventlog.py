@@ -14,9 +14,12 @@ outcome, staff group) index the scenario's tuples; -1 means "none" and NaN "no t
 from __future__ import annotations
 
 import struct
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from klantstroom.model.queues import Contact
 
 # name -> struct/array typecode. q: int64, i: int32, h: int16, b: int8, d: float64.
 CONTACT_COLUMNS: dict[str, str] = {
@@ -98,46 +101,33 @@ class ContactLog(RowLog):
 
     COLUMNS = CONTACT_COLUMNS
 
-    def record(
+    def record_contact(
         self,
-        contact_id: int,
-        citizen_id: int,
-        parent_contact_id: int,
-        attempt: int,
-        channel: int,
-        service: int,
-        shop: int,
-        arrival_min: float,
+        contact: Contact,
+        outcome: int,
         start_min: float,
         end_min: float,
         release_min: float,
-        outcome: int,
         staff_group: int,
         staff_id: int,
         resolved: int,
-        appointment: int = 0,
-        slot_min: float = float("nan"),
-        access_days: float = float("nan"),
-        punctuality_min: float = float("nan"),
-        journey_id: int = -1,
-        origin: int = 0,
-        department: int = -1,
-        due_min: float = float("nan"),
-        journey_end: int = 0,
-        urgent: int = 0,
-        segment: int = 0,
     ) -> None:
-        """Append one finished contact (or back-office task)."""
+        """Append ``contact`` as it ended: with ``outcome``, served by ``staff_id`` or not (-1).
+
+        The contact's own fields are read here rather than passed one by one: this runs once
+        per contact, and a layer of 26 arguments less is a tenth of a textbook run.
+        """
+        queue = contact.queue
         self._extend(
             self._pack(
-                contact_id,
-                citizen_id,
-                parent_contact_id,
-                attempt,
-                channel,
-                service,
-                shop,
-                arrival_min,
+                contact.id,
+                contact.citizen_id,
+                contact.parent_id,
+                contact.attempt,
+                queue.channel,
+                queue.service,
+                queue.shop,
+                contact.arrival_min,
                 start_min,
                 end_min,
                 release_min,
@@ -145,17 +135,18 @@ class ContactLog(RowLog):
                 staff_group,
                 staff_id,
                 resolved,
-                appointment,
-                slot_min,
-                access_days,
-                punctuality_min,
-                journey_id,
-                origin,
-                department,
-                due_min,
-                journey_end,
-                urgent,
-                segment,
+                1 if contact.appointment else 0,
+                contact.slot_min,
+                contact.access_days,
+                contact.punctuality_min,
+                contact.journey_id,
+                contact.origin,
+                contact.department,
+                contact.due_min,
+                # A chase never ends its matter: the matter is with the back office.
+                0 if contact.chasing else contact.journey_end,
+                1 if contact.urgent else 0,
+                contact.segment,
             )
         )
 

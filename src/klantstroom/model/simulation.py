@@ -496,7 +496,7 @@ class Simulation:
         kind, queue, service, shop = self._stream_target[self._day_queues[pos]]
         # A new citizen with a new matter: both ids are the id of the first contact.
         if kind == DIRECT:
-            self._arrive(queue, None, NEW)  # type: ignore[arg-type]
+            self.offer(self.new_contact(queue, None, NEW))  # type: ignore[arg-type]
         elif kind == WALK_IN:
             self.counters.walk_in(queue, None, NEW)  # type: ignore[union-attr,arg-type]
         else:
@@ -680,7 +680,11 @@ class Simulation:
             member.learning.advance(member, index, now)
         duration = contact.handling_min
         if duration != duration:  # NaN: draw it (a replayed contact brings its own, as logged)
-            duration = self._draw_handling(contact, member, index, now)
+            if self._handling_factors[index] is None and self.segments is None:
+                # The common case, inlined: this runs once per contact.
+                duration = self._handling[index]() / member.speed[index]
+            else:
+                duration = self._draw_handling(contact, member, index, now)
         contact.end_min = now + duration
         schedule(self.env, duration, self._cb_end, member)
 
@@ -756,12 +760,14 @@ class Simulation:
 
     def _log_served(self, contact: Contact, member: Member, wrapup_min: float) -> None:
         outcome, resolved = self.journeys.served(contact, member)
-        self._log(
+        contact.state = DONE
+        end_min = contact.end_min
+        self.log.record_contact(
             contact,
             outcome,
             contact.start_min,
-            contact.end_min,
-            contact.end_min + wrapup_min,
+            end_min,
+            end_min + wrapup_min,
             member.group.spec_index,
             member.id,
             resolved,
@@ -769,50 +775,8 @@ class Simulation:
 
     def log_unanswered(self, contact: Contact, end_min: float, outcome: int) -> None:
         """Log a contact that ended without service (abandoned, balked, no-show, unserved...)."""
-        self._log(contact, outcome, NAN, end_min, NAN, -1, -1, -1)
-
-    def _log(
-        self,
-        contact: Contact,
-        outcome: int,
-        start_min: float,
-        end_min: float,
-        release_min: float,
-        group: int,
-        staff_id: int,
-        resolved: int,
-    ) -> None:
         contact.state = DONE
-        queue = contact.queue
-        self.log.record(
-            contact.id,
-            contact.citizen_id,
-            contact.parent_id,
-            contact.attempt,
-            queue.channel,
-            queue.service,
-            queue.shop,
-            contact.arrival_min,
-            start_min,
-            end_min,
-            release_min,
-            outcome,
-            group,
-            staff_id,
-            resolved,
-            1 if contact.appointment else 0,
-            contact.slot_min,
-            contact.access_days,
-            contact.punctuality_min,
-            contact.journey_id,
-            contact.origin,
-            contact.department,
-            contact.due_min,
-            # A chase never ends its matter: the matter is with the back office.
-            0 if contact.chasing else contact.journey_end,
-            1 if contact.urgent else 0,
-            contact.segment,
-        )
+        self.log.record_contact(contact, outcome, NAN, end_min, NAN, -1, -1, -1)
 
     def _on_release(self, timer: Timer) -> None:
         self._release(timer.payload)

@@ -892,9 +892,7 @@ class CalendarSpec:
     )
     #: A cache for the model's calendar arithmetic (:mod:`klantstroom.model.calendar`), keyed
     #: by that module; like ``_days`` it is derived from the fields, never data.
-    memo: dict[object, object] = field(
-        default_factory=dict, init=False, repr=False, compare=False
-    )
+    memo: dict[object, object] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def _day(self, day: int) -> tuple[dt.date, int, bool]:
         facts = self._days.get(day)

@@ -51,7 +51,7 @@ def work_per_task_min(department: DepartmentSpec) -> dict[str, float]:
 def counted_tasks(scenario: Scenario, replications: int) -> pd.DataFrame:
     """The tasks of ``replications`` runs of ``scenario`` (``tasks.parquet`` rows)."""
     run = dataclasses.replace(scenario.run, replications=replications)
-    return run_experiment(dataclasses.replace(scenario, run=run)).tasks
+    return run_experiment(dataclasses.replace(scenario, run=run), lean=True).tasks
 
 
 def department_requirements(

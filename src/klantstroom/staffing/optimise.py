@@ -353,7 +353,7 @@ def optimise_headcount(
     current = with_headcount(base, headcount)
     for iteration in range(max_iterations):
         current = with_headcount(base, headcount)
-        result = run_experiment(current)
+        result = run_experiment(current, lean=True)  # it reads the contacts only
         runs += replications
         levels = interval_service_levels(current, result.contacts)
         # One sample per replication and date: on a horizon of several weeks each weekday's
