@@ -27,10 +27,10 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from klantstroom.analysis.kpis import KEYS
 from klantstroom.analysis.periods import JUDGED, PERIOD
+from klantstroom.analysis.stats import t_quantiles
 from klantstroom.scenario.cost_spec import DAYS_PER_YEAR
 
 
@@ -274,9 +274,7 @@ def _welch(base: pd.DataFrame, other: pd.DataFrame, confidence: float) -> pd.Dat
 
 def _t(df: pd.Series | np.ndarray, confidence: float) -> np.ndarray:
     """Student-t quantile for a two-sided interval; NaN where there are too few replications."""
-    dof = np.asarray(df, dtype=float)
-    with np.errstate(invalid="ignore"):
-        return np.where(dof >= 1, stats.t.ppf(0.5 + confidence / 2, np.maximum(dof, 1)), np.nan)
+    return t_quantiles(confidence, np.asarray(df, dtype=float))
 
 
 def staff_table(scenarios: Sequence[ScenarioTables]) -> pd.DataFrame:

@@ -8,7 +8,6 @@ given, and it is reported as missing (NaN) rather than as zero width.
 from __future__ import annotations
 
 import numpy as np
-from scipy import stats
 
 
 def mean_ci(values: np.ndarray, confidence: float = 0.95) -> tuple[float, float, float]:
@@ -24,15 +23,19 @@ def mean_ci(values: np.ndarray, confidence: float = 0.95) -> tuple[float, float,
     mean = float(x.mean())
     if n < 2:
         return mean, float("nan"), float("nan")
-    half = float(stats.t.ppf(0.5 + confidence / 2, n - 1) * x.std(ddof=1) / np.sqrt(n))
+    half = float(t_quantiles(confidence, np.array([n - 1]))[0] * x.std(ddof=1) / np.sqrt(n))
     return mean, mean - half, mean + half
 
 
 def t_quantiles(confidence: float, dof: np.ndarray) -> np.ndarray:
     """Student's t quantile ``0.5 + confidence / 2`` per degrees of freedom (NaN below 1).
 
-    ``t.ppf`` costs about a millisecond a call, so it is evaluated once per distinct value.
+    ``t.ppf`` costs about a millisecond a call, so it is evaluated once per distinct value;
+    ``scipy.stats`` is imported on first use (it costs half a second to import, and a command
+    that fails on its configuration or prints its help needs none of it).
     """
+    from scipy import stats
+
     dof = np.asarray(dof)
     out = np.full(dof.shape, np.nan)
     distinct, inverse = np.unique(dof, return_inverse=True)

@@ -26,7 +26,6 @@ import math
 from collections.abc import Callable
 
 import numpy as np
-from scipy.optimize import brentq
 
 from klantstroom.scenario.spec import DistributionSpec
 
@@ -79,6 +78,8 @@ def weibull_shape(cv: float) -> float:
         return 500.0
     if excess(low) <= 0:
         return 0.05
+    from scipy.optimize import brentq  # on first use: only Weibull needs it, slow to import
+
     return math.exp(brentq(excess, low, high))
 
 

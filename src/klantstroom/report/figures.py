@@ -58,6 +58,8 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, MaxNLocator, MultipleLocator, PercentFormatter
 from pandas.api.typing import DataFrameGroupBy
 
+from klantstroom.report.numbers import compact_number as _number
+
 __all__ = [
     "FIGURE_NAMES",
     "occupancy_by_interval",
@@ -227,12 +229,6 @@ def _percent(share: float, language: str) -> str:
     """Format a share (0..1) as a percentage with at most one decimal."""
     text = f"{100.0 * share:.1f}".rstrip("0").rstrip(".")
     return (text.replace(".", ",") if language == "nl" else text) + "%"
-
-
-def _number(value: float, language: str) -> str:
-    """Format a number compactly (``20``, ``2.5``), with a decimal comma in Dutch."""
-    text = f"{value:.3g}"
-    return text.replace(".", ",") if language == "nl" else text
 
 
 def _duration(minutes: float, language: str) -> str:

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from klantstroom.report.figures import _number
+from klantstroom.report.numbers import compact_number as _number
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,11 @@ import io
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from string import Template
+from typing import TYPE_CHECKING
 
-from matplotlib.figure import Figure
+if TYPE_CHECKING:  # matplotlib is imported where figures are drawn, not for every report
+    from matplotlib.figure import Figure
+
 
 STYLE = """
 :root { --ink:#111; --muted:#555; --line:#ccd; --met:#d8f0dc; --miss:#f8d7d3; --unsure:#fdebc8; }

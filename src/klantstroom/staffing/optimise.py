@@ -41,9 +41,9 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from klantstroom.analysis.journeys import inbound
+from klantstroom.analysis.stats import t_quantiles
 from klantstroom.experiment import run_experiment
 from klantstroom.scenario.spec import MINUTES_PER_DAY, Scenario, StaffGroupSpec
 
@@ -488,7 +488,7 @@ def _judge(samples: pd.DataFrame, targets: dict[str, float], confidence: float) 
     frame["level"] = frame["within"] / frame["ended"]
     summary = frame.groupby(keys)["level"].agg(["mean", "std", "count"])
     contacts = frame.groupby(keys)["ended"].sum().reindex(summary.index)
-    quantiles = stats.t.ppf(0.5 + confidence / 2, np.maximum(summary["count"] - 1, 1))
+    quantiles = t_quantiles(confidence, np.maximum(summary["count"].to_numpy() - 1, 1))
     lower = summary["mean"] - quantiles * summary["std"].fillna(0) / np.sqrt(summary["count"])
     # With a handful of contacts in an interval no bound is informative (one late chat in three
     # makes the service level 0.67), nor when the samples scatter so widely that the bound lies

@@ -24,7 +24,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import Bounds, LinearConstraint, milp
 
 
 @dataclass(frozen=True)
@@ -157,6 +156,8 @@ def schedule_shifts(
     penalty = 10.0 * (paid.max() + 1.0) * n_intervals
     cost = np.concatenate([paid, np.full(n_intervals, penalty)])
     matrix = np.hstack([covers, np.eye(n_intervals)])
+    from scipy.optimize import Bounds, LinearConstraint, milp  # on first use: slow to import
+
     result = milp(
         cost,
         constraints=LinearConstraint(matrix, lb=need_arr, ub=np.inf),
