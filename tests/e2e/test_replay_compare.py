@@ -32,6 +32,7 @@ def run(tmp_path: Path, *args: str, command: str = "klantstroom") -> subprocess.
         "klantstroom": "from klantstroom.cli import main as m",
         "klantstroom-replay": "from klantstroom.cli import replay_main as m",
         "klantstroom-compare": "from klantstroom.report.compare_command import entry as m",
+        "klantstroom-diff": "from klantstroom.diff_command import entry as m",
     }[command]
     code = f"import sys; {entry}; sys.argv[0] = {command!r}; m()"
     env = {**os.environ, "HYDRA_FULL_ERROR": "0"}
@@ -144,6 +145,11 @@ def test_compare_a_multirun_and_open_the_report_in_chromium(tmp_path: Path) -> N
     assert {"trajectory.png", "scenarios.png", "staff.png"} <= {
         p.name for p in (out / "figures").iterdir()
     }
+    # What the second run changes against the baseline: the one key it was given.
+    changes = pd.read_csv(out / "config_diff.csv", dtype=str)
+    assert changes[["scenario", "key", "baseline", "value"]].values.tolist() == [
+        [names[1], "run.roadmap_step", "0", "1"]
+    ]
     driver = browser()
     try:
         driver.get((out / "report.html").resolve().as_uri())
@@ -161,7 +167,43 @@ def test_compare_a_multirun_and_open_the_report_in_chromium(tmp_path: Path) -> N
     assert "Scenariovergelijking" in text and "Routekaart" in text
     for name in names:
         assert name in text
+    assert "Wat elk scenario verandert" in text and "run.roadmap_step" in text
     assert images == 3 and broken == 0
+
+
+def test_diff_of_a_scenario_and_of_a_run(original: Path, tmp_path: Path) -> None:
+    done = run(tmp_path, "extra_avond", "--output", "avond.csv", command="klantstroom-diff")
+    assert done.returncode == 0, done.stderr
+    assert "extra_avond against default" in done.stdout
+    changes = pd.read_csv(tmp_path / "avond.csv", dtype=str).set_index("key")
+    assert changes.loc["shops.stadskantoor.opening_hours.tue"].tolist() == [
+        '["09:00-17:00"]',
+        '["09:00-20:00"]',
+    ]
+    assert "services.paspoort.rate_per_year" not in changes.index  # unchanged keys are not listed
+    # A run against the default: its municipality and the overrides it was run with.
+    done = run(tmp_path, str(original), "--language", "nl", command="klantstroom-diff")
+    assert done.returncode == 0, done.stderr
+    assert "tegenover default" in done.stdout
+    changes = pd.read_csv(tmp_path / "diff.csv", dtype=str).set_index("key")
+    assert changes.loc["run.horizon_days", "scenario"] == "4.0"
+    assert changes.loc["run.replications"].tolist() == ["3", "2"]
+    assert changes.loc["output.figures"].tolist() == ["true", "false"]
+
+
+def test_diff_errors_name_the_scenario_and_the_folder(tmp_path: Path) -> None:
+    done = run(tmp_path, "extra_avnd", command="klantstroom-diff")
+    assert done.returncode == 2
+    assert "'scenarios/extra_avnd' not found" in done.stderr and "extra_avond" in done.stderr
+    assert "Traceback" not in done.stderr
+    (tmp_path / "run" / ".hydra").mkdir(parents=True)
+    (tmp_path / "run" / ".hydra" / "config.yaml").write_text(
+        "run:\n  name: ${oc.env:HOME}\n", encoding="utf-8"
+    )
+    done = run(tmp_path, str(tmp_path / "run"), command="klantstroom-diff")
+    assert done.returncode == 2 and "config.yaml: run.name" in done.stderr
+    done = run(tmp_path, "jaar1", "--against", str(tmp_path), command="klantstroom-diff")
+    assert done.returncode == 2 and ".hydra/config.yaml: not found" in done.stderr
 
 
 def test_compare_reports_a_bad_folder_and_baseline(tmp_path: Path, original: Path) -> None:

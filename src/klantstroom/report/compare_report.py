@@ -33,6 +33,7 @@ from klantstroom.analysis.compare import (
     staff_table,
 )
 from klantstroom.report import html
+from klantstroom.report.compare_config import write_config_comparison
 from klantstroom.report.compare_costs import write_cost_comparison
 from klantstroom.report.compare_figures import scenarios_figure, staff_figure, trajectory_figure
 from klantstroom.report.compare_segments import write_segment_comparison
@@ -75,6 +76,7 @@ _TEXT = {
         "staff": "Staff per group",
         "training": "Training",
         "segments": "Per segment",
+        "changes": "What each scenario changes",
         "staff_intro": "FTE present: hours on duty per week / {hours} h contract week, before "
         "shrinkage; occupancy in brackets. Hours per week are in staff.csv.",
         "runs": "Runs compared",
@@ -129,6 +131,7 @@ _TEXT = {
         "staff": "Medewerkers per groep",
         "training": "Opleiding",
         "segments": "Per segment",
+        "changes": "Wat elk scenario verandert",
         "staff_intro": "Fte aanwezig: uren aanwezig per week / contractweek van {hours} uur, "
         "vóór uitval; bezettingsgraad tussen haakjes. De uren per week staan in staff.csv.",
         "runs": "Vergeleken runs",
@@ -311,6 +314,7 @@ def write_comparison(
         costs=write_cost_comparison(runs, labels, base, folder, language),
         training=training,
         segments=segments,
+        changes=write_config_comparison(runs, labels, base, folder, language),
         figures=saved,
         language=language,
         departments=departments,
@@ -334,6 +338,7 @@ def _page(
     costs: str = "",
     training: str = "",
     segments: str = "",
+    changes: str = "",
     figures: dict[str, Path | None],
     language: str,
     departments: dict[str, str],
@@ -353,6 +358,7 @@ def _page(
             for anchor in ("norms", "kpis", "differences", "months", "trajectory", "staff")
             + (("training",) if training else ())
             + (("segments",) if segments else ())
+            + (("changes",) if changes else ())
             + ("runs",)
         )
         + "</nav>",
@@ -459,6 +465,7 @@ def _page(
     body.append(_embed(figures["staff"]))
     body.append(training)  # what the training plan takes off the floor (from a template)
     body.append(segments)  # who bears the cost of the channel shift (from a template)
+    body.append(changes)  # what each scenario changes in the configuration (from a template)
     body.append(_formulas_html(runs, labels, language, t))
     # Runs.
     body.append(f"<h2 id='runs'>{html.escape(t['runs'])}</h2>")
