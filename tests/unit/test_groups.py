@@ -47,3 +47,12 @@ def test_groups_equal_filters(rows: list[tuple[str | None, str]]) -> None:
             wanted = table[(table["k1"] == k1) & (table["k2"] == k2)]["n"].tolist()
             got = pairs.get((k1, k2), table.iloc[:0])["n"].tolist()
             assert got == wanted
+
+
+def test_is_value_matches_a_comparison_for_categories_and_text() -> None:
+    from klantstroom.analysis.groups import is_value
+
+    values = ["served", "abandoned", None, "served"]
+    for column in (pd.Series(pd.Categorical(values)), pd.Series(values, dtype="string")):
+        assert is_value(column, "served").tolist() == [True, False, False, True]
+        assert not is_value(column, "no_show").any()  # not a category at all

@@ -112,10 +112,10 @@ def _handling_shares(
     if len(contacts):
         served = contacts[(contacts["outcome"] == "served") & contacts["staff_group"].notna()]
         minutes = served["service_min"].fillna(0.0) + served["wrapup_min"].fillna(0.0)
-        # A chat agent's minutes are shared by its chats at once; numpy keeps an empty table's
-        # dtype numeric (pandas maps an empty string column to strings).
-        sharing = [concurrency.get(channel, 1) for channel in served["channel"].astype(str)]
-        minutes = minutes / np.asarray(sharing, dtype=float)
+        # A chat agent's minutes are shared by its chats at once (mapped per category, not
+        # per contact; astype keeps an empty table's dtype numeric).
+        sharing = served["channel"].map(concurrency).astype(float).fillna(1.0)
+        minutes = minutes / sharing.to_numpy(dtype=float)
         by = minutes.groupby(
             [served["staff_group"].astype(str), served["channel"].astype(str)], sort=False
         ).sum()

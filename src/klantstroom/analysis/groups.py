@@ -65,3 +65,19 @@ def _codes(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
         return column.cat.codes.to_numpy(), np.asarray(column.cat.categories, dtype=object)
     codes, names = pd.factorize(column)
     return codes, np.asarray(names, dtype=object)
+
+
+def is_value(column: pd.Series, value: str) -> np.ndarray:
+    """``column == value`` as a NumPy mask (missing values False), by category code.
+
+    The tables' name columns (outcome, status, origin, channel) are categorical: comparing
+    their codes costs an integer comparison per row, where ``to_numpy() == value`` first
+    builds an array of Python strings. KPIs make thousands of such comparisons a run.
+    """
+    array = column.array
+    if isinstance(array, pd.Categorical):  # .array: no accessor object per call
+        categories = array.categories
+        if value not in categories:
+            return np.zeros(len(array), dtype=bool)
+        return array.codes == categories.get_loc(value)
+    return (column == value).to_numpy(dtype=bool, na_value=False)

@@ -37,7 +37,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from klantstroom.analysis.groups import groups_of, nested_groups
+from klantstroom.analysis.groups import groups_of, is_value, nested_groups
 
 ALL = "all"
 
@@ -79,7 +79,7 @@ def inbound(contacts: pd.DataFrame) -> pd.DataFrame:
     """
     if "origin" not in contacts:
         return contacts
-    return contacts[contacts["origin"] != "callback"]
+    return contacts[~is_value(contacts["origin"], "callback")]
 
 
 def _mean(values: np.ndarray) -> float:
@@ -138,8 +138,8 @@ def journey_kpis(journeys: pd.DataFrame, weights: np.ndarray | None = None) -> d
     w = np.ones(len(journeys)) if weights is None else np.asarray(weights, dtype=float)
     w = np.where(judged, w, 0.0)
     total = float(w.sum())
-    status = journeys["status"].to_numpy(dtype=object)
-    resolved = status == "resolved"
+    status = journeys["status"]
+    resolved = is_value(status, "resolved")
     within = journeys["within_norm"].astype("boolean").to_numpy(dtype=bool, na_value=False)
     lead = journeys["lead_time_days"].to_numpy(dtype=float)
     counted = resolved & judged & np.isfinite(lead)
@@ -149,8 +149,8 @@ def journey_kpis(journeys: pd.DataFrame, weights: np.ndarray | None = None) -> d
         "journeys": float(len(journeys)),
         "journeys_censored": float((~judged).sum()),
         "resolved_share": _ratio(float(w[resolved].sum()), total),
-        "given_up_share": _ratio(float(w[status == "given_up"].sum()), total),
-        "open_share": _ratio(float(w[status == "open"].sum()), total),
+        "given_up_share": _ratio(float(w[is_value(status, "given_up")].sum()), total),
+        "open_share": _ratio(float(w[is_value(status, "open")].sum()), total),
         "journey_lead_time_days_mean": _ratio(
             float((w[counted] * lead[counted]).sum()), float(w[counted].sum())
         ),
@@ -209,8 +209,8 @@ def _backlog(backlog: pd.DataFrame, queue: str) -> dict[str, float]:
 
 def _reach(outcome: pd.Series) -> float:
     """Attempts that reached the citizen / attempts made (still waiting ones not counted)."""
-    reached = int((outcome == "served").sum())
-    made = reached + int((outcome == "not_reached").sum())
+    reached = int(is_value(outcome, "served").sum())
+    made = reached + int(is_value(outcome, "not_reached").sum())
     return reached / made if made else np.nan
 
 
@@ -262,7 +262,7 @@ def journey_kpi_rows(
     """
     rows: list[dict[str, object]] = []
     made = inbound(contacts)
-    served = made[made["outcome"] == "served"]
+    served = made[is_value(made["outcome"], "served")]
     _, by_group = nested_groups(served, ["channel", "staff_group"])
     for channel in channels:
         for group in staff_groups:
@@ -273,8 +273,8 @@ def journey_kpi_rows(
                     _row(rep, channel=channel, staff_group=group)
                     | {"served": float(len(sub)), "fcr_rate": float(np.nanmean(resolved))}
                 )
-    callbacks = contacts[contacts["origin"] == "callback"]
-    chases = made[made["origin"] == "chase"]
+    callbacks = contacts[is_value(contacts["origin"], "callback")]
+    chases = made[is_value(made["origin"], "chase")]
     tasks_of, tasks_by_type = nested_groups(tasks, ["department", "service"])
     calls_of, calls_by_type = nested_groups(callbacks, ["department", "service"])
     for name, task_types in departments:
@@ -284,7 +284,7 @@ def journey_kpi_rows(
             sub = at if service == ALL else tasks_by_type.get((name, service), tasks.iloc[:0])
             cb = calls if service == ALL else calls_by_type.get((name, service), calls.iloc[:0])
             lead = sub["lead_time_days"].dropna().to_numpy(dtype=float)
-            done = (sub["status"] == "done").to_numpy()
+            done = is_value(sub["status"], "done")
             row = _row(rep, department=name, service=service) | {
                 "tasks": float(len(sub)),
                 "tasks_done": float(done.sum()),

@@ -50,7 +50,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from klantstroom.analysis.groups import groups_of, nested_groups
+from klantstroom.analysis.groups import groups_of, is_value, nested_groups
 from klantstroom.analysis.journeys import (
     BACKOFFICE_KPIS,
     DIGITAL_KPIS,
@@ -147,20 +147,20 @@ ALL_KPIS: tuple[str, ...] = tuple(
 
 
 def _queue_kpis(sub: pd.DataFrame, threshold_min: float) -> dict[str, float]:
-    outcome = sub["outcome"].to_numpy()
+    outcome = sub["outcome"]
     wait = sub["wait_min"].to_numpy()
-    served = outcome == "served"
-    abandoned = outcome == "abandoned"
+    served = is_value(outcome, "served")
+    abandoned = is_value(outcome, "abandoned")
     ended = served | abandoned
     n_served, n_abandoned = int(served.sum()), int(abandoned.sum())
     n_ended = n_served + n_abandoned
     resolved = sub["resolved"].to_numpy(dtype=float, na_value=np.nan)
-    n_chases = float((sub["origin"] == "chase").sum()) if "origin" in sub else 0.0
+    n_chases = float(is_value(sub["origin"], "chase").sum()) if "origin" in sub else 0.0
     return {
         "offered": float(len(sub)),
         "served": float(n_served),
         "abandoned": float(n_abandoned),
-        "unserved": float((outcome == "unserved").sum()),
+        "unserved": float(is_value(outcome, "unserved").sum()),
         "abandonment_rate": n_abandoned / n_ended if n_ended else np.nan,
         "asa_min": float(wait[served].mean()) if n_served else np.nan,
         "mean_wait_min": float(wait[ended].mean()) if n_ended else np.nan,
@@ -179,15 +179,16 @@ def _queue_kpis(sub: pd.DataFrame, threshold_min: float) -> dict[str, float]:
 
 
 def _counter_kpis(sub: pd.DataFrame, norms: CounterNorms, horizon_min: float) -> dict[str, float]:
-    outcome = sub["outcome"].to_numpy()
+    outcome = sub["outcome"]
     wait = sub["wait_min"].to_numpy()
     appointment = sub["appointment"].to_numpy(dtype=bool)
-    served = outcome == "served"
+    served = is_value(outcome, "served")
+    no_slot = is_value(outcome, "no_slot")
     walk_in = ~appointment
     access = sub["access_days"].to_numpy()
     booked = appointment & ~np.isnan(access)
     n_walk_in, n_booked = int(walk_in.sum()), int(booked.sum())
-    n_no_slot = int((outcome == "no_slot").sum())
+    n_no_slot = int(no_slot.sum())
 
     def mean(values: np.ndarray) -> float:
         return float(values.mean()) if len(values) else np.nan
@@ -204,17 +205,17 @@ def _counter_kpis(sub: pd.DataFrame, norms: CounterNorms, horizon_min: float) ->
         "access_days_mean": mean(access[booked]),
         "access_days_p90": float(np.quantile(access[booked], 0.9)) if n_booked else np.nan,
         "access_within_norm": mean(access[booked] <= norms.access_working_days),
-        "no_show_rate": float((outcome[booked] == "no_show").sum()) / n_booked
+        "no_show_rate": float((is_value(outcome, "no_show") & booked).sum()) / n_booked
         if n_booked
         else np.nan,
         "no_slot_rate": n_no_slot / (n_booked + n_no_slot) if n_booked + n_no_slot else np.nan,
-        "balk_rate": float((outcome[walk_in] == "balked").sum()) / n_walk_in
+        "balk_rate": float((is_value(outcome, "balked") & walk_in).sum()) / n_walk_in
         if n_walk_in
         else np.nan,
         "turned_away": float(
-            ((outcome == "unserved") & (sub["end_min"].to_numpy() < horizon_min - 1e-9)).sum()
+            (is_value(outcome, "unserved") & (sub["end_min"].to_numpy() < horizon_min - 1e-9)).sum()
         ),
-        **_urgent_kpis(sub, booked, outcome == "no_slot", norms),
+        **_urgent_kpis(sub, booked, no_slot, norms),
     }
 
 
@@ -266,7 +267,7 @@ def _shop_rows(
 ) -> list[dict[str, object]]:
     """KPI rows of the counter channel per shop x service and per shop (``window`` in minutes)."""
     rows: list[dict[str, object]] = []
-    counter = contacts[contacts["channel"] == "counter"]
+    counter = contacts[is_value(contacts["channel"], "counter")]
     by_shop, by_service = nested_groups(counter, ["shop", "service"])
     horizon_min = float(window[1])
     for shop, (desks, open_min) in norms.shops.items():
