@@ -306,7 +306,7 @@ def _floats(series: pd.Series) -> np.ndarray:
 
 def _strings(series: pd.Series) -> np.ndarray:
     """A (categorical or string) column as an object array of str, with None for missing."""
-    return np.array([None if pd.isna(v) else str(v) for v in series], dtype=object)
+    return series.astype("string").to_numpy(dtype=object, na_value=None)
 
 
 def _replication_count(frame: pd.DataFrame) -> int:
@@ -600,18 +600,26 @@ def _flow_nodes(journeys: pd.DataFrame) -> tuple[pd.DataFrame, int]:
     ``"status:<status>"``) and ``status``, and the number of journeys with more steps than
     shown.
     """
-    paths = [[] if pd.isna(p) or not str(p) else str(p).split(">") for p in journeys["path"]]
-    status = [s if s is not None else "open" for s in _strings(journeys["status"])]
-    columns: dict[str, list[str]] = {f"c{k}": [] for k in range(FLOW_STEPS + 1)}
-    for steps, end in zip(paths, status, strict=True):
-        for k in range(FLOW_STEPS):
-            key = f"step:{steps[k]}" if k < len(steps) else f"status:{end}"
-            columns[f"c{k}"].append(key)
-        columns[f"c{FLOW_STEPS}"].append(f"status:{end}")
-    frame = pd.DataFrame(columns)
+    # A year has a million journeys but a few hundred distinct (path, status) pairs: the nodes
+    # are worked out once per pair and handed to every journey that has it.
+    path_code, paths = pd.factorize(journeys["path"].astype("string").fillna(""))
+    status = pd.Series(_strings(journeys["status"])).fillna("open").to_numpy(dtype=object)
+    status_code, statuses = pd.factorize(status)
+    pair_code, pairs = pd.factorize(path_code * max(len(statuses), 1) + status_code)
+    table: list[list[str]] = []
+    more = np.zeros(len(pairs), dtype=bool)
+    for index, pair in enumerate(pairs.tolist()):
+        path, end = str(paths[pair // max(len(statuses), 1)]), str(statuses[pair % len(statuses)])
+        steps = path.split(">") if path else []
+        more[index] = len(steps) > FLOW_STEPS
+        nodes = [
+            f"step:{steps[k]}" if k < len(steps) else f"status:{end}" for k in range(FLOW_STEPS)
+        ]
+        table.append([*nodes, f"status:{end}"])
+    nodes_of = np.array(table, dtype=object).reshape(len(pairs), FLOW_STEPS + 1)
+    frame = pd.DataFrame({f"c{k}": nodes_of[pair_code, k] for k in range(FLOW_STEPS + 1)})
     frame["status"] = status
-    more = sum(len(steps) > FLOW_STEPS for steps in paths)
-    return frame, more
+    return frame, int(more[pair_code].sum())
 
 
 def _node_order(keys: set[str]) -> list[str]:
