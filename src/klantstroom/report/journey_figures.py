@@ -306,7 +306,9 @@ def _floats(series: pd.Series) -> np.ndarray:
 
 def _strings(series: pd.Series) -> np.ndarray:
     """A (categorical or string) column as an object array of str, with None for missing."""
-    return series.astype("string").to_numpy(dtype=object, na_value=None)
+    values = series.astype("string").to_numpy(dtype=object)
+    values[pd.isna(values)] = None
+    return values
 
 
 def _replication_count(frame: pd.DataFrame) -> int:
