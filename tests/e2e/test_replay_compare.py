@@ -33,6 +33,7 @@ def run(tmp_path: Path, *args: str, command: str = "klantstroom") -> subprocess.
         "klantstroom-replay": "from klantstroom.cli import replay_main as m",
         "klantstroom-compare": "from klantstroom.report.compare_command import entry as m",
         "klantstroom-diff": "from klantstroom.diff_command import entry as m",
+        "klantstroom-export": "from klantstroom.report.export import entry as m",
     }[command]
     code = f"import sys; {entry}; sys.argv[0] = {command!r}; m()"
     env = {**os.environ, "HYDRA_FULL_ERROR": "0"}
@@ -145,6 +146,12 @@ def test_compare_a_multirun_and_open_the_report_in_chromium(tmp_path: Path) -> N
     assert {"trajectory.png", "scenarios.png", "staff.png"} <= {
         p.name for p in (out / "figures").iterdir()
     }
+    # The comparison as a workbook, in Dutch.
+    done = run(tmp_path, str(out), "--language", "nl", command="klantstroom-export")
+    assert done.returncode == 0, done.stderr
+    sheets = pd.read_excel(out / "comparison.xlsx", sheet_name=None)
+    assert {"vergelijking", "verschillen", "personeel", "wijzigingen"} <= set(sheets)
+    assert {"scenario", "kanaal", "gemiddelde", "oordeel"} <= set(sheets["vergelijking"].columns)
     # What the second run changes against the baseline: the one key it was given.
     changes = pd.read_csv(out / "config_diff.csv", dtype=str)
     assert changes[["scenario", "key", "baseline", "value"]].values.tolist() == [
@@ -211,3 +218,29 @@ def test_compare_reports_a_bad_folder_and_baseline(tmp_path: Path, original: Pat
     assert done.returncode == 2 and "no such folder" in done.stderr
     done = run(tmp_path, str(original), "--baseline", "jaar9", command="klantstroom-compare")
     assert done.returncode == 2 and "baseline 'jaar9' is none of the compared runs" in done.stderr
+
+
+def test_export_a_run_to_a_workbook(original: Path, tmp_path: Path) -> None:
+    done = run(
+        tmp_path,
+        str(original),
+        "--xlsx",
+        "uit/run.xlsx",
+        "--language",
+        "nl",
+        command="klantstroom-export",
+    )
+    assert done.returncode == 0, done.stderr
+    sheets = pd.read_excel(tmp_path / "uit" / "run.xlsx", sheet_name=None)
+    assert list(sheets) == ["normen", "samenvatting", "kpi per replicatie", "kosten"]
+    summary = pd.read_csv(original / "summary.csv")
+    assert len(sheets["samenvatting"]) == len(summary)
+    # Numbers stay numbers (no text with a decimal point), headers and verdicts are Dutch.
+    assert sheets["samenvatting"]["gemiddelde"].dtype == float
+    assert sheets["samenvatting"]["gemiddelde"].sum() == pytest.approx(summary["mean"].sum())
+    norms = sheets["normen"]
+    assert set(norms["norm gehaald"].dropna()) <= {"ja", "nee"}
+    assert "servicelevel" in set(norms["kpi (naam)"])
+    assert {"aangeboden", "servicelevel", "replicatie"} <= set(sheets["kpi per replicatie"].columns)
+    done = run(tmp_path, str(tmp_path), command="klantstroom-export")
+    assert done.returncode == 2 and "neither a run" in done.stderr
