@@ -102,3 +102,22 @@ def test_digital_work_is_judged_on_its_working_day_norm() -> None:
     config["staff_groups"]["agents"]["skills"]["q"]["digital"] = {"rank": 1}
     norms = {(n.kpi, n.channel) for n in scenario(config).all_norms()}
     assert norms == {("service_level", "phone"), ("answered_within_norm", "digital")}
+
+
+def test_intervals_of_shares_stay_within_0_and_1_and_counts_above_0() -> None:
+    kpis = pd.DataFrame(
+        {
+            "replication": [0, 1, 2],
+            **{key: ["phone"] * 3 if key == "channel" else ["all"] * 3 for key in KEYS},
+            "service_level": [1.0, 0.98, 0.9],
+            "abandonment_rate": [0.0, 0.01, 0.05],
+            "redials": [0.0, 1.0, 5.0],
+        }
+    )
+    summary = summary_table(kpis).set_index("kpi")
+    # The normal intervals reach past 100% and below 0%; the true share cannot lie there.
+    assert summary.loc["service_level", "ci_high"] == 1.0
+    assert 0.0 < summary.loc["service_level", "ci_low"] < summary.loc["service_level", "mean"]
+    assert summary.loc["abandonment_rate", "ci_low"] == 0.0
+    assert summary.loc["redials", "ci_low"] == 0.0  # a count is not negative either
+    assert summary.loc["redials", "ci_high"] > 5.0  # nor bounded by 1

@@ -144,6 +144,13 @@ ALL_KPIS: tuple[str, ...] = tuple(
         )
     )
 )
+# KPIs that are shares (0 to 1): their confidence intervals end at 1 (summary_table).
+SHARE_KPIS: frozenset[str] = frozenset(
+    kpi
+    for kpi in ALL_KPIS
+    if kpi.endswith(("_rate", "_share", "_norm"))
+    or kpi in ("service_level", "occupancy", "desk_utilisation", "urgent_within_max")
+)
 
 
 def _queue_kpis(sub: pd.DataFrame, threshold_min: float) -> dict[str, float]:
@@ -499,6 +506,12 @@ def summary_table(
     n, mean, low, high = grouped_mean_ci(
         kpis[present].to_numpy(dtype=float)[order], starts, confidence
     )
+    # Every KPI is at least 0 and a share at most 1: the part of a t-interval outside that
+    # cannot hold the true value, so cutting it off keeps the interval's coverage (with few
+    # replications the normal interval of a service level near 100% reaches past it).
+    share = np.array([kpi in SHARE_KPIS for kpi in present], dtype=bool)
+    low = np.maximum(low, 0.0)  # NaN (one replication) stays NaN
+    high[:, share] = np.minimum(high[:, share], 1.0)
     group, which = np.nonzero(n > 0)  # a KPI without a value in any replication is left out
     table = kpis[columns].iloc[order[starts][group]].reset_index(drop=True)
     kpi = np.asarray(present, dtype=object)[which]
