@@ -24,7 +24,6 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from klantstroom.analysis.segments import with_segment_rows
@@ -209,78 +208,3 @@ def run_info(
             for n in scenario.all_norms()
         ],
     }
-
-
-def _fmt(value: float, scale: float = 1.0, digits: int = 1) -> str:
-    return "-" if value is None or np.isnan(value) else f"{value * scale:.{digits}f}"
-
-
-def _threshold(seconds: float) -> str:
-    """A service-level threshold in the unit people use for it: 20s, 15min, 48h."""
-    if seconds < 120:
-        return f"{seconds:.0f}s"
-    if seconds < 7200:
-        return f"{seconds / 60:.0f}min"
-    return f"{seconds / 3600:.0f}h"
-
-
-def summary_text(result: RunResult, scenario: Scenario) -> str:
-    """Return a short, human-readable summary of the run: channels and staff groups."""
-    summary = result.summary
-    if summary.empty:
-        return "No contacts were simulated."
-
-    def value(channel: str, group: str, kpi: str) -> float:
-        rows = summary[
-            (summary["channel"] == channel)
-            & (summary["service"] == "all")
-            & (summary["staff_group"] == group)
-            & (summary["kpi"] == kpi)
-        ]
-        return float(rows["mean"].iloc[0]) if len(rows) else float("nan")
-
-    lines = []
-    header = (
-        f"{'channel':<10}{'offered':>10}{'served':>10}{'abandoned %':>13}"
-        f"{'ASA s':>8}{'SL %':>7}  target     period"
-    )
-    judged = dict(scenario.run.judge_on)
-    lines.append(header)
-    for channel in scenario.channels:
-        name = channel.name
-        target = channel.service_level_target
-        threshold_s = channel.service_level_threshold_min * 60
-        level = value(name, "all", "service_level")
-        norm = _threshold(threshold_s)
-        if channel.deferred:  # e-mail: answered by its due time, in working days
-            level = value(name, "all", "answered_within_norm")
-            norm = f"{channel.due_working_days}wd"
-        lines.append(
-            f"{name:<10}{_fmt(value(name, 'all', 'offered'), digits=0):>10}"
-            f"{_fmt(value(name, 'all', 'served'), digits=0):>10}"
-            f"{_fmt(value(name, 'all', 'abandonment_rate'), 100):>13}"
-            f"{_fmt(value(name, 'all', 'asa_min'), 60, 0):>8}"
-            f"{_fmt(level, 100):>7}"
-            f"  {f'{target:.0%}/{norm}':<11}{judged.get(name, 'run')}"
-        )
-    lines.append("")
-    lines.append(f"{'staff group':<26}{'occupancy %':>12}{'staff hours':>13}")
-    for group in scenario.staff_groups:
-        lines.append(
-            f"{group.name:<26}{_fmt(value('all', group.name, 'occupancy'), 100):>12}"
-            f"{_fmt(value('all', group.name, 'staff_hours'), digits=0):>13}"
-        )
-    n = len(result.replications)
-    lines.append("")
-    lines.append(
-        f"Means over {n} replication(s) of {scenario.run.horizon_days:g} day(s); "
-        "95% confidence intervals in summary.csv."
-    )
-    if scenario.run.periods:
-        lines.append(
-            "Period 'run' is the whole run; each channel is judged on its period "
-            "(run.judge_on). KPIs per period: "
-            + ", ".join(p.name for p in scenario.run.periods)
-            + " (summary.csv, column period)."
-        )
-    return "\n".join(lines)

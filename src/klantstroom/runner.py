@@ -15,10 +15,11 @@ from tqdm import tqdm
 
 from klantstroom import signals
 from klantstroom.experiment import RunResult, run_experiment
-from klantstroom.outputs import RunError, summary_text, write_atomic, write_tables
+from klantstroom.outputs import RunError, write_atomic, write_tables
 from klantstroom.report.personas import persona_timelines
 from klantstroom.report.run_figures import draw_run_figures
 from klantstroom.report.run_report import write_run_report
+from klantstroom.report.terminal import summary_text
 from klantstroom.run_folder import claim
 from klantstroom.scenario.spec import Scenario
 
