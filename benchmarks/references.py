@@ -10,6 +10,10 @@
 
 Each returns (or is tallied into) a :class:`Tally` of the contacts that finished before the
 horizon. The models keep counters only; klantstroom writes a full row per contact.
+
+The hand-tuned models repeat a few lines on purpose: each refills its block of random numbers
+inline and has a callback with and one without patience, because a helper call per draw or a
+branch per event would slow the reference the ratios are measured against.
 """
 
 from __future__ import annotations

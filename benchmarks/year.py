@@ -63,10 +63,9 @@ from typing import Any
 import simpy
 
 from klantstroom import api
-from klantstroom.experiment import RunResult, tables_from_logs
+from klantstroom.experiment import tables_from_logs
 from klantstroom.model.simulation import simulate
 from klantstroom.report.run_figures import draw_run_figures
-from klantstroom.scenario.spec import Scenario
 
 ROADMAP = ("nulmeting", "jaar1", "jaar2", "jaar3", "eindbeeld")
 GOAL_MODEL_CPU_S = 15.0  # simulation + tables and KPIs, per replication-year
@@ -86,27 +85,6 @@ def timed(step: Callable[[], Any]) -> tuple[Any, float, float]:
     cpu0, wall0 = time.process_time(), time.perf_counter()
     value = step()
     return value, time.process_time() - cpu0, time.perf_counter() - wall0
-
-
-def draw_figures(result: RunResult, scenario: Scenario, folder: Path) -> int:
-    """Draw the run's figures into ``folder`` as ``klantstroom`` does (``draw_run_figures``).
-
-    Parameters
-    ----------
-    result : RunResult
-        The run's tables.
-    scenario : Scenario
-        The scenario that was run.
-    folder : Path
-        The ``figures/`` folder to write.
-
-    Returns
-    -------
-    int
-        The number of files written.
-    """
-    draw_run_figures(result, scenario, folder)
-    return sum(1 for path in folder.rglob("*") if path.is_file())
 
 
 def verdict(ok: bool) -> str:
@@ -129,9 +107,10 @@ def bench_year(days: float, overrides: list[str], replications: int | None) -> N
     result, tab_cpu, tab_wall = timed(functools.partial(tables_from_logs, scenario, logs))
     del logs
     with tempfile.TemporaryDirectory(prefix="klantstroom-bench-") as tmp:
-        files, fig_cpu, fig_wall = timed(
-            lambda: draw_figures(result, scenario, Path(tmp) / "figures")
+        _, fig_cpu, fig_wall = timed(
+            lambda: draw_run_figures(result, scenario, Path(tmp) / "figures")
         )
+        files = sum(1 for path in Path(tmp).rglob("*") if path.is_file())
 
     run = scenario.run
     print(
