@@ -84,7 +84,11 @@ def test_default_scenario_writes_every_table_and_figure(tmp_path: Path) -> None:
     # The weekly access figure has its own section in the report, shown once.
     page = (out / "report.html").read_text(encoding="utf-8")
     assert "<h2>Appointment access over the year</h2>" in page
-    assert page.count('alt="access_by_week"') == 1
+    assert page.count('alt="Access time week by week"') == 1
+    # The norms first, then the figures in sections, each with its title, alt text and caption.
+    assert page.index('id="norms"') < page.index('id="staff"') < page.index('id="figures-1"')
+    assert page.count("<figcaption>") >= len(figures)
+    assert 'alt="How long contacts waited"' in page and 'alt="wait_distribution"' not in page
     # The De Vries family's journeys are printed, and shown again from the output folder.
     assert "Gerrit de Vries (78)" in done.stdout
     journeys = pd.read_parquet(out / "journeys.parquet")

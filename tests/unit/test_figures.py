@@ -297,3 +297,25 @@ def test_write_figures_copes_with_a_channel_without_contacts(
         dpi=40,
     )
     assert all(p.read_bytes()[:8] == PNG_MAGIC for p in paths)
+
+
+def test_every_figure_of_a_run_has_a_title_and_caption_in_both_languages() -> None:
+    from klantstroom.report.figure_captions import CAPTIONS, SECTIONS, figure_sections
+    from klantstroom.report.figures import FIGURE_NAMES
+
+    for name in FIGURE_NAMES:
+        assert name in CAPTIONS, name
+    for caption in CAPTIONS.values():
+        assert caption.section in SECTIONS
+        assert all(caption.title[lang] and caption.caption[lang] for lang in ("en", "nl"))
+    sections = figure_sections(["wait_distribution", "my_own_figure"], "nl")
+    assert sections == [
+        ("Wachten en servicelevel", [("wait_distribution", *_nl("wait_distribution"))]),
+        ("Andere figuren", [("my_own_figure", "my own figure", "")]),
+    ]
+
+
+def _nl(name: str) -> tuple[str, str]:
+    from klantstroom.report.figure_captions import CAPTIONS
+
+    return CAPTIONS[name].title["nl"], CAPTIONS[name].caption["nl"]

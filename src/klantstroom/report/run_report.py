@@ -11,15 +11,18 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
+from markupsafe import Markup
 
 from klantstroom.analysis.compare import ScenarioTables, comparison_table, staff_table
 from klantstroom.analysis.periods import WHOLE_RUN
 from klantstroom.outputs import write_atomic
 from klantstroom.report import html
 from klantstroom.report.cost_report import cost_section
+from klantstroom.report.figure_captions import figure_sections
 from klantstroom.report.headline import (
     at_level,
     decimal,
@@ -32,28 +35,28 @@ from klantstroom.report.headline import (
 )
 from klantstroom.report.months import months_section
 from klantstroom.report.segment_report import segment_section
+from klantstroom.report.templating import render
 from klantstroom.report.training_section import training_section
 from klantstroom.report.year_report import ACCESS_FIGURE, access_section
 from klantstroom.results import load_run
 
-_TEXT = {
+_TEXT: dict[str, dict[str, Any]] = {
     "en": {
         "title": "Run report",
         "lead": "{label}: {days:g} days from {start} after {warmup:g} days of warm-up, "
         "{reps} replication(s), seed {seed}. Means with their 95% confidence interval.",
-        "kpi": "KPI",
-        "value": "mean (95% interval)",
         "norm": "norm",
-        "status": "norm met?",
         "met": "met",
         "not met": "not met",
         "uncertain": "uncertain",
+        "norms": "Norms and headline KPIs",
+        "norms_intro": "Each KPI's mean over the replications with its 95% confidence "
+        "interval; a norm is met or not when the whole interval lies on one side of it, else "
+        "uncertain. Each channel is judged on its own period (run.judge_on).",
+        "norms_header": ["KPI", "mean (95% interval)", "norm", "norm met?"],
         "staff": "Staff on duty",
+        "staff_header": ["staff group", "hours per week", "FTE present", "occupancy"],
         "group": "staff group",
-        "hours": "hours per week",
-        "fte": "FTE present",
-        "occupancy": "occupancy",
-        "figures": "Figures",
         "personas": "Personas",
         "tables": "Tables behind this page: summary.csv, kpis.csv and the Parquet files in this "
         "folder (docs/data-products.md).",
@@ -76,19 +79,19 @@ _TEXT = {
         "title": "Rapport van de run",
         "lead": "{label}: {days:g} dagen vanaf {start} na {warmup:g} dagen inloop, "
         "{reps} replicatie(s), seed {seed}. Gemiddelden met hun 95%-betrouwbaarheidsinterval.",
-        "kpi": "KPI",
-        "value": "gemiddelde (95%-interval)",
         "norm": "norm",
-        "status": "norm gehaald?",
         "met": "gehaald",
         "not met": "niet gehaald",
         "uncertain": "onzeker",
+        "norms": "Normen en kerncijfers",
+        "norms_intro": "Per KPI het gemiddelde over de replicaties met zijn "
+        "95%-betrouwbaarheidsinterval; een norm is gehaald of niet als het hele interval aan "
+        "één kant ervan ligt, anders onzeker. Elk kanaal wordt beoordeeld op zijn eigen periode "
+        "(run.judge_on).",
+        "norms_header": ["KPI", "gemiddelde (95%-interval)", "norm", "norm gehaald?"],
         "staff": "Medewerkers aanwezig",
+        "staff_header": ["medewerkersgroep", "uren per week", "fte aanwezig", "bezettingsgraad"],
         "group": "medewerkersgroep",
-        "hours": "uren per week",
-        "fte": "fte aanwezig",
-        "occupancy": "bezettingsgraad",
-        "figures": "Figuren",
         "personas": "Persona's",
         "tables": "De tabellen achter deze pagina: summary.csv, kpis.csv en de Parquet-bestanden "
         "in deze map (docs/data-products.md).",
@@ -115,7 +118,7 @@ STAFFING_FIGURE = "staffing_plan.png"  # shown in the staffing section, not amon
 
 
 def _staffing_section(
-    folder: Path, t: dict[str, str], groups: dict[str, str], language: str
+    folder: Path, t: dict[str, Any], groups: dict[str, str], language: str
 ) -> list[str]:
     """The staffing plan written into the run's folder (``output.staffing_plan``), if any."""
     info_path, fte_path = folder / "staffing_plan.json", folder / "fte.csv"
@@ -165,7 +168,7 @@ def _staffing_section(
     ]
     figure = folder / "figures" / STAFFING_FIGURE
     if figure.is_file():
-        parts.append(html.figure_block(html.file_img(figure)))
+        parts.append(html.figure_block(html.file_img(figure, t["plan"])))
     if (folder / "staffing_report.html").is_file():
         link = "<a href='staffing_report.html'>staffing_report.html</a>"
         parts.append("<p>" + html.escape(t["plan_more"]).replace("{link}", link) + "</p>")
@@ -195,29 +198,7 @@ def write_run_report(folder: Path, language: str = "en") -> Path:
         for r in at_level(norm_rows(info.get("norms") or []), comparison, departments)
         if (r.kpi, r.channel, r.department, r.service, r.shop) not in shown
     ]
-    body = [
-        f"<h1>{html.escape(t['title'])}: {html.escape(str(info.get('label') or run.name))}</h1>",
-        "<p class='lead'>"
-        + html.escape(
-            t["lead"].format(
-                label=info.get("label") or run.name,
-                days=float(info.get("horizon_days", 0)),
-                start=info.get("start_date", "?"),
-                warmup=float(info.get("warmup_days", 0)),
-                reps=info.get("replications_completed", "?"),
-                seed=info.get("seed", "?"),
-            )
-        )
-        + "</p>",
-    ]
-    if info.get("description"):
-        body.append(f"<p>{html.escape(info['description'])}</p>")
-    if not info.get("complete", True):
-        body.append(
-            f"<p><strong>{html.escape(t['incomplete'].format(n=info.get('replications_completed')))}"
-            "</strong></p>"
-        )
-    kpi_rows = []
+    kpi_rows: list[list[object]] = []
     for row in rows:
         data = select(comparison, row)
         if data.empty or data["mean"].isna().all():
@@ -236,48 +217,72 @@ def write_run_report(folder: Path, language: str = "en") -> Path:
                 + ("" if period in (WHOLE_RUN, "nan") else f" ({period})"),
                 fmt_ci(r["mean"], r["ci_low"], r["ci_high"], row.unit, language),
                 norm,
-                (t[status], _CSS[status]) if status else "",
+                {"text": t[status], "cls": _CSS[status]} if status else "",
             ]
         )
-    body.append(html.table([t["kpi"], t["value"], t["norm"], t["status"]], kpi_rows))
-    body += months_section([(str(info.get("label") or run.name), run.period_summary)], language)
-    body += segment_section(run, language)
     staff = staff_table([tables])
-    if len(staff):
-        body.append(f"<h2>{html.escape(t['staff'])}</h2>")
-        body.append(
-            html.table(
-                [t["group"], t["hours"], t["fte"], t["occupancy"]],
-                [
-                    [
-                        groups.get(str(r.staff_group), str(r.staff_group)),
-                        f"{r.staff_hours_per_week:.0f}",
-                        decimal(r.fte_on_duty, 1, language),
-                        fmt(r.occupancy, "share", language),
-                    ]
-                    for r in staff.itertuples()
-                ],
-            )
-        )
-    body += training_section(run.period_summary, groups, language)
-    body += cost_section(
-        folder, language, info, {"staff_groups": groups, "shops": run.labels("shops")}
-    )
-    body += _staffing_section(folder, t, groups, language)
-    body += access_section(run, language)
+    staff_rows = [
+        [
+            groups.get(str(r.staff_group), str(r.staff_group)),
+            f"{r.staff_hours_per_week:.0f}",
+            decimal(r.fte_on_duty, 1, language),
+            fmt(r.occupancy, "share", language),
+        ]
+        for r in staff.itertuples()
+    ]
+    before_staff = [
+        *months_section([(str(info.get("label") or run.name), run.period_summary)], language),
+        *segment_section(run, language),
+    ]
+    after_staff = [
+        *training_section(run.period_summary, groups, language),
+        *cost_section(
+            folder, language, info, {"staff_groups": groups, "shops": run.labels("shops")}
+        ),
+        *_staffing_section(folder, t, groups, language),
+        *access_section(run, language),
+    ]
     # Figures shown in their own sections are not repeated among the others.
     own_section = {STAFFING_FIGURE, ACCESS_FIGURE}
-    pictures = sorted(p for p in (folder / "figures").glob("*.png") if p.name not in own_section)
-    if pictures:
-        body.append(f"<h2>{html.escape(t['figures'])}</h2>")
-        body += [html.figure_block(html.file_img(p)) for p in pictures]
+    pictures = {p.stem: p for p in (folder / "figures").glob("*.png") if p.name not in own_section}
+    sections = [
+        (heading, [(pictures[stem], title, caption) for stem, title, caption in figures])
+        for heading, figures in figure_sections(sorted(pictures), language)
+    ]
     personas = folder / "personas.txt"
-    if personas.exists():
-        body.append(f"<h2>{html.escape(t['personas'])}</h2>")
-        body.append(f"<pre>{html.escape(personas.read_text(encoding='utf-8'))}</pre>")
-    body.append(f"<p class='note'>{html.escape(t['tables'])}</p>")
+    nav = [("norms", t["norms"])]
+    nav += [("staff", t["staff"])] if staff_rows else []
+    nav += [(f"figures-{k}", heading) for k, (heading, _) in enumerate(sections, start=1)]
+    nav += [("personas", t["personas"])] if personas.exists() else []
+    label = str(info.get("label") or run.name)
+    page = render(
+        "run_report.html.j2",
+        language=language,
+        style=Markup(html.STYLE),
+        title=f"{t['title']}: {label}",
+        lead=t["lead"].format(
+            label=label,
+            days=float(info.get("horizon_days", 0)),
+            start=info.get("start_date", "?"),
+            warmup=float(info.get("warmup_days", 0)),
+            reps=info.get("replications_completed", "?"),
+            seed=info.get("seed", "?"),
+        ),
+        description=info.get("description") or "",
+        incomplete=""
+        if info.get("complete", True)
+        else t["incomplete"].format(n=info.get("replications_completed")),
+        nav=nav,
+        t=t,
+        kpi_rows=kpi_rows,
+        # The section modules render their own blocks (escaped there).
+        before_staff=Markup("\n".join(before_staff)),
+        staff_rows=staff_rows,
+        after_staff=Markup("\n".join(after_staff)),
+        figure_sections=sections,
+        personas=personas.read_text(encoding="utf-8") if personas.exists() else "",
+    )
     path = folder / "report.html"
-    page = html.page(f"{t['title']}: {run.name}", body, language=language)
     # Atomic, as the tables: a full disk leaves the earlier report or none, never half a page.
     write_atomic(path, lambda tmp: tmp.write_text(page, encoding="utf-8"))
     return path

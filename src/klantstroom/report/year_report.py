@@ -21,6 +21,7 @@ from klantstroom.analysis.weekly import (
     weekly_access,
 )
 from klantstroom.report import html
+from klantstroom.report.figure_captions import CAPTIONS
 from klantstroom.report.headline import decimal
 from klantstroom.results import RunOutput
 
@@ -159,7 +160,10 @@ def access_section(run: RunOutput, language: str = "en") -> list[str]:
         html.paragraph(
             t["lead"].format(norm=decimal(norm, 0 if norm.is_integer() else 1, language))
         ),
-        html.figure_block(html.file_img(figure)),
+        html.figure_block(
+            html.file_img(figure, CAPTIONS["access_by_week"].title[language]),
+            CAPTIONS["access_by_week"].caption[language],
+        ),
     ]
     if weeks.empty:
         blocks.append(html.paragraph(t["none"].format(horizon=f"{horizon:g}")))
