@@ -46,6 +46,18 @@ class RunError(Exception):
     """A run that cannot be written, or has nothing to write; the message is one line."""
 
 
+def display_names(scenario: Scenario) -> dict[str, dict[str, str]]:
+    """Display names per kind (``services``, ``staff_groups``, ``shops``, ``departments``,
+    ``segments``): name -> label, as ``run.json`` records them for the reports."""
+    return {
+        "services": {s.name: s.label for s in scenario.services},
+        "staff_groups": {g.name: g.label for g in scenario.staff_groups},
+        "shops": {shop.name: shop.label for shop in scenario.shops},
+        "departments": {d.name: d.label for d in scenario.departments},
+        "segments": {s.name: s.label for s in scenario.segments},
+    }
+
+
 def write_atomic(path: Path, write: Callable[[Path], Any]) -> None:
     """Write ``path`` through ``write(temporary_path)`` and rename it into place.
 
@@ -181,13 +193,7 @@ def run_info(
         "label": scenario.run.display_name,
         "roadmap_step": scenario.run.roadmap_step,
         "language": scenario.report.language,
-        "labels": {
-            "services": {s.name: s.label for s in scenario.services},
-            "staff_groups": {g.name: g.label for g in scenario.staff_groups},
-            "shops": {shop.name: shop.label for shop in scenario.shops},
-            "departments": {d.name: d.label for d in scenario.departments},
-            "segments": {s.name: s.label for s in scenario.segments},
-        },
+        "labels": display_names(scenario),
         "formulas": {s.name: s.formula for s in scenario.services if s.formula},
         "contract_hours_per_week": scenario.staffing.contract_hours_per_week,
         "shrinkage": scenario.staffing.shrinkage,  # how costs.csv turns hours into FTE

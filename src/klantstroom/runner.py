@@ -15,7 +15,7 @@ from tqdm import tqdm
 
 from klantstroom import signals
 from klantstroom.experiment import RunResult, run_experiment
-from klantstroom.outputs import RunError, write_atomic, write_tables
+from klantstroom.outputs import RunError, display_names, write_atomic, write_tables
 from klantstroom.report.personas import persona_timelines
 from klantstroom.report.run_figures import draw_run_figures
 from klantstroom.report.run_report import write_run_report
@@ -108,6 +108,8 @@ def execute(
             {p.name: (p.label, p.story) for p in scenario.personas},
             pd.Timestamp(scenario.calendar.start_date),
             replication=result.replications[0],
+            language=scenario.report.language,
+            names=display_names(scenario),
         )
         write_atomic(
             output_dir / "personas.txt", lambda tmp: tmp.write_text(timelines, encoding="utf-8")

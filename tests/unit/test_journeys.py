@@ -564,3 +564,39 @@ def test_journey_kpis_do_not_depend_on_the_run_length() -> None:
     assert agree("resolved") and agree("within")
     # Counting the journeys still open at the horizon as not resolved (as before) would not.
     assert not agree("resolved, open counted")
+
+
+def test_a_persona_timeline_reads_in_dutch_with_the_display_names() -> None:
+    from klantstroom.outputs import display_names
+    from klantstroom.report.personas import persona_timelines
+
+    config = digital_config(
+        personas={
+            "anna": {
+                "label": "Anna (34)",
+                "matters": [{"service": "q", "channel": "phone", "day": 0, "time": "10:00"}],
+            }
+        },
+        services={"q": {"label": "Paspoort aanvragen"}},
+        staff_groups={"agents": {"label": "KCC team Noord"}},
+    )
+    built = scenario(config)
+    result = run_experiment(built)
+    args = (
+        result.contacts,
+        result.tasks,
+        result.journeys,
+        {"anna": ("Anna (34)", "")},
+        pd.Timestamp(built.calendar.start_date),
+    )
+    dutch = persona_timelines(*args, language="nl", names=display_names(built))
+    lines = dutch.splitlines()
+    assert lines[0] == "Anna (34)"
+    assert lines[1].startswith("  Paspoort aanvragen: opgelost na ")
+    # Monday 4 January 2027, 10:00, by phone: answered at once by the group's display name.
+    assert lines[2].startswith("    ma 04 jan 10:00  telefoon  wachtte 0 s, in 5 min")
+    assert "geholpen door KCC team Noord, opgelost" in lines[2]
+    for english in ("waited", "served", "resolved", "Mon", "phone", "agents"):
+        assert english not in dutch, english
+    english = persona_timelines(*args)  # without names: the ids, as before
+    assert "Mon 04 Jan 10:00  phone" in english and "served 5 min by agents" in english

@@ -12,73 +12,215 @@ import argparse
 import json
 import sys
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
+_TEXT: dict[str, dict[str, Any]] = {
+    "en": {
+        "units": {"s": "s", "min": "min", "h": "h", "d": "d"},
+        "weekdays": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
+        "months": (
+            "Jan",
+            "Feb",
+            "Mar",
+            "Apr",
+            "May",
+            "Jun",
+            "Jul",
+            "Aug",
+            "Sep",
+            "Oct",
+            "Nov",
+            "Dec",
+        ),
+        "steps": {
+            "phone": "phone",
+            "digital": "digital",
+            "chat": "chat",
+            "counter": "counter",
+            "callback": "callback",
+            "task": "task",
+        },
+        "origins": {
+            "redial": "redial",
+            "return": "return",
+            "switch": "switch",
+            "follow_up": "follow up",
+            "rebook": "rebook",
+            "chase": "chase",
+            "retry": "retry",
+        },
+        "served": "waited {wait}, served {service} by {group}",
+        "chased": ", asked where the matter is at {department}",
+        "resolved": ", resolved",
+        "not_resolved": ", not resolved",
+        "handed": " -> handed to {department}",
+        "not_reached": "{department} called (attempt {attempt}): not reached",
+        "called_back": "{department} called back: reached, {service}",
+        "abandoned": "hung up after {wait}",
+        "no_slot": "asked for an appointment: no free slot within the booking horizon",
+        "still_waiting": "still waiting at the end of the run",
+        "turned_away": "turned away",
+        "balked": "walked away without waiting",
+        "no_show": "did not come to the appointment",
+        "rebooked": "came too late and booked a new appointment",
+        "task_done": "task for {department}: {process}waited {wait}, processed {work}",
+        "in_process": "in process {time}, then ",
+        "task_open": "task for {department}: still open at the end of the run",
+        "late": " (late)",
+        "no_matter": "    (no matter started within the reported period)",
+        "open": "still open at the end of the run",
+        "ended": {"resolved": "resolved after {time}", "given_up": "given up after {time}"},
+        "within_norm": ", within norm",
+        "too_late": ", LATE",
+    },
+    "nl": {
+        "units": {"s": "s", "min": "min", "h": "u", "d": "d"},
+        "weekdays": ("ma", "di", "wo", "do", "vr", "za", "zo"),
+        "months": (
+            "jan",
+            "feb",
+            "mrt",
+            "apr",
+            "mei",
+            "jun",
+            "jul",
+            "aug",
+            "sep",
+            "okt",
+            "nov",
+            "dec",
+        ),
+        "steps": {
+            "phone": "telefoon",
+            "digital": "e-mail",
+            "chat": "chat",
+            "counter": "balie",
+            "callback": "terugbel",
+            "task": "taak",
+        },
+        "origins": {
+            "redial": "opnieuw gebeld",
+            "return": "teruggekomen",
+            "switch": "ander kanaal",
+            "follow_up": "vervolg",
+            "rebook": "nieuwe afspraak",
+            "chase": "navraag",
+            "retry": "nieuwe poging",
+        },
+        "served": "wachtte {wait}, in {service} geholpen door {group}",
+        "chased": ", vroeg bij {department} waar de zaak blijft",
+        "resolved": ", opgelost",
+        "not_resolved": ", niet opgelost",
+        "handed": " -> overgedragen aan {department}",
+        "not_reached": "{department} belde (poging {attempt}): niet bereikt",
+        "called_back": "{department} belde terug: bereikt, {service}",
+        "abandoned": "hing op na {wait}",
+        "no_slot": "vroeg een afspraak: geen vrij tijdslot binnen de boekingstermijn",
+        "still_waiting": "wachtte nog aan het eind van de run",
+        "turned_away": "weggestuurd",
+        "balked": "zonder wachten weggelopen",
+        "no_show": "niet op de afspraak verschenen",
+        "rebooked": "te laat gekomen en een nieuwe afspraak gemaakt",
+        "task_done": "taak voor {department}: {process}wachtte {wait}, verwerkt in {work}",
+        "in_process": "in behandeling {time}, daarna ",
+        "task_open": "taak voor {department}: nog open aan het eind van de run",
+        "late": " (te laat)",
+        "no_matter": "    (geen zaak begonnen binnen de gerapporteerde periode)",
+        "open": "nog open aan het eind van de run",
+        "ended": {"resolved": "opgelost na {time}", "given_up": "opgegeven na {time}"},
+        "within_norm": ", binnen de norm",
+        "too_late": ", TE LAAT",
+    },
+}
 
-def _duration(minutes: float) -> str:
-    """A duration for people: ``45 s``, ``12 min``, ``3 h 05 min``, ``2 d 4 h``."""
-    if minutes != minutes:  # NaN
-        return "-"
-    if minutes < 1:
-        return f"{minutes * 60:.0f} s"
-    if minutes < 60:
-        return f"{minutes:.0f} min"
-    if minutes < 1440:
-        return f"{int(minutes // 60)} h {int(minutes % 60):02d} min"
-    return f"{int(minutes // 1440)} d {int(minutes % 1440 // 60)} h"
+
+@dataclass(frozen=True)
+class _Words:
+    """The language and the display names a timeline is written with."""
+
+    t: dict[str, Any]
+    names: Mapping[str, Mapping[str, str]]
+
+    def name(self, kind: str, value: object) -> str:
+        return str(self.names.get(kind, {}).get(str(value), value))
+
+    def duration(self, minutes: float) -> str:
+        """A duration for people: ``45 s``, ``12 min``, ``3 h 05 min``, ``2 d 4 h``."""
+        u = self.t["units"]
+        if minutes != minutes:  # NaN
+            return "-"
+        if minutes < 1:
+            return f"{minutes * 60:.0f} {u['s']}"
+        if minutes < 60:
+            return f"{minutes:.0f} {u['min']}"
+        if minutes < 1440:
+            return f"{int(minutes // 60)} {u['h']} {int(minutes % 60):02d} {u['min']}"
+        return f"{int(minutes // 1440)} {u['d']} {int(minutes % 1440 // 60)} {u['h']}"
+
+    def when(self, start: pd.Timestamp, minute: float) -> str:
+        moment = start + pd.Timedelta(minutes=float(minute))
+        weekday, month = self.t["weekdays"][moment.weekday()], self.t["months"][moment.month - 1]
+        return f"{weekday} {moment.day:02d} {month} {moment:%H:%M}"
 
 
-def _when(start: pd.Timestamp, minute: float) -> str:
-    return (start + pd.Timedelta(minutes=float(minute))).strftime("%a %d %b %H:%M")
-
-
-def _contact_line(row: pd.Series, start: pd.Timestamp) -> str:
+def _contact_line(row: pd.Series, start: pd.Timestamp, w: _Words) -> str:
+    t = w.t
     origin = str(row["origin"])
     step = "callback" if origin == "callback" else str(row["channel"])
     outcome = str(row["outcome"])
-    wait = _duration(row["wait_min"])
+    wait = w.duration(row["wait_min"])
+    department = w.name("departments", row["department"])
     if outcome == "served":
-        what = f"waited {wait}, served {_duration(row['service_min'])} by {row['staff_group']}"
+        what = t["served"].format(
+            wait=wait,
+            service=w.duration(row["service_min"]),
+            group=w.name("staff_groups", row["staff_group"]),
+        )
         if origin == "chase":
-            what += f", asked where the matter is at {row['department']}"
+            what += t["chased"].format(department=department)
         elif origin != "callback":
-            what += ", resolved" if bool(row["resolved"]) else ", not resolved"
+            what += t["resolved"] if bool(row["resolved"]) else t["not_resolved"]
         if pd.notna(row["department"]) and origin not in ("callback", "chase"):
-            what += f" -> handed to {row['department']}"
+            what += t["handed"].format(department=department)
     elif outcome == "not_reached":
-        what = f"{row['department']} called (attempt {row['attempt']}): not reached"
+        what = t["not_reached"].format(department=department, attempt=row["attempt"])
     elif outcome == "abandoned":
-        what = f"hung up after {wait}"
-    elif outcome == "no_slot":
-        what = "asked for an appointment: no free slot within the booking horizon"
+        what = t["abandoned"].format(wait=wait)
     elif outcome == "unserved":
-        what = "still waiting at the end of the run" if row["wait_min"] > 0 else "turned away"
+        what = t["still_waiting"] if row["wait_min"] > 0 else t["turned_away"]
     else:
-        what = outcome.replace("_", " ")
+        what = t.get(outcome, outcome.replace("_", " "))
     if origin not in ("new", "task", "callback"):
-        what = f"({origin.replace('_', ' ')}) {what}"
+        what = f"({t['origins'].get(origin, origin.replace('_', ' '))}) {what}"
     if origin == "callback" and outcome == "served":
-        what = f"{row['department']} called back: reached, {_duration(row['service_min'])}"
-    return f"    {_when(start, row['arrival_min'])}  {step:<9} {what}"
+        what = t["called_back"].format(
+            department=department, service=w.duration(row["service_min"])
+        )
+    return f"    {w.when(start, row['arrival_min'])}  {t['steps'].get(step, step):<9} {what}"
 
 
-def _task_line(row: pd.Series, start: pd.Timestamp) -> str:
+def _task_line(row: pd.Series, start: pd.Timestamp, w: _Words) -> str:
+    t = w.t
+    department = w.name("departments", row["department"])
     process_min = float(row["ready_min"] - row["created_min"]) if "ready_min" in row else 0.0
     # Elapsed process time (documents, an advice, a term) is told apart from waiting for staff.
-    process = f"in process {_duration(process_min)}, then " if process_min > 0 else ""
+    process = t["in_process"].format(time=w.duration(process_min)) if process_min > 0 else ""
     if row["status"] == "done":
-        what = (
-            f"task for {row['department']}: {process}waited "
-            f"{_duration(row['wait_min'] - process_min)}, "
-            f"processed {_duration(row['processing_min'])}"
+        what = t["task_done"].format(
+            department=department,
+            process=process,
+            wait=w.duration(row["wait_min"] - process_min),
+            work=w.duration(row["processing_min"]),
         )
     else:
-        what = f"task for {row['department']}: still open at the end of the run"
+        what = t["task_open"].format(department=department)
     if row["late"] is True:
-        what += " (late)"
-    return f"    {_when(start, row['created_min'])}  {'task':<9} {what}"
+        what += t["late"]
+    return f"    {w.when(start, row['created_min'])}  {t['steps']['task']:<9} {what}"
 
 
 def persona_timelines(
@@ -89,6 +231,9 @@ def persona_timelines(
     start_date: pd.Timestamp,
     replication: int = 0,
     only: Sequence[str] = (),
+    *,
+    language: str = "en",
+    names: Mapping[str, Mapping[str, str]] | None = None,
 ) -> str:
     """Return the timelines of the personas in one replication as text.
 
@@ -104,7 +249,14 @@ def persona_timelines(
         Which replication to show (each has its own random course of events).
     only : sequence of str
         Persona names to show; empty = all.
+    language : {"en", "nl"}
+        Language of the text (days, months, units and every phrase).
+    names : mapping, optional
+        Display names per kind (``services``, ``staff_groups``, ``departments``: name ->
+        label, as ``run.json`` lists them); a name without one is shown as it is.
     """
+    w = _Words(_TEXT[language], names or {})
+    t = w.t
     lines = []
     rep_journeys = journeys[(journeys["replication"] == replication) & journeys["persona"].notna()]
     rep_contacts = contacts[contacts["replication"] == replication]
@@ -115,26 +267,30 @@ def persona_timelines(
         lines.append(f"{label} - {story}" if story else label)
         mine = rep_journeys[rep_journeys["persona"] == name].sort_values("start_min")
         if mine.empty:
-            lines.append("    (no matter started within the reported period)")
+            lines.append(t["no_matter"])
         for journey in mine.itertuples():
             status = str(journey.status)
             if status == "open":
-                ending = "still open at the end of the run"
+                ending = t["open"]
             else:
                 lead_min = float(journey.lead_time_days) * 1440.0  # type: ignore[arg-type]
-                ending = f"{status.replace('_', ' ')} after {_duration(lead_min)}"
+                ending = (
+                    t["ended"]
+                    .get(status, status.replace("_", " ") + " {time}")
+                    .format(time=w.duration(lead_min))
+                )
                 if status == "resolved":
-                    ending += ", within norm" if bool(journey.within_norm) else ", LATE"
-            lines.append(f"  {journey.service}: {ending}")
+                    ending += t["within_norm"] if bool(journey.within_norm) else t["too_late"]
+            lines.append(f"  {w.name('services', journey.service)}: {ending}")
             steps = [
-                (row["arrival_min"], 0, _contact_line(row, start_date))
+                (row["arrival_min"], 0, _contact_line(row, start_date, w))
                 for _, row in rep_contacts[
                     rep_contacts["journey_id"] == journey.journey_id
                 ].iterrows()
             ]
             if len(rep_tasks):
                 steps += [
-                    (row["created_min"], 1, _task_line(row, start_date))
+                    (row["created_min"], 1, _task_line(row, start_date, w))
                     for _, row in rep_tasks[
                         rep_tasks["journey_id"] == journey.journey_id
                     ].iterrows()
@@ -153,6 +309,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("output_dir", type=Path, help="the run's output folder")
     parser.add_argument("--persona", action="append", default=[], help="only this persona")
     parser.add_argument("--replication", type=int, default=0, help="replication (default 0)")
+    parser.add_argument(
+        "--language", choices=("en", "nl"), default=None, help="en or nl (default: the run's)"
+    )
     args = parser.parse_args(argv)
     folder: Path = args.output_dir
     needed = ["run.json", "contacts.parquet", "tasks.parquet", "journeys.parquet"]
@@ -202,6 +361,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         pd.Timestamp(info["start_date"]),
         replication=args.replication,
         only=args.persona,
+        language=args.language or str(info.get("language", "en")),
+        names=info.get("labels") or {},
     )
     print(text, end="")
     return 0
