@@ -131,9 +131,12 @@ def execute(
         if len(result.costs):
             from klantstroom.report.cost_report import cost_summary_text
 
-            print(cost_summary_text(result.costs))
+            print(cost_summary_text(result.costs, language))
         if timelines:
-            print(f"\nPersonas (replication {result.replications[0]}):\n")
+            heading = (
+                "Persona's (replicatie {n})" if language == "nl" else "Personas (replication {n})"
+            )
+            print(f"\n{heading.format(n=result.replications[0])}:\n")
             print(timelines, end="")
-        print(f"\nOutputs: {output_dir.resolve()}")
+        print(f"\n{'Uitvoer' if language == 'nl' else 'Outputs'}: {output_dir.resolve()}")
     return result

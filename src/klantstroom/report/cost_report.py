@@ -254,25 +254,43 @@ def cost_section(
     return [page]
 
 
-def cost_summary_text(costs: pd.DataFrame) -> str:
+_SUMMARY_TEXT = {
+    "en": {
+        "unknown": "Cost per year: unknown (no salary scales under costs:, see costs.csv).",
+        "line": "Cost per year: {total} ({parts}); {per_contact} per contact served (costs.csv).",
+        "staff": "staff",
+        "training": "training",
+        "desks": "desks",
+        "transactions": "transactions",
+    },
+    "nl": {
+        "unknown": "Kosten per jaar: onbekend (geen salarisschalen onder costs:, zie costs.csv).",
+        "line": "Kosten per jaar: {total} ({parts}); {per_contact} per geholpen contact "
+        "(costs.csv).",
+        "staff": "personeel",
+        "training": "opleiding",
+        "desks": "balies",
+        "transactions": "transacties",
+    },
+}
+
+
+def cost_summary_text(costs: pd.DataFrame, language: str = "en") -> str:
     """One line for the terminal: the cost per year, its parts and the cost per contact."""
+    t = _SUMMARY_TEXT[language]
     means = mean_rows(costs)
     if means.empty:
         return ""
     total = means[means["item"] == "total"].iloc[0]
     if not math.isfinite(float(total["eur_per_year"])):
-        return "Cost per year: unknown (no salary scales under costs:, see costs.csv)."
+        return t["unknown"]
     parts = []
-    for item, words in (
-        ("staff", "staff"),
-        ("training", "training"),
-        ("desks", "desks"),
-        ("transactions", "transactions"),
-    ):
+    for item in ("staff", "training", "desks", "transactions"):
         value = means.loc[means["item"] == item, "eur_per_year"].sum()
         if value:
-            parts.append(f"{words} {euro(value, 'en')}")
-    return (
-        f"Cost per year: {euro(total['eur_per_year'], 'en')} ({', '.join(parts)}); "
-        f"{euro(total['eur_per_contact'], 'en', 2)} per contact served (costs.csv)."
+            parts.append(f"{t[item]} {euro(value, language)}")
+    return t["line"].format(
+        total=euro(total["eur_per_year"], language),
+        parts=", ".join(parts),
+        per_contact=euro(total["eur_per_contact"], language, 2),
     )
