@@ -57,3 +57,13 @@ def test_the_dutch_summary_has_no_english_labels() -> None:
     for english in ("offered", "served", "abandoned", "staff group", "Means", "not met"):
         assert english not in text, english
     assert re.search(r"\d,\d", text)  # decimal comma
+
+
+def test_the_cost_line_follows_the_language() -> None:
+    from klantstroom.report.cost_report import cost_summary_text
+
+    scenario = build_scenario(busy_phone())
+    costs = run_experiment(scenario).costs
+    # The factory's groups have no salary scale: the cost is unknown, said in either language.
+    assert cost_summary_text(costs).startswith("Cost per year: unknown")
+    assert cost_summary_text(costs, "nl").startswith("Kosten per jaar: onbekend")
