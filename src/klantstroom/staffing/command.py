@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from klantstroom.outputs import display_names
 from klantstroom.report.staffing_figures import fte_by_year_figure, staffing_figure
 from klantstroom.report.staffing_report import write_plan_report, write_roadmap_report
 from klantstroom.scenario.spec import Scenario
@@ -71,6 +72,9 @@ def write_staffing(scenario: Scenario, folder: Path) -> StaffingPlan:
         "total_fte": float(plan.fte["fte"].sum()),
         # null when a sized group has no salary: a partial sum would look like a saving.
         "total_cost_per_year": _total_cost(plan),
+        # The report's language and display names (older plans: English, the ids).
+        "language": scenario.report.language,
+        "labels": display_names(scenario),
     }
     (folder / PLAN_INFO).write_text(json.dumps(info, indent=2), encoding="utf-8")
     print(
