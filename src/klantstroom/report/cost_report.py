@@ -16,6 +16,7 @@ import pandas as pd
 
 from klantstroom.analysis.costs import BACK_OFFICE, NUMBER_COLUMNS, UNATTRIBUTED, mean_rows
 from klantstroom.report.headline import CHANNEL_NAMES, decimal
+from klantstroom.report.numbers import grouped
 from klantstroom.report.templating import render
 from klantstroom.scenario.cost_spec import DAYS_PER_YEAR
 
@@ -104,12 +105,8 @@ _TEXT = {
 
 def euro(value: Any, language: str, digits: int = 0) -> str:
     """``€ 1,234,567`` (Dutch: ``€ 1.234.567``); ``–`` for an unknown amount."""
-    if value is None or not math.isfinite(float(value)):
-        return "–"
-    text = f"{float(value):,.{digits}f}"
-    if language == "nl":
-        text = text.replace(",", "_").replace(".", ",").replace("_", ".")
-    return f"€ {text}"
+    text = grouped(value, digits, language)
+    return text if text == "–" else f"€ {text}"
 
 
 def whole(value: Any, language: str) -> str:

@@ -26,6 +26,7 @@ import pandas as pd
 from markupsafe import Markup
 
 from klantstroom.report.html import STYLE, figure_img, file_img
+from klantstroom.report.numbers import grouped
 from klantstroom.report.staffing_figures import pooling_gain_figure
 from klantstroom.report.templating import render
 from klantstroom.staffing.roadmap import read_fte, read_info
@@ -276,11 +277,7 @@ _TEXT: dict[str, dict[str, Any]] = {
 
 
 def _number(value: object, digits: int = 1, language: str = "en") -> str:
-    number = float(value)  # type: ignore[arg-type]
-    if math.isnan(number):
-        return "–"
-    text = f"{number:,.{digits}f}"
-    return text.replace(",", " ").replace(".", ",").replace(" ", ".") if language == "nl" else text
+    return grouped(value, digits, language)
 
 
 def _clock(minute: int) -> str:

@@ -17,9 +17,11 @@ import numpy as np
 import pandas as pd
 
 from klantstroom.analysis.journeys import inbound
+from klantstroom.analysis.kpis import SHARE_KPIS
 from klantstroom.analysis.periods import WHOLE_RUN
 from klantstroom.experiment import RunResult
 from klantstroom.report.headline import CHANNEL_NAMES, KPI_NAMES
+from klantstroom.report.numbers import grouped
 from klantstroom.scenario.spec import Scenario
 
 _TEXT: dict[str, dict[str, Any]] = {
@@ -94,16 +96,10 @@ _TEXT: dict[str, dict[str, Any]] = {
         "units": {"s": "s", "min": "min", "h": "u", "d": "d", "wd": "wd"},
     },
 }
-_SHARE_KPIS_SHOWN = ("abandonment_rate", "service_level", "fcr_rate", "answered_within_norm")
 
 
 def _number(value: float, digits: int, language: str) -> str:
-    if value is None or not np.isfinite(value):
-        return "-"
-    text = f"{value:,.{digits}f}"
-    if language == "nl":  # 1.234,5
-        text = text.replace(",", " ").replace(".", ",").replace(" ", ".")
-    return text
+    return grouped(value, digits, language, missing="-")
 
 
 def _wait(minutes: float, language: str) -> str:
@@ -258,10 +254,7 @@ def summary_text(result: RunResult, scenario: Scenario) -> str:
             if key[0] != "all"
             else (department if department != "all" else t["everyone"])
         )
-        is_share = norm_row["kpi"] in _SHARE_KPIS_SHOWN or str(norm_row["kpi"]).endswith(
-            ("_rate", "_share", "_norm")
-        )
-        scale, unit = (100.0, "%") if is_share else (1.0, "")
+        scale, unit = (100.0, "%") if norm_row["kpi"] in SHARE_KPIS else (1.0, "")
         sign = "≥" if norm_row["norm"] == ">=" else "≤"
         met = norm_row["meets_target"]
         norm_lines.append(
