@@ -24,9 +24,8 @@ from pathlib import Path
 import yaml
 from omegaconf import DictConfig, OmegaConf
 
-from klantstroom.config import gate, register_configs, scenario_from_config
-from klantstroom.config.composing import compose_checked
-from klantstroom.paths import conf_dir
+from klantstroom.config import scenario_from_config
+from klantstroom.config.composing import compose_project
 from klantstroom.report.compare_report import Comparison, write_comparison
 from klantstroom.results import RunOutput, find_runs, load_run
 from klantstroom.run_folder import claim
@@ -48,9 +47,7 @@ def compose(overrides: Sequence[str] = ()) -> DictConfig:
         For a config file that tries to set Hydra's settings, run code or read the environment,
         or is not valid YAML (the message gives its file, line and column).
     """
-    register_configs()
-    gate.install()  # shared scenario files are data here too (raises ConfigFileRefused)
-    return compose_checked(overrides, config_dir=conf_dir())
+    return compose_project(overrides)
 
 
 def load_scenario(overrides: Sequence[str] = ()) -> Scenario:

@@ -44,6 +44,19 @@ _DATE_KEYS_HELP = (
 )
 
 
+def compose_project(overrides: Sequence[str] = ()) -> DictConfig:
+    """Compose the project's configuration (``conf/``, the scenarios) with ``overrides``, as
+    the ``klantstroom`` command does: the schema registered and every config file through the
+    gate (:mod:`klantstroom.config.gate`). Raises as :func:`compose_checked`."""
+    from klantstroom.config import gate
+    from klantstroom.config.schema import register_configs
+    from klantstroom.paths import conf_dir
+
+    register_configs()
+    gate.install()  # shared scenario files are data here too (raises ConfigFileRefused)
+    return compose_checked(overrides, config_dir=conf_dir())
+
+
 def compose_checked(
     overrides: Sequence[str],
     *,

@@ -171,14 +171,9 @@ def composed(overrides: Sequence[str]) -> dict[str, Any]:
     klantstroom.config.gate.ConfigFileRefused
         For a scenario file that is not plain data.
     """
-    from klantstroom.config import gate, register_configs
-    from klantstroom.config.composing import compose_checked
-    from klantstroom.paths import conf_dir
+    from klantstroom.config.composing import compose_project
 
-    register_configs()
-    gate.install()
-    config = compose_checked(list(overrides), config_dir=conf_dir())
-    return _resolved(config, " ".join(overrides) or DEFAULT)
+    return _resolved(compose_project(list(overrides)), " ".join(overrides) or DEFAULT)
 
 
 def load_side(spec: str) -> tuple[str, dict[str, Any]]:
