@@ -16,8 +16,8 @@ import numpy as np
 import pandas as pd
 
 from klantstroom.analysis.periods import PERIOD, WHOLE_RUN, is_month_name
-from klantstroom.report import html
 from klantstroom.report.headline import CHANNEL_NAMES, Headline, fmt, name, select
+from klantstroom.report.templating import render
 
 # The KPIs worth a month-by-month look: those that move with the seasons, leave and the wave.
 MONTH_ROWS: tuple[Headline, ...] = (
@@ -105,27 +105,35 @@ def months_section(runs: Sequence[tuple[str, pd.DataFrame]], language: str = "en
         f"{t['whole'] if period == WHOLE_RUN else period}"
         for channel, period in judged.items()
     )
-    parts = [
-        f"<h2 id='months'>{html.escape(t['title'])}</h2>",
-        f"<p class='note'>{html.escape(t['intro'].format(judged=judged_text or t['whole']))}</p>",
-    ]
     rows = [
         row
         for row in MONTH_ROWS
         if any(len(select(months, row).dropna(subset=["mean"])) for _, months in tables)
     ]
-    if len(tables) == 1:
+    if len(tables) == 1:  # one run: the KPIs by month
         months = tables[0][1]
         body = [
             [name(row, language, {}), *(_cell(months, row, m, language) for m in present)]
             for row in rows
         ]
-        parts.append(f"<div class='scroll'>{html.table([t['kpi'], *headers], body)}</div>")
-        return parts
-    for row in rows:
-        parts.append(f"<h3>{html.escape(name(row, language, {}))}</h3>")
-        body = [
-            [label, *(_cell(months, row, m, language) for m in present)] for label, months in tables
+        blocks = [("", [t["kpi"], *headers], body)]
+    else:  # several: per KPI the runs by month
+        blocks = [
+            (
+                name(row, language, {}),
+                [t["run"], *headers],
+                [
+                    [label, *(_cell(months, row, m, language) for m in present)]
+                    for label, months in tables
+                ],
+            )
+            for row in rows
         ]
-        parts.append(f"<div class='scroll'>{html.table([t['run'], *headers], body)}</div>")
-    return parts
+    return [
+        render(
+            "months_section.html.j2",
+            title=t["title"],
+            intro=t["intro"].format(judged=judged_text or t["whole"]),
+            tables=blocks,
+        )
+    ]

@@ -126,53 +126,46 @@ def _staffing_section(
         return []
     info = json.loads(info_path.read_text(encoding="utf-8"))
     fte = pd.read_csv(fte_path, keep_default_na=False, na_values={"fte": [""]})
-    parts = [
-        f"<h2>{html.escape(t['plan'])}</h2>",
-        "<p>"
-        + html.escape(
-            t["plan_lead"].format(
+    rows = [
+        [
+            groups.get(str(group), str(group)),
+            "" if np.isnan(value) else decimal(value, 1, language),
+            "" if np.isnan(value) else f"{paid:.0f}",
+            str(note),
+        ]
+        for group, value, paid, note in zip(
+            fte["staff_group"],
+            fte["fte"].to_numpy(dtype=float),
+            fte["paid_hours_per_week"].to_numpy(dtype=float),
+            fte["note"],
+            strict=True,
+        )
+    ]
+    figure = folder / "figures" / STAFFING_FIGURE
+    more_before, _, more_after = t["plan_more"].partition("{link}")
+    return [
+        render(
+            "run_staffing_section.html.j2",
+            t=t,
+            lead=t["plan_lead"].format(
                 method=info.get("method", "?"),
                 occupancy=fmt(float(info.get("max_occupancy", 0.0)), "share", language),
                 shrinkage=fmt(float(info.get("shrinkage", 0.0)), "share", language),
                 hours=float(info.get("contract_hours_per_week", 0.0)),
                 total=decimal(float(info.get("total_fte", 0.0)), 1, language),
-            )
-        )
-        + " "
-        + html.escape(
-            t["plan_analytic"]
+            ),
+            verdict=t["plan_analytic"]
             if not info.get("optimised")
             else t["plan_met" if info.get("norms_met") else "plan_not_met"].format(
                 runs=info.get("simulation_runs", 0)
-            )
+            ),
+            rows=rows,
+            figure=Markup(html.file_img(figure, t["plan"])) if figure.is_file() else "",
+            link=(folder / "staffing_report.html").is_file(),
+            more_before=more_before,
+            more_after=more_after,
         )
-        + "</p>",
-        html.table(
-            [t["group"], t["plan_fte"], t["plan_paid"], t["plan_note"]],
-            [
-                [
-                    groups.get(str(group), str(group)),
-                    "" if np.isnan(value) else decimal(value, 1, language),
-                    "" if np.isnan(value) else f"{paid:.0f}",
-                    str(note),
-                ]
-                for group, value, paid, note in zip(
-                    fte["staff_group"],
-                    fte["fte"].to_numpy(dtype=float),
-                    fte["paid_hours_per_week"].to_numpy(dtype=float),
-                    fte["note"],
-                    strict=True,
-                )
-            ],
-        ),
     ]
-    figure = folder / "figures" / STAFFING_FIGURE
-    if figure.is_file():
-        parts.append(html.figure_block(html.file_img(figure, t["plan"])))
-    if (folder / "staffing_report.html").is_file():
-        link = "<a href='staffing_report.html'>staffing_report.html</a>"
-        parts.append("<p>" + html.escape(t["plan_more"]).replace("{link}", link) + "</p>")
-    return parts
 
 
 def write_run_report(folder: Path, language: str = "en") -> Path:
