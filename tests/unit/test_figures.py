@@ -6,6 +6,7 @@ import struct
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 from matplotlib.axes import Axes
 from matplotlib.collections import PolyCollection
@@ -319,3 +320,23 @@ def _nl(name: str) -> tuple[str, str]:
     from klantstroom.report.figure_captions import CAPTIONS
 
     return CAPTIONS[name].title["nl"], CAPTIONS[name].caption["nl"]
+
+
+def test_wait_distribution_leaves_out_callbacks_and_fits_a_slide() -> None:
+    contacts = pd.DataFrame(
+        {
+            "channel": ["phone"] * 4 + ["chat", "counter"],
+            "outcome": ["served"] * 6,
+            "wait_min": [0.1, 0.2, 0.3, 900.0, 0.5, 4.0],
+            # An outbound callback waits for hours by design: not a caller's wait.
+            "origin": ["new", "new", "new", "callback", "new", "new"],
+        }
+    )
+    norms = {"phone": 20 / 60, "chat": 1.0, "counter": 15.0}
+    fig = wait_distribution(contacts, norms, language="nl")
+    assert len(fig.axes) == 3  # a 2 x 2 grid with its empty cell removed
+    width, height = fig.get_size_inches()
+    assert width >= height
+    phone = fig.axes[0]
+    assert phone.get_title().startswith("telefoon")
+    assert phone.get_xlim()[1] < 60.0  # seconds: the callback's 15 hours are not on the axis

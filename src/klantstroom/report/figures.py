@@ -58,6 +58,8 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, MaxNLocator, MultipleLocator, PercentFormatter
 from pandas.api.typing import DataFrameGroupBy
 
+from klantstroom.analysis.journeys import inbound
+from klantstroom.report.headline import CHANNEL_NAMES
 from klantstroom.report.numbers import compact_number as _number
 
 __all__ = [
@@ -104,7 +106,7 @@ _TEXT: dict[str, dict[str, str]] = {
         "abandoned": "abandoned",
         "within": "{share} within norm",
         "gave_up": "{share} gave up within norm",
-        "wait_panel": "{channel} (norm {norm}: dotted)",
+        "wait_panel": "{channel}\nnorm {norm} (dotted line)",
         "still_waiting": "not shown: {n} still\nwaiting at the end",
         "no_contacts": "no contacts",
         "sl_title": "Service level per {interval} interval of the day (%)",
@@ -146,7 +148,7 @@ _TEXT: dict[str, dict[str, str]] = {
         "abandoned": "afgehaakt",
         "within": "{share} binnen norm",
         "gave_up": "{share} haakte af binnen norm",
-        "wait_panel": "{channel} (norm {norm}: stippel)",
+        "wait_panel": "{channel}\nnorm {norm} (stippellijn)",
         "still_waiting": "niet getoond: {n} wachtten\nnog aan het eind",
         "no_contacts": "geen contacten",
         "sl_title": "Servicelevel per {interval}-interval van de dag (%)",
@@ -568,8 +570,17 @@ def wait_distribution(
         if len(contacts.columns)
         else [str(c) for c in threshold_min_by_channel]
     )
-    fig = _new_figure()
-    axes = fig.subplots(1, max(1, len(channels)), sharey=True, squeeze=False)[0]
+    # Up to two channels side by side; three or four as a 2 x 2 grid, so each panel has room
+    # for its axis and legend on a 16:9 slide.
+    panels = max(1, len(channels))
+    columns = 2 if panels > 2 else panels
+    rows = -(-panels // columns)
+    scale = (1.25, 1.2) if rows > 1 else (1.0, 1.0)
+    fig = _new_figure(width=WIDTH_IN * scale[0], height=HEIGHT_IN * scale[1])
+    axes = list(fig.subplots(rows, columns, sharey=True, squeeze=False).ravel())
+    for spare in axes[panels:]:
+        spare.remove()  # an odd number of channels leaves one cell of the grid empty
+    axes = axes[:panels]
     fig.suptitle(t["wait_title"], fontsize=SUPTITLE_PT)
     if not channels:
         _style_axes(axes[0])
@@ -578,15 +589,18 @@ def wait_distribution(
         axes[0].set_ylabel(t["share_axis"], fontsize=LABEL_PT)
         return fig
 
+    # Contacts citizens made: outbound callbacks wait for days by design and are not a queue's
+    # waits (as in the KPIs).
+    contacts = inbound(contacts) if len(contacts) else contacts
     channel_col = contacts["channel"].astype(str).to_numpy() if len(contacts) else np.array([])
     outcome_col = contacts["outcome"].astype(str).to_numpy() if len(contacts) else np.array([])
     wait_col = contacts["wait_min"].to_numpy(dtype=float) if len(contacts) else np.array([])
     for ax, channel in zip(axes, channels, strict=True):
         _style_axes(ax)
         threshold = threshold_min_by_channel.get(channel)
-        title = channel
+        title = CHANNEL_NAMES[language if language in CHANNEL_NAMES else "en"].get(channel, channel)
         if threshold is not None:
-            title = t["wait_panel"].format(channel=channel, norm=_duration(threshold, language))
+            title = t["wait_panel"].format(channel=title, norm=_duration(threshold, language))
         ax.set_title(title, fontsize=TITLE_PT)
         in_channel = channel_col == channel
         groups = {
@@ -644,17 +658,19 @@ def wait_distribution(
         ax.set_xlim(0.0, upper * per_min)
         ax.xaxis.set_major_locator(MaxNLocator(nbins=5, steps=[1, 2, 2.5, 5, 10]))
         handles, labels = zip(*entries, strict=True)
+        # Inside, bottom right: a "waited at most x" curve rises to the top left, so that
+        # corner stays free, and a legend under the axes collided with the axis label.
         ax.legend(
             list(handles),
             list(labels),
-            loc="upper left",
-            bbox_to_anchor=(0.0, -0.16),
+            loc="lower right",
             fontsize=LEGEND_PT,
-            frameon=False,
+            framealpha=0.9,
+            edgecolor="none",
             handlelength=1.8,
-            borderaxespad=0.0,
         )
-    axes[0].set_ylabel(t["share_axis"], fontsize=LABEL_PT)
+    for ax in axes[::columns]:
+        ax.set_ylabel(t["share_axis"], fontsize=LABEL_PT)
     return fig
 
 
