@@ -518,7 +518,7 @@ def _figure_legend(fig: Figure, entries: Sequence[tuple[object, str]]) -> None:
         list(handles),
         list(labels),
         loc="outside lower center",
-        ncols=min(len(entries), 3),
+        ncols=min(len(entries), 2),  # long labels: two per row stay inside a slide
         fontsize=LEGEND_PT,
         frameon=False,
     )
@@ -526,6 +526,37 @@ def _figure_legend(fig: Figure, entries: Sequence[tuple[object, str]]) -> None:
 
 def _replications(frame: pd.DataFrame) -> int:
     return int(frame["replication"].nunique()) if "replication" in frame else 0
+
+
+def _channel_grid(
+    channels: Sequence[str], *, sharex: bool = False, sharey: bool = False
+) -> tuple[Figure, list[Axes]]:
+    """A figure with one panel per channel that fits a 16:9 slide: up to two side by side,
+    three or four as a 2 x 2 grid (an empty cell removed). At least one panel."""
+    panels = max(1, len(channels))
+    columns = 2 if panels > 2 else panels
+    rows = -(-panels // columns)
+    scale = (1.25, 1.2) if rows > 1 else (1.0, 1.0)
+    fig = _new_figure(width=WIDTH_IN * scale[0], height=HEIGHT_IN * scale[1])
+    axes = list(fig.subplots(rows, columns, sharex=sharex, sharey=sharey, squeeze=False).ravel())
+    for spare in axes[panels:]:
+        spare.remove()
+    return fig, axes[:panels]
+
+
+def _channel_name(channel: str, language: str) -> str:
+    """A channel's name for readers (``telefoon``, ``e-mail and forms``)."""
+    return CHANNEL_NAMES.get(language, CHANNEL_NAMES["en"]).get(channel, channel)
+
+
+def _bottom_labels(axes: Sequence[Axes], label: str) -> None:
+    """The x label under the lowest panel of each column of a channel grid (shared axes)."""
+    columns = 2 if len(axes) > 2 else len(axes)
+    for ax in axes[-columns:]:
+        # With three panels the top right one is the lowest of its column: shared axes hid
+        # its tick labels, so they are shown again.
+        ax.tick_params(labelbottom=True)
+        ax.set_xlabel(label, fontsize=LABEL_PT)
 
 
 def _stacked_height(rows: int) -> float:
@@ -560,7 +591,8 @@ def wait_distribution(
     Returns
     -------
     matplotlib.figure.Figure
-        One panel per channel (in the order of the channel categories), sharing the y axis.
+        One panel per channel (in the order of the channel categories; three or four in a
+        2 x 2 grid), sharing the y axis.
         Served and abandoned contacts each get a curve; the x unit (s, min, hours, days) is
         chosen per channel from its waits and norm and named in the axis label.
     """
@@ -572,15 +604,8 @@ def wait_distribution(
     )
     # Up to two channels side by side; three or four as a 2 x 2 grid, so each panel has room
     # for its axis and legend on a 16:9 slide.
-    panels = max(1, len(channels))
-    columns = 2 if panels > 2 else panels
-    rows = -(-panels // columns)
-    scale = (1.25, 1.2) if rows > 1 else (1.0, 1.0)
-    fig = _new_figure(width=WIDTH_IN * scale[0], height=HEIGHT_IN * scale[1])
-    axes = list(fig.subplots(rows, columns, sharey=True, squeeze=False).ravel())
-    for spare in axes[panels:]:
-        spare.remove()  # an odd number of channels leaves one cell of the grid empty
-    axes = axes[:panels]
+    fig, axes = _channel_grid(channels, sharey=True)
+    columns = 2 if len(axes) > 2 else len(axes)
     fig.suptitle(t["wait_title"], fontsize=SUPTITLE_PT)
     if not channels:
         _style_axes(axes[0])
@@ -598,7 +623,7 @@ def wait_distribution(
     for ax, channel in zip(axes, channels, strict=True):
         _style_axes(ax)
         threshold = threshold_min_by_channel.get(channel)
-        title = CHANNEL_NAMES[language if language in CHANNEL_NAMES else "en"].get(channel, channel)
+        title = _channel_name(channel, language)
         if threshold is not None:
             title = t["wait_panel"].format(channel=title, norm=_duration(threshold, language))
         ax.set_title(title, fontsize=TITLE_PT)
@@ -699,7 +724,8 @@ def service_level_by_interval(
     Returns
     -------
     matplotlib.figure.Figure
-        One panel per channel, stacked, sharing the time-of-day axis. Per replication the
+        One panel per channel (two side by side, three or four in a 2 x 2 grid), sharing the
+        time-of-day axis. Per replication the
         service level at a time of day is served within norm / (served + abandoned) pooled over
         the days; the line is the mean over replications, the band their range. Intervals
         without arrivals are gaps.
@@ -716,8 +742,7 @@ def service_level_by_interval(
 
     profiles = _profile(rows, "channel", service_level, length)
     n_reps = _replications(intervals)
-    fig = _new_figure(height=_stacked_height(len(channels)))
-    axes = fig.subplots(max(1, len(channels)), 1, sharex=True, sharey=True, squeeze=False)[:, 0]
+    fig, axes = _channel_grid(channels, sharex=True, sharey=True)
     fig.suptitle(
         t["sl_title"].format(interval=_interval_name(length, language)), fontsize=SUPTITLE_PT
     )
@@ -726,13 +751,13 @@ def service_level_by_interval(
     for ax, channel in zip(axes, channels, strict=False):
         _style_axes(ax)
         target = targets_by_channel.get(channel)
-        title = channel
+        title = _channel_name(channel, language)
         if target is not None:
             has_target = True
             norm = thresholds.get(channel)
             key = "panel_target" if norm is not None else "panel_target_only"
             title = t[key].format(
-                channel=channel,
+                channel=title,
                 target=_percent(target, language),
                 norm=_duration(norm, language) if norm is not None else "",
             )
@@ -752,7 +777,7 @@ def service_level_by_interval(
     if not channels:
         _style_axes(axes[0])
         _no_data(axes[0], t["no_data"])
-    axes[-1].set_xlabel(t["time_axis"], fontsize=LABEL_PT)
+    _bottom_labels(axes, t["time_axis"])
     entries = _profile_handles(t, n_reps, _days_text(intervals, language)) if channels else []
     if has_target:
         entries.append(
@@ -776,7 +801,8 @@ def queue_length_by_interval(intervals: pd.DataFrame, *, language: str = "en") -
     Returns
     -------
     matplotlib.figure.Figure
-        One panel per channel, stacked, sharing the time-of-day axis (each with its own y
+        One panel per channel (two side by side, three or four in a 2 x 2 grid), sharing the
+        time-of-day axis (each with its own y
         scale). Per replication the time-average queue length is averaged over the days the
         interval was open; the line is the mean over replications, the band their range.
     """
@@ -790,15 +816,14 @@ def queue_length_by_interval(intervals: pd.DataFrame, *, language: str = "en") -
 
     profiles = _profile(rows, "channel", mean_queue, length)
     n_reps = _replications(intervals)
-    fig = _new_figure(height=_stacked_height(len(channels)))
-    axes = fig.subplots(max(1, len(channels)), 1, sharex=True, squeeze=False)[:, 0]
+    fig, axes = _channel_grid(channels, sharex=True)
     fig.suptitle(
         t["queue_title"].format(interval=_interval_name(length, language)), fontsize=SUPTITLE_PT
     )
     limits = _time_limits(profiles.values(), length)
     for ax, channel in zip(axes, channels, strict=False):
         _style_axes(ax)
-        ax.set_title(channel, fontsize=TITLE_PT, loc="left")
+        ax.set_title(_channel_name(channel, language), fontsize=TITLE_PT, loc="left")
         stats = profiles.get(channel)
         if stats is None or stats["mean"].notna().sum() == 0:
             _no_data(ax, t["no_contacts"])
@@ -814,7 +839,7 @@ def queue_length_by_interval(intervals: pd.DataFrame, *, language: str = "en") -
     if not channels:
         _style_axes(axes[0])
         _no_data(axes[0], t["no_data"])
-    axes[-1].set_xlabel(t["time_axis"], fontsize=LABEL_PT)
+    _bottom_labels(axes, t["time_axis"])
     if channels:
         _figure_legend(fig, _profile_handles(t, n_reps, _days_text(intervals, language)))
     return fig
