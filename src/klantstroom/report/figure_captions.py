@@ -84,16 +84,17 @@ CAPTIONS: dict[str, Caption] = {
         "staff",
         (
             "Occupancy and staff on duty by time of day",
-            "Per staff group on the left its occupancy (busy time over time on duty), on the "
-            "right the staff on duty (bars) and busy (line), per interval of the day. Occupancy "
-            "near 100% means no slack: waits grow quickly when demand rises.",
+            "For the six largest staff groups (by hours on duty; all groups are in summary.csv) "
+            "their occupancy (busy time over time on duty) and beside it the staff on duty "
+            "(bars) and busy (line), per interval of the day. Occupancy near 100% means no "
+            "slack: waits grow quickly when demand rises.",
         ),
         (
             "Bezettingsgraad en aanwezige medewerkers over de dag",
-            "Per medewerkersgroep links de bezettingsgraad (tijd bezig gedeeld door tijd "
-            "aanwezig), rechts de aanwezigen (staven) en wie bezig is (lijn), per interval van "
-            "de dag. Een bezetting bij 100% laat geen ruimte: wachttijden lopen snel op als de "
-            "vraag stijgt.",
+            "Voor de zes grootste medewerkersgroepen (naar uren aanwezig; alle groepen staan in "
+            "summary.csv) de bezettingsgraad (tijd bezig gedeeld door tijd aanwezig) en ernaast "
+            "de aanwezigen (staven) en wie bezig is (lijn), per interval van de dag. Een "
+            "bezetting bij 100% laat geen ruimte: wachttijden lopen snel op als de vraag stijgt.",
         ),
     ),
     "shop_wait_by_hour": _c(

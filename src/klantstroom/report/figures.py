@@ -45,6 +45,7 @@ Labels are in English or Dutch (``language="en"`` or ``"nl"``).
 from __future__ import annotations
 
 import math
+import textwrap
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 
@@ -61,6 +62,9 @@ from pandas.api.typing import DataFrameGroupBy
 from klantstroom.analysis.journeys import inbound
 from klantstroom.report.headline import CHANNEL_NAMES
 from klantstroom.report.numbers import compact_number as _number
+
+# Staff groups in the occupancy figure: six, two a row, fit a 16:9 slide.
+OCCUPANCY_GROUPS = 6
 
 __all__ = [
     "FIGURE_NAMES",
@@ -119,8 +123,9 @@ _TEXT: dict[str, dict[str, str]] = {
         "occ_title": "Occupancy and staffing per {interval} interval of the day",
         "occ_axis": "Occupancy (%)",
         "staff_axis": "Staff (persons)",
-        "occ_panel": "{group}: occupancy (%)",
-        "staff_panel": "{group}: staff on duty and busy (persons)",
+        "occ_panel": "{group}",
+        "occ_largest": "the {shown} largest of {total} groups (by hours on duty); all in "
+        "summary.csv",
         "scheduled": "on duty",
         "busy": "busy (serving + wrap-up)",
         "no_staff": "no staff on duty",
@@ -163,8 +168,9 @@ _TEXT: dict[str, dict[str, str]] = {
         "occ_title": "Bezettingsgraad en bezetting per {interval}-interval van de dag",
         "occ_axis": "Bezettingsgraad (%)",
         "staff_axis": "Medewerkers (personen)",
-        "occ_panel": "{group}: bezettingsgraad (%)",
-        "staff_panel": "{group}: medewerkers ingeroosterd en bezig (personen)",
+        "occ_panel": "{group}",
+        "occ_largest": "de {shown} grootste van {total} groepen (naar uren aanwezig); alle in "
+        "summary.csv",
         "scheduled": "aanwezig",
         "busy": "bezig (gesprek + nawerk)",
         "no_staff": "geen medewerkers ingeroosterd",
@@ -460,11 +466,13 @@ def _hhmm(minutes: float, _pos: object = None) -> str:
     return f"{total // 60:02d}:{total % 60:02d}"
 
 
-def _time_axis(ax: Axes, limits: tuple[float, float]) -> None:
-    """Time-of-day ticks (``08:00``) every 1, 2, 3 or 4 hours depending on the span."""
+def _time_axis(ax: Axes, limits: tuple[float, float], *, narrow: bool = False) -> None:
+    """Time-of-day ticks (``08:00``) every 1, 2, 3 or 4 hours depending on the span; twice
+    that on a ``narrow`` panel (a quarter of a slide's width), so the labels do not touch."""
     low, high = limits
     span_h = (high - low) / 60.0
     step_h = 1 if span_h <= 7 else 2 if span_h <= 14 else 3 if span_h <= 20 else 4
+    step_h *= 2 if narrow else 1
     ax.set_xlim(low, high)
     ax.xaxis.set_major_locator(MultipleLocator(60.0 * step_h))
     ax.xaxis.set_major_formatter(FuncFormatter(_hhmm))
@@ -845,7 +853,13 @@ def queue_length_by_interval(intervals: pd.DataFrame, *, language: str = "en") -
     return fig
 
 
-def occupancy_by_interval(intervals: pd.DataFrame, *, language: str = "en") -> Figure:
+def occupancy_by_interval(
+    intervals: pd.DataFrame,
+    *,
+    language: str = "en",
+    names: Mapping[str, str] | None = None,
+    top: int = OCCUPANCY_GROUPS,
+) -> Figure:
     """Draw occupancy, staff on duty and staff busy per interval of the day per staff group.
 
     Parameters
@@ -854,19 +868,30 @@ def occupancy_by_interval(intervals: pd.DataFrame, *, language: str = "en") -> F
         The interval table; its staff rows (``staff_group`` set) are used.
     language : {"en", "nl"}, optional
         Language of the labels.
+    names : mapping of str to str, optional
+        Display names of the staff groups (default: their ids).
+    top : int
+        At most this many groups, the largest by hours on duty, in their own order: a slide
+        holds six; the title says how many there are, and ``summary.csv`` has all of them.
 
     Returns
     -------
     matplotlib.figure.Figure
-        Two panels per staff group, one group per row: occupancy (%) on the left (busy time
-        over time on duty, pooled over days per replication; mean line and range band), staff
-        on duty (bars) and busy (line), both time averages in persons, on the right. Intervals
-        without anybody on duty are gaps.
+        Two panels per staff group, two groups per row: occupancy (%) (busy time over time on
+        duty, pooled over days per replication; mean line and range band), then staff on duty
+        (bars) and busy (line), both time averages in persons. Intervals without anybody on
+        duty are gaps.
     """
     t = _text(language)
+    names = names or {}
     groups = _names(intervals["staff_group"])
     length = _interval_length(intervals) if len(intervals) else 30.0
     rows = _on_duty_staff_rows(intervals)
+    all_groups = len(groups)
+    if len(groups) > top:
+        hours = rows.groupby(rows["staff_group"].astype(str))["scheduled"].sum()
+        largest = set(hours.reindex(groups).fillna(0.0).nlargest(top).index)
+        groups = [g for g in groups if g in largest]
 
     def occupancy(g: DataFrameGroupBy) -> pd.Series:
         sums = g[["busy", "scheduled"]].sum()
@@ -882,19 +907,31 @@ def occupancy_by_interval(intervals: pd.DataFrame, *, language: str = "en") -> F
     sched = _profile(rows, "staff_group", scheduled, length)
     work = _profile(rows, "staff_group", busy, length)
     n_reps = _replications(intervals)
-    n_rows = max(1, len(groups))
-    fig = _new_figure(height=_stacked_height(n_rows))
-    axes = fig.subplots(n_rows, 2, sharex=True, squeeze=False)
-    fig.suptitle(
-        t["occ_title"].format(interval=_interval_name(length, language)), fontsize=SUPTITLE_PT
+    # Two groups a row (occupancy, staff; occupancy, staff): six groups fit a 16:9 slide.
+    panels = max(1, len(groups))
+    per_row = 2 if panels > 1 else 1
+    n_rows = -(-panels // per_row)
+    fig = _new_figure(
+        width=WIDTH_IN * (1.25 if per_row > 1 else 1.0), height=max(HEIGHT_IN, 1.8 + 2.4 * n_rows)
     )
+    grid = fig.subplots(n_rows, 2 * per_row, sharex=True, squeeze=False)
+    cells = list(grid.ravel())
+    pairs = [(cells[2 * k], cells[2 * k + 1]) for k in range(panels)]
+    for spare in cells[2 * panels :]:
+        spare.remove()
+    title = t["occ_title"].format(interval=_interval_name(length, language))
+    if all_groups > len(groups):
+        title += "\n" + t["occ_largest"].format(shown=len(groups), total=all_groups)
+    fig.suptitle(title, fontsize=SUPTITLE_PT)
     limits = _time_limits(sched.values(), length)
     band = n_reps > 1
-    for (ax_occ, ax_staff), group in zip(axes, groups, strict=False):
+    for (ax_occ, ax_staff), group in zip(pairs, groups, strict=False):
         for ax in (ax_occ, ax_staff):
             _style_axes(ax)
-        ax_occ.set_title(t["occ_panel"].format(group=group), fontsize=TITLE_PT, loc="left")
-        ax_staff.set_title(t["staff_panel"].format(group=group), fontsize=TITLE_PT, loc="left")
+        # The group's name over its two panels (the staff panel's axis and the legend say
+        # what it shows).
+        name = textwrap.shorten(str(names.get(group, group)), width=44, placeholder="…")
+        ax_occ.set_title(t["occ_panel"].format(group=name), fontsize=TITLE_PT, loc="left")
         ax_occ.set_ylabel(t["occ_axis"], fontsize=LABEL_PT)
         ax_staff.set_ylabel(t["staff_axis"], fontsize=LABEL_PT)
         ax_occ.set_ylim(0.0, 1.05)
@@ -930,15 +967,18 @@ def occupancy_by_interval(intervals: pd.DataFrame, *, language: str = "en") -> F
             band_colour=BUSY_COLOUR,
             band_alpha=0.25,
         )
-        top = float(np.nanmax(s_stats[["mean", "high"]].to_numpy(dtype=float)))
-        ax_staff.set_ylim(0.0, max(1.0, 1.15 * top))
-    for ax in axes.ravel():
-        _time_axis(ax, limits)
+        peak = float(np.nanmax(s_stats[["mean", "high"]].to_numpy(dtype=float)))
+        ax_staff.set_ylim(0.0, max(1.0, 1.15 * peak))
+    used = [ax for pair in pairs for ax in pair]
+    for ax in used:
+        _time_axis(ax, limits, narrow=per_row > 1)
     if not groups:
-        for ax in axes[0]:
+        for ax in pairs[0]:
             _style_axes(ax)
             _no_data(ax, t["no_data"])
-    for ax in axes[-1]:
+    # The lowest panels of each column: the last row, and above an empty cell of it.
+    for ax in used[-2 * per_row :]:
+        ax.tick_params(labelbottom=True)
         ax.set_xlabel(t["time_axis"], fontsize=LABEL_PT)
     if groups:
         entries = _profile_handles(t, n_reps, _days_text(intervals, language), prefix="occ_")
@@ -958,6 +998,7 @@ def write_figures(
     targets: Mapping[str, float],
     language: str = "en",
     dpi: int = 120,
+    group_names: Mapping[str, str] | None = None,
 ) -> list[Path]:
     """Write the four standard figures as PNG files.
 
@@ -977,6 +1018,8 @@ def write_figures(
         Language of the labels.
     dpi : int, optional
         Resolution of the PNG files (120 gives 1320 x 720 pixels for an 11 x 6 inch figure).
+    group_names : mapping of str to str, optional
+        Display names of the staff groups (default: their ids).
 
     Returns
     -------
@@ -993,7 +1036,9 @@ def write_figures(
             intervals, targets, thresholds_min_by_channel=thresholds_min, language=language
         ),
         "queue_length_by_interval": lambda: queue_length_by_interval(intervals, language=language),
-        "occupancy_by_interval": lambda: occupancy_by_interval(intervals, language=language),
+        "occupancy_by_interval": lambda: occupancy_by_interval(
+            intervals, language=language, names=group_names
+        ),
     }
     paths = []
     for name in FIGURE_NAMES:

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from klantstroom.experiment import RunResult
+from klantstroom.outputs import display_names
 from klantstroom.scenario.spec import Scenario
 
 log = logging.getLogger(__name__)
@@ -44,6 +45,7 @@ def draw_run_figures(result: RunResult, scenario: Scenario, folder: Path) -> Non
             thresholds_min={c.name: c.service_level_threshold_min for c in scenario.channels},
             targets={c.name: c.service_level_target for c in scenario.channels},
             language=language,
+            group_names=display_names(scenario)["staff_groups"],
         )
 
     def shop_figures() -> None:
