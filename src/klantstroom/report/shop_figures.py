@@ -74,10 +74,32 @@ def _text(language: str) -> dict[str, str]:
     return _TEXT[language]
 
 
-def _figure(panels: int, height_per_panel: float = 3.0) -> tuple[Figure, list[Any]]:
-    fig = Figure(figsize=(11, max(3.5, height_per_panel * panels + 1.0)), layout="constrained")
+def _grid(panels: int, height_per_panel: float) -> tuple[Figure, list[Any]]:
+    """One panel per shop on a 16:9 slide: one, two side by side, up to four in a 2 x 2 grid,
+    more three a row (empty cells removed); never taller than wide."""
+    panels = max(panels, 1)
+    columns = 1 if panels == 1 else 2 if panels <= 4 else 3
+    rows = -(-panels // columns)
+    width = 11.0 if columns == 1 else 13.75
+    height = min(max(3.5, height_per_panel * rows + 1.2), width)
+    fig = Figure(figsize=(width, height), layout="constrained")
     FigureCanvasAgg(fig)
-    axes = fig.subplots(max(panels, 1), 1, squeeze=False)[:, 0]
+    axes = list(fig.subplots(rows, columns, squeeze=False).ravel())
+    for spare in axes[panels:]:
+        spare.remove()
+    return fig, axes[:panels]
+
+
+def _lowest(axes: list[Any]) -> list[Any]:
+    """The panels with no panel under them (the last row, and above an empty cell)."""
+    if not axes:
+        return []
+    columns = axes[0].get_subplotspec().get_gridspec().ncols
+    return [ax for k, ax in enumerate(axes) if k + columns >= len(axes)]
+
+
+def _figure(panels: int, height_per_panel: float = 3.0) -> tuple[Figure, list[Any]]:
+    fig, axes = _grid(panels, height_per_panel)
     for ax in axes:
         ax.tick_params(labelsize=12)
         ax.grid(True, color="#dddddd", linewidth=0.8)
@@ -133,8 +155,11 @@ def shop_wait_by_hour(
         ax.set_xticks(range(6, 23, 2))
         ax.set_ylim(bottom=0)
     if shops:
-        axes[-1].set_xlabel(t["hour_axis"], fontsize=12)
-        axes[0].legend(fontsize=11, loc="upper right", ncols=2)
+        for ax in _lowest(axes):
+            ax.set_xlabel(t["hour_axis"], fontsize=12)
+        # One legend under the panels: inside the first panel it covered its curves and axis.
+        handles, labels = axes[0].get_legend_handles_labels()
+        fig.legend(handles, labels, loc="outside lower center", ncols=4, fontsize=12, frameon=False)
     fig.suptitle(t["wait_title"], fontsize=15)
     return fig
 
@@ -170,7 +195,8 @@ def access_time(
         ax.set_ylabel(t["access_axis"], fontsize=12)
         ax.set_xlim(-0.6, max(len(counts), norm_working_days + 2) - 0.4)
     if shops:
-        axes[-1].set_xlabel(t["days_axis"], fontsize=12)
+        for ax in _lowest(axes):
+            ax.set_xlabel(t["days_axis"], fontsize=12)
     else:
         axes[0].text(0.5, 0.5, t["no_data"], transform=axes[0].transAxes, ha="center")
     fig.suptitle(t["access_title"], fontsize=15)
@@ -184,9 +210,7 @@ def desk_occupancy(
     t = _text(language)
     rows = intervals[intervals["shop"].notna() & intervals["staff_group"].isna()]
     shops = list(desks)
-    fig = Figure(figsize=(11, max(3.5, 2.6 * len(shops) + 1.0)), layout="constrained")
-    FigureCanvasAgg(fig)
-    axes = fig.subplots(max(len(shops), 1), 1, squeeze=False)[:, 0]
+    fig, axes = _grid(len(shops), 2.6)
     image = None
     for ax, shop in zip(axes, shops, strict=False):
         sub = rows[rows["shop"] == shop]
