@@ -15,6 +15,7 @@ from matplotlib.text import Text
 from klantstroom.report.journey_figures import (
     JOURNEY_FIGURE_NAMES,
     journey_flow,
+    journey_lead_time,
     persona_journeys,
     write_journey_figures,
 )
@@ -283,3 +284,12 @@ def test_one_replication_and_no_resolved_journeys(tmp_path: Path) -> None:
     assert [p.stem for p in paths] == ["backlog", "journey_flow", "persona_journeys"]
     for path in paths:
         assert mpimg.imread(path).shape[0] >= 400
+
+
+def test_lead_time_names_services_and_fits_a_slide(tables: dict[str, pd.DataFrame]) -> None:
+    fig = journey_lead_time(tables["journeys"], names={"paspoort": "Paspoort of ID-kaart"})
+    width, height = fig.get_size_inches()
+    assert height <= width
+    labels = [label.get_text() for label in fig.axes[0].get_yticklabels()]
+    assert any(label.startswith("Paspoort of ID-kaart") for label in labels)
+    assert not any(label.startswith("paspoort") for label in labels)

@@ -50,7 +50,7 @@ stand-alone :class:`matplotlib.figure.Figure` with its own Agg canvas (no pyplot
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -474,7 +474,9 @@ def backlog_by_day(backlog: pd.DataFrame, *, language: str = "en") -> Figure:
 # --------------------------------------------------------------------------------------------
 
 
-def journey_lead_time(journeys: pd.DataFrame, *, language: str = "en") -> Figure:
+def journey_lead_time(
+    journeys: pd.DataFrame, *, language: str = "en", names: Mapping[str, str] | None = None
+) -> Figure:
     """Draw the lead time of resolved journeys per service as horizontal boxes with the norm.
 
     Parameters
@@ -484,6 +486,8 @@ def journey_lead_time(journeys: pd.DataFrame, *, language: str = "en") -> Figure
         ``due_min``, ``within_norm`` are used), all replications pooled.
     language : {"en", "nl"}, optional
         Language of the labels.
+    names : mapping of str to str, optional
+        Display names of the services (default: their ids).
 
     Returns
     -------
@@ -509,7 +513,10 @@ def journey_lead_time(journeys: pd.DataFrame, *, language: str = "en") -> Figure
     reference = float(np.quantile(lead_days[resolved], 0.95)) if resolved.any() else 0.0
     unit, per_day = ("hours", 24.0) if reference < 2.0 else ("days", 1.0)
 
-    fig = _new_figure(height=max(4.5, 2.2 + 1.0 * len(services)))
+    # A row of about half an inch per service (its two-line label) on a slide-wide figure:
+    # sixteen services fit, never taller than wide.
+    width = WIDTH_IN * 1.25
+    fig = _new_figure(width=width, height=min(width, max(4.5, 2.2 + 0.55 * len(services))))
     ax = fig.subplots()
     _style_axes(ax)
     ax.grid(False, axis="y")
@@ -522,7 +529,7 @@ def journey_lead_time(journeys: pd.DataFrame, *, language: str = "en") -> Figure
         known = within[rows][np.isfinite(within[rows])]
         share = float(known.mean()) if known.size else float("nan")
         label = t["lead_label"].format(
-            service=name,
+            service=(names or {}).get(name, name),
             n=_count(int(rows.sum()), language),
             share=_percent(share, language) if np.isfinite(share) else "-",
         )
@@ -1177,6 +1184,7 @@ def write_journey_figures(
     replication: int = 0,
     language: str = "en",
     dpi: int = 120,
+    service_names: Mapping[str, str] | None = None,
 ) -> list[Path]:
     """Write the journey figures (:data:`JOURNEY_FIGURE_NAMES`) as PNG files into ``folder``.
 
@@ -1194,6 +1202,8 @@ def write_journey_figures(
         Language of the labels.
     dpi : int, optional
         Resolution of the PNG files.
+    service_names : mapping of str to str, optional
+        Display names of the services (default: their ids).
 
     Returns
     -------
@@ -1217,7 +1227,7 @@ def write_journey_figures(
         "backlog": (len(backlog) > 0, lambda: backlog_by_day(backlog, language=language)),
         "journey_lead_time": (
             has_resolved,
-            lambda: journey_lead_time(journeys, language=language),
+            lambda: journey_lead_time(journeys, language=language, names=service_names),
         ),
         "journey_flow": (len(journeys) > 0, lambda: journey_flow(journeys, language=language)),
         "persona_journeys": (

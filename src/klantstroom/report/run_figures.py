@@ -77,6 +77,7 @@ def draw_run_figures(result: RunResult, scenario: Scenario, folder: Path) -> Non
             personas=[p.name for p in scenario.personas],
             replication=result.replications[0],
             language=language,
+            service_names=display_names(scenario)["services"],
         )
 
     def year_figures() -> None:
