@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import struct
 import subprocess
 import sys
 from pathlib import Path
@@ -81,6 +82,11 @@ def test_default_scenario_writes_every_table_and_figure(tmp_path: Path) -> None:
         "shop_wait_by_hour.png",
         "wait_distribution.png",
     ]
+    # Every figure fits a slide: never taller than wide (PNG header: width, height).
+    for name in figures:
+        data = (out / "figures" / name).read_bytes()
+        width, height = struct.unpack(">II", data[16:24])
+        assert height <= width, (name, width, height)
     # The weekly access figure has its own section in the report, shown once.
     page = (out / "report.html").read_text(encoding="utf-8")
     assert "<h2>Appointment access over the year</h2>" in page
