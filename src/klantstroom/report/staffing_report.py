@@ -25,6 +25,7 @@ from typing import Any
 import pandas as pd
 from markupsafe import Markup
 
+from klantstroom.outputs import write_atomic
 from klantstroom.report.html import STYLE, figure_img, file_img
 from klantstroom.report.numbers import grouped
 from klantstroom.report.staffing_figures import pooling_gain_figure
@@ -447,7 +448,8 @@ def write_plan_report(folder: Path) -> Path:
     ]
     path = folder / REPORT
     page = render("staffing_report.html.j2", language=language, style=Markup(STYLE), t=t, **context)
-    path.write_text(page, encoding="utf-8")
+    # Atomic, as the tables: a full disk leaves the earlier page or none, never half a page.
+    write_atomic(path, lambda tmp: tmp.write_text(page, encoding="utf-8"))
     return path
 
 
@@ -541,5 +543,6 @@ def write_roadmap_report(
         links=links,
     )
     path = out / REPORT
-    path.write_text(page, encoding="utf-8")
+    # Atomic, as the tables: a full disk leaves the earlier page or none, never half a page.
+    write_atomic(path, lambda tmp: tmp.write_text(page, encoding="utf-8"))
     return path
