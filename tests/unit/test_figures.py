@@ -351,3 +351,22 @@ def test_occupancy_shows_the_largest_groups_by_name(result: RunResult) -> None:
     one = occupancy_by_interval(result.intervals, top=1)
     assert len(one.axes) == 2 and one.axes[0].get_title(loc="left") == largest
     assert "the 1 largest of 2 groups" in one.get_suptitle()
+
+
+def test_shop_figures_name_the_shops() -> None:
+    from klantstroom.report.shop_figures import shop_wait_by_hour
+
+    contacts = pd.DataFrame(
+        {
+            "shop": pd.Categorical(["noord", "west"]),
+            "outcome": ["served", "served"],
+            "appointment": [False, True],
+            "arrival_min": [600.0, 620.0],
+            "wait_min": [4.0, 1.0],
+        }
+    )
+    names = {"noord": "Wijkservicecentrum Noord", "west": "Wijkservicecentrum West " + "x" * 40}
+    fig = shop_wait_by_hour(contacts, {"walk_in": 15.0, "appointment": 5.0}, names=names)
+    titles = [ax.get_title(loc="left") for ax in fig.axes]
+    assert titles[0] == "Wijkservicecentrum Noord"
+    assert titles[1].startswith("Wijkservicecentrum West") and len(titles[1]) <= 32

@@ -63,6 +63,7 @@ def draw_run_figures(result: RunResult, scenario: Scenario, folder: Path) -> Non
             access_norm_working_days=counter.access_norm_working_days,
             start_weekday=scenario.calendar.start_date.weekday(),
             language=language,
+            shop_names=display_names(scenario)["shops"],
         )
 
     def journey_figures() -> None:

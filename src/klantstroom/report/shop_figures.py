@@ -21,6 +21,7 @@ Labels are in English or Dutch (``language="en"`` or ``"nl"``).
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -90,6 +91,11 @@ def _grid(panels: int, height_per_panel: float) -> tuple[Figure, list[Any]]:
     return fig, axes[:panels]
 
 
+def _shop_name(shop: str, names: Mapping[str, str] | None) -> str:
+    """A shop's display name, shortened to fit over a third of a slide."""
+    return textwrap.shorten(str((names or {}).get(shop, shop)), width=32, placeholder="…")
+
+
 def _lowest(axes: list[Any]) -> list[Any]:
     """The panels with no panel under them (the last row, and above an empty cell)."""
     if not axes:
@@ -117,9 +123,14 @@ def _shops(contacts: pd.DataFrame) -> list[str]:
 
 
 def shop_wait_by_hour(
-    contacts: pd.DataFrame, norms_min: Mapping[str, float], *, language: str = "en"
+    contacts: pd.DataFrame,
+    norms_min: Mapping[str, float],
+    *,
+    language: str = "en",
+    names: Mapping[str, str] | None = None,
 ) -> Figure:
-    """Mean wait of served walk-ins and appointment visitors per hour of arrival, per shop."""
+    """Mean wait of served walk-ins and appointment visitors per hour of arrival, per shop
+    (``names``: the shops' display names, default their ids)."""
     t = _text(language)
     shops = _shops(contacts)
     fig, axes = _figure(len(shops))
@@ -149,7 +160,7 @@ def shop_wait_by_hour(
                 linewidth=1.2,
                 label=t["norm"].format(kind=t[kind], minutes=f"{norms_min[kind]:g}"),
             )
-        ax.set_title(shop, loc="left", fontsize=13)
+        ax.set_title(_shop_name(shop, names), loc="left", fontsize=13)
         ax.set_ylabel(t["wait_axis"], fontsize=12)
         ax.set_xlim(6, 22)
         ax.set_xticks(range(6, 23, 2))
@@ -165,9 +176,14 @@ def shop_wait_by_hour(
 
 
 def access_time(
-    contacts: pd.DataFrame, norm_working_days: float, *, language: str = "en"
+    contacts: pd.DataFrame,
+    norm_working_days: float,
+    *,
+    language: str = "en",
+    names: Mapping[str, str] | None = None,
 ) -> Figure:
-    """Distribution of the access time (working days) per shop with an appointment book."""
+    """Distribution of the access time (working days) per shop with an appointment book
+    (``names``: the shops' display names, default their ids)."""
     t = _text(language)
     booked = contacts[contacts["access_days"].notna() & contacts["shop"].notna()]
     shops = [s for s in _shops(contacts) if (booked["shop"] == s).any()]
@@ -184,7 +200,7 @@ def access_time(
         pct = f"{100 * within:.1f}%"
         ax.set_title(
             t["access_panel"].format(
-                shop=shop,
+                shop=_shop_name(shop, names),
                 share=pct.replace(".", ",") if language == "nl" else pct,
                 norm=f"{norm_working_days:g}",
             ),
@@ -204,9 +220,15 @@ def access_time(
 
 
 def desk_occupancy(
-    intervals: pd.DataFrame, desks: Mapping[str, int], start_weekday: int, *, language: str = "en"
+    intervals: pd.DataFrame,
+    desks: Mapping[str, int],
+    start_weekday: int,
+    *,
+    language: str = "en",
+    names: Mapping[str, str] | None = None,
 ) -> Figure:
-    """Heat map per shop: desks in use (share of desks) per weekday x hour of the day."""
+    """Heat map per shop: desks in use (share of desks) per weekday x hour of the day
+    (``names``: the shops' display names, default their ids)."""
     t = _text(language)
     rows = intervals[intervals["shop"].notna() & intervals["staff_group"].isna()]
     shops = list(desks)
@@ -238,7 +260,7 @@ def desk_occupancy(
         )
         ax.set_yticks(range(7), t["weekdays"].split(), fontsize=12)
         ax.set_xticks(range(lo, hi + 1), [f"{h:02d}" for h in range(lo, hi + 1)], fontsize=11)
-        ax.set_title(f"{shop} ({desks[shop]})", loc="left", fontsize=13)
+        ax.set_title(f"{_shop_name(shop, names)} ({desks[shop]})", loc="left", fontsize=13)
     if image is not None:
         bar = fig.colorbar(image, ax=list(axes), format=PercentFormatter(1.0), shrink=0.8)
         bar.ax.tick_params(labelsize=11)
@@ -257,14 +279,21 @@ def write_shop_figures(
     start_weekday: int,
     language: str = "en",
     dpi: int = 120,
+    shop_names: Mapping[str, str] | None = None,
 ) -> list[Path]:
-    """Write the three shop figures (:data:`SHOP_FIGURE_NAMES`) as PNG files into ``folder``."""
+    """Write the three shop figures (:data:`SHOP_FIGURE_NAMES`) as PNG files into ``folder``;
+    ``shop_names`` are the shops' display names (default their ids)."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
+    names = shop_names
     figures = {
-        "shop_wait_by_hour": shop_wait_by_hour(contacts, norms_min, language=language),
-        "access_time": access_time(contacts, access_norm_working_days, language=language),
-        "desk_occupancy": desk_occupancy(intervals, desks, start_weekday, language=language),
+        "shop_wait_by_hour": shop_wait_by_hour(contacts, norms_min, language=language, names=names),
+        "access_time": access_time(
+            contacts, access_norm_working_days, language=language, names=names
+        ),
+        "desk_occupancy": desk_occupancy(
+            intervals, desks, start_weekday, language=language, names=names
+        ),
     }
     paths = []
     for name in SHOP_FIGURE_NAMES:
