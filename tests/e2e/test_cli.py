@@ -347,6 +347,26 @@ def test_staffing_per_road_map_year(tmp_path: Path) -> None:
     assert (sweep / "figures" / "fte_by_year.png").stat().st_size > 10_000
 
 
+def test_a_dutch_staffing_plan_speaks_dutch(tmp_path: Path) -> None:
+    out = tmp_path / "plan"
+    done = staff(
+        tmp_path,
+        f"hydra.run.dir={out}",
+        "municipality=kleinstad",
+        "report.language=nl",
+        "staffing.optimise=false",
+        "staffing.compare_skill_mix=false",
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("Personeelsplan (erlang_a, bezettingsgraad hoogstens 85%")
+    assert "totaal fte:" in done.stdout and "medewerkersgroep" in done.stdout
+    assert "Uitvoer:" in done.stdout
+    for english in ("Staffing plan", "total FTE", "Outputs:", "staff_group"):
+        assert english not in done.stdout, english
+    page = (out / "staffing_report.html").read_text(encoding="utf-8")
+    assert "<h1>Personeelsplan: kleinstad</h1>" in page and "Fte per medewerkersgroep" in page
+
+
 def test_staffing_settings_are_validated(tmp_path: Path) -> None:
     done = staff(tmp_path, f"hydra.run.dir={tmp_path / 'x'}", "staffing.method=magic")
     assert done.returncode == 2

@@ -20,8 +20,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
+
+import pandas as pd
 
 from klantstroom.outputs import display_names
+from klantstroom.report.numbers import grouped
 from klantstroom.report.staffing_figures import fte_by_year_figure, staffing_figure
 from klantstroom.report.staffing_report import write_plan_report, write_roadmap_report
 from klantstroom.scenario.spec import Scenario
@@ -29,6 +33,91 @@ from klantstroom.scenario.year import staffing_scenario
 from klantstroom.staffing.plan import NO_GROUP, StaffingPlan, plan_staffing
 from klantstroom.staffing.roadmap import PLAN_INFO, fte_by_year, skill_mix_by_year
 from klantstroom.staffing.skillmix import compare_skill_mixes, pooling_gain
+
+# What the command prints, per report.language (the files keep their column names).
+_TEXT: dict[str, dict[str, Any]] = {
+    "en": {
+        "header": "Staffing plan ({method}, occupancy at most {occupancy}, shrinkage {shrinkage}, "
+        "{hours} h contracts)",
+        "total": "total FTE: {fte}",
+        "cost": "cost per year: EUR {cost} (salaries as in costs.csv: scale, IKB, charges)",
+        "not_sized": "  not sized: {name} ({note})",
+        "orphans": "  no group at shop {shop} has the counter skill for its visitors: {hours} "
+        "agent-hours left unplanned (give a group based or deployed there the skill)",
+        "simulated": "simulated norms {state} ({runs} simulation runs)",
+        "hold": "hold in every interval",
+        "not_hold": "do NOT hold everywhere yet",
+        "failing": "{n} interval(s) still fail (failing.csv); the worst:",
+        "whole_run": "whole run",
+        "unresponsive": "{n} interval(s) fail however many staff are added there "
+        "(see unresponsive.csv):",
+        "desks": "  {n} at a shop whose desks are all staffed: more desks (shops.<shop>.desks) or "
+        "fewer visitors there",
+        "no_response": "  {n} where added staff did not raise the service level: usually "
+        "deferred work takes them at opening; try routing.deferred_max_share=0.5 (at most half "
+        "a group on e-mail at once) or routing.deferred_reserve=1",
+        "uncovered": "{n} interval(s) need staff no allowed shift covers: see uncovered.csv",
+        "mail": "\nE-mail and web forms (per week; spare real-time hours first, the rest spread):",
+        "back_office": "\nBack office (tasks counted in a simulation run, work spread over the "
+        "week):",
+        "mixes": "\nSpecialists or multi-skilled (same demand and norms; variants at speed 1):",
+        "outputs": "Outputs",
+        "report": "Report",
+        "columns": {},
+    },
+    "nl": {
+        "header": "Personeelsplan ({method}, bezettingsgraad hoogstens {occupancy}, shrinkage "
+        "{shrinkage}, contracten van {hours} uur)",
+        "total": "totaal fte: {fte}",
+        "cost": "kosten per jaar: EUR {cost} (salarissen als in costs.csv: schaal, IKB, lasten)",
+        "not_sized": "  niet berekend: {name} ({note})",
+        "orphans": "  geen groep in stadswinkel {shop} heeft de balievaardigheid voor haar "
+        "bezoekers: {hours} medewerkersuren niet gepland (geef een groep die daar werkt de "
+        "vaardigheid)",
+        "simulated": "de normen worden in de simulatie {state} ({runs} simulatieruns)",
+        "hold": "in elk interval gehaald",
+        "not_hold": "nog NIET overal gehaald",
+        "failing": "{n} interval(len) halen de norm nog niet (failing.csv); de slechtste:",
+        "whole_run": "hele run",
+        "unresponsive": "{n} interval(len) halen de norm niet, hoeveel personeel er ook bijkomt "
+        "(zie unresponsive.csv):",
+        "desks": "  {n} bij een stadswinkel met alle balies bemand: meer balies "
+        "(shops.<shop>.desks) of minder bezoekers daar",
+        "no_response": "  {n} waar extra personeel het servicelevel niet verhoogde: meestal "
+        "neemt uitgesteld werk hen bij opening; probeer routing.deferred_max_share=0.5 "
+        "(hoogstens een halve groep tegelijk op e-mail) of routing.deferred_reserve=1",
+        "uncovered": "{n} interval(len) vragen personeel dat geen toegestane dienst dekt: zie "
+        "uncovered.csv",
+        "mail": "\nE-mail en webformulieren (per week; eerst vrije real-time uren, de rest "
+        "verdeeld):",
+        "back_office": "\nBackoffice (taken geteld in een simulatierun, werk verdeeld over de "
+        "week):",
+        "mixes": "\nSpecialisten of breed inzetbaar (zelfde vraag en normen; varianten op "
+        "snelheid 1):",
+        "outputs": "Uitvoer",
+        "report": "Rapport",
+        "columns": {
+            "staff_group": "medewerkersgroep",
+            "paid_hours_per_week": "betaalde uren/week",
+            "salary_per_fte_per_year": "salaris per fte/jaar",
+            "cost_per_year": "kosten/jaar",
+            "channel": "kanaal",
+            "weekday": "weekdag",
+            "time": "tijd",
+            "service_level": "servicelevel",
+            "lower_bound": "ondergrens",
+            "target": "doel",
+            "items_per_week": "stukken/week",
+            "work_hours_per_week": "werkuren/week",
+            "spare_hours_per_week": "vrije uren/week",
+            "agents": "medewerkers",
+            "tasks_per_week": "taken/week",
+            "skill_mix": "bemensing",
+            "fte_saved_vs_specialists": "fte bespaard",
+            "norms_met": "normen gehaald",
+        },
+    },
+}
 
 
 def write_staffing(scenario: Scenario, folder: Path) -> StaffingPlan:
@@ -77,63 +166,56 @@ def write_staffing(scenario: Scenario, folder: Path) -> StaffingPlan:
         "labels": display_names(scenario),
     }
     (folder / PLAN_INFO).write_text(json.dumps(info, indent=2), encoding="utf-8")
+    t = _TEXT[scenario.report.language]
+
+    def table(frame: pd.DataFrame) -> str:
+        """A table for the terminal, its columns in the report's language."""
+        return frame.rename(columns=t["columns"]).to_string(index=False)
+
     print(
-        f"Staffing plan ({spec.method}, occupancy at most {spec.max_occupancy:.0%}, "
-        f"shrinkage {spec.shrinkage:.0%}, {spec.contract_hours_per_week:g} h contracts)"
+        t["header"].format(
+            method=spec.method,
+            occupancy=f"{spec.max_occupancy:.0%}",
+            shrinkage=f"{spec.shrinkage:.0%}",
+            hours=f"{spec.contract_hours_per_week:g}",
+        )
     )
     shown = plan.fte[plan.fte["note"] == ""].drop(columns="note")
-    print(shown.round(2).to_string(index=False))
-    print(f"total FTE: {shown['fte'].sum():.1f}")
+    print(table(shown.round(2)))
+    print(t["total"].format(fte=f"{shown['fte'].sum():.1f}"))
     cost = _total_cost(plan)
     if cost is not None:
-        print(f"cost per year: EUR {cost:,.0f} (salaries as in costs.csv: scale, IKB, charges)")
+        print(t["cost"].format(cost=grouped(cost, 0, scenario.report.language)))
     for name, note in zip(plan.fte["staff_group"], plan.fte["note"], strict=True):
         if note:
-            print(f"  not sized: {name} ({note})")
+            print(t["not_sized"].format(name=name, note=note))
     orphans = plan.group_requirements[plan.group_requirements["staff_group"] == NO_GROUP]
     for shop, part in orphans.groupby("shop"):
-        print(
-            f"  no group at shop {shop} has the counter skill for its visitors: "
-            f"{part['agents'].sum() * scenario.calendar.interval_min / 60:.0f} agent-hours "
-            "left unplanned (give a group based or deployed there the skill)"
-        )
+        hours = part["agents"].sum() * scenario.calendar.interval_min / 60
+        print(t["orphans"].format(shop=shop, hours=f"{hours:.0f}"))
     if plan.met is not None:
-        state = "hold in every interval" if plan.met else "do NOT hold everywhere yet"
-        print(f"simulated norms {state} ({plan.runs} simulation runs)")
+        state = t["hold"] if plan.met else t["not_hold"]
+        print(t["simulated"].format(state=state, runs=plan.runs))
     if len(plan.failing):
-        print(f"{len(plan.failing)} interval(s) still fail (failing.csv); the worst:")
+        print(t["failing"].format(n=len(plan.failing)))
         worst = plan.failing.head(5).copy()
         worst["time"] = [
-            "whole run" if m < 0 else f"{m // 60:02d}:{m % 60:02d}"
+            t["whole_run"] if m < 0 else f"{m // 60:02d}:{m % 60:02d}"
             for m in worst["interval_start_min"].astype(int)
         ]
         columns = ["channel", "weekday", "time", "service_level", "lower_bound", "target"]
-        print(worst[columns].round(3).to_string(index=False))
+        print(table(worst[columns].round(3)))
     if len(plan.unresponsive):
         reasons = plan.unresponsive["reason"].value_counts()
-        print(
-            f"{len(plan.unresponsive)} interval(s) fail however many staff are added there "
-            "(see unresponsive.csv):"
-        )
+        print(t["unresponsive"].format(n=len(plan.unresponsive)))
         if reasons.get("every desk staffed", 0):
-            print(
-                f"  {reasons['every desk staffed']} at a shop whose desks are all staffed: "
-                "more desks (shops.<shop>.desks) or fewer visitors there"
-            )
+            print(t["desks"].format(n=reasons["every desk staffed"]))
         if reasons.get("no response to added staff", 0):
-            print(
-                f"  {reasons['no response to added staff']} where added staff did not raise the "
-                "service level: usually deferred work takes them at opening; try "
-                "routing.deferred_max_share=0.5 (at most half a group on e-mail at once) or "
-                "routing.deferred_reserve=1"
-            )
+            print(t["no_response"].format(n=reasons["no response to added staff"]))
     if len(plan.uncovered):
-        print(
-            f"{len(plan.uncovered)} interval(s) need staff no allowed shift covers: "
-            "see uncovered.csv"
-        )
+        print(t["uncovered"].format(n=len(plan.uncovered)))
     if len(plan.deferred):
-        print("\nE-mail and web forms (per week; spare real-time hours first, the rest spread):")
+        print(t["mail"])
         columns = [
             "staff_group",
             "channel",
@@ -142,21 +224,21 @@ def write_staffing(scenario: Scenario, folder: Path) -> StaffingPlan:
             "spare_hours_per_week",
             "agents",
         ]
-        print(plan.deferred[columns].round(1).to_string(index=False))
+        print(table(plan.deferred[columns].round(1)))
     if len(plan.departments):
-        print("\nBack office (tasks counted in a simulation run, work spread over the week):")
+        print(t["back_office"])
         columns = ["staff_group", "tasks_per_week", "work_hours_per_week", "agents"]
-        print(plan.departments[columns].round(1).to_string(index=False))
+        print(table(plan.departments[columns].round(1)))
     if spec.compare_skill_mix:
         mixes = compare_skill_mixes(scenario, plan)
         mixes.to_csv(folder / "skill_mix.csv", index=False)
         pooling_gain(plan.requirements, scenario).to_csv(folder / "pooling_gain.csv", index=False)
-        print("\nSpecialists or multi-skilled (same demand and norms; variants at speed 1):")
+        print(t["mixes"])
         columns = ["skill_mix", "fte", "fte_saved_vs_specialists", "norms_met"]
-        print(mixes[columns].round(2).to_string(index=False))
+        print(table(mixes[columns].round(2)))
     report = write_plan_report(folder)
-    print(f"\nOutputs: {folder.resolve()}")
-    print(f"Report:  {report.resolve()}")
+    print(f"\n{t['outputs']}: {folder.resolve()}")
+    print(f"{t['report']}:  {report.resolve()}")
     return plan
 
 
