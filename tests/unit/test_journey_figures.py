@@ -293,3 +293,12 @@ def test_lead_time_names_services_and_fits_a_slide(tables: dict[str, pd.DataFram
     labels = [label.get_text() for label in fig.axes[0].get_yticklabels()]
     assert any(label.startswith("Paspoort of ID-kaart") for label in labels)
     assert not any(label.startswith("paspoort") for label in labels)
+
+
+def test_persona_panels_use_display_names(tables: dict[str, pd.DataFrame]) -> None:
+    args = (tables["contacts"], tables["tasks"], tables["journeys"])
+    labels = {"personas": {"Anna": "Anna de Vries (34)"}, "departments": {"burgerzaken": "BZ"}}
+    fig = persona_journeys(*args, replication=1, language="nl", labels=labels)
+    assert fig.axes[0].get_title(loc="left").startswith("Anna de Vries (34) – ")
+    lanes = [label.get_text() for label in fig.axes[0].get_yticklabels()]
+    assert lanes == ["telefoon", "e-mail en formulieren", "taak: BZ"]

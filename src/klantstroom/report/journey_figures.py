@@ -85,6 +85,7 @@ from klantstroom.report.figures import (
 from klantstroom.report.figures import (
     _text as _labels,
 )
+from klantstroom.report.headline import CHANNEL_NAMES
 
 __all__ = [
     "JOURNEY_FIGURE_NAMES",
@@ -326,6 +327,22 @@ def _first_date(frame: pd.DataFrame, column: str, minutes: np.ndarray | None) ->
     if stamps.empty:
         return None
     return str(stamps.min().normalize().date())
+
+
+def _lane_label(lane: str, language: str, names: Mapping[str, Mapping[str, str]] | None) -> str:
+    """A lane as readers know it: the channel's name, the department of a task lane.
+
+    Without display names and in English a lane keeps its id (``phone``, ``task:burgerzaken``).
+    """
+    if names is None and language == "en":
+        return lane
+    if lane.startswith(TASK_PREFIX):
+        department = lane.removeprefix(TASK_PREFIX)
+        word = "taak" if language == "nl" else "task"
+        return f"{word}: {(names or {}).get('departments', {}).get(department, department)}"
+    if lane == CALLBACK_LANE:
+        return "terugbellen" if language == "nl" else lane
+    return CHANNEL_NAMES.get(language, CHANNEL_NAMES["en"]).get(lane, lane)
 
 
 def _lane_order(lanes: set[str]) -> list[str]:
@@ -968,6 +985,7 @@ def persona_journeys(
     personas: Sequence[str] = (),
     replication: int = 0,
     language: str = "en",
+    labels: Mapping[str, Mapping[str, str]] | None = None,
 ) -> Figure:
     """Draw a swimlane chart of the personas' contacts and tasks in one replication.
 
@@ -984,6 +1002,9 @@ def persona_journeys(
         The replication to draw.
     language : {"en", "nl"}, optional
         Language of the labels.
+    labels : mapping, optional
+        Display names per kind: ``personas`` (name -> label, e.g. "Sanne de Vries (41)") and
+        ``departments`` (for the task lanes); without them, the ids.
 
     Returns
     -------
@@ -1137,10 +1158,15 @@ def persona_journeys(
                     zorder=1,
                 )
                 has_due = True
+        label = (labels or {}).get("personas", {}).get(name, name)
         ax.set_title(
-            f"{name} – " + "; ".join(summaries), fontsize=TITLE_PT, loc="left", fontweight="bold"
+            f"{label} – " + "; ".join(summaries), fontsize=TITLE_PT, loc="left", fontweight="bold"
         )
-        ax.set_yticks(range(len(lanes)), lanes, fontsize=TICK_PT)
+        ax.set_yticks(
+            range(len(lanes)),
+            [_lane_label(lane, language, labels) for lane in lanes],
+            fontsize=TICK_PT,
+        )
         ax.set_ylim(len(lanes) - 0.4, -0.6)
         _time_axis_days(ax, low / MINUTES_PER_DAY, high / MINUTES_PER_DAY, t)
     day0 = _first_date(
@@ -1185,6 +1211,7 @@ def write_journey_figures(
     language: str = "en",
     dpi: int = 120,
     service_names: Mapping[str, str] | None = None,
+    labels: Mapping[str, Mapping[str, str]] | None = None,
 ) -> list[Path]:
     """Write the journey figures (:data:`JOURNEY_FIGURE_NAMES`) as PNG files into ``folder``.
 
@@ -1204,6 +1231,8 @@ def write_journey_figures(
         Resolution of the PNG files.
     service_names : mapping of str to str, optional
         Display names of the services (default: their ids).
+    labels : mapping, optional
+        Display names of the personas and departments (see :func:`persona_journeys`).
 
     Returns
     -------
@@ -1239,6 +1268,7 @@ def write_journey_figures(
                 personas=personas,
                 replication=replication,
                 language=language,
+                labels=labels,
             ),
         ),
     }

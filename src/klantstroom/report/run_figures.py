@@ -79,6 +79,10 @@ def draw_run_figures(result: RunResult, scenario: Scenario, folder: Path) -> Non
             replication=result.replications[0],
             language=language,
             service_names=display_names(scenario)["services"],
+            labels={
+                "personas": {p.name: p.label for p in scenario.personas},
+                "departments": display_names(scenario)["departments"],
+            },
         )
 
     def year_figures() -> None:
