@@ -557,10 +557,21 @@ def _channel_name(channel: str, language: str) -> str:
     return CHANNEL_NAMES.get(language, CHANNEL_NAMES["en"]).get(channel, channel)
 
 
+def grid_columns(axes: Sequence[Axes]) -> int:
+    """The number of columns of the grid ``axes`` (a figure's panels, in order) lie on."""
+    spec = axes[0].get_subplotspec() if axes else None
+    return int(spec.get_gridspec().ncols) if spec is not None else 1
+
+
+def lowest_panels(axes: Sequence[Axes]) -> list[Axes]:
+    """The panels with no panel under them: the last row, and those above an empty cell."""
+    columns = grid_columns(axes)
+    return [ax for k, ax in enumerate(axes) if k + columns >= len(axes)]
+
+
 def _bottom_labels(axes: Sequence[Axes], label: str) -> None:
-    """The x label under the lowest panel of each column of a channel grid (shared axes)."""
-    columns = 2 if len(axes) > 2 else len(axes)
-    for ax in axes[-columns:]:
+    """The x label under the lowest panel of each column of a grid (shared axes)."""
+    for ax in lowest_panels(axes):
         # With three panels the top right one is the lowest of its column: shared axes hid
         # its tick labels, so they are shown again.
         ax.tick_params(labelbottom=True)
@@ -613,7 +624,6 @@ def wait_distribution(
     # Up to two channels side by side; three or four as a 2 x 2 grid, so each panel has room
     # for its axis and legend on a 16:9 slide.
     fig, axes = _channel_grid(channels, sharey=True)
-    columns = 2 if len(axes) > 2 else len(axes)
     fig.suptitle(t["wait_title"], fontsize=SUPTITLE_PT)
     if not channels:
         _style_axes(axes[0])
@@ -702,7 +712,7 @@ def wait_distribution(
             edgecolor="none",
             handlelength=1.8,
         )
-    for ax in axes[::columns]:
+    for ax in axes[:: grid_columns(axes)]:
         ax.set_ylabel(t["share_axis"], fontsize=LABEL_PT)
     return fig
 
@@ -976,10 +986,7 @@ def occupancy_by_interval(
         for ax in pairs[0]:
             _style_axes(ax)
             _no_data(ax, t["no_data"])
-    # The lowest panels of each column: the last row, and above an empty cell of it.
-    for ax in used[-2 * per_row :]:
-        ax.tick_params(labelbottom=True)
-        ax.set_xlabel(t["time_axis"], fontsize=LABEL_PT)
+    _bottom_labels(used, t["time_axis"])
     if groups:
         entries = _profile_handles(t, n_reps, _days_text(intervals, language), prefix="occ_")
         entries.append((Patch(facecolor=SCHEDULED_COLOUR, edgecolor="#8da0bf"), t["scheduled"]))

@@ -33,6 +33,7 @@ def draw_run_figures(result: RunResult, scenario: Scenario, folder: Path) -> Non
     """
     language = scenario.report.language
     counter = scenario.counter
+    names = display_names(scenario)  # services, groups, shops, departments by display name
     has_contacts = bool(len(result.contacts))
 
     def queue_figures() -> None:
@@ -45,7 +46,7 @@ def draw_run_figures(result: RunResult, scenario: Scenario, folder: Path) -> Non
             thresholds_min={c.name: c.service_level_threshold_min for c in scenario.channels},
             targets={c.name: c.service_level_target for c in scenario.channels},
             language=language,
-            group_names=display_names(scenario)["staff_groups"],
+            group_names=names["staff_groups"],
         )
 
     def shop_figures() -> None:
@@ -63,7 +64,7 @@ def draw_run_figures(result: RunResult, scenario: Scenario, folder: Path) -> Non
             access_norm_working_days=counter.access_norm_working_days,
             start_weekday=scenario.calendar.start_date.weekday(),
             language=language,
-            shop_names=display_names(scenario)["shops"],
+            shop_names=names["shops"],
         )
 
     def journey_figures() -> None:
@@ -78,10 +79,10 @@ def draw_run_figures(result: RunResult, scenario: Scenario, folder: Path) -> Non
             personas=[p.name for p in scenario.personas],
             replication=result.replications[0],
             language=language,
-            service_names=display_names(scenario)["services"],
+            service_names=names["services"],
             labels={
                 "personas": {p.name: p.label for p in scenario.personas},
-                "departments": display_names(scenario)["departments"],
+                "departments": names["departments"],
             },
         )
 

@@ -32,6 +32,8 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import PercentFormatter
 
+from klantstroom.report.figures import lowest_panels
+
 SHOP_FIGURE_NAMES = ("shop_wait_by_hour", "access_time", "desk_occupancy")
 
 _TEXT = {
@@ -96,14 +98,6 @@ def _shop_name(shop: str, names: Mapping[str, str] | None) -> str:
     return textwrap.shorten(str((names or {}).get(shop, shop)), width=32, placeholder="…")
 
 
-def _lowest(axes: list[Any]) -> list[Any]:
-    """The panels with no panel under them (the last row, and above an empty cell)."""
-    if not axes:
-        return []
-    columns = axes[0].get_subplotspec().get_gridspec().ncols
-    return [ax for k, ax in enumerate(axes) if k + columns >= len(axes)]
-
-
 def _figure(panels: int, height_per_panel: float = 3.0) -> tuple[Figure, list[Any]]:
     fig, axes = _grid(panels, height_per_panel)
     for ax in axes:
@@ -166,7 +160,7 @@ def shop_wait_by_hour(
         ax.set_xticks(range(6, 23, 2))
         ax.set_ylim(bottom=0)
     if shops:
-        for ax in _lowest(axes):
+        for ax in lowest_panels(axes):
             ax.set_xlabel(t["hour_axis"], fontsize=12)
         # One legend under the panels: inside the first panel it covered its curves and axis.
         handles, labels = axes[0].get_legend_handles_labels()
@@ -211,7 +205,7 @@ def access_time(
         ax.set_ylabel(t["access_axis"], fontsize=12)
         ax.set_xlim(-0.6, max(len(counts), norm_working_days + 2) - 0.4)
     if shops:
-        for ax in _lowest(axes):
+        for ax in lowest_panels(axes):
             ax.set_xlabel(t["days_axis"], fontsize=12)
     else:
         axes[0].text(0.5, 0.5, t["no_data"], transform=axes[0].transAxes, ha="center")
