@@ -207,3 +207,19 @@ def with_training(config: dict[str, Any], *courses: dict[str, Any]) -> dict[str,
     config = copy.deepcopy(config)
     config["staff_groups"]["agents"]["training"] = list(courses)
     return config
+
+
+def shipped_overlays() -> list[str]:
+    """The scenario overlays shipped in ``scenarios/`` (``textbook/mmc``, ...), by name.
+
+    Without ``scenarios/workshop/``: the what-ifs a workshop saved there are a user's files
+    (git-ignored), and tests that save one there would otherwise change what is collected.
+    """
+    from klantstroom.paths import scenarios_dir
+
+    folder = scenarios_dir()
+    return sorted(
+        p.relative_to(folder).with_suffix("").as_posix()
+        for p in folder.rglob("*.yaml")
+        if p.relative_to(folder).parts[0] != "workshop"
+    )

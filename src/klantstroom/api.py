@@ -18,7 +18,7 @@ scenario overlays, overrides), runs it and writes the same output folder, includ
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import yaml
@@ -62,6 +62,7 @@ def run(
     figures: bool = False,
     print_summary: bool = False,
     overwrite: bool | None = None,
+    on_replication: Callable[[int], None] | None = None,
 ) -> RunOutput:
     """Run the scenario of ``overrides`` into ``output_dir`` and return it for reading.
 
@@ -76,6 +77,8 @@ def run(
     overwrite : bool, optional
         Replace an earlier run in ``output_dir`` (default: ``output.overwrite``, false); without
         it a folder that holds a run raises :class:`klantstroom.outputs.RunError`.
+    on_replication : callable, optional
+        Called with 1 as each replication finishes (a progress bar on a page).
     """
     cfg = compose(overrides)
     scenario = scenario_from_config(cfg)
@@ -92,7 +95,14 @@ def run(
         yaml.safe_dump([str(override) for override in overrides]), encoding="utf-8"
     )
     # claim() above has cleared the folder; execute() finds it free.
-    execute(scenario, folder, figures=figures, print_summary=print_summary, overwrite=True)
+    execute(
+        scenario,
+        folder,
+        figures=figures,
+        print_summary=print_summary,
+        overwrite=True,
+        on_replication=on_replication,
+    )
     return load_run(folder)
 
 

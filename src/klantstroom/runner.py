@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -34,6 +35,7 @@ def execute(
     print_summary: bool = True,
     staffing_plan: bool = False,
     overwrite: bool = False,
+    on_replication: Callable[[int], None] | None = None,
 ) -> RunResult:
     """Run ``scenario`` and write its tables (and figures) into ``output_dir``.
 
@@ -53,6 +55,8 @@ def execute(
     overwrite : bool
         Replace an earlier run in ``output_dir`` (``output.overwrite``); without it a folder
         that holds a run is refused before anything is simulated.
+    on_replication : callable, optional
+        Called with the number of replications just finished (besides the terminal's bar).
 
     Returns
     -------
@@ -78,7 +82,13 @@ def execute(
     with tqdm(
         total=run.replications, desc="replications", disable=not show, file=sys.stderr
     ) as bar:
-        result = run_experiment(scenario, progress=bar.update)
+
+        def progress(n: int) -> None:
+            bar.update(n)
+            if on_replication is not None:
+                on_replication(n)
+
+        result = run_experiment(scenario, progress=progress)
     with signals.stop_held():  # a signal now would cut a table in half; it waits for run.json
         write_tables(result, scenario, output_dir)
     if not result.replications:

@@ -9,13 +9,14 @@ browser check cannot be skipped; on a machine without Chromium it is skipped wit
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
+
+from browser import browser
 
 BASE = [
     "municipality=kleinstad",
@@ -93,35 +94,6 @@ def test_replay_errors_name_the_folder_and_the_key(original: Path, tmp_path: Pat
     assert missing.returncode == 2 and "config.yaml: not found" in missing.stderr
     typo = run(tmp_path, str(original), "run.replicatons=3", command="klantstroom-replay")
     assert typo.returncode == 2 and "did you mean 'run.replications'" in typo.stderr
-
-
-def browser():  # the Selenium driver, or a skip
-    chromium, driver = shutil.which("chromium"), shutil.which("chromedriver")
-    try:
-        from selenium import webdriver
-        from selenium.webdriver.chrome.options import Options
-        from selenium.webdriver.chrome.service import Service
-    except ImportError:
-        webdriver = None
-    if not (chromium and driver and webdriver):
-        if os.environ.get("KLANTSTROOM_REQUIRE_BROWSER") == "1":
-            pytest.fail("Chromium, chromedriver and selenium are required here (CI)")
-        pytest.skip("needs Debian's chromium and chromium-driver and the selenium package")
-    options = Options()
-    options.binary_location = chromium
-    for flag in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        "--window-size=1400,1000",
-    ):
-        options.add_argument(flag)
-    return webdriver.Chrome(service=Service(driver), options=options)
 
 
 def test_compare_a_multirun_and_open_the_report_in_chromium(tmp_path: Path) -> None:

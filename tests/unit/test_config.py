@@ -17,7 +17,7 @@ from klantstroom.paths import conf_dir, scenarios_dir
 from klantstroom.scenario.build import build_scenario
 from klantstroom.scenario.errors import ScenarioErrors
 
-from factories import queue_config
+from factories import queue_config, shipped_overlays
 
 Compose = Callable[..., DictConfig]
 
@@ -96,10 +96,7 @@ def test_every_grootstad_value_has_its_source_beside_it() -> None:
 
 @pytest.mark.parametrize(
     "name",
-    sorted(
-        p.relative_to(scenarios_dir()).with_suffix("").as_posix()
-        for p in scenarios_dir().rglob("*.yaml")
-    ),
+    shipped_overlays(),
 )
 def test_every_shipped_scenario_is_valid(compose_config: Compose, name: str) -> None:
     if overlay_has_path(name, scenarios_dir()):

@@ -23,13 +23,9 @@ from klantstroom.config import register_configs
 from klantstroom.config.path_plan import overlay_has_path
 from klantstroom.paths import conf_dir, scenarios_dir
 
-OVERLAYS = sorted(
-    p.relative_to(scenarios_dir()).with_suffix("").as_posix()
-    for p in scenarios_dir().rglob("*.yaml")
-    if not overlay_has_path(
-        p.relative_to(scenarios_dir()).with_suffix("").as_posix(), scenarios_dir()
-    )
-)
+from factories import shipped_overlays
+
+OVERLAYS = [name for name in shipped_overlays() if not overlay_has_path(name, scenarios_dir())]
 
 
 def composed(config_dir: Path, name: str, overrides: list[str]) -> tuple[dict, dict]:

@@ -233,6 +233,9 @@ class RosterConfig:
     headcount: dict[str, list[int]] = field(default_factory=dict)
     headcount_by_date: dict[str, list[int]] = field(default_factory=dict)
     works_holidays: bool = False
+    # Multiplies the whole roster (shifts, headcount, headcount_by_date, every shop), rounded
+    # per interval: a what-if of "10% more staff" without rewriting the shift list.
+    headcount_factor: float = 1.0
     # Per weekday, the share (0-0.9) of the rostered staff present but off the queue in each
     # interval (breaks, short meetings): one value per calendar.interval_min from 00:00.
     unavailable_share: dict[str, list[float]] = field(default_factory=dict)

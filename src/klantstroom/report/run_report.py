@@ -17,23 +17,14 @@ import numpy as np
 import pandas as pd
 from markupsafe import Markup
 
-from klantstroom.analysis.compare import ScenarioTables, comparison_table, staff_table
-from klantstroom.analysis.periods import WHOLE_RUN
+from klantstroom.analysis.compare import staff_table
 from klantstroom.outputs import write_atomic
 from klantstroom.report import html
 from klantstroom.report.cost_report import cost_section
 from klantstroom.report.figure_captions import figure_sections
-from klantstroom.report.headline import (
-    at_level,
-    decimal,
-    fmt,
-    fmt_ci,
-    headline_rows,
-    name,
-    norm_rows,
-    select,
-)
+from klantstroom.report.headline import decimal, fmt
 from klantstroom.report.months import months_section
+from klantstroom.report.overview import overview_rows, run_tables
 from klantstroom.report.segment_report import segment_section
 from klantstroom.report.templating import render
 from klantstroom.report.training_section import training_section
@@ -173,46 +164,17 @@ def write_run_report(folder: Path, language: str = "en") -> Path:
     run = load_run(folder)
     t = _TEXT[language]
     info = run.info
-    tables = ScenarioTables(
-        label=run.label,
-        summary=run.summary,
-        kpis=run.kpis,
-        horizon_days=float(info.get("horizon_days", 7.0)),
-        contract_hours_per_week=float(info.get("contract_hours_per_week", 36.0)),
-    )
-    comparison = comparison_table([tables])
-    departments = run.labels("departments")
+    tables = run_tables(run)
     groups = run.labels("staff_groups")
-    rows = headline_rows(sorted(d for d in comparison["department"].unique() if d != "all"))
-    # Norms on KPIs or levels the headline does not show (a norm on one service, on FCR).
-    shown = {(r.kpi, r.channel, r.department, r.service, r.shop) for r in rows}
-    rows += [
-        r
-        for r in at_level(norm_rows(info.get("norms") or []), comparison, departments)
-        if (r.kpi, r.channel, r.department, r.service, r.shop) not in shown
+    kpi_rows: list[list[object]] = [
+        [
+            row.name,
+            row.value,
+            row.norm,
+            {"text": t[row.status], "cls": _CSS[row.status]} if row.status else "",
+        ]
+        for row in overview_rows(run, language)
     ]
-    kpi_rows: list[list[object]] = []
-    for row in rows:
-        data = select(comparison, row)
-        if data.empty or data["mean"].isna().all():
-            continue
-        r = data.iloc[0]
-        status = r["status"] if isinstance(r["status"], str) else None
-        norm = (
-            f"{'≥' if r['norm'] == '>=' else '≤'} {fmt(r['target'], row.unit, language)}"
-            if status
-            else ""
-        )
-        period = str(r.get("period", WHOLE_RUN))
-        kpi_rows.append(
-            [
-                name(row, language, departments)
-                + ("" if period in (WHOLE_RUN, "nan") else f" ({period})"),
-                fmt_ci(r["mean"], r["ci_low"], r["ci_high"], row.unit, language),
-                norm,
-                {"text": t[status], "cls": _CSS[status]} if status else "",
-            ]
-        )
     staff = staff_table([tables])
     staff_rows = [
         [

@@ -8,6 +8,7 @@ staff who can serve it.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -97,6 +98,13 @@ def build_group(
         if place is not None and place != home and place not in places:
             places.append(place)
     own_leave = leave_by_month(check, f"{key}.leave_by_month", raw.get("leave_by_month"))
+    factor = check.number(
+        f"{key}.roster.headcount_factor", roster.get("headcount_factor", 1.0), low=0.0, high=10.0
+    )
+
+    def scaled(grid: tuple[tuple[int, ...], ...]) -> tuple[tuple[int, ...], ...]:
+        return tuple(scale_row(row, factor) for row in grid)
+
     return StaffGroupSpec(
         name=name,
         label=str(raw.get("label") or name),
@@ -107,10 +115,15 @@ def build_group(
         shop=home,
         blend=bool(raw.get("blend", False)),
         deployments=tuple(
-            (place, _build_headcount(check, f"{key}.roster", roster, interval_min, place, home))
+            (
+                place,
+                scaled(_build_headcount(check, f"{key}.roster", roster, interval_min, place, home)),
+            )
             for place in places
         ),
-        headcount=_build_headcount(check, f"{key}.roster", roster, interval_min, home, home),
+        headcount=scaled(
+            _build_headcount(check, f"{key}.roster", roster, interval_min, home, home)
+        ),
         works_holidays=bool(roster.get("works_holidays", False)),
         unavailable_share=_unavailable_share(
             check, f"{key}.roster.unavailable_share", roster.get("unavailable_share"), interval_min
@@ -118,13 +131,27 @@ def build_group(
         headcount_by_date=tuple(
             (
                 check.date(f"{key}.roster.headcount_by_date.{day}", day),
-                _headcount_row(
-                    check, f"{key}.roster.headcount_by_date.{day}", counts, interval_min
+                scale_row(
+                    _headcount_row(
+                        check, f"{key}.roster.headcount_by_date.{day}", counts, interval_min
+                    ),
+                    factor,
                 ),
             )
             for day, counts in (roster.get("headcount_by_date") or {}).items()
         ),
     )
+
+
+def scale_row(row: Sequence[int], factor: float) -> tuple[int, ...]:
+    """``row`` times ``factor``, each interval rounded half up (1.5 staff -> 2).
+
+    Rounded per interval rather than per shift, so that 10% more on a group of 4 adds a person
+    where the group is largest and none where it is 1 or 2: what a planner does by hand.
+    """
+    if factor == 1.0:
+        return tuple(row)
+    return tuple(math.floor(count * factor + 0.5) for count in row)
 
 
 def build_skill(

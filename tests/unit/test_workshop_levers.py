@@ -1,0 +1,169 @@
+"""The workshop's levers: the overlay they make against a composed year, and the saved file."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from klantstroom.paths import scenarios_dir
+from klantstroom.scenario.staff import scale_row
+from klantstroom.workshop.levers import (
+    LeverError,
+    Levers,
+    first_monday,
+    kcc_groups,
+    overlay,
+    overlays,
+)
+from klantstroom.workshop.whatif import compose_levers_base, save_whatif, slug
+
+
+@pytest.fixture(scope="module")
+def jaar2() -> tuple[dict[str, Any], dict[str, float]]:
+    return compose_levers_base(Levers(year="jaar2"))
+
+
+def test_years_and_what_ifs_come_from_the_scenario_files() -> None:
+    years, whatifs = overlays(scenarios_dir())
+    assert [y.name for y in years] == ["nulmeting", "jaar1", "jaar2", "jaar3", "eindbeeld"]
+    assert [y.roadmap_step for y in years] == [0, 1, 2, 3, 4]
+    labels = {w.name: w.label for w in whatifs}
+    assert labels["extra_avond"] == "Extra avond"  # without "(${params.jaar})"
+    # A path and another municipality's overlay are neither a year nor a what-if.
+    assert "routekaart" not in labels and "stadswinkels" not in labels
+
+
+def test_neutral_levers_set_only_the_run(jaar2: tuple[dict[str, Any], dict[str, float]]) -> None:
+    base, hours = jaar2
+    diff = overlay(base, Levers(year="jaar2", start_month=5, horizon_days=14), hours)
+    assert set(diff) == {"run", "calendar", "report"}
+    assert diff["calendar"]["start_date"] == "2029-05-07"  # the first Monday of May 2029
+    assert diff["run"]["horizon_days"] == 14 and diff["run"]["roadmap_step"] is None
+
+
+@settings(max_examples=25, deadline=None)
+@given(pp=st.floats(0, 100))
+def test_a_channel_shift_keeps_every_mix_whole(
+    jaar2: tuple[dict[str, Any], dict[str, float]], pp: float
+) -> None:
+    base, hours = jaar2
+    diff = overlay(base, Levers(year="jaar2", channel_shift_pp=pp), hours)
+    for name, changed in diff.get("services", {}).items():
+        before = base["services"][name]["channel_mix"]
+        after = changed["channel_mix"]
+        assert sum(after.values()) == pytest.approx(sum(before.values()), abs=1e-3)
+        moved = before["phone"] - after["phone"]
+        assert 0 <= moved <= pp / 100 + 1e-4
+        assert after["phone"] >= before["phone"] / 2 - 1e-4  # some keep calling
+        assert after["digital"] - before["digital"] == pytest.approx(moved, abs=1e-3)
+
+
+@pytest.mark.parametrize("share", [0.0, 0.4, 0.75, 1.0])
+def test_the_multi_skilled_share_moves_hours_and_keeps_the_kcc_total(
+    jaar2: tuple[dict[str, Any], dict[str, float]], share: float
+) -> None:
+    base, hours = jaar2
+    diff = overlay(base, Levers(year="jaar2", multi_skilled_share=share), hours)
+    kcc = kcc_groups(base)
+    assert "midoffice_burgerzaken" not in kcc  # e-mail only: not the contact centre
+    factor = {
+        name: group["roster"]["headcount_factor"] for name, group in diff["staff_groups"].items()
+    }
+    assert set(factor) <= set(kcc)
+    after = {name: hours[name] * factor.get(name, 1.0) for name in kcc}
+    broad = sum(v for name, v in after.items() if name.startswith("breed"))
+    assert sum(after.values()) == pytest.approx(sum(hours[n] for n in kcc), rel=1e-3)
+    assert broad / sum(after.values()) == pytest.approx(share, abs=1e-3)
+
+
+def test_demand_appointments_desks_and_rules(
+    jaar2: tuple[dict[str, Any], dict[str, float]],
+) -> None:
+    base, hours = jaar2
+    levers = Levers(
+        year="jaar2",
+        demand_factor=1.2,
+        appointment_share=0.5,
+        appointment_desks_factor=0.5,
+        routing_policy="longest_idle",
+        deferred_reserve=2,
+    )
+    diff = overlay(base, levers, hours)
+    services = diff["services"]
+    volume = base["services"]["belastingen"]["volume_per_year"]
+    assert services["belastingen"]["volume_per_year"] == pytest.approx(1.2 * volume)
+    both = [
+        name
+        for name, s in base["services"].items()
+        if 0 < s["counter"]["appointment_share"] < 1 and "counter" in s["channel_mix"]
+    ]
+    assert both and all(services[n]["counter"]["appointment_share"] == 0.5 for n in both)
+    desks = base["shops"]["stadskantoor"]["appointment_desks"][0]["desks"]
+    assert diff["shops"]["stadskantoor"]["appointment_desks"][0]["desks"] == round(desks / 2)
+    assert diff["routing"] == {"policy": "longest_idle", "deferred_reserve": 2}
+
+
+@pytest.mark.parametrize(
+    ("levers", "named"),
+    [
+        (Levers(horizon_days=3), "horizon_days: must be between 7 and 371"),
+        (Levers(demand_factor=-1), "demand_factor"),
+        (Levers(headcount_factor={"kcc_typo": 1.2}), "headcount_factor.kcc_typo: no such"),
+        (Levers(routing_policy="random"), "routing_policy: must be one of specialist_first"),
+        (Levers(multi_skilled_share=1.5), "multi_skilled_share"),
+    ],
+)
+def test_a_lever_out_of_range_names_itself(
+    jaar2: tuple[dict[str, Any], dict[str, float]], levers: Levers, named: str
+) -> None:
+    base, hours = jaar2
+    with pytest.raises(LeverError, match=named.replace(".", r"\.")):
+        overlay(base, levers, hours)
+
+
+def test_rosters_scale_half_up_per_interval() -> None:
+    assert scale_row((0, 1, 2, 3, 4), 1.5) == (0, 2, 3, 5, 6)
+    assert scale_row((4, 5), 1.1) == (4, 6)  # 4.4 -> 4, 5.5 -> 6
+    assert scale_row((3, 7), 0.0) == (0, 0)
+    assert scale_row((3, 7), 1.0) == (3, 7)
+
+
+def test_first_monday() -> None:
+    assert first_monday(2027, 3) == dt.date(2027, 3, 1)
+    assert first_monday(2029, 5) == dt.date(2029, 5, 7)
+
+
+def test_a_saved_what_if_says_who_when_why_and_is_never_overwritten(tmp_path: Path) -> None:
+    when = dt.datetime(2026, 12, 5, 19, 30)
+    levers = Levers(year="jaar2", whatifs=("extra_avond",), demand_factor=1.1)
+    saved = save_whatif(
+        levers,
+        title="Meer vraag!",
+        who="Petra",
+        why="De raad vraagt\nwat als",
+        folder=tmp_path,
+        now=when,
+    )
+    assert saved.name == slug("Meer vraag!") == "meer_vraag"
+    text = saved.path.read_text(encoding="utf-8")
+    assert text.startswith("# @package _global_\n# Workshop what-if: Meer vraag!\n")
+    assert "# Saved by klantstroom-workshop on 2026-12-05 19:30 by Petra" in text
+    assert "# Why: De raad vraagt\n# Why: wat als" in text
+    assert "# Replay: klantstroom scenarios=workshop/meer_vraag" in text
+    data = yaml.safe_load(text)
+    assert data["defaults"] == ["/scenarios/jaar2", "/scenarios/extra_avond", "_self_"]
+    assert data["run"]["label"] == "Meer vraag!" and data["run"]["name"] == "meer_vraag"
+    # The same what-if again (later, by someone else): the same file, unchanged.
+    again = save_whatif(levers, title="Meer vraag!", who="Kees", folder=tmp_path)
+    assert again.path == saved.path and saved.path.read_text(encoding="utf-8") == text
+    # Other levers under the same title: a new file, the first one kept.
+    other = save_whatif(
+        Levers(year="jaar2", demand_factor=1.3), title="Meer vraag!", folder=tmp_path
+    )
+    assert other.name == "meer_vraag_2" and saved.path.read_text(encoding="utf-8") == text
