@@ -147,7 +147,8 @@ def test_compare_a_multirun_and_open_the_report_in_chromium(tmp_path: Path) -> N
     for name in names:
         assert name in text
     assert "Wat elk scenario verandert" in text and "run.roadmap_step" in text
-    assert images == 3 and broken == 0
+    # trajectory, scenarios (channels), scenarios_back_office (departments), staff
+    assert images == 4 and broken == 0
 
 
 def test_diff_of_a_scenario_and_of_a_run(original: Path, tmp_path: Path) -> None:

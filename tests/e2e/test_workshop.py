@@ -144,6 +144,7 @@ def test_the_page_runs_a_what_if_in_chromium_and_saves_it(
     from selenium.webdriver.support.ui import WebDriverWait
 
     url, outputs = page
+    before = {p.name for p in workshop_dir().glob("basis_*.yaml")}
     driver = browser(1400, 2000)
     try:
         driver.get(url)
@@ -201,6 +202,14 @@ def test_the_page_runs_a_what_if_in_chromium_and_saves_it(
     assert done.returncode == 0, done.stderr
     assert_identical(folder, tmp_path / "replay")
     assert volume > 0
+    # The baseline is a scenario file of its own, named after the year and the run settings.
+    (baseline,) = [p for p in workshop_dir().glob("basis_*.yaml") if p.name not in before] or [
+        workshop_dir() / "basis_nulmeting_2027_maart_1_wk_1_rep.yaml"
+    ]
+    assert baseline.name == "basis_nulmeting_2027_maart_1_wk_1_rep.yaml"
+    assert "# Saved by klantstroom-workshop on" in baseline.read_text(encoding="utf-8")
+    if baseline.name not in before:
+        baseline.unlink()
 
 
 def test_the_page_in_english_and_its_error_messages(

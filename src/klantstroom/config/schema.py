@@ -436,6 +436,8 @@ class PersonaConfig:
     label: str = ""
     household: str = ""
     story: str = ""
+    # The story in a report language ({nl: ...}); ``story`` where a language has none.
+    story_by_language: dict[str, str] = field(default_factory=dict)
     matters: list[MatterConfig] = field(default_factory=list)
 
 

@@ -30,31 +30,16 @@ from klantstroom.report.figures import (
     _style_axes,
 )
 from klantstroom.report.headline import Headline, decimal, fmt, name, select
+from klantstroom.report.palette import OTHER, SERIES, largest
 
 STATUS_COLOURS = {"met": "#1a9850", "not met": "#d73027", "uncertain": "#f39c12", None: "#1f4e99"}
-GROUP_COLOURS = (
-    "#1f77b4",
-    "#ff7f0e",
-    "#2ca02c",
-    "#d62728",
-    "#9467bd",
-    "#8c564b",
-    "#e377c2",
-    "#7f7f7f",
-    "#bcbd22",
-    "#17becf",
-    "#393b79",
-    "#637939",
-    "#8c6d31",
-    "#843c39",
-    "#7b4173",
-    "#3182bd",
-)
 
 _TEXT = {
     "en": {
         "trajectory": "Road map: headline KPIs per year (95% confidence interval; dashed: norm)",
         "scenarios": "Headline KPIs per scenario (95% confidence interval; dashed: norm)",
+        "scenarios_back": "Back office per scenario (95% confidence interval; dashed: norm)",
+        "other_groups": "other groups",
         "staff": "Staff on duty per group (FTE present, before shrinkage)",
         "fte": "FTE on duty",
         "fte_total": "staff on duty, all groups (FTE)",
@@ -71,6 +56,8 @@ _TEXT = {
         "trajectory": "Routekaart: kern-KPI's per jaar (95%-betrouwbaarheidsinterval; "
         "stippel: norm)",
         "scenarios": "Kern-KPI's per scenario (95%-betrouwbaarheidsinterval; stippel: norm)",
+        "scenarios_back": "Backoffice per scenario (95%-betrouwbaarheidsinterval; stippel: norm)",
+        "other_groups": "overige groepen",
         "staff": "Medewerkers aanwezig per groep (fte aanwezig, vóór uitval)",
         "fte": "fte aanwezig",
         "fte_total": "medewerkers aanwezig, alle groepen (fte)",
@@ -84,6 +71,10 @@ _TEXT = {
         "baseline": "basis",
     },
 }
+
+
+# Panels of one scenarios figure: two rows of four fit a 16:9 slide.
+SCENARIO_PANELS = 8
 
 
 def _scale(unit: str) -> float:
@@ -182,7 +173,7 @@ def trajectory_figure(
         totals = staff.groupby("scenario", sort=False)["fte_on_duty"].sum()
         fte = totals.reindex(labels).to_numpy(dtype=float)
     nrows, ncols = _grid(len(present) + (fte is not None))
-    fig = _new_figure(13.0, 3.6 * nrows + 0.8)
+    fig = _new_figure(16.0, min(16.0, 3.4 * nrows + 1.2))
     fig.suptitle(t["trajectory"], fontsize=SUPTITLE_PT)
     axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
     for ax, row in zip(axes, present, strict=False):
@@ -218,7 +209,7 @@ def trajectory_figure(
         ax = axes[used]
         x = np.arange(len(labels))
         ax.plot(x, fte, "o-", color="#555555", linewidth=2.0, markersize=8)
-        ax.set_title(t["fte_total"], fontsize=TITLE_PT - 1)
+        ax.set_title(_title(t["fte_total"]), fontsize=TITLE_PT - 1)
         ax.set_xticks(x, [_wrap(label, 9) for label in labels], fontsize=TICK_PT - 3)
         ax.set_ylabel(t["fte"], fontsize=LABEL_PT - 1)
         ax.set_ylim(bottom=0)  # staff is a quantity: a cut axis would exaggerate a change
@@ -237,21 +228,31 @@ def scenarios_figure(
     baseline: str | None = None,
     language: str = "en",
     departments: Mapping[str, str] | None = None,
-) -> Figure:
-    """Headline KPIs for every scenario side by side (horizontal, one panel per KPI)."""
+    back_office: bool = False,
+) -> Figure | None:
+    """Headline KPIs for every scenario side by side (horizontal, one panel per KPI).
+
+    The channels and journeys (``back_office=False``) and the departments (``True``) are two
+    figures, each a slide of at most :data:`SCENARIO_PANELS` panels in two rows; the tables of
+    the report list every KPI. None for the back office of runs without departments.
+    """
     t = _TEXT[language]
-    present = figure_rows(comparison, rows)
+    present = [
+        row for row in figure_rows(comparison, rows) if (row.department != "all") == back_office
+    ][:SCENARIO_PANELS]
     scenarios = list(dict.fromkeys(comparison["scenario"]))
     if not present:
+        if back_office:
+            return None
         fig = _new_figure(11.0, 3.0)
         ax = fig.add_subplot()
         ax.set_axis_off()
         _no_data(ax, t["no_data"])
         return fig
-    nrows, ncols = _grid(len(present), most=2)
-    height = max(2.8, 0.42 * len(scenarios) + 1.4)
-    fig = _new_figure(14.0, height * nrows + 0.8)
-    fig.suptitle(t["scenarios"], fontsize=SUPTITLE_PT)
+    nrows, ncols = _grid(len(present), most=SCENARIO_PANELS // 2)
+    height = max(2.6, 0.26 * len(scenarios) + 1.3)
+    fig = _new_figure(16.0, min(16.0, height * nrows + 1.4))
+    fig.suptitle(t["scenarios_back" if back_office else "scenarios"], fontsize=SUPTITLE_PT)
     axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
     for k, (ax, row) in enumerate(zip(axes, present, strict=False)):
         data = select(comparison, row).set_index("scenario").reindex(scenarios)
@@ -281,14 +282,14 @@ def scenarios_figure(
             ax.axvline(targets[0] * scale, color=NORM_COLOUR, linestyle="--", linewidth=1.2)
         ax.set_yticks(
             y,
-            [("▶ " if s == baseline else "") + _wrap(s, 28) for s in scenarios]
+            [("▶ " if s == baseline else "") + _short(s) for s in scenarios]
             if k % ncols == 0
             else [""] * len(scenarios),
             fontsize=TICK_PT - 2,
         )
         ax.set_ylim(-0.7, len(scenarios) - 0.3)
         ax.set_title(
-            _title(name(row, language, dict(departments or {})), 50), fontsize=TITLE_PT - 1
+            _title(name(row, language, dict(departments or {})), 24), fontsize=TITLE_PT - 2
         )
         ax.set_xlabel(_axis_unit(row.unit), fontsize=LABEL_PT - 2)
         _style_axes(ax)
@@ -316,7 +317,7 @@ def staff_figure(
     t = _TEXT[language]
     scenarios = list(dict.fromkeys(staff["scenario"]))
     names = list(dict.fromkeys(staff["staff_group"]))
-    fig = _new_figure(13.0, max(4.0, 0.5 * len(scenarios) + 2.5))
+    fig = _new_figure(16.0, min(16.0, max(5.0, 0.45 * len(scenarios) + 3.5)))
     fig.suptitle(t["staff"], fontsize=SUPTITLE_PT)
     ax = fig.add_subplot()
     if staff.empty:
@@ -330,16 +331,23 @@ def staff_figure(
         .reindex(index=scenarios, columns=names)
         .fillna(0.0)
     )
+    # The largest groups in colours a reader tells apart; the rest as one grey bar segment (the
+    # table above the figure lists every group).
+    shown = largest({str(g): float(v) for g, v in table.sum().items()})
+    series = [(str(g), table[g], (groups or {}).get(g, g), SERIES[k]) for k, g in enumerate(shown)]
+    rest = [g for g in names if g not in shown]
+    if rest:
+        series.append(("", table[rest].sum(axis=1), t["other_groups"], OTHER))
     y = np.arange(len(scenarios))[::-1]
     left = np.zeros(len(scenarios))
-    for k, group in enumerate(names):
-        values = table[group].to_numpy(dtype=float)
+    for _, column, label, colour in series:
+        values = column.to_numpy(dtype=float)
         ax.barh(
             y,
             values,
             left=left,
-            color=GROUP_COLOURS[k % len(GROUP_COLOURS)],
-            label=_plain((groups or {}).get(group, group)),
+            color=colour,
+            label=_plain(label),
             edgecolor="white",
             linewidth=0.5,
         )
@@ -353,16 +361,18 @@ def staff_figure(
             va="center",
             fontsize=TICK_PT - 1,
         )
-    ax.set_yticks(y, [_wrap(s, 32) for s in scenarios], fontsize=TICK_PT - 1)
+    ax.set_yticks(y, [_short(s, 32) for s in scenarios], fontsize=TICK_PT - 1)
     ax.set_xlabel(t["fte"], fontsize=LABEL_PT)
     _style_axes(ax)
-    ax.legend(
-        loc="upper left",
-        bbox_to_anchor=(1.01, 1.0),
-        fontsize=TICK_PT - 2,
-        frameon=False,
-    )
+    ax.set_xlim(0, float(left.max()) * 1.1 or 1.0)  # room for the totals
+    fig.legend(loc="outside lower center", ncols=4, fontsize=TICK_PT - 2, frameon=False)
     return fig
+
+
+def _short(text: str, width: int = 24) -> str:
+    """A scenario's name in at most two lines of ``width`` characters (cut with "…")."""
+    lines = textwrap.wrap(text, width, max_lines=2, placeholder="…")
+    return _plain("\n".join(lines) or text)
 
 
 def _wrap(text: str, width: int = 16) -> str:

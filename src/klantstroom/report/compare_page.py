@@ -53,6 +53,7 @@ _TEXT = {
         "no trajectory; run the road map with klantstroom -m "
         "scenarios=nulmeting,jaar1,jaar2,jaar3,eindbeeld.",
         "scenarios_fig": "All scenarios side by side",
+        "scenarios_back_fig": "The back office in every scenario",
         "staff": "Staff per group",
         "training": "Training",
         "segments": "Per segment",
@@ -108,6 +109,7 @@ _TEXT = {
         "er is geen traject; draai de routekaart met klantstroom -m "
         "scenarios=nulmeting,jaar1,jaar2,jaar3,eindbeeld.",
         "scenarios_fig": "Alle scenario's naast elkaar",
+        "scenarios_back_fig": "De backoffice in elk scenario",
         "staff": "Medewerkers per groep",
         "training": "Opleiding",
         "segments": "Per segment",
@@ -211,7 +213,8 @@ def page_html(
             )
         ),
         trajectory=Markup(html.file_img(trajectory, t["trajectory"])) if trajectory else "",
-        scenarios_figure=_embed(figures["scenarios"], t["scenarios_fig"]),
+        scenarios_figure=_embed(figures["scenarios"], t["scenarios_fig"])
+        + _embed(figures.get("scenarios_back_office"), t["scenarios_back_fig"]),
         staff_intro=t["staff_intro"].format(hours=f"{hours:g}"),
         staff_rows=_staff_rows(staff, labels, groups, language, t),
         staff_figure=_embed(figures["staff"], t["staff"]),

@@ -167,12 +167,26 @@ def write_comparison(
         if has_roadmap
         else None
     )
-    overview = scenarios_figure(
-        comparison, rows, baseline=labels[base], language=language, departments=departments
+    overview, back_office = (
+        scenarios_figure(
+            comparison,
+            rows,
+            baseline=labels[base],
+            language=language,
+            departments=departments,
+            back_office=part,
+        )
+        for part in (False, True)
     )
     staffing = staff_figure(staff, language=language, groups=groups)
     saved: dict[str, Path | None] = {}
-    for fig, file in ((trajectory, "trajectory"), (overview, "scenarios"), (staffing, "staff")):
+    figures_made = (
+        (trajectory, "trajectory"),
+        (overview, "scenarios"),
+        (back_office, "scenarios_back_office"),
+        (staffing, "staff"),
+    )
+    for fig, file in figures_made:
         saved[file] = None
         if fig is not None:
             path = figures / f"{file}.png"

@@ -38,10 +38,9 @@ from klantstroom.report.figures import (
 )
 from klantstroom.report.headline import KPI_NAMES
 from klantstroom.report.months import MONTH_NAMES
+from klantstroom.report.palette import OKABE_ITO
 
 FIGURE_FILE = "trajectory_by_month.png"
-# Okabe & Ito (2008), colour-blind safe.
-OKABE_ITO = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
 # The norms worth a line of their own: (channel, kpi).
 NORM_LINES = (
     ("phone", "service_level"),

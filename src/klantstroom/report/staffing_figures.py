@@ -1,19 +1,87 @@
-"""Figure of a staffing plan: staff needed and staff on shift per interval of the week.
+"""Figures of a staffing plan: staff needed and on shift per interval, FTE per road-map year.
 
-One panel per staff group; the x axis runs Monday 00:00 to Sunday 24:00, so a planner sees at
-a glance where shifts cover more than needed (the shaded gap) and where nothing is needed.
+* :func:`staffing_figure` -- per staff group, the staff needed and on shift per half hour of the
+  week (Monday 00:00 to Sunday 24:00), so a planner sees where shifts cover more than needed
+  (the shaded gap) and where nothing is needed. A slide holds the six groups with the most
+  hours needed; every group is in the plan's tables.
+* :func:`fte_by_year_figure` -- FTE per group per road-map year (stacked; the six largest groups
+  in colours, the rest grey) and per skill mix.
+* :func:`pooling_gain_figure` -- agent-hours pooling saves per hour of the day, per service.
+
+Each takes the report's language and the display names of groups and services.
 """
 
 from __future__ import annotations
 
-import matplotlib
+from collections.abc import Mapping
+
 import numpy as np
 import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from klantstroom.report.palette import OKABE_ITO, OTHER, SERIES, largest
+
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-LABELS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+# Groups on one slide of the plan figure: three rows of two.
+PLAN_PANELS = 6
+
+_TEXT: dict[str, dict[str, object]] = {
+    "en": {
+        "days": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
+        "on_shift": "on shift",
+        "needed": "needed",
+        "staff": "Staff (persons)",
+        "plan": "Staffing plan per half hour of the week: staff needed and on shift",
+        "plan_more": "Staffing plan per half hour of the week: the {n} groups with most hours "
+        "needed (all {total} in the tables)",
+        "fte_title": "FTE per staff group",
+        "mix_title": "Same demand and norms, three ways to staff it",
+        "mix_axis": "FTE (all sized groups)",
+        "roadmap": "Staffing per road-map year",
+        "other": "other groups",
+        "mixes": {
+            "scenario": "road-map mix",
+            "specialists": "specialists only",
+            "multi_skilled": "multi-skilled only",
+        },
+        "hour": "Hour of the day",
+        "saved": "Agent-hours saved (whole horizon)",
+        "gain": "Where pooling saves: agents the services need apart minus their share of the "
+        "pooled need",
+        "other_services": "other services",
+    },
+    "nl": {
+        "days": ("ma", "di", "wo", "do", "vr", "za", "zo"),
+        "on_shift": "ingeroosterd",
+        "needed": "nodig",
+        "staff": "Medewerkers (personen)",
+        "plan": "Personeelsplan per half uur van de week: medewerkers nodig en ingeroosterd",
+        "plan_more": "Personeelsplan per half uur van de week: de {n} groepen met de meeste "
+        "uren nodig (alle {total} in de tabellen)",
+        "fte_title": "Fte per medewerkersgroep",
+        "mix_title": "Dezelfde vraag en normen, drie manieren van bemensen",
+        "mix_axis": "Fte (alle berekende groepen)",
+        "roadmap": "Bezetting per jaar van de routekaart",
+        "other": "overige groepen",
+        "mixes": {
+            "scenario": "mix van de routekaart",
+            "specialists": "alleen specialisten",
+            "multi_skilled": "alleen breed inzetbaar",
+        },
+        "hour": "Uur van de dag",
+        "saved": "Bespaarde medewerkersuren (hele periode)",
+        "gain": "Waar samenvoegen bespaart: medewerkers die de diensten apart nodig hebben min "
+        "hun deel van de gezamenlijke behoefte",
+        "other_services": "overige diensten",
+    },
+}
+
+
+def _figure(width: float, height: float) -> Figure:
+    fig = Figure(figsize=(width, height), layout="constrained")
+    FigureCanvasAgg(fig)
+    return fig
 
 
 def _week_series(table: pd.DataFrame, column: str, interval_min: int) -> np.ndarray:
@@ -39,40 +107,69 @@ def _shift_coverage(shifts: pd.DataFrame, interval_min: int) -> np.ndarray:
 
 
 def staffing_figure(
-    headcount: pd.DataFrame, shifts: pd.DataFrame, groups: list[str], interval_min: int
+    headcount: pd.DataFrame,
+    shifts: pd.DataFrame,
+    groups: list[str],
+    interval_min: int,
+    *,
+    language: str = "en",
+    names: Mapping[str, str] | None = None,
 ) -> Figure:
-    """Needed vs on-shift staff per interval of the week, one panel per group."""
-    fig = Figure(figsize=(11, 2.8 * max(len(groups), 1) + 1), layout="constrained")
-    FigureCanvasAgg(fig)
-    axes = np.atleast_1d(fig.subplots(max(len(groups), 1), 1, squeeze=False)[:, 0])
+    """Needed vs on-shift staff per interval of the week: the six groups with most hours needed.
+
+    Parameters
+    ----------
+    headcount, shifts : pandas.DataFrame
+        The plan's staff needed per interval and its shifts.
+    groups : list of str
+        The sized groups, in the plan's order.
+    interval_min : int
+        The calendar's interval.
+    language : str
+        ``en`` or ``nl``.
+    names : mapping, optional
+        Display names of the groups.
+    """
+    t = _TEXT[language]
+    needed = {
+        g: _week_series(headcount[headcount["staff_group"] == g], "staff_needed", interval_min)
+        for g in groups
+    }
+    shown = largest({g: float(v.sum()) for g, v in needed.items()}, PLAN_PANELS)
+    rows = max(1, (len(shown) + 1) // 2)
+    cols = 2 if len(shown) > 1 else 1
+    fig = _figure(16.0, min(9.0, 1.2 + 2.6 * rows))
+    axes = np.atleast_1d(fig.subplots(rows, cols, squeeze=False).ravel())
     hours = np.arange(7 * (1440 // interval_min)) * interval_min / 60
-    for ax, group in zip(axes, groups, strict=False):
-        needed = _week_series(
-            headcount[headcount["staff_group"] == group], "staff_needed", interval_min
-        )
+    days = list(t["days"])  # type: ignore[call-overload]
+    for ax, group in zip(axes, shown, strict=False):
         on_shift = _shift_coverage(shifts[shifts["staff_group"] == group], interval_min)
-        ax.fill_between(hours, on_shift, step="post", color="#c6dbef", label="on shift")
-        ax.step(hours, needed, where="post", color="#08519c", linewidth=1.8, label="needed")
-        ax.set_title(f"{group}: staff needed and on shift (persons)", loc="left", fontsize=13)
-        ax.set_xticks(np.arange(0, 7 * 24 + 1, 24), [*LABELS, ""], fontsize=12)
+        ax.fill_between(hours, on_shift, step="post", color="#c6dbef", label=t["on_shift"])
+        ax.step(
+            hours, needed[group], where="post", color=OKABE_ITO[0], linewidth=1.8, label=t["needed"]
+        )
+        ax.set_title((names or {}).get(group, group), loc="left", fontsize=13)
+        ax.set_xticks(np.arange(0, 7 * 24 + 1, 24), [*days, ""], fontsize=12)
         ax.set_xlim(0, 7 * 24)
-        ax.set_ylabel("Staff (persons)", fontsize=12)
+        ax.set_ylabel(str(t["staff"]), fontsize=11)
         ax.grid(alpha=0.3)
-        ax.tick_params(labelsize=12)
-    if groups:
-        axes[0].legend(fontsize=12, loc="upper right")
-    fig.suptitle("Staffing plan per half hour of the week", fontsize=15)
+        ax.tick_params(labelsize=11)
+    for ax in axes[len(shown) :]:
+        ax.set_axis_off()
+    if shown:
+        axes[0].legend(fontsize=11, loc="upper right")
+    title = t["plan"] if len(shown) == len(groups) else t["plan_more"]
+    fig.suptitle(str(title).format(n=len(shown), total=len(groups)), fontsize=15)
     return fig
 
 
-MIX_STYLE = {
-    "scenario": ("road-map mix", "#08519c", "o"),
-    "specialists": ("specialists only", "#a50f15", "s"),
-    "multi_skilled": ("multi-skilled only", "#238b45", "^"),
-}
-
-
-def fte_by_year_figure(fte: pd.DataFrame, mixes: pd.DataFrame) -> Figure:
+def fte_by_year_figure(
+    fte: pd.DataFrame,
+    mixes: pd.DataFrame,
+    *,
+    language: str = "en",
+    names: Mapping[str, str] | None = None,
+) -> Figure:
     """FTE per staff group per road-map year (stacked), and per skill mix when compared.
 
     Parameters
@@ -82,10 +179,14 @@ def fte_by_year_figure(fte: pd.DataFrame, mixes: pd.DataFrame) -> Figure:
         left out).
     mixes : pandas.DataFrame
         :func:`klantstroom.staffing.roadmap.skill_mix_by_year`; may be empty.
+    language : str
+        ``en`` or ``nl``.
+    names : mapping, optional
+        Display names of the groups.
     """
+    t = _TEXT[language]
     panels = 2 if len(mixes) else 1
-    fig = Figure(figsize=(7.5 * panels, 5.5), layout="constrained")
-    FigureCanvasAgg(fig)
+    fig = _figure(16.0 if panels == 2 else 12.0, 7.5)
     axes = np.atleast_1d(fig.subplots(1, panels, squeeze=False)[0])
     years = list(dict.fromkeys(fte["label"]))
     sized = fte[fte["fte"].notna()]
@@ -93,59 +194,89 @@ def fte_by_year_figure(fte: pd.DataFrame, mixes: pd.DataFrame) -> Figure:
     table = table.reindex(years).fillna(0.0)
     # The configuration's group order (specialist teams, then multi-skilled, ...), so a group
     # keeps its colour and place in the stack from year to year.
-    table = table[list(dict.fromkeys(sized["staff_group"]))]
+    order = [str(g) for g in dict.fromkeys(sized["staff_group"])]
+    table = table[order]
+    shown = largest({g: float(table[g].sum()) for g in order})
+    series = [((names or {}).get(g, g), table[g], SERIES[k]) for k, g in enumerate(shown)]
+    rest = [g for g in order if g not in shown]
+    if rest:
+        series.append((str(t["other"]), table[rest].sum(axis=1), OTHER))
     ax = axes[0]
     bottom = np.zeros(len(years))
-    colours = [matplotlib.colormaps["tab20"](i / 20) for i in range(20)]
     x = np.arange(len(years))
-    for i, group in enumerate(table.columns):
-        values = table[group].to_numpy(dtype=float)
-        ax.bar(x, values, bottom=bottom, color=colours[i % len(colours)], label=str(group))
+    for label, column, colour in series:
+        values = column.to_numpy(dtype=float)
+        ax.bar(x, values, bottom=bottom, color=colour, label=label, edgecolor="white")
         bottom += values
     for xi, total in zip(x, bottom, strict=True):
-        ax.annotate(f"{total:.1f}", (xi, total), ha="center", va="bottom", fontsize=12)
-    ax.set_ylim(0, max(float(bottom.max()), 1.0) * 1.12)
+        text = f"{total:.1f}"
+        ax.annotate(
+            text.replace(".", ",") if language == "nl" else text,
+            (xi, total),
+            ha="center",
+            va="bottom",
+            fontsize=12,
+        )
+    ax.set_ylim(0, max(float(bottom.max()) if len(bottom) else 1.0, 1.0) * 1.12)
     ax.set_xticks(x, years, rotation=20, ha="right", fontsize=12)
-    ax.set_ylabel("FTE", fontsize=12)
-    ax.set_title("FTE per staff group", loc="left", fontsize=13)
-    ax.legend(fontsize=9, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    ax.set_ylabel("fte" if language == "nl" else "FTE", fontsize=12)
+    ax.set_title(str(t["fte_title"]), loc="left", fontsize=13)
     ax.grid(axis="y", alpha=0.3)
     if panels == 2:
         ax = axes[1]
-        for mix, (label, colour, marker) in MIX_STYLE.items():
+        mix_names: dict[str, str] = t["mixes"]  # type: ignore[assignment]
+        for k, (mix, marker) in enumerate(zip(mix_names, "os^", strict=True)):
             part = mixes[mixes["skill_mix"] == mix].set_index("label").reindex(years)
-            ax.plot(x, part["fte"], color=colour, marker=marker, linewidth=2, label=label)
+            ax.plot(
+                x,
+                part["fte"],
+                color=OKABE_ITO[k],
+                marker=marker,
+                linewidth=2,
+                label=mix_names[mix],
+            )
         ax.set_xticks(x, years, rotation=20, ha="right", fontsize=12)
-        ax.set_ylabel("FTE (all sized groups)", fontsize=12)
+        ax.set_ylabel(str(t["mix_axis"]), fontsize=12)
         ax.set_ylim(bottom=0)
-        ax.set_title("Same demand and norms, three ways to staff it", loc="left", fontsize=13)
+        ax.set_title(str(t["mix_title"]), loc="left", fontsize=13)
         ax.legend(fontsize=11)
         ax.grid(alpha=0.3)
-    fig.suptitle("Staffing per road-map year", fontsize=15)
+    axes[0].legend(
+        fontsize=10, loc="upper center", bbox_to_anchor=(0.5, -0.22), ncols=2, frameon=False
+    )
+    fig.suptitle(str(t["roadmap"]), fontsize=15)
     return fig
 
 
-def pooling_gain_figure(gain: pd.DataFrame) -> Figure:
-    """Agent-hours pooling saves per hour of the day, stacked by service (``pooling_gain.csv``)."""
-    fig = Figure(figsize=(11, 4.5), layout="constrained")
-    FigureCanvasAgg(fig)
+def pooling_gain_figure(
+    gain: pd.DataFrame, *, language: str = "en", names: Mapping[str, str] | None = None
+) -> Figure:
+    """Agent-hours pooling saves per hour of the day, stacked by service (``pooling_gain.csv``).
+
+    The six services that save most are named; the rest are one grey series.
+    """
+    t = _TEXT[language]
+    fig = _figure(14.0, 6.0)
     ax = fig.subplots()
     table = gain.pivot_table(
         index="hour", columns="service", values="saved_agent_hours", aggfunc="sum"
-    )
-    table = table.loc[:, table.sum().sort_values(ascending=False).index].fillna(0.0)
+    ).fillna(0.0)
+    totals = {str(c): float(table[c].sum()) for c in table.columns}
+    shown = sorted(largest(totals), key=lambda c: -totals[c])
+    series: list[tuple[str, pd.Series, str]] = [
+        ((names or {}).get(c, c), table[c], SERIES[k]) for k, c in enumerate(shown)
+    ]
+    rest = [c for c in table.columns if str(c) not in shown]
+    if rest:
+        series.append((str(t["other_services"]), table[rest].sum(axis=1), OTHER))
     bottom = np.zeros(len(table))
-    for service in table.columns:
-        values = table[service].to_numpy(dtype=float)
-        ax.bar(table.index, values, bottom=bottom, label=str(service))
+    for label, column, colour in series:
+        values = column.to_numpy(dtype=float)
+        ax.bar(table.index, values, bottom=bottom, label=label, color=colour)
         bottom += values
-    ax.set_xlabel("Hour of the day", fontsize=12)
-    ax.set_ylabel("Agent-hours saved (whole horizon)", fontsize=12)
-    ax.set_title(
-        "Where pooling saves: agents the services need apart minus their share of the pooled need",
-        loc="left",
-        fontsize=12,
-    )
-    ax.legend(fontsize=9, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    ax.set_xlabel(str(t["hour"]), fontsize=12)
+    ax.set_ylabel(str(t["saved"]), fontsize=12)
+    ax.set_title(str(t["gain"]), loc="left", fontsize=12, wrap=True)
+    fig.legend(loc="outside lower center", ncols=4, fontsize=10, frameon=False)
     ax.grid(axis="y", alpha=0.3)
     return fig

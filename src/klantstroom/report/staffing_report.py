@@ -404,7 +404,9 @@ def write_plan_report(folder: Path) -> Path:
             ]
             for s, r in by_service.iterrows()
         ]
-        context["figures"]["gain"] = Markup(figure_img(pooling_gain_figure(gain), t["gain_alt"]))
+        context["figures"]["gain"] = Markup(
+            figure_img(pooling_gain_figure(gain, language=language, names=services), t["gain_alt"])
+        )
     plan_figure = folder / "figures" / "staffing_plan.png"
     if plan_figure.is_file():
         context["figures"]["plan"] = Markup(file_img(plan_figure, t["plan_alt"]))
@@ -458,17 +460,23 @@ def _read(path: Path) -> pd.DataFrame:
     return pd.read_csv(path) if path.is_file() else pd.DataFrame()
 
 
-def write_roadmap_report(
-    out: Path, fte: pd.DataFrame, mixes: pd.DataFrame, folders: list[Path]
-) -> Path:
-    """Write the road map's ``staffing_report.html`` into ``out``; return its path."""
+def roadmap_names(folders: list[Path]) -> tuple[str, dict[str, str]]:
+    """The language of the road map's plans (the first's) and their staff groups' names."""
     infos = [read_info(folder) for folder in folders]
     language = _language(infos[0]) if infos else "en"
-    t = _TEXT[language]
     groups: dict[str, str] = {}
     for info in infos:
         for name, label in _names(info, "staff_groups").items():
             groups.setdefault(name, label)
+    return language, groups
+
+
+def write_roadmap_report(
+    out: Path, fte: pd.DataFrame, mixes: pd.DataFrame, folders: list[Path]
+) -> Path:
+    """Write the road map's ``staffing_report.html`` into ``out``; return its path."""
+    language, groups = roadmap_names(folders)
+    t = _TEXT[language]
 
     def n(value: object, digits: int = 1) -> str:
         return _number(value, digits, language)
@@ -523,7 +531,7 @@ def write_roadmap_report(
         ]
     links = [
         (Path(os.path.relpath(folder / REPORT, out)).as_posix(), str(info["label"]))
-        for folder, info in zip(folders, infos, strict=True)
+        for folder, info in zip(folders, map(read_info, folders), strict=True)
     ]
     page = render(
         "staffing_report.html.j2",

@@ -144,8 +144,9 @@ def build_scenario(config: Mapping[str, Any], base_dir: Path | None = None) -> S
         check_coverage(check, services, groups)
     check_back_office(check, channels, services, departments, groups)
     check_formulas(check, services, shops, departments)
+    language = str((config.get("report") or {}).get("language") or "en")
     personas = tuple(
-        build_persona(check, name, raw, services, shops, run.horizon_days)
+        build_persona(check, name, raw, services, shops, run.horizon_days, language)
         for name, raw in (config.get("personas") or {}).items()
     )
     known = {

@@ -16,6 +16,7 @@ from klantstroom.scenario.spec import (
     CALLBACK_BY,
     CHANNELS,
     DISCIPLINES,
+    LANGUAGES,
     VISIT_MODES,
     CallbackSpec,
     ChannelSpec,
@@ -260,8 +261,12 @@ def build_persona(
     services: Sequence[ServiceSpec],
     shops: Sequence[ShopSpec],
     horizon_days: float,
+    language: str = "en",
 ) -> PersonaSpec:
-    """Return a persona (``personas.<name>``) whose matters can happen in the scenario."""
+    """Return a persona (``personas.<name>``) whose matters can happen in the scenario.
+
+    Its story is the one of ``story_by_language`` in the report's ``language``, else ``story``.
+    """
     key = f"personas.{name}"
     check.name(key, name, "persona")
     by_name = {s.name: s for s in services}
@@ -321,6 +326,14 @@ def build_persona(
         name=name,
         label=str(raw.get("label") or name),
         household=str(raw.get("household") or ""),
-        story=str(raw.get("story") or ""),
+        story=_story(check, key, raw, language),
         matters=tuple(matters),
     )
+
+
+def _story(check: Checker, key: str, raw: Mapping[str, Any], language: str) -> str:
+    """The persona's story in ``language`` (``story_by_language``), or its ``story``."""
+    stories = raw.get("story_by_language") or {}
+    for lang in stories:
+        check.choice(f"{key}.story_by_language.{lang}", lang, LANGUAGES)
+    return str(stories.get(language) or raw.get("story") or "")

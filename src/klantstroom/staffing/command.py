@@ -27,7 +27,11 @@ import pandas as pd
 from klantstroom.outputs import display_names
 from klantstroom.report.numbers import grouped
 from klantstroom.report.staffing_figures import fte_by_year_figure, staffing_figure
-from klantstroom.report.staffing_report import write_plan_report, write_roadmap_report
+from klantstroom.report.staffing_report import (
+    roadmap_names,
+    write_plan_report,
+    write_roadmap_report,
+)
 from klantstroom.scenario.spec import Scenario
 from klantstroom.scenario.year import staffing_scenario
 from klantstroom.staffing.plan import NO_GROUP, StaffingPlan, plan_staffing
@@ -141,7 +145,14 @@ def write_staffing(scenario: Scenario, folder: Path) -> StaffingPlan:
     if len(plan.failing):
         plan.failing.to_csv(folder / "failing.csv", index=False)
     sized = plan.fte.loc[plan.fte["note"] == "", "staff_group"].tolist()
-    figure = staffing_figure(plan.headcount, plan.shifts, sized, scenario.calendar.interval_min)
+    figure = staffing_figure(
+        plan.headcount,
+        plan.shifts,
+        sized,
+        scenario.calendar.interval_min,
+        language=scenario.report.language,
+        names={g.name: g.label for g in scenario.staff_groups},
+    )
     (folder / "figures").mkdir(exist_ok=True)
     figure.savefig(folder / "figures" / "staffing_plan.png", dpi=110)
     spec = scenario.staffing
@@ -263,6 +274,7 @@ def write_roadmap(folders: list[Path], out: Path) -> Path | None:
     if len(mixes):
         mixes.to_csv(out / "skill_mix_by_year.csv", index=False)
     (out / "figures").mkdir(exist_ok=True)
-    figure = fte_by_year_figure(fte, mixes)
+    language, groups = roadmap_names(folders)
+    figure = fte_by_year_figure(fte, mixes, language=language, names=groups)
     figure.savefig(out / "figures" / "fte_by_year.png", dpi=110)
     return write_roadmap_report(out, fte, mixes, folders)

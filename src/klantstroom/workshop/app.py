@@ -25,6 +25,7 @@ import streamlit as st
 from klantstroom.config.gate import ConfigFileRefused
 from klantstroom.model.policies import POLICIES
 from klantstroom.paths import scenarios_dir
+from klantstroom.report.headline import fmt
 from klantstroom.report.overview import beside
 from klantstroom.scenario.errors import ScenarioErrors
 from klantstroom.workshop.levers import (
@@ -36,7 +37,6 @@ from klantstroom.workshop.levers import (
 )
 from klantstroom.workshop.page_text import MONTHS, TEXT, persona_sections
 from klantstroom.workshop.whatif import (
-    baseline_overrides,
     compose_levers_base,
     run_cached,
     save_whatif,
@@ -177,7 +177,7 @@ def main() -> None:
             demand_factor=demand / 100.0,
             language=language,
         )
-        _run(levers, title, who, why, outputs, t)
+        _run(levers, (title, year_names[year]), who, why, outputs, t)
     if "shown" in st.session_state:
         _results(st.session_state["shown"], language, t)
 
@@ -189,8 +189,19 @@ def _broad_share(kcc: list[str], hours: dict[str, float]) -> float:
     return broad / total if total else 0.0
 
 
-def _run(levers: Levers, title: str, who: str, why: str, outputs: Path, t: dict[str, Any]) -> None:
-    """Save the what-if, run it and its baseline, and keep them for the results."""
+def _run(
+    levers: Levers,
+    titles: tuple[str, str],
+    who: str,
+    why: str,
+    outputs: Path,
+    t: dict[str, Any],
+) -> None:
+    """Save the what-if, run it and its baseline, and keep them for the results.
+
+    ``titles`` are the what-if's and the road-map year's (for the baseline's name).
+    """
+    title, year_label = titles
     total = 2 * levers.replications
     bar = st.progress(0.0, text=t["progress"].format(done=0, total=total))
     done = [0]
@@ -205,7 +216,20 @@ def _run(levers: Levers, title: str, who: str, why: str, outputs: Path, t: dict[
         with _RUNNING:
             saved = save_whatif(levers, title=title, who=who, why=why)
             whatif = run_cached(saved.overrides, outputs, on_replication=tick)
-            baseline = run_cached(baseline_overrides(levers), outputs, on_replication=tick)
+            # The baseline is a scenario file too: named in comparisons, replayable as the what-if.
+            base_title = t["baseline_title"].format(
+                year=year_label,
+                month=MONTHS[levers.language][levers.start_month - 1],
+                weeks=levers.horizon_days // 7,
+                reps=levers.replications,
+            )
+            base_saved = save_whatif(
+                levers.baseline(),
+                title=base_title,
+                who="klantstroom-workshop",
+                why=t["baseline_why"],
+            )
+            baseline = run_cached(base_saved.overrides, outputs, on_replication=tick)
     except (LeverError, ScenarioErrors, ConfigFileRefused) as error:
         bar.empty()
         st.error(f"{t['not_run']}\n\n{error}")
@@ -241,7 +265,7 @@ def _results(entry: dict[str, Any], language: str, t: dict[str, Any]) -> None:
     st.caption(t["norms_note"])
     st.table(_lights(table.set_index(t["col_kpi"]), [t["col_status"], t["col_base_status"]], t))
     st.subheader(t["key_figures"])
-    st.table(_key_figures(whatif, baseline, t))
+    st.table(_key_figures(whatif, baseline, t, language))
     personas = persona_sections(whatif.folder / "personas.txt")
     if personas:
         st.subheader(t["persona"])
@@ -268,31 +292,22 @@ def _results(entry: dict[str, Any], language: str, t: dict[str, Any]) -> None:
         )
 
 
-def _key_figures(whatif: Any, baseline: Any, t: dict[str, Any]) -> pd.DataFrame:
-    """Offered, served and staff hours per channel: what-if and baseline side by side."""
-    rows = []
-    for label, run in ((t["col_whatif"], whatif), (t["col_baseline"], baseline)):
-        summary = run.summary
-        mask = (
-            (summary["service"] == "all")
-            & (summary["department"] == "all")
-            & (summary["shop"] == "all")
-            & (summary["staff_group"] == "all")
-            & (summary["channel"] != "all")
-        )
-        if "segment" in summary:
-            mask &= summary["segment"] == "all"
-        if "period" in summary:
-            mask &= summary["period"] == "run"
+def _key_figures(whatif: Any, baseline: Any, t: dict[str, Any], language: str) -> pd.DataFrame:
+    """Offered and served per channel (mean per replication): what-if beside baseline."""
+    values: dict[tuple[str, str], dict[str, str]] = {}
+    for column, run in ((t["col_whatif"], whatif), (t["col_baseline"], baseline)):
+        summary = run.period_summary  # the whole run, whatever period a channel is judged on
+        mask = (summary["channel"] != "all") & (summary["period"] == "run")
+        for key in ("service", "department", "shop", "staff_group", "segment"):
+            if key in summary:
+                mask &= summary[key] == "all"
         for kpi in ("offered", "served"):
             part = summary[mask & (summary["kpi"] == kpi)]
             for channel, value in zip(part["channel"], part["mean"], strict=True):
-                rows.append((t["channels"].get(channel, channel), t[kpi], label, value))
-    if not rows:
-        return pd.DataFrame()
-    frame = pd.DataFrame(rows, columns=["channel", "kpi", "run", "value"])
-    wide = frame.pivot_table(index=["channel", "kpi"], columns="run", values="value", sort=False)
-    return wide.round(0).astype("Int64")
+                row = values.setdefault((t["channels"].get(channel, channel), t[kpi]), {})
+                row[column] = fmt(value, "count", language)
+    index = pd.MultiIndex.from_tuples(list(values), names=[t["col_channel"], t["col_measure"]])
+    return pd.DataFrame(list(values.values()), index=index)
 
 
 main()

@@ -201,17 +201,3 @@ def run_cached(
         if run is not None and run.info.get("complete", False):
             return run
     return api.run(overrides, folder, overwrite=True, on_replication=on_replication)
-
-
-def baseline_overrides(levers: Levers) -> list[str]:
-    """The command line of the what-if's baseline: its year, run settings, no lever."""
-    base = levers.baseline()
-    body = overlay(compose_levers_base(base)[0], base, {})
-    return [
-        f"scenarios=[{','.join(base.scenarios())}]",
-        f"run.horizon_days={base.horizon_days}",
-        f"run.warmup_days={base.warmup_days}",
-        f"run.replications={base.replications}",
-        f"calendar.start_date={body['calendar']['start_date']}",
-        f"report.language={base.language}",
-    ]

@@ -1,0 +1,145 @@
+"""Every figure fits a 16:9 slide: width at least its height, no title, label or legend clipped,
+no panel titles or tick labels printed over each other (:mod:`slides`), in both languages.
+
+The run's fourteen figures are drawn from a short Grootstad run, the comparison's from two runs
+of it; the staffing figures from made-up plans as large as Grootstad's (18 groups).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.figure import Figure
+from matplotlib.text import Text
+
+from klantstroom import api
+from klantstroom.experiment import run_experiment
+from klantstroom.report.run_figures import draw_run_figures
+from klantstroom.report.staffing_figures import (
+    fte_by_year_figure,
+    pooling_gain_figure,
+    staffing_figure,
+)
+from slides import slide_problems, watching_savefig
+
+matplotlib.use("Agg")
+SHORT = ["run.horizon_days=7", "run.replications=2", "run.warmup_days=7"]
+# Words of the English figures that a Dutch one must not show.
+ENGLISH = ("needed", "on shift", "Staff (persons)", "other groups", "Hour of the day", "per year")
+
+
+def test_the_check_finds_what_a_projector_would_show_wrong() -> None:
+    wide = Figure(figsize=(12, 6))
+    ax = wide.add_subplot()
+    ax.set_title("x" * 300)
+    assert any("title" in p and "clipped" in p for p in slide_problems(wide))
+    ticks = Figure(figsize=(12, 6))
+    ax = ticks.add_subplot()
+    ax.set_xticks(range(40), [f"label {i} is long" for i in range(40)])
+    assert any("tick labels" in p for p in slide_problems(ticks))
+    legend = Figure(figsize=(12, 6))
+    ax = legend.add_subplot()
+    ax.plot([1, 2], label="a legend entry")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.05, 1.0))
+    assert any("legend is clipped" in p for p in slide_problems(legend))
+    titles = Figure(figsize=(12, 6))
+    for title in ("Title A", "Title B"):
+        titles.add_axes((0.1, 0.1, 0.8, 0.3)).set_title(title)
+    assert any("overprint" in p for p in slide_problems(titles))
+    assert any("taller" in p for p in slide_problems(Figure(figsize=(6, 12))))
+    fine = Figure(figsize=(12, 6), layout="constrained")
+    ax = fine.add_subplot()
+    ax.plot([1, 2], label="a")
+    ax.legend()
+    ax.set_title("A title that fits")
+    assert slide_problems(fine) == []
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_every_figure_of_a_run_fits_a_slide(language: str, tmp_path: Path) -> None:
+    scenario = api.load_scenario([*SHORT, f"report.language={language}"])
+    result = run_experiment(scenario)
+    with watching_savefig() as problems:
+        draw_run_figures(result, scenario, tmp_path)
+    assert len(list(tmp_path.glob("*.png"))) == 14
+    assert problems == []
+
+
+def test_every_figure_of_a_comparison_fits_a_slide(tmp_path: Path) -> None:
+    runs = [
+        api.run(SHORT, tmp_path / "nulmeting"),
+        api.run([*SHORT, "scenarios=[jaar3,extra_avond]"], tmp_path / "avond"),
+    ]
+    for language in ("nl", "en"):
+        with watching_savefig() as problems:
+            api.compare(runs, tmp_path / f"compare_{language}", language=language)
+        figures = {p.name for p in (tmp_path / f"compare_{language}" / "figures").glob("*.png")}
+        assert {"scenarios.png", "scenarios_back_office.png", "staff.png"} <= figures
+        assert problems == []
+
+
+def _texts(fig: Figure) -> str:
+    return " | ".join(t.get_text() for t in fig.findobj(Text) if t.get_text())
+
+
+@pytest.fixture(scope="module")
+def plan() -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
+    """A made-up week's plan for 18 groups: staff needed and shifts per group."""
+    rng = np.random.default_rng(1)
+    groups = [f"group_{k:02d}" for k in range(18)]
+    rows, shifts = [], []
+    for k, group in enumerate(groups):
+        for day in ("mon", "tue", "wed", "thu", "fri"):
+            for start in range(8 * 60, 17 * 60, 30):
+                rows.append((group, day, start, float(rng.integers(0, 4 + k))))
+            shifts.append((group, day, 8 * 60, 9 * 60, 3 + k))
+    headcount = pd.DataFrame(
+        rows, columns=["staff_group", "weekday", "interval_start_min", "staff_needed"]
+    )
+    shift_table = pd.DataFrame(
+        shifts, columns=["staff_group", "weekday", "start_min", "length_min", "staff"]
+    )
+    return headcount, shift_table, groups
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_the_staffing_figures_fit_a_slide_with_names_in_the_language(
+    plan: tuple[pd.DataFrame, pd.DataFrame, list[str]], language: str
+) -> None:
+    headcount, shifts, groups = plan
+    names = {g: f"Team {g[-2:]} met een lange naam" for g in groups}
+    figure = staffing_figure(headcount, shifts, groups, 30, language=language, names=names)
+    # The six groups with the most hours needed (the last six), by name.
+    titles = [ax.get_title(loc="left") for ax in figure.axes if ax.get_visible()]
+    assert titles == [names[g] for g in groups[-6:]]
+    years = ["Nulmeting 2027", "Jaar 1 (2028)", "Jaar 2 (2029)", "Eindbeeld 2031"]
+    fte = pd.DataFrame(
+        [(y, g, 1.0 + k) for y in years for k, g in enumerate(groups)],
+        columns=["label", "staff_group", "fte"],
+    )
+    mixes = pd.DataFrame(
+        [
+            (y, mix, 100.0 - 5 * i)
+            for i, y in enumerate(years)
+            for mix in ("scenario", "specialists", "multi_skilled")
+        ],
+        columns=["label", "skill_mix", "fte"],
+    )
+    roadmap = fte_by_year_figure(fte, mixes, language=language, names=names)
+    gain = pd.DataFrame(
+        [(h, f"service_{s}", float(s + h % 3)) for h in range(8, 18) for s in range(10)],
+        columns=["hour", "service", "saved_agent_hours"],
+    )
+    pooling = pooling_gain_figure(gain, language=language)
+    for name, fig in (("plan", figure), ("roadmap", roadmap), ("pooling", pooling)):
+        assert slide_problems(fig, name) == []
+        text = _texts(fig)
+        if language == "nl":
+            assert not [word for word in ENGLISH if word in text], (name, text)
+    legend = [t.get_text() for t in roadmap.axes[0].get_legend().get_texts()]
+    assert legend[-1] == ("overige groepen" if language == "nl" else "other groups")
+    assert legend[:-1] == [names[g] for g in groups[-6:]]  # the six largest, by name
