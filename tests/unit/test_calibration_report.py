@@ -16,6 +16,7 @@ from matplotlib.figure import Figure
 
 from klantstroom.calibration import report
 from klantstroom.calibration.report import ReportSection, write_html
+from klantstroom.calibration.texts import texts
 from klantstroom.report.templating import environment, render
 
 TEMPLATE = "calibration_report.html.j2"
@@ -137,10 +138,46 @@ def test_the_template_uses_exactly_write_htmls_parameters(tmp_path: Path) -> Non
     assert env.loader is not None
     source = env.loader.get_source(env, TEMPLATE)[0]
     used = jinja2.meta.find_undeclared_variables(env.parse(source))
-    assert used == set(inspect.signature(write_html).parameters) - {"path"}
+    # ``language`` reaches the template as its table of words, ``t``.
+    assert used == set(inspect.signature(write_html).parameters) - {"path", "language"} | {"t"}
     # StrictUndefined: a variable left out is an error, not an empty section.
     with pytest.raises(jinja2.UndefinedError, match="lead"):
-        render(TEMPLATE, **{**page_args(tmp_path), "warnings": [], "holdout": {}})
+        render(
+            TEMPLATE,
+            **{**page_args(tmp_path), "t": texts("en"), "warnings": [], "holdout": {}},
+        )
+
+
+def test_the_dutch_page_has_dutch_words_and_decimal_commas(tmp_path: Path) -> None:
+    drift = pd.DataFrame(
+        {"kind": ["behaviour"], "pooled": [1.25], "drifts": [False]},
+        index=pd.Index(["patience (s)"], name="parameter"),
+    )
+    page = write(
+        tmp_path,
+        language="nl",
+        warnings=["let op"],
+        sections=[ReportSection("Stabiliteit", "tekst", drift, digits=2)],
+        differences={"all call types": pd.DataFrame({"handling_vs_day_%": [12.5]})},
+    )
+    assert '<html lang="nl">' in page
+    for dutch in (
+        "<h2>Waarschuwingen",
+        "<h2>Doelen",
+        "<h2>Bevindingen",
+        "<h2>Waar het model het meest afwijkt",
+        "<h2>Inlezen",
+        "afhandeling t.o.v. dag (%)",
+        "afgehaakt, log (%)",
+        "naspel met het model",  # the replay sources by name
+        "<td>gedrag</td>",  # words in the cells
+        "<th>geduld (s)</th>",
+        "<td>1,25</td>",  # decimal comma
+        "<td>nee</td>",  # booleans
+    ):
+        assert dutch in page, dutch
+    for english in ("Warnings", "Targets", "Findings", "trace-driven", "behaviour", "False"):
+        assert english not in page, english
 
 
 def test_every_template_escapes_whatever_its_name() -> None:

@@ -143,3 +143,19 @@ def test_the_staffing_figures_fit_a_slide_with_names_in_the_language(
     legend = [t.get_text() for t in roadmap.axes[0].get_legend().get_texts()]
     assert legend[-1] == ("overige groepen" if language == "nl" else "other groups")
     assert legend[:-1] == [names[g] for g in groups[-6:]]  # the six largest, by name
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_the_calibration_figures_fit_a_slide(language: str, tmp_path: Path) -> None:
+    from klantstroom.calibration.command import main
+
+    log = Path(__file__).parents[1] / "data" / "anonymous-bank-slice.tsv"
+    argv = [str(log), "--format", "anonymous-bank", "--out", str(tmp_path), "--replications"]
+    with watching_savefig() as problems:
+        code = main([*argv, "1", "--no-sensitivity", "--language", language])
+    assert code == 0
+    figures = list((tmp_path / "figures").glob("*.png"))
+    assert len(figures) >= 6
+    assert problems == []
+    page = (tmp_path / "calibration_report.html").read_text(encoding="utf-8")
+    assert ("<h2>Bevindingen" if language == "nl" else "<h2>Findings") in page

@@ -13,19 +13,21 @@ from matplotlib.figure import Figure
 from klantstroom.calibration.availability import MAX_GAP_S, MIN_GAP_S
 from klantstroom.calibration.pipeline import Calibration
 from klantstroom.calibration.report import FONT, panel_figure
+from klantstroom.calibration.texts import display, number, texts
 
-NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
-
-def gaps_figure(cal: Calibration) -> Figure:
+def gaps_figure(cal: Calibration, language: str = "en") -> Figure:
     """Histogram of the gaps (log scale) with the mixture's components and the threshold."""
+    words = texts(language)
     gaps = np.maximum(cal.unavailability.gaps_s, MIN_GAP_S)
     work = cal.after_call
-    fig, axes = panel_figure(1, 1, 5.5)
+    fig, axes = panel_figure(1, 1, 5.5, language)
     ax = axes[0, 0]
     x = np.log(gaps)
     bins = np.linspace(x.min(), np.log(MAX_GAP_S), 60)
-    ax.hist(x, bins=bins, density=True, color="#cccccc", label=f"gaps measured ({len(gaps)})")
+    ax.hist(
+        x, bins=bins, density=True, color="#cccccc", label=words["gaps_label"].format(n=len(gaps))
+    )
     mixture = work.mixture
     if mixture is not None:
         grid = np.linspace(bins[0], bins[-1], 400)
@@ -42,8 +44,10 @@ def gaps_figure(cal: Calibration) -> Figure:
                 pdf,
                 linewidth=2,
                 color="#d62728" if last else "#1f77b4",
-                label=(
-                    f"{'break' if last else 'after-call'}: {100 * w:.0f}%, median {median:.0f} s"
+                label=words["gap_component"].format(
+                    what=words["gap_break" if last else "gap_after"],
+                    share=f"{100 * w:.0f}",
+                    median=f"{median:.0f}",
                 ),
             )
     if work.breaks:
@@ -51,26 +55,26 @@ def gaps_figure(cal: Calibration) -> Figure:
             np.log(work.threshold_s),
             color="black",
             linestyle="--",
-            label=f"threshold {work.threshold_s:.0f} s",
+            label=words["threshold"].format(s=f"{work.threshold_s:.0f}"),
         )
     ticks = [1, 5, 15, 60, 300, 1800]
     ax.set_xticks(np.log(ticks), [f"{t} s" if t < 60 else f"{t // 60} min" for t in ticks])
-    ax.set_xlabel(
-        "Gap from a call's end to the agent's next answer, callers waiting", fontsize=FONT
-    )
-    ax.set_ylabel("Density (per unit of log gap)", fontsize=FONT)
+    ax.set_xlabel(words["gaps_x"], fontsize=FONT)
+    ax.set_ylabel(words["gaps_y"], fontsize=FONT)
     ax.legend(fontsize=FONT - 1)
     fig.suptitle(
-        f"After-call work {work.mean_s:.0f} s on average ({work.method}); "
-        f"{work.n_breaks} breaks above the threshold",
+        words["gaps_title"].format(
+            mean=f"{work.mean_s:.0f}", method=display(work.method, language), n=work.n_breaks
+        ),
         fontsize=FONT + 3,
     )
     return fig
 
 
-def break_share_figure(cal: Calibration) -> Figure:
+def break_share_figure(cal: Calibration, language: str = "en") -> Figure:
     """Share of the agents on duty away on breaks per half hour, per weekday."""
-    fig, axes = panel_figure(1, 1, 5.5)
+    words = texts(language)
+    fig, axes = panel_figure(1, 1, 5.5, language)
     ax = axes[0, 0]
     share = cal.unavailable_share
     for weekday in share.index:
@@ -78,49 +82,46 @@ def break_share_figure(cal: Calibration) -> Figure:
         ax.plot(
             np.asarray(row.index, dtype=float) / 60 + 0.25,
             100 * row.to_numpy(dtype=float),
-            label=NAMES[int(weekday)],
+            label=words["days"][int(weekday)],
         )
-    ax.set_xlabel("Hour of the day", fontsize=FONT)
-    ax.set_ylabel("Agents on duty away (%)", fontsize=FONT)
+    ax.set_xlabel(words["hour"], fontsize=FONT)
+    ax.set_ylabel(words["breaks_y"], fontsize=FONT)
     ax.set_xticks(range(0, 25, 3))
     ax.set_ylim(bottom=0)
     ax.legend(fontsize=FONT - 1, ncols=4)
-    fig.suptitle(
-        "Breaks: share of agents on duty off the queue (roster unavailable_share)",
-        fontsize=FONT + 3,
-    )
+    fig.suptitle(words["breaks_title"], fontsize=FONT + 3)
     return fig
 
 
-def handling_by_hour_figure(cal: Calibration) -> Figure:
+def handling_by_hour_figure(cal: Calibration, language: str = "en") -> Figure:
     """Handling-time factor by hour of the day per call type (with the calls behind each)."""
-    fig, axes = panel_figure(1, 1, 5.5)
+    words = texts(language)
+    fig, axes = panel_figure(1, 1, 5.5, language)
     ax = axes[0, 0]
     for service, profiles in sorted(cal.handling_profiles.items()):
         profile = profiles["hour"]
         table = profile.table[profile.table["calls"] >= 30]
-        used = "used" if profile.used else "not used"
+        used = words["used"] if profile.used else words["not_used"]
         ax.plot(
             table.index.to_numpy(dtype=float) + 0.5,
             table["factor"].to_numpy(dtype=float),
             marker="o",
-            label=f"{service} ({used}; p = {profile.pvalue:.1g})",
+            label=f"{service} ({used}; p = {number(profile.pvalue, '.1g', language)})",
         )
     ax.axhline(1.0, color="black", linewidth=1)
-    ax.set_xlabel("Hour the service starts", fontsize=FONT)
-    ax.set_ylabel("Handling time / day's mean", fontsize=FONT)
+    ax.set_xlabel(words["handling_x"], fontsize=FONT)
+    ax.set_ylabel(words["handling_y"], fontsize=FONT)
     ax.set_xticks(range(0, 25, 3))
     ax.legend(fontsize=FONT - 1)
-    fig.suptitle(
-        "Handling time by hour of the day (hours with at least 30 calls)", fontsize=FONT + 3
-    )
+    fig.suptitle(words["handling_title"], fontsize=FONT + 3)
     return fig
 
 
-def stability_figure(weekly: pd.DataFrame, drift: pd.DataFrame) -> Figure:
+def stability_figure(weekly: pd.DataFrame, drift: pd.DataFrame, language: str = "en") -> Figure:
     """Each behaviour estimate per week with its 95% interval, relative to its pooled value."""
+    words = texts(language)
     behaviour = [p for p in drift.index if drift.loc[p, "kind"] == "behaviour"]
-    fig, axes = panel_figure(1, 1, 5.5)
+    fig, axes = panel_figure(1, 1, 5.5, language)
     ax = axes[0, 0]
     for i, parameter in enumerate(behaviour):
         rows = weekly[weekly["parameter"] == parameter]
@@ -130,12 +131,12 @@ def stability_figure(weekly: pd.DataFrame, drift: pd.DataFrame) -> Figure:
         y = rows["estimate"].to_numpy(dtype=float) / pooled
         err = 1.96 * rows["se"].to_numpy(dtype=float) / pooled
         x = np.arange(len(rows)) + (i - len(behaviour) / 2) * 0.06
-        drifts = " (drifts)" if drift.loc[parameter, "drifts"] else ""
+        drifts = words["drifts"] if drift.loc[parameter, "drifts"] else ""
         ax.errorbar(x, y, yerr=err, marker="o", capsize=3, label=f"{parameter}{drifts}")
     weeks = sorted(weekly["week"].unique())
-    ax.set_xticks(range(len(weeks)), [f"from {w}" for w in weeks])
+    ax.set_xticks(range(len(weeks)), [words["week_from"].format(week=w) for w in weeks])
     ax.axhline(1.0, color="black", linewidth=1)
-    ax.set_ylabel("Week's estimate / pooled estimate", fontsize=FONT)
+    ax.set_ylabel(words["stability_y"], fontsize=FONT)
     ax.legend(fontsize=FONT - 2, ncols=2)
-    fig.suptitle("Behaviour estimates per week, with 95% intervals", fontsize=FONT + 3)
+    fig.suptitle(words["stability_title"], fontsize=FONT + 3)
     return fig

@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -49,6 +50,7 @@ from klantstroom.calibration.pipeline import (
 )
 from klantstroom.calibration.stability import drift_table, drift_warnings, weekly_estimates
 from klantstroom.calibration.staffing_inference import staffing_follows_calls
+from klantstroom.calibration.texts import LANGUAGES, display, number, texts
 from klantstroom.calibration.validation import ALL_TYPES, Validation, side_by_side, validate
 from klantstroom.paths import safe_name, unique_safe_names
 from klantstroom.scenario.build import build_scenario
@@ -107,6 +109,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--replications", type=int, default=5, help="replications of each replay (default 5)"
     )
     parser.add_argument("--seed", type=int, default=1, help="root seed (default 1)")
+    parser.add_argument(
+        "--language",
+        choices=LANGUAGES,
+        default="en",
+        help="the report's language (default en; nl: Dutch)",
+    )
     parser.add_argument(
         "--services",
         nargs="*",
@@ -270,7 +278,7 @@ def main(argv: list[str] | None = None) -> int:
     if holdout_calls is not None:
         other = calibrate(holdout_calls, import_report, **fit_options)
         own = scenario_config(other, channel=channel, **scenario_options)
-        combined, notes = transfer_behaviour(own, fitted)
+        combined, notes = transfer_behaviour(own, fitted, args.language)
         try:
             build_scenario(combined)
         except ScenarioErrors as errors:
@@ -378,17 +386,23 @@ def sensitivity_table(periods: dict[str, Period], args: argparse.Namespace) -> p
     return pd.DataFrame(rows)
 
 
-def sensitivity_summary(table: pd.DataFrame, groups: list[str]) -> pd.DataFrame:
+def sensitivity_summary(
+    table: pd.DataFrame, groups: list[str], language: str = "en"
+) -> pd.DataFrame:
     """One row per estimate; per period and group of call types, what is met (report table)."""
+    t = texts(language)
 
     def verdict(rows: pd.DataFrame) -> str:
         misses = []
         for _, row in rows.iterrows():
+            replay = t["sources"].get(row["replay"], row["replay"])
             if not row["abandonment_met"]:
-                misses.append(f"{row['replay']} abandonment {row['abandonment_diff_pp']:+.1f} pp")
+                diff = number(row["abandonment_diff_pp"], "+.1f", language)
+                misses.append(t["miss_abandonment"].format(replay=replay, diff=diff))
             if not row["mean_wait_met"]:
-                misses.append(f"{row['replay']} wait {row['mean_wait_diff_%']:+.0f}%")
-        return "met" if not misses else "; ".join(misses)
+                diff = number(row["mean_wait_diff_%"], "+.0f", language)
+                misses.append(t["miss_wait"].format(replay=replay, diff=diff))
+        return t["met"] if not misses else "; ".join(misses)
 
     summary: dict[str, dict[str, Any]] = {}
     for (estimate, period, group), rows in table.groupby(
@@ -398,16 +412,16 @@ def sensitivity_summary(table: pd.DataFrame, groups: list[str]) -> pd.DataFrame:
             continue
         first = rows.iloc[0]
         entry = summary.setdefault(
-            str(estimate),
+            display(str(estimate), language),
             {
                 "threshold (s)": first["threshold_s"],
                 "after-call (s)": first["after_call_s"],
                 "breaks (% of agents)": first["break_share_%"],
             },
         )
-        entry[f"{period}: {group}"] = verdict(rows)
-    frame = pd.DataFrame.from_dict(summary, orient="index")
-    frame.index.name = "estimate"
+        entry[display(f"{period}: {group}", language)] = verdict(rows)
+    frame = pd.DataFrame.from_dict(summary, orient="index").rename(columns=t["sensitivity_cols"])
+    frame.index.name = t["sensitivity_cols"]["estimate"]
     return frame
 
 
@@ -422,6 +436,8 @@ def write_outputs(
     name: str,
 ) -> None:
     """Write the CSVs, figures and the report page; print the targets."""
+    language = args.language
+    t = texts(language)
     figures_dir = out / "figures"
     primary = periods.get(IN_SAMPLE) or periods[OUT_OF_SAMPLE]
     cal = primary.cal
@@ -439,7 +455,13 @@ def write_outputs(
                 continue  # out of sample: the whole and the main type are enough to look at
             figures.append(
                 report.save(
-                    report.validation_figure(hourly, f"Log and replays, {group} ({label})"),
+                    report.validation_figure(
+                        hourly,
+                        t["validation_title"].format(
+                            group=display(group, language), period=display(label, language)
+                        ),
+                        language,
+                    ),
                     figures_dir / f"validation_{slugs[group]}{suffix}.png",
                 )
             )
@@ -459,7 +481,7 @@ def write_outputs(
     drift = drift_table(weekly)
     weekly.to_csv(out / "stability.csv", index=False)
     drift.to_csv(out / "drift.csv")
-    warnings = drift_warnings(drift)
+    warnings = drift_warnings(drift, language)
     cal.unavailable_share.to_csv(out / "unavailable_share.csv")
     if cal.handling_profiles:
         factors = {
@@ -468,40 +490,41 @@ def write_outputs(
             for by, profile in profiles.items()
         }
         pd.concat(factors, names=["service", "by", "group"]).to_csv(out / "handling_factors.csv")
-    sections = behaviour_sections(cal, weekly, drift, figures_dir)
+    sections = behaviour_sections(cal, weekly, drift, figures_dir, language)
     if sensitivity is not None:
         sensitivity.to_csv(out / "sensitivity.csv", index=False)
         shown = [ALL_TYPES, _main_type(cal)]
         sections.insert(
             0,
             report.ReportSection(
-                heading="Sensitivity: after-call work and breaks",
-                text="The targets under each way of splitting the gaps between an agent's calls "
-                "into after-call work (applied after every call) and breaks (a share of the agents "
-                "away per half hour). 'met' means both targets in both replays; otherwise what "
-                "misses, and by how much. All rows: sensitivity.csv.",
-                table=sensitivity_summary(sensitivity, shown),
+                heading=t["sensitivity_h"],
+                text=t["sensitivity_p"],
+                table=sensitivity_summary(sensitivity, shown, language),
                 digits=1,
             ),
         )
     in_sample = periods.get(IN_SAMPLE)
     fitted_config = in_sample.config if in_sample else None
     if fitted_config is not None:
-        fits = report.fits_table(cal, fitted_config)
-        fits.to_csv(out / "fits.csv")
+        report.fits_table(cal, fitted_config).to_csv(out / "fits.csv")  # English, as every CSV
+        fits = report.fits_table(cal, fitted_config, language)
     else:
         fits = pd.DataFrame()
     main_type = _main_type(cal)
     figures += [
-        report.save(report.arrivals_figure(cal), figures_dir / "arrivals.png"),
-        report.save(report.service_figure(cal, main_type), figures_dir / "service_times.png"),
-        report.save(report.staffing_figure(cal), figures_dir / "staffing.png"),
+        report.save(report.arrivals_figure(cal, language), figures_dir / "arrivals.png"),
+        report.save(
+            report.service_figure(cal, main_type, language), figures_dir / "service_times.png"
+        ),
+        report.save(report.staffing_figure(cal, language), figures_dir / "staffing.png"),
     ]
     channel_config = next(iter(primary.config["channels"].values()))
     patience = channel_config["patience"]
     if patience is not None and cal.patience is not None:
         figures.append(
-            report.save(report.patience_figure(cal, patience), figures_dir / "patience.png")
+            report.save(
+                report.patience_figure(cal, patience, language), figures_dir / "patience.png"
+            )
         )
     run_command = (
         f"klantstroom scenarios={name} 'hydra.searchpath=[file://{out.resolve()}]'"
@@ -509,29 +532,35 @@ def write_outputs(
         else ""
     )
     first = validations.get(IN_SAMPLE) or validations[OUT_OF_SAMPLE]
-    findings = _findings(cal, primary.config, first.per_class) + notes
+    findings = _findings(cal, primary.config, first.per_class, language) + notes
     lead = _lead(args, periods)
+
+    def local(tables: Mapping[str, pd.DataFrame] | None) -> dict[str, pd.DataFrame]:
+        """Tables per group of call types, the groups named in the report's language."""
+        return {display(name, language): table for name, table in (tables or {}).items()}
+
     page = report.write_html(
         out / "calibration_report.html",
-        title=f"Calibration of {args.log.name}"
+        title=t["title_calibration"].format(log=args.log.name)
         if args.log is not None
-        else f"Validation of {args.scenario.name} on {args.validate_on.name}",
-        import_text=import_report.text(),
+        else t["title_validation"].format(scenario=args.scenario.name, log=args.validate_on.name),
+        import_text=import_report.text(language),
         fits=fits,
         scenario_path=scenario_path or args.scenario,
-        run_command=run_command or f"(validated: {args.scenario})",
-        targets=first.targets,
-        overall=first.overall,
+        run_command=run_command or t["validated"].format(scenario=args.scenario),
+        targets=local(first.targets),
+        overall=local(first.overall),
         figures=figures,
         findings=findings,
-        differences=first.differences,
+        differences=local(first.differences),
         class_load=cal.class_load,
         lead=lead,
-        holdout=side_by_side(validations)
+        holdout=local(side_by_side(validations))
         if len(validations) > 1 or IN_SAMPLE not in validations
         else None,
         sections=sections,
         warnings=warnings,
+        language=language,
     )
     print()
     columns = [
@@ -546,7 +575,7 @@ def write_outputs(
         print(f"{group}:")
         print(table[columns].round(2).to_string())
     for warning in warnings:
-        print(f"warning: {warning}")
+        print(f"{t['warning']}: {warning}")
     lines = [f"Report:   {page}"]
     if scenario_path is not None:
         lines.insert(0, f"Scenario: {scenario_path}")
@@ -562,76 +591,86 @@ def _main_type(cal: Calibration) -> str:
 def _lead(args: argparse.Namespace, periods: dict[str, Period]) -> str:
     """What was fitted on what, and what was validated on what (one paragraph)."""
 
+    t = texts(args.language)
+
     def span(period: Period) -> str:
         day = period.cal.calls["arrival"].dt.normalize()
-        return f"{day.min().date()} to {day.max().date()} ({day.nunique()} days)"
+        return t["span"].format(first=day.min().date(), last=day.max().date(), days=day.nunique())
 
     parts = []
     if IN_SAMPLE in periods:
-        parts.append(f"Fitted on {span(periods[IN_SAMPLE])}.")
+        parts.append(t["fitted_on"].format(span=span(periods[IN_SAMPLE])))
     if OUT_OF_SAMPLE in periods:
         source = (
-            f"the fitted scenario {args.scenario}" if args.validate_on is not None else "the fit"
+            t["fitted_scenario"].format(scenario=args.scenario)
+            if args.validate_on is not None
+            else t["the_fit"]
         )
-        parts.append(
-            f"Validated out of sample on {span(periods[OUT_OF_SAMPLE])}: {source}'s behaviour "
-            "against that period's own demand and agents on duty."
-        )
+        parts.append(t["validated_on"].format(span=span(periods[OUT_OF_SAMPLE]), source=source))
     return " ".join(parts)
 
 
 def behaviour_sections(
-    cal: Calibration, weekly: pd.DataFrame, drift: pd.DataFrame, figures_dir: Path
+    cal: Calibration,
+    weekly: pd.DataFrame,
+    drift: pd.DataFrame,
+    figures_dir: Path,
+    language: str = "en",
 ) -> list[report.ReportSection]:
     """Report sections on after-call work and breaks, handling by hour and weekly stability."""
+    t = texts(language)
+
+    def num(value: float, spec: str) -> str:
+        return number(value, spec, language)
+
     work = cal.after_call
     mixture = work.mixture
     if mixture is not None:
+        columns = t["components"]
         components = pd.DataFrame(
             {
-                "component": [
-                    *(f"after-call {k + 1}" for k in range(len(mixture.weights) - 1)),
-                    "break",
+                t["component"]: [
+                    *(t["after_call_n"].format(k=k + 1) for k in range(len(mixture.weights) - 1)),
+                    t["gap_break"],
                 ],
-                "share_%": 100 * mixture.weights,
-                "median_s": mixture.medians_s,
-                "sigma_log": mixture.sigmas,
+                columns["share_%"]: 100 * mixture.weights,
+                columns["median_s"]: mixture.medians_s,
+                columns["sigma_log"]: mixture.sigmas,
             }
-        ).set_index("component")
-        components = components[components["share_%"] > 0]
+        ).set_index(t["component"])
+        components = components[components[columns["share_%"]] > 0]
     else:
         components = None
-    text = (
-        f"{len(cal.unavailability.gaps_s)} gaps measured between an agent's call and their "
-        f"next answer while callers were waiting. Gaps up to {work.threshold_s:.0f} s "
-        f"({work.method}) are after-call work: {work.mean_s:.1f} s on average after every call "
-        f"(the scenario's wrap-up). "
+    text = t["gaps_text"].format(
+        n=len(cal.unavailability.gaps_s),
+        threshold=f"{work.threshold_s:.0f}",
+        method=display(work.method, language),
+        mean=num(work.mean_s, ".1f"),
     )
     if work.breaks:
-        text += (
-            f"The {work.n_breaks} longer gaps are breaks: they become a share of the agents on "
-            "duty away from the queue per half hour (the roster's unavailable_share, figure), "
-            f"not after-call work. Taken all together as after-call work the gaps would average "
-            f"{cal.unavailability.mean_s:.1f} s after every call."
-        )
+        text += t["breaks_text"].format(n=work.n_breaks, mean=num(cal.unavailability.mean_s, ".1f"))
     else:
-        text += "The gaps show no separate break component: there are no breaks in the scenario."
+        text += t["no_breaks_text"]
     sections = [
         report.ReportSection(
-            heading="After-call work and breaks",
+            heading=t["after_call_h"],
             text=text,
             table=components,
             digits=2,
             figures=[
                 *(
-                    [report.save(behaviour_figures.gaps_figure(cal), figures_dir / "gaps.png")]
+                    [
+                        report.save(
+                            behaviour_figures.gaps_figure(cal, language), figures_dir / "gaps.png"
+                        )
+                    ]
                     if len(cal.unavailability.gaps_s)
                     else []
                 ),
                 *(
                     [
                         report.save(
-                            behaviour_figures.break_share_figure(cal),
+                            behaviour_figures.break_share_figure(cal, language),
                             figures_dir / "break_share.png",
                         )
                     ]
@@ -642,33 +681,29 @@ def behaviour_sections(
         )
     ]
     rows = []
+    heads = t["handling_cols"]
     for service, profiles in sorted(cal.handling_profiles.items()):
         for by, profile in profiles.items():
             factors = profile.table["factor"][profile.table["calls"] >= 30]
-            rows.append(
-                {
-                    "call type": service,
-                    "by": by,
-                    "p-value": profile.pvalue,
-                    "in the scenario": "yes" if profile.used else "no (within chance)",
-                    "lowest factor": float(factors.min()) if len(factors) else float("nan"),
-                    "highest factor": float(factors.max()) if len(factors) else float("nan"),
-                }
+            values = (
+                service,
+                by,
+                profile.pvalue,
+                t["yes"] if profile.used else t["no_chance"],
+                float(factors.min()) if len(factors) else float("nan"),
+                float(factors.max()) if len(factors) else float("nan"),
             )
+            rows.append(dict(zip(heads, values, strict=True)))
     if rows:
         sections.append(
             report.ReportSection(
-                heading="Handling time by hour and weekday",
-                text="Per call type with enough calls, the handling time by the hour (and "
-                "weekday) the service started, over the mean of the day, pulled towards 1 where "
-                "an hour has few calls. Used in the scenario (handling_by_hour, "
-                "handling_by_weekday) where the hours differ beyond chance (Kruskal-Wallis, "
-                "p < 0.001). Per hour: handling_factors.csv.",
-                table=pd.DataFrame(rows).set_index(["call type", "by"]),
+                heading=t["handling_h"],
+                text=t["handling_p"],
+                table=pd.DataFrame(rows).set_index(list(heads[:2])),
                 digits=3,
                 figures=[
                     report.save(
-                        behaviour_figures.handling_by_hour_figure(cal),
+                        behaviour_figures.handling_by_hour_figure(cal, language),
                         figures_dir / "handling_by_hour.png",
                     )
                 ],
@@ -676,16 +711,13 @@ def behaviour_sections(
         )
     sections.append(
         report.ReportSection(
-            heading="Stability from week to week",
-            text="Each estimate per seven-day block of the log, tested for heterogeneity "
-            "(Cochran's Q). A behaviour estimate drifts when the weeks differ beyond chance "
-            "(p < 0.001) and by more than 10% of its value; calls per day and agent hours are "
-            "inputs of every period and shown for context. Per week: stability.csv.",
+            heading=t["stability_h"],
+            text=t["stability_p"],
             table=drift,
             digits=3,
             figures=[
                 report.save(
-                    behaviour_figures.stability_figure(weekly, drift),
+                    behaviour_figures.stability_figure(weekly, drift, language),
                     figures_dir / "stability.png",
                 )
             ],
@@ -694,16 +726,19 @@ def behaviour_sections(
     return sections
 
 
-def _findings(cal: Calibration, config: dict[str, object], per_class: pd.DataFrame) -> list[str]:
+def _findings(
+    cal: Calibration, config: dict[str, object], per_class: pd.DataFrame, language: str = "en"
+) -> list[str]:
     """Plain-language notes on what the fit found (routing classes, after-call time, ...)."""
+    t = texts(language)
+
+    def num(value: float, spec: str) -> str:
+        return number(value, spec, language)
+
     notes = []
     first = [key for key, value in cal.served_first.items() if value]
     if first:
-        notes.append(
-            "Answered ahead of the queue (fewer than a tenth as likely to queue as other calls): "
-            + ", ".join(first)
-            + ". They get routing priority in the scenario."
-        )
+        notes.append(t["first_found"].format(keys=", ".join(first)))
     for key in first:
         present = set(per_class.index.get_level_values("service"))
         table = per_class.xs(key, level="service") if key in present else None
@@ -715,58 +750,45 @@ def _findings(cal: Calibration, config: dict[str, object], per_class: pd.DataFra
         shares = ""
         if load is not None and len(load) >= 2:
             quiet, busy = load.iloc[0], load.iloc[-1]
-            shares = (
-                f" Their share of the type's calls is {100 * quiet['class_share']:.0f}% in "
-                f"half-hours when other callers waited {load.index[0]} of the time and "
-                f"{100 * busy['class_share']:.0f}% when they waited {load.index[-1]} of it: "
-                "they are not an independent stream of callers but mostly the callers who found "
-                "an agent free (table 'Answered ahead of the queue, by load' below)."
+            shares = t["class_shares"].format(
+                quiet=f"{100 * quiet['class_share']:.0f}",
+                quiet_load=load.index[0],
+                busy=f"{100 * busy['class_share']:.0f}",
+                busy_load=load.index[-1],
             )
         notes.append(
-            f"{key}: in the log these calls waited {wait['log']:.1f} s on average and "
-            f"{abandoned['log']:.1f}% hung up; in the model, an independent stream answered "
-            f"first but still behind busy agents, they wait {wait['model']:.1f} s and "
-            f"{abandoned['model']:.1f}% hang up.{shares} The model's priority class stands in "
-            "for that; at busy hours and shift edges it lets them take agents that queued "
-            "callers would have had, which is part of the model's extra abandonment."
+            t["class_note"].format(
+                key=key,
+                wait_log=num(wait["log"], ".1f"),
+                aband_log=num(abandoned["log"], ".1f"),
+                wait_model=num(wait["model"], ".1f"),
+                aband_model=num(abandoned["model"], ".1f"),
+                shares=shares,
+            )
         )
-    notes.append(_shift_edge_note(cal))
+    notes.append(_shift_edge_note(cal, language))
     work = cal.after_call
     notes.append(
-        f"After a call, agents took {work.mean_s:.0f} s of after-call work on average (gaps up to "
-        f"{work.threshold_s:.0f} s while callers were waiting; wrap-up in the scenario)"
-        + (
-            f"; the {work.n_breaks} longer gaps are breaks, a share of the agents away per half "
-            "hour (the roster's unavailable_share), not after-call work."
-            if work.breaks
-            else "; no separate breaks were found in the gaps."
-        )
+        t["after_call_note"].format(mean=f"{work.mean_s:.0f}", threshold=f"{work.threshold_s:.0f}")
+        + (t["breaks_note"].format(n=work.n_breaks) if work.breaks else t["no_breaks_note"])
     )
     notes.append(
-        f"Redials: {100 * cal.redials.probability:.0f}% of abandoning callers with a known id "
-        f"called again within {cal.redials.window_min:.0f} min (mean delay "
-        f"{cal.redials.mean_delay_min:.1f} min); {cal.redials.n_anonymous} calls were anonymous."
+        t["redials_note"].format(
+            share=f"{100 * cal.redials.probability:.0f}",
+            window=f"{cal.redials.window_min:.0f}",
+            delay=num(cal.redials.mean_delay_min, ".1f"),
+            anonymous=cal.redials.n_anonymous,
+        )
     )
     daily, intraday = staffing_follows_calls(cal.calls, cal.staffing)
     notes.append(
-        f"Day-to-day volume varies beyond Poisson with cv {cal.fresh_profile.daily_cv:.2f}; the "
-        "scenario fixes each logged date's volume and agent hours instead (date_factors, "
-        f"headcount_by_date), because staffing followed the daily volume (correlation "
-        f"{daily:.2f} between daily agent hours and daily calls)."
+        t["volume_note"].format(cv=num(cal.fresh_profile.daily_cv, ".2f"), daily=num(daily, ".2f"))
     )
-    notes.append(
-        "Within the day a date's inferred staffing also followed that date's own calls: per "
-        "half hour, its deviation from the weekday's shape correlates "
-        f"{intraday:.2f} with the calls' deviation (staffing is read off the calls, and "
-        "planners move staff to a day's peaks). The model draws a date's calls from the "
-        "weekday's profile, so headcount_by_date spreads each date's agent hours in the "
-        "weekday's shape too; the trace-driven replay, which replays each date's own calls, "
-        "keeps each date's own staffing."
-    )
+    notes.append(t["intraday_note"].format(intraday=num(intraday, ".2f")))
     return notes
 
 
-def _shift_edge_note(cal: Calibration) -> str:
+def _shift_edge_note(cal: Calibration, language: str = "en") -> str:
     """How the agents' first answers sit against the shift grid, and what snapping added."""
     served = cal.calls[(cal.calls["outcome"] == "served") & cal.calls["agent"].notna()]
     first = served.groupby([served["agent"], served["answered"].dt.normalize()])["answered"].min()
@@ -774,12 +796,12 @@ def _shift_edge_note(cal: Calibration) -> str:
     near = float((minute < cal.shift_snap_min).mean()) if len(first) else float("nan")
     even = cal.shift_snap_min / cal.shift_grid_min
     added = float(cal.staffing.to_numpy().sum() / cal.staffing_as_logged.to_numpy().sum() - 1)
-    return (
-        f"{100 * near:.0f}% of the agents' first answers of the day came within "
-        f"{cal.shift_snap_min:g} min after a shift boundary (every {cal.shift_grid_min} min; "
-        f"{100 * even:.0f}% if spread evenly): agents were on duty before their first call. "
-        f"An agent's day that starts (ends) that close after (before) a boundary was extended to "
-        f"it, which adds {100 * added:.1f}% to the inferred agent hours."
+    return texts(language)["shift_edge_note"].format(
+        near=f"{100 * near:.0f}",
+        snap=f"{cal.shift_snap_min:g}",
+        grid=cal.shift_grid_min,
+        even=f"{100 * even:.0f}",
+        added=number(100 * added, ".1f", language),
     )
 
 

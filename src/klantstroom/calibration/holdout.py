@@ -25,6 +25,7 @@ from typing import Any
 import pandas as pd
 import yaml
 
+from klantstroom.calibration.texts import texts
 from klantstroom.config.file_rules import config_file_problems
 from klantstroom.config.gate import yaml_problem
 
@@ -110,7 +111,7 @@ def read_fitted(path: Path) -> dict[str, Any]:
 
 
 def transfer_behaviour(
-    target: Mapping[str, Any], fitted: Mapping[str, Any]
+    target: Mapping[str, Any], fitted: Mapping[str, Any], language: str = "en"
 ) -> tuple[dict[str, Any], list[str]]:
     """``target``'s demand and staffing with ``fitted``'s behaviour; and notes on gaps.
 
@@ -135,10 +136,7 @@ def transfer_behaviour(
     for name, block in config["services"].items():
         own = fitted["services"].get(name)
         if own is None:
-            notes.append(
-                f"{name}: not in the fitted scenario; its handling and patience are fitted on "
-                "the period replayed (in sample), so its out-of-sample figures flatter the fit"
-            )
+            notes.append(texts(language)["not_fitted_note"].format(name=name))
             continue
         _carry(block, own, SERVICE_BEHAVIOUR)
     agents = config["staff_groups"]["agents"]

@@ -110,13 +110,24 @@ class ImportReport:
         if len(lines) < EXAMPLES_KEPT:
             lines.append(line)
 
-    def text(self) -> str:
+    def text(self, language: str = "en") -> str:
         """A readable summary: read, kept, and each reason with example line numbers."""
+        from klantstroom.calibration.texts import display, texts
+
+        t = texts(language)
         lines = [
-            f"{self.path.name} ({self.log_format}): {self.rows_read} rows read, "
-            f"{self.rows_kept} kept, {self.rows_read - self.rows_kept} left out"
+            t["import_line"].format(
+                name=self.path.name,
+                fmt=self.log_format,
+                read=self.rows_read,
+                kept=self.rows_kept,
+                out=self.rows_read - self.rows_kept,
+            )
         ]
         for reason, count in sorted(self.left_out.items(), key=lambda item: -item[1]):
             where = ", ".join(str(line) for line in self.examples.get(reason, []))
-            lines.append(f"  {count:>6}  {reason} (e.g. lines {where})")
+            lines.append(
+                f"  {count:>6}  "
+                + t["import_reason"].format(reason=display(reason, language), where=where)
+            )
         return "\n".join(lines)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -18,17 +18,18 @@ import numpy as np
 import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
 from scipy import stats
 
 from klantstroom.calibration.patience import survival_at
 from klantstroom.calibration.pipeline import Calibration
+from klantstroom.calibration.texts import localise, number, texts
 from klantstroom.model.distributions import weibull_shape
 from klantstroom.report.templating import render
 
 ABANDONMENT_TOLERANCE_PP = 1.5
 WAIT_TOLERANCE = 0.15
 COLOURS = {"log": "#222222", "trace": "#1f77b4", "model": "#d62728"}
-LABELS = {"log": "log", "trace": "trace-driven replay", "model": "model-driven replay"}
 FONT = 12
 
 
@@ -56,25 +57,41 @@ def targets_table(overall: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows).set_index("replay")
 
 
-def panel_figure(rows: int, cols: int, height: float = 4.2) -> tuple[Figure, np.ndarray]:
+def panel_figure(
+    rows: int, cols: int, height: float = 4.2, language: str = "en"
+) -> tuple[Figure, np.ndarray]:
+    """A figure of ``rows`` x ``cols`` panels, 11 in wide; in Dutch, tick numbers with a decimal
+    comma (a log axis set later keeps its own)."""
     fig = Figure(figsize=(11, height * rows), layout="constrained")
     FigureCanvasAgg(fig)
     axes = np.atleast_1d(fig.subplots(rows, cols, squeeze=False))
     for ax in axes.ravel():
         ax.tick_params(labelsize=FONT)
         ax.grid(alpha=0.3)
+        if language == "nl":
+            for axis in (ax.xaxis, ax.yaxis):
+                axis.set_major_formatter(FuncFormatter(_comma))
     return fig, axes
 
 
-def validation_figure(hourly: Mapping[str, pd.DataFrame], title: str) -> Figure:
+def _comma(value: float, _: int) -> str:
+    return f"{value:.6g}".replace(".", ",")
+
+
+def validation_figure(
+    hourly: Mapping[str, pd.DataFrame], title: str, language: str = "en"
+) -> Figure:
     """Log vs replays per hour of the day: abandonment, mean wait, within 30 s, queue length."""
-    panels = [
-        ("abandonment_rate", "Abandonment (%)", 100),
-        ("mean_wait_served_s", "Mean wait of served calls (s)", 1),
-        ("within_30s", "Answered within 30 s (%)", 100),
-        ("mean_queue_length", "Mean queue length (calls)", 1),
-    ]
-    fig, axes = panel_figure(2, 2)
+    t = texts(language)
+    panels = list(
+        zip(
+            ("abandonment_rate", "mean_wait_served_s", "within_30s", "mean_queue_length"),
+            t["panels"],
+            (100, 1, 100, 1),
+            strict=True,
+        )
+    )
+    fig, axes = panel_figure(2, 2, 4.2, language)
     for ax, (column, label, scale) in zip(axes.ravel(), panels, strict=True):
         for source, table in hourly.items():
             per_hour = table.drop(index="all")
@@ -86,10 +103,10 @@ def validation_figure(hourly: Mapping[str, pd.DataFrame], title: str) -> Figure:
                 marker="o",
                 color=COLOURS.get(source, "grey"),
                 linewidth=2.5 if source == "log" else 1.8,
-                label=LABELS.get(source, source),
+                label=t["sources"].get(source, source),
             )
         ax.set_title(label, fontsize=FONT + 1, loc="left")
-        ax.set_xlabel("Hour of the day", fontsize=FONT)
+        ax.set_xlabel(t["hour"], fontsize=FONT)
         ax.set_xlim(0, 24)
         ax.set_xticks(range(0, 25, 3))
         ax.set_ylim(bottom=0)
@@ -99,11 +116,12 @@ def validation_figure(hourly: Mapping[str, pd.DataFrame], title: str) -> Figure:
     return fig
 
 
-def arrivals_figure(cal: Calibration) -> Figure:
+def arrivals_figure(cal: Calibration, language: str = "en") -> Figure:
     """Mean arrivals per half hour by weekday (fresh calls)."""
-    fig, axes = panel_figure(1, 1, 5.5)
+    t = texts(language)
+    fig, axes = panel_figure(1, 1, 5.5, language)
     ax = axes[0, 0]
-    names = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+    names = t["days"]
     table = cal.fresh_profile.mean_per_interval
     days = cal.fresh_profile.days_observed
     for weekday in table.index:
@@ -112,28 +130,35 @@ def arrivals_figure(cal: Calibration) -> Figure:
             ax.plot(
                 np.asarray(row.index, dtype=float) / 60,
                 row.to_numpy(dtype=float),
-                label=f"{names[int(weekday)]} ({days[int(weekday)]} days)",
+                label=t["arrivals_label"].format(day=names[int(weekday)], n=days[int(weekday)]),
             )
-    ax.set_xlabel("Hour of the day", fontsize=FONT)
-    ax.set_ylabel("Calls per 30 minutes", fontsize=FONT)
+    ax.set_xlabel(t["hour"], fontsize=FONT)
+    ax.set_ylabel(t["arrivals_y"], fontsize=FONT)
     ax.set_xticks(range(0, 25, 3))
     ax.legend(fontsize=FONT - 1, ncols=4)
-    fig.suptitle("Fresh arrivals per half hour, mean over the log's dates", fontsize=FONT + 3)
+    fig.suptitle(t["arrivals_title"], fontsize=FONT + 3)
     return fig
 
 
-def service_figure(cal: Calibration, service: str) -> Figure:
+def service_figure(cal: Calibration, service: str, language: str = "en") -> Figure:
     """Service times of one call type: histogram (log scale) with the fitted densities."""
+    t = texts(language)
     fit = cal.service_fits[service]
     calls = cal.calls
     seconds = calls.loc[
         (calls["service"] == service) & (calls["outcome"] == "served"), "service_s"
     ].to_numpy(dtype=float)
     seconds = seconds[seconds > 0]
-    fig, axes = panel_figure(1, 1, 5.5)
+    fig, axes = panel_figure(1, 1, 5.5, language)
     ax = axes[0, 0]
     bins = np.logspace(np.log10(max(seconds.min(), 1)), np.log10(seconds.max()), 60)
-    ax.hist(seconds, bins=bins, density=True, color="#cccccc", label=f"log ({len(seconds)} calls)")
+    ax.hist(
+        seconds,
+        bins=bins,
+        density=True,
+        color="#cccccc",
+        label=t["service_log"].format(n=len(seconds)),
+    )
     x = np.logspace(np.log10(bins[0]), np.log10(bins[-1]), 300)
     for kind, row in fit.candidates.iterrows():
         mean, cv = float(row["mean_s"]), float(row["cv"])
@@ -148,29 +173,36 @@ def service_figure(cal: Calibration, service: str) -> Figure:
             x,
             pdf,
             linewidth=2.5 if kind == fit.kind else 1.2,
-            label=(
-                f"{kind} (delta AIC {float(row['delta_aic']):.0f}, "
-                f"KS {float(row['ks_statistic']):.3f})"
+            label=t["service_fit"].format(
+                kind=kind,
+                aic=number(float(row["delta_aic"]), ".0f", language),
+                ks=number(float(row["ks_statistic"]), ".3f", language),
             ),
         )
     ax.set_xscale("log")
-    ax.set_xlabel("Service time (s, log scale)", fontsize=FONT)
-    ax.set_ylabel("Density (per s)", fontsize=FONT)
+    ax.set_xlabel(t["service_x"], fontsize=FONT)
+    ax.set_ylabel(t["service_y"], fontsize=FONT)
     ax.legend(fontsize=FONT - 1)
     fig.suptitle(
-        f"Service times of {service}: chosen {fit.kind}, mean {fit.mean_s:.0f} s, cv {fit.cv:.2f}",
+        t["service_title"].format(
+            service=service,
+            kind=fit.kind,
+            mean=number(fit.mean_s, ".0f", language),
+            cv=number(fit.cv, ".2f", language),
+        ),
         fontsize=FONT + 3,
     )
     return fig
 
 
-def patience_figure(cal: Calibration, chosen: Mapping[str, Any]) -> Figure:
+def patience_figure(cal: Calibration, chosen: Mapping[str, Any], language: str = "en") -> Figure:
     """Kaplan–Meier survival of patience with the fitted parametric curves."""
+    words = texts(language)
     fit = cal.patience
     assert fit is not None, "no patience was fitted (nobody abandoned)"
     km = fit.kaplan_meier
     t = np.linspace(0, float(np.quantile(cal.calls["wait_s"], 0.995)), 300)
-    fig, axes = panel_figure(1, 1, 5.5)
+    fig, axes = panel_figure(1, 1, 5.5, language)
     ax = axes[0, 0]
     ax.step(
         t,
@@ -178,7 +210,7 @@ def patience_figure(cal: Calibration, chosen: Mapping[str, Any]) -> Figure:
         where="post",
         color="black",
         linewidth=2.5,
-        label="Kaplan–Meier (served calls censored)",
+        label=words["km"],
     )
     for kind, row in fit.candidates.iterrows():
         mean, cv = float(row["mean_s"]), float(row["cv"])
@@ -194,21 +226,26 @@ def patience_figure(cal: Calibration, chosen: Mapping[str, Any]) -> Figure:
             t,
             surv,
             linewidth=2.2 if kind == chosen.get("kind") else 1.2,
-            label=f"{kind}: mean {mean / 60:.1f} min (largest gap {float(row['max_diff_km']):.3f})",
+            label=words["patience_fit"].format(
+                kind=kind,
+                mean=number(mean / 60, ".1f", language),
+                gap=number(float(row["max_diff_km"]), ".3f", language),
+            ),
         )
-    ax.set_xlabel("Time in queue (s)", fontsize=FONT)
-    ax.set_ylabel("Still willing to wait", fontsize=FONT)
+    ax.set_xlabel(words["patience_x"], fontsize=FONT)
+    ax.set_ylabel(words["patience_y"], fontsize=FONT)
     ax.set_ylim(0, 1.02)
     ax.legend(fontsize=FONT - 1)
-    fig.suptitle("Patience: share of callers still waiting after t seconds", fontsize=FONT + 3)
+    fig.suptitle(words["patience_title"], fontsize=FONT + 3)
     return fig
 
 
-def staffing_figure(cal: Calibration) -> Figure:
+def staffing_figure(cal: Calibration, language: str = "en") -> Figure:
     """Agents on duty per half hour, mean per weekday, inferred from agent activity."""
-    fig, axes = panel_figure(1, 1, 5.5)
+    t = texts(language)
+    fig, axes = panel_figure(1, 1, 5.5, language)
     ax = axes[0, 0]
-    names = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+    names = t["days"]
     staffing = cal.staffing
     weekday = np.array([pd.Timestamp(d).weekday() for d in staffing.index])
     for w in sorted(set(weekday.tolist())):
@@ -216,14 +253,11 @@ def staffing_figure(cal: Calibration) -> Figure:
         ax.plot(
             np.asarray(staffing.columns, dtype=float) / 60, rows.mean().to_numpy(), label=names[w]
         )
-    ax.set_xlabel("Hour of the day", fontsize=FONT)
-    ax.set_ylabel("Agents on duty (persons)", fontsize=FONT)
+    ax.set_xlabel(t["hour"], fontsize=FONT)
+    ax.set_ylabel(t["staffing_y"], fontsize=FONT)
     ax.set_xticks(range(0, 25, 3))
     ax.legend(fontsize=FONT - 1, ncols=4)
-    fig.suptitle(
-        "Staffing inferred from agent activity (first to last call, breaks > 30 min)",
-        fontsize=FONT + 3,
-    )
+    fig.suptitle(t["staffing_title"], fontsize=FONT + 3)
     return fig
 
 
@@ -232,30 +266,6 @@ def save(fig: Figure, path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=110)
     return path
-
-
-# Short column headings of the targets tables (and of holdout tables shaped like them).
-_TARGET_HEADS = {
-    "abandonment_log_%": "abandoned, log (%)",
-    "abandonment_replay_%": "replay (%)",
-    "abandonment_diff_pp": "diff (pp)",
-    "abandonment_met": "met",
-    "mean_wait_log_s": "mean wait, log (s)",
-    "mean_wait_replay_s": "replay (s)",
-    "mean_wait_diff_%": "diff (%)",
-    "mean_wait_met": "met",
-}
-_DIFFERENCE_HEADS = {
-    "offered_log": "calls, log",
-    "abandoned_extra": "extra abandoned, model",
-    "abandonment_log_%": "abandoned, log (%)",
-    "abandonment_trace_%": "trace (%)",
-    "abandonment_model_%": "model (%)",
-    "mean_wait_log_s": "mean wait, log (s)",
-    "mean_wait_trace_s": "trace (s)",
-    "mean_wait_model_s": "model (s)",
-    "handling_vs_day_%": "handling vs day (%)",
-}
 
 
 @dataclass(frozen=True, eq=False)
@@ -291,6 +301,7 @@ def write_html(
     holdout: Mapping[str, pd.DataFrame] | None = None,
     sections: Sequence[ReportSection] = (),
     warnings: Sequence[str] = (),
+    language: str = "en",
 ) -> Path:
     """Write the self-contained report page (figures embedded) from its template.
 
@@ -307,43 +318,61 @@ def write_html(
     class answered ahead of the queue, its share of the type's calls by the load of the
     half-hour (:func:`klantstroom.calibration.staffing_inference.class_share_by_load`).
     """
+    t = texts(language)
+    heads, differences_heads = t["target_heads"], t["difference_heads"]
+
+    def named(table: pd.DataFrame) -> pd.DataFrame:
+        """The replay sources (log, trace, model) by their name, every word in the language."""
+        return localise(table.rename(index=t["sources"]), language)
+
     page = render(
         "calibration_report.html.j2",
+        t=t,
         title=title,
         lead=lead,
         warnings=list(warnings),
         holdout={
-            name: table.rename(columns=_TARGET_HEADS) for name, table in (holdout or {}).items()
+            name: named(table.rename(columns=heads)) for name, table in (holdout or {}).items()
         },
-        targets={name: table.rename(columns=_TARGET_HEADS) for name, table in targets.items()},
-        overall=overall,
+        targets={name: named(table.rename(columns=heads)) for name, table in targets.items()},
+        overall={name: named(table) for name, table in overall.items()},
         findings=list(findings),
-        sections=list(sections),
+        sections=[
+            section
+            if section.table is None
+            else replace(section, table=localise(section.table, language))
+            for section in sections
+        ],
         differences={
-            name: table.rename(columns=_DIFFERENCE_HEADS)
+            name: localise(table.rename(columns=differences_heads), language)
             for name, table in (differences or {}).items()
         },
-        class_load=dict(class_load or {}),
+        class_load={key: localise(table, language) for key, table in (class_load or {}).items()},
         scenario_path=str(scenario_path),
         run_command=run_command,
         import_text=import_text,
-        fits=fits,
+        fits=localise(fits, language),
         figures=list(figures),
     )
     path.write_text(page, encoding="utf-8")
     return path
 
 
-def fits_table(cal: Calibration, config: Mapping[str, Any]) -> pd.DataFrame:
+def fits_table(cal: Calibration, config: Mapping[str, Any], language: str = "en") -> pd.DataFrame:
     """One row per fitted quantity: what was chosen, with its parameters."""
+    f = texts(language)["fits"]
+
+    def num(value: float, spec: str) -> str:
+        return number(value, spec, language)
+
     rows = []
     for service, fit in sorted(cal.service_fits.items()):
         rows.append(
             {
-                "quantity": f"service time {service}",
+                "quantity": f["service"].format(s=service),
                 "kind": fit.kind,
-                "mean": f"{fit.mean_s:.1f} s",
-                "cv": f"{fit.cv:.2f}",
+                "mean": f"{num(fit.mean_s, '.1f')} s",
+                "cv": num(fit.cv, ".2f"),
                 "n": fit.n,
             }
         )
@@ -353,16 +382,16 @@ def fits_table(cal: Calibration, config: Mapping[str, Any]) -> pd.DataFrame:
         patience = spec.get("patience") or channel["patience"]
         rows.append(
             {
-                "quantity": f"patience {key}",
-                "kind": "none (nobody abandoned)" if patience is None else patience["kind"],
-                "mean": "" if patience is None else f"{patience['mean_min']:.2f} min",
-                "cv": "" if patience is None else str(patience.get("cv", 1.0)),
+                "quantity": f["patience"].format(s=key),
+                "kind": f["nobody"] if patience is None else patience["kind"],
+                "mean": "" if patience is None else f"{num(patience['mean_min'], '.2f')} min",
+                "cv": "" if patience is None else num(float(patience.get("cv", 1.0)), "g"),
                 "n": "",
             }
         )
         rows.append(
             {
-                "quantity": f"routing priority {key}",
+                "quantity": f["priority"].format(s=key),
                 "kind": "",
                 "mean": spec["priority"],
                 "cv": "",
@@ -372,7 +401,7 @@ def fits_table(cal: Calibration, config: Mapping[str, Any]) -> pd.DataFrame:
     redial = channel["redial"]
     rows.append(
         {
-            "quantity": "redial probability",
+            "quantity": f["redial"],
             "kind": "",
             "mean": redial["probability"],
             "cv": "",
@@ -383,10 +412,10 @@ def fits_table(cal: Calibration, config: Mapping[str, Any]) -> pd.DataFrame:
     wrapup = agents["wrapup"] or {}
     rows.append(
         {
-            "quantity": "after-call work (wrap-up)",
-            "kind": wrapup.get("kind", "none (too few gaps measured)"),
-            "mean": f"{60 * wrapup['mean_min']:.1f} s" if wrapup else "",
-            "cv": str(wrapup.get("cv", "")),
+            "quantity": f["wrapup"],
+            "kind": wrapup.get("kind", f["few_gaps"]),
+            "mean": f"{num(60 * wrapup['mean_min'], '.1f')} s" if wrapup else "",
+            "cv": num(float(wrapup["cv"]), "g") if wrapup.get("cv") is not None else "",
             "n": len(cal.after_call.gaps_s),
         }
     )
@@ -394,9 +423,11 @@ def fits_table(cal: Calibration, config: Mapping[str, Any]) -> pd.DataFrame:
     values = [x for row in shares.values() for x in row if x > 0]
     rows.append(
         {
-            "quantity": "breaks: share of agents on duty away",
-            "kind": f"gaps over {cal.after_call.threshold_s:.0f} s" if values else "none",
-            "mean": f"{100 * float(np.mean(values)):.1f}% (per half hour with breaks)"
+            "quantity": f["breaks"],
+            "kind": f["gaps_over"].format(s=f"{cal.after_call.threshold_s:.0f}")
+            if values
+            else f["none"],
+            "mean": f["per_half_hour"].format(share=num(100 * float(np.mean(values)), ".1f"))
             if values
             else "",
             "cv": "",
@@ -405,11 +436,16 @@ def fits_table(cal: Calibration, config: Mapping[str, Any]) -> pd.DataFrame:
     )
     rows.append(
         {
-            "quantity": "extra day-to-day volume cv",
+            "quantity": f["volume_cv"],
             "kind": "",
-            "mean": f"{cal.fresh_profile.daily_cv:.3f}",
+            "mean": num(cal.fresh_profile.daily_cv, ".3f"),
             "cv": "",
             "n": len(cal.fresh_profile.daily_totals),
         }
     )
-    return pd.DataFrame(rows).set_index("quantity")
+    return (
+        pd.DataFrame(rows)
+        .set_index("quantity")
+        .rename_axis(f["columns"]["quantity"])
+        .rename(columns=f["columns"])
+    )

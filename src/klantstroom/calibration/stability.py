@@ -204,13 +204,18 @@ def drift_table(weekly: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
-def drift_warnings(drift: pd.DataFrame) -> list[str]:
+def drift_warnings(drift: pd.DataFrame, language: str = "en") -> list[str]:
     """One plain sentence per behaviour parameter that drifts from week to week."""
+    from klantstroom.calibration.texts import display, number, texts
+
     return [
-        f"{name} drifts from week to week: {row['lowest']:.3g} to {row['highest']:.3g} "
-        f"(pooled {row['pooled']:.3g}; heterogeneity p = {row['pvalue']:.1e}). A scenario fitted "
-        "on the whole log averages over this; check which weeks match the period you plan for "
-        "(stability.csv)."
+        texts(language)["drift_warning"].format(
+            name=display(str(name), language),
+            low=number(row["lowest"], ".3g", language),
+            high=number(row["highest"], ".3g", language),
+            pooled=number(row["pooled"], ".3g", language),
+            p=number(row["pvalue"], ".1e", language),
+        )
         for name, row in drift.iterrows()
         if row["drifts"] and row["kind"] == "behaviour"
     ]

@@ -26,11 +26,18 @@ from markupsafe import Markup
 from klantstroom.report.html import file_img
 
 
-def frame_html(frame: pd.DataFrame, digits: int = 3, classes: str = "t") -> Markup:
-    """A pandas table as HTML (labels and cells escaped by pandas), floats to ``digits``."""
-    return Markup(
-        frame.to_html(float_format=lambda x: f"{x:.{digits}f}", border=0, classes=classes)
-    )
+def frame_html(
+    frame: pd.DataFrame, digits: int = 3, classes: str = "t", language: str = "en"
+) -> Markup:
+    """A pandas table as HTML (labels and cells escaped by pandas), floats to ``digits``, with a
+    decimal comma in Dutch."""
+    comma = language == "nl"
+
+    def number(x: float) -> str:
+        text = f"{x:.{digits}f}"
+        return text.replace(".", ",") if comma else text
+
+    return Markup(frame.to_html(float_format=number, border=0, classes=classes))
 
 
 def embed_png(path: Path, alt: str | None = None) -> Markup:
