@@ -18,6 +18,7 @@ from matplotlib.text import Text
 
 from klantstroom import api
 from klantstroom.experiment import run_experiment
+from klantstroom.path_runner import write_trajectory
 from klantstroom.report.run_figures import draw_run_figures
 from klantstroom.report.staffing_figures import (
     fte_by_year_figure,
@@ -80,6 +81,12 @@ def test_every_figure_of_a_comparison_fits_a_slide(tmp_path: Path) -> None:
         figures = {p.name for p in (tmp_path / f"compare_{language}" / "figures").glob("*.png")}
         assert {"scenarios.png", "scenarios_back_office.png", "staff.png"} <= figures
         assert problems == []
+    # The two runs as the stretches of a road-map path: its month-by-month trajectory figure.
+    (tmp_path / "path").mkdir()  # the path runner makes it before its stretches
+    with watching_savefig() as problems:
+        write_trajectory(tmp_path / "path", [r.folder for r in runs], print_summary=False)
+    assert (tmp_path / "path" / "figures" / "trajectory_by_month.png").is_file()
+    assert problems == []
 
 
 def _texts(fig: Figure) -> str:
