@@ -16,6 +16,7 @@ from typing import Any
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.text import Text
 from matplotlib.transforms import Bbox
 
 # Pixels a text may touch the edge by (antialiasing, rounding of the layout).
@@ -94,15 +95,24 @@ def slide_problems(fig: Figure, name: str = "figure") -> list[str]:
     return problems
 
 
+class Found(list[str]):
+    """The problems found (the list) and every text the saved figures show (``texts``)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.texts: list[tuple[str, str]] = []
+
+
 @contextmanager
-def watching_savefig() -> Iterator[list[str]]:
+def watching_savefig() -> Iterator[Found]:
     """Check every figure saved inside the block; yields the list the problems go into."""
     original = Figure.savefig
-    found: list[str] = []
+    found = Found()
 
     def savefig(self: Figure, fname: Any, *args: Any, **kwargs: Any) -> Any:
         name = Path(str(fname)).name if isinstance(fname, (str, Path)) else "figure"
         found.extend(slide_problems(self, name))
+        found.texts += [(name, t.get_text()) for t in self.findobj(Text) if t.get_text()]
         return original(self, fname, *args, **kwargs)
 
     Figure.savefig = savefig  # type: ignore[method-assign]

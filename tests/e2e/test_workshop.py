@@ -26,7 +26,8 @@ import pytest
 import yaml
 
 from browser import browser
-from klantstroom.results import TABLES, load_run
+from klantstroom import api
+from klantstroom.results import TABLES, find_runs, load_run
 from klantstroom.workshop.levers import Levers
 from klantstroom.workshop.whatif import SavedWhatIf, run_cached, save_whatif, workshop_dir
 
@@ -208,6 +209,12 @@ def test_the_page_runs_a_what_if_in_chromium_and_saves_it(
     ]
     assert baseline.name == "basis_nulmeting_2027_maart_1_wk_1_rep.yaml"
     assert "# Saved by klantstroom-workshop on" in baseline.read_text(encoding="utf-8")
+    # The workshop's runs compare like any runs, named by their titles.
+    comparison = api.compare(find_runs([outputs]), tmp_path / "compare", language="nl")
+    assert set(comparison.comparison["scenario"]) == {
+        title,
+        "Basis Nulmeting 2027, maart, 1 wk, 1 rep",
+    }
     if baseline.name not in before:
         baseline.unlink()
 

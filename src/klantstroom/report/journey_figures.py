@@ -345,6 +345,16 @@ def _lane_label(lane: str, language: str, names: Mapping[str, Mapping[str, str]]
     return CHANNEL_NAMES.get(language, CHANNEL_NAMES["en"]).get(lane, lane)
 
 
+def _queue_label(
+    queue: str, language: str, names: Mapping[str, Mapping[str, str]] | None
+) -> str:
+    """A backlog queue by name: the channel (``digital``) or the department it holds tasks of."""
+    channels = CHANNEL_NAMES.get(language, CHANNEL_NAMES["en"])
+    if queue in channels:
+        return channels[queue]
+    return (names or {}).get("departments", {}).get(queue, queue)
+
+
 def _lane_order(lanes: set[str]) -> list[str]:
     """Lanes in the order phone, digital, chat, counter, tasks (by name), callback, others."""
     first = [lane for lane in CHANNEL_LANES if lane in lanes]
@@ -384,7 +394,12 @@ def _backlog_stats(backlog: pd.DataFrame, column: str, days: np.ndarray) -> dict
     return out
 
 
-def backlog_by_day(backlog: pd.DataFrame, *, language: str = "en") -> Figure:
+def backlog_by_day(
+    backlog: pd.DataFrame,
+    *,
+    language: str = "en",
+    labels: Mapping[str, Mapping[str, str]] | None = None,
+) -> Figure:
     """Draw the open items per queue at the end of each day, and those past their due time.
 
     Parameters
@@ -395,6 +410,8 @@ def backlog_by_day(backlog: pd.DataFrame, *, language: str = "en") -> Figure:
         name day 0.
     language : {"en", "nl"}, optional
         Language of the labels.
+    labels : mapping, optional
+        Display names of the departments (a task queue by its department's name).
 
     Returns
     -------
@@ -470,7 +487,8 @@ def backlog_by_day(backlog: pd.DataFrame, *, language: str = "en") -> Figure:
         t["day_axis_date"].format(date=day0) if day0 else t["day_axis"], fontsize=LABEL_PT
     )
     entries: list[tuple[object, str]] = [
-        (Line2D([], [], color=colours[q], linewidth=2.2), q) for q in queues
+        (Line2D([], [], color=colours[q], linewidth=2.2), _queue_label(q, language, labels))
+        for q in queues
     ]
     entries.append(
         (
@@ -482,7 +500,7 @@ def backlog_by_day(backlog: pd.DataFrame, *, language: str = "en") -> Figure:
         entries.append((Patch(facecolor=BAND_COLOUR, alpha=0.6), t["range"]))
     if weekend_days:
         entries.append((Patch(facecolor=WEEKEND_COLOUR), t["weekend"]))
-    _legend_below(fig, entries, ncols=4)
+    _legend_below(fig, entries, ncols=3)
     return fig
 
 
@@ -693,7 +711,12 @@ def _node_colour(key: str) -> str:
     return CONTACT_SERVICE_COLOUR
 
 
-def journey_flow(journeys: pd.DataFrame, *, language: str = "en") -> Figure:
+def journey_flow(
+    journeys: pd.DataFrame,
+    *,
+    language: str = "en",
+    names: Mapping[str, Mapping[str, str]] | None = None,
+) -> Figure:
     """Draw how journeys move from step to step and how they end, as an alluvial diagram.
 
     Parameters
@@ -702,6 +725,8 @@ def journey_flow(journeys: pd.DataFrame, *, language: str = "en") -> Figure:
         The journey table (``path`` and ``status`` are used), all replications summed.
     language : {"en", "nl"}, optional
         Language of the labels.
+    names : mapping, optional
+        Display names of the departments (a task node by its department's name).
 
     Returns
     -------
@@ -785,7 +810,9 @@ def journey_flow(journeys: pd.DataFrame, *, language: str = "en") -> Figure:
             if h < FLOW_LABEL_SHARE * total:
                 continue
             kind, name = key.split(":", 1)
-            label = _status_label(name, t) if kind == "status" else name
+            label = (
+                _status_label(name, t) if kind == "status" else _lane_label(name, language, names)
+            )
             ax.text(
                 k + node_w + 0.03,
                 top + h / 2.0,
@@ -1253,12 +1280,18 @@ def write_journey_figures(
         )
     )
     makers: dict[str, tuple[bool, Callable[[], Figure]]] = {
-        "backlog": (len(backlog) > 0, lambda: backlog_by_day(backlog, language=language)),
+        "backlog": (
+            len(backlog) > 0,
+            lambda: backlog_by_day(backlog, language=language, labels=labels),
+        ),
         "journey_lead_time": (
             has_resolved,
             lambda: journey_lead_time(journeys, language=language, names=service_names),
         ),
-        "journey_flow": (len(journeys) > 0, lambda: journey_flow(journeys, language=language)),
+        "journey_flow": (
+            len(journeys) > 0,
+            lambda: journey_flow(journeys, language=language, names=labels),
+        ),
         "persona_journeys": (
             len(_persona_table(journeys, personas, replication)) > 0,
             lambda: persona_journeys(

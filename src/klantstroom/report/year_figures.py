@@ -62,6 +62,7 @@ from klantstroom.report.figures import (
     _style_axes,
 )
 from klantstroom.report.figures import _text as _labels
+from klantstroom.report.headline import CHANNEL_NAMES
 
 __all__ = [
     "YEAR_FIGURE_NAMES",
@@ -392,7 +393,7 @@ def failure_demand_by_week(
             linewidth=2.0,
             marker="o",
             markersize=3.5,
-            label=str(channel),
+            label=CHANNEL_NAMES[language].get(channel, channel),
         )
     # The share is of the contact centre's inbound contacts: its channels, then pooled.
     for channel in [*[c for c in channels if c in KCC_CHANNELS], KCC]:
@@ -404,7 +405,7 @@ def failure_demand_by_week(
             color=NORM_COLOUR if pooled else colours[channel],
             linewidth=2.6 if pooled else 1.3,
             linestyle="-" if pooled else "--",
-            label=t["kcc"] if pooled else str(channel),
+            label=t["kcc"] if pooled else CHANNEL_NAMES[language].get(channel, channel),
         )
     bottom.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=1))
     for ax in (top, bottom):
