@@ -167,3 +167,18 @@ def test_a_saved_what_if_says_who_when_why_and_is_never_overwritten(tmp_path: Pa
         Levers(year="jaar2", demand_factor=1.3), title="Meer vraag!", folder=tmp_path
     )
     assert other.name == "meer_vraag_2" and saved.path.read_text(encoding="utf-8") == text
+
+
+def test_the_phone_closes_earlier_on_every_open_day(
+    jaar2: tuple[dict[str, Any], dict[str, float]],
+) -> None:
+    base, hours = jaar2
+    diff = overlay(base, Levers(year="jaar2", phone_closing="13:00"), hours)
+    opening = diff["channels"]["phone"]["opening_hours"]
+    assert opening["mon"] == ["09:00-13:00"] and opening["sat"] == []
+    # The year's own hours change nothing; a time before opening or not a time is refused.
+    assert "channels" not in overlay(base, Levers(year="jaar2", phone_closing="17:00"), hours)
+    with pytest.raises(LeverError, match="phone_closing: 08:00 is before the phone opens"):
+        overlay(base, Levers(year="jaar2", phone_closing="08:00"), hours)
+    with pytest.raises(LeverError, match="phone_closing: must be a time HH:MM"):
+        overlay(base, Levers(year="jaar2", phone_closing="5pm"), hours)

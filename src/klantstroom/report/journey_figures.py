@@ -345,9 +345,7 @@ def _lane_label(lane: str, language: str, names: Mapping[str, Mapping[str, str]]
     return CHANNEL_NAMES.get(language, CHANNEL_NAMES["en"]).get(lane, lane)
 
 
-def _queue_label(
-    queue: str, language: str, names: Mapping[str, Mapping[str, str]] | None
-) -> str:
+def _queue_label(queue: str, language: str, names: Mapping[str, Mapping[str, str]] | None) -> str:
     """A backlog queue by name: the channel (``digital``) or the department it holds tasks of."""
     channels = CHANNEL_NAMES.get(language, CHANNEL_NAMES["en"])
     if queue in channels:

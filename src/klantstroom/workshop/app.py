@@ -152,6 +152,12 @@ def main() -> None:
                 t["policy"], policies, format_func=lambda p: t["policies"].get(p, p), key="policy"
             )
             reserve = st.number_input(t["reserve"], -1, 20, -1, key="reserve")
+            closing = st.selectbox(
+                t["phone_closing"],
+                ["year", "12:00", "13:00", "15:00", "16:00", "16:30", "17:00", "17:30", "18:00"],
+                format_func=lambda c: t["blend_year"] if c == "year" else c,
+                key="closing",
+            )
         st.subheader(t["save"])
         title_col, who_col = st.columns([2, 1])
         title = title_col.text_input(t["whatif_title"], t["default_title"], key="title")
@@ -175,6 +181,7 @@ def main() -> None:
             routing_policy=None if policy == "year" else policy,
             deferred_reserve=None if reserve < 0 else int(reserve),
             demand_factor=demand / 100.0,
+            phone_closing=None if closing == "year" else str(closing),
             language=language,
         )
         _run(levers, (title, year_names[year]), who, why, outputs, t)

@@ -15,6 +15,7 @@ written: levers at their neutral value add nothing.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +31,7 @@ NEUTRAL = 1.0
 # the municipality files name them so (breed_burgerzaken, breed_inzetbaar, ...).
 MULTI_SKILLED_PREFIX = "breed"
 REAL_TIME = ("phone", "chat", "digital")
+_HHMM = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
 # A contact-centre group answers the phone or chat (a midoffice only works e-mail and forms).
 CONTACT_CENTRE = ("phone", "chat")
 
@@ -73,6 +75,9 @@ class Levers:
         Idle colleagues a group keeps free for calls before one takes e-mail.
     demand_factor : float
         A factor on every service's volume.
+    phone_closing : str or None
+        The time (``HH:MM``) the phone line closes every day it is open; the day's calls spread
+        over the hours it is open (the intraday profile). None keeps the year's hours.
     language : str
         The language of the run's reports (``nl`` or ``en``).
     """
@@ -92,6 +97,7 @@ class Levers:
     routing_policy: str | None = None
     deferred_reserve: int | None = None
     demand_factor: float = NEUTRAL
+    phone_closing: str | None = None
     language: str = "nl"
 
     def baseline(self) -> Levers:
@@ -254,6 +260,10 @@ def overlay(base: Mapping[str, Any], levers: Levers, hours: Mapping[str, float])
         for name in blendable_groups(base):
             if bool(groups[name].get("blend", False)) != levers.counter_blend:
                 _put(diff, ("staff_groups", name, "blend"), levers.counter_blend)
+    if levers.phone_closing is not None:
+        phone_hours = _closing(base, levers.phone_closing)
+        if phone_hours != (base.get("channels") or {}).get("phone", {}).get("opening_hours"):
+            _put(diff, ("channels", "phone", "opening_hours"), phone_hours)
     routing = base.get("routing") or {}
     if levers.routing_policy is not None and levers.routing_policy != routing.get("policy"):
         _put(diff, ("routing", "policy"), levers.routing_policy)
@@ -262,6 +272,34 @@ def overlay(base: Mapping[str, Any], levers: Levers, hours: Mapping[str, float])
     ):
         _put(diff, ("routing", "deferred_reserve"), levers.deferred_reserve)
     return diff
+
+
+def _minutes(text: str) -> int:
+    hours, _, minutes = text.partition(":")
+    return 60 * int(hours) + int(minutes)
+
+
+def _closing(base: Mapping[str, Any], closing: str) -> dict[str, list[str]]:
+    """The phone's opening hours with every open day ending at ``closing``."""
+    if not _HHMM.fullmatch(closing):
+        raise LeverError(f"phone_closing: must be a time HH:MM (e.g. 16:30), got {closing!r}")
+    end = _minutes(closing)
+    hours = (base.get("channels") or {}).get("phone", {}).get("opening_hours") or {}
+    result: dict[str, list[str]] = {}
+    for day, periods in hours.items():
+        kept = []
+        for period in periods or []:
+            start_text, _, end_text = str(period).partition("-")
+            if _minutes(start_text) >= end:
+                continue  # opens after the new closing time: closed
+            kept.append(f"{start_text}-{min(end_text, closing, key=_minutes)}")
+        if periods and not kept:
+            raise LeverError(
+                f"phone_closing: {closing} is before the phone opens on {day} "
+                f"({', '.join(periods)}); choose a later time"
+            )
+        result[str(day)] = kept
+    return result
 
 
 def _headcount_factors(
