@@ -43,6 +43,7 @@ from klantstroom.analysis.segments import (
     segment_summary_table,
 )
 from klantstroom.analysis.training import proficiency_table
+from klantstroom.executors import dask_results
 from klantstroom.model.calendar import open_periods
 from klantstroom.model.simulation import ReplicationLog, simulate
 from klantstroom.scenario.segments import segment_demand
@@ -141,7 +142,15 @@ def _replication_logs(
     logs: list[ReplicationLog] = []
     jobs: Iterator[ReplicationLog] = iter(())
     try:
-        if run.n_jobs == 1 or run.replications == 1:
+        if run.executor == "dask":
+            jobs = dask_results(
+                _replicate,
+                scenario,
+                range(run.replications),
+                address=run.cluster_address,
+                n_workers=run.n_jobs if run.n_jobs > 0 else (os.cpu_count() or 1),
+            )
+        elif run.n_jobs == 1 or run.replications == 1:
             jobs = (_replicate(scenario, rep) for rep in range(run.replications))
         else:
             parallel = Parallel(n_jobs=run.n_jobs, return_as="generator_unordered")

@@ -32,6 +32,8 @@ from klantstroom.scenario.spec import LANGUAGES
 # Overrides that do not change what is simulated, only how the run is carried out or reported.
 _TECHNICAL = (
     "run.n_jobs",
+    "run.executor",
+    "run.cluster_address",
     "run.progress",
     "run.replications",
     "output.",

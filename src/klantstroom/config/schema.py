@@ -475,6 +475,10 @@ class RunConfig:
     seed: int = 20261123
     replications: int = 5
     n_jobs: int = 1
+    # Where replications run: local (joblib, n_jobs cores) or dask (a cluster at
+    # cluster_address; without one a local Dask cluster of n_jobs workers). klantstroom.executors
+    executor: str = "local"
+    cluster_address: str | None = None
     warmup_days: float = 0.0
     horizon_days: float = 7.0
     progress: bool = True

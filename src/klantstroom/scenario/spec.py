@@ -832,6 +832,8 @@ class RunSpec:
     roadmap_step: int | None = None
     periods: tuple[PeriodSpec, ...] = ()
     judge_on: tuple[tuple[str, str], ...] = ()
+    executor: str = "local"  # where replications run (klantstroom.executors)
+    cluster_address: str | None = None  # the Dask scheduler; None: a local cluster
 
     @property
     def display_name(self) -> str:

@@ -25,6 +25,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
+from klantstroom.executors import EXECUTORS
 from klantstroom.scenario.checks import INTERVALS_MIN, MONTHS, Checker
 from klantstroom.scenario.spec import CalendarSpec, PeriodSpec, RunSpec, Scenario
 
@@ -45,6 +46,21 @@ MAX_WARMUP_DAYS = 366.0
 def max_jobs() -> int:
     """The most parallel workers a run may ask for: this machine's cores."""
     return os.cpu_count() or 1
+
+
+def _address(check: Checker, value: Any) -> str | None:
+    """``run.cluster_address``: a Dask scheduler's ``tcp://host:port`` (or tls://, ucx://)."""
+    if value is None or value == "":
+        return None
+    text = str(value)
+    scheme, _, rest = text.partition("://")
+    if scheme not in ("tcp", "tls", "ucx", "inproc") or ":" not in rest:
+        check.fail(
+            "run.cluster_address",
+            f"must be a Dask scheduler address such as tcp://10.0.0.5:8786, got {text!r}",
+        )
+        return None
+    return text
 
 
 def build_run(
@@ -127,6 +143,8 @@ def build_run(
         roadmap_step=None
         if raw.get("roadmap_step") is None
         else check.integer("run.roadmap_step", raw["roadmap_step"], low=0),
+        executor=check.choice("run.executor", raw.get("executor", "local"), EXECUTORS),
+        cluster_address=_address(check, raw.get("cluster_address")),
         periods=tuple(periods),
         judge_on=tuple(judge_on),
     )

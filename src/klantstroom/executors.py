@@ -1,0 +1,99 @@
+"""Where a run's replications are simulated: this machine's cores, or a Dask cluster.
+
+``run.executor`` chooses:
+
+* ``local`` (the default): joblib's process pool on this machine, ``run.n_jobs`` workers;
+* ``dask``: a Dask cluster (``distributed``, the optional extra ``klantstroom[dask]``). With
+  ``run.cluster_address`` (``tcp://10.0.0.5:8786``) the replications go to that cluster's
+  workers, on as many machines as it spans; without it a local cluster of ``run.n_jobs`` worker
+  processes is started for the run and stopped after it.
+
+Each replication draws from its own random streams (:mod:`klantstroom.model.streams`), so where
+and in which order the replications run changes nothing in the tables: a run on a cluster gives
+the tables of the local run with the same seed. Dask was chosen over Ray because it is pure
+Python, installs from PyPI in seconds on any machine (Ray ships large platform wheels and its
+own object store), starts a cluster with one command per machine (``dask scheduler``,
+``dask worker <address>``), and its futures interface is the one joblib already gives this
+module: submit, then take results as they finish.
+
+The workers must be able to import klantstroom (the same version): install the project on every
+machine of the cluster.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
+
+EXECUTORS = ("local", "dask")
+R = TypeVar("R")
+
+
+class ExecutorError(RuntimeError):
+    """The executor cannot run: Dask missing, or the cluster unreachable (names the address)."""
+
+
+def dask_results(
+    fn: Callable[[Any, int], R],
+    scenario: Any,
+    replications: range,
+    *,
+    address: str | None,
+    n_workers: int,
+) -> Iterator[R]:
+    """``fn(scenario, r)`` for every replication ``r`` on a Dask cluster, in the order they end.
+
+    Parameters
+    ----------
+    fn : callable
+        The replication (``klantstroom.experiment._replicate``): picklable, importable on the
+        workers.
+    scenario : Scenario
+        Sent to the workers once (scattered), not once per replication.
+    replications : range
+        The replication numbers.
+    address : str or None
+        The scheduler's address; None starts a local cluster of ``n_workers`` processes.
+    n_workers : int
+        Worker processes of the local cluster (one thread each: a simulation holds the GIL).
+
+    Yields
+    ------
+    The replications' results as they finish. Closing the generator (an interrupt, a failure)
+    cancels the replications still running and stops a local cluster.
+    """
+    try:
+        from distributed import Client, LocalCluster, as_completed
+    except ImportError as missing:
+        raise ExecutorError(
+            "run.executor=dask needs Dask's distributed package: pip install 'klantstroom[dask]'"
+        ) from missing
+    cluster = None
+    try:
+        if address is None:
+            cluster = LocalCluster(
+                n_workers=n_workers,
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=":0",
+            )
+            client = Client(cluster)
+        else:
+            client = Client(address, timeout="30s")
+    except OSError as error:
+        if cluster is not None:
+            cluster.close()
+        raise ExecutorError(
+            f"run.cluster_address: cannot reach the Dask scheduler at {address} ({error})"
+        ) from error
+    futures = []
+    try:
+        shared = client.scatter(scenario, broadcast=True)
+        futures = [client.submit(fn, shared, r, pure=False) for r in replications]
+        for future in as_completed(futures):
+            yield future.result()
+    finally:
+        client.cancel(futures)
+        client.close()
+        if cluster is not None:
+            cluster.close()
