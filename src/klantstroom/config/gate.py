@@ -85,7 +85,7 @@ class GatedFileConfigSource(FileConfigSource):
             refuse(full_path, [yaml_problem(error)])
         except UnicodeDecodeError:
             refuse(full_path, [("file", "not UTF-8 text")])
-        if full_path not in _TRUSTED:
+        if full_path not in _TRUSTED and full_path not in _own_files():
             content: Any = OmegaConf.to_container(result.config, resolve=False)
             problems = config_file_problems(content, result.header, config_path)
             if problems:
@@ -102,6 +102,12 @@ def yaml_problem(error: yaml.YAMLError) -> tuple[str, str]:
     return where, f"not valid YAML: {problem}" + (f" ({context})" if context else "")
 
 
+def _own_files() -> set[str]:
+    """klantstroom's own primary configs, trusted wherever the gate runs (a launcher's worker
+    gets the gate with Hydra's state, not the parent's calls to :func:`trust`)."""
+    return {os.path.realpath(conf_dir() / name) for name in ("config.yaml", "staff.yaml")}
+
+
 def trust(path: Path) -> None:
     """Let the primary config at ``path`` set Hydra's settings (it is klantstroom's own)."""
     _TRUSTED.add(os.path.realpath(path))
@@ -112,6 +118,16 @@ def _no_environment(*_args: Any) -> Any:
         "oc.env is switched off: klantstroom's configuration never reads environment variables; "
         "write the value itself"
     )
+
+
+# Hydra's SourcesRegistry tells sources apart by class *name*: re-registering a class of the same
+# name keeps the one registered. A launcher's worker (hydra/launcher=joblib, submitit) restores
+# the parent's registry, with the gate in it, and then runs plugin discovery again, which
+# registers Hydra's FileConfigSource once more; under its own name the gate would make that an
+# error ("file is already registered with a different class") and every job would fail. Named
+# like Hydra's class, the gate stays in place in the worker too. Pickling finds the class by its
+# __qualname__, which keeps the gate's own name.
+GatedFileConfigSource.__name__ = FileConfigSource.__name__
 
 
 def install(exit_on_refusal: bool = False) -> None:
