@@ -1,8 +1,9 @@
 """Sweeps through Hydra's launchers give the tables of the basic launcher, and compare alike.
 
 ``klantstroom -m`` runs a sweep's jobs one after the other (Hydra's basic launcher), or with
-``hydra/launcher=joblib`` on this machine's cores, or with ``hydra/launcher=submitit_local`` as
-submitit jobs (``submitit_slurm`` sends the same jobs to a Slurm cluster). A launcher's worker
+``hydra/launcher=joblib`` on this machine's cores, with ``hydra/launcher=submitit_local`` as
+submitit jobs (``submitit_slurm`` sends the same jobs to a Slurm cluster), or with klantstroom's
+own ``hydra/launcher=dask`` on a Dask cluster (here a local one it starts). A launcher's worker
 restores Hydra's state, the config gate included (klantstroom.config.gate); each job's tables
 must equal the basic launcher's, and ``klantstroom-compare`` must read the multirun.
 """
@@ -45,12 +46,20 @@ def basic(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return sweep(tmp_path_factory.mktemp("basic"), "basic")
 
 
-@pytest.mark.parametrize("launcher", ["joblib", "submitit_local"])
+NEEDS = {
+    "joblib": "hydra_plugins.hydra_joblib_launcher",
+    "submitit_local": "hydra_plugins.hydra_submitit_launcher",
+    "dask": "distributed",  # klantstroom's own launcher (hydra_plugins.klantstroom_dask_launcher)
+}
+
+
+@pytest.mark.parametrize("launcher", list(NEEDS))
 def test_a_launcher_gives_the_basic_launchers_tables(
     launcher: str, basic: Path, tmp_path: Path
 ) -> None:
-    pytest.importorskip(f"hydra_plugins.hydra_{launcher.split('_')[0]}_launcher")
-    other = sweep(tmp_path, launcher, f"hydra/launcher={launcher}")
+    pytest.importorskip(NEEDS[launcher])
+    extra = ["hydra.launcher.n_workers=2"] if launcher == "dask" else []
+    other = sweep(tmp_path, launcher, f"hydra/launcher={launcher}", *extra)
     for job in ("0", "1"):
         for table in ("contacts", "tasks", "journeys"):
             pd.testing.assert_frame_equal(
