@@ -170,3 +170,19 @@ def test_the_calibration_figures_fit_a_slide(language: str, tmp_path: Path) -> N
     assert problems == []
     page = (tmp_path / "calibration_report.html").read_text(encoding="utf-8")
     assert ("<h2>Bevindingen" if language == "nl" else "<h2>Findings") in page
+
+
+def test_the_road_map_figure_averages_plans_that_share_a_label() -> None:
+    # A sweep over seeds of one scenario: two plans named alike.
+    fte = pd.DataFrame(
+        [("Kleinstad", "kcc", 10.0), ("Kleinstad", "kcc", 12.0), ("Jaar 1", "kcc", 8.0)],
+        columns=["label", "staff_group", "fte"],
+    )
+    mixes = pd.DataFrame(
+        [("Kleinstad", "scenario", 10.0), ("Kleinstad", "scenario", 12.0)],
+        columns=["label", "skill_mix", "fte"],
+    )
+    figure = fte_by_year_figure(fte, mixes)
+    heights = sorted(round(bar.get_height(), 1) for bar in figure.axes[0].patches)
+    assert heights == [8.0, 11.0]  # the mean of 10 and 12, not their sum
+    assert slide_problems(figure) == []

@@ -190,7 +190,8 @@ def fte_by_year_figure(
     axes = np.atleast_1d(fig.subplots(1, panels, squeeze=False)[0])
     years = list(dict.fromkeys(fte["label"]))
     sized = fte[fte["fte"].notna()]
-    table = sized.pivot_table(index="label", columns="staff_group", values="fte", aggfunc="sum")
+    # Plans that share a label (a sweep over seeds of one scenario) are averaged, not stacked.
+    table = sized.pivot_table(index="label", columns="staff_group", values="fte", aggfunc="mean")
     table = table.reindex(years).fillna(0.0)
     # The configuration's group order (specialist teams, then multi-skilled, ...), so a group
     # keeps its colour and place in the stack from year to year.
@@ -226,10 +227,10 @@ def fte_by_year_figure(
         ax = axes[1]
         mix_names: dict[str, str] = t["mixes"]  # type: ignore[assignment]
         for k, (mix, marker) in enumerate(zip(mix_names, "os^", strict=True)):
-            part = mixes[mixes["skill_mix"] == mix].set_index("label").reindex(years)
+            part = mixes[mixes["skill_mix"] == mix].groupby("label")["fte"].mean().reindex(years)
             ax.plot(
                 x,
-                part["fte"],
+                part.to_numpy(dtype=float),
                 color=OKABE_ITO[k],
                 marker=marker,
                 linewidth=2,
