@@ -412,16 +412,16 @@ def sensitivity_summary(
             continue
         first = rows.iloc[0]
         entry = summary.setdefault(
-            display(str(estimate), language),
+            str(estimate),
             {
                 "threshold (s)": first["threshold_s"],
                 "after-call (s)": first["after_call_s"],
                 "breaks (% of agents)": first["break_share_%"],
             },
         )
-        entry[display(f"{period}: {group}", language)] = verdict(rows)
-    frame = pd.DataFrame.from_dict(summary, orient="index").rename(columns=t["sensitivity_cols"])
-    frame.index.name = t["sensitivity_cols"]["estimate"]
+        entry[f"{period}: {group}"] = verdict(rows)
+    frame = pd.DataFrame.from_dict(summary, orient="index")
+    frame.index.name = "estimate"  # the page translates heads and estimates (texts.localise)
     return frame
 
 
@@ -626,19 +626,18 @@ def behaviour_sections(
     work = cal.after_call
     mixture = work.mixture
     if mixture is not None:
-        columns = t["components"]
         components = pd.DataFrame(
             {
-                t["component"]: [
-                    *(t["after_call_n"].format(k=k + 1) for k in range(len(mixture.weights) - 1)),
-                    t["gap_break"],
+                "component": [
+                    *(f"after-call {k + 1}" for k in range(len(mixture.weights) - 1)),
+                    "break",
                 ],
-                columns["share_%"]: 100 * mixture.weights,
-                columns["median_s"]: mixture.medians_s,
-                columns["sigma_log"]: mixture.sigmas,
+                "share_%": 100 * mixture.weights,
+                "median_s": mixture.medians_s,
+                "sigma_log": mixture.sigmas,
             }
-        ).set_index(t["component"])
-        components = components[components[columns["share_%"]] > 0]
+        ).set_index("component")
+        components = components[components["share_%"] > 0]
     else:
         components = None
     text = t["gaps_text"].format(
@@ -681,25 +680,25 @@ def behaviour_sections(
         )
     ]
     rows = []
-    heads = t["handling_cols"]
     for service, profiles in sorted(cal.handling_profiles.items()):
         for by, profile in profiles.items():
             factors = profile.table["factor"][profile.table["calls"] >= 30]
-            values = (
-                service,
-                by,
-                profile.pvalue,
-                t["yes"] if profile.used else t["no_chance"],
-                float(factors.min()) if len(factors) else float("nan"),
-                float(factors.max()) if len(factors) else float("nan"),
+            rows.append(
+                {
+                    "call type": service,
+                    "by": by,
+                    "p-value": profile.pvalue,
+                    "in the scenario": "yes" if profile.used else "no (within chance)",
+                    "lowest factor": float(factors.min()) if len(factors) else float("nan"),
+                    "highest factor": float(factors.max()) if len(factors) else float("nan"),
+                }
             )
-            rows.append(dict(zip(heads, values, strict=True)))
     if rows:
         sections.append(
             report.ReportSection(
                 heading=t["handling_h"],
                 text=t["handling_p"],
-                table=pd.DataFrame(rows).set_index(list(heads[:2])),
+                table=pd.DataFrame(rows).set_index(["call type", "by"]),
                 digits=3,
                 figures=[
                     report.save(

@@ -165,28 +165,10 @@ TEXT: dict[str, dict[str, Any]] = {
         "after every call.",
         "no_breaks_text": "The gaps show no separate break component: there are no breaks in the "
         "scenario.",
-        "component": "component",
-        "after_call_n": "after-call {k}",
-        "components": {"share_%": "share_%", "median_s": "median_s", "sigma_log": "sigma_log"},
-        "handling_cols": (
-            "call type",
-            "by",
-            "p-value",
-            "in the scenario",
-            "lowest factor",
-            "highest factor",
-        ),
         "yes": "yes",
-        "no_chance": "no (within chance)",
         "met": "met",
         "miss_abandonment": "{replay} abandonment {diff} pp",
         "miss_wait": "{replay} wait {diff}%",
-        "sensitivity_cols": {
-            "threshold (s)": "threshold (s)",
-            "after-call (s)": "after-call (s)",
-            "breaks (% of agents)": "breaks (% of agents)",
-            "estimate": "estimate",
-        },
         "first_found": "Answered ahead of the queue (fewer than a tenth as likely to queue as "
         "other calls): {keys}. They get routing priority in the scenario.",
         "class_shares": " Their share of the type's calls is {quiet}% in half-hours when other "
@@ -256,6 +238,7 @@ TEXT: dict[str, dict[str, Any]] = {
             "5-minute threshold": "grens van 5 minuten",
             "threshold": "grens",
             "(chosen)": "(gekozen)",
+            "after-call ": "nawerk ",  # "after-call 1", a component of the gap mixture
             "handling ": "afhandeling ",  # "handling PS (s)", a parameter of the stability table
             "patience (s)": "geduld (s)",
             "break share": "pauzeaandeel",
@@ -317,6 +300,23 @@ TEXT: dict[str, dict[str, Any]] = {
             "log": "logbestand",
             "trace": "naspel met de gelogde gesprekken",
             "model": "naspel met het model",
+            # the gap mixture's components, the handling-by-hour and sensitivity tables
+            "component": "component",
+            "break": "pauze",
+            "share_%": "aandeel_%",
+            "median_s": "mediaan_s",
+            "call type": "gesprekstype",
+            "by": "naar",
+            "p-value": "p-waarde",
+            "in the scenario": "in het scenario",
+            "lowest factor": "laagste factor",
+            "highest factor": "hoogste factor",
+            "yes": "ja",
+            "no (within chance)": "nee (binnen het toeval)",
+            "estimate": "schatting",
+            "threshold (s)": "grens (s)",
+            "after-call (s)": "nawerk (s)",
+            "breaks (% of agents)": "pauzes (% van de medewerkers)",
         },
         "not_fitted_note": "{name}: niet in het geschatte scenario; de afhandeling en het geduld "
         "zijn op de nagespeelde periode geschat (binnen de steekproef), dus de cijfers buiten de "
@@ -456,28 +456,10 @@ TEXT: dict[str, dict[str, Any]] = {
         "gemiddeld {mean} s na elk gesprek zijn.",
         "no_breaks_text": "De tussenpozen tonen geen aparte pauzes: het scenario heeft geen "
         "pauzes.",
-        "component": "component",
-        "after_call_n": "nawerk {k}",
-        "components": {"share_%": "aandeel_%", "median_s": "mediaan_s", "sigma_log": "sigma_log"},
-        "handling_cols": (
-            "gesprekstype",
-            "naar",
-            "p-waarde",
-            "in het scenario",
-            "laagste factor",
-            "hoogste factor",
-        ),
         "yes": "ja",
-        "no_chance": "nee (binnen het toeval)",
         "met": "gehaald",
         "miss_abandonment": "{replay} afhaken {diff} %-punt",
         "miss_wait": "{replay} wachttijd {diff}%",
-        "sensitivity_cols": {
-            "threshold (s)": "grens (s)",
-            "after-call (s)": "nawerk (s)",
-            "breaks (% of agents)": "pauzes (% van de medewerkers)",
-            "estimate": "schatting",
-        },
         "first_found": "Vóór de wachtrij beantwoord (minder dan een tiende zo vaak in de "
         "wachtrij als andere gesprekken): {keys}. Ze krijgen voorrang in het scenario.",
         "class_shares": " Hun deel van de gesprekken van dit type is {quiet}% in halve uren "
