@@ -32,7 +32,7 @@ from klantstroom.workshop.levers import (
     LeverError,
     Levers,
     blendable_groups,
-    kcc_groups,
+    multi_skilled_share,
     overlays,
 )
 from klantstroom.workshop.page_text import MONTHS, TEXT, persona_sections
@@ -127,8 +127,7 @@ def main() -> None:
         staff_col, rules_col = st.columns([2, 1])
         with staff_col:
             st.subheader(t["staff"])
-            kcc = kcc_groups(base)
-            current = _broad_share(kcc, hours)
+            current = multi_skilled_share(base, hours)
             share = st.slider(t["broad_share"], 0, 100, round(100 * current), key="broad_share")
             with st.expander(t["per_group"]):
                 factors = {
@@ -187,13 +186,6 @@ def main() -> None:
         _run(levers, (title, year_names[year]), who, why, outputs, t)
     if "shown" in st.session_state:
         _results(st.session_state["shown"], language, t)
-
-
-def _broad_share(kcc: list[str], hours: dict[str, float]) -> float:
-    """The share of the KCC's staff hours in its multi-skilled groups."""
-    total = sum(hours.get(n, 0.0) for n in kcc)
-    broad = sum(hours.get(n, 0.0) for n in kcc if n.startswith("breed"))
-    return broad / total if total else 0.0
 
 
 def _run(

@@ -169,6 +169,14 @@ def kcc_groups(base: Mapping[str, Any]) -> list[str]:
     ]
 
 
+def multi_skilled_share(base: Mapping[str, Any], hours: Mapping[str, float]) -> float:
+    """The share of the contact centre's staff hours in its multi-skilled groups (0 without)."""
+    kcc = kcc_groups(base)
+    total = sum(hours.get(name, 0.0) for name in kcc)
+    broad = sum(hours.get(name, 0.0) for name in kcc if name.startswith(MULTI_SKILLED_PREFIX))
+    return broad / total if total else 0.0
+
+
 def blendable_groups(base: Mapping[str, Any]) -> list[str]:
     """The groups at a shop that also have phone or e-mail skills (blending can apply)."""
     groups = base.get("staff_groups") or {}
