@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import os
 import sys
+from functools import cache
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -102,10 +103,11 @@ def yaml_problem(error: yaml.YAMLError) -> tuple[str, str]:
     return where, f"not valid YAML: {problem}" + (f" ({context})" if context else "")
 
 
-def _own_files() -> set[str]:
+@cache
+def _own_files() -> frozenset[str]:
     """klantstroom's own primary configs, trusted wherever the gate runs (a launcher's worker
     gets the gate with Hydra's state, not the parent's calls to :func:`trust`)."""
-    return {os.path.realpath(conf_dir() / name) for name in ("config.yaml", "staff.yaml")}
+    return frozenset(os.path.realpath(conf_dir() / name) for name in ("config.yaml", "staff.yaml"))
 
 
 def trust(path: Path) -> None:
@@ -144,8 +146,6 @@ def install(exit_on_refusal: bool = False) -> None:
     from hydra.core.plugins import Plugins
 
     _EXIT_ON_REFUSAL = exit_on_refusal
-    for name in ("config.yaml", "staff.yaml"):
-        trust(conf_dir() / name)
     # Hydra registers its FileConfigSource while discovering plugins and will not let another
     # class register the same scheme, so the gate takes its place once discovery has run.
     Plugins.instance()
