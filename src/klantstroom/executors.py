@@ -22,11 +22,13 @@ machine of the cluster.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import os
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar
 
 EXECUTORS = ("local", "dask")
 R = TypeVar("R")
+T = TypeVar("T")
 
 
 class ExecutorError(RuntimeError):
@@ -34,24 +36,25 @@ class ExecutorError(RuntimeError):
 
 
 def dask_results(
-    fn: Callable[[Any, int], R],
-    scenario: Any,
-    replications: range,
+    fn: Callable[[Any, T], R],
+    shared: Any,
+    items: Iterable[T],
     *,
     address: str | None,
     n_workers: int,
 ) -> Iterator[R]:
-    """``fn(scenario, r)`` for every replication ``r`` on a Dask cluster, in the order they end.
+    """``fn(shared, item)`` for every item on a Dask cluster, in the order they end.
 
     Parameters
     ----------
     fn : callable
-        The replication (``klantstroom.experiment._replicate``): picklable, importable on the
-        workers.
-    scenario : Scenario
-        Sent to the workers once (scattered), not once per replication.
-    replications : range
-        The replication numbers.
+        The work (``klantstroom.experiment._replicate``, a study's evaluation): picklable,
+        importable on the workers.
+    shared : object
+        What every call needs (a scenario, a study's base configuration): sent to the workers
+        once (scattered), not once per item.
+    items : iterable
+        The replication numbers, or a study's points.
     address : str or None
         The scheduler's address; None starts a local cluster of ``n_workers`` processes.
     n_workers : int
@@ -88,8 +91,8 @@ def dask_results(
         ) from error
     futures = []
     try:
-        shared = client.scatter(scenario, broadcast=True)
-        futures = [client.submit(fn, shared, r, pure=False) for r in replications]
+        on_workers = client.scatter(shared, broadcast=True)
+        futures = [client.submit(fn, on_workers, item, pure=False) for item in items]
         for future in as_completed(futures):
             yield future.result()
     finally:
@@ -97,3 +100,43 @@ def dask_results(
         client.close()
         if cluster is not None:
             cluster.close()
+
+
+def local_results(
+    fn: Callable[[Any, T], R], shared: Any, items: Iterable[T], *, n_jobs: int
+) -> Iterator[R]:
+    """``fn(shared, item)`` for every item on this machine's cores (joblib), as they end.
+
+    ``n_jobs`` as joblib counts it (-1: every core; 0 is taken as every core too). With one job
+    (or one item) the calls run in this process, in order. Closing the generator aborts the
+    calls still running and terminates joblib's workers.
+    """
+    items = list(items)
+    if n_jobs == 0:
+        n_jobs = os.cpu_count() or 1
+    if n_jobs == 1 or len(items) <= 1:
+        return (fn(shared, item) for item in items)
+    from joblib import Parallel, delayed
+
+    parallel = Parallel(n_jobs=n_jobs, return_as="generator_unordered")
+    return iter(parallel(delayed(fn)(shared, item) for item in items))
+
+
+def results(
+    fn: Callable[[Any, T], R],
+    shared: Any,
+    items: Iterable[T],
+    *,
+    executor: str,
+    address: str | None,
+    n_jobs: int,
+) -> Iterator[R]:
+    """``fn(shared, item)`` for every item on ``executor`` (``local`` or ``dask``), as they end.
+
+    ``n_jobs`` is the local pool's size, or the local Dask cluster's workers (0 or less: every
+    core); ``address`` is the Dask scheduler's (None: a local cluster).
+    """
+    workers = n_jobs if n_jobs > 0 else (os.cpu_count() or 1)
+    if executor == "dask":
+        return dask_results(fn, shared, items, address=address, n_workers=workers)
+    return local_results(fn, shared, items, n_jobs=n_jobs)

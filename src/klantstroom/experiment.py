@@ -23,7 +23,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
-from joblib import Parallel, delayed
 
 from klantstroom import signals
 from klantstroom.analysis.costs import cost_table
@@ -43,7 +42,7 @@ from klantstroom.analysis.segments import (
     segment_summary_table,
 )
 from klantstroom.analysis.training import proficiency_table
-from klantstroom.executors import dask_results
+from klantstroom.executors import results
 from klantstroom.model.calendar import open_periods
 from klantstroom.model.simulation import ReplicationLog, simulate
 from klantstroom.scenario.segments import segment_demand
@@ -142,19 +141,14 @@ def _replication_logs(
     logs: list[ReplicationLog] = []
     jobs: Iterator[ReplicationLog] = iter(())
     try:
-        if run.executor == "dask":
-            jobs = dask_results(
-                _replicate,
-                scenario,
-                range(run.replications),
-                address=run.cluster_address,
-                n_workers=run.n_jobs if run.n_jobs > 0 else (os.cpu_count() or 1),
-            )
-        elif run.n_jobs == 1 or run.replications == 1:
-            jobs = (_replicate(scenario, rep) for rep in range(run.replications))
-        else:
-            parallel = Parallel(n_jobs=run.n_jobs, return_as="generator_unordered")
-            jobs = parallel(delayed(_replicate)(scenario, rep) for rep in range(run.replications))
+        jobs = results(
+            _replicate,
+            scenario,
+            range(run.replications),
+            executor=run.executor,
+            address=run.cluster_address,
+            n_jobs=run.n_jobs,
+        )
         for result in jobs:
             logs.append(result)
             if hold:

@@ -6,6 +6,7 @@ Besides the CLI, this is the only package that imports Hydra or OmegaConf.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from omegaconf import DictConfig, OmegaConf
 from omegaconf.errors import (
@@ -20,7 +21,12 @@ from klantstroom.scenario.build import build_scenario
 from klantstroom.scenario.errors import ScenarioError, ScenarioErrors
 from klantstroom.scenario.spec import Scenario
 
-__all__ = ["KlantstroomConfig", "register_configs", "scenario_from_config"]
+__all__ = [
+    "KlantstroomConfig",
+    "register_configs",
+    "scenario_from_config",
+    "scenario_from_container",
+]
 
 
 def scenario_from_config(cfg: DictConfig, base_dir: Path | None = None) -> Scenario:
@@ -48,6 +54,16 @@ def scenario_from_config(cfg: DictConfig, base_dir: Path | None = None) -> Scena
         key = str(getattr(error, "full_key", "") or "config")
         raise ScenarioErrors([ScenarioError(key, message)]) from None
     assert isinstance(container, dict)
+    return scenario_from_container(container, base_dir)
+
+
+def scenario_from_container(container: dict[str, Any], base_dir: Path | None = None) -> Scenario:
+    """Validate a resolved configuration (plain dicts and lists) into a :class:`Scenario`.
+
+    What :func:`scenario_from_config` does after resolving: a study writes its values into the
+    composed configuration as data and builds each point's scenario from it
+    (:mod:`klantstroom.study.evaluation`). Raises ``ScenarioErrors`` naming the bad keys.
+    """
     # Keys added with Hydra's `+key=value` bypass the schema while composing; merging into the
     # schema once more rejects them, so a misspelt key can never be silently ignored.
     try:

@@ -29,7 +29,7 @@ from hydra.errors import (
     MissingConfigException,
     OverrideParseException,
 )
-from omegaconf import DictConfig, OmegaConf
+from omegaconf import DictConfig, OmegaConf, open_dict
 
 from klantstroom.config.errors import explain_unknown_key, find_shape_mismatch
 from klantstroom.scenario.errors import ScenarioError, ScenarioErrors
@@ -44,17 +44,22 @@ _DATE_KEYS_HELP = (
 )
 
 
-def compose_project(overrides: Sequence[str] = ()) -> DictConfig:
+def compose_project(
+    overrides: Sequence[str] = (), *, choices: dict[str, str] | None = None
+) -> DictConfig:
     """Compose the project's configuration (``conf/``, the scenarios) with ``overrides``, as
     the ``klantstroom`` command does: the schema registered and every config file through the
-    gate (:mod:`klantstroom.config.gate`). Raises as :func:`compose_checked`."""
+    gate (:mod:`klantstroom.config.gate`). Raises as :func:`compose_checked`.
+
+    With ``choices`` (a dict), it is filled with Hydra's choice per config group
+    (``{"municipality": "grootstad", ...}``): which municipality file a scenario builds on."""
     from klantstroom.config import gate
     from klantstroom.config.schema import register_configs
     from klantstroom.paths import conf_dir
 
     register_configs()
     gate.install()  # shared scenario files are data here too (raises ConfigFileRefused)
-    return compose_checked(overrides, config_dir=conf_dir())
+    return compose_checked(overrides, config_dir=conf_dir(), choices=choices)
 
 
 def compose_checked(
@@ -62,6 +67,7 @@ def compose_checked(
     *,
     config_dir: Path,
     config_name: str = "config",
+    choices: dict[str, str] | None = None,
 ) -> DictConfig:
     """Compose ``config_name`` in ``config_dir`` with ``overrides`` (Hydra's compose API).
 
@@ -73,6 +79,9 @@ def compose_checked(
         The folder of the primary config (``conf/``, or a replay's temporary folder).
     config_name : str, default "config"
         The primary config.
+    choices : dict, optional
+        Filled with Hydra's choice per config group (the configuration itself is returned
+        without Hydra's own node).
 
     Raises
     ------
@@ -86,7 +95,18 @@ def compose_checked(
 
     def composed(overrides: list[str]) -> DictConfig:
         with initialize_config_dir(config_dir=str(config_dir), version_base="1.3"):
-            return compose(config_name=config_name, overrides=overrides)
+            cfg = compose(
+                config_name=config_name,
+                overrides=overrides,
+                return_hydra_config=choices is not None,
+            )
+        if choices is not None:
+            choices.update(
+                {str(k): str(v) for k, v in cfg.hydra.runtime.choices.items() if v is not None}
+            )
+            with open_dict(cfg):
+                del cfg["hydra"]
+        return cfg
 
     return _explained(composed, list(overrides), config_dir)
 

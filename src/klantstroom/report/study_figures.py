@@ -1,0 +1,268 @@
+"""The figures of the studies: the sensitivity tornado and the scenario fan.
+
+* :func:`tornado_figure` — per norm (up to four panels, the phone's and the counter's first), its
+  most important assumptions one at a time: a bar from the KPI at the low end of the
+  assumption's range to the KPI at its high end, around the KPI at the base values, with the
+  norm's target as a dashed line. The longest bar is the assumption that matters most.
+* :func:`fan_figure` — per key KPI and for the FTE, the road-map years on the x axis: the median
+  over the demand draws, the band of the middle 50% and of 90% of the draws, and the norm.
+* :func:`probability_figure` — per road-map year, the probability that each norm is met.
+
+Both languages; 16:9 slides (``tests/unit/test_slides.py`` checks them).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from klantstroom.report.headline import KPI_NAMES, Headline, name, unit_of
+from klantstroom.report.palette import OKABE_ITO, SERIES
+
+TEXT = {
+    "en": {
+        "tornado": "Which assumptions matter most: each alone at the low and the high end",
+        "low": "assumption at its low end",
+        "high": "assumption at its high end",
+        "base": "all at their base values",
+        "target": "norm",
+        "fan": "The road map under uncertain demand: median, middle 50% and 90% of the draws",
+        "median": "median",
+        "band50": "middle 50% of the draws",
+        "band90": "90% of the draws",
+        "fte_of_work": "FTE the work asks for",
+        "fte_on_duty": "FTE on duty (rosters)",
+        "probability": "Probability that each norm is met, per road-map year",
+        "chance": "probability met",
+        "year": "road-map year",
+    },
+    "nl": {
+        "tornado": "Welke aannames het meest uitmaken: elk apart aan de lage en de hoge kant",
+        "low": "aanname aan de lage kant",
+        "high": "aanname aan de hoge kant",
+        "base": "alle op hun basiswaarde",
+        "target": "norm",
+        "fan": "De routekaart bij onzekere vraag: mediaan, middelste 50% en 90% van de trekkingen",
+        "median": "mediaan",
+        "band50": "middelste 50% van de trekkingen",
+        "band90": "90% van de trekkingen",
+        "fte_of_work": "fte die het werk vraagt",
+        "fte_on_duty": "fte in dienst (roosters)",
+        "probability": "Kans dat elke norm gehaald wordt, per jaar van de routekaart",
+        "chance": "kans gehaald",
+        "year": "jaar van de routekaart",
+    },
+}
+
+
+def norm_title(norm: str, kpi: str, channel: str, label: str, language: str) -> str:
+    """A norm's name as the reports give it: its label, or its channel and KPI."""
+    department = norm.split(":", 1)[1] if ":" in norm else "all"
+    row = Headline(
+        kpi=kpi,
+        channel=channel or "all",
+        department=department,
+        unit=unit_of(kpi),
+        label=label if department == "all" else "",
+    )
+    return name(row, language)
+
+
+def short_parameter(key: str) -> str:
+    """A parameter's key without its section (``algemeen.handling.phone.mean_min``)."""
+    parts = key.split(".")
+    return ".".join(parts[1:]) if len(parts) > 2 else key
+
+
+def _scale(kpi: str) -> tuple[float, str]:
+    return (100.0, "%") if unit_of(kpi) == "share" else (1.0, "")
+
+
+def shown_norms(table: pd.DataFrame, most: int = 4) -> list[str]:
+    """The norms a figure shows: the phone's and the counter's first, then the others."""
+    order = list(dict.fromkeys(table["norm"]))
+    channel = dict(zip(table["norm"], table["channel"], strict=False))
+    first = [n for n in order if channel.get(n) in ("phone", "counter")]
+    return (first + [n for n in order if n not in first])[:most]
+
+
+def tornado_figure(table: pd.DataFrame, language: str = "en", most: int = 4) -> Figure:
+    """The tornado of a sensitivity analysis (the ``tornado`` rows of ``sensitivity.csv``).
+
+    ``table`` also carries, per norm, its ``kpi``, ``label`` and ``target``.
+    """
+    text = TEXT[language]
+    norms = shown_norms(table, most)
+    columns = 2 if len(norms) > 1 else 1
+    rows = int(np.ceil(len(norms) / columns)) or 1
+    fig = Figure(figsize=(16, 4.5 * rows), layout="constrained")
+    axes = fig.subplots(rows, columns, squeeze=False).ravel()
+    for ax, norm in zip(axes, norms, strict=False):
+        part = table[table["norm"] == norm].sort_values("swing", kind="stable")
+        first = part.iloc[0]
+        factor, unit = _scale(str(first["kpi"]))
+        base = float(first["kpi_at_base"]) * factor
+        y = np.arange(len(part))
+        low = part["kpi_at_low"].to_numpy(float) * factor
+        high = part["kpi_at_high"].to_numpy(float) * factor
+        # Side by side, not stacked: both ends may lie on the same side of the base.
+        ax.barh(y + 0.2, low - base, left=base, height=0.4, color=OKABE_ITO[0], label=text["low"])
+        ax.barh(y - 0.2, high - base, left=base, height=0.4, color=OKABE_ITO[1], label=text["high"])
+        ax.axvline(base, color="black", linewidth=1, label=text["base"])
+        if np.isfinite(float(first["target"])):
+            ax.axvline(
+                float(first["target"]) * factor,
+                color=OKABE_ITO[2],
+                linestyle="--",
+                label=text["target"],
+            )
+        ax.set_yticks(y, [short_parameter(str(p)) for p in part["parameter"]], fontsize=8)
+        ax.set_title(
+            norm_title(
+                norm, str(first["kpi"]), str(first["channel"]), str(first["label"]), language
+            ),
+            fontsize=11,
+        )
+        ax.set_xlabel(
+            KPI_NAMES[language].get(str(first["kpi"]), str(first["kpi"]))
+            + (f" ({unit})" if unit else "")
+        )
+    for ax in axes[len(norms) :]:
+        ax.set_visible(False)
+    handles, labels = axes[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside lower center", ncols=4, frameon=False)
+    fig.suptitle(text["tornado"])
+    return fig
+
+
+def _band(
+    ax: object,
+    x: np.ndarray,
+    data: pd.DataFrame,
+    factor: float,
+    colour: str,
+    text: dict[str, str],
+    label: bool,
+) -> None:
+    q = {name: data[name].to_numpy(float) * factor for name in ("p05", "p25", "p50", "p75", "p95")}
+    ax.fill_between(
+        x,
+        q["p05"],
+        q["p95"],
+        color=colour,
+        alpha=0.18,  # type: ignore[attr-defined]
+        label=text["band90"] if label else None,
+        linewidth=0,
+    )
+    ax.fill_between(
+        x,
+        q["p25"],
+        q["p75"],
+        color=colour,
+        alpha=0.35,  # type: ignore[attr-defined]
+        label=text["band50"] if label else None,
+        linewidth=0,
+    )
+    ax.plot(
+        x,
+        q["p50"],
+        color=colour,
+        marker="o",  # type: ignore[attr-defined]
+        label=text["median"] if label else None,
+    )
+
+
+def fan_figure(
+    fan: pd.DataFrame, years: Sequence[str], language: str = "en", most: int = 5
+) -> Figure:
+    """Fan charts of the key norms' KPIs and of the FTE over the road-map years.
+
+    ``fan`` holds per ``year`` and ``metric`` (a norm, ``fte_of_work``, ``fte_on_duty``) the
+    quantiles ``p05`` ... ``p95``, with the norm's ``kpi``, ``channel``, ``label`` and ``target``.
+    """
+    text = TEXT[language]
+    norms = shown_norms(fan[fan["kind"] == "norm"].rename(columns={"metric": "norm"}), most)
+    panels: list[str] = [*norms, "fte"]
+    columns = 3
+    rows = int(np.ceil(len(panels) / columns))
+    fig = Figure(figsize=(16, 4.3 * rows), layout="constrained")
+    axes = fig.subplots(rows, columns, squeeze=False).ravel()
+    x = np.arange(len(years))
+    for ax, panel in zip(axes, panels, strict=False):
+        if panel == "fte":
+            for i, metric in enumerate(("fte_of_work", "fte_on_duty")):
+                data = fan[fan["metric"] == metric].set_index("year").reindex(years)
+                _band(ax, x, data, 1.0, SERIES[i], text, label=False)
+                ax.plot([], [], color=SERIES[i], marker="o", label=text[metric])
+            ax.set_title("FTE", fontsize=11)
+            ax.legend(fontsize=8, loc="best")
+        else:
+            data = fan[fan["metric"] == panel].set_index("year").reindex(years)
+            first = fan[fan["metric"] == panel].iloc[0]
+            factor, unit = _scale(str(first["kpi"]))
+            _band(ax, x, data, factor, SERIES[0], text, label=panel == panels[0])
+            target = float(first["target"])
+            if np.isfinite(target):
+                ax.axhline(
+                    target * factor,
+                    color=OKABE_ITO[1],
+                    linestyle="--",
+                    label=text["target"] if panel == panels[0] else None,
+                )
+            ax.set_title(
+                norm_title(
+                    panel, str(first["kpi"]), str(first["channel"]), str(first["label"]), language
+                ),
+                fontsize=11,
+            )
+            if unit:
+                ax.set_ylabel(unit)
+        ax.set_xticks(x, list(years), fontsize=8, rotation=15)
+    for ax in axes[len(panels) :]:
+        ax.set_visible(False)
+    handles, labels = axes[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside lower center", ncols=4, frameon=False)
+    fig.suptitle(text["fan"])
+    return fig
+
+
+def probability_figure(
+    probability: pd.DataFrame, years: Sequence[str], language: str = "en"
+) -> Figure:
+    """Per norm a line over the road-map years: the probability that it is met, with its 95%
+    interval as error bars (``probability``, ``ci_low``, ``ci_high`` per ``year`` and norm)."""
+    text = TEXT[language]
+    fig = Figure(figsize=(16, 7), layout="constrained")
+    ax = fig.add_subplot()
+    x = np.arange(len(years))
+    norms = list(dict.fromkeys(probability["norm"]))
+    colours = [*OKABE_ITO, *SERIES]
+    for i, norm in enumerate(norms):
+        part = probability[probability["norm"] == norm].set_index("year").reindex(years)
+        first = probability[probability["norm"] == norm].iloc[0]
+        p = part["probability"].to_numpy(float) * 100
+        error = np.vstack(
+            [p - part["ci_low"].to_numpy(float) * 100, part["ci_high"].to_numpy(float) * 100 - p]
+        )
+        ax.errorbar(
+            x + (i - len(norms) / 2) * 0.02,
+            p,
+            yerr=error,
+            marker="o",
+            capsize=3,
+            color=colours[i % len(colours)],
+            linestyle="-" if i < len(OKABE_ITO) else ":",
+            label=norm_title(
+                norm, str(first["kpi"]), str(first["channel"]), str(first["label"]), language
+            ),
+        )
+    ax.set_xticks(x, list(years))
+    ax.set_ylim(-3, 103)
+    ax.set_ylabel(text["chance"] + " (%)")
+    ax.set_xlabel(text["year"])
+    fig.legend(loc="outside right center", fontsize=8, frameon=False)
+    fig.suptitle(text["probability"])
+    return fig
