@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import replace
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -90,3 +91,27 @@ def test_the_executor_is_chosen_in_the_configuration() -> None:
     ).run
     assert (run.executor, run.cluster_address) == ("dask", "tcp://10.0.0.5:8786")
     assert api.load_scenario(SMALL).run.executor == "local"
+
+
+def test_a_study_runs_its_evaluations_on_the_cluster(cluster: str, tmp_path: Path) -> None:
+    """klantstroom-sensitivity and klantstroom-fan send their points to the same executor."""
+    from klantstroom.study.changes import Parameter, split_key
+    from klantstroom.study.engine import Executor, run_points
+    from klantstroom.study.evaluation import Point, StudyBase
+    from klantstroom.study.setup import Window, study_base
+
+    config, _, _ = study_base(["municipality=kleinstad"], Window(days=4, warmup_days=0))
+    key = "services.algemeen.volume_per_year"
+    base = StudyBase(
+        configs={"": config}, parameters=[Parameter(key, (split_key(key),), 18000, 9000, 27000)]
+    )
+    points = [Point(f"v{v}", values={key: v}) for v in (9000, 18000, 27000)]
+    local = run_points(
+        base, points, tmp_path / "local", executor=Executor("local", None, 2), progress=False
+    )
+    remote = run_points(
+        base, points, tmp_path / "dask", executor=Executor("dask", cluster, 2), progress=False
+    )
+    assert local.complete and remote.complete and not remote.failed
+    for key_ in local.done:
+        assert remote.done[key_]["norms"] == local.done[key_]["norms"]

@@ -54,7 +54,7 @@ def scenario_from_config(cfg: DictConfig, base_dir: Path | None = None) -> Scena
         key = str(getattr(error, "full_key", "") or "config")
         raise ScenarioErrors([ScenarioError(key, message)]) from None
     assert isinstance(container, dict)
-    return scenario_from_container(container, base_dir)
+    return scenario_from_container({str(k): v for k, v in container.items()}, base_dir)
 
 
 def scenario_from_container(container: dict[str, Any], base_dir: Path | None = None) -> Scenario:

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from klantstroom.report.headline import KPI_NAMES, Headline, name, unit_of
@@ -139,7 +140,7 @@ def tornado_figure(table: pd.DataFrame, language: str = "en", most: int = 4) -> 
 
 
 def _band(
-    ax: object,
+    ax: Axes,
     x: np.ndarray,
     data: pd.DataFrame,
     factor: float,
@@ -153,7 +154,7 @@ def _band(
         q["p05"],
         q["p95"],
         color=colour,
-        alpha=0.18,  # type: ignore[attr-defined]
+        alpha=0.18,
         label=text["band90"] if label else None,
         linewidth=0,
     )
@@ -162,7 +163,7 @@ def _band(
         q["p25"],
         q["p75"],
         color=colour,
-        alpha=0.35,  # type: ignore[attr-defined]
+        alpha=0.35,
         label=text["band50"] if label else None,
         linewidth=0,
     )
@@ -170,7 +171,7 @@ def _band(
         x,
         q["p50"],
         color=colour,
-        marker="o",  # type: ignore[attr-defined]
+        marker="o",
         label=text["median"] if label else None,
     )
 
@@ -194,13 +195,13 @@ def fan_figure(
     for ax, panel in zip(axes, panels, strict=False):
         if panel == "fte":
             for i, metric in enumerate(("fte_of_work", "fte_on_duty")):
-                data = fan[fan["metric"] == metric].set_index("year").reindex(years)
+                data = fan[fan["metric"] == metric].set_index("year").reindex(list(years))
                 _band(ax, x, data, 1.0, SERIES[i], text, label=False)
                 ax.plot([], [], color=SERIES[i], marker="o", label=text[metric])
             ax.set_title("FTE", fontsize=11)
             ax.legend(fontsize=8, loc="best")
         else:
-            data = fan[fan["metric"] == panel].set_index("year").reindex(years)
+            data = fan[fan["metric"] == panel].set_index("year").reindex(list(years))
             first = fan[fan["metric"] == panel].iloc[0]
             factor, unit = _scale(str(first["kpi"]))
             _band(ax, x, data, factor, SERIES[0], text, label=panel == panels[0])
@@ -232,37 +233,61 @@ def fan_figure(
 def probability_figure(
     probability: pd.DataFrame, years: Sequence[str], language: str = "en"
 ) -> Figure:
-    """Per norm a line over the road-map years: the probability that it is met, with its 95%
-    interval as error bars (``probability``, ``ci_low``, ``ci_high`` per ``year`` and norm)."""
+    """A matrix of norms (rows) by road-map years (columns): in each cell the probability that
+    the norm is met with its 95% interval, coloured from red (never) to blue (always)."""
     text = TEXT[language]
-    fig = Figure(figsize=(16, 7), layout="constrained")
-    ax = fig.add_subplot()
-    x = np.arange(len(years))
     norms = list(dict.fromkeys(probability["norm"]))
-    colours = [*OKABE_ITO, *SERIES]
+    first = probability.drop_duplicates("norm").set_index("norm")
+    grid = (
+        probability.pivot_table(index="norm", columns="year", values="probability", sort=False)
+        .reindex(index=norms, columns=list(years))
+        .to_numpy(float)
+    )
+    cells = probability.set_index(["norm", "year"])
+    height = max(4.5, 0.42 * len(norms) + 2.0)
+    fig = Figure(figsize=(max(16.0, height), height), layout="constrained")
+    ax = fig.add_subplot()
+    image = ax.imshow(grid * 100, cmap="RdYlBu", vmin=0, vmax=100, aspect="auto")
     for i, norm in enumerate(norms):
-        part = probability[probability["norm"] == norm].set_index("year").reindex(years)
-        first = probability[probability["norm"] == norm].iloc[0]
-        p = part["probability"].to_numpy(float) * 100
-        error = np.vstack(
-            [p - part["ci_low"].to_numpy(float) * 100, part["ci_high"].to_numpy(float) * 100 - p]
-        )
-        ax.errorbar(
-            x + (i - len(norms) / 2) * 0.02,
-            p,
-            yerr=error,
-            marker="o",
-            capsize=3,
-            color=colours[i % len(colours)],
-            linestyle="-" if i < len(OKABE_ITO) else ":",
-            label=norm_title(
-                norm, str(first["kpi"]), str(first["channel"]), str(first["label"]), language
-            ),
-        )
-    ax.set_xticks(x, list(years))
-    ax.set_ylim(-3, 103)
-    ax.set_ylabel(text["chance"] + " (%)")
-    ax.set_xlabel(text["year"])
-    fig.legend(loc="outside right center", fontsize=8, frameon=False)
+        for j, year in enumerate(years):
+            if (norm, year) not in cells.index:
+                continue
+            row = cells.loc[(norm, year)]
+            label = (
+                f"{_percent(row['probability'], language)} "
+                f"({_percent(row['ci_low'], language)}–{_percent(row['ci_high'], language)})"
+            )
+            dark = 25 <= row["probability"] * 100 <= 75
+            ax.text(
+                j,
+                i,
+                label,
+                ha="center",
+                va="center",
+                fontsize=9,
+                color="black" if dark else "white",
+            )
+    ax.set_xticks(range(len(years)), list(years))
+    ax.set_yticks(
+        range(len(norms)),
+        [
+            norm_title(
+                n,
+                str(first.loc[n, "kpi"]),
+                str(first.loc[n, "channel"]),
+                str(first.loc[n, "label"]),
+                language,
+            )
+            for n in norms
+        ],
+        fontsize=9,
+    )
+    ax.tick_params(top=True, labeltop=True, bottom=False, labelbottom=False)
+    fig.colorbar(image, ax=ax, label=text["chance"] + " (%)", shrink=0.8)
     fig.suptitle(text["probability"])
     return fig
+
+
+def _percent(share: float, language: str) -> str:
+    text = f"{100 * float(share):.0f}%"
+    return text.replace(".", ",") if language == "nl" else text

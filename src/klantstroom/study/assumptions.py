@@ -10,9 +10,10 @@ says "assumption":
 * its base value is the one in the composed configuration (a scenario may have changed it); a
   value the scenario removed is left out;
 * its default range is the base value ± ``relative_range`` (25% unless the command says
-  otherwise): a share or probability is kept within [0, 1], a whole number (a headcount, a
-  number of attempts) is rounded and kept at least 1, and a value whose range rounds to a single
-  number, or is 0, has no range and is left out.
+  otherwise): a share or probability is kept within [0, 1] (one share of a mix that sums to
+  one, such as a channel mix, at most halfway to 1: the others give way, none is emptied), a
+  whole number (a headcount, a number of attempts) is rounded outward and kept at least 1, and a value
+  whose range rounds to a single number, or is 0, has no range and is left out.
 
 Left out, because they do not describe how the municipality or its citizens behave:
 
@@ -21,7 +22,10 @@ Left out, because they do not describe how the municipality or its citizens beha
 * the norms' own definitions: keys ending in ``_target``, ``_threshold_s`` or holding ``norm``
   (a norm is what is measured, not what happens);
 * calendar factors of years and months the study's runs do not simulate
-  (``year_factors.<year>``, ``month_factors.<mon>``), which cannot change their KPIs.
+  (``year_factors.<year>``, ``month_factors.<mon>``), which cannot change their KPIs;
+* a value that makes the scenario invalid at an end of its range, alone (a segment's share of a
+  service, which must sum to one with the other segments'; a probability whose sum with another
+  must stay below one): :func:`check_ranges` builds the scenario at both ends and says why.
 
 :func:`assumptions` returns the parameters and, for every number it left out, why (the
 command prints how many of each).
@@ -30,15 +34,26 @@ command prints how many of each).
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path as FilePath
 from typing import Any
 
 import yaml
 
-from klantstroom.study.changes import ChangeError, Parameter, Path, is_share, number_at
+from klantstroom.scenario.build import build_scenario
+from klantstroom.scenario.errors import ScenarioErrors
+from klantstroom.study.changes import (
+    ChangeError,
+    Parameter,
+    Path,
+    apply,
+    is_share,
+    lookup,
+    number_at,
+)
 
 DEFAULT_RELATIVE_RANGE = 0.25
 MARK = re.compile(r"\bassumption", re.IGNORECASE)
@@ -112,18 +127,76 @@ def simulated_calendar(start: dt.date, days: float) -> tuple[set[int], set[str]]
 def default_range(
     config: Mapping[str, Any], path: Path, base: float, integer: bool, relative: float
 ) -> tuple[float, float] | None:
-    """The documented default range of a value: ± ``relative``, shares in [0, 1], whole numbers
-    rounded and at least 1; None when it has no width."""
+    """The documented default range of a value: ± ``relative``; probabilities and shares in
+    [0, 1], a share of a mix at most halfway to 1; whole numbers rounded outward and at least 1; None
+    when it has no width."""
     low, high = base * (1.0 - relative), base * (1.0 + relative)
     if base < 0:
         low, high = high, low
-    if is_share(config, path) or (0.0 <= base <= 1.0 and any(w in path[-1] for w in _SHARE_WORDS)):
+    if is_share(config, path):
+        # One share of a mix that sums to one (a channel mix): the others give way, but none
+        # is emptied (a channel at 0 would drop out, and its switches and skills with it).
+        low, high = max(low, 0.0), min(high, (1.0 + base) / 2.0)
+    elif 0.0 <= base <= 1.0 and any(w in part for part in path for w in _SHARE_WORDS):
         low, high = max(low, 0.0), min(high, 1.0)
-    if integer:
-        low, high = float(max(1, round(low))), float(max(1, round(high)))
+    if integer:  # outward, so that a small count still moves (2 -> 1 to 3)
+        low, high = float(max(1, math.floor(low))), float(max(1, math.ceil(high)))
     if not high > low:
         return None
     return round(low, 9), round(high, 9)
+
+
+def check_ranges(
+    parameters: Sequence[Parameter], config: Mapping[str, Any]
+) -> tuple[list[Parameter], list[LeftOut]]:
+    """The parameters whose scenario is valid at both ends of the range, and the others with the
+    first error. Building a scenario from data takes milliseconds (the schema was checked once,
+    on the composed configuration, and a point changes only numbers that are there)."""
+    kept: list[Parameter] = []
+    left_out: list[LeftOut] = []
+    for parameter in parameters:
+        problem = None
+        for end, value in (("low", parameter.low), ("high", parameter.high)):
+            try:
+                build_scenario(apply(config, [parameter], {parameter.name: value}))
+            except ScenarioErrors as errors:
+                first = errors.errors[0]
+                problem = f"at its {end} end ({value:g}) the scenario is invalid: {first}"
+                break
+        if problem is None:
+            kept.append(parameter)
+        else:
+            left_out.append(LeftOut(parameter.name, _line(parameter), problem))
+    return kept, left_out
+
+
+def _line(parameter: Parameter) -> int:
+    tail = parameter.source.rsplit(":", 1)[-1]
+    return int(tail) if tail.isdigit() else 0
+
+
+@dataclass(frozen=True)
+class Marked:
+    """A number on a line whose comment says "assumption": every place it is used (an anchored
+    value's aliases too) and its line (from 1)."""
+
+    paths: tuple[Path, ...]
+    line: int
+
+
+def marked_numbers(text: str) -> list[Marked]:
+    """The numbers of a YAML text that sit on a line whose comment says "assumption"."""
+    lines = text.splitlines()
+    marked = {number for number, line in enumerate(lines) if MARK.search(_comment(line))}
+    seen: dict[int, list[Path]] = {}
+    nodes: dict[int, Any] = {}
+    _walk(yaml.compose(text, Loader=yaml.SafeLoader), (), seen, nodes)
+    result = []
+    for node_id, paths in seen.items():
+        node = nodes[node_id]
+        if node.start_mark.line in marked and node.tag in _NUMBER_TAGS:
+            result.append(Marked(tuple(paths), node.start_mark.line + 1))
+    return result
 
 
 def assumptions(
@@ -153,20 +226,11 @@ def assumptions(
     (list of Parameter, list of LeftOut)
         In the file's order.
     """
-    text = municipality_file.read_text(encoding="utf-8")
-    lines = text.splitlines()
-    marked = {number for number, line in enumerate(lines) if MARK.search(_comment(line))}
-    seen: dict[int, list[Path]] = {}
-    nodes: dict[int, Any] = {}
-    _walk(yaml.compose(text, Loader=yaml.SafeLoader), (), seen, nodes)
     year_set, month_set = set(years), set(months)
     parameters: list[Parameter] = []
     left_out: list[LeftOut] = []
-    for node_id, paths in seen.items():
-        node = nodes[node_id]
-        line = node.start_mark.line
-        if line not in marked or node.tag not in _NUMBER_TAGS:
-            continue
+    for marked_number in marked_numbers(municipality_file.read_text(encoding="utf-8")):
+        paths, line = marked_number.paths, marked_number.line - 1
         key = ".".join(paths[0])
         reasons = [_why_left_out(path, year_set, month_set) for path in paths]
         if all(reasons):
@@ -178,7 +242,8 @@ def assumptions(
         except ChangeError:
             left_out.append(LeftOut(key, line + 1, "not in the composed configuration"))
             continue
-        integer = node.tag == "tag:yaml.org,2002:int"
+        # Whole where the schema says so (a headcount), not where the file happens to write 480.
+        integer = isinstance(lookup(config, live[0]), int)
         bounds = default_range(config, live[0], base, integer, relative_range)
         if bounds is None:
             left_out.append(LeftOut(key, line + 1, f"{base:g} has no range to vary"))
@@ -194,4 +259,5 @@ def assumptions(
                 source=f"{municipality_file.name}:{line + 1}",
             )
         )
-    return parameters, left_out
+    kept, invalid = check_ranges(parameters, config)
+    return kept, left_out + invalid

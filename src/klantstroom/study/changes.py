@@ -119,15 +119,18 @@ def _is_shares(mapping: Mapping[Any, Any]) -> bool:
 
 def is_share(config: Mapping[str, Any], path: Path) -> bool:
     """True when the value at ``path`` is one of a mapping's shares that sum to one."""
-    parent = lookup(config, path[:-1]) if len(path) > 1 else config
+    try:
+        parent = lookup(config, path[:-1]) if len(path) > 1 else config
+    except ChangeError:
+        return False
     return isinstance(parent, Mapping) and _is_shares(parent)
 
 
 def write(config: dict[str, Any], path: Path, value: float) -> None:
     """Write ``value`` at ``path`` in place; a share's siblings are scaled to keep the sum 1."""
-    parent = lookup(config, path[:-1]) if len(path) > 1 else config
+    parent: Any = lookup(config, path[:-1]) if len(path) > 1 else config
     old = number_at(config, path)
-    if isinstance(parent, Mapping) and _is_shares(parent):
+    if isinstance(parent, dict) and _is_shares(parent):
         value = min(max(value, 0.0), 1.0)
         rest = 1.0 - old
         others = [k for k in parent if str(k) != path[-1]]

@@ -24,7 +24,7 @@ import hashlib
 import json
 import logging
 import traceback
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -221,7 +221,7 @@ def _evaluations(
     base: StudyBase,
     todo: list[Point],
     executor: Executor,
-) -> Iterator[dict[str, Any]]:
+) -> Generator[dict[str, Any], None, None]:
     if not todo:
         return
     jobs = results(

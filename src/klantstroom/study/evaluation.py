@@ -19,17 +19,19 @@ the one-at-a-time swings of a tornado).
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from klantstroom.analysis.periods import WHOLE_RUN
-from klantstroom.config import scenario_from_container
 from klantstroom.experiment import tables_from_logs
 from klantstroom.model.simulation import simulate
+from klantstroom.scenario.build import build_scenario
 from klantstroom.scenario.spec import MINUTES_PER_DAY, Scenario
 from klantstroom.study.changes import Parameter, Path, apply, lookup
 
@@ -90,24 +92,24 @@ def norm_rows(scenario: Scenario, kpis: pd.DataFrame) -> list[dict[str, Any]]:
             "staff_group": "all",
         }
         mask = pd.Series(True, index=kpis.index)
-        for level, value in wanted.items():
-            mask &= kpis[level] == value
+        for level, at in wanted.items():
+            mask &= kpis[level] == at
         found = kpis[mask & kpis[norm.kpi].notna()]
         if found.empty and norm.department is None:
             # A back-office or journey norm over every department: one row per department.
             per = {**wanted}
             per.pop("department")
             mask = kpis["department"] != "all"
-            for level, value in per.items():
-                mask &= kpis[level] == value
+            for level, at in per.items():
+                mask &= kpis[level] == at
             found = kpis[mask & kpis[norm.kpi].notna()]
-        for _, row in found.iterrows():
+        for row in found.to_dict("records"):
             value = float(row[norm.kpi])
             department = str(row["department"])
             name = (
                 norm.name
                 if department in ("all", wanted["department"])
-                else (f"{norm.name}:{department}")
+                else f"{norm.name}:{department}"
             )
             rows.append(
                 {
@@ -138,11 +140,12 @@ def staff_rows(scenario: Scenario, period_kpis: pd.DataFrame) -> list[dict[str, 
     occupancy = scenario.staffing.max_occupancy
     result = []
     for replication, group in rows.groupby("replication"):
+        assert isinstance(replication, int | np.integer)
         on_duty = float(group["staff_hours"].sum()) / weeks / contract
         busy = float(group["busy_hours"].sum()) / weeks / contract
         result.append(
             {
-                "replication": int(replication),  # type: ignore[call-overload]
+                "replication": int(replication),
                 "fte_on_duty": on_duty,
                 "fte_of_work": busy / occupancy,
             }
@@ -153,7 +156,17 @@ def staff_rows(scenario: Scenario, period_kpis: pd.DataFrame) -> list[dict[str, 
 def evaluate(base: StudyBase, point: Point) -> dict[str, Any]:
     """Simulate ``point`` and return its record (a JSON-ready dict; raises if it fails)."""
     start = time.perf_counter()
-    scenario = scenario_from_container(point_config(base, point))
+    # The base configurations were checked against the schema when the study was set up, and a
+    # point changes only numbers that are there: build_scenario's checks are enough (and take
+    # milliseconds where the schema merge takes most of a second).
+    # Its warnings (a period cut to the run) were shown once, when the study was set up.
+    quiet = logging.getLogger("klantstroom.scenario")
+    level = quiet.level
+    quiet.setLevel(logging.ERROR)
+    try:
+        scenario = build_scenario(point_config(base, point))
+    finally:
+        quiet.setLevel(level)
     logs = [simulate(scenario, replication) for replication in range(base.replications)]
     result = tables_from_logs(scenario, logs)
     norms = norm_rows(scenario, result.kpis)

@@ -22,7 +22,7 @@ from typing import Any
 
 import yaml
 
-from klantstroom.study.assumptions import default_range
+from klantstroom.study.assumptions import check_ranges, default_range
 from klantstroom.study.changes import ChangeError, Parameter, lookup, number_at, split_key
 from klantstroom.study.setup import StudyInputError
 
@@ -94,4 +94,10 @@ def read_parameters(path: Path, config: Mapping[str, Any]) -> list[Parameter]:
     names = [p.name for p in result]
     if len(set(names)) != len(names):
         raise StudyInputError(f"{path}: a key is listed twice")
+    _, invalid = check_ranges(result, config)
+    if invalid:
+        raise StudyInputError(
+            f"{path}: parameters[{names.index(invalid[0].key)}] ({invalid[0].key}): "
+            f"{invalid[0].reason}"
+        )
     return result

@@ -133,14 +133,17 @@ def norm_means(records: Mapping[str, Mapping[str, Any]]) -> pd.DataFrame:
     if not rows:
         return pd.DataFrame(columns=["key", *NORM_KEYS, "value"])
     frame = pd.DataFrame(rows)
-    return frame.groupby(["key", *NORM_KEYS], as_index=False, sort=False)["value"].mean()
+    means: pd.DataFrame = frame.groupby(["key", *NORM_KEYS], as_index=False, sort=False)[
+        ["value"]
+    ].mean()
+    return means
 
 
 def _outputs(points: Sequence[Point], means: pd.DataFrame) -> dict[tuple[str, str], np.ndarray]:
     """Per (norm, channel): the KPI of every point in design order (NaN where it is missing)."""
     order = {point.key: i for i, point in enumerate(points)}
     result = {}
-    for (norm, channel), group in means.groupby(["norm", "channel"], sort=False):  # type: ignore[misc]
+    for (norm, channel), group in means.groupby(["norm", "channel"], sort=False):
         y = np.full(len(points), np.nan)
         for key, value in zip(group["key"], group["value"], strict=True):
             if key in order:

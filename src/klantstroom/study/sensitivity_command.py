@@ -234,7 +234,8 @@ def run_study(args: argparse.Namespace) -> int:
     if args.parameters is not None:
         from klantstroom.study.parameters import read_parameters
 
-        parameters, left_out = read_parameters(args.parameters, config), []
+        parameters = read_parameters(args.parameters, config)
+        left_out: list[LeftOut] = []
     else:
         from klantstroom.study.assumptions import simulated_calendar
 
