@@ -14,10 +14,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from klantstroom.paths import conf_dir
 from klantstroom.report.study_figures import fan_figure, probability_figure, tornado_figure
 from klantstroom.study.changes import Parameter
 from klantstroom.study.fan import (
+    DEFAULT_UNCERTAINTY,
     draw_values,
     fan_table,
     mix_after_adoption,
@@ -137,7 +137,7 @@ def config(year: int, mix: dict[str, float], factors: dict[int, float]) -> dict[
 
 
 def test_a_draw_changes_growth_the_wave_and_the_channel_shift_by_hand(tmp_path: Path) -> None:
-    uncertainty = read_uncertainty(conf_dir() / "studies" / "fan.yaml")
+    uncertainty = read_uncertainty(DEFAULT_UNCERTAINTY)
     uncertainty = type(uncertainty)(**{**uncertainty.__dict__, "wave_services": ("paspoort",)})
     factors = {2027: 1.8, 2028: 1.814, 2029: 1.016}  # the wave x growth, as grootstad.yaml
     first = config(2027, {"phone": 0.8, "digital": 0.2}, factors)
@@ -186,7 +186,7 @@ def test_an_adopted_mix_stays_whole(rate: float, phone: float, chat: float) -> N
 
 
 def test_draws_are_reproducible_and_follow_their_distributions() -> None:
-    uncertainty = read_uncertainty(conf_dir() / "studies" / "fan.yaml")
+    uncertainty = read_uncertainty(DEFAULT_UNCERTAINTY)
     draws = draw_values(uncertainty, 4000, seed=1)
     assert draws.equals(draw_values(uncertainty, 4000, seed=1))
     assert not draws.equals(draw_values(uncertainty, 4000, seed=2))
@@ -197,7 +197,7 @@ def test_draws_are_reproducible_and_follow_their_distributions() -> None:
 
 
 def test_a_bad_uncertainty_file_names_its_key(tmp_path: Path) -> None:
-    good = (conf_dir() / "studies" / "fan.yaml").read_text()
+    good = (DEFAULT_UNCERTAINTY).read_text()
     cases = [
         (
             good.replace("growth_per_year: {kind: triangular", "growth_per_year: {kind: trianglar"),

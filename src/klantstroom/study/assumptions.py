@@ -12,8 +12,8 @@ says "assumption":
 * its default range is the base value ± ``relative_range`` (25% unless the command says
   otherwise): a share or probability is kept within [0, 1] (one share of a mix that sums to
   one, such as a channel mix, at most halfway to 1: the others give way, none is emptied), a
-  whole number (a headcount, a number of attempts) is rounded outward and kept at least 1, and a value
-  whose range rounds to a single number, or is 0, has no range and is left out.
+  whole number (a headcount, a number of attempts) is rounded outward and kept at least 1, and
+  a value whose range rounds to a single number, or is 0, has no range and is left out.
 
 Left out, because they do not describe how the municipality or its citizens behave:
 
@@ -128,8 +128,8 @@ def default_range(
     config: Mapping[str, Any], path: Path, base: float, integer: bool, relative: float
 ) -> tuple[float, float] | None:
     """The documented default range of a value: ± ``relative``; probabilities and shares in
-    [0, 1], a share of a mix at most halfway to 1; whole numbers rounded outward and at least 1; None
-    when it has no width."""
+    [0, 1], a share of a mix at most halfway to 1; whole numbers rounded outward and at least 1;
+    None when it has no width."""
     low, high = base * (1.0 - relative), base * (1.0 + relative)
     if base < 0:
         low, high = high, low

@@ -2,8 +2,8 @@
 
 The road map (``scenarios/routekaart.yaml``: nulmeting, jaar1 ... eindbeeld) is planned for one
 demand forecast. The fan draws ``draws`` demand futures from the distributions of an
-uncertainty file (``conf/studies/fan.yaml``, :func:`read_uncertainty`) and runs every road-map
-year under each of them:
+uncertainty file (``klantstroom/study/fan.yaml`` by default, :func:`read_uncertainty`) and runs
+every road-map year under each of them:
 
 * **volume growth** ``g`` a year: every service's volume times ((1 + g) / (1 + g0))^(year - first
   year), where g0 is the growth the municipality file's year factors already hold;
@@ -46,6 +46,7 @@ KINDS = {
 }
 DRAWN = ("growth_per_year", "wave_amplitude", "wave_shift_years", "adoption_rate")
 QUANTILES = {"p05": 0.05, "p25": 0.25, "p50": 0.5, "p75": 0.75, "p95": 0.95}
+DEFAULT_UNCERTAINTY = FilePath(__file__).with_name("fan.yaml")
 # The fan's own random stream, apart from the simulation's (SeedSequence per purpose).
 FAN_STREAM = 7_2031
 

@@ -36,6 +36,7 @@ from klantstroom.scenario.errors import ScenarioErrors
 from klantstroom.study.engine import StudyFolderError, run_points
 from klantstroom.study.evaluation import StudyBase
 from klantstroom.study.fan import (
+    DEFAULT_UNCERTAINTY,
     draw_values,
     fan_points,
     fan_table,
@@ -50,8 +51,6 @@ COMMAND = "klantstroom-fan"
 
 def parser() -> argparse.ArgumentParser:
     """The command's options (``--help``)."""
-    from klantstroom.paths import conf_dir
-
     p = argparse.ArgumentParser(
         prog=COMMAND,
         description="The road map under uncertain demand: the probability that each norm is "
@@ -64,8 +63,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--uncertainty",
         type=Path,
-        default=conf_dir() / "studies" / "fan.yaml",
-        help="the demand distributions (default conf/studies/fan.yaml)",
+        default=DEFAULT_UNCERTAINTY,
+        help="the demand distributions (default: Grootstad's, klantstroom/study/fan.yaml; "
+        "copy it to change them)",
     )
     p.add_argument("--draws", type=int, default=20, help="demand draws (default 20)")
     p.add_argument(
