@@ -32,11 +32,10 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from klantstroom.study.changes import Path
 from klantstroom.study.evaluation import Point
-from klantstroom.study.setup import StudyInputError
+from klantstroom.study.setup import StudyInputError, read_yaml
 
 KINDS = {
     "uniform": ("low", "high"),
@@ -124,12 +123,7 @@ def _distribution(where: str, raw: Any) -> Distribution:
 
 def read_uncertainty(path: FilePath) -> Uncertainty:
     """Read and check an uncertainty file (errors name the file and key, and what is allowed)."""
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise StudyInputError(f"--uncertainty: {path}: no such file") from None
-    except yaml.YAMLError as error:
-        raise StudyInputError(f"{path}: not valid YAML ({error})") from None
+    raw = read_yaml(path, "--uncertainty")
     allowed = {"assumed_growth_per_year", "growth_per_year", "wave", "adoption_rate"}
     if not isinstance(raw, dict):
         raise StudyInputError(f"{path}: needs the keys {sorted(allowed)}")

@@ -24,7 +24,6 @@ evaluations stream to the output folder and the same command resumes them
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -32,8 +31,7 @@ from typing import Any
 
 import pandas as pd
 
-from klantstroom.scenario.errors import ScenarioErrors
-from klantstroom.study.engine import StudyFolderError, run_points
+from klantstroom.study.engine import run_points
 from klantstroom.study.evaluation import StudyBase
 from klantstroom.study.fan import (
     DEFAULT_UNCERTAINTY,
@@ -44,7 +42,16 @@ from klantstroom.study.fan import (
     read_uncertainty,
     runs_table,
 )
-from klantstroom.study.setup import StudyInputError, Window, executor_of, study_base
+from klantstroom.study.setup import (
+    StudyInputError,
+    add_output_options,
+    add_window_options,
+    command_main,
+    executor_of,
+    study_base,
+    window_of,
+    write_failures,
+)
 
 COMMAND = "klantstroom-fan"
 
@@ -68,33 +75,8 @@ def parser() -> argparse.ArgumentParser:
         "copy it to change them)",
     )
     p.add_argument("--draws", type=int, default=20, help="demand draws (default 20)")
-    p.add_argument(
-        "--start",
-        help="each run's first day: a month such as may (its first "
-        "Monday in each year) or YYYY-MM-DD; default each year's own start",
-    )
-    p.add_argument("--days", type=float, default=Window.days, help="days per run (14)")
-    p.add_argument(
-        "--warmup-days", type=float, default=Window.warmup_days, help="warm-up days per run (7)"
-    )
-    p.add_argument(
-        "--replications",
-        type=int,
-        default=Window.replications,
-        help="replications per draw and year (1)",
-    )
-    p.add_argument(
-        "--output",
-        type=Path,
-        help="output folder (default outputs/fan/<path>); the same folder resumes",
-    )
-    p.add_argument(
-        "--overwrite",
-        action="store_true",
-        help="replace another study's results in the output folder",
-    )
-    p.add_argument("--language", choices=("en", "nl"), default="en", help="the figures' language")
-    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    add_window_options(p, "per draw and year")
+    add_output_options(p, "outputs/fan/<path>")
     return p
 
 
@@ -122,8 +104,7 @@ def run_fan(args: argparse.Namespace) -> int:
     if not 2 <= args.draws <= 100_000:
         raise StudyInputError(f"--draws: must be 2 to 100000; got {args.draws}")
     uncertainty = read_uncertainty(args.uncertainty)
-    window = Window(args.start, args.days, args.warmup_days, args.replications)
-    window.check()
+    window = window_of(args)
     if window.start is not None and "-" in window.start:
         print(
             f"{COMMAND}: --start {window.start} is one date for every year; a month "
@@ -167,18 +148,7 @@ def run_fan(args: argparse.Namespace) -> int:
         overwrite=args.overwrite,
         description="fan",
     )
-    if outcome.failed:
-        pd.DataFrame(
-            [
-                {"key": k, "attempts": r.get("attempts"), "error": r.get("error")}
-                for k, r in outcome.failed.items()
-            ]
-        ).to_csv(folder / "failures.csv", index=False)
-        print(
-            f"{COMMAND}: {len(outcome.failed)} evaluation(s) failed twice and are left out: "
-            f"{folder / 'failures.csv'}",
-            file=sys.stderr,
-        )
+    write_failures(folder, outcome.failed, COMMAND)
     if not outcome.complete:
         print(
             f"{COMMAND}: stopped ({outcome.stopped}); {len(outcome.done)} of {len(points)} "
@@ -219,13 +189,7 @@ def _print(probability: pd.DataFrame, years: list[str]) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; returns the exit code (2 for bad input, 130 when stopped)."""
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    args = parser().parse_args(argv)
-    try:
-        return run_fan(args)
-    except (ScenarioErrors, StudyInputError, StudyFolderError) as error:
-        print(f"{COMMAND}: {error}", file=sys.stderr)
-        return 2
+    return command_main(COMMAND, parser(), run_fan, argv)
 
 
 def entry() -> None:

@@ -20,11 +20,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from klantstroom.study.assumptions import check_ranges, default_range
 from klantstroom.study.changes import ChangeError, Parameter, lookup, number_at, split_key
-from klantstroom.study.setup import StudyInputError
+from klantstroom.study.setup import StudyInputError, read_yaml
 
 FIELDS = ("key", "low", "high", "range")
 
@@ -38,12 +36,7 @@ def read_parameters(path: Path, config: Mapping[str, Any]) -> list[Parameter]:
         For a missing or unreadable file, or a row that is not a number of the configuration
         with a range; the message names the file, the row and what is allowed.
     """
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise StudyInputError(f"--parameters: {path}: no such file") from None
-    except yaml.YAMLError as error:
-        raise StudyInputError(f"{path}: not valid YAML ({error})") from None
+    data = read_yaml(path, "--parameters")
     rows = data.get("parameters") if isinstance(data, dict) else None
     if not isinstance(rows, list) or not rows:
         raise StudyInputError(f"{path}: needs a non-empty list under 'parameters:'")

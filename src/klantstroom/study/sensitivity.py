@@ -23,7 +23,7 @@ used.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -159,6 +159,18 @@ def _complete_blocks(y: np.ndarray, size: int) -> np.ndarray:
     return np.flatnonzero(np.repeat(keep, size))
 
 
+def _usable(
+    points: Sequence[Point], records: Mapping[str, Mapping[str, Any]], size: int
+) -> Iterator[tuple[str, str, np.ndarray, np.ndarray]]:
+    """Per norm: its channel, the rows of the whole blocks of ``size`` (a Morris trajectory, a
+    Sobol block) and the KPIs; norms with fewer than two whole blocks, or that nothing moves,
+    are skipped."""
+    for (norm, channel), y in _outputs(points, norm_means(records)).items():
+        used = _complete_blocks(y, size)
+        if len(used) >= 2 * size and np.nanstd(y[used]) > 0.0:
+            yield norm, channel, used, y
+
+
 def _source(parameters: Sequence[Parameter]) -> dict[str, Parameter]:
     return {p.name: p for p in parameters}
 
@@ -197,10 +209,7 @@ def morris_table(
 
     rows: list[dict[str, Any]] = []
     size = len(parameters) + 1
-    for (norm, channel), y in _outputs(points, norm_means(records)).items():
-        used = _complete_blocks(y, size)
-        if len(used) < 2 * size or np.nanstd(y[used]) == 0.0:
-            continue  # fewer than two whole trajectories, or a KPI nothing moves
+    for norm, channel, used, y in _usable(points, records, size):
         indices = morris.analyze(
             problem(parameters), x[used], y[used], num_levels=design.levels, seed=design.seed
         )
@@ -243,10 +252,7 @@ def sobol_table(
 
     rows: list[dict[str, Any]] = []
     size = len(parameters) + 2
-    for (norm, channel), y in _outputs(points, norm_means(records)).items():
-        used = _complete_blocks(y, size)
-        if len(used) < 2 * size or np.nanstd(y[used]) == 0.0:
-            continue
+    for norm, channel, used, y in _usable(points, records, size):
         indices = sobol.analyze(
             problem(parameters), y[used], calc_second_order=False, seed=design.seed
         )

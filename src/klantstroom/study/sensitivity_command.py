@@ -32,10 +32,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from klantstroom.scenario.errors import ScenarioErrors
 from klantstroom.study.assumptions import DEFAULT_RELATIVE_RANGE, LeftOut, assumptions
 from klantstroom.study.changes import Parameter
-from klantstroom.study.engine import Outcome, StudyFolderError, run_points
+from klantstroom.study.engine import Outcome, run_points
 from klantstroom.study.evaluation import StudyBase
 from klantstroom.study.sensitivity import (
     COLUMNS,
@@ -52,10 +51,14 @@ from klantstroom.study.sensitivity import (
 )
 from klantstroom.study.setup import (
     StudyInputError,
-    Window,
+    add_output_options,
+    add_window_options,
+    command_main,
     executor_of,
     municipality_file,
     study_base,
+    window_of,
+    write_failures,
 )
 
 log = logging.getLogger("klantstroom")
@@ -106,34 +109,9 @@ def parser() -> argparse.ArgumentParser:
         default=Design.tornado,
         help="parameters per norm in the tornado (default 8; 0 skips it)",
     )
-    p.add_argument(
-        "--start",
-        help="each run's first day: YYYY-MM-DD or a month such as may "
-        "(its first Monday); default the scenario's start",
-    )
-    p.add_argument("--days", type=float, default=Window.days, help="days per run (14)")
-    p.add_argument(
-        "--warmup-days", type=float, default=Window.warmup_days, help="warm-up days per run (7)"
-    )
-    p.add_argument(
-        "--replications",
-        type=int,
-        default=Window.replications,
-        help="replications per evaluation (1)",
-    )
-    p.add_argument(
-        "--output",
-        type=Path,
-        help="output folder (default outputs/sensitivity/<run.name>); the same folder resumes",
-    )
-    p.add_argument(
-        "--overwrite",
-        action="store_true",
-        help="replace another study's results in the output folder",
-    )
-    p.add_argument("--language", choices=("en", "nl"), default="en", help="the figure's language")
     p.add_argument("--list", action="store_true", help="list the parameters and stop")
-    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    add_window_options(p, "per evaluation")
+    add_output_options(p, "outputs/sensitivity/<run.name>")
     return p
 
 
@@ -190,16 +168,6 @@ def _parameter_table(parameters: Sequence[Parameter], left_out: Sequence[LeftOut
     return pd.DataFrame(rows)
 
 
-def _failures(outcomes: dict[str, Outcome]) -> pd.DataFrame:
-    return pd.DataFrame(
-        [
-            {"stage": stage, "key": key, "attempts": r.get("attempts"), "error": r.get("error")}
-            for stage, outcome in outcomes.items()
-            for key, r in outcome.failed.items()
-        ]
-    )
-
-
 def _with_norms(table: pd.DataFrame, records: list[dict[str, object]]) -> pd.DataFrame:
     """The table with each norm's KPI, label and target (what the figure names it by)."""
     means = norm_means({str(r["key"]): r for r in records})
@@ -229,7 +197,7 @@ def summary_lines(table: pd.DataFrame, most: int = 5) -> list[str]:
 def run_study(args: argparse.Namespace) -> int:
     """The command's work, with its input already parsed (exit code)."""
     design = _design(args)
-    window = Window(args.start, args.days, args.warmup_days, args.replications)
+    window = window_of(args)
     config, scenario, choices = study_base(args.overrides, window)
     if args.parameters is not None:
         from klantstroom.study.parameters import read_parameters
@@ -324,14 +292,8 @@ def run_study(args: argparse.Namespace) -> int:
     table = pd.concat([t for t in tables if not t.empty], ignore_index=True)
     table = table.reindex(columns=COLUMNS)
     table.to_csv(folder / "sensitivity.csv", index=False)
-    failures = _failures(outcomes)
-    if len(failures):
-        failures.to_csv(folder / "failures.csv", index=False)
-        print(
-            f"{COMMAND}: {len(failures)} evaluation(s) failed twice and are left out: "
-            f"{folder / 'failures.csv'}",
-            file=sys.stderr,
-        )
+    failed = {f"{name}/{key}": r for name, o in outcomes.items() for key, r in o.failed.items()}
+    write_failures(folder, failed, COMMAND)
     tornado = table[table["stage"] == "tornado"]
     if len(tornado):
         from klantstroom.report.study_figures import tornado_figure
@@ -347,13 +309,7 @@ def run_study(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; returns the exit code (2 for bad input, 130 when stopped)."""
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    args = parser().parse_args(argv)
-    try:
-        return run_study(args)
-    except (ScenarioErrors, StudyInputError, StudyFolderError) as error:
-        print(f"{COMMAND}: {error}", file=sys.stderr)
-        return 2
+    return command_main(COMMAND, parser(), run_study, argv)
 
 
 def entry() -> None:

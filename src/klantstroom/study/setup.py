@@ -9,9 +9,12 @@ that the result is a valid scenario, so that a bad key is reported once, before 
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
+import logging
 import re
-from collections.abc import Sequence
+import sys
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -134,3 +137,87 @@ def municipality_file(choices: dict[str, str]) -> Path:
     if not name:
         raise StudyInputError("no municipality file in this configuration (municipality=<name>)")
     return conf_dir() / "municipality" / f"{name}.yaml"
+
+
+def add_window_options(p: argparse.ArgumentParser, per: str) -> None:
+    """``--start``, ``--days``, ``--warmup-days``, ``--replications`` (per ``per``)."""
+    p.add_argument(
+        "--start",
+        help="each run's first day: a month such as may (its first Monday in the scenario's "
+        "year) or YYYY-MM-DD; default the scenario's own start",
+    )
+    p.add_argument("--days", type=float, default=Window.days, help="days per run (14)")
+    p.add_argument(
+        "--warmup-days", type=float, default=Window.warmup_days, help="warm-up days per run (7)"
+    )
+    p.add_argument(
+        "--replications", type=int, default=Window.replications, help=f"replications {per} (1)"
+    )
+
+
+def add_output_options(p: argparse.ArgumentParser, default: str) -> None:
+    """``--output`` (default ``default``), ``--overwrite``, ``--language``, ``--no-progress``."""
+    p.add_argument(
+        "--output", type=Path, help=f"output folder (default {default}); the same folder resumes"
+    )
+    p.add_argument(
+        "--overwrite", action="store_true", help="replace another study's results in the folder"
+    )
+    p.add_argument("--language", choices=("en", "nl"), default="en", help="the figures' language")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+
+def window_of(args: argparse.Namespace) -> Window:
+    """The window the options give (checked)."""
+    window = Window(args.start, args.days, args.warmup_days, args.replications)
+    window.check()
+    return window
+
+
+def read_yaml(path: Path, option: str) -> Any:
+    """A study's input file as data; a missing or unreadable one names the option and file."""
+    import yaml
+
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise StudyInputError(f"{option}: {path}: no such file") from None
+    except yaml.YAMLError as error:
+        raise StudyInputError(f"{path}: not valid YAML ({error})") from None
+
+
+def write_failures(folder: Path, failed: Mapping[str, Mapping[str, Any]], command: str) -> None:
+    """``failures.csv``: the evaluations that failed twice, and a line saying so."""
+    if not failed:
+        return
+    import pandas as pd
+
+    rows = [
+        {"key": key, "attempts": r.get("attempts"), "error": r.get("error")}
+        for key, r in failed.items()
+    ]
+    pd.DataFrame(rows).to_csv(folder / "failures.csv", index=False)
+    print(
+        f"{command}: {len(rows)} evaluation(s) failed twice and are left out: "
+        f"{folder / 'failures.csv'}",
+        file=sys.stderr,
+    )
+
+
+def command_main(
+    command: str,
+    parser: argparse.ArgumentParser,
+    work: Callable[[argparse.Namespace], int],
+    argv: Sequence[str] | None,
+) -> int:
+    """Parse, run ``work``, and turn bad input into one line naming it (exit code 2)."""
+    from klantstroom.scenario.errors import ScenarioErrors
+    from klantstroom.study.engine import StudyFolderError
+
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    args = parser.parse_args(argv)
+    try:
+        return work(args)
+    except (ScenarioErrors, StudyInputError, StudyFolderError) as error:
+        print(f"{command}: {error}", file=sys.stderr)
+        return 2
