@@ -3,8 +3,11 @@ subprocess writing to a temporary folder, resumed, and refusing bad input with a
 
 from __future__ import annotations
 
+import json
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -100,3 +103,34 @@ def test_the_fan_gives_each_years_probability_of_each_norm(tmp_path: Path) -> No
     for name in ("fan.png", "fan_probability.png"):
         assert (folder / "figures" / name).stat().st_size > 10_000
     assert "phone_service_level" in done.stdout and "Eindbeeld 2031" in done.stdout
+
+
+def test_a_stopped_study_keeps_its_evaluations_and_resumes(tmp_path: Path) -> None:
+    """kill (SIGTERM, as a cluster's scheduler stops a job) stops the study in order: what is
+    done stays on disk, and the same command runs only what is missing."""
+    (tmp_path / "parameters.yaml").write_text(PARAMETERS)
+    args = [
+        "municipality=kleinstad", "--parameters", "parameters.yaml", "--trajectories", "16",
+        "--top", "0", "--tornado", "0", "--days", "7", "--warmup-days", "1",
+        "--output", "study", "--no-progress", "run.n_jobs=1",
+    ]  # fmt: skip
+    code = "import sys; from klantstroom.study.sensitivity_command import main; sys.exit(main())"
+    stream = tmp_path / "study" / "morris" / "evaluations.jsonl"
+    process = subprocess.Popen(
+        [sys.executable, "-c", code, *args], cwd=tmp_path, stderr=subprocess.PIPE, text=True
+    )
+    # Waits for an event (the first evaluation on disk), not for a time.
+    while process.poll() is None and not (stream.exists() and stream.read_text().count("\n")):
+        time.sleep(0.05)
+    process.send_signal(signal.SIGTERM)
+    _, stderr = process.communicate(timeout=300)
+    assert process.returncode == 130, stderr[-2000:]
+    assert "run the same command to resume" in stderr
+    kept = stream.read_text().splitlines()
+    assert 1 <= len(kept) < 64
+    done = sensitivity(*args, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr[-3000:]
+    lines = stream.read_text().splitlines()
+    assert lines[: len(kept)] == kept  # the earlier evaluations are kept, not run again
+    keys = [json.loads(line)["key"] for line in lines if line.strip().endswith("}")]
+    assert len(keys) == len(set(keys)) == 64  # 16 trajectories x 4 points, each once

@@ -211,13 +211,17 @@ def command_main(
     argv: Sequence[str] | None,
 ) -> int:
     """Parse, run ``work``, and turn bad input into one line naming it (exit code 2)."""
+    from klantstroom import signals
     from klantstroom.scenario.errors import ScenarioErrors
     from klantstroom.study.engine import StudyFolderError
 
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    args = parser.parse_args(argv)
+    args = parser.parse_intermixed_args(argv)  # overrides before, between or after options
     try:
-        return work(args)
+        # Ctrl-C and kill (a cluster's scheduler stopping the job) stop the study the same
+        # orderly way: the workers are stopped, what is done is on disk, the command resumes.
+        with signals.stop_raises():
+            return work(args)
     except (ScenarioErrors, StudyInputError, StudyFolderError) as error:
         print(f"{command}: {error}", file=sys.stderr)
         return 2
