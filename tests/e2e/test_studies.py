@@ -74,11 +74,18 @@ def test_sensitivity_ranks_the_parameters_and_resumes(tmp_path: Path) -> None:
         (["run.horizon_dayz=3"], "run.horizon_dayz"),
     ],
 )
-def test_sensitivity_refuses_bad_input_by_name(tmp_path: Path, args: list, message: str) -> None:
-    done = sensitivity("municipality=kleinstad", *args, "--output", "out", cwd=tmp_path)
-    assert done.returncode == 2
-    assert message in done.stderr
-    assert "Traceback" not in done.stderr
+def test_sensitivity_refuses_bad_input_by_name(
+    tmp_path: Path,
+    args: list,
+    message: str,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from klantstroom.study.sensitivity_command import main
+
+    monkeypatch.chdir(tmp_path)
+    assert main(["municipality=kleinstad", *args, "--output", "out"]) == 2
+    assert message in capsys.readouterr().err
 
 
 def test_the_fan_gives_each_years_probability_of_each_norm(tmp_path: Path) -> None:
@@ -110,7 +117,7 @@ def test_a_stopped_study_keeps_its_evaluations_and_resumes(tmp_path: Path) -> No
     done stays on disk, and the same command runs only what is missing."""
     (tmp_path / "parameters.yaml").write_text(PARAMETERS)
     args = [
-        "municipality=kleinstad", "--parameters", "parameters.yaml", "--trajectories", "16",
+        "municipality=kleinstad", "--parameters", "parameters.yaml", "--trajectories", "8",
         "--top", "0", "--tornado", "0", "--days", "7", "--warmup-days", "1",
         "--output", "study", "--no-progress", "run.n_jobs=1",
     ]  # fmt: skip
@@ -127,10 +134,10 @@ def test_a_stopped_study_keeps_its_evaluations_and_resumes(tmp_path: Path) -> No
     assert process.returncode == 130, stderr[-2000:]
     assert "run the same command to resume" in stderr
     kept = stream.read_text().splitlines()
-    assert 1 <= len(kept) < 64
+    assert 1 <= len(kept) < 32
     done = sensitivity(*args, cwd=tmp_path)
     assert done.returncode == 0, done.stderr[-3000:]
     lines = stream.read_text().splitlines()
     assert lines[: len(kept)] == kept  # the earlier evaluations are kept, not run again
     keys = [json.loads(line)["key"] for line in lines if line.strip().endswith("}")]
-    assert len(keys) == len(set(keys)) == 64  # 16 trajectories x 4 points, each once
+    assert len(keys) == len(set(keys)) == 32  # 8 trajectories x 4 points, each once
