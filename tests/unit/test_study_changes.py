@@ -165,6 +165,12 @@ def test_default_ranges_keep_whole_numbers_whole_and_shares_shares() -> None:
     assert default_range(base, ("x", "fcr_probability"), 0.97, False, 0.25) == (0.7275, 1.0)
     assert default_range(base, ("x", "mean_min"), -4.0, False, 0.25) == (-5.0, -3.0)
     assert default_range(base, ("x", "mean_min"), 0.0, False, 0.25) is None
+    # A factor varies by its distance from 1: the May peak's +35%, not the unit.
+    assert default_range(base, ("s", "month_factors", "may"), 1.35, False, 0.25) == (
+        pytest.approx(1.2625),
+        pytest.approx(1.4375),
+    )
+    assert default_range(base, ("s", "year_factors", "2027"), 1.0, False, 0.25) is None
 
 
 def test_a_parameters_file_names_its_bad_row(kleinstad: dict, tmp_path: Path) -> None:

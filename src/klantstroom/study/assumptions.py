@@ -10,10 +10,13 @@ says "assumption":
 * its base value is the one in the composed configuration (a scenario may have changed it); a
   value the scenario removed is left out;
 * its default range is the base value ± ``relative_range`` (25% unless the command says
-  otherwise): a share or probability is kept within [0, 1] (one share of a mix that sums to
-  one, such as a channel mix, at most halfway to 1: the others give way, none is emptied), a
-  whole number (a headcount, a number of attempts) is rounded outward and kept at least 1, and
-  a value whose range rounds to a single number, or is 0, has no range and is left out.
+  otherwise). For a factor (``year_factors``, ``month_factors``, ``weekday_factors``, a
+  segment's ``handling_factor``) it is its distance from 1 ± ``relative_range``: the assumption
+  is the growth or the peak (+0.8%, +35%), not the unit, so a factor of 1 has no range. A share
+  or probability is kept within [0, 1] (one share of a mix that sums to one, such as a channel
+  mix, at most halfway to 1: the others give way, none is emptied); a whole number (a headcount,
+  a number of attempts) is rounded outward and kept at least 1; a value whose range rounds to a
+  single number, or is 0, has no range and is left out.
 
 Left out, because they do not describe how the municipality or its citizens behave:
 
@@ -124,16 +127,27 @@ def simulated_calendar(start: dt.date, days: float) -> tuple[set[int], set[str]]
     return {d.year for d in dates}, {MONTHS[d.month - 1] for d in dates}
 
 
+def is_factor(path: Path) -> bool:
+    """A multiplier around 1: a year, month, weekday or date factor, a segment's handling or
+    patience factor (``..._factors.<key>``, ``..._factor``)."""
+    return path[-1].endswith("_factor") or (len(path) >= 2 and path[-2].endswith("_factors"))
+
+
 def default_range(
     config: Mapping[str, Any], path: Path, base: float, integer: bool, relative: float
 ) -> tuple[float, float] | None:
-    """The documented default range of a value: ± ``relative``; probabilities and shares in
-    [0, 1], a share of a mix at most halfway to 1; whole numbers rounded outward and at least 1;
-    None when it has no width."""
+    """The documented default range of a value: ± ``relative``; for a factor, its distance from 1
+    ± ``relative``; probabilities and shares in [0, 1], a share of a mix at most halfway to 1;
+    whole numbers rounded outward and at least 1; None when it has no width."""
     low, high = base * (1.0 - relative), base * (1.0 + relative)
     if base < 0:
         low, high = high, low
-    if is_share(config, path):
+    if is_factor(path):
+        # A factor's assumption is how far it is from 1 (+0.8% growth, the May peak's +35%):
+        # that deviation varies, and a factor of 1 is the unit the volumes are given in.
+        low, high = 1.0 + (base - 1.0) * (1.0 - relative), 1.0 + (base - 1.0) * (1.0 + relative)
+        low, high = min(low, high), max(low, high)
+    elif is_share(config, path):
         # One share of a mix that sums to one (a channel mix): the others give way, but none
         # is emptied (a channel at 0 would drop out, and its switches and skills with it).
         low, high = max(low, 0.0), min(high, (1.0 + base) / 2.0)
@@ -171,8 +185,8 @@ def check_ranges(
 
 
 def _line(parameter: Parameter) -> int:
-    tail = parameter.source.rsplit(":", 1)[-1]
-    return int(tail) if tail.isdigit() else 0
+    found = re.search(r":(\d+)", parameter.source)
+    return int(found.group(1)) if found else 0
 
 
 @dataclass(frozen=True)
@@ -182,6 +196,7 @@ class Marked:
 
     paths: tuple[Path, ...]
     line: int
+    anchor: str = ""  # "&groei" when the line defines the anchor the aliases repeat
 
 
 def marked_numbers(text: str) -> list[Marked]:
@@ -195,7 +210,10 @@ def marked_numbers(text: str) -> list[Marked]:
     for node_id, paths in seen.items():
         node = nodes[node_id]
         if node.start_mark.line in marked and node.tag in _NUMBER_TAGS:
-            result.append(Marked(tuple(paths), node.start_mark.line + 1))
+            anchor = re.search(r"&[\w-]+", lines[node.start_mark.line])
+            result.append(
+                Marked(tuple(paths), node.start_mark.line + 1, anchor.group(0) if anchor else "")
+            )
     return result
 
 
@@ -256,7 +274,8 @@ def assumptions(
                 low=bounds[0],
                 high=bounds[1],
                 integer=integer,
-                source=f"{municipality_file.name}:{line + 1}",
+                source=f"{municipality_file.name}:{line + 1}"
+                + (f" ({marked_number.anchor}, {len(live)} places)" if len(live) > 1 else ""),
             )
         )
     kept, invalid = check_ranges(parameters, config)

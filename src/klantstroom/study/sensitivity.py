@@ -8,12 +8,13 @@ so each resumes on its own):
    effect of moving a parameter over its range, in the KPI's units) ranks the parameters;
    ``sigma`` says how much that effect depends on the others (interactions, curvature).
 2. **Variance** (Sobol indices, SALib's Saltelli sampling): the ``top`` parameters that matter
-   most for any norm (``mu_star`` as a share of the norm's largest) in ``samples`` × (top + 2)
+   most for the norms in focus (the phone's and the counter's by default; per parameter the sum
+   over those norms of ``mu_star`` as a share of the norm's largest) in ``samples`` × (top + 2)
    runs. ``S1`` is the share of the KPI's variance a parameter explains alone, ``ST`` with its
    interactions; both with 95% bootstrap intervals.
-3. **Tornado**: per norm, its ``tornado`` most important parameters one at a time at the low and
-   the high end of their range, the others at their base: what an analyst reads off a bar chart
-   ("the phone's service level goes from 55% to 72% over the handling time's range").
+3. **Tornado**: per norm in focus, its ``tornado`` most important parameters one at a time at
+   the low and the high end of their range, the others at their base: what an analyst reads off
+   a bar chart ("the phone's service level goes from 55% to 72% over the handling time's range").
 
 Every evaluation uses the same seed (common random numbers, :mod:`klantstroom.study.evaluation`):
 the effects are differences between runs with the same random draws. A failed evaluation leaves
@@ -230,15 +231,27 @@ def morris_table(
 
 
 def most_important(screening: pd.DataFrame, top: int, norms: Sequence[str] = ()) -> list[str]:
-    """The ``top`` parameters with the largest mu_star for any norm, as a share of that norm's
-    largest (so norms in different units weigh alike); ``norms`` limits which norms count."""
+    """The ``top`` parameters that matter most over ``norms`` (default every norm): the sum over
+    the norms of a parameter's mu_star as a share of that norm's largest, so that norms in
+    different units weigh alike and a parameter that moves several norms comes first."""
     frame = screening if not norms else screening[screening["norm"].isin(norms)]
     if frame.empty:
         return []
     largest = frame.groupby("norm")["mu_star"].transform("max").replace(0.0, np.nan)
     share = (frame["mu_star"] / largest).fillna(0.0)
-    best = share.groupby(frame["parameter"]).max().sort_values(ascending=False, kind="stable")
-    return [str(name) for name in best.index[:top] if best[name] > 0.0]
+    total = share.groupby(frame["parameter"]).sum().sort_values(ascending=False, kind="stable")
+    return [str(name) for name in total.index[:top] if total[name] > 0.0]
+
+
+def focus(screening: pd.DataFrame, spec: str) -> list[str]:
+    """The norms ``spec`` names: ``all``, or a comma list of channels and norm names
+    (``phone,counter``, the default, or ``phone_service_level,walk_in_wait``)."""
+    wanted = {part.strip() for part in spec.split(",") if part.strip()}
+    norms = screening.drop_duplicates("norm")
+    if "all" in wanted:
+        return [str(n) for n in norms["norm"]]
+    chosen = norms[norms["norm"].isin(wanted) | norms["channel"].isin(wanted)]
+    return [str(n) for n in chosen["norm"]]
 
 
 def sobol_table(

@@ -39,6 +39,7 @@ from klantstroom.study.evaluation import StudyBase
 from klantstroom.study.sensitivity import (
     COLUMNS,
     Design,
+    focus,
     morris_design,
     morris_table,
     most_important,
@@ -108,6 +109,12 @@ def parser() -> argparse.ArgumentParser:
         type=int,
         default=Design.tornado,
         help="parameters per norm in the tornado (default 8; 0 skips it)",
+    )
+    p.add_argument(
+        "--norms",
+        default="phone,counter",
+        help="the norms the Sobol analysis and the tornado are for: channels and norm names, "
+        "comma-separated, or all (default phone,counter; the screening covers every norm)",
     )
     p.add_argument("--list", action="store_true", help="list the parameters and stop")
     add_window_options(p, "per evaluation")
@@ -269,8 +276,14 @@ def run_study(args: argparse.Namespace) -> int:
     if screening_outcome is None:
         return 130
     tables = [morris_table(parameters, x, points, screening_outcome.done, design)]
+    norms = focus(tables[0], args.norms)
+    if tables[0].empty or not norms:
+        raise StudyInputError(
+            f"--norms {args.norms}: no norm of these moved in the screening; the norms that did: "
+            f"{sorted(set(tables[0]['norm'])) if len(tables[0]) else 'none'}"
+        )
     if design.top:
-        names = most_important(tables[0], design.top)
+        names = most_important(tables[0], design.top, norms)
         chosen = [p for p in parameters if p.name in names]
         if len(chosen) >= 2:
             sobol_base = StudyBase(
@@ -282,7 +295,7 @@ def run_study(args: argparse.Namespace) -> int:
                 return 130
             tables.append(sobol_table(chosen, sobol_points, outcome.done, design))
     if design.tornado:
-        choice = tornado_choice(tables[0], design.tornado)
+        choice = tornado_choice(tables[0][tables[0]["norm"].isin(norms)], design.tornado)
         names = sorted({name for chosen in choice.values() for name in chosen})
         chosen = [p for p in parameters if p.name in names]
         outcome = stage("tornado", base, tornado_design(chosen), None)
