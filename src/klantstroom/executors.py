@@ -1,4 +1,5 @@
-"""Where a run's replications are simulated: this machine's cores, or a Dask cluster.
+"""Where a run's replications, and a study's evaluations, run: this machine's cores, or a Dask
+cluster.
 
 ``run.executor`` chooses:
 
@@ -15,6 +16,9 @@ Python, installs from PyPI in seconds on any machine (Ray ships large platform w
 own object store), starts a cluster with one command per machine (``dask scheduler``,
 ``dask worker <address>``), and its futures interface is the one joblib already gives this
 module: submit, then take results as they finish.
+
+:func:`results` runs any function over any items on either: a run's replications
+(:mod:`klantstroom.experiment`) and a study's points (:mod:`klantstroom.study.engine`) share it.
 
 The workers must be able to import klantstroom (the same version): install the project on every
 machine of the cluster.

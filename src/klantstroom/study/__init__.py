@@ -3,6 +3,9 @@
 * :mod:`.changes` — a study's values written into a composed configuration (dotted keys,
   aliases, shares that keep summing to one);
 * :mod:`.assumptions` — the values a municipality file marks "assumption", with default ranges;
+  :mod:`.parameters` — a parameters file instead;
+* :mod:`.setup` — the scenario a study varies, composed once, and each run's window; the
+  commands' shared options;
 * :mod:`.evaluation` — one point of a study: its scenario simulated, its norm KPIs read off;
 * :mod:`.engine` — the points run on the executor (:mod:`klantstroom.executors`), streamed to
   disk as they finish, a failed one retried once and recorded, an interrupted study resumed;
