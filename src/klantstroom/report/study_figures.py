@@ -13,6 +13,7 @@ Both languages; 16:9 slides (``tests/unit/test_slides.py`` checks them).
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 
 import numpy as np
@@ -78,28 +79,48 @@ def short_parameter(key: str) -> str:
     return ".".join(parts[1:]) if len(parts) > 2 else key
 
 
+def _wrapped(label: str, width: int = 28) -> str:
+    """A long dotted key over two lines, broken at a dot (three panels share a slide's width)."""
+    if len(label) <= width or "." not in label:
+        return label
+    cut = label.rfind(".", 0, width)
+    cut = cut if cut > 0 else label.find(".")
+    return label[: cut + 1] + "\n" + label[cut + 1 :]
+
+
 def _scale(kpi: str) -> tuple[float, str]:
     return (100.0, "%") if unit_of(kpi) == "share" else (1.0, "")
 
 
-def shown_norms(table: pd.DataFrame, most: int = 4) -> list[str]:
-    """The norms a figure shows: the phone's and the counter's first, then the others."""
-    order = list(dict.fromkeys(table["norm"]))
+def shown_norms(
+    table: pd.DataFrame, most: int = 4, order: Sequence[str] | None = None
+) -> list[str]:
+    """The norms a figure shows: the phone's and the counter's first, then the others, each in
+    ``order`` (the scenario's order of its norms) or the table's."""
+    present = list(dict.fromkeys(table["norm"]))
+    ranked = [n for n in order or () if n in present]
+    order = ranked + [n for n in present if n not in ranked]
     channel = dict(zip(table["norm"], table["channel"], strict=False))
     first = [n for n in order if channel.get(n) in ("phone", "counter")]
     return (first + [n for n in order if n not in first])[:most]
 
 
-def tornado_figure(table: pd.DataFrame, language: str = "en", most: int = 4) -> Figure:
+def tornado_figure(
+    table: pd.DataFrame,
+    language: str = "en",
+    most: int = 6,
+    order: Sequence[str] | None = None,
+) -> Figure:
     """The tornado of a sensitivity analysis (the ``tornado`` rows of ``sensitivity.csv``).
 
-    ``table`` also carries, per norm, its ``kpi``, ``label`` and ``target``.
+    ``table`` also carries, per norm, its ``kpi``, ``label`` and ``target``; ``order`` is the
+    scenario's order of its norms (the phone's service level first in Grootstad).
     """
     text = TEXT[language]
-    norms = shown_norms(table, most)
-    columns = 2 if len(norms) > 1 else 1
+    norms = shown_norms(table, most, order)
+    columns = min(3, len(norms)) or 1
     rows = int(np.ceil(len(norms) / columns)) or 1
-    fig = Figure(figsize=(16, 4.5 * rows), layout="constrained")
+    fig = Figure(figsize=(18, 4.6 * rows + 0.8), layout="constrained")
     axes = fig.subplots(rows, columns, squeeze=False).ravel()
     for ax, norm in zip(axes, norms, strict=False):
         part = table[table["norm"] == norm].sort_values("swing", kind="stable")
@@ -120,12 +141,15 @@ def tornado_figure(table: pd.DataFrame, language: str = "en", most: int = 4) -> 
                 linestyle="--",
                 label=text["target"],
             )
-        ax.set_yticks(y, [short_parameter(str(p)) for p in part["parameter"]], fontsize=8)
+        ax.set_yticks(y, [_wrapped(short_parameter(str(p))) for p in part["parameter"]], fontsize=7)
         ax.set_title(
-            norm_title(
-                norm, str(first["kpi"]), str(first["channel"]), str(first["label"]), language
+            textwrap.fill(
+                norm_title(
+                    norm, str(first["kpi"]), str(first["channel"]), str(first["label"]), language
+                ),
+                44,
             ),
-            fontsize=11,
+            fontsize=10,
         )
         ax.set_xlabel(
             KPI_NAMES[language].get(str(first["kpi"]), str(first["kpi"]))

@@ -312,7 +312,8 @@ def run_study(args: argparse.Namespace) -> int:
         from klantstroom.report.study_figures import tornado_figure
 
         (folder / "figures").mkdir(exist_ok=True)
-        figure = tornado_figure(_with_norms(tornado, records), args.language)
+        order = [norm.name for norm in scenario.all_norms()]
+        figure = tornado_figure(_with_norms(tornado, records), args.language, order=order)
         figure.savefig(folder / "figures" / "tornado.png", dpi=110)
     for line in summary_lines(table):
         print(line)
