@@ -184,7 +184,7 @@ def _print(probability: pd.DataFrame, years: list[str]) -> None:
     table = probability.pivot_table(index="norm", columns="year", values="probability", sort=False)
     table = table.reindex(columns=[y for y in years if y in table.columns])
     print("probability that each norm is met (share of draws):")
-    print(table.map(lambda p: f"{100 * p:.0f}%").to_string())
+    print(table.map(lambda p: "–" if pd.isna(p) else f"{100 * p:.0f}%").to_string())
 
 
 def main(argv: Sequence[str] | None = None) -> int:
