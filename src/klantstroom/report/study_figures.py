@@ -1,6 +1,6 @@
 """The figures of the studies: the sensitivity tornado and the scenario fan.
 
-* :func:`tornado_figure` — per norm (up to four panels, the phone's and the counter's first), its
+* :func:`tornado_figure` — per norm (up to six panels, the phone's and the counter's first), its
   most important assumptions one at a time: a bar from the KPI at the low end of the
   assumption's range to the KPI at its high end, around the KPI at the base values, with the
   norm's target as a dashed line. The longest bar is the assumption that matters most.
