@@ -27,7 +27,7 @@ machine of the cluster.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable
 from typing import Any, TypeVar
 
 EXECUTORS = ("local", "dask")
@@ -46,7 +46,7 @@ def dask_results(
     *,
     address: str | None,
     n_workers: int,
-) -> Iterator[R]:
+) -> Generator[R, None, None]:
     """``fn(shared, item)`` for every item on a Dask cluster, in the order they end.
 
     Parameters
@@ -108,7 +108,7 @@ def dask_results(
 
 def local_results(
     fn: Callable[[Any, T], R], shared: Any, items: Iterable[T], *, n_jobs: int
-) -> Iterator[R]:
+) -> Generator[R, None, None]:
     """``fn(shared, item)`` for every item on this machine's cores (joblib), as they end.
 
     ``n_jobs`` as joblib counts it (-1: every core; 0 is taken as every core too). With one job
@@ -123,7 +123,8 @@ def local_results(
     from joblib import Parallel, delayed
 
     parallel = Parallel(n_jobs=n_jobs, return_as="generator_unordered")
-    return iter(parallel(delayed(fn)(shared, item) for item in items))
+    generator: Generator[R, None, None] = parallel(delayed(fn)(shared, item) for item in items)
+    return generator
 
 
 def results(
@@ -134,8 +135,10 @@ def results(
     executor: str,
     address: str | None,
     n_jobs: int,
-) -> Iterator[R]:
+) -> Generator[R, None, None]:
     """``fn(shared, item)`` for every item on ``executor`` (``local`` or ``dask``), as they end.
+
+    Closing the generator (an interrupt, a failure) stops the calls still running.
 
     ``n_jobs`` is the local pool's size, or the local Dask cluster's workers (0 or less: every
     core); ``address`` is the Dask scheduler's (None: a local cluster).

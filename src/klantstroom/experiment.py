@@ -18,7 +18,7 @@ import math
 import os
 import signal
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -139,7 +139,7 @@ def _replication_logs(
     run = scenario.run
     hold = os.environ.get(HOLD_ENV)
     logs: list[ReplicationLog] = []
-    jobs: Iterator[ReplicationLog] = iter(())
+    jobs: Generator[ReplicationLog, None, None] | None = None
     try:
         jobs = results(
             _replicate,
@@ -165,9 +165,8 @@ def _replication_logs(
         # Closing joblib's generator aborts the tasks still running and terminates the loky
         # workers now, not whenever the generator is garbage-collected (the interrupt may have
         # arrived in this loop's body rather than inside the generator).
-        close = getattr(jobs, "close", None)
-        if close is not None:
-            close()
+        if jobs is not None:
+            jobs.close()
     return logs, ""
 
 

@@ -92,11 +92,7 @@ def _walk(node: yaml.Node, path: Path, seen: dict[int, list[Path]], nodes: dict[
             _walk(item, (*path, str(index)), seen, nodes)
         return
     if isinstance(node, yaml.MappingNode):
-        explicit = {
-            str(key.value): value
-            for key, value in node.value
-            if key.tag != "tag:yaml.org,2002:merge"
-        }
+        explicit = {str(key.value) for key, _ in node.value if key.tag != "tag:yaml.org,2002:merge"}
         for key, value in node.value:
             if key.tag == "tag:yaml.org,2002:merge":  # <<: *anchor — its keys, unless set here
                 merged = value.value if isinstance(value, yaml.SequenceNode) else [value]
@@ -162,12 +158,12 @@ def default_range(
 
 def check_ranges(
     parameters: Sequence[Parameter], config: Mapping[str, Any]
-) -> tuple[list[Parameter], list[LeftOut]]:
+) -> tuple[list[Parameter], list[tuple[Parameter, str]]]:
     """The parameters whose scenario is valid at both ends of the range, and the others with the
     first error. Building a scenario from data takes milliseconds (the schema was checked once,
     on the composed configuration, and a point changes only numbers that are there)."""
     kept: list[Parameter] = []
-    left_out: list[LeftOut] = []
+    invalid: list[tuple[Parameter, str]] = []
     for parameter in parameters:
         problem = None
         for end, value in (("low", parameter.low), ("high", parameter.high)):
@@ -180,13 +176,8 @@ def check_ranges(
         if problem is None:
             kept.append(parameter)
         else:
-            left_out.append(LeftOut(parameter.name, _line(parameter), problem))
-    return kept, left_out
-
-
-def _line(parameter: Parameter) -> int:
-    found = re.search(r":(\d+)", parameter.source)
-    return int(found.group(1)) if found else 0
+            invalid.append((parameter, problem))
+    return kept, invalid
 
 
 @dataclass(frozen=True)
@@ -247,24 +238,25 @@ def assumptions(
     year_set, month_set = set(years), set(months)
     parameters: list[Parameter] = []
     left_out: list[LeftOut] = []
+    lines: dict[str, int] = {}
     for marked_number in marked_numbers(municipality_file.read_text(encoding="utf-8")):
-        paths, line = marked_number.paths, marked_number.line - 1
+        paths, line = marked_number.paths, marked_number.line
         key = ".".join(paths[0])
         reasons = [_why_left_out(path, year_set, month_set) for path in paths]
         if all(reasons):
-            left_out.append(LeftOut(key, line + 1, str(reasons[0])))
+            left_out.append(LeftOut(key, line, str(reasons[0])))
             continue
         live = [path for path, reason in zip(paths, reasons, strict=True) if reason is None]
         try:
             base = number_at(config, live[0])
         except ChangeError:
-            left_out.append(LeftOut(key, line + 1, "not in the composed configuration"))
+            left_out.append(LeftOut(key, line, "not in the composed configuration"))
             continue
         # Whole where the schema says so (a headcount), not where the file happens to write 480.
         integer = isinstance(lookup(config, live[0]), int)
         bounds = default_range(config, live[0], base, integer, relative_range)
         if bounds is None:
-            left_out.append(LeftOut(key, line + 1, f"{base:g} has no range to vary"))
+            left_out.append(LeftOut(key, line, f"{base:g} has no range to vary"))
             continue
         parameters.append(
             Parameter(
@@ -274,9 +266,10 @@ def assumptions(
                 low=bounds[0],
                 high=bounds[1],
                 integer=integer,
-                source=f"{municipality_file.name}:{line + 1}"
+                source=f"{municipality_file.name}:{line}"
                 + (f" ({marked_number.anchor}, {len(live)} places)" if len(live) > 1 else ""),
             )
         )
+        lines[parameters[-1].name] = line
     kept, invalid = check_ranges(parameters, config)
-    return kept, left_out + invalid
+    return kept, left_out + [LeftOut(p.name, lines[p.name], why) for p, why in invalid]

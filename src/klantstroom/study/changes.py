@@ -95,6 +95,11 @@ def number_at(config: Mapping[str, Any], path: Path) -> float:
     return float(value)
 
 
+def put(config: dict[str, Any], path: Path, value: Any) -> None:
+    """Put ``value`` at ``path`` in place, as it is (a whole channel mix, a year's factors)."""
+    _set(lookup(config, path[:-1]) if len(path) > 1 else config, path[-1], value)
+
+
 def _set(node: Any, part: str, value: Any) -> None:
     if isinstance(node, list):
         node[int(part)] = value
@@ -103,7 +108,7 @@ def _set(node: Any, part: str, value: Any) -> None:
         if str(key) == part:
             node[key] = value
             return
-    raise ChangeError(f"{part}: no such key")  # pragma: no cover - lookup() came first
+    raise ChangeError(f"{part}: no such key")
 
 
 def _is_shares(mapping: Mapping[Any, Any]) -> bool:

@@ -24,12 +24,13 @@ import hashlib
 import json
 import logging
 import traceback
-from collections.abc import Callable, Generator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 from klantstroom.executors import results
+from klantstroom.outputs import write_atomic
 from klantstroom.study.evaluation import Point, StudyBase, evaluate
 
 log = logging.getLogger(__name__)
@@ -114,7 +115,8 @@ def _claim(folder: Path, print_: str, overwrite: bool) -> None:
             (folder / STREAM_FILE).unlink(missing_ok=True)
     elif overwrite:
         (folder / STREAM_FILE).unlink(missing_ok=True)
-    study.write_text(json.dumps({"fingerprint": print_}) + "\n", encoding="utf-8")
+    text = json.dumps({"fingerprint": print_}) + "\n"
+    write_atomic(study, lambda tmp: tmp.write_text(text, encoding="utf-8"))
 
 
 def attempt(base: StudyBase, point: Point) -> dict[str, Any]:
@@ -178,8 +180,9 @@ def run_points(
         raise ValueError("a study's points need unique keys")
     _claim(folder, fingerprint(base, points, extra), overwrite)
     earlier = read_stream(folder)
-    done = {k: r for k, r in earlier.items() if r.get("status") == "done" and k in set(keys)}
-    failed = {k: r for k, r in earlier.items() if r.get("status") == "failed" and k in set(keys)}
+    ours = set(keys)
+    done = {k: r for k, r in earlier.items() if r.get("status") == "done" and k in ours}
+    failed = {k: r for k, r in earlier.items() if r.get("status") == "failed" and k in ours}
     pending = [p for p in points if p.key not in done and p.key not in failed]
     bar = _bar(len(points), len(done) + len(failed), progress, description)
     stopped = ""
@@ -188,7 +191,16 @@ def run_points(
             retry: list[Point] = []
             by_key = {p.key: p for p in pending}
             for round_number, todo in enumerate((pending, retry), start=1):
-                jobs = _evaluations(evaluate_fn, base, todo, executor)
+                if not todo:  # (a local Dask cluster is not started for nothing)
+                    continue
+                jobs = results(
+                    evaluate_fn,
+                    base,
+                    todo,
+                    executor=executor.kind,
+                    address=executor.address,
+                    n_jobs=executor.n_jobs,
+                )
                 try:
                     for record in jobs:
                         if record["status"] == "failed" and round_number == 1:
@@ -214,25 +226,6 @@ def run_points(
     for key, record in failed.items():
         log.error("%s failed twice: %s", key, record.get("error"))
     return Outcome(done=done, failed=failed, complete=complete, stopped=stopped)
-
-
-def _evaluations(
-    fn: Callable[[StudyBase, Point], dict[str, Any]],
-    base: StudyBase,
-    todo: list[Point],
-    executor: Executor,
-) -> Generator[dict[str, Any], None, None]:
-    if not todo:
-        return
-    jobs = results(
-        fn, base, todo, executor=executor.kind, address=executor.address, n_jobs=executor.n_jobs
-    )
-    try:
-        yield from jobs
-    finally:
-        close = getattr(jobs, "close", None)
-        if close is not None:  # stop the workers still running (joblib, Dask)
-            close()
 
 
 def _bar(total: int, initial: int, show: bool, description: str) -> Any:

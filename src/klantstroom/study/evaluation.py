@@ -33,9 +33,7 @@ from klantstroom.experiment import tables_from_logs
 from klantstroom.model.simulation import simulate
 from klantstroom.scenario.build import build_scenario
 from klantstroom.scenario.spec import MINUTES_PER_DAY, Scenario
-from klantstroom.study.changes import Parameter, Path, apply, lookup
-
-LEVELS = ("channel", "shop", "department", "service", "staff_group")
+from klantstroom.study.changes import Parameter, Path, apply, put
 
 
 @dataclass(frozen=True)
@@ -73,9 +71,16 @@ def point_config(base: StudyBase, point: Point) -> dict[str, Any]:
     """The configuration of ``point``: its base with its values and replacements written in."""
     config = apply(base.configs[point.base], base.parameters, point.values)
     for path, value in point.replace:
-        parent = lookup(config, path[:-1]) if len(path) > 1 else config
-        parent[path[-1]] = value
+        put(config, path, value)
     return config
+
+
+def _rows_at(kpis: pd.DataFrame, kpi: str, levels: Mapping[str, str]) -> pd.DataFrame:
+    """The rows of ``kpis`` at ``levels`` (column: value) that have a value of ``kpi``."""
+    mask = kpis[kpi].notna()
+    for level, at in levels.items():
+        mask &= kpis[level] == at
+    return kpis[mask]
 
 
 def norm_rows(scenario: Scenario, kpis: pd.DataFrame) -> list[dict[str, Any]]:
@@ -91,18 +96,11 @@ def norm_rows(scenario: Scenario, kpis: pd.DataFrame) -> list[dict[str, Any]]:
             "service": norm.service or "all",
             "staff_group": "all",
         }
-        mask = pd.Series(True, index=kpis.index)
-        for level, at in wanted.items():
-            mask &= kpis[level] == at
-        found = kpis[mask & kpis[norm.kpi].notna()]
+        found = _rows_at(kpis, norm.kpi, wanted)
         if found.empty and norm.department is None:
             # A back-office or journey norm over every department: one row per department.
-            per = {**wanted}
-            per.pop("department")
-            mask = kpis["department"] != "all"
-            for level, at in per.items():
-                mask &= kpis[level] == at
-            found = kpis[mask & kpis[norm.kpi].notna()]
+            per = {level: at for level, at in wanted.items() if level != "department"}
+            found = _rows_at(kpis[kpis["department"] != "all"], norm.kpi, per)
         for row in found.to_dict("records"):
             value = float(row[norm.kpi])
             department = str(row["department"])

@@ -89,8 +89,8 @@ def read_parameters(path: Path, config: Mapping[str, Any]) -> list[Parameter]:
         raise StudyInputError(f"{path}: a key is listed twice")
     _, invalid = check_ranges(result, config)
     if invalid:
+        parameter, why = invalid[0]
         raise StudyInputError(
-            f"{path}: parameters[{names.index(invalid[0].key)}] ({invalid[0].key}): "
-            f"{invalid[0].reason}"
+            f"{path}: parameters[{names.index(parameter.name)}] ({parameter.name}): {why}"
         )
     return result

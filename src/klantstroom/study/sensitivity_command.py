@@ -25,10 +25,12 @@ core by default), stream to the output folder and resume when the same command r
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -175,9 +177,9 @@ def _parameter_table(parameters: Sequence[Parameter], left_out: Sequence[LeftOut
     return pd.DataFrame(rows)
 
 
-def _with_norms(table: pd.DataFrame, records: list[dict[str, object]]) -> pd.DataFrame:
+def _with_norms(table: pd.DataFrame, records: Mapping[str, Mapping[str, Any]]) -> pd.DataFrame:
     """The table with each norm's KPI, label and target (what the figure names it by)."""
-    means = norm_means({str(r["key"]): r for r in records})
+    means = norm_means(records)
     info = means.drop_duplicates("norm").set_index("norm")[["kpi", "label", "target"]]
     return table.join(info, on="norm")
 
@@ -216,8 +218,7 @@ def run_study(args: argparse.Namespace) -> int:
 
         start = scenario.calendar.start_date
         years, months = simulated_calendar(
-            start - pd.Timedelta(days=window.warmup_days).to_pytimedelta(),
-            window.days + window.warmup_days,
+            start - dt.timedelta(days=window.warmup_days), window.days + window.warmup_days
         )
         parameters, left_out = assumptions(
             municipality_file(choices),
@@ -242,7 +243,6 @@ def run_study(args: argparse.Namespace) -> int:
     executor = executor_of(scenario)
     base = StudyBase(configs={"": config}, parameters=parameters, replications=window.replications)
     outcomes: dict[str, Outcome] = {}
-    records: list[dict[str, object]] = []
 
     def stage(name: str, study: StudyBase, points: list, extra: object) -> Outcome | None:
         print(
@@ -261,7 +261,6 @@ def run_study(args: argparse.Namespace) -> int:
             description=name,
         )
         outcomes[name] = outcome
-        records.extend(outcome.done.values())
         if not outcome.complete:
             print(
                 f"{COMMAND}: stopped ({outcome.stopped}); {len(outcome.done)} of {len(points)} "
@@ -313,6 +312,7 @@ def run_study(args: argparse.Namespace) -> int:
 
         (folder / "figures").mkdir(exist_ok=True)
         order = [norm.name for norm in scenario.all_norms()]
+        records = outcomes["tornado"].done
         figure = tornado_figure(_with_norms(tornado, records), args.language, order=order)
         figure.savefig(folder / "figures" / "tornado.png", dpi=110)
     for line in summary_lines(table):
