@@ -21,7 +21,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from klantstroom.report.headline import KPI_NAMES, Headline, name, unit_of
+from klantstroom.report.headline import KPI_NAMES, Headline, decimal, name, unit_of
 from klantstroom.report.palette import OKABE_ITO, SERIES
 
 TEXT = {
@@ -313,5 +313,5 @@ def probability_figure(
 
 
 def _percent(share: float, language: str) -> str:
-    text = f"{100 * float(share):.0f}%"
-    return text.replace(".", ",") if language == "nl" else text
+    """A probability as a whole percentage (the report's own number formatting)."""
+    return decimal(100 * float(share), 0, language) + "%"
