@@ -11,6 +11,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from klantstroom.analysis.kpis import CounterNorms, _counter_kpis
 from klantstroom.model.appointments import AppointmentBook
@@ -351,3 +353,63 @@ def test_bad_slot_choice_and_urgent_values_name_their_key(
         build_scenario(shop_config(appointment_desks=1, appointment_share=1.0, **overrides))
     lines = [line for line in str(info.value).splitlines() if f"{key}:" in line]
     assert lines and words in lines[0], str(info.value)
+
+
+def _every_desk(book: AppointmentBook, request: dict[str, Any]) -> tuple[float, int, int] | None:
+    """The earliest slot by trying every desk of every day: what the book's search, which passes
+    over desks that cannot win, must find."""
+    length, start, until = request["length"], request["from"], request["until"]
+    for day in range(int(start // 1440), int(until // 1440) + 1):
+        state = book._day(day)
+        held_ok = request["urgent"] or request["now"] >= day * 1440
+        lo, hi = start, float("inf")
+        if request["part"] is not None:
+            lo, hi = max(start, day * 1440 + request["part"][0]), day * 1440 + request["part"][1]
+        found = [
+            (at, desk)
+            for desk, free in enumerate(state.desks)
+            if (at := free.fit(length, lo, hi, held_ok)) is not None
+        ]
+        if found:
+            at, desk = min(found)  # the lower desk on a tie
+            return (at, day, desk) if at <= until else None
+    return None
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    rows=st.lists(st.lists(st.integers(0, 3), min_size=12, max_size=12), min_size=3, max_size=3),
+    held_share=st.sampled_from([0.0, 0.25]),
+    requests=st.lists(
+        st.tuples(
+            st.sampled_from([15.0, 20.0, 30.0, 45.0, 90.0]),  # slot length
+            st.floats(0.0, 3 * 1440.0),  # when the request is made
+            st.booleans(),  # urgent
+            st.sampled_from([None, (480.0, 720.0), (720.0, 1020.0)]),  # part of the day
+        ),
+        min_size=1,
+        max_size=40,
+    ),
+)
+def test_the_search_finds_the_slot_that_trying_every_desk_finds(
+    rows: list[list[int]], held_share: float, requests: list[tuple[float, float, bool, Any]]
+) -> None:
+    # Desks reserved 08:00-14:00 in half hours, different per day; requests in time order.
+    grids = [tuple([0] * 16 + row + [0] * 20) for row in rows]
+    book = AppointmentBook(lambda day: grids[day % 3], 30, held_share)
+    for length, now, urgent, part in sorted(requests, key=lambda r: r[1]):
+        request = {
+            "length": length,
+            "from": now + 60.0,
+            "until": now + 2 * 1440.0,
+            "now": now,
+            "urgent": urgent,
+            "part": part,
+        }
+        expected = _every_desk(book, request)
+        slot = book.earliest(
+            length, now + 60.0, now + 2 * 1440.0, now_min=now, urgent=urgent, part=part
+        )
+        assert (None if slot is None else (slot.start_min, slot.day, slot.desk)) == expected
+        if slot is not None:
+            book.book(slot, length)

@@ -28,6 +28,9 @@ from typing import NamedTuple
 from klantstroom.scenario.spec import MINUTES_PER_DAY
 
 _EPS = 1e-9
+# A desk is passed over when the slot is longer than its longest free stretch by more than this:
+# well above _EPS, so that rounding never skips a desk on which the slot fits.
+_ROOM_SLACK_MIN = 1e-6
 # Free time of a desk: (start, end, held for urgent requests), in model minutes.
 _Segment = tuple[float, float, bool]
 
@@ -43,12 +46,17 @@ class Slot(NamedTuple):
 
 
 class _Desk:
-    """Free time of one reserved desk on one day: sorted ``(start, end, held)`` segments."""
+    """Free time of one reserved desk on one day: sorted ``(start, end, held)`` segments.
 
-    __slots__ = ("free",)
+    ``longest`` is the longest stretch of touching free segments, without (index 0) and with
+    (index 1) the held time: a request for a longer slot need not look at the desk.
+    """
+
+    __slots__ = ("free", "longest")
 
     def __init__(self, free: list[_Segment]) -> None:
         self.free = free
+        self.longest = (_longest_run(free, False), _longest_run(free, True))
 
     def fit(
         self, length_min: float, from_min: float, part_end_min: float, held_ok: bool
@@ -86,6 +94,22 @@ class _Desk:
             if hi > end_min + _EPS:
                 kept.append((end_min, hi, held))
         self.free = kept
+        self.longest = (_longest_run(kept, False), _longest_run(kept, True))
+
+
+def _longest_run(free: list[_Segment], held_ok: bool) -> float:
+    """The longest stretch of touching segments that a request may use (as :meth:`_Desk.fit`
+    joins them), in minutes."""
+    longest = 0.0
+    run_start = run_end = -math.inf
+    for lo, hi, held in free:
+        if held and not held_ok:
+            continue
+        if lo > run_end + _EPS:
+            run_start = lo
+        run_end = hi
+        longest = max(longest, run_end - run_start)
+    return longest
 
 
 class _Day:
@@ -216,13 +240,27 @@ class AppointmentBook:
             start_min, end_min = from_min, math.inf
             if part is not None:
                 start_min, end_min = max(from_min, base + part[0]), base + part[1]
-            best: Slot | None = None
+            best_min, best_desk = math.inf, -1
             for index, desk in enumerate(state.desks):
+                free = desk.free
+                # Desks passed over without a search: no free stretch long enough, none left
+                # after ``start_min``, or none that could start before the best so far (a slot
+                # starts at or after the desk's first free minute; a tie keeps the lower desk,
+                # as the search in desk order does).
+                if (
+                    not free
+                    or length_min > desk.longest[room] + _ROOM_SLACK_MIN
+                    or start_min + length_min > free[-1][1] + _ROOM_SLACK_MIN
+                    or max(free[0][0], start_min) >= best_min
+                ):
+                    continue
                 found = desk.fit(length_min, start_min, end_min, held_ok)
-                if found is not None and (best is None or found < best.start_min):
-                    best = Slot(found, day, index, part is None, held_ok)
-            if best is not None:
-                return best if best.start_min <= until_min else None
+                if found is not None and found < best_min:
+                    best_min, best_desk = found, index
+            if best_desk >= 0:
+                if best_min > until_min:
+                    return None
+                return Slot(best_min, day, best_desk, part is None, held_ok)
             if from_min <= base and part is None:
                 state.no_room_for_min[room] = length_min
         return None

@@ -46,6 +46,7 @@ Access time is recorded in working days from the request to the slot (see
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -174,9 +175,10 @@ class Counters:
         # Everyone taking the earliest slot draws nothing, so results stay as they were.
         self._slot_choice: Callable[[], int] | None = None
         if shares[EARLIEST] < 1.0:
-            bounds = np.cumsum(shares)[:-1]
+            # bisect on a list, not np.searchsorted: the same index, a tenth of the cost per call.
+            bounds = np.cumsum(shares)[:-1].tolist()
             uniform = Sampler(streams.get("counter/slot_choice").random, 0.5)
-            self._slot_choice = lambda: int(np.searchsorted(bounds, uniform(), side="right"))
+            self._slot_choice = lambda: bisect_right(bounds, uniform())
         self._preference = Sampler(streams.get("counter/slot_preference").random, 0.5)
         # Choices made (counts per SLOT_CHOICES code; urgent requests make none): diagnostics.
         self.choice_counts = [0] * len(SLOT_CHOICES)

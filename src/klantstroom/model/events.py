@@ -1,19 +1,26 @@
-"""Light SimPy events: a timer that calls one callback with a payload.
+"""Light SimPy events: a timer that calls one callback with a payload, and the loop that runs them.
 
 SimPy's ``Environment.step`` pops ``(time, priority, id, event)`` from its heap and calls each of
 ``event.callbacks`` with the event. A :class:`Timer` is the smallest object that satisfies that
 contract: four slots and no generator, so the model schedules millions of them without the cost
-of a process per customer. A timer is scheduled with SimPy's own ``Environment.schedule`` and runs
-in the same event loop as any ordinary SimPy process, so the two styles can be mixed.
+of a process per customer. A timer goes onto SimPy's own heap, in the entry SimPy's
+``Environment.schedule`` makes, so it runs in the same event loop as any ordinary SimPy process
+and the two styles can be mixed.
+
+:func:`run_until` is ``Environment.run(until=...)`` without a method call per event: the same
+heap, the same order (SimPy's stop event sorts before the ordinary events at ``until``, which
+therefore stay unprocessed), the same failure check. A year of Grootstad processes about four
+million events, and the loop's own overhead was a sixth of the simulation's time.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from heapq import heappop, heappush
 from typing import Any
 
 import simpy
-from simpy.core import NORMAL, EventPriority
+from simpy.core import NORMAL, URGENT, EventPriority
 
 
 class Timer:
@@ -45,5 +52,41 @@ def schedule(
     the order they were scheduled.
     """
     timer = Timer([callback], payload)
-    env.schedule(timer, priority, delay)  # type: ignore[arg-type]
+    # Environment.schedule's own heap entry, pushed here: one call less per event.
+    heappush(env._queue, (env._now + delay, priority, next(env._eid), timer))  # type: ignore[misc]
     return timer
+
+
+def run_until(env: simpy.Environment, until: float) -> None:
+    """Process ``env``'s events before ``until``, as ``env.run(until=until)`` does.
+
+    Parameters
+    ----------
+    env : simpy.Environment
+        The environment; timers and SimPy processes alike.
+    until : float
+        The time to stop at; ``env.now`` is ``until`` afterwards.
+
+    Raises
+    ------
+    ValueError
+        When ``until`` is not after ``env.now``, as SimPy raises.
+    Exception
+        A failed event that nothing defused, re-raised as SimPy re-raises it.
+    """
+    if until <= env.now:
+        raise ValueError(f"until ({until}) must be greater than the current simulation time")
+    queue = env._queue
+    # Where SimPy's stop event would sort: before the ordinary events at ``until``.
+    stop = (until, URGENT, next(env._eid))
+    while queue and (queue[0][0] < until or queue[0] < stop):
+        env._now, _, _, event = heappop(queue)
+        callbacks, event.callbacks = event.callbacks, None  # type: ignore[assignment]
+        for callback in callbacks:
+            callback(event)
+        if not event._ok and not hasattr(event, "_defused"):
+            failure = event._value
+            error = type(failure)(*failure.args)
+            error.__cause__ = failure
+            raise error
+    env._now = until

@@ -33,7 +33,10 @@ from __future__ import annotations
 import datetime as dt
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from heapq import heappush
+from typing import Any
 
 import numpy as np
 import simpy
@@ -45,7 +48,7 @@ from klantstroom.model.counter import Counters
 from klantstroom.model.demand import DIRECT, WALK_IN, Demand
 from klantstroom.model.distributions import Bernoulli, Sampler, make_sampler
 from klantstroom.model.eventlog import ContactLog, SpellLog
-from klantstroom.model.events import Timer, schedule
+from klantstroom.model.events import Timer, run_until, schedule
 from klantstroom.model.journeys import Journeys
 from klantstroom.model.policies import POLICIES, pick_deferred
 from klantstroom.model.queues import DONE, IN_SERVICE, WAITING, Contact, DeferredQueue, Queue
@@ -145,7 +148,8 @@ class Simulation:
         self._day_pos = 0
         self._arrival_timer = Timer([], None)
         # Bound methods looked up once; they are called once or more per contact.
-        self._cb_arrival = self._on_arrival
+        # One list for every arrival, never mutated: no list is built per arrival.
+        self._arrival_callbacks: list[Callable[[Any], None]] = [self._on_arrival]
         self._cb_end = self._on_end
         self._cb_release = self._on_release
         self._cb_abandon = self._on_abandon
@@ -456,7 +460,7 @@ class Simulation:
         first_day = math.floor(start / MINUTES_PER_DAY)
         schedule(env, 0.0, self._on_day, first_day)
         self.journeys.start_personas()
-        env.run(until=self.horizon_min)
+        run_until(env, self.horizon_min)
         self.at_horizon = True
         self._finish_at_horizon()
         return ReplicationLog(
@@ -488,8 +492,9 @@ class Simulation:
 
     def _reschedule_arrival(self, delay: float) -> None:
         timer = self._arrival_timer
-        timer.callbacks = [self._cb_arrival]
-        self.env.schedule(timer, NORMAL, delay)  # type: ignore[arg-type]
+        timer.callbacks = self._arrival_callbacks  # step() sets it to None: put it back
+        env = self.env
+        heappush(env._queue, (env._now + delay, NORMAL, next(env._eid), timer))  # type: ignore[misc]
 
     def _on_arrival(self, timer: Timer) -> None:
         pos = self._day_pos
@@ -504,7 +509,12 @@ class Simulation:
         pos += 1
         self._day_pos = pos
         if pos < len(self._day_times):
-            self._reschedule_arrival(self._day_times[pos] - self.env.now)
+            # _reschedule_arrival, inlined: this runs once per arrival.
+            timer.callbacks = self._arrival_callbacks
+            env = self.env
+            now = env._now
+            delay = self._day_times[pos] - now
+            heappush(env._queue, (now + delay, NORMAL, next(env._eid), timer))  # type: ignore[misc]
 
     def _arrive(
         self,
@@ -668,13 +678,14 @@ class Simulation:
     def _start(self, contact: Contact, member: Member, now: float) -> None:
         contact.state = IN_SERVICE
         contact.start_min = now
-        index = contact.queue.index
-        if contact.queue.concurrency > 1:
+        queue = contact.queue
+        index = queue.index
+        if queue.concurrency > 1:
             self._start_chat(contact, member, now)
             return
         member.contact = contact
-        if contact.queue.shop >= 0:
-            self.shops[contact.queue.shop].desks_free -= 1
+        if queue.shop >= 0:
+            self.shops[queue.shop].desks_free -= 1
             member.desk = True
         if member.learning is not None:  # a trainee: its level on this contact's skill
             member.learning.advance(member, index, now)

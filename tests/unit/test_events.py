@@ -1,0 +1,83 @@
+"""The model's event loop: timers and SimPy processes in exactly the order SimPy's own runs them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Generator
+from typing import Any
+
+import pytest
+import simpy
+from simpy.core import NORMAL, URGENT
+
+from klantstroom.model.events import Timer, run_until, schedule
+
+
+def _scripted(env: simpy.Environment) -> list[tuple[float, str]]:
+    """Timers and processes at shared times, both priorities, one exactly at the stop time."""
+    seen: list[tuple[float, str]] = []
+
+    def note(timer: Timer) -> None:
+        seen.append((env.now, timer.payload))
+        if timer.payload == "a":  # a timer scheduling others, at the same time too
+            schedule(env, 0.0, note, "a+0")
+            schedule(env, 1.5, note, "a+1.5")
+
+    def process(name: str) -> Generator[simpy.Event, Any, None]:
+        for step in (1.0, 0.5, 2.0, 6.5):
+            yield env.timeout(step)
+            seen.append((env.now, name))
+
+    start = env.now
+    schedule(env, 1.0 - start, note, "a")
+    schedule(env, 1.0 - start, note, "b", priority=URGENT)
+    schedule(env, 10.0 - start, note, "at the stop, normal")
+    schedule(env, 10.0 - start, note, "at the stop, urgent", priority=URGENT)
+    schedule(env, 12.0 - start, note, "after the stop")
+    env.process(process("p"))
+    env.process(process("q"))
+    return seen
+
+
+@pytest.mark.parametrize("start", [0.0, -3.0])
+def test_the_loop_runs_events_in_simpy_s_order_and_stops_where_simpy_stops(start: float) -> None:
+    by_simpy, by_us = simpy.Environment(start), simpy.Environment(start)
+    expected, seen = _scripted(by_simpy), _scripted(by_us)
+    by_simpy.run(until=10.0)
+    run_until(by_us, 10.0)
+    assert seen == expected
+    # The urgent timer scheduled before the run sorts before SimPy's stop event; the normal
+    # one after it, so it is left for a later run, as in SimPy.
+    assert (10.0, "at the stop, urgent") in seen
+    assert (10.0, "at the stop, normal") not in seen
+    assert by_us.now == by_simpy.now == 10.0
+    by_simpy.run(until=20.0)
+    run_until(by_us, 20.0)
+    assert seen == expected
+    assert (10.0, "at the stop, normal") in seen
+    assert (12.0, "after the stop") in seen
+
+
+def test_the_loop_raises_a_failed_event_and_refuses_a_stop_in_the_past() -> None:
+    env = simpy.Environment()
+
+    def fail() -> Generator[simpy.Event, Any, None]:
+        yield env.timeout(1.0)
+        raise KeyError("no such queue")
+
+    env.process(fail())
+    with pytest.raises(KeyError, match="no such queue"):
+        run_until(env, 5.0)
+    with pytest.raises(ValueError, match="greater than the current simulation time"):
+        run_until(simpy.Environment(7.0), 7.0)
+
+
+def test_timers_fire_in_time_then_priority_then_scheduling_order() -> None:
+    env = simpy.Environment()
+    seen: list[str] = []
+    record: Callable[[Timer], None] = lambda timer: seen.append(timer.payload)  # noqa: E731
+    schedule(env, 2.0, record, "late")
+    schedule(env, 1.0, record, "first normal")
+    schedule(env, 1.0, record, "urgent", priority=URGENT)
+    schedule(env, 1.0, record, "second normal", priority=NORMAL)
+    run_until(env, 3.0)
+    assert seen == ["urgent", "first normal", "second normal", "late"]
