@@ -41,7 +41,8 @@ from klantstroom.analysis.segments import (
     segment_kpi_table,
     segment_summary_table,
 )
-from klantstroom.analysis.training import proficiency_table
+from klantstroom.analysis.stafftime import staff_time
+from klantstroom.analysis.training import proficiency_table, work_spells
 from klantstroom.executors import results
 from klantstroom.model.calendar import open_periods
 from klantstroom.model.simulation import ReplicationLog, simulate
@@ -278,6 +279,15 @@ def tables_from_logs(
     # The KPIs read a few of the contact table's columns: each period's rows are cut from
     # those alone rather than from all 33 (a year has a million contacts, and 16 periods).
     slim = contacts[[c for c in (*KPI_CONTACT_COLUMNS, "arrival_min", SEGMENT) if c in contacts]]
+    # Staff spells and busy spans are the same in every period: grouped and sorted once.
+    staff_times = staff_time(
+        work_spells(staff),
+        spans,
+        replications=replications,
+        staff_groups=groups,
+        shops=[shop.name for shop in scenario.shops],
+        counter_code=channels.index("counter") if "counter" in channels else -1,
+    )
     for name, start, end in windows:
         rows = (
             (slim, tasks, journeys, backlog)
@@ -299,6 +309,7 @@ def tables_from_logs(
                 journeys=rows[2],
                 backlog=rows[3],
                 proficiency=proficiency,
+                staff_times=staff_times,
                 **common,  # type: ignore[arg-type]
             )
         )

@@ -50,7 +50,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from klantstroom.analysis.groups import groups_of, is_value, nested_groups
+from klantstroom.analysis.groups import is_value, nested_groups
 from klantstroom.analysis.journeys import (
     BACKOFFICE_KPIS,
     DIGITAL_KPIS,
@@ -60,8 +60,8 @@ from klantstroom.analysis.journeys import (
     journey_kpi_rows,
 )
 from klantstroom.analysis.periods import PERIOD, WHOLE_RUN
+from klantstroom.analysis.stafftime import StaffTime, staff_time
 from klantstroom.analysis.stats import grouped_mean_ci
-from klantstroom.analysis.timeaverage import cumulative_presence
 from klantstroom.analysis.training import (
     TRAINING_KPIS,
     proficiency_rows,
@@ -265,10 +265,8 @@ class CounterNorms:
 def _shop_rows(
     rep: int,
     contacts: pd.DataFrame,
-    spans: pd.DataFrame,
+    time: StaffTime,
     norms: CounterNorms,
-    shop_codes: Mapping[str, int],
-    counter_code: int,
     window: np.ndarray,
     threshold_min: float,
 ) -> list[dict[str, object]]:
@@ -291,17 +289,8 @@ def _shop_rows(
                 **_queue_kpis(sub, threshold_min),
                 **_counter_kpis(sub, norms, horizon_min),
             }
-            if service == ALL and len(spans):
-                busy = spans[
-                    (spans["channel"] == counter_code)
-                    & (spans["shop"] == shop_codes[shop])
-                    & spans["busy_end"].notna()
-                ]
-                used = np.diff(
-                    cumulative_presence(
-                        busy["busy_start"].to_numpy(), busy["busy_end"].to_numpy(), window
-                    )
-                )[0]
+            if service == ALL and time.busy is not None:
+                used = time.desk_min(shop, window)
                 capacity = desks * open_min
                 row["desk_utilisation"] = used / capacity if capacity > 0 else np.nan
             rows.append(row)
@@ -328,6 +317,7 @@ def kpi_table(
     start_min: float = 0.0,
     period: str = WHOLE_RUN,
     proficiency: pd.DataFrame | None = None,
+    staff_times: Mapping[int, StaffTime] | None = None,
 ) -> pd.DataFrame:
     """Return KPIs per replication (see the module docstring for rows and definitions).
 
@@ -361,12 +351,22 @@ def kpi_table(
         The ``period`` column of the rows (``run`` = the whole run).
     proficiency : pandas.DataFrame, optional
         The cohorts' daily proficiency (:func:`klantstroom.analysis.training.proficiency_table`).
+    staff_times : mapping of int to StaffTime, optional
+        ``staff`` and ``spans`` per replication as :func:`~klantstroom.analysis.stafftime.
+        staff_time` prepares them, to share between the periods of a run; built here without.
     """
     rows: list[dict[str, object]] = []
     contacts = contacts[[c for c in KPI_CONTACT_COLUMNS if c in contacts]]
     away = training_spells(staff)
-    staff = work_spells(staff)  # staff hours and occupancy: time on the floor
-    shop_codes = {name: k for k, name in enumerate(counter_norms.shops)} if counter_norms else {}
+    if staff_times is None:
+        staff_times = staff_time(
+            work_spells(staff),  # staff hours and occupancy: time on the floor
+            spans,
+            replications=replications,
+            staff_groups=staff_groups,
+            shops=list(counter_norms.shops) if counter_norms else (),
+            counter_code=list(channels).index("counter") if "counter" in channels else -1,
+        )
     window = np.array([start_min, horizon_min])
     for rep in replications:
         rep_contacts = contacts[contacts["replication"] == rep]
@@ -405,35 +405,17 @@ def kpi_table(
                     _shop_rows(
                         rep,
                         rep_contacts,
-                        spans[spans["replication"] == rep] if len(spans) else spans,
+                        staff_times[rep],
                         counter_norms,  # type: ignore[arg-type]
-                        shop_codes,
-                        list(channels).index("counter"),
                         window,
                         threshold,
                     )
                 )
-        rep_staff = staff[staff["replication"] == rep]
-        rep_spans = spans[spans["replication"] == rep] if len(spans) else spans
         rep_away = None if away is None else away[(away["replication"] == rep).to_numpy()]
-        spells_of = groups_of(rep_staff, "staff_group")
-        busy_spans = rep_spans[rep_spans["busy_end"].notna()] if len(rep_spans) else rep_spans
-        work_of = groups_of(busy_spans, "staff_group")  # keyed by the group's code, as text
-        for code, group in enumerate(staff_groups):
-            spells = spells_of.get(group, rep_staff.iloc[:0])
-            on = np.diff(
-                cumulative_presence(
-                    spells["on_min"].to_numpy(), spells["off_min"].to_numpy(), window
-                )
-            )[0]
-            busy = 0.0
-            if len(rep_spans):
-                work = work_of.get(str(code), busy_spans.iloc[:0])
-                busy = np.diff(
-                    cumulative_presence(
-                        work["busy_start"].to_numpy(), work["busy_end"].to_numpy(), window
-                    )
-                )[0]
+        time = staff_times[rep]
+        for group in staff_groups:
+            on = time.floor_min(group, window)
+            busy = time.busy_min(group, window)
             rows.append(
                 {
                     "replication": rep,
