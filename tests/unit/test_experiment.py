@@ -134,3 +134,16 @@ def test_interrupted_runs_keep_finished_replications(monkeypatch: pytest.MonkeyP
     assert "interrupted after 2 of 3" in result.error
     assert result.replications == [0, 1]
     assert set(result.contacts["replication"]) == {0, 1}
+
+
+def test_the_t_quantiles_are_scipy_stats_t_ppf() -> None:
+    from scipy import stats
+
+    from klantstroom.analysis.stats import t_quantiles
+
+    dof = np.array([[0, 1, 2], [4, 29, 1000]])
+    got = t_quantiles(0.95, dof)
+    assert np.isnan(got[0, 0])
+    for index in [(0, 1), (0, 2), (1, 0), (1, 1), (1, 2)]:
+        assert got[index] == stats.t.ppf(0.975, dof[index])
+    assert t_quantiles(0.90, np.array([9]))[0] == stats.t.ppf(0.95, 9)
