@@ -1,4 +1,8 @@
-"""Shared fixtures: Hydra's compose API on the project's own conf/ and scenarios/."""
+"""Shared fixtures: Hydra's compose API on the project's own conf/ and scenarios/.
+
+Hypothesis runs without its per-example deadline (200 ms of wall time by default): a busy
+machine must not fail a property test because an example ran slowly.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +10,14 @@ from collections.abc import Callable
 
 import pytest
 from hydra import compose, initialize_config_dir
+from hypothesis import settings
 from omegaconf import DictConfig
 
 from klantstroom.config import register_configs
 from klantstroom.paths import conf_dir
+
+settings.register_profile("klantstroom", deadline=None)
+settings.load_profile("klantstroom")
 
 
 @pytest.fixture(scope="session")

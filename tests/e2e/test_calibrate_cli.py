@@ -8,12 +8,16 @@ from pathlib import Path
 
 import pandas as pd
 
+from hang import HANG_GUARD_S
+
 DATA = Path(__file__).parents[1] / "data"
 CLI = [sys.executable, "-m", "klantstroom.calibration.command"]
 
 
 def calibrate(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*CLI, *args], cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [*CLI, *args], cwd=tmp_path, capture_output=True, text=True, timeout=HANG_GUARD_S
+    )
 
 
 def test_the_log_becomes_a_scenario_and_a_report(tmp_path: Path) -> None:
@@ -53,7 +57,7 @@ def test_the_log_becomes_a_scenario_and_a_report(tmp_path: Path) -> None:
         cwd=tmp_path,
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=HANG_GUARD_S,
     )
     assert run.returncode == 0, run.stderr
     assert (tmp_path / "run" / "contacts.parquet").is_file()
@@ -162,6 +166,6 @@ def test_hostile_service_names_stay_inside_out_and_stay_text(tmp_path: Path) -> 
         cwd=work,
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=HANG_GUARD_S,
     )
     assert run.returncode == 0, run.stderr

@@ -12,6 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from hang import HANG_GUARD_S
 from klantstroom.tables import CONTACT_TABLE_COLUMNS
 
 CLI = [sys.executable, "-m", "klantstroom.cli"]
@@ -20,7 +21,7 @@ CLI = [sys.executable, "-m", "klantstroom.cli"]
 def klantstroom(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "HYDRA_FULL_ERROR": "0"}
     return subprocess.run(
-        [*CLI, *args], cwd=tmp_path, capture_output=True, text=True, timeout=300, env=env
+        [*CLI, *args], cwd=tmp_path, capture_output=True, text=True, timeout=HANG_GUARD_S, env=env
     )
 
 
@@ -103,7 +104,7 @@ def test_default_scenario_writes_every_table_and_figure(tmp_path: Path) -> None:
         [sys.executable, "-m", "klantstroom.report.personas", str(out), "--persona", "gerrit"],
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=HANG_GUARD_S,
     )
     assert again.returncode == 0, again.stderr
     assert again.stdout.startswith("Gerrit de Vries (78)") and "Sanne" not in again.stdout
@@ -112,7 +113,7 @@ def test_default_scenario_writes_every_table_and_figure(tmp_path: Path) -> None:
         [sys.executable, "-m", "klantstroom.report.personas", str(out), "--persona", "kees"],
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=HANG_GUARD_S,
     )
     assert wrong.returncode == 2 and "allowed: sanne, daan, gerrit, aylin" in wrong.stderr
 
@@ -194,7 +195,7 @@ def staff(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
         cwd=tmp_path,
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=HANG_GUARD_S,
     )
 
 
@@ -262,7 +263,7 @@ def test_the_road_map_trains_its_multi_skilled_colleagues_and_compare_shows_it(
         cwd=tmp_path,
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=HANG_GUARD_S,
     )
     assert done.returncode == 0, done.stderr
     training = pd.read_csv(sweep / "compare" / "training.csv")

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from hang import HANG_GUARD_S
+
 CLI = [sys.executable, "-m", "klantstroom.cli"]
 QUICK = ["run.replications=1", "run.horizon_days=0.1", "output.figures=false"]
 
@@ -21,7 +23,7 @@ QUICK = ["run.replications=1", "run.horizon_days=0.1", "output.figures=false"]
 def klantstroom(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "HYDRA_FULL_ERROR": "0"}
     return subprocess.run(
-        [*CLI, *args], cwd=cwd, capture_output=True, text=True, timeout=300, env=env
+        [*CLI, *args], cwd=cwd, capture_output=True, text=True, timeout=HANG_GUARD_S, env=env
     )
 
 
@@ -156,7 +158,7 @@ def test_a_replay_of_a_doctored_output_folder_is_refused(tmp_path: Path) -> None
         cwd=tmp_path,
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=HANG_GUARD_S,
     )
     assert done.returncode == 2 and "config.yaml: hydra.callbacks:" in done.stderr
     assert not pwned.exists() and not (tmp_path / "outputs").exists()

@@ -19,6 +19,7 @@ import pandas as pd
 import psutil
 
 import klantstroom
+from hang import HANG_GUARD_S
 from klantstroom.experiment import HOLD_ENV
 
 SRC = str(Path(klantstroom.__file__).resolve().parents[1])
@@ -42,7 +43,7 @@ def klantstroom_cli(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
         cwd=cwd,
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=HANG_GUARD_S,
         env=env(),
     )
 
@@ -54,7 +55,7 @@ def compare(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
         cwd=cwd,
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=HANG_GUARD_S,
         env=env(),
     )
 
@@ -104,7 +105,7 @@ def test_sigterm_keeps_the_finished_replications_and_stops_the_workers(tmp_path:
         ]
         assert workers and held <= set(workers)
         process.send_signal(signal.SIGTERM)
-        _, stderr = process.communicate(timeout=240)
+        _, stderr = process.communicate(timeout=HANG_GUARD_S)
     finally:
         if process.poll() is None:
             process.kill()

@@ -17,6 +17,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from hang import HANG_GUARD_S
+
 SWEEP = [
     "municipality=kleinstad",
     "run.horizon_days=4",
@@ -35,7 +37,7 @@ def sweep(tmp_path: Path, folder: str, *launcher: str) -> Path:
         cwd=tmp_path,
         capture_output=True,
         text=True,
-        timeout=600,
+        timeout=HANG_GUARD_S,
     )
     assert done.returncode == 0, done.stderr[-3000:]
     return out
@@ -75,7 +77,7 @@ def test_a_launcher_gives_the_basic_launchers_tables(
         [sys.executable, "-c", code, str(other), "--out", str(tmp_path / "compare")],
         capture_output=True,
         text=True,
-        timeout=600,
+        timeout=HANG_GUARD_S,
     )
     assert done.returncode == 0, done.stderr[-3000:]
     assert (tmp_path / "compare" / "report.html").is_file()

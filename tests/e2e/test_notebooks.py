@@ -18,6 +18,8 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
+from hang import HANG_GUARD_S
+
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 
 # Small runs that exist today. Kleinstad's persona Aylin starts a matter on day 3, so the horizon
@@ -174,7 +176,7 @@ def test_notebook_runs(name: str, tmp_path: Path) -> None:
     )
     client = NotebookClient(
         nb,
-        timeout=240,
+        timeout=HANG_GUARD_S,
         kernel_name="python3",
         resources={"metadata": {"path": str(tmp_path)}},
     )

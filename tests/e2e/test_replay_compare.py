@@ -17,6 +17,7 @@ import pandas as pd
 import pytest
 
 from browser import browser
+from hang import HANG_GUARD_S
 
 BASE = [
     "municipality=kleinstad",
@@ -43,7 +44,7 @@ def run(tmp_path: Path, *args: str, command: str = "klantstroom") -> subprocess.
         cwd=tmp_path,
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=HANG_GUARD_S,
         env=env,
     )
 

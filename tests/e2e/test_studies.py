@@ -13,6 +13,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from hang import HANG_GUARD_S
+
 PARAMETERS = """\
 parameters:
   - {key: services.algemeen.volume_per_year, low: 9000, high: 36000}   # strong: half to double
@@ -24,7 +26,11 @@ parameters:
 def command(module: str, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     code = f"import sys; from {module} import main; sys.exit(main())"
     return subprocess.run(
-        [sys.executable, "-c", code, *args], cwd=cwd, capture_output=True, text=True, timeout=900
+        [sys.executable, "-c", code, *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=HANG_GUARD_S,
     )
 
 
@@ -130,7 +136,7 @@ def test_a_stopped_study_keeps_its_evaluations_and_resumes(tmp_path: Path) -> No
     while process.poll() is None and not (stream.exists() and stream.read_text().count("\n")):
         time.sleep(0.05)
     process.send_signal(signal.SIGTERM)
-    _, stderr = process.communicate(timeout=300)
+    _, stderr = process.communicate(timeout=HANG_GUARD_S)
     assert process.returncode == 130, stderr[-2000:]
     assert "run the same command to resume" in stderr
     kept = stream.read_text().splitlines()

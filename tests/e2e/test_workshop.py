@@ -26,6 +26,7 @@ import pytest
 import yaml
 
 from browser import browser
+from hang import HANG_GUARD_S
 from klantstroom import api
 from klantstroom.results import TABLES, find_runs, load_run
 from klantstroom.workshop.levers import Levers
@@ -33,7 +34,7 @@ from klantstroom.workshop.whatif import SavedWhatIf, run_cached, save_whatif, wo
 
 APP = Path(__file__).resolve().parents[2] / "src" / "klantstroom" / "workshop" / "app.py"
 # Safety nets against a hung server or browser, far above what a run needs (seconds).
-PATIENCE_S = 600
+PATIENCE_S = HANG_GUARD_S
 
 
 def replay(name: str, folder: Path, cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -134,7 +135,7 @@ def page(tmp_path: Path) -> Iterator[tuple[str, Path]]:
             time.sleep(0.5)
     yield url, outputs
     server.terminate()
-    server.wait(timeout=30)
+    server.wait(timeout=PATIENCE_S)
 
 
 def test_the_page_runs_a_what_if_in_chromium_and_saves_it(

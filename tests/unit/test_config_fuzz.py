@@ -45,6 +45,7 @@ import pytest
 import yaml
 from omegaconf import OmegaConf
 
+from hang import HANG_GUARD_S
 from klantstroom.config import gate, register_configs, scenario_from_config
 from klantstroom.config.composing import compose_checked
 from klantstroom.paths import conf_dir, scenarios_dir
@@ -346,7 +347,7 @@ def test_the_command_gives_one_clean_message(tmp_path: Path, override: str, expe
         cwd=tmp_path,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=HANG_GUARD_S,
         env=env,
     )
     assert done.returncode == 2, done.stderr

