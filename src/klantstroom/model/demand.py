@@ -264,6 +264,8 @@ class Demand:
             all_streams.append(np.full(n, stream.index, dtype=np.int32))
         if not all_times:
             return np.empty(0), np.empty(0, dtype=np.int32)
+        if len(all_times) == 1:  # one stream: its times sorted, the same as the general case
+            return np.sort(all_times[0], kind="stable"), all_streams[0]
         times = np.concatenate(all_times)
         stream_ids = np.concatenate(all_streams)
         order = np.argsort(times, kind="stable")
