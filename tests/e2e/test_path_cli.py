@@ -22,6 +22,7 @@ PATH = [
     "path.from_date=2027-12-20",
     "path.until_date=2028-01-17",
     "run.replications=1",
+    "run.warmup_days=7",  # a week of warm-up per stretch, not the year's nine: a quicker test
 ]
 
 
