@@ -352,8 +352,9 @@ def kpi_table(
     proficiency : pandas.DataFrame, optional
         The cohorts' daily proficiency (:func:`klantstroom.analysis.training.proficiency_table`).
     staff_times : mapping of int to StaffTime, optional
-        ``staff`` and ``spans`` per replication as :func:`~klantstroom.analysis.stafftime.
-        staff_time` prepares them, to share between the periods of a run; built here without.
+        ``staff`` and ``spans`` per replication, as
+        :func:`klantstroom.analysis.stafftime.staff_time` prepares them once for all the
+        periods of a run; without it they are prepared here.
     """
     rows: list[dict[str, object]] = []
     contacts = contacts[[c for c in KPI_CONTACT_COLUMNS if c in contacts]]
