@@ -9,7 +9,7 @@ import pytest
 import simpy
 from simpy.core import NORMAL, URGENT
 
-from klantstroom.model.events import Timer, run_until, schedule
+from klantstroom.model.events import Timer, run_until, schedule, schedule_at
 
 
 def _scripted(env: simpy.Environment) -> list[tuple[float, str]]:
@@ -81,3 +81,15 @@ def test_timers_fire_in_time_then_priority_then_scheduling_order() -> None:
     schedule(env, 1.0, record, "second normal", priority=NORMAL)
     run_until(env, 3.0)
     assert seen == ["urgent", "first normal", "second normal", "late"]
+
+
+def test_a_timer_at_a_given_time_fires_at_exactly_that_time() -> None:
+    env = simpy.Environment(-65_159.297)  # in a warm-up: now + (t - now) rounds off t
+    at = 1440.0
+    assert env.now + (at - env.now) != at
+    fired: list[float] = []
+    schedule_at(env, at, lambda timer: fired.append(env.now))
+    run_until(env, 2000.0)
+    assert fired == [at]
+    with pytest.raises(ValueError, match="before the current time"):
+        schedule_at(env, 1999.0, lambda timer: None)

@@ -22,7 +22,7 @@ import numpy as np
 
 from klantstroom.model.calendar import add_working_days, random_open_min
 from klantstroom.model.distributions import Bernoulli
-from klantstroom.model.events import Timer, schedule
+from klantstroom.model.events import Timer, schedule_at
 from klantstroom.model.queues import DONE, Contact
 from klantstroom.scenario.spec import CHASE, MINUTES_PER_DAY, TASK
 
@@ -66,8 +66,8 @@ class Chases:
         self._service_for = [service_index[target.get(s.name, s.name)] for s in scenario.services]
         self._cb_check = self._on_check
         # The checks due at each midnight (model minutes), in the order they were made; one
-        # timer per midnight rather than one per piece of work: a year has 1.4 million checks,
-        # and waiting days ahead they were two thirds of the event heap.
+        # timer per midnight rather than one per piece of work: a Grootstad year has 350,000
+        # checks, and waiting days ahead they were two thirds of the event heap.
         self._checks: dict[float, list[tuple[Contact, Bernoulli, int]]] = {}
 
     def watch(self, item: Contact) -> None:
@@ -93,14 +93,18 @@ class Chases:
         """Check ``item`` at the end of the ``working_days``-th working day after the day that
         ends at ``from_min`` (a due time or an earlier check, both at midnight)."""
         day = int(from_min // MINUTES_PER_DAY) - 1
-        at = (add_working_days(self.calendar, day, working_days) + 1) * MINUTES_PER_DAY
+        midnight = (add_working_days(self.calendar, day, working_days) + 1) * MINUTES_PER_DAY
         sim = self.sim
-        if at >= sim.horizon_min:
+        if midnight >= sim.horizon_min:
             return  # nothing could come of it inside the run
+        now = sim.env.now
+        # When a timer set now for that midnight fires: rounding can put it a hair off, and it
+        # is kept so, so that the checks run at the moments, and in the order, they always did.
+        at = now + (midnight - now)
         due = self._checks.get(at)
         if due is None:
             due = self._checks[at] = []
-            schedule(sim.env, at - sim.env.now, self._cb_check, at)
+            schedule_at(sim.env, at, self._cb_check, at)
         due.append((item, draw, check))
 
     def _on_check(self, timer: Timer) -> None:

@@ -57,6 +57,26 @@ def schedule(
     return timer
 
 
+def schedule_at(
+    env: simpy.Environment,
+    at_min: float,
+    callback: Callable[[Any], None],
+    payload: Any = None,
+    priority: EventPriority = NORMAL,
+) -> Timer:
+    """Call ``callback(timer)`` at exactly ``at_min`` (not before now), as :func:`schedule`.
+
+    ``schedule(env, at_min - env.now, ...)`` fires at ``env.now + (at_min - env.now)``, which
+    rounding can put a hair off ``at_min``; a time shared by many things (a list of work due at
+    the same moment) needs the time itself.
+    """
+    if at_min < env.now:
+        raise ValueError(f"at_min ({at_min}) lies before the current time {env.now}")
+    timer = Timer([callback], payload)
+    heappush(env._queue, (at_min, priority, next(env._eid), timer))  # type: ignore[misc]
+    return timer
+
+
 def run_until(env: simpy.Environment, until: float) -> None:
     """Process ``env``'s events before ``until``, as ``env.run(until=until)`` does.
 
