@@ -113,13 +113,17 @@ def _longest_run(free: list[_Segment], held_ok: bool) -> float:
 
 
 class _Day:
-    __slots__ = ("desks", "no_room_for_min")
+    __slots__ = ("desks", "no_room_for_min", "no_room_in_part_min")
 
     def __init__(self, desks: list[_Desk]) -> None:
         self.desks = desks
         # The shortest slot known not to fit anywhere any more this day, for requests without
         # (index 0) and with (index 1) the held time: free time only shrinks.
         self.no_room_for_min = [math.inf, math.inf]
+        # The same per part of the day: (index, part) -> the shortest slot that does not start
+        # in that part any more. A preference that finds nothing looks at every day up to the
+        # booking horizon, and then again without the preference.
+        self.no_room_in_part_min: dict[tuple[int, tuple[float, float]], float] = {}
 
 
 class AppointmentBook:
@@ -239,6 +243,8 @@ class AppointmentBook:
                 continue
             start_min, end_min = from_min, math.inf
             if part is not None:
+                if length_min >= state.no_room_in_part_min.get((room, part), math.inf):
+                    continue
                 start_min, end_min = max(from_min, base + part[0]), base + part[1]
             best_min, best_desk = math.inf, -1
             for index, desk in enumerate(state.desks):
@@ -261,8 +267,11 @@ class AppointmentBook:
                 if best_min > until_min:
                     return None
                 return Slot(best_min, day, best_desk, part is None, held_ok)
-            if from_min <= base and part is None:
-                state.no_room_for_min[room] = length_min
+            if part is None:
+                if from_min <= base:
+                    state.no_room_for_min[room] = length_min
+            elif from_min <= base + part[0]:
+                state.no_room_in_part_min[(room, part)] = length_min
         return None
 
     def book(self, slot: Slot, length_min: float) -> None:
