@@ -376,19 +376,21 @@ def _every_desk(book: AppointmentBook, request: dict[str, Any]) -> tuple[float, 
     return None
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(
-    rows=st.lists(st.lists(st.integers(0, 3), min_size=12, max_size=12), min_size=3, max_size=3),
+    # Few desks for many requests: days and parts of days fill up, so that what the search
+    # remembers about full days and parts is put to the test.
+    rows=st.lists(st.lists(st.integers(0, 2), min_size=12, max_size=12), min_size=3, max_size=3),
     held_share=st.sampled_from([0.0, 0.25]),
     requests=st.lists(
         st.tuples(
-            st.sampled_from([15.0, 20.0, 30.0, 45.0, 90.0]),  # slot length
+            st.sampled_from([15.0, 20.0, 25.0, 30.0, 45.0, 60.0, 90.0]),  # slot length
             st.floats(0.0, 3 * 1440.0),  # when the request is made
             st.booleans(),  # urgent
             st.sampled_from([None, (480.0, 720.0), (720.0, 1020.0)]),  # part of the day
         ),
-        min_size=1,
-        max_size=40,
+        min_size=30,
+        max_size=80,
     ),
 )
 def test_the_search_finds_the_slot_that_trying_every_desk_finds(
