@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from hang import HANG_GUARD_S
+from subprocesses import HANG_GUARD_S
 
 DATA = Path(__file__).parents[1] / "data"
 CLI = [sys.executable, "-m", "klantstroom.calibration.command"]

@@ -12,8 +12,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from hang import HANG_GUARD_S
 from klantstroom.tables import CONTACT_TABLE_COLUMNS
+from subprocesses import HANG_GUARD_S
 
 CLI = [sys.executable, "-m", "klantstroom.cli"]
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from hang import HANG_GUARD_S
+from subprocesses import HANG_GUARD_S
 
 CLI = [sys.executable, "-m", "klantstroom.cli"]
 QUICK = ["run.replications=1", "run.horizon_days=0.1", "output.figures=false"]

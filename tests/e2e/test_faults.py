@@ -19,8 +19,8 @@ import pandas as pd
 import psutil
 
 import klantstroom
-from hang import HANG_GUARD_S
 from klantstroom.experiment import HOLD_ENV
+from subprocesses import HANG_GUARD_S, run_code
 
 SRC = str(Path(klantstroom.__file__).resolve().parents[1])
 MMC = [
@@ -50,14 +50,7 @@ def klantstroom_cli(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 def compare(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
     code = "import sys; from klantstroom.report.compare_command import main; sys.exit(main())"
-    return subprocess.run(
-        [sys.executable, "-c", code, *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=HANG_GUARD_S,
-        env=env(),
-    )
+    return run_code(code, *args, cwd=cwd, env=env())
 
 
 def gone(pid: int) -> bool:

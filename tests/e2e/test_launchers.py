@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from hang import HANG_GUARD_S
+from subprocesses import HANG_GUARD_S
 
 SWEEP = [
     "municipality=kleinstad",

@@ -18,7 +18,7 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from hang import HANG_GUARD_S
+from subprocesses import HANG_GUARD_S
 
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 

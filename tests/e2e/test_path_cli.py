@@ -11,11 +11,12 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
 from PIL import Image
+
+from subprocesses import run_code
 
 PATH = [
     "scenarios=routekaart",
@@ -32,10 +33,7 @@ def run(cwd: Path, *args: str, command: str = "klantstroom") -> subprocess.Compl
         "klantstroom-replay": "from klantstroom.cli import replay_main as m",
     }[command]
     code = f"import sys; {entry}; sys.argv[0] = {command!r}; m()"
-    env = {**os.environ, "HYDRA_FULL_ERROR": "0"}
-    return subprocess.run(
-        [sys.executable, "-c", code, *args], cwd=cwd, capture_output=True, text=True, env=env
-    )
+    return run_code(code, *args, cwd=cwd, env={**os.environ, "HYDRA_FULL_ERROR": "0"})
 
 
 def test_the_road_map_path_runs_its_stretches_and_lines_up_their_months(tmp_path: Path) -> None:

@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from browser import browser
-from hang import HANG_GUARD_S
+from subprocesses import run_code
 
 BASE = [
     "municipality=kleinstad",
@@ -38,15 +37,7 @@ def run(tmp_path: Path, *args: str, command: str = "klantstroom") -> subprocess.
         "klantstroom-export": "from klantstroom.report.export import entry as m",
     }[command]
     code = f"import sys; {entry}; sys.argv[0] = {command!r}; m()"
-    env = {**os.environ, "HYDRA_FULL_ERROR": "0"}
-    return subprocess.run(
-        [sys.executable, "-c", code, *args],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=HANG_GUARD_S,
-        env=env,
-    )
+    return run_code(code, *args, cwd=tmp_path, env={**os.environ, "HYDRA_FULL_ERROR": "0"})
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from hang import HANG_GUARD_S
+from subprocesses import HANG_GUARD_S, run_code
 
 PARAMETERS = """\
 parameters:
@@ -24,14 +24,7 @@ parameters:
 
 
 def command(module: str, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    code = f"import sys; from {module} import main; sys.exit(main())"
-    return subprocess.run(
-        [sys.executable, "-c", code, *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=HANG_GUARD_S,
-    )
+    return run_code(f"import sys; from {module} import main; sys.exit(main())", *args, cwd=cwd)
 
 
 def sensitivity(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:

@@ -26,11 +26,11 @@ import pytest
 import yaml
 
 from browser import browser
-from hang import HANG_GUARD_S
 from klantstroom import api
 from klantstroom.results import TABLES, find_runs, load_run
 from klantstroom.workshop.levers import Levers
 from klantstroom.workshop.whatif import SavedWhatIf, run_cached, save_whatif, workshop_dir
+from subprocesses import HANG_GUARD_S
 
 APP = Path(__file__).resolve().parents[2] / "src" / "klantstroom" / "workshop" / "app.py"
 # Safety nets against a hung server or browser, far above what a run needs (seconds).

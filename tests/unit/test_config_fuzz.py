@@ -45,11 +45,11 @@ import pytest
 import yaml
 from omegaconf import OmegaConf
 
-from hang import HANG_GUARD_S
 from klantstroom.config import gate, register_configs, scenario_from_config
 from klantstroom.config.composing import compose_checked
 from klantstroom.paths import conf_dir, scenarios_dir
 from klantstroom.scenario.errors import ScenarioErrors
+from subprocesses import HANG_GUARD_S
 
 SEED = 18
 N_OVERRIDE_CASES = 300
