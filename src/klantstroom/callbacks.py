@@ -28,14 +28,17 @@ from klantstroom.run_folder import (
     sweep_runs,
     used_folder_message,
 )
-from klantstroom.staffing.command import write_roadmap
-from klantstroom.staffing.roadmap import find_plans
 
 
 class StaffingRoadmap(Callback):
     """After a multirun of ``klantstroom-staff``: FTE per group per year, in the sweep folder."""
 
     def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:
+        # Imported here, not at the top: Hydra loads this module for every command (the
+        # run-folder guard), and the staffing modules cost half a second to import.
+        from klantstroom.staffing.command import write_roadmap
+        from klantstroom.staffing.roadmap import find_plans
+
         sweep = Path(str(config.hydra.sweep.dir))
         folders = find_plans([sweep])
         if not folders:

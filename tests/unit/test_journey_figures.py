@@ -215,6 +215,24 @@ def test_empty_inputs_skip_their_figures(tables: dict[str, pd.DataFrame], tmp_pa
     assert [p.stem for p in paths] == ["journey_lead_time", "journey_flow", "persona_journeys"]
 
 
+def test_single_step_journeys_skip_lead_time_and_flow(
+    tables: dict[str, pd.DataFrame], tmp_path: Path
+) -> None:
+    # A textbook queue: every journey is one contact, so the flow has no second step and the
+    # lead time is the contact's wait and service, already in the wait distribution.
+    journeys = tables["journeys"]
+    single = journeys[~journeys["path"].str.contains(">", regex=False)]
+    assert 0 < len(single) < len(journeys)
+    args = (tables["contacts"], tables["tasks"])
+    paths = write_journey_figures(*args, single, tables["backlog"], tmp_path / "single")
+    stems = [p.stem for p in paths]
+    assert "backlog" in stems and not {"journey_lead_time", "journey_flow"} & set(stems)
+    # One journey with a second step brings both back.
+    some = pd.concat([single, journeys[journeys["path"].str.contains(">", regex=False)][:1]])
+    paths = write_journey_figures(*args, some, tables["backlog"], tmp_path / "some")
+    assert {"journey_lead_time", "journey_flow"} <= {p.stem for p in paths}
+
+
 def test_persona_figure_needs_personas_in_the_replication(
     tables: dict[str, pd.DataFrame], tmp_path: Path
 ) -> None:

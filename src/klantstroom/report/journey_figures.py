@@ -42,6 +42,9 @@ the steps themselves, linked by ``journey_id`` (within a replication).
     journey (coloured by status), a dashed grey one its due time when that falls in view.
 
 :func:`write_journey_figures` writes the four files and skips a figure whose input is empty.
+It also skips the lead-time and flow figures when no journey went past its first step (a
+textbook queue: every journey is one contact), because they would only repeat the wait
+distribution, with step columns that hold nothing but the first step's outcome.
 Times in the tables are minutes since the start of day 0 of the reported period
 (``*_min``); figures show days (``*_days``) or hours. Labels are in English or Dutch
 (``language="en"`` or ``"nl"``). Like :mod:`klantstroom.report.figures`, every figure is a
@@ -298,6 +301,14 @@ def _legend_below(fig: Figure, entries: Sequence[tuple[object, str]], ncols: int
         fontsize=LEGEND_PT,
         frameon=False,
     )
+
+
+def _has_later_steps(journeys: pd.DataFrame) -> bool:
+    """Whether some journey went on after its first step (``path`` ``a>b``: a redial, a
+    switch of channel, a back-office task or a callback)."""
+    if not len(journeys):
+        return False
+    return bool(journeys["path"].astype("string").str.contains(">", regex=False).any())
 
 
 def _floats(series: pd.Series) -> np.ndarray:
@@ -1265,13 +1276,15 @@ def write_journey_figures(
         The files written, in the order of :data:`JOURNEY_FIGURE_NAMES`. A figure is skipped
         when it has nothing to show: ``backlog.png`` without backlog rows,
         ``journey_lead_time.png`` without resolved journeys, ``journey_flow.png`` without
-        journeys, ``persona_journeys.png`` without persona journeys in ``replication``.
+        journeys, ``persona_journeys.png`` without persona journeys in ``replication``; the
+        lead-time and flow figures also when no journey has a second step.
     """
     _text(language)
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
+    later_steps = _has_later_steps(journeys)
     has_resolved = bool(
-        len(journeys)
+        later_steps
         and np.any(
             (_strings(journeys["status"]) == "resolved")
             & np.isfinite(_floats(journeys["lead_time_days"]))
@@ -1287,7 +1300,7 @@ def write_journey_figures(
             lambda: journey_lead_time(journeys, language=language, names=service_names),
         ),
         "journey_flow": (
-            len(journeys) > 0,
+            later_steps,
             lambda: journey_flow(journeys, language=language, names=labels),
         ),
         "persona_journeys": (
