@@ -25,6 +25,7 @@ from pathlib import Path
 import pandas as pd
 
 from klantstroom import signals
+from klantstroom.analysis.contactrows import ContactRows
 from klantstroom.analysis.costs import cost_table
 from klantstroom.analysis.intervals import intervals_table
 from klantstroom.analysis.kpis import KPI_CONTACT_COLUMNS, CounterNorms, kpi_table, summary_table
@@ -288,6 +289,8 @@ def tables_from_logs(
         shops=[shop.name for shop in scenario.shops],
         counter_code=channels.index("counter") if "counter" in channels else -1,
     )
+    # The queue KPIs of every period are cut from one sorted copy of the contacts.
+    contact_rows = ContactRows(slim)
     for name, start, end in windows:
         rows = (
             (slim, tasks, journeys, backlog)
@@ -310,6 +313,7 @@ def tables_from_logs(
                 backlog=rows[3],
                 proficiency=proficiency,
                 staff_times=staff_times,
+                contact_rows=contact_rows,
                 **common,  # type: ignore[arg-type]
             )
         )
@@ -325,6 +329,8 @@ def tables_from_logs(
                     horizon_min=end,
                     counter_norms=norms,
                     period=name,
+                    contact_rows=contact_rows,
+                    start_min=start,
                 )
             )
     judge_on = dict(scenario.run.judge_on)

@@ -14,6 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from klantstroom.analysis.contactrows import Rows
 from klantstroom.analysis.kpis import CounterNorms, _counter_kpis
 from klantstroom.model.appointments import AppointmentBook
 from klantstroom.model.simulation import Simulation
@@ -305,7 +306,7 @@ def test_urgent_kpis_count_requests_access_and_the_share_within_the_maximum() ->
             "end_min": [1.0] * 5,
         }
     )
-    kpis = _counter_kpis(sub, CounterNorms(urgent_max_access_working_days=1), 10.0)
+    kpis = _counter_kpis(Rows.of(sub), CounterNorms(urgent_max_access_working_days=1), 10.0)
     assert kpis["urgent_requests"] == 4.0
     assert kpis["urgent_access_days_mean"] == 1.0
     assert kpis["urgent_within_max"] == 0.5

@@ -32,7 +32,7 @@ def nested_groups(table: pd.DataFrame, by: list[str]) -> list[dict[tuple[str, ..
     """
     if not len(table):
         return [{} for _ in by]
-    coded = [_codes(table[column]) for column in by]
+    coded = [codes_of(table[column]) for column in by]
     order = np.lexsort(tuple(codes for codes, _ in reversed(coded)))  # stable: keeps row order
     ordered = table.iloc[order]
     sorted_codes = [codes[order] for codes, _ in coded]
@@ -59,7 +59,7 @@ def groups_of(table: pd.DataFrame, column: str) -> dict[str, pd.DataFrame]:
     return {key[0]: rows for key, rows in nested_groups(table, [column])[0].items()}
 
 
-def _codes(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+def codes_of(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """Integer codes of ``column``'s values (-1: missing) and the value of each code."""
     if isinstance(column.dtype, pd.CategoricalDtype):
         return column.cat.codes.to_numpy(), np.asarray(column.cat.categories, dtype=object)

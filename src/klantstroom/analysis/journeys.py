@@ -37,6 +37,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from klantstroom.analysis.contactrows import Rows
 from klantstroom.analysis.groups import groups_of, is_value, nested_groups
 
 ALL = "all"
@@ -196,10 +197,13 @@ def service_weights(journeys: pd.DataFrame) -> np.ndarray:
     return np.where(judged, (started / np.maximum(kept, 1.0))[code], 0.0)
 
 
-def _within(late: pd.Series) -> float:
-    """Share not late among items whose lateness is known (answered, or open past due)."""
-    known = late.dropna()
-    return float((~known.astype(bool)).mean()) if len(known) else np.nan
+def _within(late: np.ndarray) -> float:
+    """Share not late among items whose lateness is known (answered, or open past due).
+
+    ``late`` holds 1 (late), 0 (not late) or NaN (not known yet).
+    """
+    known = late[~np.isnan(late)]
+    return float((known == 0).mean()) if len(known) else np.nan
 
 
 def _backlog(backlog: pd.DataFrame, queue: str) -> dict[str, float]:
@@ -227,9 +231,9 @@ def _row(rep: int, **keys: str) -> dict[str, object]:
     return row
 
 
-def digital_kpis(contacts: pd.DataFrame, backlog: pd.DataFrame | None) -> dict[str, float]:
+def digital_kpis(contacts: Rows, backlog: pd.DataFrame | None) -> dict[str, float]:
     """The deferred-work KPIs of digital contacts (one channel x service selection)."""
-    values: dict[str, float] = {"answered_within_norm": _within(contacts["late"])}
+    values: dict[str, float] = {"answered_within_norm": _within(contacts["late"].astype(float))}
     if backlog is not None:
         values.update(_backlog(backlog, "digital"))
     return values
@@ -294,7 +298,7 @@ def journey_kpi_rows(
                 "task_lead_time_working_days_mean": _mean(
                     sub["lead_time_working_days"].dropna().to_numpy(dtype=float)
                 ),
-                "task_within_norm": _within(sub["late"]),
+                "task_within_norm": _within(sub["late"].to_numpy(dtype=float, na_value=np.nan)),
                 "callbacks": float(len(cb)),
                 "callback_reach_rate": _reach(cb["outcome"]),
             }

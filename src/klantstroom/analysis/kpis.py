@@ -50,13 +50,12 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from klantstroom.analysis.groups import is_value, nested_groups
+from klantstroom.analysis.contactrows import ContactRows, Rows
 from klantstroom.analysis.journeys import (
     BACKOFFICE_KPIS,
     DIGITAL_KPIS,
     JOURNEY_KPIS,
     digital_kpis,
-    inbound,
     journey_kpi_rows,
 )
 from klantstroom.analysis.periods import PERIOD, WHOLE_RUN
@@ -153,21 +152,20 @@ SHARE_KPIS: frozenset[str] = frozenset(
 )
 
 
-def _queue_kpis(sub: pd.DataFrame, threshold_min: float) -> dict[str, float]:
-    outcome = sub["outcome"]
-    wait = sub["wait_min"].to_numpy()
-    served = is_value(outcome, "served")
-    abandoned = is_value(outcome, "abandoned")
+def _queue_kpis(sub: Rows, threshold_min: float) -> dict[str, float]:
+    wait = sub["wait_min"]
+    served = sub.is_value("outcome", "served")
+    abandoned = sub.is_value("outcome", "abandoned")
     ended = served | abandoned
     n_served, n_abandoned = int(served.sum()), int(abandoned.sum())
     n_ended = n_served + n_abandoned
-    resolved = sub["resolved"].to_numpy(dtype=float, na_value=np.nan)
-    n_chases = float(is_value(sub["origin"], "chase").sum()) if "origin" in sub else 0.0
+    resolved = sub["resolved"].astype(float)  # NaN: not known (the contact was not served)
+    n_chases = float(sub.is_value("origin", "chase").sum()) if "origin" in sub else 0.0
     return {
         "offered": float(len(sub)),
         "served": float(n_served),
         "abandoned": float(n_abandoned),
-        "unserved": float(is_value(outcome, "unserved").sum()),
+        "unserved": float(sub.is_value("outcome", "unserved").sum()),
         "abandonment_rate": n_abandoned / n_ended if n_ended else np.nan,
         "asa_min": float(wait[served].mean()) if n_served else np.nan,
         "mean_wait_min": float(wait[ended].mean()) if n_ended else np.nan,
@@ -176,23 +174,20 @@ def _queue_kpis(sub: pd.DataFrame, threshold_min: float) -> dict[str, float]:
             float((served & (wait <= threshold_min + 1e-9)).sum()) / n_ended if n_ended else np.nan
         ),
         "fcr_rate": float(np.nanmean(resolved[served])) if n_served else np.nan,
-        "redials": float((sub["attempt"].to_numpy() > 1).sum()),
-        "mean_handling_min": float(sub["service_min"].to_numpy()[served].mean())
-        if n_served
-        else np.nan,
+        "redials": float((sub["attempt"] > 1).sum()),
+        "mean_handling_min": float(sub["service_min"][served].mean()) if n_served else np.nan,
         "chases": n_chases,
         "chase_share": n_chases / len(sub) if len(sub) else np.nan,
     }
 
 
-def _counter_kpis(sub: pd.DataFrame, norms: CounterNorms, horizon_min: float) -> dict[str, float]:
-    outcome = sub["outcome"]
-    wait = sub["wait_min"].to_numpy()
-    appointment = sub["appointment"].to_numpy(dtype=bool)
-    served = is_value(outcome, "served")
-    no_slot = is_value(outcome, "no_slot")
+def _counter_kpis(sub: Rows, norms: CounterNorms, horizon_min: float) -> dict[str, float]:
+    wait = sub["wait_min"]
+    appointment = sub["appointment"].astype(bool)
+    served = sub.is_value("outcome", "served")
+    no_slot = sub.is_value("outcome", "no_slot")
     walk_in = ~appointment
-    access = sub["access_days"].to_numpy()
+    access = sub["access_days"]
     booked = appointment & ~np.isnan(access)
     n_walk_in, n_booked = int(walk_in.sum()), int(booked.sum())
     n_no_slot = int(no_slot.sum())
@@ -212,22 +207,22 @@ def _counter_kpis(sub: pd.DataFrame, norms: CounterNorms, horizon_min: float) ->
         "access_days_mean": mean(access[booked]),
         "access_days_p90": float(np.quantile(access[booked], 0.9)) if n_booked else np.nan,
         "access_within_norm": mean(access[booked] <= norms.access_working_days),
-        "no_show_rate": float((is_value(outcome, "no_show") & booked).sum()) / n_booked
+        "no_show_rate": float((sub.is_value("outcome", "no_show") & booked).sum()) / n_booked
         if n_booked
         else np.nan,
         "no_slot_rate": n_no_slot / (n_booked + n_no_slot) if n_booked + n_no_slot else np.nan,
-        "balk_rate": float((is_value(outcome, "balked") & walk_in).sum()) / n_walk_in
+        "balk_rate": float((sub.is_value("outcome", "balked") & walk_in).sum()) / n_walk_in
         if n_walk_in
         else np.nan,
         "turned_away": float(
-            (is_value(outcome, "unserved") & (sub["end_min"].to_numpy() < horizon_min - 1e-9)).sum()
+            (sub.is_value("outcome", "unserved") & (sub["end_min"] < horizon_min - 1e-9)).sum()
         ),
         **_urgent_kpis(sub, booked, no_slot, norms),
     }
 
 
 def _urgent_kpis(
-    sub: pd.DataFrame, booked: np.ndarray, no_slot: np.ndarray, norms: CounterNorms
+    sub: Rows, booked: np.ndarray, no_slot: np.ndarray, norms: CounterNorms
 ) -> dict[str, float]:
     """Urgent booking requests (booked or no slot), their access time and the share booked
     within ``counter.urgent_max_access_working_days``."""
@@ -237,8 +232,8 @@ def _urgent_kpis(
             "urgent_access_days_mean": np.nan,
             "urgent_within_max": np.nan,
         }
-    urgent = sub["urgent"].to_numpy(dtype=bool)
-    access = sub["access_days"].to_numpy()[urgent & booked]
+    urgent = sub["urgent"].astype(bool)
+    access = sub["access_days"][urgent & booked]
     n_requests = int((urgent & (booked | no_slot)).sum())
     within = int((access <= norms.urgent_max_access_working_days).sum())
     return {
@@ -264,21 +259,31 @@ class CounterNorms:
 
 def _shop_rows(
     rep: int,
-    contacts: pd.DataFrame,
+    contacts: ContactRows,
     time: StaffTime,
     norms: CounterNorms,
     window: np.ndarray,
+    period_min: tuple[float, float] | None,
     threshold_min: float,
 ) -> list[dict[str, object]]:
-    """KPI rows of the counter channel per shop x service and per shop (``window`` in minutes)."""
+    """KPI rows of the counter channel per shop x service and per shop.
+
+    ``window`` is the period in minutes (staff time and desk use are clipped to it),
+    ``period_min`` the arrival window of its contacts in ``contacts`` (None: all). Every
+    counter contact counts, callbacks included (a shop has none).
+    """
     rows: list[dict[str, object]] = []
-    counter = contacts[is_value(contacts["channel"], "counter")]
-    by_shop, by_service = nested_groups(counter, ["shop", "service"])
     horizon_min = float(window[1])
     for shop, (desks, open_min) in norms.shops.items():
-        at_shop = by_shop.get((shop,), counter.iloc[:0])
         for service in [*norms.services.get(shop, ()), ALL]:
-            sub = at_shop if service == ALL else by_service.get((shop, service), counter.iloc[:0])
+            sub = contacts.select(
+                rep,
+                "counter",
+                None if service == ALL else service,
+                window_min=period_min,
+                inbound=False,
+                where=("shop", shop),
+            )
             row: dict[str, object] = {
                 "replication": rep,
                 "channel": "counter",
@@ -318,6 +323,7 @@ def kpi_table(
     period: str = WHOLE_RUN,
     proficiency: pd.DataFrame | None = None,
     staff_times: Mapping[int, StaffTime] | None = None,
+    contact_rows: ContactRows | None = None,
 ) -> pd.DataFrame:
     """Return KPIs per replication (see the module docstring for rows and definitions).
 
@@ -355,9 +361,19 @@ def kpi_table(
         ``staff`` and ``spans`` per replication, as
         :func:`klantstroom.analysis.stafftime.staff_time` prepares them once for all the
         periods of a run; without it they are prepared here.
+    contact_rows : ContactRows, optional
+        The contacts of the whole run, sorted once for all its periods
+        (:class:`klantstroom.analysis.contactrows.ContactRows`): the queue and counter KPIs
+        read the contacts that arrived in [``start_min``, ``horizon_min``) from it. Without
+        it they are prepared here from ``contacts``.
     """
     rows: list[dict[str, object]] = []
     contacts = contacts[[c for c in KPI_CONTACT_COLUMNS if c in contacts]]
+    if contact_rows is None:
+        contact_rows = ContactRows(contacts)
+        period_min = None  # ``contacts`` are the period's already
+    else:
+        period_min = (start_min, horizon_min)
     away = training_spells(staff)
     if staff_times is None:
         staff_times = staff_time(
@@ -370,20 +386,18 @@ def kpi_table(
         )
     window = np.array([start_min, horizon_min])
     for rep in replications:
-        rep_contacts = contacts[contacts["replication"] == rep]
         rep_backlog = None if backlog is None else backlog[backlog["replication"] == rep]
-        # Outbound callbacks are reported with their department, not in the queue KPIs.
-        made = inbound(rep_contacts)
-        by_channel, by_service = nested_groups(made, ["channel", "service"])
         for channel in channels:
             offered = [service for service in services if (channel, service) in demand]
             if not offered:
                 continue
-            chan = by_channel.get((channel,), made.iloc[:0])
             threshold = thresholds_min[channel]
             counter = channel == "counter" and counter_norms is not None
             for service in [*offered, ALL]:
-                sub = chan if service == ALL else by_service.get((channel, service), made.iloc[:0])
+                # Outbound callbacks are reported with their department, not in the queue KPIs.
+                sub = contact_rows.select(
+                    rep, channel, None if service == ALL else service, window_min=period_min
+                )
                 extra: dict[str, float] = {}
                 if counter:
                     extra = _counter_kpis(sub, counter_norms, horizon_min)  # type: ignore[arg-type]
@@ -405,10 +419,11 @@ def kpi_table(
                 rows.extend(
                     _shop_rows(
                         rep,
-                        rep_contacts,
+                        contact_rows,
                         staff_times[rep],
                         counter_norms,  # type: ignore[arg-type]
                         window,
+                        period_min,
                         threshold,
                     )
                 )
@@ -436,7 +451,7 @@ def kpi_table(
             rows.extend(
                 journey_kpi_rows(
                     rep,
-                    rep_contacts,
+                    contacts[contacts["replication"] == rep],
                     tasks[tasks["replication"] == rep],
                     journeys[journeys["replication"] == rep],
                     rep_backlog,

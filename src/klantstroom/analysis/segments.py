@@ -23,11 +23,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from klantstroom.analysis.contactrows import ContactRows, Rows
 from klantstroom.analysis.groups import nested_groups
 from klantstroom.analysis.journeys import (
     ALL,
     digital_kpis,
-    inbound,
     journey_kpis,
     service_weights,
 )
@@ -82,6 +82,8 @@ def segment_kpi_table(
     horizon_min: float,
     counter_norms: CounterNorms | None = None,
     period: str = WHOLE_RUN,
+    contact_rows: ContactRows | None = None,
+    start_min: float = 0.0,
 ) -> pd.DataFrame:
     """Return the KPI rows per replication x segment (see the module docstring).
 
@@ -104,13 +106,20 @@ def segment_kpi_table(
         Counter norms: with them the counter rows have the counter KPIs.
     period : str
         The ``period`` column of the rows.
+    contact_rows : ContactRows, optional
+        The contacts of the whole run, sorted once for all its periods: the rows of the queue
+        KPIs are those that arrived in [``start_min``, ``horizon_min``). Without it they are
+        prepared here from ``contacts``.
+    start_min : float
+        Start of the period in minutes.
     """
     rows: list[dict[str, object]] = []
-    contacts = contacts[[c for c in _CONTACT_COLUMNS if c in contacts]]
     journeys = journeys[[c for c in _JOURNEY_COLUMNS if c in journeys]]
+    period_min: tuple[float, float] | None = (start_min, horizon_min)
+    if contact_rows is None:
+        contact_rows = ContactRows(contacts[[c for c in _CONTACT_COLUMNS if c in contacts]])
+        period_min = None  # ``contacts`` are the period's already
     for rep in replications:
-        made = inbound(contacts[contacts["replication"] == rep])
-        _, by_channel, by_service = nested_groups(made, [SEGMENT, "channel", "service"])
         rep_journeys = journeys[journeys["replication"] == rep]
         journeys_of, journeys_by_service = nested_groups(rep_journeys, [SEGMENT, "service"])
         for segment in segments:
@@ -119,8 +128,13 @@ def segment_kpi_table(
                 if not offered:
                     continue
                 for service in [*offered, ALL]:
-                    key = (segment.name, channel) + (() if service == ALL else (service,))
-                    sub = (by_channel if service == ALL else by_service).get(key, made.iloc[:0])
+                    sub = contact_rows.select(
+                        rep,
+                        channel,
+                        None if service == ALL else service,
+                        window_min=period_min,
+                        where=(SEGMENT, segment.name),
+                    )
                     rows.append(
                         _row(rep, segment.name, channel=channel, service=service)
                         | _queue_kpis(sub, thresholds_min[channel])
@@ -128,14 +142,18 @@ def segment_kpi_table(
                     )
             for service in [*segment.services, ALL]:
                 if service == ALL:
-                    sub = journeys_of.get((segment.name,), rep_journeys.iloc[:0])
-                    weights = service_weights(sub)
+                    started = journeys_of.get((segment.name,), rep_journeys.iloc[:0])
+                    weights = service_weights(started)
                 else:
-                    sub = journeys_by_service.get((segment.name, service), rep_journeys.iloc[:0])
+                    started = journeys_by_service.get(
+                        (segment.name, service), rep_journeys.iloc[:0]
+                    )
                     weights = None
-                    if not len(sub):
+                    if not len(started):
                         continue  # as the rows without segments: no journeys, no row
-                rows.append(_row(rep, segment.name, service=service) | journey_kpis(sub, weights))
+                rows.append(
+                    _row(rep, segment.name, service=service) | journey_kpis(started, weights)
+                )
     table = pd.DataFrame(rows, columns=["replication", *KEYS, SEGMENT, *ALL_KPIS])
     table["replication"] = table["replication"].astype(np.int32)
     table.insert(1, PERIOD, period)
@@ -143,7 +161,7 @@ def segment_kpi_table(
 
 
 def _channel_kpis(
-    channel: str, sub: pd.DataFrame, norms: CounterNorms | None, horizon_min: float
+    channel: str, sub: Rows, norms: CounterNorms | None, horizon_min: float
 ) -> dict[str, float]:
     """The counter KPIs on the counter, the deferred-work norm on ``digital``; else none."""
     if channel == "counter" and norms is not None:

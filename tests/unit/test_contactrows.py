@@ -1,0 +1,145 @@
+"""ContactRows: every selection holds the rows, in the order, that filtering the table gave."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from klantstroom.analysis.contactrows import ContactRows, Rows
+from klantstroom.analysis.groups import is_value, nested_groups
+
+CHANNELS = ["phone", "counter", "digital"]
+SERVICES = ["paspoort", "rijbewijs", "afval"]
+ORIGINS = ["new", "redial", "callback", "chase"]
+
+
+def _contacts(seed: int, n: int) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+
+    def cat(values: list[str | None], categories: list[str]) -> pd.Categorical:
+        return pd.Categorical(values, categories=categories)
+
+    def pick(options: list[str | None]) -> list[str | None]:
+        return [options[i] for i in rng.integers(0, len(options), n)]
+
+    return pd.DataFrame(
+        {
+            "contact_id": np.arange(n),
+            "replication": rng.integers(0, 3, n).astype(np.int32),
+            # A service the categories list in another order than the rows meet them, and a
+            # missing one: the channel's rows put it first, as the grouping did.
+            "channel": cat(pick(CHANNELS), CHANNELS),
+            "service": cat(pick([*SERVICES, None]), SERVICES[::-1]),
+            "shop": pick(["centrum", "noord", None]),
+            "segment": cat(pick(["digivaardig", "kwetsbaar"]), ["digivaardig", "kwetsbaar"]),
+            "origin": cat(pick(ORIGINS), ORIGINS),
+            "outcome": cat(pick(["served", "abandoned"]), ["served", "abandoned"]),
+            "arrival_min": rng.uniform(0, 1000, n),
+            "wait_min": rng.exponential(1.0, n),
+            "resolved": pd.array(
+                [None if r < 0.3 else bool(r < 0.7) for r in rng.uniform(size=n)], "boolean"
+            ),
+            "appointment": rng.uniform(size=n) < 0.5,
+        }
+    )
+
+
+def _filtered(
+    table: pd.DataFrame,
+    rep: int,
+    channel: str,
+    service: str | None,
+    window: tuple[float, float],
+    inbound: bool,
+    where: tuple[str, str] | None,
+) -> pd.DataFrame:
+    """The selection as the KPIs made it before: filters, then the nested groups."""
+    arrival = table["arrival_min"].to_numpy()
+    rows = table[(arrival >= window[0]) & (arrival < window[1])]
+    rows = rows[rows["replication"] == rep]
+    if inbound:
+        rows = rows[~is_value(rows["origin"], "callback")]
+    keys = ["channel", "service"]
+    key: tuple[str, ...] = (channel,) if service is None else (channel, service)
+    if where is not None:
+        keys = [where[0], *keys]
+        key = (where[1], *key)
+    levels = nested_groups(rows, keys)
+    return levels[len(key) - 1].get(key, rows.iloc[:0])
+
+
+@settings(max_examples=60)
+@given(
+    seed=st.integers(0, 2**16),
+    n=st.integers(0, 300),
+    rep=st.integers(0, 3),
+    channel=st.sampled_from([*CHANNELS, "chat"]),
+    service=st.sampled_from([None, *SERVICES, "wmo"]),
+    window=st.tuples(st.floats(0, 1000), st.floats(0, 1000)),
+    inbound=st.booleans(),
+    where=st.sampled_from(
+        [None, ("shop", "centrum"), ("shop", "elders"), ("segment", "kwetsbaar")]
+    ),
+)
+def test_a_selection_is_the_filtered_group_in_its_order(
+    seed: int,
+    n: int,
+    rep: int,
+    channel: str,
+    service: str | None,
+    window: tuple[float, float],
+    inbound: bool,
+    where: tuple[str, str] | None,
+) -> None:
+    table = _contacts(seed, n)
+    rows = ContactRows(table).select(
+        rep, channel, service, window_min=window, inbound=inbound, where=where
+    )
+    expected = _filtered(table, rep, channel, service, window, inbound, where)
+    assert len(rows) == len(expected)
+    # The same rows in the same order: every mean adds the same numbers in the same order.
+    np.testing.assert_array_equal(rows["contact_id"], expected["contact_id"].to_numpy())
+    np.testing.assert_array_equal(rows["wait_min"], expected["wait_min"].to_numpy())
+    np.testing.assert_array_equal(
+        rows["resolved"], expected["resolved"].to_numpy(dtype=float, na_value=np.nan)
+    )
+    for value in ("served", "abandoned", "no_show"):
+        np.testing.assert_array_equal(
+            rows.is_value("outcome", value), is_value(expected["outcome"], value)
+        )
+
+
+def test_without_a_window_every_period_row_counts() -> None:
+    table = _contacts(3, 200)
+    everything = ContactRows(table).select(1, "phone", window_min=None, inbound=False)
+    expected = _filtered(table, 1, "phone", None, (-np.inf, np.inf), False, None)
+    np.testing.assert_array_equal(everything["contact_id"], expected["contact_id"].to_numpy())
+
+
+def test_an_empty_table_selects_nothing() -> None:
+    rows = ContactRows(_contacts(1, 0)).select(0, "phone", "paspoort", window_min=(0.0, 10.0))
+    assert len(rows) == 0 and len(rows["wait_min"]) == 0
+    assert not rows.is_value("outcome", "served").any()
+
+
+def test_rows_of_a_frame_read_codes_floats_and_booleans() -> None:
+    frame = pd.DataFrame(
+        {
+            "outcome": pd.Categorical(["served", None, "abandoned"]),
+            "shop": ["noord", None, "noord"],
+            "late": pd.array([True, None, False], "boolean"),
+            "appointment": [True, False, True],
+        }
+    )
+    rows = Rows.of(frame)
+    assert len(rows) == 3 and "late" in rows and "wait_min" not in rows
+    assert rows.is_value("outcome", "served").tolist() == [True, False, False]
+    assert rows.is_value("shop", "noord").tolist() == [True, False, True]
+    assert not rows.is_value("shop", "zuid").any()
+    np.testing.assert_array_equal(rows["late"], [1.0, np.nan, 0.0])
+    assert rows["appointment"].dtype == bool
+    with pytest.raises(KeyError):
+        rows["wait_min"]
