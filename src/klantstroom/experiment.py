@@ -25,9 +25,9 @@ from pathlib import Path
 import pandas as pd
 
 from klantstroom import signals
-from klantstroom.analysis.contactrows import ContactRows
 from klantstroom.analysis.costs import cost_table
 from klantstroom.analysis.intervals import intervals_table
+from klantstroom.analysis.journeys import JOURNEY_KPI_COLUMNS
 from klantstroom.analysis.kpis import KPI_CONTACT_COLUMNS, CounterNorms, kpi_table, summary_table
 from klantstroom.analysis.periods import (
     JUDGED,
@@ -42,6 +42,8 @@ from klantstroom.analysis.segments import (
     segment_kpi_table,
     segment_summary_table,
 )
+from klantstroom.analysis.sortedrows import contact_rows as sorted_contacts
+from klantstroom.analysis.sortedrows import journey_rows as sorted_journeys
 from klantstroom.analysis.stafftime import staff_time
 from klantstroom.analysis.training import proficiency_table, work_spells
 from klantstroom.executors import results
@@ -290,12 +292,16 @@ def tables_from_logs(
         counter_code=channels.index("counter") if "counter" in channels else -1,
     )
     # The queue KPIs of every period are cut from one sorted copy of the contacts.
-    contact_rows = ContactRows(slim)
+    contact_rows = sorted_contacts(slim)
+    journey_rows = sorted_journeys(
+        journeys[[c for c in (*JOURNEY_KPI_COLUMNS, SEGMENT) if c in journeys]]
+    )
     for name, start, end in windows:
+        # The journeys are cut from journey_rows: no filtered copy of them.
         rows = (
-            (slim, tasks, journeys, backlog)
+            (slim, tasks, None, backlog)
             if name == WHOLE_RUN  # no filtered copy of a year's tables
-            else period_rows(slim, tasks, journeys, backlog, start, end)
+            else period_rows(slim, tasks, None, backlog, start, end)
         )
         frames.append(
             kpi_table(
@@ -309,11 +315,12 @@ def tables_from_logs(
                 if norms is None
                 else replace(norms, shops=shop_facts(scenario, (start, end))),
                 tasks=rows[1],
-                journeys=rows[2],
+                journeys=journeys,
                 backlog=rows[3],
                 proficiency=proficiency,
                 staff_times=staff_times,
                 contact_rows=contact_rows,
+                journey_rows=journey_rows,
                 **common,  # type: ignore[arg-type]
             )
         )
@@ -321,7 +328,7 @@ def tables_from_logs(
             segment_frames.append(
                 segment_kpi_table(
                     rows[0],
-                    rows[2],  # type: ignore[arg-type]
+                    journeys,
                     segments=segments,
                     channels=channels,
                     thresholds_min=thresholds,
@@ -330,6 +337,7 @@ def tables_from_logs(
                     counter_norms=norms,
                     period=name,
                     contact_rows=contact_rows,
+                    journey_rows=journey_rows,
                     start_min=start,
                 )
             )

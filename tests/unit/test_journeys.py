@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from klantstroom.analysis.journeys import journey_kpi_rows
+from klantstroom.analysis.sortedrows import JourneyRows, journey_rows
 from klantstroom.experiment import run_experiment, tables_from_logs
 from klantstroom.model.simulation import ReplicationLog
 from klantstroom.scenario.errors import ScenarioErrors
@@ -414,13 +415,18 @@ def hand_made_journeys() -> pd.DataFrame:
     return table
 
 
+def _sorted(journeys: pd.DataFrame) -> JourneyRows:
+    """Hand-made journeys of replication 0 as journey_kpi_rows reads them."""
+    return journey_rows(journeys.assign(replication=0, start_min=0.0))
+
+
 def test_journey_kpis_count_judged_journeys_and_weigh_services_in_the_all_row() -> None:
     no_contacts = pd.DataFrame({"outcome": [], "origin": []})
     rows = journey_kpi_rows(
         0,
         no_contacts,
         pd.DataFrame(),
-        hand_made_journeys(),
+        _sorted(hand_made_journeys()),
         pd.DataFrame(),
         channels=[],
         departments=[],
@@ -465,7 +471,7 @@ def test_the_all_row_is_empty_while_a_service_has_no_judged_journey() -> None:
         0,
         pd.DataFrame({"outcome": [], "origin": []}),
         pd.DataFrame(),
-        journeys,
+        _sorted(journeys),
         pd.DataFrame(),
         channels=[],
         departments=[],

@@ -14,8 +14,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from klantstroom.analysis.contactrows import Rows
 from klantstroom.analysis.kpis import CounterNorms, _counter_kpis
+from klantstroom.analysis.sortedrows import Rows
 from klantstroom.model.appointments import AppointmentBook
 from klantstroom.model.simulation import Simulation
 from klantstroom.scenario.build import build_scenario

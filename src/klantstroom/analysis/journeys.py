@@ -37,8 +37,8 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from klantstroom.analysis.contactrows import Rows
-from klantstroom.analysis.groups import groups_of, is_value, nested_groups
+from klantstroom.analysis.groups import is_value, nested_groups
+from klantstroom.analysis.sortedrows import JourneyRows, Rows
 
 ALL = "all"
 
@@ -55,6 +55,19 @@ BACKOFFICE_KPIS = (
     "callback_reach_rate",
     "chases",
     "chase_share",
+)
+# The journey columns the journey KPIs read (and select a period on: ``start_min``).
+JOURNEY_KPI_COLUMNS = (
+    "replication",
+    "service",
+    "start_min",
+    "judged",
+    "status",
+    "within_norm",
+    "lead_time_days",
+    "contacts",
+    "repeat_contacts",
+    "switches",
 )
 JOURNEY_KPIS = (
     "journeys",
@@ -114,12 +127,12 @@ def _ratio(numerator: float, denominator: float) -> float:
     return numerator / denominator if denominator > 0 else np.nan
 
 
-def journey_kpis(journeys: pd.DataFrame, weights: np.ndarray | None = None) -> dict[str, float]:
+def journey_kpis(journeys: Rows, weights: np.ndarray | None = None) -> dict[str, float]:
     """Return the journey KPIs of one selection of journeys (one replication).
 
     Parameters
     ----------
-    journeys : pandas.DataFrame
+    journeys : Rows
         Rows of the journey table (``status``, ``judged``, ``within_norm``,
         ``lead_time_days``, ``contacts``, ``repeat_contacts``, ``switches`` are used).
     weights : numpy.ndarray, optional
@@ -135,23 +148,22 @@ def journey_kpis(journeys: pd.DataFrame, weights: np.ndarray | None = None) -> d
         ``channel_switches`` count all journeys that started; the others are over judged
         journeys only and NaN without any.
     """
-    judged = journeys["judged"].to_numpy(dtype=bool)
+    judged = journeys["judged"].astype(bool)
     w = np.ones(len(journeys)) if weights is None else np.asarray(weights, dtype=float)
     w = np.where(judged, w, 0.0)
     total = float(w.sum())
-    status = journeys["status"]
-    resolved = is_value(status, "resolved")
-    within = journeys["within_norm"].astype("boolean").to_numpy(dtype=bool, na_value=False)
-    lead = journeys["lead_time_days"].to_numpy(dtype=float)
+    resolved = journeys.is_value("status", "resolved")
+    within = journeys["within_norm"] == 1.0  # not known (NaN): not within
+    lead = journeys["lead_time_days"].astype(float)
     counted = resolved & judged & np.isfinite(lead)
-    contacts = journeys["contacts"].to_numpy(dtype=float)
-    repeats = journeys["repeat_contacts"].to_numpy(dtype=float)
+    contacts = journeys["contacts"].astype(float)
+    repeats = journeys["repeat_contacts"].astype(float)
     return {
         "journeys": float(len(journeys)),
         "journeys_censored": float((~judged).sum()),
         "resolved_share": _ratio(float(w[resolved].sum()), total),
-        "given_up_share": _ratio(float(w[is_value(status, "given_up")].sum()), total),
-        "open_share": _ratio(float(w[is_value(status, "open")].sum()), total),
+        "given_up_share": _ratio(float(w[journeys.is_value("status", "given_up")].sum()), total),
+        "open_share": _ratio(float(w[journeys.is_value("status", "open")].sum()), total),
         "journey_lead_time_days_mean": _ratio(
             float((w[counted] * lead[counted]).sum()), float(w[counted].sum())
         ),
@@ -163,7 +175,7 @@ def journey_kpis(journeys: pd.DataFrame, weights: np.ndarray | None = None) -> d
     }
 
 
-def service_weights(journeys: pd.DataFrame) -> np.ndarray:
+def service_weights(journeys: Rows) -> np.ndarray:
     """Weights that give each service its share of the journeys that *started*.
 
     Judged journeys are a different mix than the journeys that started: a service with a norm of
@@ -175,7 +187,7 @@ def service_weights(journeys: pd.DataFrame) -> np.ndarray:
 
     Parameters
     ----------
-    journeys : pandas.DataFrame
+    journeys : Rows
         One replication's rows of the journey table (``service``, ``judged`` are used).
 
     Returns
@@ -184,12 +196,8 @@ def service_weights(journeys: pd.DataFrame) -> np.ndarray:
         One weight per row; 0 for journeys not judged, and everywhere when a service has no
         judged journey.
     """
-    judged = journeys["judged"].to_numpy(dtype=bool)
-    service = journeys["service"]
-    if isinstance(service.dtype, pd.CategoricalDtype):
-        code = service.cat.codes.to_numpy()  # no sort of a year's service names
-    else:
-        code = np.unique(service.astype(str).to_numpy(), return_inverse=True)[1]
+    judged = journeys["judged"].astype(bool)
+    code = journeys["service"]
     started = np.bincount(code)
     kept = np.bincount(code, weights=judged.astype(float), minlength=len(started))
     if ((kept == 0) & (started > 0)).any():
@@ -243,22 +251,29 @@ def journey_kpi_rows(
     rep: int,
     contacts: pd.DataFrame,
     tasks: pd.DataFrame,
-    journeys: pd.DataFrame,
+    journeys: JourneyRows,
     backlog: pd.DataFrame,
     *,
     channels: Sequence[str],
     departments: Sequence[tuple[str, Sequence[str]]],
     services: Sequence[str],
     staff_groups: Sequence[str],
+    window_min: tuple[float, float] | None = None,
 ) -> list[dict[str, object]]:
     """Return the FCR-per-group, department and journey KPI rows of one replication.
 
     Parameters
     ----------
     rep : int
-        The replication; the tables are already restricted to it.
-    contacts, tasks, journeys, backlog : pandas.DataFrame
-        The replication's rows of the contact, task, journey and backlog tables.
+        The replication; the contact, task and backlog tables are already restricted to it
+        and to the period.
+    contacts, tasks, backlog : pandas.DataFrame
+        The replication's rows of the contact, task and backlog tables.
+    journeys : JourneyRows
+        The journeys (:func:`klantstroom.analysis.sortedrows.journey_rows`); those of ``rep``
+        that started in ``window_min`` (None: all) count.
+    window_min : (float, float), optional
+        The period in minutes.
     channels, services, staff_groups : sequence of str
         Names in scenario order.
     departments : sequence of (str, sequence of str)
@@ -310,11 +325,14 @@ def journey_kpi_rows(
                 row["chases"] = n_chases
                 row["chase_share"] = n_chases / len(made) if len(made) else np.nan
             rows.append(row)
-    journeys_of = groups_of(journeys, "service")
     for service in [*services, ALL]:
-        sub = journeys if service == ALL else journeys_of.get(service, journeys.iloc[:0])
-        if not len(sub) and service != ALL:
-            continue
-        weights = service_weights(sub) if service == ALL else None
-        rows.append(_row(rep, service=service) | journey_kpis(sub, weights))
+        weights = None
+        if service == ALL:
+            started = journeys.in_order.select(rep, window_min=window_min)
+            weights = service_weights(started)
+        else:
+            started = journeys.by_service.select(rep, (service,), window_min=window_min)
+            if not len(started):
+                continue
+        rows.append(_row(rep, service=service) | journey_kpis(started, weights))
     return rows

@@ -50,7 +50,6 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from klantstroom.analysis.contactrows import ContactRows, Rows
 from klantstroom.analysis.journeys import (
     BACKOFFICE_KPIS,
     DIGITAL_KPIS,
@@ -59,6 +58,9 @@ from klantstroom.analysis.journeys import (
     journey_kpi_rows,
 )
 from klantstroom.analysis.periods import PERIOD, WHOLE_RUN
+from klantstroom.analysis.sortedrows import CALLBACKS, JourneyRows, Rows, SortedRows
+from klantstroom.analysis.sortedrows import contact_rows as sorted_contacts
+from klantstroom.analysis.sortedrows import journey_rows as sorted_journeys
 from klantstroom.analysis.stafftime import StaffTime, staff_time
 from klantstroom.analysis.stats import grouped_mean_ci
 from klantstroom.analysis.training import (
@@ -259,7 +261,7 @@ class CounterNorms:
 
 def _shop_rows(
     rep: int,
-    contacts: ContactRows,
+    contacts: SortedRows,
     time: StaffTime,
     norms: CounterNorms,
     window: np.ndarray,
@@ -276,14 +278,8 @@ def _shop_rows(
     horizon_min = float(window[1])
     for shop, (desks, open_min) in norms.shops.items():
         for service in [*norms.services.get(shop, ()), ALL]:
-            sub = contacts.select(
-                rep,
-                "counter",
-                None if service == ALL else service,
-                window_min=period_min,
-                inbound=False,
-                where=("shop", shop),
-            )
+            keys = ("counter",) if service == ALL else ("counter", service)
+            sub = contacts.select(rep, keys, window_min=period_min, where=("shop", shop))
             row: dict[str, object] = {
                 "replication": rep,
                 "channel": "counter",
@@ -323,7 +319,8 @@ def kpi_table(
     period: str = WHOLE_RUN,
     proficiency: pd.DataFrame | None = None,
     staff_times: Mapping[int, StaffTime] | None = None,
-    contact_rows: ContactRows | None = None,
+    contact_rows: SortedRows | None = None,
+    journey_rows: JourneyRows | None = None,
 ) -> pd.DataFrame:
     """Return KPIs per replication (see the module docstring for rows and definitions).
 
@@ -361,19 +358,28 @@ def kpi_table(
         ``staff`` and ``spans`` per replication, as
         :func:`klantstroom.analysis.stafftime.staff_time` prepares them once for all the
         periods of a run; without it they are prepared here.
-    contact_rows : ContactRows, optional
+    contact_rows : SortedRows, optional
         The contacts of the whole run, sorted once for all its periods
-        (:class:`klantstroom.analysis.contactrows.ContactRows`): the queue and counter KPIs
+        (:func:`klantstroom.analysis.sortedrows.contact_rows`): the queue and counter KPIs
         read the contacts that arrived in [``start_min``, ``horizon_min``) from it. Without
         it they are prepared here from ``contacts``.
+    journey_rows : JourneyRows, optional
+        The journeys of the whole run, sorted once for all its periods
+        (:func:`klantstroom.analysis.sortedrows.journey_rows`), of which those that started
+        in the period count (``journeys`` is then not read); without it they are prepared
+        here from ``journeys``.
     """
     rows: list[dict[str, object]] = []
     contacts = contacts[[c for c in KPI_CONTACT_COLUMNS if c in contacts]]
     if contact_rows is None:
-        contact_rows = ContactRows(contacts)
+        contact_rows = sorted_contacts(contacts)
         period_min = None  # ``contacts`` are the period's already
     else:
         period_min = (start_min, horizon_min)
+    journeys_min: tuple[float, float] | None = (start_min, horizon_min)
+    if journey_rows is None and journeys is not None:
+        journey_rows = sorted_journeys(journeys)
+        journeys_min = None  # the period's already
     away = training_spells(staff)
     if staff_times is None:
         staff_times = staff_time(
@@ -395,9 +401,8 @@ def kpi_table(
             counter = channel == "counter" and counter_norms is not None
             for service in [*offered, ALL]:
                 # Outbound callbacks are reported with their department, not in the queue KPIs.
-                sub = contact_rows.select(
-                    rep, channel, None if service == ALL else service, window_min=period_min
-                )
+                keys = (channel,) if service == ALL else (channel, service)
+                sub = contact_rows.select(rep, keys, window_min=period_min, drop=CALLBACKS)
                 extra: dict[str, float] = {}
                 if counter:
                     extra = _counter_kpis(sub, counter_norms, horizon_min)  # type: ignore[arg-type]
@@ -447,18 +452,19 @@ def kpi_table(
                 }
             )
         rows.extend(proficiency_rows(rep, proficiency, window))
-        if tasks is not None and journeys is not None and rep_backlog is not None:
+        if tasks is not None and journey_rows is not None and rep_backlog is not None:
             rows.extend(
                 journey_kpi_rows(
                     rep,
                     contacts[contacts["replication"] == rep],
                     tasks[tasks["replication"] == rep],
-                    journeys[journeys["replication"] == rep],
+                    journey_rows,
                     rep_backlog,
                     channels=channels,
                     departments=departments,
                     services=services,
                     staff_groups=staff_groups,
+                    window_min=journeys_min,
                 )
             )
     table = pd.DataFrame(rows, columns=["replication", *KEYS, *ALL_KPIS])

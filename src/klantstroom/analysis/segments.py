@@ -23,10 +23,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from klantstroom.analysis.contactrows import ContactRows, Rows
-from klantstroom.analysis.groups import nested_groups
 from klantstroom.analysis.journeys import (
     ALL,
+    JOURNEY_KPI_COLUMNS,
     digital_kpis,
     journey_kpis,
     service_weights,
@@ -41,23 +40,15 @@ from klantstroom.analysis.kpis import (
     summary_table,
 )
 from klantstroom.analysis.periods import PERIOD, WHOLE_RUN
+from klantstroom.analysis.sortedrows import CALLBACKS, JourneyRows, Rows, SortedRows
+from klantstroom.analysis.sortedrows import contact_rows as sorted_contacts
+from klantstroom.analysis.sortedrows import journey_rows as sorted_journeys
 from klantstroom.scenario.spec import NormSpec
 
 SEGMENT = "segment"
 # The columns the KPIs read: grouping copies only these (a year has millions of contacts).
 _CONTACT_COLUMNS = [SEGMENT, *KPI_CONTACT_COLUMNS]
-_JOURNEY_COLUMNS = [
-    "replication",
-    SEGMENT,
-    "service",
-    "judged",
-    "status",
-    "within_norm",
-    "lead_time_days",
-    "contacts",
-    "repeat_contacts",
-    "switches",
-]
+_JOURNEY_COLUMNS = [SEGMENT, *JOURNEY_KPI_COLUMNS]
 # Where the segment key goes among the key columns: after the other keys.
 _AFTER = KEYS[-1]
 
@@ -82,7 +73,8 @@ def segment_kpi_table(
     horizon_min: float,
     counter_norms: CounterNorms | None = None,
     period: str = WHOLE_RUN,
-    contact_rows: ContactRows | None = None,
+    contact_rows: SortedRows | None = None,
+    journey_rows: JourneyRows | None = None,
     start_min: float = 0.0,
 ) -> pd.DataFrame:
     """Return the KPI rows per replication x segment (see the module docstring).
@@ -106,22 +98,29 @@ def segment_kpi_table(
         Counter norms: with them the counter rows have the counter KPIs.
     period : str
         The ``period`` column of the rows.
-    contact_rows : ContactRows, optional
+    contact_rows : SortedRows, optional
         The contacts of the whole run, sorted once for all its periods: the rows of the queue
         KPIs are those that arrived in [``start_min``, ``horizon_min``). Without it they are
         prepared here from ``contacts``.
+    journey_rows : JourneyRows, optional
+        The journeys of the whole run, sorted once for all its periods; those that started in
+        the period count (``journeys`` is then not read). Without it they are prepared here
+        from ``journeys``.
     start_min : float
         Start of the period in minutes.
     """
     rows: list[dict[str, object]] = []
-    journeys = journeys[[c for c in _JOURNEY_COLUMNS if c in journeys]]
     period_min: tuple[float, float] | None = (start_min, horizon_min)
+    journeys_min = period_min
     if contact_rows is None:
-        contact_rows = ContactRows(contacts[[c for c in _CONTACT_COLUMNS if c in contacts]])
+        contact_rows = sorted_contacts(contacts[[c for c in _CONTACT_COLUMNS if c in contacts]])
         period_min = None  # ``contacts`` are the period's already
+    if journey_rows is None:
+        journey_rows = sorted_journeys(journeys[[c for c in _JOURNEY_COLUMNS if c in journeys]])
+        journeys_min = None
+    # A segment's journeys of all services sum in service order, as their grouping did.
+    by_service = journey_rows.by_service
     for rep in replications:
-        rep_journeys = journeys[journeys["replication"] == rep]
-        journeys_of, journeys_by_service = nested_groups(rep_journeys, [SEGMENT, "service"])
         for segment in segments:
             for channel in channels:
                 offered = [s for c, s in segment.demand if c == channel]
@@ -130,9 +129,9 @@ def segment_kpi_table(
                 for service in [*offered, ALL]:
                     sub = contact_rows.select(
                         rep,
-                        channel,
-                        None if service == ALL else service,
+                        (channel,) if service == ALL else (channel, service),
                         window_min=period_min,
+                        drop=CALLBACKS,
                         where=(SEGMENT, segment.name),
                     )
                     rows.append(
@@ -141,13 +140,13 @@ def segment_kpi_table(
                         | _channel_kpis(channel, sub, counter_norms, horizon_min)
                     )
             for service in [*segment.services, ALL]:
+                keys = () if service == ALL else (service,)
+                started = by_service.select(
+                    rep, keys, window_min=journeys_min, where=(SEGMENT, segment.name)
+                )
                 if service == ALL:
-                    started = journeys_of.get((segment.name,), rep_journeys.iloc[:0])
                     weights = service_weights(started)
                 else:
-                    started = journeys_by_service.get(
-                        (segment.name, service), rep_journeys.iloc[:0]
-                    )
                     weights = None
                     if not len(started):
                         continue  # as the rows without segments: no journeys, no row

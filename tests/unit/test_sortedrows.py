@@ -1,4 +1,4 @@
-"""ContactRows: every selection holds the rows, in the order, that filtering the table gave."""
+"""SortedRows: every selection holds the rows, in the order, that filtering the table gave."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from klantstroom.analysis.contactrows import ContactRows, Rows
 from klantstroom.analysis.groups import is_value, nested_groups
+from klantstroom.analysis.sortedrows import CALLBACKS, Rows, contact_rows, journey_rows
 
 CHANNELS = ["phone", "counter", "digital"]
 SERVICES = ["paspoort", "rijbewijs", "afval"]
@@ -95,8 +95,9 @@ def test_a_selection_is_the_filtered_group_in_its_order(
     where: tuple[str, str] | None,
 ) -> None:
     table = _contacts(seed, n)
-    rows = ContactRows(table).select(
-        rep, channel, service, window_min=window, inbound=inbound, where=where
+    keys = (channel,) if service is None else (channel, service)
+    rows = contact_rows(table).select(
+        rep, keys, window_min=window, drop=CALLBACKS if inbound else None, where=where
     )
     expected = _filtered(table, rep, channel, service, window, inbound, where)
     assert len(rows) == len(expected)
@@ -114,13 +115,13 @@ def test_a_selection_is_the_filtered_group_in_its_order(
 
 def test_without_a_window_every_period_row_counts() -> None:
     table = _contacts(3, 200)
-    everything = ContactRows(table).select(1, "phone", window_min=None, inbound=False)
+    everything = contact_rows(table).select(1, ["phone"], window_min=None)
     expected = _filtered(table, 1, "phone", None, (-np.inf, np.inf), False, None)
     np.testing.assert_array_equal(everything["contact_id"], expected["contact_id"].to_numpy())
 
 
 def test_an_empty_table_selects_nothing() -> None:
-    rows = ContactRows(_contacts(1, 0)).select(0, "phone", "paspoort", window_min=(0.0, 10.0))
+    rows = contact_rows(_contacts(1, 0)).select(0, ["phone", "paspoort"], window_min=(0.0, 10.0))
     assert len(rows) == 0 and len(rows["wait_min"]) == 0
     assert not rows.is_value("outcome", "served").any()
 
@@ -143,3 +144,38 @@ def test_rows_of_a_frame_read_codes_floats_and_booleans() -> None:
     assert rows["appointment"].dtype == bool
     with pytest.raises(KeyError):
         rows["wait_min"]
+
+
+def test_journeys_in_order_and_by_service_as_the_grouping_gave_them() -> None:
+    rng = np.random.default_rng(5)
+    n = 400
+    journeys = pd.DataFrame(
+        {
+            "journey_id": np.arange(n),
+            "replication": np.sort(rng.integers(0, 2, n)).astype(np.int32),
+            "service": pd.Categorical(
+                [SERVICES[i] for i in rng.integers(0, 3, n)], categories=SERVICES[::-1]
+            ),
+            "segment": pd.Categorical([["a", "b"][i] for i in rng.integers(0, 2, n)]),
+            "start_min": rng.uniform(0, 100, n),
+        }
+    )
+    rows = journey_rows(journeys)
+    window = (20.0, 70.0)
+    start = journeys["start_min"].to_numpy()
+    period = journeys[(start >= window[0]) & (start < window[1])]
+    for rep in (0, 1):
+        mine = period[period["replication"] == rep]
+        # All services of a replication: the table's order.
+        ids = rows.in_order.select(rep, window_min=window)["journey_id"]
+        np.testing.assert_array_equal(ids, mine["journey_id"].to_numpy())
+        # A segment's, and a segment's per service: as nested_groups gave them.
+        segment_of, by_service = nested_groups(mine, ["segment", "service"])
+        ids = rows.by_service.select(rep, window_min=window, where=("segment", "b"))
+        np.testing.assert_array_equal(
+            ids["journey_id"], segment_of[("b",)]["journey_id"].to_numpy()
+        )
+        ids = rows.by_service.select(rep, ["afval"], window_min=window, where=("segment", "a"))
+        np.testing.assert_array_equal(
+            ids["journey_id"], by_service[("a", "afval")]["journey_id"].to_numpy()
+        )
