@@ -27,23 +27,19 @@ import pandas as pd
 from klantstroom import signals
 from klantstroom.analysis.costs import cost_table
 from klantstroom.analysis.intervals import intervals_table
-from klantstroom.analysis.journeys import JOURNEY_KPI_COLUMNS
-from klantstroom.analysis.kpis import KPI_CONTACT_COLUMNS, CounterNorms, kpi_table, summary_table
+from klantstroom.analysis.kpis import CounterNorms, kpi_table, prepare_rows, summary_table
 from klantstroom.analysis.periods import (
     JUDGED,
     WHOLE_RUN,
     judged_view,
     mark_judged,
-    period_rows,
+    period_backlog,
 )
 from klantstroom.analysis.segments import (
-    SEGMENT,
     SegmentKeys,
     segment_kpi_table,
     segment_summary_table,
 )
-from klantstroom.analysis.sortedrows import contact_rows as sorted_contacts
-from klantstroom.analysis.sortedrows import journey_rows as sorted_journeys
 from klantstroom.analysis.stafftime import staff_time
 from klantstroom.analysis.training import proficiency_table, work_spells
 from klantstroom.executors import results
@@ -279,9 +275,6 @@ def tables_from_logs(
         SegmentKeys(s.name, segment_demand(s), [name for name, share in s.shares if share > 0])
         for s in scenario.segments
     ]
-    # The KPIs read a few of the contact table's columns: each period's rows are cut from
-    # those alone rather than from all 33 (a year has a million contacts, and 16 periods).
-    slim = contacts[[c for c in (*KPI_CONTACT_COLUMNS, "arrival_min", SEGMENT) if c in contacts]]
     # Staff spells and busy spans are the same in every period: grouped and sorted once.
     staff_times = staff_time(
         work_spells(staff),
@@ -291,21 +284,13 @@ def tables_from_logs(
         shops=[shop.name for shop in scenario.shops],
         counter_code=channels.index("counter") if "counter" in channels else -1,
     )
-    # The queue KPIs of every period are cut from one sorted copy of the contacts.
-    contact_rows = sorted_contacts(slim)
-    journey_rows = sorted_journeys(
-        journeys[[c for c in (*JOURNEY_KPI_COLUMNS, SEGMENT) if c in journeys]]
-    )
+    # The KPIs of every period are cut from one sorted copy of the contacts, tasks and
+    # journeys: no filtered copy of a year's tables per period.
+    prepared = prepare_rows(contacts, tasks, journeys)
     for name, start, end in windows:
-        # The journeys are cut from journey_rows: no filtered copy of them.
-        rows = (
-            (slim, tasks, None, backlog)
-            if name == WHOLE_RUN  # no filtered copy of a year's tables
-            else period_rows(slim, tasks, None, backlog, start, end)
-        )
         frames.append(
             kpi_table(
-                rows[0],
+                contacts,
                 staff,
                 spans,
                 horizon_min=end,
@@ -314,20 +299,19 @@ def tables_from_logs(
                 counter_norms=None
                 if norms is None
                 else replace(norms, shops=shop_facts(scenario, (start, end))),
-                tasks=rows[1],
+                tasks=tasks,
                 journeys=journeys,
-                backlog=rows[3],
+                backlog=backlog if name == WHOLE_RUN else period_backlog(backlog, start, end),
                 proficiency=proficiency,
                 staff_times=staff_times,
-                contact_rows=contact_rows,
-                journey_rows=journey_rows,
+                prepared=prepared,
                 **common,  # type: ignore[arg-type]
             )
         )
         if segments:
             segment_frames.append(
                 segment_kpi_table(
-                    rows[0],
+                    contacts,
                     journeys,
                     segments=segments,
                     channels=channels,
@@ -336,8 +320,7 @@ def tables_from_logs(
                     horizon_min=end,
                     counter_norms=norms,
                     period=name,
-                    contact_rows=contact_rows,
-                    journey_rows=journey_rows,
+                    prepared=prepared,
                     start_min=start,
                 )
             )

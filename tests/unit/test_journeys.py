@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from klantstroom.analysis.journeys import journey_kpi_rows
-from klantstroom.analysis.sortedrows import JourneyRows, journey_rows
+from klantstroom.analysis.sortedrows import JourneyRows, contact_rows, journey_rows, task_rows
 from klantstroom.experiment import run_experiment, tables_from_logs
 from klantstroom.model.simulation import ReplicationLog
 from klantstroom.scenario.errors import ScenarioErrors
@@ -415,17 +415,36 @@ def hand_made_journeys() -> pd.DataFrame:
     return table
 
 
+def _none(**columns: str) -> pd.DataFrame:
+    """An empty table of replication 0 with these columns (name: dtype)."""
+    return pd.DataFrame({"replication": pd.Series([], dtype="int32")}).assign(
+        **{name: pd.Series([], dtype=dtype) for name, dtype in columns.items()}
+    )
+
+
+NO_CONTACTS = _none(
+    channel="category",
+    service="category",
+    arrival_min="float",
+    outcome="category",
+    origin="category",
+    department="category",
+    staff_group="category",
+    resolved="boolean",
+)
+NO_TASKS = _none(department="category", service="category", created_min="float")
+
+
 def _sorted(journeys: pd.DataFrame) -> JourneyRows:
     """Hand-made journeys of replication 0 as journey_kpi_rows reads them."""
     return journey_rows(journeys.assign(replication=0, start_min=0.0))
 
 
 def test_journey_kpis_count_judged_journeys_and_weigh_services_in_the_all_row() -> None:
-    no_contacts = pd.DataFrame({"outcome": [], "origin": []})
     rows = journey_kpi_rows(
         0,
-        no_contacts,
-        pd.DataFrame(),
+        contact_rows(NO_CONTACTS),
+        task_rows(NO_TASKS),
         _sorted(hand_made_journeys()),
         pd.DataFrame(),
         channels=[],
@@ -469,8 +488,8 @@ def test_the_all_row_is_empty_while_a_service_has_no_judged_journey() -> None:
     journeys.loc[journeys["service"] == "b", "judged"] = False
     rows = journey_kpi_rows(
         0,
-        pd.DataFrame({"outcome": [], "origin": []}),
-        pd.DataFrame(),
+        contact_rows(NO_CONTACTS),
+        task_rows(NO_TASKS),
         _sorted(journeys),
         pd.DataFrame(),
         channels=[],

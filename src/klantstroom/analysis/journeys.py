@@ -37,8 +37,8 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from klantstroom.analysis.groups import is_value, nested_groups
-from klantstroom.analysis.sortedrows import JourneyRows, Rows
+from klantstroom.analysis.groups import is_value
+from klantstroom.analysis.sortedrows import CALLBACKS, JourneyRows, Rows, SortedRows
 
 ALL = "all"
 
@@ -219,10 +219,9 @@ def _backlog(backlog: pd.DataFrame, queue: str) -> dict[str, float]:
     return {"backlog_mean": _mean(days), "backlog_max": float(days.max()) if len(days) else np.nan}
 
 
-def _reach(outcome: pd.Series) -> float:
+def _reach(reached: int, not_reached: int) -> float:
     """Attempts that reached the citizen / attempts made (still waiting ones not counted)."""
-    reached = int(is_value(outcome, "served").sum())
-    made = reached + int(is_value(outcome, "not_reached").sum())
+    made = reached + not_reached
     return reached / made if made else np.nan
 
 
@@ -247,10 +246,43 @@ def digital_kpis(contacts: Rows, backlog: pd.DataFrame | None) -> dict[str, floa
     return values
 
 
+def _fcr_rows(
+    rep: int, made: Rows, channels: Sequence[str], staff_groups: Sequence[str]
+) -> list[dict[str, object]]:
+    """First-contact resolution of the served inbound contacts per channel x staff group.
+
+    Counted with ``bincount`` over all pairs at once: ``resolved`` is 1, 0 or NaN (not known),
+    so its sums are whole numbers, exact in any order, and equal to ``numpy.nanmean``'s.
+    """
+    served = made.is_value("outcome", "served")
+    channel, group = made["channel"][served], made["staff_group"][served]
+    resolved = made["resolved"][served].astype(float)
+    n_groups = int(group.max()) + 1 if len(group) else 0
+    pair = channel.astype(np.int64) * n_groups + group
+    pair = np.where((channel >= 0) & (group >= 0), pair, -1)
+    counted, known = pair >= 0, (pair >= 0) & ~np.isnan(resolved)
+    size = int(pair.max()) + 1 if counted.any() else 0
+    n_served = np.bincount(pair[counted], minlength=size)
+    n_known = np.bincount(pair[known], minlength=size)
+    n_resolved = np.bincount(pair[known], weights=resolved[known], minlength=size)
+    rows: list[dict[str, object]] = []
+    for name in channels:
+        for staff_group in staff_groups:
+            c, g = made.code("channel", name), made.code("staff_group", staff_group)
+            k = c * n_groups + g if c >= 0 and 0 <= g < n_groups else size
+            if k < size and n_served[k]:
+                fcr = n_resolved[k] / n_known[k] if n_known[k] else np.nan
+                rows.append(
+                    _row(rep, channel=name, staff_group=staff_group)
+                    | {"served": float(n_served[k]), "fcr_rate": float(fcr)}
+                )
+    return rows
+
+
 def journey_kpi_rows(
     rep: int,
-    contacts: pd.DataFrame,
-    tasks: pd.DataFrame,
+    contacts: SortedRows,
+    tasks: SortedRows,
     journeys: JourneyRows,
     backlog: pd.DataFrame,
     *,
@@ -265,63 +297,61 @@ def journey_kpi_rows(
     Parameters
     ----------
     rep : int
-        The replication; the contact, task and backlog tables are already restricted to it
-        and to the period.
-    contacts, tasks, backlog : pandas.DataFrame
-        The replication's rows of the contact, task and backlog tables.
+        The replication.
+    contacts, tasks : SortedRows
+        The contacts (:func:`klantstroom.analysis.sortedrows.contact_rows`) and tasks
+        (:func:`~klantstroom.analysis.sortedrows.task_rows`) of the run; those of ``rep`` that
+        arrived or were created in ``window_min`` count.
     journeys : JourneyRows
         The journeys (:func:`klantstroom.analysis.sortedrows.journey_rows`); those of ``rep``
-        that started in ``window_min`` (None: all) count.
-    window_min : (float, float), optional
-        The period in minutes.
+        that started in ``window_min`` count.
+    backlog : pandas.DataFrame
+        The replication's rows of the backlog table in the period.
     channels, services, staff_groups : sequence of str
         Names in scenario order.
     departments : sequence of (str, sequence of str)
         Each department with its task types.
+    window_min : (float, float), optional
+        The period in minutes (None: every row of ``rep``).
     """
     rows: list[dict[str, object]] = []
-    made = inbound(contacts)
-    served = made[is_value(made["outcome"], "served")]
-    _, by_group = nested_groups(served, ["channel", "staff_group"])
-    for channel in channels:
-        for group in staff_groups:
-            sub = by_group.get((channel, group), served.iloc[:0])
-            if len(sub):
-                resolved = sub["resolved"].to_numpy(dtype=float, na_value=np.nan)
-                rows.append(
-                    _row(rep, channel=channel, staff_group=group)
-                    | {"served": float(len(sub)), "fcr_rate": float(np.nanmean(resolved))}
-                )
-    callbacks = contacts[is_value(contacts["origin"], "callback")]
-    chases = made[is_value(made["origin"], "chase")]
-    tasks_of, tasks_by_type = nested_groups(tasks, ["department", "service"])
-    calls_of, calls_by_type = nested_groups(callbacks, ["department", "service"])
+    made = contacts.select(rep, window_min=window_min, drop=CALLBACKS)
+    rows.extend(_fcr_rows(rep, made, channels, staff_groups))
+    calls = contacts.select(rep, window_min=window_min, where=CALLBACKS)
+    call_department, call_service = calls["department"], calls["service"]
+    reached = calls.is_value("outcome", "served")
+    not_reached = calls.is_value("outcome", "not_reached")
+    chase_department = made["department"][made.is_value("origin", "chase")]
     for name, task_types in departments:
-        at = tasks_of.get((name,), tasks.iloc[:0])
-        calls = calls_of.get((name,), callbacks.iloc[:0])
+        in_department = call_department == calls.code("department", name)
         for service in [*task_types, ALL]:
-            sub = at if service == ALL else tasks_by_type.get((name, service), tasks.iloc[:0])
-            cb = calls if service == ALL else calls_by_type.get((name, service), calls.iloc[:0])
-            lead = sub["lead_time_days"].dropna().to_numpy(dtype=float)
-            done = is_value(sub["status"], "done")
+            keys = (name,) if service == ALL else (name, service)
+            sub = tasks.select(rep, keys, window_min=window_min)
+            cb = in_department
+            if service != ALL:
+                cb = in_department & (call_service == calls.code("service", service))
+            lead = sub["lead_time_days"].astype(float)
+            lead = lead[~np.isnan(lead)]
+            working = sub["lead_time_working_days"].astype(float)
+            done = sub.is_value("status", "done")
             row = _row(rep, department=name, service=service) | {
                 "tasks": float(len(sub)),
                 "tasks_done": float(done.sum()),
                 "tasks_open": float((~done).sum()),
                 "task_lead_time_days_mean": _mean(lead),
                 "task_lead_time_days_p90": _p90(lead),
-                "task_lead_time_working_days_mean": _mean(
-                    sub["lead_time_working_days"].dropna().to_numpy(dtype=float)
+                "task_lead_time_working_days_mean": _mean(working[~np.isnan(working)]),
+                "task_within_norm": _within(sub["late"].astype(float)),
+                "callbacks": float(cb.sum()),
+                "callback_reach_rate": _reach(
+                    int((reached & cb).sum()), int((not_reached & cb).sum())
                 ),
-                "task_within_norm": _within(sub["late"].to_numpy(dtype=float, na_value=np.nan)),
-                "callbacks": float(len(cb)),
-                "callback_reach_rate": _reach(cb["outcome"]),
             }
             if service == ALL:
                 row.update(_backlog(backlog, name))
                 # A chase asks about the matter, often as another service (a KCC question): it
                 # is counted per department, not per task type.
-                n_chases = float((chases["department"] == name).sum())
+                n_chases = float((chase_department == made.code("department", name)).sum())
                 row["chases"] = n_chases
                 row["chase_share"] = n_chases / len(made) if len(made) else np.nan
             rows.append(row)

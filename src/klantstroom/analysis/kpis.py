@@ -53,14 +53,21 @@ import pandas as pd
 from klantstroom.analysis.journeys import (
     BACKOFFICE_KPIS,
     DIGITAL_KPIS,
+    JOURNEY_KPI_COLUMNS,
     JOURNEY_KPIS,
     digital_kpis,
     journey_kpi_rows,
 )
 from klantstroom.analysis.periods import PERIOD, WHOLE_RUN
-from klantstroom.analysis.sortedrows import CALLBACKS, JourneyRows, Rows, SortedRows
-from klantstroom.analysis.sortedrows import contact_rows as sorted_contacts
-from klantstroom.analysis.sortedrows import journey_rows as sorted_journeys
+from klantstroom.analysis.sortedrows import (
+    CALLBACKS,
+    JourneyRows,
+    Rows,
+    SortedRows,
+    contact_rows,
+    journey_rows,
+    task_rows,
+)
 from klantstroom.analysis.stafftime import StaffTime, staff_time
 from klantstroom.analysis.stats import grouped_mean_ci
 from klantstroom.analysis.training import (
@@ -130,6 +137,19 @@ KPI_CONTACT_COLUMNS = (
     "urgent",
     "late",
 )
+# The task columns the department KPIs read.
+TASK_KPI_COLUMNS = (
+    "replication",
+    "department",
+    "service",
+    "created_min",
+    "status",
+    "lead_time_days",
+    "lead_time_working_days",
+    "late",
+)
+# The column of a citizen's segment (:mod:`klantstroom.analysis.segments`).
+SEGMENT = "segment"
 STAFF_KPIS = ("occupancy", "staff_hours", "busy_hours")
 # Channel and department rows share the failure-demand KPIs: each name is one column.
 ALL_KPIS: tuple[str, ...] = tuple(
@@ -319,8 +339,7 @@ def kpi_table(
     period: str = WHOLE_RUN,
     proficiency: pd.DataFrame | None = None,
     staff_times: Mapping[int, StaffTime] | None = None,
-    contact_rows: SortedRows | None = None,
-    journey_rows: JourneyRows | None = None,
+    prepared: RunRows | None = None,
 ) -> pd.DataFrame:
     """Return KPIs per replication (see the module docstring for rows and definitions).
 
@@ -358,28 +377,19 @@ def kpi_table(
         ``staff`` and ``spans`` per replication, as
         :func:`klantstroom.analysis.stafftime.staff_time` prepares them once for all the
         periods of a run; without it they are prepared here.
-    contact_rows : SortedRows, optional
-        The contacts of the whole run, sorted once for all its periods
-        (:func:`klantstroom.analysis.sortedrows.contact_rows`): the queue and counter KPIs
-        read the contacts that arrived in [``start_min``, ``horizon_min``) from it. Without
-        it they are prepared here from ``contacts``.
-    journey_rows : JourneyRows, optional
-        The journeys of the whole run, sorted once for all its periods
-        (:func:`klantstroom.analysis.sortedrows.journey_rows`), of which those that started
-        in the period count (``journeys`` is then not read); without it they are prepared
-        here from ``journeys``.
+    prepared : RunRows, optional
+        The contacts, tasks and journeys of the whole run, sorted once for all its periods
+        (:func:`prepare_rows`): the KPIs read the rows that arrived, were created or started
+        in [``start_min``, ``horizon_min``) from them, and ``contacts``, ``tasks`` and
+        ``journeys`` are not read. Without it they are prepared here from those tables, which
+        are then the period's.
     """
     rows: list[dict[str, object]] = []
-    contacts = contacts[[c for c in KPI_CONTACT_COLUMNS if c in contacts]]
-    if contact_rows is None:
-        contact_rows = sorted_contacts(contacts)
-        period_min = None  # ``contacts`` are the period's already
-    else:
-        period_min = (start_min, horizon_min)
-    journeys_min: tuple[float, float] | None = (start_min, horizon_min)
-    if journey_rows is None and journeys is not None:
-        journey_rows = sorted_journeys(journeys)
-        journeys_min = None  # the period's already
+    period_min: tuple[float, float] | None = (start_min, horizon_min)
+    if prepared is None:
+        prepared = prepare_rows(contacts, tasks, journeys)
+        period_min = None  # the tables are the period's already
+    contact_rows = prepared.contacts
     away = training_spells(staff)
     if staff_times is None:
         staff_times = staff_time(
@@ -452,25 +462,49 @@ def kpi_table(
                 }
             )
         rows.extend(proficiency_rows(rep, proficiency, window))
-        if tasks is not None and journey_rows is not None and rep_backlog is not None:
+        if prepared.tasks is not None and prepared.journeys is not None and rep_backlog is not None:
             rows.extend(
                 journey_kpi_rows(
                     rep,
-                    contacts[contacts["replication"] == rep],
-                    tasks[tasks["replication"] == rep],
-                    journey_rows,
+                    contact_rows,
+                    prepared.tasks,
+                    prepared.journeys,
                     rep_backlog,
                     channels=channels,
                     departments=departments,
                     services=services,
                     staff_groups=staff_groups,
-                    window_min=journeys_min,
+                    window_min=period_min,
                 )
             )
     table = pd.DataFrame(rows, columns=["replication", *KEYS, *ALL_KPIS])
     table["replication"] = table["replication"].astype(np.int32)
     table.insert(1, PERIOD, period)
     return table
+
+
+@dataclass(frozen=True)
+class RunRows:
+    """A run's contacts, tasks and journeys, each sorted once for the KPIs of all its periods."""
+
+    contacts: SortedRows
+    tasks: SortedRows | None
+    journeys: JourneyRows | None
+
+
+def prepare_rows(
+    contacts: pd.DataFrame, tasks: pd.DataFrame | None, journeys: pd.DataFrame | None
+) -> RunRows:
+    """The columns the KPIs read of a run's tables, sorted once (:mod:`~.sortedrows`)."""
+
+    def kept(table: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
+        return table[[c for c in columns if c in table]]
+
+    return RunRows(
+        contact_rows(kept(contacts, (*KPI_CONTACT_COLUMNS, "arrival_min", SEGMENT))),
+        None if tasks is None else task_rows(kept(tasks, TASK_KPI_COLUMNS)),
+        None if journeys is None else journey_rows(kept(journeys, (*JOURNEY_KPI_COLUMNS, SEGMENT))),
+    )
 
 
 def summary_table(

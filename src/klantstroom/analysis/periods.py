@@ -53,16 +53,22 @@ def period_rows(
         values = table[column].to_numpy(dtype=float)
         return table[(values >= start_min) & (values < end_min)]
 
-    day_backlog = backlog
-    if backlog is not None and "day" in backlog:
-        days = backlog["day"].to_numpy(dtype=float) * 1440.0
-        day_backlog = backlog[(days >= start_min) & (days < end_min)]
     return (
         within(contacts, "arrival_min"),  # type: ignore[return-value]
         within(tasks, "created_min"),
         within(journeys, "start_min"),
-        day_backlog,
+        period_backlog(backlog, start_min, end_min),
     )
+
+
+def period_backlog(
+    backlog: pd.DataFrame | None, start_min: float, end_min: float
+) -> pd.DataFrame | None:
+    """The backlog rows of the days in [start_min, end_min) (a day's end belongs to it)."""
+    if backlog is None or "day" not in backlog:
+        return backlog
+    days = backlog["day"].to_numpy(dtype=float) * 1440.0
+    return backlog[(days >= start_min) & (days < end_min)]
 
 
 def mark_judged(table: pd.DataFrame, judge_on: Mapping[str, str]) -> pd.DataFrame:
@@ -98,5 +104,6 @@ __all__ = [
     "is_month_name",
     "judged_view",
     "mark_judged",
+    "period_backlog",
     "period_rows",
 ]

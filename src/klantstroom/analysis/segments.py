@@ -25,7 +25,6 @@ import pandas as pd
 
 from klantstroom.analysis.journeys import (
     ALL,
-    JOURNEY_KPI_COLUMNS,
     digital_kpis,
     journey_kpis,
     service_weights,
@@ -33,22 +32,18 @@ from klantstroom.analysis.journeys import (
 from klantstroom.analysis.kpis import (
     ALL_KPIS,
     KEYS,
-    KPI_CONTACT_COLUMNS,
+    SEGMENT,
     CounterNorms,
+    RunRows,
     _counter_kpis,
     _queue_kpis,
+    prepare_rows,
     summary_table,
 )
 from klantstroom.analysis.periods import PERIOD, WHOLE_RUN
-from klantstroom.analysis.sortedrows import CALLBACKS, JourneyRows, Rows, SortedRows
-from klantstroom.analysis.sortedrows import contact_rows as sorted_contacts
-from klantstroom.analysis.sortedrows import journey_rows as sorted_journeys
+from klantstroom.analysis.sortedrows import CALLBACKS, Rows
 from klantstroom.scenario.spec import NormSpec
 
-SEGMENT = "segment"
-# The columns the KPIs read: grouping copies only these (a year has millions of contacts).
-_CONTACT_COLUMNS = [SEGMENT, *KPI_CONTACT_COLUMNS]
-_JOURNEY_COLUMNS = [SEGMENT, *JOURNEY_KPI_COLUMNS]
 # Where the segment key goes among the key columns: after the other keys.
 _AFTER = KEYS[-1]
 
@@ -73,8 +68,7 @@ def segment_kpi_table(
     horizon_min: float,
     counter_norms: CounterNorms | None = None,
     period: str = WHOLE_RUN,
-    contact_rows: SortedRows | None = None,
-    journey_rows: JourneyRows | None = None,
+    prepared: RunRows | None = None,
     start_min: float = 0.0,
 ) -> pd.DataFrame:
     """Return the KPI rows per replication x segment (see the module docstring).
@@ -98,28 +92,23 @@ def segment_kpi_table(
         Counter norms: with them the counter rows have the counter KPIs.
     period : str
         The ``period`` column of the rows.
-    contact_rows : SortedRows, optional
-        The contacts of the whole run, sorted once for all its periods: the rows of the queue
-        KPIs are those that arrived in [``start_min``, ``horizon_min``). Without it they are
-        prepared here from ``contacts``.
-    journey_rows : JourneyRows, optional
-        The journeys of the whole run, sorted once for all its periods; those that started in
-        the period count (``journeys`` is then not read). Without it they are prepared here
-        from ``journeys``.
+    prepared : RunRows, optional
+        The contacts and journeys of the whole run, sorted once for all its periods
+        (:func:`klantstroom.analysis.kpis.prepare_rows`): those that arrived or started in
+        [``start_min``, ``horizon_min``) count, and ``contacts`` and ``journeys`` are not
+        read. Without it they are prepared here from those tables, then the period's.
     start_min : float
         Start of the period in minutes.
     """
     rows: list[dict[str, object]] = []
     period_min: tuple[float, float] | None = (start_min, horizon_min)
-    journeys_min = period_min
-    if contact_rows is None:
-        contact_rows = sorted_contacts(contacts[[c for c in _CONTACT_COLUMNS if c in contacts]])
-        period_min = None  # ``contacts`` are the period's already
-    if journey_rows is None:
-        journey_rows = sorted_journeys(journeys[[c for c in _JOURNEY_COLUMNS if c in journeys]])
-        journeys_min = None
+    if prepared is None:
+        prepared = prepare_rows(contacts, None, journeys)
+        period_min = None  # the tables are the period's already
+    contact_rows = prepared.contacts
+    assert prepared.journeys is not None
     # A segment's journeys of all services sum in service order, as their grouping did.
-    by_service = journey_rows.by_service
+    by_service = prepared.journeys.by_service
     for rep in replications:
         for segment in segments:
             for channel in channels:
@@ -142,7 +131,7 @@ def segment_kpi_table(
             for service in [*segment.services, ALL]:
                 keys = () if service == ALL else (service,)
                 started = by_service.select(
-                    rep, keys, window_min=journeys_min, where=(SEGMENT, segment.name)
+                    rep, keys, window_min=period_min, where=(SEGMENT, segment.name)
                 )
                 if service == ALL:
                     weights = service_weights(started)

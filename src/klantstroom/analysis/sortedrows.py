@@ -93,11 +93,15 @@ class Rows:
             self._cache[name] = values
         return values
 
+    def code(self, name: str, value: str) -> int:
+        """The code of ``value`` in the text column ``name`` (-2, which no row has, if none)."""
+        # A column without text (an empty table's) holds no value either.
+        return self._categories.get(name, {}).get(value, -2)
+
     def is_value(self, name: str, value: str) -> np.ndarray:
         """``column == value`` as a boolean mask of the selected rows (missing: False)."""
-        # A column without text (an empty table's) holds no value either.
-        code = self._categories.get(name, {}).get(value)
-        if code is None:
+        code = self.code(name, value)
+        if code == -2:
             return np.zeros(self._length, dtype=bool)
         return self[name] == code
 
@@ -169,7 +173,7 @@ class SortedRows:
         """
         # -2, a code no row has, for a name no row has.
         codes = [
-            self._categories[column].get(value, -2)
+            self._categories.get(column, {}).get(value, -2)
             for column, value in zip(self._keys[: len(values)], values, strict=True)
         ]
         key = (replication, *codes)
@@ -196,6 +200,11 @@ class SortedRows:
 def contact_rows(contacts: pd.DataFrame) -> SortedRows:
     """The contacts by replication, channel and service, periods by arrival (module docstring)."""
     return SortedRows(contacts, ["channel", "service"], "arrival_min")
+
+
+def task_rows(tasks: pd.DataFrame) -> SortedRows:
+    """The back-office tasks by replication, department and task type, periods by creation."""
+    return SortedRows(tasks, ["department", "service"], "created_min")
 
 
 @dataclass(frozen=True)
