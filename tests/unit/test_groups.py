@@ -7,7 +7,7 @@ import pandas as pd
 from hypothesis import given
 from hypothesis import strategies as st
 
-from klantstroom.analysis.groups import groups_of, nested_groups
+from klantstroom.analysis.groups import nested_groups
 
 
 def test_levels_hold_each_prefix_in_row_order() -> None:
@@ -29,10 +29,8 @@ def test_levels_hold_each_prefix_in_row_order() -> None:
 
 def test_integer_keys_are_text_and_empty_tables_give_no_groups() -> None:
     spans = pd.DataFrame({"staff_group": np.array([2, 0, 2], dtype=np.int16), "x": [1, 2, 3]})
-    assert {k: v["x"].tolist() for k, v in groups_of(spans, "staff_group").items()} == {
-        "0": [2],
-        "2": [1, 3],
-    }
+    (by_group,) = nested_groups(spans, ["staff_group"])
+    assert {k: v["x"].tolist() for k, v in by_group.items()} == {("0",): [2], ("2",): [1, 3]}
     assert nested_groups(spans.iloc[:0], ["staff_group", "x"]) == [{}, {}]
 
 

@@ -1,10 +1,11 @@
 """The rows of a table per key, as slices of one sorted copy.
 
-KPIs are computed per replication x channel x service, per shop x service, per staff group,
-per department x task type... Filtering the whole table once per key costs keys x rows (the
-default run made 16,812 such filters); sorting it once by the keys and slicing costs rows once,
-and the slices of one copy share its memory. :func:`nested_groups` gives the groups of every
-prefix of the key columns at once: (channel), then (channel, service).
+Staff time is summed per staff group and per shop: filtering the whole table once per key
+costs keys x rows; sorting it once by the keys and slicing costs rows once, and the slices of
+one copy share its memory. :func:`nested_groups` gives the groups of every prefix of the key
+columns at once: (channel), then (channel, service). The KPIs of the contacts, tasks and
+journeys go one step further, to NumPy columns sorted once for all periods
+(:mod:`klantstroom.analysis.sortedrows`), whose selections come in the order of these groups.
 """
 
 from __future__ import annotations
@@ -52,11 +53,6 @@ def nested_groups(table: pd.DataFrame, by: list[str]) -> list[dict[tuple[str, ..
             groups[key] = ordered.iloc[start:end]
         levels.append(groups)
     return levels
-
-
-def groups_of(table: pd.DataFrame, column: str) -> dict[str, pd.DataFrame]:
-    """The rows of ``table`` per value (as text) of one column; see :func:`nested_groups`."""
-    return {key[0]: rows for key, rows in nested_groups(table, [column])[0].items()}
 
 
 def codes_of(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:

@@ -33,34 +33,6 @@ PERIOD = "period"
 JUDGED = "judged"
 
 
-def period_rows(
-    contacts: pd.DataFrame,
-    tasks: pd.DataFrame | None,
-    journeys: pd.DataFrame | None,
-    backlog: pd.DataFrame | None,
-    start_min: float,
-    end_min: float,
-) -> tuple[pd.DataFrame, pd.DataFrame | None, pd.DataFrame | None, pd.DataFrame | None]:
-    """The rows of the run's tables that belong to the period [start_min, end_min).
-
-    Contacts by arrival, tasks by creation, journeys by start, backlog rows by day (the backlog
-    at the end of a day belongs to that day).
-    """
-
-    def within(table: pd.DataFrame | None, column: str) -> pd.DataFrame | None:
-        if table is None or column not in table:
-            return table
-        values = table[column].to_numpy(dtype=float)
-        return table[(values >= start_min) & (values < end_min)]
-
-    return (
-        within(contacts, "arrival_min"),  # type: ignore[return-value]
-        within(tasks, "created_min"),
-        within(journeys, "start_min"),
-        period_backlog(backlog, start_min, end_min),
-    )
-
-
 def period_backlog(
     backlog: pd.DataFrame | None, start_min: float, end_min: float
 ) -> pd.DataFrame | None:
@@ -105,5 +77,4 @@ __all__ = [
     "judged_view",
     "mark_judged",
     "period_backlog",
-    "period_rows",
 ]
