@@ -338,6 +338,45 @@ def tasks_table(scenario: Scenario, logs: Sequence[ReplicationLog]) -> pd.DataFr
     return table
 
 
+def _paths(
+    step: np.ndarray,
+    first_row: np.ndarray,
+    n_rows: np.ndarray,
+    keep: np.ndarray,
+    step_names: np.ndarray,
+) -> np.ndarray:
+    """The ``path`` of each journey: its steps' names joined by ``>``.
+
+    ``step`` holds the step code of every row, the rows of journey ``j`` being
+    ``first_row[j]`` and the ``n_rows[j] - 1`` after it; journeys not in ``keep`` get their
+    first step only. A year has hundreds of thousands of journeys of more than one step but a
+    few hundred different paths: each journey's steps are packed into one integer (a digit
+    per step), and only the different ones are joined as text.
+    """
+    path = step_names[step[first_row]].copy()
+    base = len(step_names) + 1  # digit 0: no step
+    most = int(62 * np.log(2) / np.log(base))  # steps an int64 holds
+    longer = (n_rows > 1) & keep
+    packed = longer & (n_rows <= most)
+    position = np.arange(len(step)) - np.repeat(first_row, n_rows)
+    digit = np.where(np.repeat(packed, n_rows), step.astype(np.int64) + 1, 0)
+    power = base ** np.minimum(position, most - 1).astype(np.int64)
+    key = np.add.reduceat(digit * power, first_row) if len(step) else np.zeros(0, np.int64)
+    unique, inverse = np.unique(key[packed], return_inverse=True)
+    names = []
+    for value in unique.tolist():
+        steps = []
+        while value:
+            value, digit_ = divmod(value, base)
+            steps.append(step_names[digit_ - 1])
+        names.append(">".join(steps))
+    path[packed] = np.array(names, dtype=object)[inverse] if names else path[packed]
+    for j in np.flatnonzero(longer & ~packed).tolist():  # very long journeys, rare
+        lo = first_row[j]
+        path[j] = ">".join(step_names[step[lo : lo + n_rows[j]]].tolist())
+    return path
+
+
 def journeys_table(scenario: Scenario, logs: Sequence[ReplicationLog]) -> pd.DataFrame:
     """Return one row per journey that started in the reported period.
 
@@ -399,11 +438,7 @@ def journeys_table(scenario: Scenario, logs: Sequence[ReplicationLog]) -> pd.Dat
         which = np.searchsorted(first_row, ended, side="right") - 1
         status_code[which] = c["journey_end"][order][ended]
         end_min[which] = c["end_min"][order][ended]
-        # Paths: one step for most journeys; only longer ones are joined in Python.
-        path = step_names[step[first_row]].copy()
-        for j in np.flatnonzero((n_rows > 1) & keep).tolist():
-            lo = first_row[j]
-            path[j] = ">".join(step_names[step[lo : lo + n_rows[j]]].tolist())
+        path = _paths(step, first_row, n_rows, keep, step_names)
         first_row, start, path = first_row[keep], start[keep], path[keep]
         status_code, end_min = status_code[keep], end_min[keep]
         # Work in hand at the horizon ends after it: the journey is still open in the period.
@@ -419,12 +454,10 @@ def journeys_table(scenario: Scenario, logs: Sequence[ReplicationLog]) -> pd.Dat
             [due_min(calendar, (u // 1000) * 1440.0, int(u % 1000)) for u in unique], dtype=float
         )[inverse]
         resolved = status_code == 1
-        citizens = {citizen: name for name, citizen in log.personas}
         citizen = c["citizen_id"][order][first_row]
-        persona = pd.array(
-            [citizens.get(int(x)) for x in citizen] if citizens else [None] * len(citizen),
-            dtype="string",
-        )
+        persona = pd.array([None] * len(citizen), dtype="string")
+        for name, persona_citizen in log.personas:  # a handful of scripted citizens
+            persona[citizen == persona_citizen] = name
         frames.append(
             pd.DataFrame(
                 {

@@ -23,6 +23,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from klantstroom.analysis.groups import is_value
 from klantstroom.analysis.journeys import inbound
 from klantstroom.analysis.timeaverage import (
     mean_capped_count_per_interval,
@@ -41,6 +42,16 @@ QUEUE_COLUMNS = (
 )
 SHOP_COLUMNS = ("desks_open", "desks_busy")
 STAFF_COLUMNS = ("staff_scheduled", "staff_on_duty", "staff_busy", "occupancy")
+# The contact columns the queue rows read.
+_CONTACT_COLUMNS = (
+    "replication",
+    "channel",
+    "shop",
+    "origin",
+    "arrival_min",
+    "outcome",
+    "wait_min",
+)
 COUNT_COLUMNS = ("arrivals", "served", "abandoned", "unserved")
 
 
@@ -93,6 +104,8 @@ def intervals_table(
     n = len(edges) - 1
     starts = edges[:-1]
     staff = work_spells(staff)  # in class or teaching is not on duty for contacts
+    # The columns read below: a filter copies these, not the table's 33.
+    contacts = contacts[[c for c in _CONTACT_COLUMNS if c in contacts]]
     frames = []
     for rep in replications:
         rep_contacts = inbound(contacts[contacts["replication"] == rep])  # as in kpis.csv
@@ -105,15 +118,16 @@ def intervals_table(
             code = list(channels).index("counter")
             places += [(code, "counter", shop, k) for k, shop in enumerate(shops)]
         for code, channel, shop, shop_code in places:
-            sub = rep_contacts[rep_contacts["channel"] == channel]
+            place = is_value(rep_contacts["channel"], channel)
             if shop is not None:
-                sub = sub[sub["shop"] == shop]
+                place &= is_value(rep_contacts["shop"], shop)
+            sub = rep_contacts[place]
             bins = np.minimum((sub["arrival_min"].to_numpy() // interval_min).astype(int), n - 1)
-            outcome = sub["outcome"].to_numpy()
+            outcome = sub["outcome"]
             wait = sub["wait_min"].to_numpy()
-            served = outcome == "served"
-            abandoned = outcome == "abandoned"
-            unserved = outcome == "unserved"
+            served = is_value(outcome, "served")
+            abandoned = is_value(outcome, "abandoned")
+            unserved = is_value(outcome, "unserved")
             within = served & (wait <= thresholds_min[channel] + 1e-9)
             count = np.bincount(bins, minlength=n)
             n_served = np.bincount(bins, weights=served, minlength=n)
