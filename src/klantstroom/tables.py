@@ -176,10 +176,11 @@ def _late(due: np.ndarray, end: np.ndarray, served: np.ndarray, horizon_min: flo
 def _contacts_of(scenario: Scenario, log: ReplicationLog) -> pd.DataFrame:
     c = log.contacts
     keep = (c["arrival_min"] >= 0.0) & (c["arrival_min"] < log.horizon_min) & (c["origin"] != TASK)
-    order = np.argsort(c["contact_id"][keep], kind="stable")
+    rows = np.flatnonzero(keep)
+    rows = rows[np.argsort(c["contact_id"][rows], kind="stable")]  # one take per column
 
     def col(name: str) -> np.ndarray:
-        return c[name][keep][order]
+        return c[name][rows]
 
     arrival = col("arrival_min")
     start = col("start_min")
