@@ -139,6 +139,10 @@ def _handling_shares(
     return shares
 
 
+# The contact columns the costs read.
+_CONTACT_COLUMNS = ("replication", "channel", "outcome", "staff_group", "service_min", "wrapup_min")
+
+
 def _row(replication: object, item: str, **values: object) -> dict[str, object]:
     row: dict[str, object] = {column: math.nan for column in COST_COLUMNS}
     row.update(replication=replication, item=item, channel=ALL, shop=ALL, staff_group=ALL)
@@ -184,6 +188,8 @@ def cost_table(
     roster = rostered_hours(scenario, 0.0, horizon)
     salaries = group_salaries(scenario)
     has_activity = "activity" in staff.columns
+    # The columns read below: a replication's rows copy these, not the table's 33.
+    contacts = contacts[[c for c in _CONTACT_COLUMNS if c in contacts]]
     rows: list[dict[str, object]] = []
     for rep in replications:
         rep_contacts = contacts[contacts["replication"] == rep] if len(contacts) else contacts
@@ -272,9 +278,7 @@ def cost_table(
             )
             by_channel["counter"] = by_channel.get("counter", 0.0) + in_run * to_year
             total += in_run * to_year
-        arrived = (
-            rep_contacts["channel"].astype(str).value_counts() if len(rep_contacts) else pd.Series()
-        )
+        arrived = rep_contacts["channel"].value_counts() if len(rep_contacts) else pd.Series()
         for channel, price in prices.eur_per_contact:
             count = int(arrived.get(channel, 0))
             in_run = count * price
@@ -292,9 +296,7 @@ def cost_table(
             by_channel[channel] = by_channel.get(channel, 0.0) + in_run * to_year
             total += in_run * to_year
         served = (
-            rep_contacts.loc[rep_contacts["outcome"] == "served", "channel"]
-            .astype(str)
-            .value_counts()
+            rep_contacts.loc[rep_contacts["outcome"] == "served", "channel"].value_counts()
             if len(rep_contacts)
             else pd.Series()
         )
