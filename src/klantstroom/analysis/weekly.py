@@ -266,7 +266,8 @@ def weekly_access(
         }
     )
     per_replication["no_slot"] = per_replication["requests"] - per_replication["booked"]
-    shop_names = [s for s in _categories(contacts["shop"]) if s in set(rows["shop"])]
+    present = set(rows["shop"].unique())
+    shop_names = [s for s in _categories(contacts["shop"]) if s in present]
     weeks = _weeks_of_run(start_date, horizon_days)
     table = _mean_over_replications(
         per_replication,
@@ -458,7 +459,8 @@ def weekly_lead_time(
             "term_working_days_mean": groups["term"].mean(),
         }
     )
-    departments = [d for d in _categories(tasks["department"]) if d in set(rows["department"])]
+    present = set(rows["department"].unique())
+    departments = [d for d in _categories(tasks["department"]) if d in present]
     table = _mean_over_replications(
         per_replication,
         "department",
@@ -524,7 +526,8 @@ def weekly_failure_demand(
             "chase": is_chase.astype(float),
         }
     )
-    channels = [c for c in _categories(contacts["channel"]) if c in set(rows["channel"][is_chase])]
+    present = set(rows["channel"][is_chase].unique())
+    channels = [c for c in _categories(contacts["channel"]) if c in present]
     # The pooled row takes every contact-centre channel, also one without chases.
     kcc = rows[rows["channel"].isin(kcc_channels)].assign(channel=KCC)
     rows = pd.concat([rows[rows["channel"].isin(channels)], kcc], ignore_index=True)

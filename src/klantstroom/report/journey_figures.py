@@ -318,6 +318,10 @@ def _floats(series: pd.Series) -> np.ndarray:
 
 def _strings(series: pd.Series) -> np.ndarray:
     """A (categorical or string) column as an object array of str, with None for missing."""
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        # By code: a year's million contacts are not turned into text one by one.
+        names = [*series.cat.categories.astype("string").tolist(), None]  # code -1: None
+        return np.asarray(names, dtype=object)[series.cat.codes.to_numpy()]
     values = series.astype("string").to_numpy(dtype=object)
     values[pd.isna(values)] = None
     return values
