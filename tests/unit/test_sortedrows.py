@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -22,7 +24,7 @@ def _contacts(seed: int, n: int) -> pd.DataFrame:
     def cat(values: list[str | None], categories: list[str]) -> pd.Categorical:
         return pd.Categorical(values, categories=categories)
 
-    def pick(options: list[str | None]) -> list[str | None]:
+    def pick(options: Sequence[str | None]) -> list[str | None]:
         return [options[i] for i in rng.integers(0, len(options), n)]
 
     return pd.DataFrame(
@@ -48,23 +50,21 @@ def _contacts(seed: int, n: int) -> pd.DataFrame:
 
 
 def _filtered(
-    table: pd.DataFrame,
-    rep: int,
-    channel: str,
-    service: str | None,
-    window: tuple[float, float],
-    inbound: bool,
-    where: tuple[str, str] | None,
+    table: pd.DataFrame, rep: int, key: tuple[str, ...], window: tuple[float, float], **only: object
 ) -> pd.DataFrame:
-    """The selection as the KPIs made it before: filters, then the nested groups."""
+    """The selection as the KPIs made it before: filters, then the nested groups.
+
+    ``key`` is (channel,) or (channel, service); ``only`` may hold ``inbound`` (bool) and
+    ``where`` (column, value).
+    """
     arrival = table["arrival_min"].to_numpy()
     rows = table[(arrival >= window[0]) & (arrival < window[1])]
     rows = rows[rows["replication"] == rep]
-    if inbound:
+    if only.get("inbound"):
         rows = rows[~is_value(rows["origin"], "callback")]
     keys = ["channel", "service"]
-    key: tuple[str, ...] = (channel,) if service is None else (channel, service)
-    if where is not None:
+    where = only.get("where")
+    if isinstance(where, tuple):
         keys = [where[0], *keys]
         key = (where[1], *key)
     levels = nested_groups(rows, keys)
@@ -99,7 +99,7 @@ def test_a_selection_is_the_filtered_group_in_its_order(
     rows = contact_rows(table).select(
         rep, keys, window_min=window, drop=CALLBACKS if inbound else None, where=where
     )
-    expected = _filtered(table, rep, channel, service, window, inbound, where)
+    expected = _filtered(table, rep, keys, window, inbound=inbound, where=where)
     assert len(rows) == len(expected)
     # The same rows in the same order: every mean adds the same numbers in the same order.
     np.testing.assert_array_equal(rows["contact_id"], expected["contact_id"].to_numpy())
@@ -116,7 +116,7 @@ def test_a_selection_is_the_filtered_group_in_its_order(
 def test_without_a_window_every_period_row_counts() -> None:
     table = _contacts(3, 200)
     everything = contact_rows(table).select(1, ["phone"], window_min=None)
-    expected = _filtered(table, 1, "phone", None, (-np.inf, np.inf), False, None)
+    expected = _filtered(table, 1, ("phone",), (-np.inf, np.inf))
     np.testing.assert_array_equal(everything["contact_id"], expected["contact_id"].to_numpy())
 
 
