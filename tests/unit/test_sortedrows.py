@@ -179,3 +179,14 @@ def test_journeys_in_order_and_by_service_as_the_grouping_gave_them() -> None:
         np.testing.assert_array_equal(
             ids["journey_id"], by_service[("a", "afval")]["journey_id"].to_numpy()
         )
+
+
+def test_a_table_read_back_without_origin_or_with_booleans_as_objects() -> None:
+    table = _contacts(9, 50).drop(columns="origin")
+    # No origin column: no callback to leave out, every row counts (as inbound() did).
+    rows = contact_rows(table).select(0, ["phone"], window_min=None, drop=CALLBACKS)
+    expected = _filtered(table, 0, ("phone",), (-np.inf, np.inf))
+    np.testing.assert_array_equal(rows["contact_id"], expected["contact_id"].to_numpy())
+    # Booleans stored as Python objects are read as 1, 0 and NaN, not as text codes.
+    late = Rows.of(pd.DataFrame({"late": np.array([True, False, None, False], dtype=object)}))
+    np.testing.assert_array_equal(late["late"], [1.0, 0.0, np.nan, 0.0])

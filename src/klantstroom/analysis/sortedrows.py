@@ -20,6 +20,12 @@ mean sums the same numbers in the same order and the KPIs are identical to the l
 
 A selection is a :class:`Rows`: the KPI functions read its columns as arrays, taken from the
 sorted columns only when first read.
+
+The tables' key columns (channel, service, department, segment) are categorical, so codes and
+their order are those of the categories in every period. A text key column would be coded in
+the order its values first appear in the whole run, where the grouping coded each period's
+rows: the groups are the same, but a row of all services could add its services in another
+order (a difference in the last bit of a mean).
 """
 
 from __future__ import annotations
@@ -192,6 +198,8 @@ class SortedRows:
 
     def _equal(self, test: tuple[str, str], start: int, end: int) -> np.ndarray:
         column, value = test
+        if column not in self._columns:  # a table without the column (no ``origin``: no
+            return np.zeros(end - start, dtype=bool)  # callbacks) has no row with the value
         # A column without text (an empty table's) holds no value either.
         code = self._categories.get(column, {}).get(value, -2)
         return self._columns[column][start:end] == code
@@ -233,7 +241,12 @@ def _arrays(table: pd.DataFrame) -> tuple[dict[str, np.ndarray], dict[str, dict[
     for name in table.columns:
         column = table[name]
         dtype = column.dtype
-        if isinstance(dtype, pd.CategoricalDtype) or pd.api.types.is_string_dtype(dtype):
+        kind = ""
+        if pd.api.types.is_object_dtype(dtype):
+            kind = pd.api.types.infer_dtype(column, skipna=True)
+        if kind == "boolean":  # True/False/None as Python objects (a table read back)
+            columns[name] = column.astype("boolean").to_numpy(dtype=float, na_value=np.nan)
+        elif isinstance(dtype, pd.CategoricalDtype) or pd.api.types.is_string_dtype(dtype):
             codes, values = codes_of(column)
             columns[name] = codes
             categories[name] = {str(value): code for code, value in enumerate(values)}

@@ -230,6 +230,8 @@ def _has_later_steps(journeys: pd.DataFrame) -> bool:
     switch of channel, a back-office task or a callback)."""
     if not len(journeys):
         return False
+    if "path" not in journeys:  # a table without paths: assume there may be later steps
+        return True
     return bool(journeys["path"].astype("string").str.contains(">", regex=False).any())
 
 
