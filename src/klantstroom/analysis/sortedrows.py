@@ -79,7 +79,7 @@ class Rows:
 
     @classmethod
     def of(cls, table: pd.DataFrame) -> Rows:
-        """All rows of ``table`` (a caller that has a DataFrame, not a :class:`ContactRows`)."""
+        """All rows of ``table`` (for a caller that has a DataFrame, not a :class:`SortedRows`)."""
         columns, categories = _arrays(table)
         return cls(columns, categories)
 
