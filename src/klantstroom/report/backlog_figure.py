@@ -19,6 +19,7 @@ from klantstroom.report.figures import (
     MINUTES_PER_DAY,
     SUPTITLE_PT,
     TITLE_PT,
+    _figure_legend,
     _names,
     _new_figure,
     _style_axes,
@@ -28,7 +29,6 @@ from klantstroom.report.journey_common import (
     WEEKEND_COLOUR,
     _first_date,
     _floats,
-    _legend_below,
     _queue_label,
     _replication_count,
     _strings,
@@ -167,5 +167,5 @@ def backlog_by_day(
         entries.append((Patch(facecolor=BAND_COLOUR, alpha=0.6), t["range"]))
     if weekend_days:
         entries.append((Patch(facecolor=WEEKEND_COLOUR), t["weekend"]))
-    _legend_below(fig, entries, ncols=3)
+    _figure_legend(fig, entries, ncols=3)
     return fig

@@ -517,8 +517,11 @@ def _profile_handles(
     ]
 
 
-def _figure_legend(fig: Figure, entries: Sequence[tuple[object, str]]) -> None:
-    """One legend for the whole figure, below the panels so it never covers data."""
+def _figure_legend(fig: Figure, entries: Sequence[tuple[object, str]], ncols: int = 2) -> None:
+    """One legend for the whole figure, below the panels so it never covers data.
+
+    ``ncols`` entries per row at most (long labels: two per row stay inside a slide).
+    """
     if not entries:
         return
     handles, labels = zip(*entries, strict=True)
@@ -526,7 +529,7 @@ def _figure_legend(fig: Figure, entries: Sequence[tuple[object, str]]) -> None:
         list(handles),
         list(labels),
         loc="outside lower center",
-        ncols=min(len(entries), 2),  # long labels: two per row stay inside a slide
+        ncols=min(len(entries), ncols),
         fontsize=LEGEND_PT,
         frameon=False,
     )

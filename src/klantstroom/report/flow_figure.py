@@ -17,6 +17,7 @@ from klantstroom.report.figures import (
     SUPTITLE_PT,
     WIDTH_IN,
     _count,
+    _figure_legend,
     _new_figure,
 )
 from klantstroom.report.journey_common import (
@@ -29,7 +30,6 @@ from klantstroom.report.journey_common import (
     TASK_SERVICE_COLOUR,
     _lane_label,
     _lane_order,
-    _legend_below,
     _replication_count,
     _status_label,
     _strings,
@@ -254,5 +254,5 @@ def journey_flow(
     ]
     entries.append((Patch(facecolor=CONTACT_SERVICE_COLOUR), t["contact_node"]))
     entries.append((Patch(facecolor=TASK_SERVICE_COLOUR), t["task_node"]))
-    _legend_below(fig, entries, ncols=5)
+    _figure_legend(fig, entries, ncols=5)
     return fig

@@ -7,15 +7,11 @@ The figures themselves are in :mod:`klantstroom.report.backlog_figure`,
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
-from matplotlib.figure import Figure
 
-from klantstroom.report.figures import (
-    LEGEND_PT,
-)
 from klantstroom.report.figures import (
     _text as _labels,
 )
@@ -208,21 +204,6 @@ _TEXT: dict[str, dict[str, str]] = {
 def _text(language: str) -> dict[str, str]:
     """Return the label set for ``language``; raise ``ValueError`` for an unknown one."""
     return _labels(language, _TEXT)
-
-
-def _legend_below(fig: Figure, entries: Sequence[tuple[object, str]], ncols: int = 3) -> None:
-    """One legend for the whole figure, below the panels so it never covers data."""
-    if not entries:
-        return
-    handles, labels = zip(*entries, strict=True)
-    fig.legend(
-        list(handles),
-        list(labels),
-        loc="outside lower center",
-        ncols=min(len(entries), ncols),
-        fontsize=LEGEND_PT,
-        frameon=False,
-    )
 
 
 def _has_later_steps(journeys: pd.DataFrame) -> bool:

@@ -20,6 +20,7 @@ from klantstroom.report.figures import (
     TICK_PT,
     WIDTH_IN,
     _count,
+    _figure_legend,
     _names,
     _new_figure,
     _number,
@@ -30,7 +31,6 @@ from klantstroom.report.journey_common import (
     BOX_COLOUR,
     NORM_IN_VIEW,
     _floats,
-    _legend_below,
     _replication_count,
     _strings,
     _text,
@@ -160,5 +160,5 @@ def journey_lead_time(
             t["pooled"].format(n=n_reps) if n_reps > 1 else t["pooled_one"],
         ),
     ]
-    _legend_below(fig, entries, ncols=2)
+    _figure_legend(fig, entries, ncols=2)
     return fig

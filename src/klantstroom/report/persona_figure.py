@@ -22,6 +22,7 @@ from klantstroom.report.figures import (
     TICK_PT,
     TITLE_PT,
     _duration,
+    _figure_legend,
     _new_figure,
     _style_axes,
 )
@@ -39,7 +40,6 @@ from klantstroom.report.journey_common import (
     _floats,
     _lane_label,
     _lane_order,
-    _legend_below,
     _status_label,
     _strings,
     _text,
@@ -408,5 +408,5 @@ def persona_journeys(
         entries.append((handle, f"{t['journey_end']}: {_status_label(status, t)}"))
     if has_due:
         entries.append((Line2D([], [], color=NORM_COLOUR, linestyle="--"), t["due"]))
-    _legend_below(fig, entries, ncols=4)
+    _figure_legend(fig, entries, ncols=4)
     return fig
