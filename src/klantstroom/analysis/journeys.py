@@ -91,9 +91,10 @@ def inbound(contacts: pd.DataFrame) -> pd.DataFrame:
     rows and the service level staffing sizes for count inbound contacts only. A table without
     an ``origin`` column (no journeys) is returned as it is.
     """
-    if "origin" not in contacts:
+    column, value = CALLBACKS  # the same test the sorted KPI selections drop
+    if column not in contacts:
         return contacts
-    return contacts[~is_value(contacts["origin"], "callback")]
+    return contacts[~is_value(contacts[column], value)]
 
 
 def _mean(values: np.ndarray) -> float:

@@ -101,8 +101,7 @@ class Rows:
 
     def code(self, name: str, value: str) -> int:
         """The code of ``value`` in the text column ``name`` (-2, which no row has, if none)."""
-        # A column without text (an empty table's) holds no value either.
-        return self._categories.get(name, {}).get(value, -2)
+        return _code(self._categories, name, value)
 
     def is_value(self, name: str, value: str) -> np.ndarray:
         """``column == value`` as a boolean mask of the selected rows (missing: False)."""
@@ -177,9 +176,8 @@ class SortedRows:
         where : (str, str), optional
             Only the rows whose text column (``shop``, ``segment``) has this value.
         """
-        # -2, a code no row has, for a name no row has.
         codes = [
-            self._categories.get(column, {}).get(value, -2)
+            _code(self._categories, column, value)
             for column, value in zip(self._keys[: len(values)], values, strict=True)
         ]
         key = (replication, *codes)
@@ -200,9 +198,13 @@ class SortedRows:
         column, value = test
         if column not in self._columns:  # a table without the column (no ``origin``: no
             return np.zeros(end - start, dtype=bool)  # callbacks) has no row with the value
-        # A column without text (an empty table's) holds no value either.
-        code = self._categories.get(column, {}).get(value, -2)
-        return self._columns[column][start:end] == code
+        return self._columns[column][start:end] == _code(self._categories, column, value)
+
+
+def _code(categories: Mapping[str, Mapping[str, int]], column: str, value: str) -> int:
+    """The code of ``value`` in ``column``: -2, a code no row has, for a value no row has (and
+    for a column without text, an empty table's)."""
+    return categories.get(column, {}).get(value, -2)
 
 
 def contact_rows(contacts: pd.DataFrame) -> SortedRows:
