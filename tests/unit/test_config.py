@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -9,15 +10,19 @@ from typing import Any
 
 import pytest
 from hydra.errors import ConfigCompositionException
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from omegaconf import DictConfig, OmegaConf
+from omegaconf.errors import ConfigAttributeError, ConfigKeyError, ValidationError
 
-from klantstroom.config import scenario_from_config
+from klantstroom.config import KlantstroomConfig, scenario_from_config
+from klantstroom.config.errors import find_unknown_key
 from klantstroom.config.path_plan import overlay_has_path, plan_path
 from klantstroom.paths import conf_dir, scenarios_dir
 from klantstroom.scenario.build import build_scenario
 from klantstroom.scenario.errors import ScenarioErrors
 
-from factories import queue_config, shipped_overlays
+from factories import queue_config, shipped_overlays, shop_config
 
 Compose = Callable[..., DictConfig]
 
@@ -387,6 +392,70 @@ def test_keys_added_with_plus_are_still_checked(compose_config: Compose) -> None
     with pytest.raises(ScenarioErrors) as info:
         scenario_from_config(cfg)
     assert "did you mean 'run.replications'?" in str(info.value)
+
+
+def _mapping_paths(node: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """The path of every mapping in a resolved configuration, lists' items included."""
+    if isinstance(node, dict):
+        return [path] + [p for k, v in node.items() for p in _mapping_paths(v, (*path, k))]
+    if isinstance(node, list):
+        return [p for i, v in enumerate(node) for p in _mapping_paths(v, (*path, i))]
+    return []
+
+
+def _dotted(path: tuple[Any, ...]) -> str:
+    return "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path).lstrip(".")
+
+
+_KEY_CHECK_CONFIG = shop_config(
+    appointment_desks=1,
+    appointment_share=0.5,
+    run={"periods": {"peak": {"month": "may"}}},
+    params={"rate": {"per_hour": 3.0}},
+    costs={"scales": {"8": {"min": 1.0}}},
+    services={"visit": {"handling": {"counter": {"kind": "exponential", "mean_min": 9.0}}}},
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    where=st.sampled_from(_mapping_paths(_KEY_CHECK_CONFIG)),
+    key=st.sampled_from(["zz_unknown", "mean_min", "headcount", "month", "shifts", "_target_"]),
+)
+def test_the_key_check_rejects_what_merging_into_the_schema_rejects(
+    where: tuple[Any, ...], key: str
+) -> None:
+    # Merging into the schema (OmegaConf) is the oracle; the walk replaced it to save a second
+    # per municipality. A value the schema types differently is not a key error: skipped.
+    config = copy.deepcopy(_KEY_CHECK_CONFIG)
+    node = config
+    for part in where:
+        node = node[part]
+    node.setdefault(key, {})
+    try:
+        OmegaConf.merge(OmegaConf.structured(KlantstroomConfig), config)
+        expected = None
+    except (ConfigKeyError, ConfigAttributeError) as error:
+        expected = str(error.full_key)
+    except ValidationError:
+        return
+    found = find_unknown_key(config)
+    assert (found is None) == (expected is None)
+    if found is not None and expected is not None:
+        # OmegaConf names a list item's key without the path (`zz_unknown`); the walk in full.
+        assert found[0] == _dotted((*where, key))
+        assert found[0].endswith(expected)
+        assert "allowed keys" in found[1]
+
+
+def test_the_key_check_reaches_a_segment_s_channel_switch() -> None:
+    # dict[str, dict[str, ChannelSwitchConfig]]: OmegaConf's merge let a misspelt key through
+    # here; the walk names it.
+    switch = {"default": {"phone": {"to": "counter", "probabilty": 0.2}}}
+    found = find_unknown_key({"segments": {"ouderen": {"channel_switch": switch}}})
+    assert found is not None
+    assert found[0] == "segments.ouderen.channel_switch.default.phone.probabilty"
+    assert "did you mean 'segments.ouderen.channel_switch.default.phone.probability'?" in found[1]
 
 
 def test_routing_policy_names_match_the_model_registry() -> None:

@@ -9,13 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from omegaconf import DictConfig, OmegaConf
-from omegaconf.errors import (
-    ConfigAttributeError,
-    ConfigKeyError,
-    OmegaConfBaseException,
-)
+from omegaconf.errors import OmegaConfBaseException
 
-from klantstroom.config.errors import explain_unknown_key
+from klantstroom.config.errors import find_unknown_key
 from klantstroom.config.schema import KlantstroomConfig, register_configs
 from klantstroom.scenario.build import build_scenario
 from klantstroom.scenario.errors import ScenarioError, ScenarioErrors
@@ -64,13 +60,12 @@ def scenario_from_container(container: dict[str, Any], base_dir: Path | None = N
     composed configuration as data and builds each point's scenario from it
     (:mod:`klantstroom.study.evaluation`). Raises ``ScenarioErrors`` naming the bad keys.
     """
-    # Keys added with Hydra's `+key=value` bypass the schema while composing; merging into the
-    # schema once more rejects them, so a misspelt key can never be silently ignored.
-    try:
-        OmegaConf.merge(OmegaConf.structured(KlantstroomConfig), container)
-    except (ConfigKeyError, ConfigAttributeError) as error:
-        message = explain_unknown_key(error) or str(error)
-        raise ScenarioErrors([ScenarioError(str(error.full_key), message)]) from None
+    # Keys added with Hydra's `+key=value` bypass the schema while composing; a walk along the
+    # schema rejects them, so a misspelt key can never be silently ignored. (Merging into the
+    # schema once more did the same at 1-1.5 s of CPU for a municipality; the walk takes ms.)
+    unknown = find_unknown_key(container)
+    if unknown is not None:
+        raise ScenarioErrors([ScenarioError(*unknown)])
     path = container.get("path") or {}
     if isinstance(path, dict) and path.get("steps"):
         # A path is several scenarios, one per stretch: only the klantstroom command runs it

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import functools
 import re
 import types
 import typing
@@ -53,10 +54,16 @@ def explain_unknown_key(error: BaseException) -> str | None:
         or not dataclasses.is_dataclass(object_type)
     ):
         return None
-    allowed = [f.name for f in dataclasses.fields(object_type)]
-    parent = full_key.rsplit(".", 1)[0] if "." in full_key else ""
     source = _SOURCE.search(text)
     where = f"in {source.group(1)}.yaml" if source else "on the command line"
+    return unknown_key_message(str(full_key), str(key), object_type, where)
+
+
+def unknown_key_message(full_key: str, key: str, object_type: type, where: str) -> str:
+    """The message for ``full_key`` (last part ``key``), which dataclass ``object_type`` of the
+    schema does not have: where it came from, the allowed keys there and the closest match."""
+    allowed = [f.name for f in dataclasses.fields(object_type)]
+    parent = full_key.rsplit(".", 1)[0] if "." in full_key else ""
     lines = [
         f"unknown config key '{full_key}' ({where})",
         f"  allowed keys{f' under {parent!r}' if parent else ''}: {', '.join(allowed)}",
@@ -112,4 +119,51 @@ def find_shape_mismatch(content: Any, hint: Any = None, path: str = "") -> tuple
         found = find_shape_mismatch(value, required, where)
         if found is not None:
             return found
+    return None
+
+
+@functools.cache
+def _field_hints(cls: type) -> dict[str, Any]:
+    return typing.get_type_hints(cls)
+
+
+def _without_none(hint: Any) -> Any:
+    """``X`` for ``X | None``; the hint itself otherwise."""
+    if typing.get_origin(hint) in (typing.Union, types.UnionType):
+        options = [a for a in typing.get_args(hint) if a is not type(None)]
+        return options[0] if len(options) == 1 else Any
+    return hint
+
+
+def find_unknown_key(content: Any, hint: Any = None, path: str = "") -> tuple[str, str] | None:
+    """The first key of a resolved configuration (plain dicts and lists) that the schema has no
+    place for, and the message for it (:func:`unknown_key_message`); None if every key is known.
+
+    Hydra's ``+key=value`` adds a key even where the schema has none, and a study writes its
+    values into a configuration as data: this walks the values and the schema's dataclasses,
+    ``dict[str, X]`` and ``list[X]`` together, as merging into the schema would, without building
+    the schema's typed nodes (merging a municipality's configuration costs over a second).
+    """
+    hint = _without_none(schema.KlantstroomConfig if hint is None else hint)
+    if isinstance(content, dict) and dataclasses.is_dataclass(hint):
+        hints = _field_hints(hint)  # type: ignore[arg-type]
+        for key, value in content.items():
+            where = f"{path}.{key}" if path else str(key)
+            if str(key) not in hints:
+                return where, unknown_key_message(where, str(key), hint, "on the command line")  # type: ignore[arg-type]
+            found = find_unknown_key(value, hints[str(key)], where)
+            if found is not None:
+                return found
+    elif isinstance(content, dict) and typing.get_origin(hint) is dict:
+        element = typing.get_args(hint)[1]
+        for key, value in content.items():
+            found = find_unknown_key(value, element, f"{path}.{key}" if path else str(key))
+            if found is not None:
+                return found
+    elif isinstance(content, list) and typing.get_origin(hint) is list:
+        (element,) = typing.get_args(hint)
+        for number, value in enumerate(content):
+            found = find_unknown_key(value, element, f"{path}[{number}]")
+            if found is not None:
+                return found
     return None
