@@ -12,7 +12,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
 
-from klantstroom.report.figures import (
+from klantstroom.report.figure_style import (
     BAND_COLOUR,
     HEIGHT_IN,
     LABEL_PT,

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from klantstroom.report.figures import (
+from klantstroom.report.figure_style import (
     LABEL_PT,
     NORM_COLOUR,
     SUPTITLE_PT,

@@ -1,8 +1,9 @@
 """Figures for a run: how long citizens wait, and how the day goes per interval.
 
-Four figures, each built as a stand-alone :class:`matplotlib.figure.Figure` drawn with the Agg
-backend (no pyplot, no global state, so figures can be made in threads or worker processes).
-All sizes and fonts are chosen for a projector: about 11 x 6 inches, text at 12 points or more.
+Four figures, each built as a stand-alone :class:`matplotlib.figure.Figure` with the look of
+:mod:`klantstroom.report.figure_style` (Agg, no pyplot; about 11 x 6 inches for a projector).
+The three interval figures draw profiles over the day from
+:mod:`klantstroom.report.interval_profiles`.
 
 ``wait_distribution.png`` (:func:`wait_distribution`)
     One panel per channel with the *empirical cumulative distribution* of the waiting time:
@@ -46,24 +47,55 @@ from __future__ import annotations
 
 import math
 import textwrap
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
-from matplotlib.ticker import FuncFormatter, MaxNLocator, MultipleLocator, PercentFormatter
+from matplotlib.ticker import MaxNLocator, MultipleLocator, PercentFormatter
 from pandas.api.typing import DataFrameGroupBy
 
 from klantstroom.analysis.journeys import inbound
+from klantstroom.report.figure_style import (
+    HEIGHT_IN,
+    LABEL_PT,
+    LEGEND_PT,
+    MINUTES_PER_DAY,
+    NORM_COLOUR,
+    SUPTITLE_PT,
+    TITLE_PT,
+    UNIT_TEXT,
+    WIDTH_IN,
+    _bottom_labels,
+    _count,
+    _duration,
+    _figure_legend,
+    _names,
+    _new_figure,
+    _no_data,
+    _percent,
+    _style_axes,
+    _text,
+    grid_columns,
+)
 from klantstroom.report.headline import CHANNEL_NAMES
-from klantstroom.report.numbers import compact_number as _number
+from klantstroom.report.interval_profiles import (
+    _days_text,
+    _draw_profile,
+    _interval_length,
+    _interval_name,
+    _on_duty_staff_rows,
+    _open_queue_rows,
+    _profile,
+    _profile_handles,
+    _time_axis,
+    _time_limits,
+)
 
-# Staff groups in the occupancy figure: six, two a row, fit a 16:9 slide.
 OCCUPANCY_GROUPS = 6
 
 __all__ = [
@@ -75,7 +107,6 @@ __all__ = [
     "write_figures",
 ]
 
-MINUTES_PER_DAY = 1440
 FIGURE_NAMES: tuple[str, ...] = (
     "wait_distribution",
     "service_level_by_interval",
@@ -83,25 +114,16 @@ FIGURE_NAMES: tuple[str, ...] = (
     "occupancy_by_interval",
 )
 
-# Projector-friendly sizes (points) and the default figure size (inches).
-WIDTH_IN = 11.0
-HEIGHT_IN = 6.0
-SUPTITLE_PT = 16
-TITLE_PT = 14
-LABEL_PT = 13
-TICK_PT = 12
-LEGEND_PT = 12
-
 SERVED_COLOUR = "#1f77b4"
+
 ABANDONED_COLOUR = "#e6550d"
-LINE_COLOUR = "#1f4e99"
-BAND_COLOUR = "#8fb3e8"
+
 SCHEDULED_COLOUR = "#c9d6e8"
+
 BUSY_COLOUR = "#b2182b"
-NORM_COLOUR = "#333333"
 ECDF_POINTS = 800
 
-_TEXT: dict[str, dict[str, str]] = {
+_LABELS: dict[str, dict[str, str]] = {
     "en": {
         "wait_title": "Waiting time per channel: share of contacts that waited at most x",
         "wait_axis": "Waiting time ({unit})",
@@ -135,15 +157,6 @@ _TEXT: dict[str, dict[str, str]] = {
         "range": "shaded: range across replications (lowest to highest)",
         "occ_mean": "occupancy, mean of {n} replications, {days} pooled",
         "occ_mean_one": "occupancy, 1 replication, {days} pooled",
-        "days": "{n} days",
-        "day": "1 day",
-        "no_data": "no data",
-        "s": "s",
-        "min": "min",
-        "h": "hours",
-        "d": "days",
-        "h_short": "h",
-        "d_short": "d",
     },
     "nl": {
         "wait_title": "Wachttijd per kanaal: aandeel contacten dat hoogstens x wachtte",
@@ -180,16 +193,12 @@ _TEXT: dict[str, dict[str, str]] = {
         "range": "vlak: spreiding over replicaties (laagste tot hoogste)",
         "occ_mean": "bezettingsgraad, gemiddelde van {n} replicaties, {days} samengenomen",
         "occ_mean_one": "bezettingsgraad, 1 replicatie, {days} samengenomen",
-        "days": "{n} dagen",
-        "day": "1 dag",
-        "no_data": "geen gegevens",
-        "s": "s",
-        "min": "min",
-        "h": "uur",
-        "d": "dagen",
-        "h_short": "uur",
-        "d_short": "dg",
     },
+}
+
+# These figures' labels with the shared unit words.
+_TEXT: dict[str, dict[str, str]] = {
+    language: {**UNIT_TEXT[language], **labels} for language, labels in _LABELS.items()
 }
 
 # Wait units: name in _TEXT, units per minute, largest reference wait (minutes) shown in it.
@@ -204,51 +213,6 @@ _WAIT_UNITS: tuple[tuple[str, float, float], ...] = (
 # --------------------------------------------------------------------------------------------
 # Small helpers
 # --------------------------------------------------------------------------------------------
-
-
-def _text(language: str, table: Mapping[str, dict[str, str]] | None = None) -> dict[str, str]:
-    """Return the label set for ``language`` from ``table`` (default: these figures' labels).
-
-    Raises ``ValueError`` for an unknown language.
-    """
-    labels = _TEXT if table is None else table
-    try:
-        return labels[language]
-    except KeyError:
-        raise ValueError(
-            f"unknown language {language!r}; choose one of {', '.join(sorted(labels))}"
-        ) from None
-
-
-def _new_figure(width: float = WIDTH_IN, height: float = HEIGHT_IN) -> Figure:
-    """Return an empty figure with its own Agg canvas and constrained layout."""
-    fig = Figure(figsize=(width, height), layout="constrained")
-    FigureCanvasAgg(fig)
-    return fig
-
-
-def _count(n: int, language: str) -> str:
-    """Format a whole number with a thousands separator suited to the language."""
-    text = f"{n:,}"
-    return text.replace(",", ".") if language == "nl" else text
-
-
-def _percent(share: float, language: str) -> str:
-    """Format a share (0..1) as a percentage with at most one decimal."""
-    text = f"{100.0 * share:.1f}".rstrip("0").rstrip(".")
-    return (text.replace(".", ",") if language == "nl" else text) + "%"
-
-
-def _duration(minutes: float, language: str) -> str:
-    """Format a duration given in minutes in the most natural unit (``20 s``, ``8 h``)."""
-    t = _text(language)
-    if minutes < 2.0:
-        return f"{_number(minutes * 60.0, language)} {t['s']}"
-    if minutes < 120.0:
-        return f"{_number(minutes, language)} {t['min']}"
-    if minutes < 2.0 * MINUTES_PER_DAY:
-        return f"{_number(minutes / 60.0, language)} {t['h_short']}"
-    return f"{_number(minutes / MINUTES_PER_DAY, language)} {t['d_short']}"
 
 
 def _wait_unit(waits_min: np.ndarray, threshold_min: float | None) -> tuple[str, float]:
@@ -266,273 +230,6 @@ def _wait_unit(waits_min: np.ndarray, threshold_min: float | None) -> tuple[str,
         if reference <= largest:
             return key, per_min
     return _WAIT_UNITS[-1][0], _WAIT_UNITS[-1][1]
-
-
-def _style_axes(ax: Axes) -> None:
-    """Apply the common look: readable ticks, light grid, no top/right frame."""
-    ax.tick_params(labelsize=TICK_PT)
-    ax.grid(True, color="#dddddd", linewidth=0.8)
-    ax.set_axisbelow(True)
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
-
-
-def _no_data(ax: Axes, message: str) -> None:
-    """Write ``message`` in the middle of an empty panel."""
-    ax.text(
-        0.5,
-        0.5,
-        message,
-        transform=ax.transAxes,
-        ha="center",
-        va="center",
-        fontsize=LABEL_PT,
-        color="#555555",
-        style="italic",
-        bbox={"facecolor": "white", "edgecolor": "none", "pad": 4.0},
-        zorder=5,
-    )
-
-
-def _names(values: pd.Series, extra: Iterable[str] = ()) -> list[str]:
-    """Distinct names in order: categories (all of them) or first appearance, then ``extra``."""
-    if isinstance(values.dtype, pd.CategoricalDtype):
-        names = [str(c) for c in values.cat.categories]
-    else:
-        names = [str(v) for v in pd.unique(values.dropna())]
-    for name in extra:
-        if name not in names:
-            names.append(str(name))
-    return names
-
-
-def _interval_length(intervals: pd.DataFrame) -> float:
-    """Infer the interval length in minutes from the distinct interval starts (default 30)."""
-    starts = np.unique(intervals["interval_start_min"].to_numpy(dtype=float))
-    steps = np.diff(starts)
-    steps = steps[steps > 1e-9]
-    return float(steps.min()) if steps.size else 30.0
-
-
-def _interval_name(length_min: float, language: str) -> str:
-    """Describe the interval length: ``30-minute``/``half-hour``, ``hour``, in the language."""
-    if language == "nl":
-        return {30.0: "halfuur", 60.0: "uur", 15.0: "kwartier"}.get(
-            length_min, f"{_number(length_min, language)}-minuten"
-        )
-    return {30.0: "half-hour", 60.0: "hourly", 15.0: "15-minute"}.get(
-        length_min, f"{_number(length_min, language)}-minute"
-    )
-
-
-def _days_text(intervals: pd.DataFrame, language: str) -> str:
-    """``'3 days'``: the number of calendar days the interval table covers."""
-    t = _text(language)
-    minutes = intervals["interval_start_min"].to_numpy(dtype=float)
-    n = int(np.unique(np.floor(minutes / MINUTES_PER_DAY)).size) if minutes.size else 0
-    return t["day"] if n == 1 else t["days"].format(n=n)
-
-
-def _time_of_day(minutes: pd.Series) -> pd.Series:
-    """Minutes since midnight of the interval starts (minute 0 is midnight of day 0)."""
-    return minutes.astype(float) % MINUTES_PER_DAY
-
-
-def _profile(
-    rows: pd.DataFrame,
-    key: str,
-    value: Callable[[DataFrameGroupBy], pd.Series],
-    length_min: float,
-) -> dict[str, pd.DataFrame]:
-    """Profile over the day per ``key`` value: mean, lowest and highest across replications.
-
-    ``rows`` holds one row per replication x day x interval (already restricted to open
-    intervals) with a ``tod`` column; ``value`` turns the rows of one replication x time of day
-    into a single number. Returns, per key value, a frame indexed by time of day (all intervals
-    of the day, NaN where nothing was open) with columns ``mean``, ``low``, ``high`` and ``n``.
-    """
-    grid = np.arange(0.0, MINUTES_PER_DAY, length_min)
-    out: dict[str, pd.DataFrame] = {}
-    if rows.empty:
-        return out
-    per_rep = value(rows.groupby([key, "replication", "tod"], sort=True, observed=True))
-    per_rep = per_rep.replace([np.inf, -np.inf], np.nan)
-    for name, series in per_rep.groupby(level=0, sort=False, observed=True):
-        wide = series.droplevel(0).unstack("replication")
-        stats = pd.DataFrame(
-            {
-                "mean": wide.mean(axis=1, skipna=True),
-                "low": wide.min(axis=1, skipna=True),
-                "high": wide.max(axis=1, skipna=True),
-                "n": wide.notna().sum(axis=1),
-            }
-        )
-        stats.index = np.round(stats.index.to_numpy(dtype=float), 6)
-        out[str(name)] = stats.reindex(np.round(grid, 6))
-    return out
-
-
-def _open_queue_rows(intervals: pd.DataFrame) -> pd.DataFrame:
-    """Queue rows of each channel as a whole, restricted to intervals in which anybody arrived.
-
-    An interval (of the calendar, per channel) counts as open when at least one contact arrived
-    in it in at least one replication; the others (closed hours, closed days) are dropped so
-    that they are not averaged in as zeros.
-    """
-    # Channel rows only: a channel's row already counts every shop (shop rows break it down).
-    queue = intervals[intervals["channel"].notna() & intervals["shop"].isna()]
-    if queue.empty:
-        return pd.DataFrame(
-            columns=[
-                "replication",
-                "interval_start_min",
-                "channel",
-                "arrivals",
-                "ended",
-                "within",
-                "queue",
-                "tod",
-            ]
-        )
-    ended = queue["served"].fillna(0.0) + queue["abandoned"].fillna(0.0)
-    frame = pd.DataFrame(
-        {
-            "replication": queue["replication"].to_numpy(),
-            "interval_start_min": queue["interval_start_min"].to_numpy(dtype=float),
-            "channel": queue["channel"].astype(str).to_numpy(),
-            "arrivals": queue["arrivals"].fillna(0.0).to_numpy(dtype=float),
-            "ended": ended.to_numpy(dtype=float),
-            "within": (queue["service_level"].fillna(0.0) * ended).to_numpy(dtype=float),
-            "queue": queue["mean_queue_length"].fillna(0.0).to_numpy(dtype=float),
-        }
-    )
-    frame = frame.groupby(
-        ["replication", "interval_start_min", "channel"], as_index=False, sort=False
-    ).sum()
-    is_open = frame.groupby(["interval_start_min", "channel"])["arrivals"].transform("sum") > 0
-    frame = frame[is_open].copy()
-    frame["tod"] = _time_of_day(frame["interval_start_min"])
-    return frame
-
-
-def _on_duty_staff_rows(intervals: pd.DataFrame) -> pd.DataFrame:
-    """Staff rows restricted to intervals with somebody rostered in at least one replication.
-
-    Intervals where the only time on duty is a member staying on to finish a contact are left
-    out: their occupancy is 100% by construction and would read as a peak.
-    """
-    staff = intervals[intervals["staff_group"].notna() & intervals["channel"].isna()]
-    frame = pd.DataFrame(
-        {
-            "replication": staff["replication"].to_numpy(),
-            "interval_start_min": staff["interval_start_min"].to_numpy(dtype=float),
-            "staff_group": staff["staff_group"].astype(str).to_numpy(),
-            "scheduled": staff["staff_on_duty"].fillna(0.0).to_numpy(dtype=float),
-            "rostered": staff["staff_scheduled"].fillna(0.0).to_numpy(dtype=float),
-            "busy": staff["staff_busy"].fillna(0.0).to_numpy(dtype=float),
-        }
-    )
-    if frame.empty:
-        frame["tod"] = pd.Series(dtype=float)
-        return frame
-    on_duty = (
-        frame.groupby(["interval_start_min", "staff_group"])["rostered"].transform("sum") > 1e-9
-    )
-    frame = frame[on_duty].copy()
-    frame["tod"] = _time_of_day(frame["interval_start_min"])
-    return frame
-
-
-def _time_limits(profiles: Iterable[pd.DataFrame], length_min: float) -> tuple[float, float]:
-    """The stretch of the day with data in any profile, widened to whole hours."""
-    lows, highs = [], []
-    for stats in profiles:
-        present = stats.index[stats["mean"].notna()].to_numpy(dtype=float)
-        if present.size:
-            lows.append(present.min())
-            highs.append(present.max() + length_min)
-    if not lows:
-        return 0.0, float(MINUTES_PER_DAY)
-    low = math.floor(min(lows) / 60.0) * 60.0
-    high = min(math.ceil(max(highs) / 60.0) * 60.0, float(MINUTES_PER_DAY))
-    if high - low < 120.0:
-        low, high = max(0.0, low - 60.0), min(float(MINUTES_PER_DAY), high + 60.0)
-    return low, high
-
-
-def _hhmm(minutes: float, _pos: object = None) -> str:
-    """Minutes since midnight as ``HH:MM`` (``24:00`` for the end of the day)."""
-    total = round(minutes)
-    return f"{total // 60:02d}:{total % 60:02d}"
-
-
-def _time_axis(ax: Axes, limits: tuple[float, float], *, narrow: bool = False) -> None:
-    """Time-of-day ticks (``08:00``) every 1, 2, 3 or 4 hours depending on the span; twice
-    that on a ``narrow`` panel (a quarter of a slide's width), so the labels do not touch."""
-    low, high = limits
-    span_h = (high - low) / 60.0
-    step_h = 1 if span_h <= 7 else 2 if span_h <= 14 else 3 if span_h <= 20 else 4
-    step_h *= 2 if narrow else 1
-    ax.set_xlim(low, high)
-    ax.xaxis.set_major_locator(MultipleLocator(60.0 * step_h))
-    ax.xaxis.set_major_formatter(FuncFormatter(_hhmm))
-    if step_h > 1:
-        ax.xaxis.set_minor_locator(MultipleLocator(60.0))
-
-
-def _draw_profile(
-    ax: Axes,
-    stats: pd.DataFrame,
-    length_min: float,
-    band: bool,
-    colour: str = LINE_COLOUR,
-    band_colour: str = BAND_COLOUR,
-    band_alpha: float = 0.6,
-) -> None:
-    """Mean line with markers at interval midpoints, and the replication range as a band."""
-    x = stats.index.to_numpy(dtype=float) + length_min / 2.0
-    mean = stats["mean"].to_numpy(dtype=float)
-    if band:
-        ax.fill_between(
-            x,
-            stats["low"].to_numpy(dtype=float),
-            stats["high"].to_numpy(dtype=float),
-            color=band_colour,
-            alpha=band_alpha,
-            linewidth=0,
-        )
-    ax.plot(x, mean, color=colour, linewidth=2.2, marker="o", markersize=4)
-
-
-def _profile_handles(
-    t: dict[str, str], n_reps: int, days: str, prefix: str = ""
-) -> list[tuple[object, str]]:
-    """Legend entries for a mean line (and, with several replications, the range band)."""
-    line = Line2D([], [], color=LINE_COLOUR, linewidth=2.2, marker="o", markersize=4)
-    if n_reps <= 1:
-        return [(line, t[f"{prefix}mean_one"].format(days=days))]
-    return [
-        (line, t[f"{prefix}mean"].format(n=n_reps, days=days)),
-        (Patch(facecolor=BAND_COLOUR, alpha=0.6), t["range"]),
-    ]
-
-
-def _figure_legend(fig: Figure, entries: Sequence[tuple[object, str]], ncols: int = 2) -> None:
-    """One legend for the whole figure, below the panels so it never covers data.
-
-    ``ncols`` entries per row at most (long labels: two per row stay inside a slide).
-    """
-    if not entries:
-        return
-    handles, labels = zip(*entries, strict=True)
-    fig.legend(
-        list(handles),
-        list(labels),
-        loc="outside lower center",
-        ncols=min(len(entries), ncols),
-        fontsize=LEGEND_PT,
-        frameon=False,
-    )
 
 
 def _replications(frame: pd.DataFrame) -> int:
@@ -558,27 +255,6 @@ def _channel_grid(
 def _channel_name(channel: str, language: str) -> str:
     """A channel's name for readers (``telefoon``, ``e-mail and forms``)."""
     return CHANNEL_NAMES.get(language, CHANNEL_NAMES["en"]).get(channel, channel)
-
-
-def grid_columns(axes: Sequence[Axes]) -> int:
-    """The number of columns of the grid ``axes`` (a figure's panels, in order) lie on."""
-    spec = axes[0].get_subplotspec() if axes else None
-    return int(spec.get_gridspec().ncols) if spec is not None else 1
-
-
-def lowest_panels(axes: Sequence[Axes]) -> list[Axes]:
-    """The panels with no panel under them: the last row, and those above an empty cell."""
-    columns = grid_columns(axes)
-    return [ax for k, ax in enumerate(axes) if k + columns >= len(axes)]
-
-
-def _bottom_labels(axes: Sequence[Axes], label: str) -> None:
-    """The x label under the lowest panel of each column of a grid (shared axes)."""
-    for ax in lowest_panels(axes):
-        # With three panels the top right one is the lowest of its column: shared axes hid
-        # its tick labels, so they are shown again.
-        ax.tick_params(labelbottom=True)
-        ax.set_xlabel(label, fontsize=LABEL_PT)
 
 
 def _stacked_height(rows: int) -> float:
@@ -618,7 +294,7 @@ def wait_distribution(
         Served and abandoned contacts each get a curve; the x unit (s, min, hours, days) is
         chosen per channel from its waits and norm and named in the axis label.
     """
-    t = _text(language)
+    t = _text(language, _TEXT)
     channels = (
         _names(contacts["channel"], threshold_min_by_channel)
         if len(contacts.columns)
@@ -751,7 +427,7 @@ def service_level_by_interval(
         the days; the line is the mean over replications, the band their range. Intervals
         without arrivals are gaps.
     """
-    t = _text(language)
+    t = _text(language, _TEXT)
     thresholds = thresholds_min_by_channel or {}
     channels = _names(intervals["channel"], targets_by_channel)
     length = _interval_length(intervals) if len(intervals) else 30.0
@@ -827,7 +503,7 @@ def queue_length_by_interval(intervals: pd.DataFrame, *, language: str = "en") -
         scale). Per replication the time-average queue length is averaged over the days the
         interval was open; the line is the mean over replications, the band their range.
     """
-    t = _text(language)
+    t = _text(language, _TEXT)
     channels = _names(intervals["channel"])
     length = _interval_length(intervals) if len(intervals) else 30.0
     rows = _open_queue_rows(intervals)
@@ -895,7 +571,7 @@ def occupancy_by_interval(
         (bars) and busy (line), both time averages in persons. Intervals without anybody on
         duty are gaps.
     """
-    t = _text(language)
+    t = _text(language, _TEXT)
     names = names or {}
     groups = _names(intervals["staff_group"])
     length = _interval_length(intervals) if len(intervals) else 30.0
@@ -1037,7 +713,7 @@ def write_figures(
         ``wait_distribution.png``, ``service_level_by_interval.png``,
         ``queue_length_by_interval.png`` and ``occupancy_by_interval.png`` in ``folder``.
     """
-    _text(language)
+    _text(language, _TEXT)
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     makers: dict[str, Callable[[], Figure]] = {

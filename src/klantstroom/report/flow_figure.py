@@ -11,7 +11,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch, PathPatch, Rectangle
 from matplotlib.path import Path as MplPath
 
-from klantstroom.report.figures import (
+from klantstroom.report.figure_style import (
     HEIGHT_IN,
     LABEL_PT,
     SUPTITLE_PT,

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from klantstroom.report.figures import (
+from klantstroom.report.figure_style import (
     _text as _labels,
 )
 from klantstroom.report.headline import CHANNEL_NAMES

@@ -11,7 +11,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from klantstroom.report.figures import (
+from klantstroom.report.figure_style import (
     LABEL_PT,
     LINE_COLOUR,
     MINUTES_PER_DAY,

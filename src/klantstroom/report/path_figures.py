@@ -28,7 +28,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
 from klantstroom.analysis.trajectory import StretchTables, proficiency_totals, staff_totals
-from klantstroom.report.figures import (
+from klantstroom.report.figure_style import (
     LABEL_PT,
     LEGEND_PT,
     TICK_PT,

@@ -13,7 +13,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, MultipleLocator
 
-from klantstroom.report.figures import (
+from klantstroom.report.figure_style import (
     HEIGHT_IN,
     LABEL_PT,
     MINUTES_PER_DAY,

@@ -32,7 +32,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import PercentFormatter
 
-from klantstroom.report.figures import lowest_panels
+from klantstroom.report.figure_style import lowest_panels
 
 SHOP_FIGURE_NAMES = ("shop_wait_by_hour", "access_time", "desk_occupancy")
 

@@ -48,7 +48,7 @@ from klantstroom.analysis.weekly import (
     weekly_failure_demand,
     weekly_lead_time,
 )
-from klantstroom.report.figures import (
+from klantstroom.report.figure_style import (
     HEIGHT_IN,
     LABEL_PT,
     LEGEND_PT,
@@ -61,7 +61,7 @@ from klantstroom.report.figures import (
     _number,
     _style_axes,
 )
-from klantstroom.report.figures import _text as _labels
+from klantstroom.report.figure_style import _text as _labels
 from klantstroom.report.headline import CHANNEL_NAMES
 
 __all__ = [
