@@ -35,17 +35,19 @@ def t_quantiles(confidence: float, dof: np.ndarray) -> np.ndarray:
     It is evaluated once per distinct value and imported on first use (a command that fails on
     its configuration or prints its help needs none of it).
     """
-    from scipy import special
-
     dof = np.asarray(dof)
     out = np.full(dof.shape, np.nan)
     distinct, inverse = np.unique(dof, return_inverse=True)
-    quantiles = np.array(
-        [
-            float(special.stdtrit(d, 0.5 + confidence / 2)) if d >= 1 else np.nan
-            for d in distinct.tolist()
-        ]
-    )
+    quantiles = np.full(len(distinct), np.nan)
+    if (distinct >= 1).any():  # one replication has no interval: no import
+        from scipy import special
+
+        quantiles = np.array(
+            [
+                float(special.stdtrit(d, 0.5 + confidence / 2)) if d >= 1 else np.nan
+                for d in distinct.tolist()
+            ]
+        )
     if len(distinct):
         out = quantiles[inverse.reshape(dof.shape)]
     return out
