@@ -131,7 +131,7 @@ class Counters:
                         appointment,
                     )
                     label = "appointment" if appointment else "walk_in"
-                    sim.add_queue(
+                    sim.network.add_queue(
                         queue,
                         service.handling_for("counter"),
                         f"handling/{name}/counter/{spec.name}/{label}",

@@ -100,7 +100,7 @@ class Journeys:
                     due_working_days=dept.term_for(name),
                     edd=dept.discipline == "edd",
                 )
-                sim.add_queue(queue, processing, f"task/{dept.name}/{name}")
+                sim.network.add_queue(queue, processing, f"task/{dept.name}/{name}")
                 self.task_queue[s_index] = queue
                 process = dept.process_for(name)
                 if process is not None:
@@ -133,7 +133,7 @@ class Journeys:
                     # A department's staff compare its callbacks with its tasks: same order.
                     edd=spec.by == "kcc" or dept.discipline == "edd",
                 )
-                sim.add_queue(queue, spec.handling, f"callback/{dept.name}/{name}/handling")
+                sim.network.add_queue(queue, spec.handling, f"callback/{dept.name}/{name}/handling")
                 self.callback_queue[(d, s_index)] = queue
         # Channel switches per (service, channel index).
         self._switch: dict[tuple[int, int], tuple[SwitchSpec, Bernoulli, Sampler]] = {}

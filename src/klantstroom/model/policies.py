@@ -33,15 +33,20 @@ threshold policy for call blending, so that a call arriving meanwhile finds some
 group are on deferred work at once: without it, the night's e-mails would take every member who
 comes on duty at opening, and the first calls of the day would wait for an e-mail in hand.
 
+A chat agent holds up to ``concurrency`` chats at once: :func:`chat_member` finds the least
+loaded agent with room for another, :func:`next_chat` the chat queue an agent takes next.
+
 Adding a policy means writing a class here and adding it to :data:`POLICIES`.
 """
 
 from __future__ import annotations
 
+import math
 from typing import Protocol
 
 from klantstroom.model.queues import Queue
-from klantstroom.model.staff import Member
+from klantstroom.model.staff import Group, Member
+from klantstroom.scenario.spec import RoutingSpec
 
 
 class RoutingPolicy(Protocol):
@@ -150,6 +155,55 @@ def pick_deferred(member: Member) -> Queue | None:
             key = (queue.key(head), rank)  # type: ignore[attr-defined]
             if best is None or key < best_key:
                 best, best_key = queue, key
+    return best
+
+
+def may_take_deferred(routing: RoutingSpec, group: Group, member: Member) -> bool:
+    """Whether ``member`` may start deferred work: its group keeps ``deferred_reserve``
+    other members idle for real-time work first (call blending with a threshold; Bhulai &
+    Koole 2003), and has fewer than ``ceil(deferred_max_share x on duty)`` members on
+    deferred work already. Without real-time work (a back-office department) there is
+    nothing to keep them for."""
+    if not (group.work or group.chat_work):
+        return True
+    if routing.deferred_reserve > 0:
+        others = sum(1 for m in group.members if m.idle and m is not member and not m.leaving)
+        if others < routing.deferred_reserve:
+            return False
+    if routing.deferred_max_share < 1.0:
+        on_duty = sum(1 for m in group.members if m.on_duty and not m.leaving)
+        deferred = sum(
+            1
+            for m in group.members
+            if m is not member and m.contact is not None and m.contact.queue.deferred
+        )
+        # A small tolerance so that 0.5 x 4 members allows 2, not 3 by rounding noise.
+        if deferred >= math.ceil(routing.deferred_max_share * on_duty - 1e-9):
+            return False
+    return True
+
+
+def chat_member(queue: Queue) -> Member | None:
+    """A member already chatting with room for another chat (the least loaded), or None."""
+    best: Member | None = None
+    cap = queue.concurrency
+    for _rank, group in queue.groups:
+        for member in group.members:
+            chats = len(member.chats)
+            if 0 < chats < cap and not member.leaving and (best is None or chats < len(best.chats)):
+                best = member
+    return best
+
+
+def next_chat(member: Member) -> Queue | None:
+    """The chat queue of ``member``'s group with the longest-waiting chat, or None."""
+    best: Queue | None = None
+    best_arrival = 0.0
+    for queue in member.group.chat_work:
+        if queue.waiting:
+            head = queue.head()
+            if head is not None and (best is None or head.arrival_min < best_arrival):
+                best, best_arrival = queue, head.arrival_min
     return best
 
 

@@ -292,9 +292,9 @@ class Training:
         for skill in course.spec.skills:
             before = _queues_of(group)
             if (skill.service, skill.channel) not in held:  # checked, unless a plan's variant
-                sim.add_skills(group, (skill,))
+                sim.network.add_skills(group, (skill,))
             opened.append(sorted(_queues_of(group) - before))
-        sim.add_deferred_work(group, -1)  # KCC callbacks of new phone skills
+        sim.network.add_deferred_work(group, -1)  # KCC callbacks of new phone skills
         for queue in sim.queues:
             queue.groups.sort(key=lambda item: (item[0], item[1].index))
         curve = course.spec.curve
