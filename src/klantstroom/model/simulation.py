@@ -348,7 +348,7 @@ class Simulation:
         """
         contact_id = self._next_contact_id
         self._next_contact_id = contact_id + 1
-        now = self.env.now
+        now = self.env._now
         if previous is None:
             contact = Contact(
                 contact_id,
@@ -388,7 +388,7 @@ class Simulation:
 
     def offer(self, contact: Contact) -> None:
         """``contact`` is ready to be served at its queue: serve it at once or let it wait."""
-        now = self.env.now
+        now = self.env._now
         queue = contact.queue
         # With contacts already waiting, no idle member can serve this queue: a member who
         # becomes idle first looks at every queue it may serve. At a shop, a desk must be free.
@@ -513,8 +513,10 @@ class Simulation:
         self._log_served(contact, member, wrapup_min)
         if wrapup_min > 0.0:
             schedule(self.env, wrapup_min, self._cb_release, member)
-        else:
+        elif member.desk or member.leaving:
             self._release(member)
+        else:
+            self.free(member)  # _release's common case, inlined: this runs once per contact
 
     def _log_served(self, contact: Contact, member: Member, wrapup_min: float) -> None:
         outcome, resolved = self.journeys.served(contact, member)
@@ -563,7 +565,7 @@ class Simulation:
 
     def free(self, member: Member) -> None:
         """``member`` is available: take the next contact, or become idle."""
-        now = self.env.now
+        now = self.env._now
         group = member.group
         if group.shop >= 0 and self.shops[group.shop].desks_free > 0:
             # The counter comes first; phone and digital work only when no visitor waits.
@@ -608,7 +610,7 @@ class Simulation:
         contact: Contact = timer.payload
         if contact.state != WAITING:
             return  # served in time: the timer is simply ignored
-        now = self.env.now
+        now = self.env._now
         queue = contact.queue
         queue.waiting -= 1
         channel = queue.channel
