@@ -174,3 +174,40 @@ def test_the_task_table_gives_lead_time_in_working_days_and_the_ready_time() -> 
     assert task["lead_time_working_days"] == 3.0  # Friday -> Wednesday: Mon, Tue, Wed
     assert task["lead_time_days"] == pytest.approx(5.0 + 30 / DAY)
     assert task["wait_min"] == pytest.approx(5 * DAY)  # from creation: process time included
+
+
+def test_no_chase_arrives_while_its_channel_is_closed() -> None:
+    # Late work is checked at midnight by a timer that floating point can put a hair before
+    # it (set in the warm-up, at negative minutes, for a midnight after 0); the chase must
+    # still come during the next open day, never at the closed midnight.
+    # Calls around the clock, a slow back office, every late task chased on the phone, which
+    # is open 08:00-18:00 on working days.
+    office = [{"days": ["mon", "tue", "wed", "thu", "fri"], "start": "08:00", "end": "18:00"}]
+    config = queue_config(
+        rate_per_hour=20.0,
+        handling={"kind": "exponential", "mean_min": 2.0},
+        agents=3,
+        horizon_days=28.0,
+        warmup_days=25.0,  # checks after minute 0 of work that came in the warm-up (before 0)
+        seed=3,
+        services={"q": {"fcr_probability": 0.0}},
+        departments={"bo": {"tasks": {"q": {"kind": "exponential", "mean_min": 60.0}}}},
+        staff_groups={
+            "bo_staff": {
+                "department": "bo",
+                "roster": {"shifts": [{**office[0], "headcount": 1}]},
+            }
+        },
+        failure_demand={"task_probability": 1.0, "channel_mix": {"phone": 1.0}},
+    )
+    phone = config["channels"]["phone"]
+    phone["opening_hours"] = {day: ["08:00-18:00"] for day in office[0]["days"]}
+    phone["open_on_holidays"] = False
+    log = _rows(config)
+    chase = log["origin"] == CHASE
+    assert chase.sum() > 200
+    arrival = log["arrival_min"][chase]
+    minute_of_day = arrival - np.floor(arrival / DAY) * DAY
+    weekday = np.floor(arrival / DAY).astype(int) % 7  # day 0 is Monday 4 January 2027
+    assert (weekday < 5).all()
+    assert ((minute_of_day >= 8 * 60) & (minute_of_day < 18 * 60)).all()

@@ -30,6 +30,16 @@ if TYPE_CHECKING:
     from klantstroom.model.journeys import Journeys
 
 
+def _day_starting_at(midnight_min: float) -> int:
+    """The number of the day that starts at ``midnight_min``, a midnight in model minutes.
+
+    A check's timer is set for a midnight from a time in the warm-up (negative minutes) and can
+    fire a hair before it (``2879.9999999999927``): flooring would give the day before, whose
+    open hours are over, and the citizen would call a closed line at midnight.
+    """
+    return round(midnight_min / MINUTES_PER_DAY)
+
+
 class Chases:
     """Watches late deferred work and makes the chase contacts of one replication.
 
@@ -92,7 +102,7 @@ class Chases:
     ) -> None:
         """Check ``item`` at the end of the ``working_days``-th working day after the day that
         ends at ``from_min`` (a due time or an earlier check, both at midnight)."""
-        day = int(from_min // MINUTES_PER_DAY) - 1
+        day = _day_starting_at(from_min) - 1
         midnight = (add_working_days(self.calendar, day, working_days) + 1) * MINUTES_PER_DAY
         sim = self.sim
         if midnight >= sim.horizon_min:
@@ -113,12 +123,13 @@ class Chases:
             if item.state == DONE or self.sim.at_horizon:
                 continue
             if draw():
-                self._chase(item)
+                self._chase(item, _day_starting_at(at))
             if check < self.spec.max_chases:
                 self._schedule(item, draw, check + 1, at, self.spec.repeat_working_days)
 
-    def _chase(self, item: Contact) -> None:
-        """The citizen of late ``item`` contacts the municipality to ask where it is."""
+    def _chase(self, item: Contact, day: int) -> None:
+        """The citizen of late ``item`` contacts the municipality, from day ``day`` on, to ask
+        where it is."""
         journeys = self.journeys
         service = self._service_for[item.queue.service]
         total = self._mix_cumulative[-1]
@@ -131,7 +142,6 @@ class Chases:
         # walk-ins for it), the next channel of the mix (checked at load: one of them has).
         order = self._mix_channels[pick:] + self._mix_channels[:pick]
         u = float(self._time_rng.random())
-        day = int(self.sim.env.now // MINUTES_PER_DAY)
         for channel in order:
             place = self.sim.scenario.channels[channel]
             at = random_open_min(place, self.calendar, day, u)
