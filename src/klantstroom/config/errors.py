@@ -77,12 +77,18 @@ def unknown_key_message(full_key: str, key: str, object_type: type, where: str) 
 
 def _mapping_type(hint: Any) -> Any:
     """The dataclass or ``dict[...]`` type ``hint`` requires, without ``| None``; else None."""
+    hint = _without_none(hint)
     if dataclasses.is_dataclass(hint) or typing.get_origin(hint) is dict:
         return hint
+    return None
+
+
+def _without_none(hint: Any) -> Any:
+    """``X`` for ``X | None``; the hint itself otherwise (``Any`` for a union of several)."""
     if typing.get_origin(hint) in (typing.Union, types.UnionType):
         options = [a for a in typing.get_args(hint) if a is not type(None)]
-        return _mapping_type(options[0]) if len(options) == 1 else None
-    return None
+        return options[0] if len(options) == 1 else Any
+    return hint
 
 
 def find_shape_mismatch(content: Any, hint: Any = None, path: str = "") -> tuple[str, str] | None:
@@ -125,14 +131,6 @@ def find_shape_mismatch(content: Any, hint: Any = None, path: str = "") -> tuple
 @functools.cache
 def _field_hints(cls: type) -> dict[str, Any]:
     return typing.get_type_hints(cls)
-
-
-def _without_none(hint: Any) -> Any:
-    """``X`` for ``X | None``; the hint itself otherwise."""
-    if typing.get_origin(hint) in (typing.Union, types.UnionType):
-        options = [a for a in typing.get_args(hint) if a is not type(None)]
-        return options[0] if len(options) == 1 else Any
-    return hint
 
 
 def find_unknown_key(content: Any, hint: Any = None, path: str = "") -> tuple[str, str] | None:
