@@ -163,6 +163,7 @@ class Simulation:
             queue: Queue | None = None
             if stream.kind == DIRECT:
                 queue = network.queue_of(stream.service, stream.channel)
+                assert queue is not None, "demand on a channel has its queue there"
             elif stream.kind == WALK_IN:
                 queue = self.shops[stream.shop].queues[(stream.service, False)]
             self._stream_target.append((stream.kind, queue, stream.service, stream.shop))
