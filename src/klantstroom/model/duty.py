@@ -146,16 +146,8 @@ class Duty:
         """``member`` leaves now: log the spell; at a closed shop, whoever is inside is seen to."""
         sim = self.sim
         now = sim.env.now
-        scheduled = member.scheduled_off_min
         group = member.group
-        sim.spells.record(
-            member.id,
-            group.spec_index,
-            group.shop,
-            member.spell_start_min,
-            now,
-            now if math.isnan(scheduled) else scheduled,
-        )
+        self._record_spell(member, now)
         member.on_duty = False
         member.leaving = False
         member.idle = False
@@ -170,12 +162,18 @@ class Duty:
         for group in self.sim.groups:
             for member in group.members:
                 if member.on_duty:
-                    scheduled = member.scheduled_off_min
-                    self.sim.spells.record(
-                        member.id,
-                        group.spec_index,
-                        group.shop,
-                        member.spell_start_min,
-                        horizon,
-                        horizon if math.isnan(scheduled) else scheduled,
-                    )
+                    self._record_spell(member, horizon)
+
+    def _record_spell(self, member: Member, end_min: float) -> None:
+        """Log ``member``'s spell on duty, ending at ``end_min``; scheduled to end then too
+        unless the roster sent it home earlier (it stayed on for the contact in hand)."""
+        scheduled = member.scheduled_off_min
+        group = member.group
+        self.sim.spells.record(
+            member.id,
+            group.spec_index,
+            group.shop,
+            member.spell_start_min,
+            end_min,
+            end_min if math.isnan(scheduled) else scheduled,
+        )
