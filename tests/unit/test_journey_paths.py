@@ -6,7 +6,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from klantstroom.tables import _paths
+from klantstroom.tables.journeys import _paths
 
 
 def _joined(
