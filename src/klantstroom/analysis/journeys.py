@@ -115,8 +115,14 @@ def _weighted_p90(values: np.ndarray, weights: np.ndarray) -> float:
     """
     if not len(values):
         return np.nan
-    order = np.argsort(values, kind="stable")
-    x, w = values[order], weights[order]
+    # The default sort takes half the time of a stable one and gives the same order when no two
+    # values tie; tied values keep their weights in row order, as the stable sort does.
+    order = np.argsort(values)
+    x = values[order]
+    if (x[1:] == x[:-1]).any():
+        order = np.argsort(values, kind="stable")
+        x = values[order]
+    w = weights[order]
     below = np.cumsum(w) - w
     span = below[-1]
     if span <= 0.0:

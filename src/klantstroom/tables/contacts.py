@@ -8,6 +8,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from klantstroom.model.eventlog import CONTACT_COLUMNS
 from klantstroom.model.simulation import ReplicationLog
 from klantstroom.scenario.segments import segment_names
 from klantstroom.scenario.spec import (
@@ -19,7 +20,7 @@ from klantstroom.scenario.spec import (
     TASK,
     Scenario,
 )
-from klantstroom.tables.columns import categorical, late_flags, working_days
+from klantstroom.tables.columns import categorical, late_flags, take_rows, working_days
 
 CONTACT_TABLE_COLUMNS: tuple[str, ...] = (
     "replication",
@@ -82,6 +83,24 @@ TASK_TABLE_COLUMNS: tuple[str, ...] = (
     "staff_id",
 )
 
+# The contact log's columns the task table reads.
+TASK_LOG_COLUMNS: tuple[str, ...] = (
+    "arrival_min",
+    "start_min",
+    "end_min",
+    "due_min",
+    "slot_min",
+    "outcome",
+    "staff_id",
+    "parent_contact_id",
+    "contact_id",
+    "journey_id",
+    "citizen_id",
+    "department",
+    "service",
+    "staff_group",
+)
+
 
 def contacts_table(scenario: Scenario, logs: Sequence[ReplicationLog]) -> pd.DataFrame:
     """Return one row per contact (after the warm-up) of all replications.
@@ -113,8 +132,7 @@ def _contacts_of(scenario: Scenario, log: ReplicationLog) -> pd.DataFrame:
     rows = np.flatnonzero(keep)
     rows = rows[np.argsort(c["contact_id"][rows], kind="stable")]  # one take per column
 
-    def col(name: str) -> np.ndarray:
-        return c[name][rows]
+    col = take_rows(c, rows, CONTACT_COLUMNS).__getitem__
 
     arrival = col("arrival_min")
     start = col("start_min")
@@ -194,13 +212,7 @@ def tasks_table(scenario: Scenario, logs: Sequence[ReplicationLog]) -> pd.DataFr
         )
         order = np.argsort(c["contact_id"][keep], kind="stable")
 
-        def col(
-            name: str,
-            c: dict[str, np.ndarray] = c,
-            keep: np.ndarray = keep,
-            order: np.ndarray = order,
-        ) -> np.ndarray:
-            return c[name][keep][order]
+        col = take_rows(c, np.flatnonzero(keep)[order], TASK_LOG_COLUMNS).__getitem__
 
         created, start, end, due, ready = (
             col("arrival_min"),

@@ -12,7 +12,7 @@ from klantstroom.model.calendar import due_min
 from klantstroom.model.simulation import ReplicationLog
 from klantstroom.scenario.segments import segment_names
 from klantstroom.scenario.spec import CALLBACK, JOURNEY_ENDS, ORIGINS, SWITCH, TASK, Scenario
-from klantstroom.tables.columns import categorical
+from klantstroom.tables.columns import categorical, take_rows
 
 JOURNEY_TABLE_COLUMNS: tuple[str, ...] = (
     "replication",
@@ -112,10 +112,9 @@ def journeys_table(scenario: Scenario, logs: Sequence[ReplicationLog]) -> pd.Dat
         if not len(c["contact_id"]):
             continue
         order = np.lexsort((c["contact_id"], c["journey_id"]))
-        journey = c["journey_id"][order]
-        origin = c["origin"][order]
-        channel = c["channel"][order]
-        department = c["department"][order]
+        rows = take_rows(c, order, ("journey_id", "origin", "channel", "department", "arrival_min"))
+        journey, origin, channel = rows["journey_id"], rows["origin"], rows["channel"]
+        department = rows["department"]
         step = np.where(
             origin == TASK,
             len(channels) + department,
@@ -123,8 +122,7 @@ def journeys_table(scenario: Scenario, logs: Sequence[ReplicationLog]) -> pd.Dat
         )
         # Rows are sorted by journey, then contact id: each journey is one run of rows.
         first_row = np.flatnonzero(np.r_[True, journey[1:] != journey[:-1]])
-        arrival = c["arrival_min"][order]
-        start = arrival[first_row]
+        start = rows["arrival_min"][first_row]
         keep = (start >= 0.0) & (start < log.horizon_min)
         if not keep.any():
             continue
@@ -139,12 +137,13 @@ def journeys_table(scenario: Scenario, logs: Sequence[ReplicationLog]) -> pd.Dat
         n_switches = per_journey(origin == SWITCH)
         n_callbacks = per_journey(origin == CALLBACK)
         # The row that ended the journey, if any (at most one per journey).
-        ended = np.flatnonzero(c["journey_end"][order] > 0)
+        journey_end = c["journey_end"][order]
+        ended = np.flatnonzero(journey_end > 0)
         status_code = np.zeros(len(first_row), dtype=np.int64)
         end_min = np.full(len(first_row), np.nan)
         which = np.searchsorted(first_row, ended, side="right") - 1
-        status_code[which] = c["journey_end"][order][ended]
-        end_min[which] = c["end_min"][order][ended]
+        status_code[which] = journey_end[ended]
+        end_min[which] = c["end_min"][order[ended]]
         path = _paths(step, first_row, n_rows, keep, step_names)
         first_row, start, path = first_row[keep], start[keep], path[keep]
         status_code, end_min = status_code[keep], end_min[keep]
@@ -152,7 +151,9 @@ def journeys_table(scenario: Scenario, logs: Sequence[ReplicationLog]) -> pd.Dat
         after = end_min > log.horizon_min
         status_code[after], end_min[after] = 0, np.nan
         n_rows, n_tasks = n_rows[keep], n_tasks[keep]
-        service_code = c["service"][order][first_row].astype(np.int64)
+        # The journey's first row: its service, citizen and segment.
+        first = take_rows(c, order[first_row], ("service", "citizen_id", "segment"))
+        service_code = first["service"].astype(np.int64)
         norms = np.array([s.journey_norm_working_days for s in services])[service_code]
         # Due depends only on the day and the norm: compute each pair once.
         pairs = np.floor(start / 1440.0).astype(np.int64) * 1000 + norms
@@ -161,7 +162,7 @@ def journeys_table(scenario: Scenario, logs: Sequence[ReplicationLog]) -> pd.Dat
             [due_min(calendar, (u // 1000) * 1440.0, int(u % 1000)) for u in unique], dtype=float
         )[inverse]
         resolved = status_code == 1
-        citizen = c["citizen_id"][order][first_row]
+        citizen = first["citizen_id"]
         persona = pd.array([None] * len(citizen), dtype="string")
         for name, persona_citizen in log.personas:  # a handful of scripted citizens
             persona[citizen == persona_citizen] = name
@@ -195,9 +196,7 @@ def journeys_table(scenario: Scenario, logs: Sequence[ReplicationLog]) -> pd.Dat
                     "repeat_contacts": n_repeats[keep],
                     "switches": n_switches[keep],
                     "callbacks": n_callbacks[keep],
-                    "segment": categorical(
-                        c["segment"][order][first_row], segment_names(scenario.segments)
-                    ),
+                    "segment": categorical(first["segment"], segment_names(scenario.segments)),
                 }
             )
         )
