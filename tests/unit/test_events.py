@@ -7,18 +7,34 @@ from typing import Any
 
 import pytest
 import simpy
-from simpy.core import NORMAL, URGENT
+from simpy.core import NORMAL, URGENT, EventPriority
 
-from klantstroom.model.events import Timer, run_until, schedule, schedule_at
+from klantstroom.model.events import run_until, schedule, schedule_at
 
 
-def _scripted(env: simpy.Environment) -> list[tuple[float, str]]:
+def _simpy_schedule(
+    env: simpy.Environment,
+    delay: float,
+    callback: Callable[[Any], None],
+    payload: Any = None,
+    priority: EventPriority = NORMAL,
+) -> None:
+    """:func:`schedule` made of an ordinary SimPy event, for SimPy's own ``run``."""
+    event = simpy.Event(env)
+    event._ok, event._value = True, None
+    event.callbacks.append(lambda _: callback(payload))
+    env.schedule(event, priority, delay)
+
+
+def _scripted(
+    env: simpy.Environment, schedule: Callable[..., None] = schedule
+) -> list[tuple[float, str]]:
     """Timers and processes at shared times, both priorities, one exactly at the stop time."""
     seen: list[tuple[float, str]] = []
 
-    def note(timer: Timer) -> None:
-        seen.append((env.now, timer.payload))
-        if timer.payload == "a":  # a timer scheduling others, at the same time too
+    def note(name: str) -> None:
+        seen.append((env.now, name))
+        if name == "a":  # a timer scheduling others, at the same time too
             schedule(env, 0.0, note, "a+0")
             schedule(env, 1.5, note, "a+1.5")
 
@@ -41,7 +57,7 @@ def _scripted(env: simpy.Environment) -> list[tuple[float, str]]:
 @pytest.mark.parametrize("start", [0.0, -3.0])
 def test_the_loop_runs_events_in_simpy_s_order_and_stops_where_simpy_stops(start: float) -> None:
     by_simpy, by_us = simpy.Environment(start), simpy.Environment(start)
-    expected, seen = _scripted(by_simpy), _scripted(by_us)
+    expected, seen = _scripted(by_simpy, _simpy_schedule), _scripted(by_us)
     by_simpy.run(until=10.0)
     run_until(by_us, 10.0)
     assert seen == expected
@@ -74,7 +90,7 @@ def test_the_loop_raises_a_failed_event_and_refuses_a_stop_in_the_past() -> None
 def test_timers_fire_in_time_then_priority_then_scheduling_order() -> None:
     env = simpy.Environment()
     seen: list[str] = []
-    record: Callable[[Timer], None] = lambda timer: seen.append(timer.payload)  # noqa: E731
+    record: Callable[[str], None] = seen.append
     schedule(env, 2.0, record, "late")
     schedule(env, 1.0, record, "first normal")
     schedule(env, 1.0, record, "urgent", priority=URGENT)
@@ -88,8 +104,8 @@ def test_a_timer_at_a_given_time_fires_at_exactly_that_time() -> None:
     at = 1440.0
     assert env.now + (at - env.now) != at
     fired: list[float] = []
-    schedule_at(env, at, lambda timer: fired.append(env.now))
+    schedule_at(env, at, lambda _: fired.append(env.now))
     run_until(env, 2000.0)
     assert fired == [at]
     with pytest.raises(ValueError, match="before the current time"):
-        schedule_at(env, 1999.0, lambda timer: None)
+        schedule_at(env, 1999.0, lambda _: None)

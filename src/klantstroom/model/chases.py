@@ -22,7 +22,7 @@ import numpy as np
 
 from klantstroom.model.calendar import add_working_days, random_open_min
 from klantstroom.model.distributions import Bernoulli
-from klantstroom.model.events import Timer, schedule_at
+from klantstroom.model.events import schedule_at
 from klantstroom.model.queues import DONE, Contact
 from klantstroom.scenario.spec import CHASE, MINUTES_PER_DAY, TASK
 
@@ -117,8 +117,7 @@ class Chases:
             schedule_at(sim.env, at, self._cb_check, at)
         due.append((item, draw, check))
 
-    def _on_check(self, timer: Timer) -> None:
-        at: float = timer.payload
+    def _on_check(self, at: float) -> None:
         for item, draw, check in self._checks.pop(at):
             if item.state == DONE or self.sim.at_horizon:
                 continue

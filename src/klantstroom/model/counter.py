@@ -63,7 +63,7 @@ from klantstroom.model.calendar import (
 )
 from klantstroom.model.demand import shop_shares
 from klantstroom.model.distributions import Bernoulli, Sampler, make_sampler
-from klantstroom.model.events import Timer, schedule
+from klantstroom.model.events import schedule
 from klantstroom.model.queues import Contact, Queue
 from klantstroom.model.shops import Shop, pick_counter
 from klantstroom.scenario.spec import (
@@ -261,11 +261,10 @@ class Counters:
                 schedule(env, max(start - now, 0.0), self._cb_open, shop, priority=URGENT)
                 schedule(env, end - now, self._cb_close, shop)
 
-    def _on_open(self, timer: Timer) -> None:
-        timer.payload.is_open = True
+    def _on_open(self, shop: Shop) -> None:
+        shop.is_open = True
 
-    def _on_close(self, timer: Timer) -> None:
-        shop: Shop = timer.payload
+    def _on_close(self, shop: Shop) -> None:
         shop.is_open = False
         self.sweep(shop)
 
@@ -369,12 +368,11 @@ class Counters:
                 return True
         return False
 
-    def _on_return(self, timer: Timer) -> None:
-        previous: Contact = timer.payload
+    def _on_return(self, previous: Contact) -> None:
         self.walk_in(previous.queue, previous, RETURN, previous.attempt + 1)
 
-    def _on_switch(self, timer: Timer) -> None:
-        phone, previous = timer.payload
+    def _on_switch(self, payload: tuple[Queue, Contact]) -> None:
+        phone, previous = payload
         self.sim.arrive(phone, previous, SWITCH, previous.attempt + 1)
 
     # -- appointments -------------------------------------------------------------------------
@@ -534,22 +532,20 @@ class Counters:
             return True
         return False
 
-    def _on_retry_booking(self, timer: Timer) -> None:
-        service, shop_index, previous = timer.payload
+    def _on_retry_booking(self, payload: tuple[int, int, Contact]) -> None:
+        service, shop_index, previous = payload
         self.request_booking(service, shop_index, previous, RETRY, previous.attempt + 1)
 
-    def _on_no_slot_walk_in(self, timer: Timer) -> None:
-        queue, previous = timer.payload
+    def _on_no_slot_walk_in(self, payload: tuple[Queue, Contact]) -> None:
+        queue, previous = payload
         self.walk_in(queue, previous, RETRY, previous.attempt + 1)
 
-    def _on_no_show(self, timer: Timer) -> None:
-        contact: Contact = timer.payload
+    def _on_no_show(self, contact: Contact) -> None:
         del self.pending[contact.id]
         contact.journey_end = GIVEN_UP
         self.sim.log_unanswered(contact, self.sim.env.now, NO_SHOW)
 
-    def _on_visit(self, timer: Timer) -> None:
-        contact: Contact = timer.payload
+    def _on_visit(self, contact: Contact) -> None:
         sim = self.sim
         now = sim.env.now
         if now < contact.slot_min:  # early: called from the slot time on
@@ -572,8 +568,7 @@ class Counters:
             return
         sim.offer(contact)
 
-    def _on_slot(self, timer: Timer) -> None:
-        contact: Contact = timer.payload
+    def _on_slot(self, contact: Contact) -> None:
         del self.pending[contact.id]
         self.sim.offer(contact)
 
@@ -609,13 +604,13 @@ class Counters:
         schedule(self.sim.env, at_walk_in - now, self._on_follow_up_walk_in, payload)
         return True
 
-    def _on_follow_up_walk_in(self, timer: Timer) -> None:
-        target, shop, previous = timer.payload
+    def _on_follow_up_walk_in(self, payload: tuple[int, Shop, Contact]) -> None:
+        target, shop, previous = payload
         queue = shop.queues[(target, False)]
         self.walk_in(queue, previous, FOLLOW_UP)
 
-    def _on_follow_up_booking(self, timer: Timer) -> None:
-        target, shop, previous = timer.payload
+    def _on_follow_up_booking(self, payload: tuple[int, Shop, Contact]) -> None:
+        target, shop, previous = payload
         self.request_booking(target, shop.index, previous, FOLLOW_UP)
 
     # -- horizon ------------------------------------------------------------------------------

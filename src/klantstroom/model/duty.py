@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 
 from simpy.core import URGENT
 
-from klantstroom.model.events import Timer, schedule
+from klantstroom.model.events import schedule
 from klantstroom.model.staff import Group, Member
 from klantstroom.scenario.spec import MINUTES_PER_DAY, roster_row
 
@@ -66,7 +66,7 @@ class Duty:
         its minute, so nobody starts a new contact at the moment their shift ends."""
         schedule(self.sim.env, 0.0, self._on_roster, priority=URGENT)
 
-    def _on_roster(self, timer: Timer) -> None:
+    def _on_roster(self, _: object) -> None:
         """Bring every group to its rostered headcount; repeat at the next interval boundary."""
         sim = self.sim
         env = sim.env

@@ -37,7 +37,7 @@ from klantstroom.model.calendar import HasOpening, add_working_days, next_open_m
 from klantstroom.model.chases import Chases
 from klantstroom.model.demand import BOOKING, DIRECT, WALK_IN, shop_shares
 from klantstroom.model.distributions import Bernoulli, Sampler, make_sampler
-from klantstroom.model.events import Timer, schedule
+from klantstroom.model.events import schedule
 from klantstroom.model.queues import Contact, DeferredQueue, Queue
 from klantstroom.model.segments import segment_switches
 from klantstroom.scenario.spec import (
@@ -253,8 +253,7 @@ class Journeys:
         self.processing[task.id] = task
         schedule(sim.env, task.slot_min - now, self._cb_ready, task)
 
-    def _on_ready(self, timer: Timer) -> None:
-        task: Contact = timer.payload
+    def _on_ready(self, task: Contact) -> None:
         del self.processing[task.id]
         self.sim.offer(task)
 
@@ -296,8 +295,7 @@ class Journeys:
             contact.handling_min = spec.attempt_min  # a given time marks "not reached"
         self.sim.offer(contact)
 
-    def _on_retry(self, timer: Timer) -> None:
-        previous: Contact = timer.payload
+    def _on_retry(self, previous: Contact) -> None:
         self._make_callback(previous, previous.attempt + 1, previous)
 
     # -- entering the system at a channel -----------------------------------------------------
@@ -359,18 +357,20 @@ class Journeys:
         queue = sim.counters.shops[k].queues.get((service, False)) if kind == WALK_IN else None
         return (kind, queue, service, k)
 
-    def _on_enter(self, timer: Timer) -> None:
-        (kind, queue, service, shop), previous, origin, citizen = timer.payload
+    def _on_enter(self, payload: tuple[Entry, Contact | None, int, int]) -> None:
+        (kind, queue, service, shop), previous, origin, citizen = payload
         sim = self.sim
+        counters = sim.counters
+        if kind == BOOKING:
+            assert counters is not None
+            counters.request_booking(service, shop, previous, origin, 1, citizen)
+            return
+        assert queue is not None  # a direct or walk-in entry names its queue (_entry)
         if kind == DIRECT:
             sim.arrive(queue, previous, origin, 1, citizen)
             return
-        counters = sim.counters
         assert counters is not None
-        if kind == WALK_IN:
-            counters.walk_in(queue, previous, origin, 1, citizen)
-        else:
-            counters.request_booking(service, shop, previous, origin, 1, citizen)
+        counters.walk_in(queue, previous, origin, 1, citizen)
 
     # -- personas -----------------------------------------------------------------------------
 

@@ -25,8 +25,8 @@ finds none takes deferred work (digital requests, back-office tasks, callbacks),
 first. A chat agent holds up to ``concurrency`` chats at once and takes other work only when the
 last one ends.
 
-Every event is a light :class:`~klantstroom.model.events.Timer` in SimPy's event queue rather
-than a process per contact; patience timers are never cancelled, they just find their contact
+Every event is a light timer in SimPy's event queue (:func:`~klantstroom.model.events.schedule`:
+a heap entry that calls a callback with a payload) rather than a process per contact; patience timers are never cancelled, they just find their contact
 served and do nothing. At the horizon, contacts still waiting are logged as ``unserved`` and
 contacts in service are logged with their (already known) end time.
 
@@ -37,10 +37,8 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from heapq import heappush
-from typing import Any
 
 import numpy as np
 import simpy
@@ -52,7 +50,7 @@ from klantstroom.model.counter import Counters
 from klantstroom.model.demand import DIRECT, WALK_IN, Demand
 from klantstroom.model.duty import Duty
 from klantstroom.model.eventlog import ContactLog, SpellLog
-from klantstroom.model.events import Timer, run_until, schedule
+from klantstroom.model.events import run_until, schedule
 from klantstroom.model.journeys import Journeys
 from klantstroom.model.network import Network
 from klantstroom.model.policies import (
@@ -171,12 +169,10 @@ class Simulation:
         self._day_times: list[float] = []
         self._day_queues: list[int] = []
         self._day_pos = 0
-        self._arrival_timer = Timer([], None)
         # Bound methods looked up once; they are called once or more per contact.
-        # One list for every arrival, never mutated: no list is built per arrival.
-        self._arrival_callbacks: list[Callable[[Any], None]] = [self._on_arrival]
+        self._cb_arrival = self._on_arrival
         self._cb_end = self._on_end
-        self._cb_release = self._on_release
+        self._cb_release = self._release
         self._cb_abandon = self._on_abandon
         self._cb_chat_end = self._on_chat_end
 
@@ -246,8 +242,8 @@ class Simulation:
         """``member`` starts serving ``contact`` now (public for :class:`Counters`)."""
         self._start(contact, member, now)
 
-    def _on_traced_arrival(self, timer: Timer) -> None:
-        queue, handling, patience = timer.payload
+    def _on_traced_arrival(self, payload: tuple[Queue, float, float]) -> None:
+        queue, handling, patience = payload
         self._arrive(queue, None, NEW, 1, -1, handling, patience)
 
     def run(self) -> ReplicationLog:
@@ -273,9 +269,8 @@ class Simulation:
             proficiency={} if self.training is None else self.training.log.to_numpy(),
         )
 
-    def _on_day(self, timer: Timer) -> None:
+    def _on_day(self, day: int) -> None:
         """Generate the day's arrivals and start walking through them."""
-        day = timer.payload
         env = self.env
         now = env.now
         times, stream_ids = self.demand.day_arrivals(day)
@@ -290,12 +285,9 @@ class Simulation:
         schedule(env, (day + 1) * MINUTES_PER_DAY - now, self._on_day, day + 1)
 
     def _reschedule_arrival(self, delay: float) -> None:
-        timer = self._arrival_timer
-        timer.callbacks = self._arrival_callbacks  # step() sets it to None: put it back
-        env = self.env
-        heappush(env._queue, (env._now + delay, NORMAL, next(env._eid), timer))  # type: ignore[misc]
+        schedule(self.env, delay, self._cb_arrival)
 
-    def _on_arrival(self, timer: Timer) -> None:
+    def _on_arrival(self, _: object) -> None:
         pos = self._day_pos
         kind, queue, service, shop = self._stream_target[self._day_queues[pos]]
         # A new citizen with a new matter: both ids are the id of the first contact.
@@ -309,11 +301,10 @@ class Simulation:
         self._day_pos = pos
         if pos < len(self._day_times):
             # _reschedule_arrival, inlined: this runs once per arrival.
-            timer.callbacks = self._arrival_callbacks
             env = self.env
             now = env._now
             delay = self._day_times[pos] - now
-            heappush(env._queue, (now + delay, NORMAL, next(env._eid), timer))  # type: ignore[misc]
+            heappush(env._queue, (now + delay, NORMAL, next(env._eid), self._cb_arrival, None))  # type: ignore[misc]
 
     def _arrive(
         self,
@@ -490,8 +481,8 @@ class Simulation:
             contact.state = IN_SERVICE
             contact.start_min = now
 
-    def _on_chat_end(self, timer: Timer) -> None:
-        member, contact = timer.payload
+    def _on_chat_end(self, payload: tuple[Member, Contact]) -> None:
+        member, contact = payload
         member.chats.remove(contact)
         self._log_served(contact, member, 0.0)
         if member.leaving:
@@ -504,8 +495,7 @@ class Simulation:
         elif not member.chats:
             self.free(member)
 
-    def _on_end(self, timer: Timer) -> None:
-        member: Member = timer.payload
+    def _on_end(self, member: Member) -> None:
         contact = member.contact
         assert contact is not None
         member.contact = None
@@ -538,9 +528,6 @@ class Simulation:
         """Log a contact that ended without service (abandoned, balked, no-show, unserved...)."""
         contact.state = DONE
         self.log.record_contact(contact, outcome, NAN, end_min, NAN, -1, -1, -1)
-
-    def _on_release(self, timer: Timer) -> None:
-        self._release(timer.payload)
 
     def _release(self, member: Member) -> None:
         """``member`` finished a contact and its wrap-up."""
@@ -607,8 +594,7 @@ class Simulation:
                 group.take(member)
                 self._start(queue.pop(), member, now)
 
-    def _on_abandon(self, timer: Timer) -> None:
-        contact: Contact = timer.payload
+    def _on_abandon(self, contact: Contact) -> None:
         if contact.state != WAITING:
             return  # served in time: the timer is simply ignored
         now = self.env._now
@@ -627,8 +613,7 @@ class Simulation:
             self.journeys.failed(contact)
         self.log_unanswered(contact, now, ABANDONED)
 
-    def _on_redial(self, timer: Timer) -> None:
-        previous: Contact = timer.payload
+    def _on_redial(self, previous: Contact) -> None:
         self._arrive(previous.queue, previous, REDIAL, previous.attempt + 1)
 
     # -- horizon ------------------------------------------------------------------------------

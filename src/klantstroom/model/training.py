@@ -51,7 +51,7 @@ from typing import TYPE_CHECKING
 from simpy.core import URGENT
 
 from klantstroom.model.eventlog import RowLog
-from klantstroom.model.events import Timer, schedule
+from klantstroom.model.events import schedule
 from klantstroom.scenario.spec import MINUTES_PER_DAY, SkillSpec, StaffGroupSpec, roster_row
 from klantstroom.scenario.training import (
     TRAINING,
@@ -278,8 +278,7 @@ class Training:
 
     # -- skills and learning ------------------------------------------------------------------
 
-    def _on_gain(self, timer: Timer) -> None:
-        course: _Course = timer.payload
+    def _on_gain(self, course: _Course) -> None:
         self._gain(course)
         self.sim.wake(course.group)
 
@@ -331,7 +330,7 @@ class Training:
             return skill.fcr_probability
         return self.sim.fcr_default[queue]
 
-    def _on_snapshot(self, timer: Timer) -> None:
+    def _on_snapshot(self, _: object) -> None:
         """Log each learning cohort's mean levels per skill; again at the next 00:00."""
         now = self.sim.env.now
         for course in self.courses:
