@@ -26,9 +26,10 @@ first. A chat agent holds up to ``concurrency`` chats at once and takes other wo
 last one ends.
 
 Every event is a light timer in SimPy's event queue (:func:`~klantstroom.model.events.schedule`:
-a heap entry that calls a callback with a payload) rather than a process per contact; patience timers are never cancelled, they just find their contact
-served and do nothing. At the horizon, contacts still waiting are logged as ``unserved`` and
-contacts in service are logged with their (already known) end time.
+a heap entry that calls a callback with a payload) rather than a process per contact; patience
+timers are never cancelled, they just find their contact served and do nothing. At the horizon,
+contacts still waiting are logged as ``unserved`` and contacts in service are logged with their
+(already known) end time.
 
 Time is minutes since 00:00 of the first reported day; the warm-up runs before 0.
 """

@@ -1,6 +1,6 @@
 """Reading the event log's columns into table columns: rows taken from many columns in one pass,
-codes as named categories, working days between two times, lateness of deferred work (shared by
-the contact and task tables)."""
+codes as named categories, working days between two times, lateness of deferred work; and the
+replications' tables put together."""
 
 from __future__ import annotations
 
@@ -52,6 +52,19 @@ def take_rows(
 def categorical(codes: np.ndarray, names: Sequence[str]) -> pd.Categorical[str]:
     """Codes (-1 = missing) into a categorical with all ``names`` as categories."""
     return pd.Categorical.from_codes(codes.astype(np.int64), categories=pd.Index(list(names)))
+
+
+def concat_replications(
+    frames: Sequence[pd.DataFrame], columns: Sequence[str], categories: Sequence[str]
+) -> pd.DataFrame:
+    """The tables of the replications one under the other; with none, an empty table with
+    ``columns``. The ``categories`` columns keep the first replication's categorical dtype."""
+    if not frames:
+        return pd.DataFrame(columns=list(columns))
+    table = pd.concat(frames, ignore_index=True)
+    for column in categories:
+        table[column] = table[column].astype(frames[0][column].dtype)
+    return table
 
 
 def late_flags(due: np.ndarray, end: np.ndarray, served: np.ndarray, horizon_min: float) -> object:

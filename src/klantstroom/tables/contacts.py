@@ -20,7 +20,13 @@ from klantstroom.scenario.spec import (
     TASK,
     Scenario,
 )
-from klantstroom.tables.columns import categorical, late_flags, take_rows, working_days
+from klantstroom.tables.columns import (
+    categorical,
+    concat_replications,
+    late_flags,
+    take_rows,
+    working_days,
+)
 
 CONTACT_TABLE_COLUMNS: tuple[str, ...] = (
     "replication",
@@ -118,12 +124,11 @@ def contacts_table(scenario: Scenario, logs: Sequence[ReplicationLog]) -> pd.Dat
         Columns :data:`CONTACT_TABLE_COLUMNS`, sorted by replication and contact id.
     """
     frames = [_contacts_of(scenario, log) for log in logs]
-    if not frames:
-        return pd.DataFrame(columns=list(CONTACT_TABLE_COLUMNS))
-    table = pd.concat(frames, ignore_index=True)
-    for column in ("channel", "service", "shop", "outcome", "staff_group", "segment"):
-        table[column] = table[column].astype(frames[0][column].dtype)
-    return table
+    return concat_replications(
+        frames,
+        CONTACT_TABLE_COLUMNS,
+        ("channel", "service", "shop", "outcome", "staff_group", "segment"),
+    )
 
 
 def _contacts_of(scenario: Scenario, log: ReplicationLog) -> pd.DataFrame:
@@ -261,9 +266,6 @@ def tasks_table(scenario: Scenario, logs: Sequence[ReplicationLog]) -> pd.DataFr
                 }
             )
         )
-    if not frames:
-        return pd.DataFrame(columns=list(TASK_TABLE_COLUMNS))
-    table = pd.concat(frames, ignore_index=True)
-    for column in ("department", "service", "status", "staff_group"):
-        table[column] = table[column].astype(frames[0][column].dtype)
-    return table
+    return concat_replications(
+        frames, TASK_TABLE_COLUMNS, ("department", "service", "status", "staff_group")
+    )

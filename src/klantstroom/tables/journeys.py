@@ -12,7 +12,7 @@ from klantstroom.model.calendar import due_min
 from klantstroom.model.simulation import ReplicationLog
 from klantstroom.scenario.segments import segment_names
 from klantstroom.scenario.spec import CALLBACK, JOURNEY_ENDS, ORIGINS, SWITCH, TASK, Scenario
-from klantstroom.tables.columns import categorical, take_rows
+from klantstroom.tables.columns import categorical, concat_replications, take_rows
 
 JOURNEY_TABLE_COLUMNS: tuple[str, ...] = (
     "replication",
@@ -200,9 +200,6 @@ def journeys_table(scenario: Scenario, logs: Sequence[ReplicationLog]) -> pd.Dat
                 }
             )
         )
-    if not frames:
-        return pd.DataFrame(columns=list(JOURNEY_TABLE_COLUMNS))
-    table = pd.concat(frames, ignore_index=True)
-    for column in ("service", "first_channel", "status", "segment"):
-        table[column] = table[column].astype(frames[0][column].dtype)
-    return table
+    return concat_replications(
+        frames, JOURNEY_TABLE_COLUMNS, ("service", "first_channel", "status", "segment")
+    )

@@ -11,7 +11,18 @@ import pandas as pd
 from klantstroom.model.simulation import ReplicationLog
 from klantstroom.scenario.spec import CALLBACK, NOT_REACHED, SERVED, Scenario
 from klantstroom.scenario.training import ACTIVITIES
-from klantstroom.tables.columns import categorical
+from klantstroom.tables.columns import categorical, concat_replications
+
+STAFF_TABLE_COLUMNS: tuple[str, ...] = (
+    "replication",
+    "staff_group",
+    "shop",
+    "staff_id",
+    "on_min",
+    "off_min",
+    "scheduled_off_min",
+    "activity",
+)
 
 
 def staff_table(scenario: Scenario, logs: Sequence[ReplicationLog]) -> pd.DataFrame:
@@ -41,22 +52,7 @@ def staff_table(scenario: Scenario, logs: Sequence[ReplicationLog]) -> pd.DataFr
                 }
             )
         )
-    if not frames:
-        return pd.DataFrame(
-            columns=[
-                "replication",
-                "staff_group",
-                "shop",
-                "staff_id",
-                "on_min",
-                "off_min",
-                "scheduled_off_min",
-                "activity",
-            ]
-        )
-    table = pd.concat(frames, ignore_index=True)
-    for column in ("staff_group", "shop", "activity"):
-        table[column] = table[column].astype(frames[0][column].dtype)
+    table = concat_replications(frames, STAFF_TABLE_COLUMNS, ("staff_group", "shop", "activity"))
     return table.sort_values(["replication", "staff_id", "on_min"], ignore_index=True)
 
 
