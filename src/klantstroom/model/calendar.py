@@ -93,7 +93,13 @@ def working_days_between(calendar: CalendarSpec, first_day: int, last_day: int) 
     An appointment asked for on a Friday for the Monday after is 1 working day away; one on the
     same day is 0.
     """
-    return sum(is_working_day(calendar, d) for d in range(first_day + 1, last_day + 1))
+    # Every appointment asks this of its request and slot days: remembered per pair.
+    key = ("working_days_between", first_day, last_day)
+    found = calendar.memo.get(key)
+    if found is None:
+        found = sum(is_working_day(calendar, d) for d in range(first_day + 1, last_day + 1))
+        calendar.memo[key] = found
+    return found  # type: ignore[return-value]
 
 
 def due_min(calendar: CalendarSpec, t_min: float, working_days: int) -> float:
