@@ -58,3 +58,27 @@ def test_separate_arrays_give_the_same_rows_as_a_record_array() -> None:
     apart = take_rows({name: column.copy() for name, column in columns.items()}, rows, columns)
     for name in columns:
         np.testing.assert_array_equal(by_record[name], apart[name])
+
+
+def test_a_slice_of_a_record_array_or_swapped_names_take_their_own_rows() -> None:
+    columns = _log_columns(100, 5)
+    records = columns["contact_id"].base
+    assert isinstance(records, np.ndarray)
+    rows = np.array([2, 0, 1])
+    # Views of a slice: .base is the whole array, three records earlier.
+    sliced = {name: records[3:][name] for name in CONTACT_COLUMNS}
+    # The key names one field, the view is another's (same width).
+    swapped = dict(columns, arrival_min=columns["start_min"], start_min=columns["arrival_min"])
+    for case in (sliced, swapped):
+        taken = take_rows(case, rows, CONTACT_COLUMNS)
+        for name in CONTACT_COLUMNS:
+            np.testing.assert_array_equal(taken[name], case[name][rows])
+
+
+def test_a_boolean_mask_takes_the_rows_it_marks() -> None:
+    columns = _log_columns(30, 6)
+    mask = np.zeros(30, dtype=bool)
+    mask[[4, 17]] = True
+    taken = take_rows(columns, mask, CONTACT_COLUMNS)
+    for name in CONTACT_COLUMNS:
+        np.testing.assert_array_equal(taken[name], columns[name][mask])

@@ -116,10 +116,11 @@ def _weighted_p90(values: np.ndarray, weights: np.ndarray) -> float:
     if not len(values):
         return np.nan
     # The default sort takes half the time of a stable one and gives the same order when no two
-    # values tie; tied values keep their weights in row order, as the stable sort does.
+    # values tie; tied values keep their weights in row order, as the stable sort does, and so do
+    # NaNs (sorted last, never equal to each other).
     order = np.argsort(values)
     x = values[order]
-    if (x[1:] == x[:-1]).any():
+    if np.isnan(x[-1]) or (x[1:] == x[:-1]).any():
         order = np.argsort(values, kind="stable")
         x = values[order]
     w = weights[order]

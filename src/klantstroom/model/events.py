@@ -11,8 +11,9 @@ the same event loop as any ordinary SimPy process and the two styles can be mixe
 same order (SimPy's stop event sorts before the ordinary events at ``until``, which therefore
 stay unprocessed), the same failure check for SimPy's events. SimPy's own ``run`` and ``step``
 know only its events: an environment with timers is run with :func:`run_until`. A year of
-Grootstad processes about four million events; an event object per timer was a third of the
-loop's cost per event.
+Grootstad processes about four million events; making an event object per timer was about two
+fifths of the loop's cost per event (a loop of trivial timers: 620-870 ns per event with one,
+380-500 ns without, in two measurements).
 """
 
 from __future__ import annotations

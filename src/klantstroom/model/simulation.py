@@ -166,7 +166,8 @@ class Simulation:
             elif stream.kind == WALK_IN:
                 queue = self.shops[stream.shop].queues[(stream.service, False)]
             self._stream_target.append((stream.kind, queue, stream.service, stream.shop))
-        # Arrivals of the current day, walked through by one re-used timer.
+        # Arrivals of the current day, walked through one timer at a time (each arrival
+        # schedules the next).
         self._day_times: list[float] = []
         self._day_queues: list[int] = []
         self._day_pos = 0
