@@ -281,13 +281,10 @@ class Simulation:
         self._day_queues = stream_ids[keep].tolist()
         self._day_pos = 0
         if self._day_times:
-            self._reschedule_arrival(self._day_times[0] - now)
+            schedule(env, self._day_times[0] - now, self._cb_arrival)
         if self.counters is not None:
             self.counters.on_day(day)
         schedule(env, (day + 1) * MINUTES_PER_DAY - now, self._on_day, day + 1)
-
-    def _reschedule_arrival(self, delay: float) -> None:
-        schedule(self.env, delay, self._cb_arrival)
 
     def _on_arrival(self, _: object) -> None:
         pos = self._day_pos
@@ -302,7 +299,7 @@ class Simulation:
         pos += 1
         self._day_pos = pos
         if pos < len(self._day_times):
-            # _reschedule_arrival, inlined: this runs once per arrival.
+            # schedule(), inlined: this runs once per arrival.
             env = self.env
             now = env._now
             delay = self._day_times[pos] - now
