@@ -20,7 +20,7 @@ from hydra.types import RunMode
 from omegaconf import DictConfig, OmegaConf
 
 from klantstroom import signals
-from klantstroom.config import gate, register_configs, scenario_from_config
+from klantstroom.config import gate, one_composition, register_configs, scenario_from_config
 from klantstroom.config.composing import compose_checked, override_syntax_errors
 from klantstroom.config.file_rules import config_file_problems
 from klantstroom.outputs import RunError
@@ -198,9 +198,12 @@ def _explain_bad_overrides(
 ) -> None:
     """Stop with a readable message when an override names an unknown key."""
     args = sys.argv[1:] if args is None else args
+    flags = any(arg.startswith("-") for arg in args)
+    if not flags and one_composition.install(command, config_dir or conf_dir()):
+        return  # the run's own composition explains what it cannot compose
     if not args:
         return
-    if any(arg.startswith("-") for arg in args):
+    if flags:
         # Flags (-m, --cfg, --help, ...) and sweeps are left to Hydra, whose message names the
         # key; only overrides its grammar cannot read would end in a traceback.
         message = _check_override_syntax(args)

@@ -193,6 +193,63 @@ def test_unknown_scenario_is_reported(tmp_path: Path) -> None:
     assert "scenarios/no_such_scenario" in done.stderr
 
 
+# Runs the command's entry point with every composition of the configuration counted.
+_COUNTED = """
+import sys
+from hydra._internal.config_loader_impl import ConfigLoaderImpl
+from klantstroom.cli import main
+compositions = []
+original = ConfigLoaderImpl.load_configuration
+def counted(self, *args, **kwargs):
+    compositions.append(1)
+    return original(self, *args, **kwargs)
+ConfigLoaderImpl.load_configuration = counted
+sys.argv = ["klantstroom", *sys.argv[1:]]
+try:
+    main()
+finally:
+    print("compositions:", len(compositions), file=sys.stderr)
+"""
+
+
+@pytest.mark.parametrize(
+    ("overrides", "returncode", "message", "compositions"),
+    [
+        ((), 0, "Outputs:", 1),
+        (("run.replicatons=3",), 2, "did you mean 'run.replications'?", 1),
+        (("services={}",), 2, "services: {} changes nothing", 1),
+        # Hydra's grammar cannot read it: said before anything is composed.
+        (("run.label=Jaar 1 (2028)",), 2, "cannot read the value 'Jaar 1 (2028)'", 0),
+    ],
+)
+def test_a_run_composes_its_configuration_once(
+    tmp_path: Path, overrides: tuple[str, ...], returncode: int, message: str, compositions: int
+) -> None:
+    # Composing Grootstad costs about 0.8 s of CPU: neither Hydra's mode detection nor the
+    # check that explains a bad override composes it again (klantstroom.config.one_composition).
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            _COUNTED,
+            "scenarios=textbook/mmc",
+            "run.replications=1",
+            "output.figures=false",
+            f"hydra.run.dir={tmp_path / 'run'}",
+            *overrides,
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=HANG_GUARD_S,
+    )
+    assert done.returncode == returncode, done.stderr
+    assert message in done.stdout + done.stderr
+    assert f"compositions: {compositions}" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert (tmp_path / "run" / "run.json").is_file() == (returncode == 0)
+
+
 def staff(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
     """Run ``klantstroom-staff`` with ``args`` in ``tmp_path``, as a user would."""
     return subprocess.run(

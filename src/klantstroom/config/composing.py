@@ -108,7 +108,7 @@ def compose_checked(
                 del cfg["hydra"]
         return cfg
 
-    return _explained(composed, list(overrides), config_dir)
+    return explain_composed(composed, list(overrides), config_dir)
 
 
 def compose_in_app(overrides: Sequence[str], *, config_name: str = "config") -> DictConfig:
@@ -130,13 +130,18 @@ def compose_in_app(overrides: Sequence[str], *, config_name: str = "config") -> 
         (Path(source.path) for source in runtime.config_sources if source.provider == "main"),
         Path("."),
     )
-    return _explained(composed, list(overrides), config_dir)
+    return explain_composed(composed, list(overrides), config_dir)
 
 
-def _explained(
+def explain_composed(
     composed: Callable[[list[str]], DictConfig], overrides: list[str], config_dir: Path
 ) -> DictConfig:
-    """``composed(overrides)``, with every way it fails turned into :class:`ScenarioErrors`."""
+    """``composed(overrides)``, with every way it fails turned into :class:`ScenarioErrors`.
+
+    ``composed`` is any of Hydra's ways to compose (the compose API, or the run's own
+    composition, :mod:`klantstroom.config.one_composition`); ``config_dir`` is the folder of
+    the primary config, where a config source named in an error is looked for.
+    """
     syntax = override_syntax_errors(overrides)
     if syntax:
         raise ScenarioErrors(syntax)

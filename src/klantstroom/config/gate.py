@@ -65,7 +65,7 @@ def refuse(path: str, problems: list[tuple[str, str]], command: str = "klantstro
     if _EXIT_ON_REFUSAL:
         # Hydra would print any exception with a stack-trace hint and exit 1; a configuration
         # error in klantstroom is one line per problem and exit code 2. SystemExit also passes
-        # through Hydra's `except Exception` in its mode detection, the first composition.
+        # through Hydra's `except Exception` around a composition (its run_and_report).
         print("\n".join(f"{command}: {line}" for line in message.splitlines()), file=sys.stderr)
         raise SystemExit(2)
     raise ConfigFileRefused(message)
