@@ -8,6 +8,7 @@ of it; the staffing figures from made-up plans as large as Grootstad's (18 group
 from __future__ import annotations
 
 import re
+import warnings
 from pathlib import Path
 
 import matplotlib
@@ -186,3 +187,24 @@ def test_the_road_map_figure_averages_plans_that_share_a_label() -> None:
     heights = sorted(round(bar.get_height(), 1) for bar in figure.axes[0].patches)
     assert heights == [8.0, 11.0]  # the mean of 10 and 12, not their sum
     assert slide_problems(figure) == []
+
+
+@pytest.mark.parametrize("language", ["en", "nl"])
+def test_weekly_stability_without_an_estimate_says_so(language: str) -> None:
+    # A log too short for a pooled behaviour estimate: a sentence, not empty axes with an
+    # empty legend (matplotlib warns "No artists with labels found").
+    from klantstroom.calibration.behaviour_figures import stability_figure
+    from klantstroom.calibration.texts import texts
+
+    weekly = pd.DataFrame(
+        {"parameter": ["p"], "week": ["2024-W01"], "estimate": [np.nan], "se": [np.nan]}
+    )
+    drift = pd.DataFrame(
+        {"kind": ["behaviour"], "pooled": [np.nan], "drifts": [False]}, index=["p"]
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        figure = stability_figure(weekly, drift, language)
+    ax = figure.axes[0]
+    assert ax.get_legend() is None
+    assert [text.get_text() for text in ax.texts] == [texts(language)["stability_none"]]

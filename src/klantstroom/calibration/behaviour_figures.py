@@ -123,11 +123,13 @@ def stability_figure(weekly: pd.DataFrame, drift: pd.DataFrame, language: str = 
     behaviour = [p for p in drift.index if drift.loc[p, "kind"] == "behaviour"]
     fig, axes = panel_figure(1, 1, 5.5, language)
     ax = axes[0, 0]
+    drawn = 0
     for i, parameter in enumerate(behaviour):
         rows = weekly[weekly["parameter"] == parameter]
         pooled = float(drift.loc[parameter, "pooled"])
         if not np.isfinite(pooled) or pooled == 0:
             continue
+        drawn += 1
         y = rows["estimate"].to_numpy(dtype=float) / pooled
         err = 1.96 * rows["se"].to_numpy(dtype=float) / pooled
         x = np.arange(len(rows)) + (i - len(behaviour) / 2) * 0.06
@@ -137,6 +139,9 @@ def stability_figure(weekly: pd.DataFrame, drift: pd.DataFrame, language: str = 
     ax.set_xticks(range(len(weeks)), [words["week_from"].format(week=w) for w in weeks])
     ax.axhline(1.0, color="black", linewidth=1)
     ax.set_ylabel(words["stability_y"], fontsize=FONT)
-    ax.legend(fontsize=FONT - 2, ncols=2)
+    if drawn:
+        ax.legend(fontsize=FONT - 2, ncols=2)
+    else:  # a short log: say so rather than show empty axes with an empty legend
+        ax.text(0.5, 0.5, words["stability_none"], transform=ax.transAxes, ha="center")
     fig.suptitle(words["stability_title"], fontsize=FONT + 3)
     return fig

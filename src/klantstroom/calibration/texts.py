@@ -134,6 +134,7 @@ TEXT: dict[str, dict[str, Any]] = {
         "week_from": "from {week}",
         "stability_y": "Week's estimate / pooled estimate",
         "stability_title": "Behaviour estimates per week, with 95% intervals",
+        "stability_none": "no behaviour estimate with a pooled value to compare the weeks with",
         "sensitivity_h": "Sensitivity: after-call work and breaks",
         "sensitivity_p": "The targets under each way of splitting the gaps between an agent's "
         "calls into after-call work (applied after every call) and breaks (a share of the agents "
@@ -423,6 +424,9 @@ TEXT: dict[str, dict[str, Any]] = {
         "week_from": "vanaf {week}",
         "stability_y": "Schatting van de week / gepoolde schatting",
         "stability_title": "Gedragsschattingen per week, met 95%-intervallen",
+        "stability_none": (
+            "geen gedragsschatting met een gepoolde waarde om de weken mee te vergelijken"
+        ),
         "sensitivity_h": "Gevoeligheid: nawerk en pauzes",
         "sensitivity_p": "De doelen bij elke manier om de tussenpozen tussen de gesprekken van "
         "een medewerker te verdelen over nawerk (na elk gesprek) en pauzes (een deel van de "
