@@ -18,10 +18,17 @@ from subprocesses import HANG_GUARD_S
 CLI = [sys.executable, "-m", "klantstroom.cli"]
 
 
-def klantstroom(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def klantstroom(
+    tmp_path: Path, *args: str, command: list[str] = CLI
+) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "HYDRA_FULL_ERROR": "0"}
     return subprocess.run(
-        [*CLI, *args], cwd=tmp_path, capture_output=True, text=True, timeout=HANG_GUARD_S, env=env
+        [*command, *args],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=HANG_GUARD_S,
+        env=env,
     )
 
 
@@ -227,21 +234,14 @@ def test_a_run_composes_its_configuration_once(
 ) -> None:
     # Composing Grootstad costs about 0.8 s of CPU: neither Hydra's mode detection nor the
     # check that explains a bad override composes it again (klantstroom.config.one_composition).
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            _COUNTED,
-            "scenarios=textbook/mmc",
-            "run.replications=1",
-            "output.figures=false",
-            f"hydra.run.dir={tmp_path / 'run'}",
-            *overrides,
-        ],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=HANG_GUARD_S,
+    done = klantstroom(
+        tmp_path,
+        "scenarios=textbook/mmc",
+        "run.replications=1",
+        "output.figures=false",
+        f"hydra.run.dir={tmp_path / 'run'}",
+        *overrides,
+        command=[sys.executable, "-c", _COUNTED],
     )
     assert done.returncode == returncode, done.stderr
     assert message in done.stdout + done.stderr

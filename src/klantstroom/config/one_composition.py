@@ -31,6 +31,7 @@ correct, only slower).
 
 from __future__ import annotations
 
+import functools
 import inspect
 import sys
 from collections.abc import Callable
@@ -107,29 +108,21 @@ def install(command: str, config_dir: Path) -> bool:
         from_shell: bool = True,
         validate_sweep_overrides: bool = True,
     ) -> Any:
+        compose = functools.partial(
+            compose_config,
+            self,
+            config_name,
+            run_mode=run_mode,
+            with_log_configuration=with_log_configuration,
+            validate_sweep_overrides=validate_sweep_overrides,
+        )
         if not with_log_configuration:
             # Not the run's own composition (Hydra's mode detection, the compose API inside the
             # app, a road-map path's stretches): as Hydra composes it, errors raised as they are.
-            return compose_config(
-                self,
-                config_name,
-                overrides,
-                run_mode,
-                with_log_configuration=with_log_configuration,
-                from_shell=from_shell,
-                validate_sweep_overrides=validate_sweep_overrides,
-            )
+            return compose(overrides, from_shell=from_shell)
 
         def composed(overrides: list[str]) -> Any:
-            return compose_config(
-                self,
-                config_name,
-                overrides,
-                run_mode,
-                with_log_configuration=with_log_configuration,
-                from_shell=False,
-                validate_sweep_overrides=validate_sweep_overrides,
-            )
+            return compose(overrides, from_shell=False)
 
         try:
             return explain_composed(composed, list(overrides), config_dir)

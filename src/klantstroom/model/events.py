@@ -78,17 +78,19 @@ def run_until(env: simpy.Environment, until: float) -> None:
     """
     if until <= env.now:
         raise ValueError(f"until ({until}) must be greater than the current simulation time")
-    queue = env._queue
+    # Any: SimPy types its heap as 4-tuples of an event, which compiled code (mypyc) would
+    # check at run time; a timer is a 5-tuple.
+    queue: Any = env._queue
     # Where SimPy's stop event would sort: before the ordinary events at ``until``.
     stop = (until, URGENT, next(env._eid))
     while queue and (queue[0][0] < until or queue[0] < stop):
-        entry = heappop(queue)
+        entry: Any = heappop(queue)
         env._now = entry[0]
         if len(entry) == 5:  # a timer: (time, priority, id, callback, payload)
             entry[3](entry[4])
             continue
         event = entry[3]
-        callbacks, event.callbacks = event.callbacks, None  # type: ignore[assignment]
+        callbacks, event.callbacks = event.callbacks, None
         for callback in callbacks:
             callback(event)
         if not event._ok and not hasattr(event, "_defused"):

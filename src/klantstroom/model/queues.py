@@ -212,8 +212,32 @@ class DeferredQueue(Queue):
 
     __slots__ = ("edd", "heap")
 
-    def __init__(self, *args: object, edd: bool = True, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    # The parameters named rather than passed on as *args: mypyc (benchmarks/compiled.py)
+    # cannot pass *args to a compiled base class. Deferred work has no appointments and no
+    # concurrency: those keep Queue's defaults.
+    def __init__(
+        self,
+        index: int,
+        service: int,
+        channel: int,
+        shop: int,
+        priority: float,
+        *,
+        department: int = -1,
+        due_working_days: int = -1,
+        outbound: bool = False,
+        edd: bool = True,
+    ) -> None:
+        super().__init__(
+            index,
+            service,
+            channel,
+            shop,
+            priority,
+            department=department,
+            due_working_days=due_working_days,
+            outbound=outbound,
+        )
         self.edd = edd
         self.heap: list[tuple[float, int, Contact]] = []
 
