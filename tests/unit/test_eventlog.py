@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import math
-from types import SimpleNamespace
 
 import numpy as np
 import pytest
 
 from klantstroom.model.eventlog import CONTACT_COLUMNS, SPELL_COLUMNS, ContactLog, SpellLog
+from klantstroom.model.queues import Contact, Queue
 
 
 def test_contact_rows_come_back_by_name_and_type() -> None:
@@ -26,29 +26,15 @@ def test_contact_rows_come_back_by_name_and_type() -> None:
 
 
 def test_a_contact_is_logged_with_its_own_fields() -> None:
-    queue = SimpleNamespace(channel=0, service=2, shop=-1)
-    contact = SimpleNamespace(
-        id=7,
-        citizen_id=5,
-        parent_id=-1,
-        attempt=2,
-        queue=queue,
-        arrival_min=1.5,
-        appointment=False,
-        slot_min=math.nan,
-        access_days=math.nan,
-        punctuality_min=math.nan,
-        journey_id=5,
-        origin=0,
-        department=-1,
-        due_min=math.nan,
-        chasing=True,
-        journey_end=1,
-        urgent=True,
-        segment=3,
-    )
+    # The model's own types: a compiled model (klantstroom-compile) checks them.
+    queue = Queue(0, service=2, channel=0, shop=-1, priority=0.0)
+    contact = Contact(7, 5, -1, 2, queue, 1.5, journey_id=5, origin=0)
+    contact.chasing = True
+    contact.journey_end = 1
+    contact.urgent = True
+    contact.segment = 3
     log = ContactLog()
-    log.record_contact(contact, 0, 2.0, 3.0, 3.5, 1, 4, 1)  # type: ignore[arg-type]
+    log.record_contact(contact, 0, 2.0, 3.0, 3.5, 1, 4, 1)
     row = {name: column[0] for name, column in log.to_numpy().items()}
     assert (row["contact_id"], row["citizen_id"], row["attempt"], row["service"]) == (7, 5, 2, 2)
     assert (row["start_min"], row["end_min"], row["release_min"]) == (2.0, 3.0, 3.5)
