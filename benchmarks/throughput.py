@@ -84,7 +84,7 @@ from typing import Any
 import numpy as np
 import simpy
 
-from klantstroom import api
+from klantstroom import api, compile_command
 from klantstroom.experiment import tables_from_logs
 from klantstroom.model.simulation import ReplicationLog, simulate
 from klantstroom.scenario.spec import ABANDONED, SERVED, Scenario
@@ -357,7 +357,8 @@ def main() -> None:
 
     print(
         f"Python {platform.python_version()}, SimPy {simpy.__version__}, NumPy {np.__version__}, "
-        f"Ciw {'not installed' if ciw is None else ciw.__version__}; {platform.machine()}"
+        f"Ciw {'not installed' if ciw is None else ciw.__version__}; {platform.machine()}; "
+        f"klantstroom's model {compile_command.model_kind()}"
     )
     horizon = args.contacts / args.rate_per_min
     cases = ["mmc", "erlang_a"] if args.case == "both" else [args.case]

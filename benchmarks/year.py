@@ -62,7 +62,7 @@ from typing import Any
 
 import simpy
 
-from klantstroom import api
+from klantstroom import api, compile_command
 from klantstroom.experiment import tables_from_logs
 from klantstroom.model.simulation import simulate
 from klantstroom.report.run_figures import draw_run_figures
@@ -116,7 +116,8 @@ def bench_year(days: float, overrides: list[str], replications: int | None) -> N
     print(
         f"{run.name}: {days:g} days (+{run.warmup_days:g} warm-up), {reps} replication(s), "
         f"{contacts:,} contacts and tasks in the log; Python {platform.python_version()}, "
-        f"SimPy {simpy.__version__}, {os.cpu_count() or 1} cores"
+        f"SimPy {simpy.__version__}, {os.cpu_count() or 1} cores; the model "
+        f"{compile_command.model_kind()}"
     )
     rows = [
         ("compose (Hydra + scenario)", compose_cpu, compose_wall),

@@ -98,6 +98,14 @@ def model_folder() -> Path:
     return Path(klantstroom.__file__).parent / "model"
 
 
+def model_kind() -> str:
+    """``"compiled with mypyc"`` or ``"interpreted"``: how this process runs the model (for
+    the benchmarks' headers)."""
+    from klantstroom.model import simulation
+
+    return "interpreted" if simulation.__file__.endswith(".py") else "compiled with mypyc"
+
+
 def sources(folder: Path) -> list[Path]:
     """The modules compiled: every ``.py`` of the model except ``__init__``."""
     return sorted(path for path in folder.glob("*.py") if path.name != "__init__.py")
