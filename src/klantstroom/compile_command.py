@@ -290,6 +290,15 @@ def main(argv: list[str] | None = None) -> int:
     if args.status:
         print(status(folder))
         return 0
+    try:
+        return _act(args, folder)
+    except OSError as error:  # a package folder the user may not write to, a full disk
+        print(f"klantstroom-compile: {folder}: {error.strerror or error}", file=sys.stderr)
+        return 2
+
+
+def _act(args: argparse.Namespace, folder: Path) -> int:
+    """Remove or compile the model in ``folder`` as ``args`` say; return the exit code."""
     if args.remove:
         removed = remove(folder)
         print(f"removed {len(removed)} compiled file(s); the model runs from its source")

@@ -99,3 +99,16 @@ def test_the_compiled_model_gives_the_same_event_log(tmp_path: Path) -> None:
     interpreted = compile_command.simulate_check(folder, mmc, replication=2)
     assert not interpreted[3]
     assert interpreted[1:3] == compiled[1:3]  # the same contacts, the same event log
+
+
+def test_a_folder_it_may_not_write_to_is_named(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def refused(folder: Path) -> list[Path]:
+        raise PermissionError(13, "Permission denied", str(folder))
+
+    monkeypatch.setattr(compile_command, "remove", refused)
+    assert compile_command.main(["--remove"]) == 2
+    err = capsys.readouterr().err
+    assert f"klantstroom-compile: {compile_command.model_folder()}: Permission denied" in err
+    assert "Traceback" not in err
