@@ -159,7 +159,12 @@ def test_the_page_runs_a_what_if_in_chromium_and_saves_it(
         assert "Wat-als-werkplaats" in body()  # Dutch by default
 
         def type_into(label: str, text: str) -> None:
-            field = driver.find_element(By.CSS_SELECTOR, f'[aria-label="{label}"]')
+            # Streamlit streams the page: the button may be there before the fields are (CI
+            # once looked for "Weken" too early), so wait for each field.
+            found = wait.until(
+                lambda _: driver.find_elements(By.CSS_SELECTOR, f'[aria-label="{label}"]')
+            )
+            field = found[0]
             field.send_keys(Keys.CONTROL, "a")
             field.send_keys(text)
 
