@@ -54,6 +54,7 @@ CHECK_OVERRIDES = ("run.horizon_days=14", "run.warmup_days=7")
 SIMULATE_CHILD = """
 import hashlib, sys, time
 from klantstroom import api
+from klantstroom.compile_command import model_kind
 from klantstroom.model import simulation
 scenario = api.load_scenario(sys.argv[2:])
 started = time.process_time()
@@ -64,8 +65,7 @@ for columns in (log.contacts, log.spells):
     for name in sorted(columns):
         digest.update(name.encode())
         digest.update(columns[name].tobytes())
-compiled = not simulation.__file__.endswith(".py")
-print(cpu, len(log.contacts["contact_id"]), digest.hexdigest(), compiled)
+print(cpu, len(log.contacts["contact_id"]), digest.hexdigest(), model_kind() != "interpreted")
 """
 
 # Builds the extensions in place: run with the folder that holds ``klantstroom/`` as the working
