@@ -18,9 +18,10 @@ What it does:
 1. checks what the build needs and names what is missing (exit code 2);
 2. simulates a check run with the interpreted model (two weeks of Grootstad after a week of
    warm-up) and keeps the hash of its event log;
-3. compiles every module of ``klantstroom.model`` (except ``__init__``) into the package
-   folder, one group with its shared library ``_native__mypyc`` there too, and records the
-   SHA-256 of each source in ``compiled.json``;
+3. compiles every module of ``klantstroom.model`` (except ``__init__``) in a temporary copy of
+   the package and copies the extensions into the model's folder, one group with its shared
+   library ``_native__mypyc`` there too, and records the SHA-256 of each source in
+   ``compiled.json``;
 4. simulates the check run again with the compiled model: a different event log removes the
    compiled files again and fails (exit code 1).
 
@@ -68,8 +69,8 @@ for columns in (log.contacts, log.spells):
 print(cpu, len(log.contacts["contact_id"]), digest.hexdigest(), model_kind() != "interpreted")
 """
 
-# Builds the extensions in place: run with the folder that holds ``klantstroom/`` as the working
-# directory; arguments: optimisation level, build folder, the sources.
+# Builds the extensions in place: run with the folder that holds (a copy of) ``klantstroom/`` as
+# the working directory; arguments: optimisation level, build folder, the sources.
 _SETUP = """
 import sys
 from mypyc.build import mypycify
@@ -215,35 +216,52 @@ def simulate_check(
 
 
 def compile_model(folder: Path, opt_level: str = "3") -> float:
-    """Compile the model in ``folder`` in place and record its sources; return the build's CPU
-    seconds. Raises :class:`CompileError` (the compiled files removed) when the build fails."""
+    """Compile the model in ``folder`` and record its sources; return the build's CPU seconds.
+    Raises :class:`CompileError` (no compiled file left) when the build fails.
+
+    The package is built in a temporary copy and the extensions copied beside the sources: mypy
+    takes the folder it runs in for the root of the sources, which for an installed package
+    would be all of ``site-packages``.
+    """
     import mypy.version
 
     remove(folder)
-    root = folder.parents[1]
-    names = [str(path.relative_to(root)) for path in sources(folder)]
     before = os.times()
-    with tempfile.TemporaryDirectory(prefix="klantstroom-compile-") as build:
+    with tempfile.TemporaryDirectory(prefix="klantstroom-compile-") as tmp:
+        stage = Path(tmp) / "src"
+        shutil.copytree(
+            folder.parent,
+            stage / "klantstroom",
+            ignore=shutil.ignore_patterns("__pycache__", "*.so", "*.pyd", MANIFEST),
+        )
+        staged = stage / "klantstroom" / "model"
+        names = [str(path.relative_to(stage)) for path in sources(staged)]
         done = subprocess.run(
-            [sys.executable, "-c", _SETUP, opt_level, build, *names],
-            cwd=root,
+            [sys.executable, "-c", _SETUP, opt_level, str(Path(tmp) / "build"), *names],
+            cwd=stage,
             capture_output=True,
             text=True,
             check=False,
         )
+        built = [path for path in compiled_files(staged) if path.name != MANIFEST]
+        if done.returncode != 0 or len(built) != len(names) + 1:
+            output = (done.stdout + done.stderr).strip()
+            raise CompileError(f"mypyc could not compile the model:\n{output[-3000:]}")
+        record = {
+            "python": sysconfig.get_python_version(),
+            "mypy": mypy.version.__version__,
+            "opt_level": opt_level,
+            # The sources as compiled: the staged copies.
+            "sources": {path.name: source_digest(path) for path in sources(staged)},
+        }
+        try:
+            for path in built:
+                shutil.copy2(path, folder / path.name)
+            (folder / MANIFEST).write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
+        except OSError:
+            remove(folder)
+            raise
     after = os.times()
-    built = compiled_files(folder)
-    if done.returncode != 0 or len(built) != len(names) + 1:
-        remove(folder)
-        output = (done.stdout + done.stderr).strip()
-        raise CompileError(f"mypyc could not compile the model:\n{output[-3000:]}")
-    record = {
-        "python": sysconfig.get_python_version(),
-        "mypy": mypy.version.__version__,
-        "opt_level": opt_level,
-        "sources": {path.name: source_digest(path) for path in sources(folder)},
-    }
-    (folder / MANIFEST).write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
     return (after.children_user - before.children_user) + (
         after.children_system - before.children_system
     )
