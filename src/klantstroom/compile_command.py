@@ -159,15 +159,21 @@ def copy_package(folder: Path) -> Path:
     (``benchmarks/compiled.py``, the tests)."""
     from klantstroom.paths import conf_dir, scenarios_dir
 
-    source = folder / "src"
-    shutil.copytree(
-        Path(klantstroom.__file__).parent,
-        source / "klantstroom",
-        ignore=shutil.ignore_patterns("__pycache__", "*.so", "*.pyd", MANIFEST),
-    )
+    model = _copy_sources(Path(klantstroom.__file__).parent, folder / "src")
     (folder / "conf").symlink_to(conf_dir())
     (folder / "scenarios").symlink_to(scenarios_dir())
-    return source / "klantstroom" / "model"
+    return model
+
+
+def _copy_sources(package: Path, root: Path) -> Path:
+    """Copy the package folder ``package`` to ``root/klantstroom`` without bytecode or a
+    compiled model; return the copy's model folder."""
+    shutil.copytree(
+        package,
+        root / "klantstroom",
+        ignore=shutil.ignore_patterns("__pycache__", "*.so", "*.pyd", MANIFEST),
+    )
+    return root / "klantstroom" / "model"
 
 
 def missing_prerequisites() -> list[str]:
@@ -229,12 +235,7 @@ def compile_model(folder: Path, opt_level: str = "3") -> float:
     before = os.times()
     with tempfile.TemporaryDirectory(prefix="klantstroom-compile-") as tmp:
         stage = Path(tmp) / "src"
-        shutil.copytree(
-            folder.parent,
-            stage / "klantstroom",
-            ignore=shutil.ignore_patterns("__pycache__", "*.so", "*.pyd", MANIFEST),
-        )
-        staged = stage / "klantstroom" / "model"
+        staged = _copy_sources(folder.parent, stage)
         names = [str(path.relative_to(stage)) for path in sources(staged)]
         done = subprocess.run(
             [sys.executable, "-c", _SETUP, opt_level, str(Path(tmp) / "build"), *names],
