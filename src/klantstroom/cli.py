@@ -21,7 +21,11 @@ from omegaconf import DictConfig, OmegaConf
 
 from klantstroom import signals
 from klantstroom.config import gate, one_composition, register_configs, scenario_from_config
-from klantstroom.config.composing import compose_checked, override_syntax_errors
+from klantstroom.config.composing import (
+    compose_checked,
+    override_key,
+    override_syntax_errors,
+)
 from klantstroom.config.file_rules import config_file_problems
 from klantstroom.outputs import RunError
 from klantstroom.paths import conf_dir
@@ -347,7 +351,7 @@ def replay_main() -> None:
     text = _checked_saved_config(saved)
     config_dir = replay_config_dir(folder, text)
     overrides = args[1:]
-    chosen = [o for o in overrides if o.partition("=")[0].lstrip("+~") == "municipality"]
+    chosen = [o for o in overrides if override_key(o) == "municipality"]
     if chosen:
         print(
             f"klantstroom-replay: {chosen[0]}: a replay keeps the municipality of the run it "

@@ -164,7 +164,8 @@ def _first_line(error: BaseException) -> str:
     return text.splitlines()[0] if text else type(error).__name__
 
 
-def _key_of(override: str) -> str:
+def override_key(override: str) -> str:
+    """The dotted key of a command-line override, without its ``+``, ``++`` or ``~``."""
     return override.split("=", 1)[0].lstrip("+~")
 
 
@@ -178,7 +179,7 @@ def override_syntax_errors(overrides: Sequence[str]) -> list[ScenarioError]:
         try:
             parser.parse_overrides([override])
         except OverrideParseException:
-            key = _key_of(override)
+            key = override_key(override)
             if "=" not in override:
                 message = f"{override!r} is not an override: write key=value"
             elif "[" in key:

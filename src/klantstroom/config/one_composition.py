@@ -38,7 +38,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from klantstroom.config.composing import explain_composed
+from klantstroom.config.composing import explain_composed, override_key
 from klantstroom.scenario.errors import ScenarioErrors
 
 # The parameters of the two Hydra methods the hooks stand in for (hydra-core 1.3).
@@ -60,8 +60,7 @@ def _parameters(function: Callable[..., Any]) -> list[str]:
 
 def _sets_mode(override: str) -> bool:
     """Whether a command-line override sets ``hydra.mode`` (or Hydra's whole section)."""
-    key = override.split("=", 1)[0].lstrip("+~")
-    return key in ("hydra", "hydra.mode")
+    return override_key(override) in ("hydra", "hydra.mode")
 
 
 def install(command: str, config_dir: Path) -> bool:
