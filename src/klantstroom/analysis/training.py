@@ -35,7 +35,7 @@ from klantstroom.scenario.spec import MINUTES_PER_DAY, Scenario
 from klantstroom.scenario.training import ACTIVITIES, TRAINING, TRAINING_OTHERS, WORK
 
 if TYPE_CHECKING:
-    from klantstroom.model.simulation import ReplicationLog
+    from klantstroom.model.replication_log import ReplicationLog
 
 ACTIVITY = "activity"
 TRAINING_KPIS = ("training_hours", "trainer_hours", "proficiency_speed", "proficiency_fcr")

@@ -18,7 +18,10 @@ skills) is built by :class:`~klantstroom.model.network.Network`; who is on duty 
 Counter visits at city shops (walk-ins, appointments, desks, doors) are handled by
 :class:`~klantstroom.model.counter.Counters`, which uses the same queues, staff and dispatcher.
 What follows a contact (resolution, hand-off to a back-office department, callbacks, channel
-switches, personas) is decided by :class:`~klantstroom.model.journeys.Journeys`.
+switches, personas) is decided by :class:`~klantstroom.model.journeys.Journeys`. Patience
+timers and redials are :class:`~klantstroom.model.patience.Patience`'s, arrivals at given times
+(a replayed log) :class:`~klantstroom.model.traces.TracedArrivals`', and the replication's output
+is a :class:`~klantstroom.model.replication_log.ReplicationLog`.
 
 Work comes in three kinds. Real-time work (phone, counter, chat) is taken first; a member who
 finds none takes deferred work (digital requests, back-office tasks, callbacks), earliest due
@@ -39,15 +42,13 @@ from __future__ import annotations
 import gc
 import math
 import time
-from dataclasses import dataclass, field
 from heapq import heappush
 
-import numpy as np
 import simpy
 from numpy.typing import ArrayLike
 from simpy.core import NORMAL
 
-from klantstroom.model.calendar import due_min, next_open_min
+from klantstroom.model.calendar import due_min
 from klantstroom.model.counter import Counters
 from klantstroom.model.demand import DIRECT, WALK_IN, Demand
 from klantstroom.model.duty import Duty
@@ -55,6 +56,7 @@ from klantstroom.model.eventlog import ContactLog, SpellLog
 from klantstroom.model.events import run_until, schedule
 from klantstroom.model.journeys import Journeys
 from klantstroom.model.network import Network
+from klantstroom.model.patience import Patience
 from klantstroom.model.policies import (
     POLICIES,
     chat_member,
@@ -62,51 +64,23 @@ from klantstroom.model.policies import (
     next_chat,
     pick_deferred,
 )
-from klantstroom.model.queues import DONE, IN_SERVICE, WAITING, Contact, Queue
+from klantstroom.model.queues import DONE, IN_SERVICE, Contact, Queue
+from klantstroom.model.replication_log import ReplicationLog
 from klantstroom.model.segments import Segments
 from klantstroom.model.shops import pick_counter
 from klantstroom.model.staff import Group, Member
 from klantstroom.model.streams import Streams
+from klantstroom.model.traces import TracedArrivals
 from klantstroom.model.training import Training
 from klantstroom.scenario.spec import (
-    ABANDONED,
     CHASE,
     MINUTES_PER_DAY,
     NEW,
-    REDIAL,
     UNSERVED,
     Scenario,
 )
 
 NAN = float("nan")
-
-
-@dataclass
-class ReplicationLog:
-    """What one replication produced: the raw event-log columns and run facts.
-
-    Attributes
-    ----------
-    contacts : dict of str to numpy.ndarray
-        Contact log columns (:data:`~klantstroom.model.eventlog.CONTACT_COLUMNS`), warm-up
-        contacts included (their ``arrival_min`` is negative).
-    spells : dict of str to numpy.ndarray
-        On-duty spells of staff members (:data:`~klantstroom.model.eventlog.SPELL_COLUMNS`).
-    personas : tuple of (str, int)
-        The citizen id of each persona of the scenario.
-    proficiency : dict of str to numpy.ndarray
-        Daily proficiency of training cohorts on their new skills
-        (:data:`~klantstroom.model.training.PROFICIENCY_COLUMNS`); empty without training.
-    """
-
-    replication: int
-    contacts: dict[str, np.ndarray]
-    spells: dict[str, np.ndarray]
-    horizon_min: float
-    warmup_min: float
-    wall_s: float
-    personas: tuple[tuple[str, int], ...] = ()
-    proficiency: dict[str, np.ndarray] = field(default_factory=dict)
 
 
 class Simulation:
@@ -141,9 +115,6 @@ class Simulation:
         self.fcr_default = network.fcr_default
         self._handling = network.handling
         self._handling_factors = network.handling_factors
-        self._queue_patience = network.queue_patience
-        self._redial = network.redial
-        self._redial_delay = network.redial_delay
         # Minutes from Monday 00:00 to minute 0, so that the hour of the week is a modulo of the
         # model time, with no date built per contact.
         self._week_offset_min = scenario.calendar.start_date.weekday() * MINUTES_PER_DAY
@@ -157,6 +128,8 @@ class Simulation:
         self.duty = Duty(self, rosters, available)
         self.training = Training.of(self, rosters)
         self.demand = Demand(scenario, self.streams)
+        self.patience = Patience(self)
+        self.traces = TracedArrivals(self)
         # Per arrival stream: (kind, queue, service, shop) of what an arrival starts.
         self._stream_target: list[tuple[int, Queue | None, int, int]] = []
         for stream in self.demand.streams:
@@ -176,7 +149,6 @@ class Simulation:
         self._cb_arrival = self._on_arrival
         self._cb_end = self._on_end
         self._cb_release = self._release
-        self._cb_abandon = self._on_abandon
         self._cb_chat_end = self._on_chat_end
 
     # -- construction -------------------------------------------------------------------------
@@ -209,22 +181,7 @@ class Simulation:
             ``times_min``; NaN or omitted = drawn from the scenario's distributions. A given
             handling time is used as is (staff speed factors do not apply to it).
         """
-        s_index = [s.name for s in self.scenario.services].index(service)
-        c_index = [c.name for c in self.scenario.channels].index(channel)
-        queue = self.network.queue_of(s_index, c_index)
-        if queue is None:
-            raise ValueError(f"service {service!r} has no demand on channel {channel!r}")
-        start = self.env.now
-        times = np.asarray(times_min, dtype=float)
-        handling = np.full(len(times), NAN) if handling_min is None else np.asarray(handling_min)
-        patience = np.full(len(times), NAN) if patience_min is None else np.asarray(patience_min)
-        if not len(times) == len(handling) == len(patience):
-            raise ValueError("times_min, handling_min and patience_min must have equal lengths")
-        if len(times) and times.min() < start:
-            raise ValueError(f"an arrival at {times.min()} min is before the start ({start})")
-        for i in np.argsort(times, kind="stable").tolist():
-            payload = (queue, float(handling[i]), float(patience[i]))
-            schedule(self.env, float(times[i]) - start, self._on_traced_arrival, payload)
+        self.traces.add(times_min, service, channel, handling_min, patience_min)
 
     def queue_of(self, service: int, channel: int) -> Queue | None:
         """Return the queue of ``service`` on ``channel`` (not at a shop), or None."""
@@ -244,10 +201,6 @@ class Simulation:
     def start(self, contact: Contact, member: Member, now: float) -> None:
         """``member`` starts serving ``contact`` now (public for :class:`Counters`)."""
         self._start(contact, member, now)
-
-    def _on_traced_arrival(self, payload: tuple[Queue, float, float]) -> None:
-        queue, handling, patience = payload
-        self._arrive(queue, None, NEW, 1, -1, handling, patience)
 
     def run(self) -> ReplicationLog:
         """Simulate from the start of the warm-up to the horizon and return the event log."""
@@ -415,16 +368,7 @@ class Simulation:
             self._start(contact, member, now)
             return
         queue.push(contact)
-        patience_min = contact.patience_min
-        if patience_min == patience_min:  # given (not NaN): a replayed caller's own patience
-            schedule(self.env, patience_min, self._cb_abandon, contact)
-            return
-        patience = self._queue_patience[queue.index]
-        if patience is not None:
-            wait_min = patience()
-            if self.segments is not None:
-                wait_min *= self.segments.patience[contact.segment]
-            schedule(self.env, wait_min, self._cb_abandon, contact)
+        self.patience.start(contact)
 
     def _start(self, contact: Contact, member: Member, now: float) -> None:
         contact.state = IN_SERVICE
@@ -605,28 +549,6 @@ class Simulation:
             if queue is not None:
                 group.take(member)
                 self._start(queue.pop(), member, now)
-
-    def _on_abandon(self, contact: Contact) -> None:
-        if contact.state != WAITING:
-            return  # served in time: the timer is simply ignored
-        now = self.env._now
-        queue = contact.queue
-        queue.waiting -= 1
-        channel = queue.channel
-        redial = self.scenario.channels[channel].redial
-        at_open = None
-        if contact.attempt < redial.max_attempts and self._redial[channel]():
-            at = now + self._redial_delay[channel]()
-            # A caller who would call back while the line is closed calls when it opens.
-            at_open = next_open_min(self.scenario.channels[channel], self.scenario.calendar, at)
-            if at_open is not None:
-                schedule(self.env, at_open - now, self._on_redial, contact)
-        if at_open is None:
-            self.journeys.failed(contact)
-        self.log_unanswered(contact, now, ABANDONED)
-
-    def _on_redial(self, previous: Contact) -> None:
-        self._arrive(previous.queue, previous, REDIAL, previous.attempt + 1)
 
     # -- horizon ------------------------------------------------------------------------------
 

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from klantstroom.model.simulation import ReplicationLog
+from klantstroom.model.replication_log import ReplicationLog
 from klantstroom.scenario.spec import SERVED, TASK, Scenario
 
 BACKLOG_TABLE_COLUMNS: tuple[str, ...] = (

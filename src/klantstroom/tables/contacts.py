@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from klantstroom.model.eventlog import CONTACT_COLUMNS
-from klantstroom.model.simulation import ReplicationLog
+from klantstroom.model.replication_log import ReplicationLog
 from klantstroom.scenario.segments import segment_names
 from klantstroom.scenario.spec import (
     JOURNEY_ENDS,

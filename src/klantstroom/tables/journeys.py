@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from klantstroom.model.calendar import due_min
-from klantstroom.model.simulation import ReplicationLog
+from klantstroom.model.replication_log import ReplicationLog
 from klantstroom.scenario.segments import segment_names
 from klantstroom.scenario.spec import CALLBACK, JOURNEY_ENDS, ORIGINS, SWITCH, TASK, Scenario
 from klantstroom.tables.columns import categorical, concat_replications, take_rows

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from klantstroom.model.simulation import ReplicationLog
+from klantstroom.model.replication_log import ReplicationLog
 from klantstroom.scenario.spec import CALLBACK, NOT_REACHED, SERVED, Scenario
 from klantstroom.scenario.training import ACTIVITIES
 from klantstroom.tables.columns import categorical, concat_replications
