@@ -63,6 +63,20 @@ def codes_of(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return codes, np.asarray(names, dtype=object)
 
 
+def text_values(column: pd.Series) -> np.ndarray:
+    """A text (categorical or string) column as an object array of str, None where missing.
+
+    By category code: ``astype(str)`` turns each of a year's million contacts into a new
+    string (and a missing value into ``"nan"``); a take from the categories' names does not.
+    """
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        names = [*column.cat.categories.astype("string").tolist(), None]  # code -1: None
+        return np.asarray(names, dtype=object)[column.cat.codes.to_numpy()]
+    values = column.astype("string").to_numpy(dtype=object)
+    values[pd.isna(values)] = None
+    return values
+
+
 def is_value(column: pd.Series, value: str) -> np.ndarray:
     """``column == value`` as a NumPy mask (missing values False), by category code.
 

@@ -91,10 +91,19 @@ def inbound(contacts: pd.DataFrame) -> pd.DataFrame:
     rows and the service level staffing sizes for count inbound contacts only. A table without
     an ``origin`` column (no journeys) is returned as it is.
     """
-    column, value = CALLBACKS  # the same test the sorted KPI selections drop
+    column, _ = CALLBACKS
     if column not in contacts:
         return contacts
-    return contacts[~is_value(contacts[column], value)]
+    return contacts[inbound_mask(contacts)]
+
+
+def inbound_mask(contacts: pd.DataFrame) -> np.ndarray:
+    """Which rows of ``contacts`` :func:`inbound` keeps, as a NumPy mask: for a reader of a few
+    columns, which then need not copy the whole table."""
+    column, value = CALLBACKS  # the same test the sorted KPI selections drop
+    if column not in contacts:
+        return np.ones(len(contacts), dtype=bool)
+    return ~is_value(contacts[column], value)
 
 
 def _mean(values: np.ndarray) -> float:

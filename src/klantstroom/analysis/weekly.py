@@ -28,6 +28,8 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
+from klantstroom.analysis.groups import is_value, text_values
+
 __all__ = [
     "ALL_SHOPS",
     "KCC",
@@ -514,15 +516,18 @@ def weekly_failure_demand(
         Empty without chases.
     """
     columns = ["channel", "week", "days_in_run", "chases", "inbound", "chase_share"]
-    inbound = contacts[contacts["origin"].astype(str) != "callback"]
-    is_chase = (inbound["origin"].astype(str) == "chase").to_numpy()
+    # The four columns read, by category code: copying a year's table or turning its text
+    # columns into strings one by one cost most of the time.
+    inbound = ~is_value(contacts["origin"], "callback")
+    is_chase = is_value(contacts["origin"], "chase")[inbound]
     if not is_chase.any():
         return pd.DataFrame(columns=columns)
+    arrival_min = contacts["arrival_min"].to_numpy(dtype=float)[inbound]
     rows = pd.DataFrame(
         {
-            "replication": inbound["replication"].to_numpy(dtype=np.int64),
-            "channel": inbound["channel"].astype(str).to_numpy(),
-            "week": week_start(_dates(start_date, inbound["arrival_min"])).astype("datetime64[ns]"),
+            "replication": contacts["replication"].to_numpy(dtype=np.int64)[inbound],
+            "channel": text_values(contacts["channel"])[inbound],
+            "week": week_start(_dates(start_date, arrival_min)).astype("datetime64[ns]"),
             "chase": is_chase.astype(float),
         }
     )

@@ -59,7 +59,8 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator, MultipleLocator, PercentFormatter
 from pandas.api.typing import DataFrameGroupBy
 
-from klantstroom.analysis.journeys import inbound
+from klantstroom.analysis.groups import is_value
+from klantstroom.analysis.journeys import inbound_mask
 from klantstroom.report.figure_style import (
     HEIGHT_IN,
     LABEL_PT,
@@ -313,10 +314,16 @@ def wait_distribution(
 
     # Contacts citizens made: outbound callbacks wait for days by design and are not a queue's
     # waits (as in the KPIs).
-    contacts = inbound(contacts) if len(contacts) else contacts
-    channel_col = contacts["channel"].astype(str).to_numpy() if len(contacts) else np.array([])
-    outcome_col = contacts["outcome"].astype(str).to_numpy() if len(contacts) else np.array([])
-    wait_col = contacts["wait_min"].to_numpy(dtype=float) if len(contacts) else np.array([])
+    # The three columns read, by category code: copying a year's table or turning its text
+    # columns into Python strings cost more than drawing the figure.
+    if not len(contacts.columns):  # a table without columns: no contacts in any channel
+        contacts = pd.DataFrame({"channel": [], "outcome": [], "wait_min": []})
+    keep = inbound_mask(contacts)
+    wait_col = contacts["wait_min"].to_numpy(dtype=float)[keep]
+    outcomes = {
+        outcome: is_value(contacts["outcome"], outcome)[keep]
+        for outcome in ("served", "abandoned", "unserved")
+    }
     for ax, channel in zip(axes, channels, strict=True):
         _style_axes(ax)
         threshold = threshold_min_by_channel.get(channel)
@@ -324,13 +331,13 @@ def wait_distribution(
         if threshold is not None:
             title = t["wait_panel"].format(channel=title, norm=_duration(threshold, language))
         ax.set_title(title, fontsize=TITLE_PT)
-        in_channel = channel_col == channel
+        in_channel = is_value(contacts["channel"], channel)[keep]
         groups = {
-            outcome: np.sort(wait_col[in_channel & (outcome_col == outcome)])
+            outcome: np.sort(wait_col[in_channel & outcomes[outcome]])
             for outcome in ("served", "abandoned")
         }
         groups = {k: v[np.isfinite(v)] for k, v in groups.items()}
-        n_unserved = int(np.count_nonzero(in_channel & (outcome_col == "unserved")))
+        n_unserved = int(np.count_nonzero(in_channel & outcomes["unserved"]))
         ended = np.concatenate(list(groups.values()))
         unit, per_min = _wait_unit(ended, threshold)
         ax.set_xlabel(t["wait_axis"].format(unit=t[unit]), fontsize=LABEL_PT)

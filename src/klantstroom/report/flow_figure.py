@@ -28,11 +28,11 @@ from klantstroom.report.journey_common import (
     STATUSES,
     TASK_PREFIX,
     TASK_SERVICE_COLOUR,
+    _codes,
     _lane_label,
     _lane_order,
     _replication_count,
     _status_label,
-    _strings,
     _text,
 )
 
@@ -42,32 +42,35 @@ from klantstroom.report.journey_common import (
 
 
 def _flow_nodes(journeys: pd.DataFrame) -> tuple[pd.DataFrame, int]:
-    """Per journey, the node of each column: ``("step", name)`` or ``("status", status)``.
+    """The node of each column per (path, status) of the journeys, with how many journeys have it.
 
     Returns a frame with columns ``c0`` .. ``c<FLOW_STEPS>`` (node keys as ``"step:<name>"`` or
-    ``"status:<status>"``) and ``status``, and the number of journeys with more steps than
-    shown.
+    ``"status:<status>"``), ``status`` and ``n`` (journeys), one row per (path, status) in
+    order of first appearance, and the number of journeys with more steps than shown.
     """
     # A year has a million journeys but a few hundred distinct (path, status) pairs: the nodes
-    # are worked out once per pair and handed to every journey that has it.
-    path_code, paths = pd.factorize(journeys["path"].astype("string").fillna(""))
-    status = pd.Series(_strings(journeys["status"])).fillna("open").to_numpy(dtype=object)
-    status_code, statuses = pd.factorize(status)
-    pair_code, pairs = pd.factorize(path_code * max(len(statuses), 1) + status_code)
+    # are worked out once per pair, and the diagram counts journeys by pair.
+    path_code, paths = _codes(journeys["path"], "")
+    status_code, statuses = _codes(journeys["status"], "open")
+    n_status = max(len(statuses), 1)
+    pair_code, pairs = pd.factorize(path_code * n_status + status_code)
     table: list[list[str]] = []
+    ends: list[str] = []
     more = np.zeros(len(pairs), dtype=bool)
     for index, pair in enumerate(pairs.tolist()):
-        path, end = str(paths[pair // max(len(statuses), 1)]), str(statuses[pair % len(statuses)])
+        path, end = paths[pair // n_status], statuses[pair % n_status]
         steps = path.split(">") if path else []
         more[index] = len(steps) > FLOW_STEPS
         nodes = [
             f"step:{steps[k]}" if k < len(steps) else f"status:{end}" for k in range(FLOW_STEPS)
         ]
         table.append([*nodes, f"status:{end}"])
-    nodes_of = np.array(table, dtype=object).reshape(len(pairs), FLOW_STEPS + 1)
-    frame = pd.DataFrame({f"c{k}": nodes_of[pair_code, k] for k in range(FLOW_STEPS + 1)})
-    frame["status"] = status
-    return frame, int(more[pair_code].sum())
+        ends.append(end)
+    frame = pd.DataFrame(table, columns=[f"c{k}" for k in range(FLOW_STEPS + 1)], dtype=object)
+    frame["status"] = pd.Series(ends, dtype=object)
+    counts = np.bincount(pair_code, minlength=len(pairs))
+    frame["n"] = counts
+    return frame, int(counts[more].sum())
 
 
 def _node_order(keys: set[str]) -> list[str]:
@@ -143,8 +146,8 @@ def journey_flow(
     ax = fig.subplots()
     ax.set_axis_off()
     fig.suptitle(t["flow_title"], fontsize=SUPTITLE_PT)
-    nodes, more = _flow_nodes(journeys) if len(journeys) else (pd.DataFrame(), 0)
-    total = len(nodes)
+    nodes, more = _flow_nodes(journeys) if len(journeys) else (pd.DataFrame({"n": []}), 0)
+    total = int(nodes["n"].sum())
     if total == 0:
         return fig
     n_cols = FLOW_STEPS + 1
@@ -157,7 +160,7 @@ def journey_flow(
     place: list[dict[str, tuple[float, float]]] = []
     height = 0.0
     for k in range(n_cols):
-        counts = nodes[f"c{k}"].value_counts()
+        counts = nodes.groupby(f"c{k}", sort=False)["n"].sum()
         keys = _node_order(set(counts.index))
         order.append(keys)
         tops, y = {}, 0.0
@@ -174,7 +177,7 @@ def journey_flow(
     # Bands between neighbouring columns, one per (source, target, final status).
     for k in range(n_cols - 1):
         src, dst = f"c{k}", f"c{k + 1}"
-        links = nodes.groupby([src, dst, "status"], sort=False).size().reset_index(name="n")
+        links = nodes.groupby([src, dst, "status"], sort=False)["n"].sum().reset_index(name="n")
         rank_src = {key: i for i, key in enumerate(order[k])}
         rank_dst = {key: i for i, key in enumerate(order[k + 1])}
         links["rs"] = links[src].map(rank_src)

@@ -30,11 +30,13 @@ from klantstroom.report.figure_style import (
 from klantstroom.report.journey_common import (
     BOX_COLOUR,
     NORM_IN_VIEW,
+    _codes,
     _floats,
     _replication_count,
-    _strings,
     _text,
 )
+
+_NONE = np.array([], dtype=np.int64)
 
 # --------------------------------------------------------------------------------------------
 # Lead time
@@ -64,11 +66,21 @@ def journey_lead_time(
         else in days.
     """
     t = _text(language)
-    status = _strings(journeys["status"]) if len(journeys) else np.array([], dtype=object)
-    service = _strings(journeys["service"]) if len(journeys) else np.array([], dtype=object)
+    # Statuses and services by code: a year has a million journeys.
+    status_code, statuses = _codes(journeys["status"], "") if len(journeys) else (_NONE, [""])
+    service_code, service_names = _codes(journeys["service"], "") if len(journeys) else (_NONE, [])
     lead_days = _floats(journeys["lead_time_days"]) if len(journeys) else np.array([])
-    resolved = (status == "resolved") & np.isfinite(lead_days)
-    services = [s for s in _names(journeys["service"]) if np.any(resolved & (service == s))]
+
+    def has_status(name: str) -> np.ndarray:
+        return status_code == (statuses.index(name) if name in statuses else -1)
+
+    resolved = has_status("resolved") & np.isfinite(lead_days)
+    service_of = {name: service_names.index(name) for name in service_names}
+    services = [
+        s
+        for s in _names(journeys["service"])
+        if s in service_of and np.any(resolved & (service_code == service_of[s]))
+    ]
     if len(journeys):
         norm_days = (
             _floats(journeys["due_min"]) - _floats(journeys["start_min"])
@@ -90,7 +102,7 @@ def journey_lead_time(
     fig.suptitle(t["lead_title"], fontsize=SUPTITLE_PT)
     data, labels, norms = [], [], []
     for name in services:
-        mine = service == name
+        mine = service_code == service_of[name]
         rows = resolved & mine
         data.append(lead_days[rows] * per_day)
         known = within[rows][np.isfinite(within[rows])]
@@ -100,8 +112,8 @@ def journey_lead_time(
             n=_count(int(rows.sum()), language),
             share=_percent(share, language) if np.isfinite(share) else "-",
         )
-        given_up = int(np.sum(mine & (status == "given_up")))
-        still_open = int(np.sum(mine & (status == "open")))
+        given_up = int(np.sum(mine & has_status("given_up")))
+        still_open = int(np.sum(mine & has_status("open")))
         if given_up or still_open:
             label += t["lead_others"].format(
                 given_up=_count(given_up, language), open=_count(still_open, language)
