@@ -233,6 +233,7 @@ def test_desks_cap_service_and_blending_staff_take_calls_when_desks_are_full() -
         ({"counter": {"late_policy": "wait"}}, "counter.late_policy"),
         ({"shops": {"winkel": {"walk_in": False}}}, "shops.winkel.walk_in"),
         ({"shops": {"winkel": {"services": ["paspoort"]}}}, "shops.winkel.services[0]"),
+        ({"shops": {"winkel": {"services": ["visit", "visit"]}}}, "shops.winkel.services[1]"),
         (
             {"counter": {"balk_return_probability": 0.7, "balk_switch_probability": 0.5}},
             "counter.balk_switch_probability",

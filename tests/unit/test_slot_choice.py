@@ -307,9 +307,9 @@ def test_urgent_kpis_count_requests_access_and_the_share_within_the_maximum() ->
         }
     )
     kpis = _counter_kpis(Rows.of(sub), CounterNorms(urgent_max_access_working_days=1), 10.0)
-    assert kpis["urgent_requests"] == 4.0
-    assert kpis["urgent_access_days_mean"] == 1.0
-    assert kpis["urgent_within_max"] == 0.5
+    assert kpis["urgent_requests"][0] == 4.0
+    assert kpis["urgent_access_days_mean"][0] == 1.0
+    assert kpis["urgent_within_max"][0] == 0.5
 
 
 # -- validation -------------------------------------------------------------------------------

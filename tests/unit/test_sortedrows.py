@@ -11,7 +11,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from klantstroom.analysis.groups import is_value, nested_groups
-from klantstroom.analysis.sortedrows import CALLBACKS, Rows, contact_rows, journey_rows
+from klantstroom.analysis.sortedrows import (
+    CALLBACKS,
+    Rows,
+    contact_rows,
+    journey_rows,
+    quantile_of,
+)
 
 CHANNELS = ["phone", "counter", "digital"]
 SERVICES = ["paspoort", "rijbewijs", "afval"]
@@ -111,6 +117,68 @@ def test_a_selection_is_the_filtered_group_in_its_order(
         np.testing.assert_array_equal(
             rows.is_value("outcome", value), is_value(expected["outcome"], value)
         )
+
+
+@settings(max_examples=60)
+@given(
+    seed=st.integers(0, 2**16),
+    n=st.integers(0, 300),
+    rep=st.integers(0, 3),
+    channel=st.sampled_from(CHANNELS),
+    keys=st.lists(st.sampled_from([*SERVICES, "wmo"]), max_size=4, unique=True),
+    by_shop=st.booleans(),
+)
+def test_groups_give_each_selection_its_own_count_mean_and_percentile(
+    seed: int, n: int, rep: int, channel: str, keys: list[str], by_shop: bool
+) -> None:
+    # The grouped KPIs must equal, to the bit, what a selection per group gave (a mean adds the
+    # same numbers in the same order; a percentile is numpy.quantile's).
+    table = _contacts(seed, n)
+    sorted_rows = contact_rows(table)
+    made = sorted_rows.select(rep, (channel,), window_min=(100.0, 900.0), drop=CALLBACKS)
+    if by_shop:
+        pairs = [(shop, service) for shop in ("noord", "centrum") for service in keys]
+        grouped = made.grouped(("shop", "service"), pairs)
+    else:
+        pairs = [("", service) for service in keys]
+        grouped = made.grouped(("service",), [(service,) for service in keys])
+    assert grouped.n_groups == len(pairs)
+    served = grouped.is_value("outcome", "served")
+    counts = grouped.count(served)
+    means = grouped.mean(grouped["wait_min"], served)
+    p90s = grouped.quantile(grouped["wait_min"], served, 0.9)
+    for k, (shop, service) in enumerate(pairs):
+        own = sorted_rows.select(
+            rep,
+            (channel, service),
+            window_min=(100.0, 900.0),
+            drop=CALLBACKS,
+            where=("shop", shop) if by_shop else None,
+        )
+        wait = own["wait_min"][own.is_value("outcome", "served")]
+        assert counts[k] == len(wait)
+        if len(wait):
+            assert means[k] == wait.mean()
+            assert p90s[k] == np.quantile(wait, 0.9)
+        else:
+            assert np.isnan(means[k]) and np.isnan(p90s[k])
+
+
+@settings(max_examples=200)
+@given(
+    values=st.lists(
+        st.one_of(st.floats(-1e6, 1e6), st.sampled_from([0.0, 1.0, 2.5])), min_size=1, max_size=60
+    ),
+    q=st.sampled_from([0.0, 0.1, 0.5, 0.9, 0.95, 1.0]),
+    with_nan=st.booleans(),
+)
+def test_quantile_of_is_numpys_quantile_to_the_bit(
+    values: list[float], q: float, with_nan: bool
+) -> None:
+    array = np.array([*values, np.nan] if with_nan else values)
+    expected = np.quantile(array, q)
+    got = quantile_of(array.copy(), q)
+    assert (np.isnan(expected) and np.isnan(got)) or got == expected
 
 
 def test_without_a_window_every_period_row_counts() -> None:

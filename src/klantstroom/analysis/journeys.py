@@ -255,11 +255,23 @@ def _row(rep: int, **keys: str) -> dict[str, object]:
     return row
 
 
-def digital_kpis(contacts: Rows, backlog: pd.DataFrame | None) -> dict[str, float]:
-    """The deferred-work KPIs of digital contacts (one channel x service selection)."""
-    values: dict[str, float] = {"answered_within_norm": _within(contacts["late"].astype(float))}
+def digital_kpis(contacts: Rows, backlog: pd.DataFrame | None) -> dict[str, np.ndarray]:
+    """The deferred-work KPIs of digital contacts, per group of ``contacts``: the share
+    answered within the norm of those whose lateness is known (as :func:`_within`), and with
+    ``backlog`` the digital backlog's mean and maximum (the same for every group)."""
+    late = contacts["late"].astype(float)
+    known = ~np.isnan(late)
+    values = {
+        "answered_within_norm": np.divide(
+            contacts.count(known & (late == 0)),
+            (n_known := contacts.count(known)),
+            out=np.full(contacts.n_groups, np.nan),
+            where=n_known > 0,
+        )
+    }
     if backlog is not None:
-        values.update(_backlog(backlog, "digital"))
+        for name, value in _backlog(backlog, "digital").items():
+            values[name] = np.full(contacts.n_groups, value)
     return values
 
 

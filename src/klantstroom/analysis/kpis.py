@@ -174,36 +174,54 @@ SHARE_KPIS: frozenset[str] = frozenset(
 )
 
 
-def _queue_kpis(sub: Rows, threshold_min: float) -> dict[str, float]:
+def _share(part: np.ndarray, whole: np.ndarray) -> np.ndarray:
+    """``part / whole`` per group; NaN where ``whole`` is 0."""
+    return np.divide(part, whole, out=np.full(len(whole), np.nan), where=whole > 0)
+
+
+def per_group(values: Mapping[str, np.ndarray]) -> list[dict[str, float]]:
+    """The KPIs of each group (KPI functions give an array per KPI, a value per group)."""
+    names = list(values)
+    columns = [values[name].tolist() for name in names]
+    return [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)]
+
+
+def _queue_kpis(sub: Rows, threshold_min: float) -> dict[str, np.ndarray]:
+    """The queue KPIs of each group of ``sub`` (see the module docstring)."""
     wait = sub["wait_min"]
     served = sub.is_value("outcome", "served")
     abandoned = sub.is_value("outcome", "abandoned")
     ended = served | abandoned
-    n_served, n_abandoned = int(served.sum()), int(abandoned.sum())
+    n_served, n_abandoned = sub.count(served), sub.count(abandoned)
     n_ended = n_served + n_abandoned
+    offered = sub.count()
     resolved = sub["resolved"].astype(float)  # NaN: not known (the contact was not served)
-    n_chases = float(sub.is_value("origin", "chase").sum()) if "origin" in sub else 0.0
+    known = served & ~np.isnan(resolved)
+    if "origin" in sub:
+        n_chases = sub.count(sub.is_value("origin", "chase"))
+    else:
+        n_chases = np.zeros(sub.n_groups)
     return {
-        "offered": float(len(sub)),
-        "served": float(n_served),
-        "abandoned": float(n_abandoned),
-        "unserved": float(sub.is_value("outcome", "unserved").sum()),
-        "abandonment_rate": n_abandoned / n_ended if n_ended else np.nan,
-        "asa_min": float(wait[served].mean()) if n_served else np.nan,
-        "mean_wait_min": float(wait[ended].mean()) if n_ended else np.nan,
-        "p90_wait_min": float(np.quantile(wait[ended], 0.9)) if n_ended else np.nan,
-        "service_level": (
-            float((served & (wait <= threshold_min + 1e-9)).sum()) / n_ended if n_ended else np.nan
-        ),
-        "fcr_rate": float(np.nanmean(resolved[served])) if n_served else np.nan,
-        "redials": float((sub["attempt"] > 1).sum()),
-        "mean_handling_min": float(sub["service_min"][served].mean()) if n_served else np.nan,
+        "offered": offered,
+        "served": n_served,
+        "abandoned": n_abandoned,
+        "unserved": sub.count(sub.is_value("outcome", "unserved")),
+        "abandonment_rate": _share(n_abandoned, n_ended),
+        "asa_min": sub.mean(wait, served),
+        "mean_wait_min": sub.mean(wait, ended),
+        "p90_wait_min": sub.quantile(wait, ended, 0.9),
+        "service_level": _share(sub.count(served & (wait <= threshold_min + 1e-9)), n_ended),
+        # resolved is 1 or 0 where known: numpy.nanmean's sum is the count of ones.
+        "fcr_rate": _share(sub.count(known & (resolved == 1.0)), sub.count(known)),
+        "redials": sub.count(sub["attempt"] > 1),
+        "mean_handling_min": sub.mean(sub["service_min"], served),
         "chases": n_chases,
-        "chase_share": n_chases / len(sub) if len(sub) else np.nan,
+        "chase_share": _share(n_chases, offered),
     }
 
 
-def _counter_kpis(sub: Rows, norms: CounterNorms, horizon_min: float) -> dict[str, float]:
+def _counter_kpis(sub: Rows, norms: CounterNorms, horizon_min: float) -> dict[str, np.ndarray]:
+    """The counter KPIs of each group of ``sub`` (see the module docstring)."""
     wait = sub["wait_min"]
     appointment = sub["appointment"].astype(bool)
     served = sub.is_value("outcome", "served")
@@ -211,33 +229,33 @@ def _counter_kpis(sub: Rows, norms: CounterNorms, horizon_min: float) -> dict[st
     walk_in = ~appointment
     access = sub["access_days"]
     booked = appointment & ~np.isnan(access)
-    n_walk_in, n_booked = int(walk_in.sum()), int(booked.sum())
-    n_no_slot = int(no_slot.sum())
-
-    def mean(values: np.ndarray) -> float:
-        return float(values.mean()) if len(values) else np.nan
-
-    walk_wait = wait[walk_in & served]
-    appt_wait = wait[appointment & served]
+    n_walk_in, n_booked = sub.count(walk_in), sub.count(booked)
+    n_no_slot = sub.count(no_slot)
+    walk_served = walk_in & served
+    appointment_served = appointment & served
     return {
-        "walk_ins": float(n_walk_in),
-        "appointments": float(n_booked),
-        "walk_in_wait_min": mean(walk_wait),
-        "walk_in_within_norm": mean(walk_wait <= norms.walk_in_wait_min + 1e-9),
-        "appointment_wait_min": mean(appt_wait),
-        "appointment_within_norm": mean(appt_wait <= norms.appointment_wait_min + 1e-9),
-        "access_days_mean": mean(access[booked]),
-        "access_days_p90": float(np.quantile(access[booked], 0.9)) if n_booked else np.nan,
-        "access_within_norm": mean(access[booked] <= norms.access_working_days),
-        "no_show_rate": float((sub.is_value("outcome", "no_show") & booked).sum()) / n_booked
-        if n_booked
-        else np.nan,
-        "no_slot_rate": n_no_slot / (n_booked + n_no_slot) if n_booked + n_no_slot else np.nan,
-        "balk_rate": float((sub.is_value("outcome", "balked") & walk_in).sum()) / n_walk_in
-        if n_walk_in
-        else np.nan,
-        "turned_away": float(
-            (sub.is_value("outcome", "unserved") & (sub["end_min"] < horizon_min - 1e-9)).sum()
+        "walk_ins": n_walk_in,
+        "appointments": n_booked,
+        "walk_in_wait_min": sub.mean(wait, walk_served),
+        "walk_in_within_norm": _share(
+            sub.count(walk_served & (wait <= norms.walk_in_wait_min + 1e-9)),
+            sub.count(walk_served),
+        ),
+        "appointment_wait_min": sub.mean(wait, appointment_served),
+        "appointment_within_norm": _share(
+            sub.count(appointment_served & (wait <= norms.appointment_wait_min + 1e-9)),
+            sub.count(appointment_served),
+        ),
+        "access_days_mean": sub.mean(access, booked),
+        "access_days_p90": sub.quantile(access, booked, 0.9),
+        "access_within_norm": _share(
+            sub.count(booked & (access <= norms.access_working_days)), n_booked
+        ),
+        "no_show_rate": _share(sub.count(sub.is_value("outcome", "no_show") & booked), n_booked),
+        "no_slot_rate": _share(n_no_slot, n_booked + n_no_slot),
+        "balk_rate": _share(sub.count(sub.is_value("outcome", "balked") & walk_in), n_walk_in),
+        "turned_away": sub.count(
+            sub.is_value("outcome", "unserved") & (sub["end_min"] < horizon_min - 1e-9)
         ),
         **_urgent_kpis(sub, booked, no_slot, norms),
     }
@@ -245,23 +263,25 @@ def _counter_kpis(sub: Rows, norms: CounterNorms, horizon_min: float) -> dict[st
 
 def _urgent_kpis(
     sub: Rows, booked: np.ndarray, no_slot: np.ndarray, norms: CounterNorms
-) -> dict[str, float]:
+) -> dict[str, np.ndarray]:
     """Urgent booking requests (booked or no slot), their access time and the share booked
-    within ``counter.urgent_max_access_working_days``."""
+    within ``counter.urgent_max_access_working_days``, per group of ``sub``."""
     if "urgent" not in sub:  # a table from before urgent requests were logged
+        missing = np.full(sub.n_groups, np.nan)
         return {
-            "urgent_requests": np.nan,
-            "urgent_access_days_mean": np.nan,
-            "urgent_within_max": np.nan,
+            "urgent_requests": missing,
+            "urgent_access_days_mean": missing,
+            "urgent_within_max": missing,
         }
     urgent = sub["urgent"].astype(bool)
-    access = sub["access_days"][urgent & booked]
-    n_requests = int((urgent & (booked | no_slot)).sum())
-    within = int((access <= norms.urgent_max_access_working_days).sum())
+    access = sub["access_days"]
+    urgent_booked = urgent & booked
+    n_requests = sub.count(urgent & (booked | no_slot))
+    within = sub.count(urgent_booked & (access <= norms.urgent_max_access_working_days))
     return {
-        "urgent_requests": float(n_requests),
-        "urgent_access_days_mean": float(access.mean()) if len(access) else np.nan,
-        "urgent_within_max": within / n_requests if n_requests else np.nan,
+        "urgent_requests": n_requests,
+        "urgent_access_days_mean": sub.mean(access, urgent_booked),
+        "urgent_within_max": _share(within, n_requests),
     }
 
 
@@ -296,10 +316,17 @@ def _shop_rows(
     """
     rows: list[dict[str, object]] = []
     horizon_min = float(window[1])
+    counter = contacts.select(rep, ("counter",), window_min=period_min)
+    shops = list(norms.shops)
+    pairs = [(shop, service) for shop in shops for service in norms.services.get(shop, ())]
+    by_pair = counter.grouped(("shop", "service"), pairs)
+    by_shop = counter.grouped(("shop",), [(shop,) for shop in shops])
+    kpis_of: dict[tuple[str, str], dict[str, float]] = {}
+    for sub, keys in ((by_pair, pairs), (by_shop, [(shop, ALL) for shop in shops])):
+        values = _queue_kpis(sub, threshold_min) | _counter_kpis(sub, norms, horizon_min)
+        kpis_of.update(zip(keys, per_group(values), strict=True))
     for shop, (desks, open_min) in norms.shops.items():
         for service in [*norms.services.get(shop, ()), ALL]:
-            keys = ("counter",) if service == ALL else ("counter", service)
-            sub = contacts.select(rep, keys, window_min=period_min, where=("shop", shop))
             row: dict[str, object] = {
                 "replication": rep,
                 "channel": "counter",
@@ -307,8 +334,7 @@ def _shop_rows(
                 "department": ALL,
                 "service": service,
                 "staff_group": ALL,
-                **_queue_kpis(sub, threshold_min),
-                **_counter_kpis(sub, norms, horizon_min),
+                **kpis_of[(shop, service)],
             }
             if service == ALL and time.busy is not None:
                 used = time.desk_min(shop, window)
@@ -409,27 +435,27 @@ def kpi_table(
                 continue
             threshold = thresholds_min[channel]
             counter = channel == "counter" and counter_norms is not None
-            for service in [*offered, ALL]:
-                # Outbound callbacks are reported with their department, not in the queue KPIs.
-                keys = (channel,) if service == ALL else (channel, service)
-                sub = contact_rows.select(rep, keys, window_min=period_min, drop=CALLBACKS)
-                extra: dict[str, float] = {}
+            # Outbound callbacks are reported with their department, not in the queue KPIs.
+            made = contact_rows.select(rep, (channel,), window_min=period_min, drop=CALLBACKS)
+            by_service = made.grouped(("service",), [(service,) for service in offered])
+            for sub, names in ((by_service, offered), (made, [ALL])):
+                values = _queue_kpis(sub, threshold)
                 if counter:
-                    extra = _counter_kpis(sub, counter_norms, horizon_min)  # type: ignore[arg-type]
+                    values |= _counter_kpis(sub, counter_norms, horizon_min)  # type: ignore[arg-type]
                 elif channel == "digital" and "late" in sub:
-                    extra = digital_kpis(sub, rep_backlog if service == ALL else None)
-                rows.append(
-                    {
-                        "replication": rep,
-                        "channel": channel,
-                        "shop": ALL,
-                        "department": ALL,
-                        "service": service,
-                        "staff_group": ALL,
-                        **_queue_kpis(sub, threshold),
-                        **extra,
-                    }
-                )
+                    values |= digital_kpis(sub, rep_backlog if names == [ALL] else None)
+                for service, kpis in zip(names, per_group(values), strict=True):
+                    rows.append(
+                        {
+                            "replication": rep,
+                            "channel": channel,
+                            "shop": ALL,
+                            "department": ALL,
+                            "service": service,
+                            "staff_group": ALL,
+                            **kpis,
+                        }
+                    )
             if counter and counter_norms.shops:  # type: ignore[union-attr]
                 rows.extend(
                     _shop_rows(

@@ -37,6 +37,7 @@ from klantstroom.analysis.kpis import (
     RunRows,
     _counter_kpis,
     _queue_kpis,
+    per_group,
     prepare_rows,
     summary_table,
 )
@@ -115,19 +116,22 @@ def segment_kpi_table(
                 offered = [s for c, s in segment.demand if c == channel]
                 if not offered:
                     continue
-                for service in [*offered, ALL]:
-                    sub = contact_rows.select(
-                        rep,
-                        (channel,) if service == ALL else (channel, service),
-                        window_min=period_min,
-                        drop=CALLBACKS,
-                        where=(SEGMENT, segment.name),
+                made = contact_rows.select(
+                    rep,
+                    (channel,),
+                    window_min=period_min,
+                    drop=CALLBACKS,
+                    where=(SEGMENT, segment.name),
+                )
+                services = made.grouped(("service",), [(service,) for service in offered])
+                for sub, names in ((services, offered), (made, [ALL])):
+                    values = _queue_kpis(sub, thresholds_min[channel]) | _channel_kpis(
+                        channel, sub, counter_norms, horizon_min
                     )
-                    rows.append(
-                        _row(rep, segment.name, channel=channel, service=service)
-                        | _queue_kpis(sub, thresholds_min[channel])
-                        | _channel_kpis(channel, sub, counter_norms, horizon_min)
-                    )
+                    for service, kpis in zip(names, per_group(values), strict=True):
+                        rows.append(
+                            _row(rep, segment.name, channel=channel, service=service) | kpis
+                        )
             for service in [*segment.services, ALL]:
                 keys = () if service == ALL else (service,)
                 started = by_service.select(
@@ -150,7 +154,7 @@ def segment_kpi_table(
 
 def _channel_kpis(
     channel: str, sub: Rows, norms: CounterNorms | None, horizon_min: float
-) -> dict[str, float]:
+) -> dict[str, np.ndarray]:
     """The counter KPIs on the counter, the deferred-work norm on ``digital``; else none."""
     if channel == "counter" and norms is not None:
         return _counter_kpis(sub, norms, horizon_min)

@@ -19,7 +19,13 @@ table's order within a service, the services in category order within a channel)
 mean sums the same numbers in the same order and the KPIs are identical to the last bit.
 
 A selection is a :class:`Rows`: the KPI functions read its columns as arrays, taken from the
-sorted columns only when first read.
+sorted columns only when first read. :meth:`Rows.grouped` splits a selection into groups (the
+services of a channel, the shop x service pairs of the counter, a segment's services) so that
+one call of a KPI function computes every group's value at once, as arrays with one value per
+group: counts by ``bincount``, and means and percentiles over each group's rows in the order
+they had, so that each equals what the group's own selection gave, to the last bit
+(:meth:`Rows.mean`, :meth:`Rows.quantile`). Cutting a selection per group cost about a third
+of a millisecond each, ten thousand times a year.
 
 The tables' key columns (channel, service, department, segment) are categorical, so codes and
 their order are those of the categories in every period. A text key column would be coded in
@@ -30,6 +36,7 @@ order (a difference in the last bit of a mean).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -57,13 +64,15 @@ class Rows:
         The selected rows of ``columns`` (default all).
     """
 
-    __slots__ = ("_cache", "_categories", "_columns", "_index", "_length")
+    __slots__ = ("_cache", "_categories", "_columns", "_group", "_index", "_length", "n_groups")
 
     def __init__(
         self,
         columns: Mapping[str, np.ndarray],
         categories: Mapping[str, Mapping[str, int]],
         index: slice | np.ndarray | None = None,
+        group: np.ndarray | None = None,
+        n_groups: int = 1,
     ) -> None:
         self._columns = columns
         self._categories = categories
@@ -76,6 +85,9 @@ class Rows:
             self._length = len(range(*index.indices(total)))
         else:
             self._length = len(index)
+        # The group (0 .. n_groups - 1) of each selected row, non-decreasing; None: one group.
+        self._group = group
+        self.n_groups = n_groups
 
     @classmethod
     def of(cls, table: pd.DataFrame) -> Rows:
@@ -109,6 +121,103 @@ class Rows:
         if code == -2:
             return np.zeros(self._length, dtype=bool)
         return self[name] == code
+
+    def grouped(self, columns: Sequence[str], keys: Sequence[tuple[str, ...]]) -> Rows:
+        """These rows in groups: group ``k`` holds the rows whose text ``columns`` have the
+        values ``keys[k]``; rows of no key are left out. A group's rows keep their order.
+        The keys must be distinct (a row is in one group)."""
+        if len(set(keys)) < len(keys):
+            raise ValueError(f"the keys of the groups repeat: {list(keys)}")
+        n_codes = [len(self._categories.get(column, {})) + 1 for column in columns]
+        combined = np.zeros(self._length, dtype=np.int64)
+        for column, size in zip(columns, n_codes, strict=True):
+            combined = combined * size + (self[column].astype(np.int64) + 1)  # missing: 0
+        lookup = np.full(int(np.prod(n_codes)), -1, dtype=np.int64)
+        for k, key in enumerate(keys):
+            codes = [self.code(column, value) for column, value in zip(columns, key, strict=True)]
+            if min(codes) >= 0:
+                flat = 0
+                for code, size in zip(codes, n_codes, strict=True):
+                    flat = flat * size + code + 1
+                lookup[flat] = k
+        group = lookup[combined]
+        kept = np.flatnonzero(group >= 0)
+        order = kept[np.argsort(group[kept], kind="stable")]
+        return Rows(self._columns, self._categories, self._rows()[order], group[order], len(keys))
+
+    def _rows(self) -> np.ndarray:
+        """The positions of the selected rows in the whole table's columns."""
+        if self._index is None:
+            return np.arange(self._length)
+        if isinstance(self._index, slice):
+            total = len(next(iter(self._columns.values())))
+            return np.arange(*self._index.indices(total))
+        return np.asarray(self._index)
+
+    def count(self, mask: np.ndarray | None = None) -> np.ndarray:
+        """The number of rows (where ``mask``) of each group, as floats."""
+        if self._group is None:
+            return np.array([float(self._length if mask is None else np.count_nonzero(mask))])
+        group = self._group if mask is None else self._group[mask]
+        return np.bincount(group, minlength=self.n_groups).astype(float)
+
+    def mean(self, values: np.ndarray, mask: np.ndarray | None = None) -> np.ndarray:
+        """The mean of ``values`` (a column of these rows) where ``mask``, per group; NaN for a
+        group without rows. Each is ``values[mask & group].mean()``, summed in the same order."""
+        picked = values if mask is None else values[mask]
+        means = np.full(self.n_groups, np.nan)
+        for k, (start, end) in enumerate(self._bounds(mask)):
+            if end > start:
+                means[k] = picked[start:end].mean()
+        return means
+
+    def quantile(self, values: np.ndarray, mask: np.ndarray | None, q: float) -> np.ndarray:
+        """The ``q`` quantile of ``values`` where ``mask``, per group (:func:`quantile_of`);
+        NaN for a group without rows."""
+        picked = values if mask is None else values[mask]
+        result = np.full(self.n_groups, np.nan)
+        for k, (start, end) in enumerate(self._bounds(mask)):
+            if end > start:
+                result[k] = quantile_of(picked[start:end], q)
+        return result
+
+    def _bounds(self, mask: np.ndarray | None) -> list[tuple[int, int]]:
+        """Where each group's rows start and end among the rows where ``mask``."""
+        if self._group is None:
+            return [(0, self._length if mask is None else int(np.count_nonzero(mask)))]
+        ends = np.cumsum(self.count(mask).astype(np.int64)).tolist()
+        return list(zip([0, *ends][: len(ends)], ends, strict=True))
+
+
+def quantile_of(values: np.ndarray, q: float) -> float:
+    """``numpy.quantile(values, q)`` (linear method) to the last bit, without its overhead.
+
+    numpy's steps for one quantile of a non-empty 1-d array: the virtual index (n - 1) q, its
+    neighbours (both the last value from n - 1 on), the values there by a partial sort, and
+    its interpolation (from the upper value when the weight is 0.5 or more); NaN when a value
+    is NaN. ``numpy.quantile`` costs about 60 microseconds a call in checks and dispatch, and
+    the KPIs of a year take some 4,000 percentiles.
+    """
+    n = len(values)
+    virtual = (n - 1) * q
+    if virtual >= n - 1:
+        low = high = n - 1
+        gamma = virtual + 1.0  # numpy's weight against index -1; no effect: both values equal
+    elif virtual < 0:
+        low = high = 0
+        gamma = virtual
+    else:
+        low = math.floor(virtual)
+        high = low + 1
+        gamma = virtual - low
+    part = np.partition(values, sorted({low, high, n - 1}))
+    if math.isnan(part[n - 1]):  # a NaN sorts last
+        return math.nan
+    a, b = float(part[low]), float(part[high])
+    diff = b - a
+    if gamma >= 0.5:
+        return b - diff * (1 - gamma)
+    return a + diff * gamma
 
 
 class SortedRows:

@@ -51,7 +51,12 @@ def build_shop(
     counter_services = [s.name for s in services if s.share("counter") > 0]
     offered = [str(s) for s in (raw.get("services") or [])] or counter_services
     for i, service in enumerate(raw.get("services") or []):
-        if service not in counter_services:
+        if service in offered[:i]:
+            check.fail(
+                f"{key}.services[{i}]",
+                f"{service!r} is listed twice; list each service the shop offers once",
+            )
+        elif service not in counter_services:
             check.fail(
                 f"{key}.services[{i}]",
                 f"{service!r} is not a service with counter demand; allowed: "
