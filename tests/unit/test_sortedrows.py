@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from klantstroom.analysis.groups import is_value, nested_groups
+from klantstroom.analysis.journeys import _equal_weights_p90, _weighted_p90
 from klantstroom.analysis.sortedrows import (
     CALLBACKS,
     Rows,
@@ -258,3 +259,17 @@ def test_a_table_read_back_without_origin_or_with_booleans_as_objects() -> None:
     # Booleans stored as Python objects are read as 1, 0 and NaN, not as text codes.
     late = Rows.of(pd.DataFrame({"late": np.array([True, False, None, False], dtype=object)}))
     np.testing.assert_array_equal(late["late"], [1.0, 0.0, np.nan, 0.0])
+
+
+@settings(max_examples=200)
+@given(
+    values=st.lists(
+        st.one_of(st.floats(0, 400), st.sampled_from([0.0, 1.0, 2.5])), min_size=0, max_size=80
+    )
+)
+def test_the_p90_of_equal_weights_is_the_weighted_p90_to_the_bit(values: list[float]) -> None:
+    # A service's journeys all weigh 1: the partial sort must give what sorting them all gave.
+    array = np.array(values, dtype=float)
+    expected = _weighted_p90(array, np.ones(len(array)))
+    got = _equal_weights_p90(array.copy())
+    assert (np.isnan(expected) and np.isnan(got)) or got == expected
