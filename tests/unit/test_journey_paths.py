@@ -34,5 +34,5 @@ def test_paths_equal_the_steps_joined_one_by_one(
     step = rng.integers(0, n_names, int(n_rows.sum()))
     keep = rng.uniform(size=len(lengths)) < 0.8
     # Journeys of up to 30 steps: longer than an int64 packs for 40 step names (11).
-    got = _paths(step, first_row, n_rows, keep, names)
-    assert got.tolist() == _joined(step, first_row, n_rows, keep, names)
+    code, paths = _paths(step, first_row, n_rows, keep, names.tolist())
+    assert [paths[k] for k in code.tolist()] == _joined(step, first_row, n_rows, keep, names)

@@ -10,6 +10,8 @@ journeys go one step further, to NumPy columns sorted once for all periods
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pandas as pd
 
@@ -75,6 +77,30 @@ def text_values(column: pd.Series) -> np.ndarray:
     values = column.astype("string").to_numpy(dtype=object)
     values[pd.isna(values)] = None
     return values
+
+
+def string_array(
+    codes: np.ndarray, names: Sequence[str], *, as_inferred: bool = False
+) -> pd.api.extensions.ExtensionArray | np.ndarray:
+    """``names[code]`` per code as a text array, missing where the code is -1.
+
+    By default pandas' nullable ``string`` array, as ``pd.array(values, dtype="string")``
+    gives it; with ``as_inferred`` what a DataFrame infers from a column of Python strings
+    (pandas 3: ``str``; before: the object array itself). Either without checking a million
+    Python strings one by one: with pyarrow storage it is a take from the few names.
+    """
+    dtype = pd.Series(["x"]).dtype if as_inferred else pd.StringDtype()
+    if isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow":
+        import pyarrow as pa
+
+        names_array = pa.array(list(names), type=pa.large_string())
+        taken = names_array.take(pa.array(codes, mask=codes < 0))
+        try:  # pandas 3 (its stubs do not know the dtype argument yet)
+            return pd.arrays.ArrowStringArray(taken, dtype=dtype)  # type: ignore[call-arg]
+        except TypeError:  # an older pandas: by value below
+            pass
+    values = np.asarray([*names, None], dtype=object)[codes]
+    return values if dtype == np.dtype(object) else pd.array(values, dtype=dtype)
 
 
 def is_value(column: pd.Series, value: str) -> np.ndarray:

@@ -23,8 +23,8 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from klantstroom.analysis.groups import is_value
-from klantstroom.analysis.journeys import inbound
+from klantstroom.analysis.groups import codes_of, is_value, string_array, text_values
+from klantstroom.analysis.journeys import inbound_mask
 from klantstroom.analysis.timeaverage import (
     mean_capped_count_per_interval,
     mean_count_per_interval,
@@ -42,16 +42,6 @@ QUEUE_COLUMNS = (
 )
 SHOP_COLUMNS = ("desks_open", "desks_busy")
 STAFF_COLUMNS = ("staff_scheduled", "staff_on_duty", "staff_busy", "occupancy")
-# The contact columns the queue rows read.
-_CONTACT_COLUMNS = (
-    "replication",
-    "channel",
-    "shop",
-    "origin",
-    "arrival_min",
-    "outcome",
-    "wait_min",
-)
 COUNT_COLUMNS = ("arrivals", "served", "abandoned", "unserved")
 
 
@@ -104,118 +94,127 @@ def intervals_table(
     n = len(edges) - 1
     starts = edges[:-1]
     staff = work_spells(staff)  # in class or teaching is not on duty for contacts
-    # The columns read below: a filter copies these, not the table's 33.
-    contacts = contacts[[c for c in _CONTACT_COLUMNS if c in contacts]]
-    frames = []
+    # Every column is read once as an array, and each replication, channel, shop and group is
+    # a mask of those: a boolean filter of the DataFrames copied every column of a year's
+    # tables per replication and again per channel and staff group.
+    inbound_rows = inbound_mask(contacts)  # as in kpis.csv
+    contact_rep = contacts["replication"].to_numpy()
+    arrival = contacts["arrival_min"].to_numpy(dtype=float)
+    wait = contacts["wait_min"].to_numpy(dtype=float)
+    served_all = is_value(contacts["outcome"], "served")
+    abandoned_all = is_value(contacts["outcome"], "abandoned")
+    unserved_all = is_value(contacts["outcome"], "unserved")
+    span = {name: spans[name].to_numpy() for name in _SPAN_COLUMNS if name in spans}
+    spell = {name: staff[name].to_numpy() for name in _SPELL_COLUMNS}
+    group_code, group_names = codes_of(staff["staff_group"])
+    code_of_group = {str(name): code for code, name in enumerate(group_names)}
+    spell_shop = text_values(staff["shop"]) if "shop" in staff else np.full(len(staff), None)
+    places: list[tuple[int, str, str | None, int]] = [
+        (code, channel, None, -1) for code, channel in enumerate(channels)
+    ]
+    if shops and "counter" in channels:
+        code = list(channels).index("counter")
+        places += [(code, "counter", shop, k) for k, shop in enumerate(shops)]
+    in_place = {
+        (channel, shop): is_value(contacts["channel"], channel)
+        & (True if shop is None else is_value(contacts["shop"], shop))
+        for _, channel, shop, _ in places
+    }
+    built: dict[str, list[np.ndarray]] = {name: [] for name in _TABLE_COLUMNS}
+    named: dict[str, dict[str, int]] = {name: {} for name in _NAME_COLUMNS}
+    desks = {name: count for name, (count, _) in (shops or {}).items()}
     for rep in replications:
-        rep_contacts = inbound(contacts[contacts["replication"] == rep])  # as in kpis.csv
-        rep_staff = staff[staff["replication"] == rep]
-        rep_spans = spans[spans["replication"] == rep] if len(spans) else spans
-        places: list[tuple[int, str, str | None, int]] = [
-            (code, channel, None, -1) for code, channel in enumerate(channels)
-        ]
-        if shops and "counter" in channels:
-            code = list(channels).index("counter")
-            places += [(code, "counter", shop, k) for k, shop in enumerate(shops)]
+        of_rep = np.flatnonzero(inbound_rows & (contact_rep == rep))
+        span_rep = np.flatnonzero(span["replication"] == rep) if len(spans) else _NO_ROWS
+        spell_rep = spell["replication"] == rep
         for code, channel, shop, shop_code in places:
-            place = is_value(rep_contacts["channel"], channel)
-            if shop is not None:
-                place &= is_value(rep_contacts["shop"], shop)
-            sub = rep_contacts[place]
-            bins = np.minimum((sub["arrival_min"].to_numpy() // interval_min).astype(int), n - 1)
-            outcome = sub["outcome"]
-            wait = sub["wait_min"].to_numpy()
-            served = is_value(outcome, "served")
-            abandoned = is_value(outcome, "abandoned")
-            unserved = is_value(outcome, "unserved")
-            within = served & (wait <= thresholds_min[channel] + 1e-9)
-            count = np.bincount(bins, minlength=n)
+            rows = of_rep[in_place[(channel, shop)][of_rep]]
+            bins = np.minimum((arrival[rows] // interval_min).astype(int), n - 1)
+            served = served_all[rows]
+            waits = wait[rows]
+            within = served & (waits <= thresholds_min[channel] + 1e-9)
             n_served = np.bincount(bins, weights=served, minlength=n)
-            n_abandoned = np.bincount(bins, weights=abandoned, minlength=n)
-            wait_served = np.bincount(bins, weights=np.where(served, wait, 0.0), minlength=n)
+            n_abandoned = np.bincount(bins, weights=abandoned_all[rows], minlength=n)
+            wait_served = np.bincount(bins, weights=np.where(served, waits, 0.0), minlength=n)
             n_within = np.bincount(bins, weights=within, minlength=n)
             ended = n_served + n_abandoned
-            extra = {}
-            if len(rep_spans):
-                chan = rep_spans[rep_spans["channel"] == code]
+            desks_open = desks_busy = np.full(n, np.nan)
+            if len(span_rep):
+                chan = span_rep[span["channel"][span_rep] == code]
                 if shop is not None:
-                    chan = chan[chan["shop"] == shop_code]
-                    in_use = chan[chan["busy_end"].notna()]
-                    desks = shops[shop][0]  # type: ignore[index]
-                    here = rep_staff[rep_staff["shop"] == shop]
-                    extra = {
-                        "desks_open": mean_capped_count_per_interval(
-                            here["on_min"].to_numpy(), here["off_min"].to_numpy(), desks, edges
-                        ),
-                        "desks_busy": mean_count_per_interval(
-                            in_use["busy_start"].to_numpy(), in_use["busy_end"].to_numpy(), edges
-                        ),
-                    }
-                    chan = chan[~chan["appointment"]]
+                    chan = chan[span["shop"][chan] == shop_code]
+                    in_use = chan[~np.isnan(span["busy_end"][chan])]
+                    here = spell_rep & (spell_shop == shop)
+                    desks_open = mean_capped_count_per_interval(
+                        spell["on_min"][here], spell["off_min"][here], desks[shop], edges
+                    )
+                    desks_busy = mean_count_per_interval(
+                        span["busy_start"][in_use], span["busy_end"][in_use], edges
+                    )
+                    chan = chan[~span["appointment"][chan].astype(bool)]
                 queue_len = mean_count_per_interval(
-                    chan["wait_start"].to_numpy(), chan["wait_end"].to_numpy(), edges
+                    span["wait_start"][chan], span["wait_end"][chan], edges
                 )
             else:
                 queue_len = np.zeros(n)
             with np.errstate(invalid="ignore", divide="ignore"):
-                frames.append(
-                    pd.DataFrame(
-                        {
-                            "replication": rep,
-                            "interval_start_min": starts,
-                            "channel": channel,
-                            "shop": shop,
-                            "staff_group": None,
-                            "arrivals": count,
-                            "served": n_served.astype(np.int64),
-                            "abandoned": n_abandoned.astype(np.int64),
-                            "unserved": np.bincount(bins, weights=unserved, minlength=n).astype(
-                                np.int64
-                            ),
-                            "asa_min": np.where(n_served > 0, wait_served / n_served, np.nan),
-                            "service_level": np.where(ended > 0, n_within / ended, np.nan),
-                            "mean_queue_length": queue_len,
-                            **extra,
-                        }
-                    )
+                _add_rows(
+                    built,
+                    named,
+                    n,
+                    rep,
+                    starts,
+                    place=(channel, shop, None),
+                    arrivals=np.bincount(bins, minlength=n).astype(float),
+                    served=n_served,
+                    abandoned=n_abandoned,
+                    unserved=np.bincount(bins, weights=unserved_all[rows], minlength=n),
+                    asa_min=np.where(n_served > 0, wait_served / n_served, np.nan),
+                    service_level=np.where(ended > 0, n_within / ended, np.nan),
+                    mean_queue_length=queue_len,
+                    desks_open=desks_open,
+                    desks_busy=desks_busy,
                 )
         for code, group in enumerate(staff_groups):
-            spells = rep_staff[rep_staff["staff_group"] == group]
-            on = spells["on_min"].to_numpy()
-            off = spells["off_min"].to_numpy()
-            rostered_off = np.minimum(off, spells["scheduled_off_min"].to_numpy())
+            here = spell_rep & (group_code == code_of_group.get(group, -2))
+            on = spell["on_min"][here]
+            off = spell["off_min"][here]
+            rostered_off = np.minimum(off, spell["scheduled_off_min"][here])
             scheduled = mean_count_per_interval(on, rostered_off, edges)
             on_duty = mean_count_per_interval(on, off, edges)
-            if len(rep_spans):
-                work = rep_spans[rep_spans["staff_group"] == code]
+            if len(span_rep):
+                work = span_rep[span["staff_group"][span_rep] == code]
                 busy = mean_count_per_interval(
-                    work["busy_start"].to_numpy(), work["busy_end"].to_numpy(), edges
+                    span["busy_start"][work], span["busy_end"][work], edges
                 )
             else:
                 busy = np.zeros(n)
             with np.errstate(invalid="ignore", divide="ignore"):
                 occupancy = np.where(on_duty > 0, busy / on_duty, np.nan)
-            frames.append(
-                pd.DataFrame(
-                    {
-                        "replication": rep,
-                        "interval_start_min": starts,
-                        "channel": None,
-                        "shop": None,
-                        "staff_group": group,
-                        "staff_scheduled": scheduled,
-                        "staff_on_duty": on_duty,
-                        "staff_busy": busy,
-                        "occupancy": occupancy,
-                    }
-                )
+            _add_rows(
+                built,
+                named,
+                n,
+                rep,
+                starts,
+                place=(None, None, group),
+                staff_scheduled=scheduled,
+                staff_on_duty=on_duty,
+                staff_busy=busy,
+                occupancy=occupancy,
             )
-    table = pd.concat(frames, ignore_index=True)
+    data = {
+        name: np.concatenate(parts) if parts else np.array([], dtype=np.int64)
+        for name, parts in built.items()
+    }
+    table = pd.DataFrame(data)
+    # The names were numbered as the rows were added: a column of the strings themselves
+    # would be checked row by row, a million rows a year.
+    for column in _NAME_COLUMNS:
+        table[column] = string_array(data[column], list(named[column]))
     table["replication"] = table["replication"].astype(np.int32)
     stamps = start_date + pd.to_timedelta(table["interval_start_min"], unit="min")
     table.insert(2, "interval_start", stamps.astype("datetime64[ns]"))
-    for column in ("channel", "shop", "staff_group"):
-        table[column] = table[column].astype("string")
     columns = [
         "replication",
         "interval_start_min",
@@ -227,10 +226,58 @@ def intervals_table(
         *SHOP_COLUMNS,
         *STAFF_COLUMNS,
     ]
-    for column in columns:
-        if column not in table:
-            table[column] = np.nan
     # Counts are whole numbers; staff rows have none, so the columns are nullable integers.
     for column in COUNT_COLUMNS:
         table[column] = table[column].astype("Int64")
     return table[columns]
+
+
+# The span and staff-spell columns the rows read.
+_SPAN_COLUMNS = (
+    "replication",
+    "channel",
+    "shop",
+    "staff_group",
+    "appointment",
+    "wait_start",
+    "wait_end",
+    "busy_start",
+    "busy_end",
+)
+_SPELL_COLUMNS = ("replication", "on_min", "off_min", "scheduled_off_min")
+_NO_ROWS = np.array([], dtype=np.int64)
+_NAME_COLUMNS = ("channel", "shop", "staff_group")
+# The columns of the table as it is built (interval_start is added from interval_start_min).
+_TABLE_COLUMNS = (
+    "replication",
+    "interval_start_min",
+    "channel",
+    "shop",
+    "staff_group",
+    *QUEUE_COLUMNS,
+    *SHOP_COLUMNS,
+    *STAFF_COLUMNS,
+)
+
+
+def _add_rows(
+    columns: dict[str, list[np.ndarray]],
+    named: dict[str, dict[str, int]],
+    n: int,
+    rep: int,
+    starts: np.ndarray,
+    *,
+    place: tuple[str | None, str | None, str | None],
+    **values: np.ndarray,
+) -> None:
+    """Append the ``n`` interval rows of one replication x place (channel, shop, staff group):
+    ``values`` per column, NaN in the columns not given; a name as its number in ``named``
+    (-1: none)."""
+    columns["replication"].append(np.full(n, rep, dtype=np.int64))
+    columns["interval_start_min"].append(starts)
+    for name, value in zip(_NAME_COLUMNS, place, strict=True):
+        codes = named[name]
+        code = -1 if value is None else codes.setdefault(value, len(codes))
+        columns[name].append(np.full(n, code, dtype=np.int64))
+    for name in (*QUEUE_COLUMNS, *SHOP_COLUMNS, *STAFF_COLUMNS):
+        columns[name].append(values[name] if name in values else np.full(n, np.nan))

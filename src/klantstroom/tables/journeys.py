@@ -8,6 +8,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from klantstroom.analysis.groups import string_array
 from klantstroom.model.calendar import due_min
 from klantstroom.model.replication_log import ReplicationLog
 from klantstroom.scenario.segments import segment_names
@@ -50,9 +51,10 @@ def _paths(
     first_row: np.ndarray,
     n_rows: np.ndarray,
     keep: np.ndarray,
-    step_names: np.ndarray,
-) -> np.ndarray:
-    """The ``path`` of each journey: its steps' names joined by ``>``.
+    step_names: Sequence[str],
+) -> tuple[np.ndarray, list[str]]:
+    """The ``path`` of each journey, its steps' names joined by ``>``, as a code per journey
+    into a list of the different paths.
 
     ``step`` holds the step code of every row, the rows of journey ``j`` being
     ``first_row[j]`` and the ``n_rows[j] - 1`` after it; journeys not in ``keep`` get their
@@ -60,7 +62,8 @@ def _paths(
     few hundred different paths: each journey's steps are packed into one integer (a digit
     per step), and only the different ones are joined as text.
     """
-    path = step_names[step[first_row]].copy()
+    names = list(step_names)  # a path of one step: the step's code
+    code = step[first_row].astype(np.int64)
     base = len(step_names) + 1  # digit 0: no step
     most = int(62 * np.log(2) / np.log(base))  # steps an int64 holds
     longer = (n_rows > 1) & keep
@@ -70,18 +73,18 @@ def _paths(
     power = base ** np.minimum(position, most - 1).astype(np.int64)
     key = np.add.reduceat(digit * power, first_row) if len(step) else np.zeros(0, np.int64)
     unique, inverse = np.unique(key[packed], return_inverse=True)
-    names = []
     for value in unique.tolist():
         steps = []
         while value:
             value, digit_ = divmod(value, base)
             steps.append(step_names[digit_ - 1])
         names.append(">".join(steps))
-    path[packed] = np.array(names, dtype=object)[inverse] if names else path[packed]
+    code[packed] = len(step_names) + inverse
     for j in np.flatnonzero(longer & ~packed).tolist():  # very long journeys, rare
         lo = first_row[j]
-        path[j] = ">".join(step_names[step[lo : lo + n_rows[j]]].tolist())
-    return path
+        code[j] = len(names)
+        names.append(">".join(step_names[k] for k in step[lo : lo + n_rows[j]].tolist()))
+    return code, names
 
 
 def journeys_table(scenario: Scenario, logs: Sequence[ReplicationLog]) -> pd.DataFrame:
@@ -104,9 +107,7 @@ def journeys_table(scenario: Scenario, logs: Sequence[ReplicationLog]) -> pd.Dat
     services = scenario.services
     calendar = scenario.calendar
     start_ts = pd.Timestamp(calendar.start_date)
-    step_names = np.array(
-        [*channels, *(f"task:{d}" for d in departments), "callback"], dtype=object
-    )
+    step_names = [*channels, *(f"task:{d}" for d in departments), "callback"]
     for log in logs:
         c = log.contacts
         if not len(c["contact_id"]):
@@ -144,8 +145,9 @@ def journeys_table(scenario: Scenario, logs: Sequence[ReplicationLog]) -> pd.Dat
         which = np.searchsorted(first_row, ended, side="right") - 1
         status_code[which] = journey_end[ended]
         end_min[which] = c["end_min"][order[ended]]
-        path = _paths(step, first_row, n_rows, keep, step_names)
-        first_row, start, path = first_row[keep], start[keep], path[keep]
+        path_code, path_names = _paths(step, first_row, n_rows, keep, step_names)
+        path = string_array(path_code[keep], path_names, as_inferred=True)
+        first_row, start = first_row[keep], start[keep]
         status_code, end_min = status_code[keep], end_min[keep]
         # Work in hand at the horizon ends after it: the journey is still open in the period.
         after = end_min > log.horizon_min
