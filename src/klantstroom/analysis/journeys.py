@@ -39,7 +39,15 @@ import numpy as np
 import pandas as pd
 
 from klantstroom.analysis.groups import is_value
-from klantstroom.analysis.sortedrows import CALLBACKS, JourneyRows, Rows, SortedRows, quantile_of
+from klantstroom.analysis.sortedrows import (
+    CALLBACKS,
+    JourneyRows,
+    Rows,
+    SortedRows,
+    per_group,
+    quantile_of,
+    share,
+)
 
 ALL = "all"
 
@@ -180,14 +188,15 @@ def _ratio(numerator: float, denominator: float) -> float:
     return numerator / denominator if denominator > 0 else np.nan
 
 
-def journey_kpis(journeys: Rows, weights: np.ndarray | None = None) -> dict[str, float]:
-    """Return the journey KPIs of one selection of journeys (one replication).
+def journey_kpis(journeys: Rows, weights: np.ndarray | None = None) -> dict[str, np.ndarray]:
+    """Return the journey KPIs of each group of a selection of journeys (one replication).
 
     Parameters
     ----------
     journeys : Rows
         Rows of the journey table (``status``, ``judged``, ``within_norm``,
-        ``lead_time_days``, ``contacts``, ``repeat_contacts``, ``switches`` are used).
+        ``lead_time_days``, ``contacts``, ``repeat_contacts``, ``switches`` are used), in
+        groups (:meth:`~klantstroom.analysis.sortedrows.Rows.grouped`: a service each) or one.
     weights : numpy.ndarray, optional
         How many journeys each judged journey stands for in the shares, means and the
         percentile (ignored for journeys not judged). Default 1 each; the ``all`` row gives a
@@ -196,39 +205,45 @@ def journey_kpis(journeys: Rows, weights: np.ndarray | None = None) -> dict[str,
 
     Returns
     -------
-    dict of str to float
-        Every name of :data:`JOURNEY_KPIS`. ``journeys``, ``journeys_censored`` and
-        ``channel_switches`` count all journeys that started; the others are over judged
-        journeys only and NaN without any.
+    dict of str to numpy.ndarray
+        Every name of :data:`JOURNEY_KPIS`, a value per group. ``journeys``,
+        ``journeys_censored`` and ``channel_switches`` count all journeys that started; the
+        others are over judged journeys only and NaN without any.
     """
     judged = journeys["judged"].astype(bool)
     w = np.ones(len(journeys)) if weights is None else np.asarray(weights, dtype=float)
     w = np.where(judged, w, 0.0)
-    total = float(w.sum())
+    total = journeys.total(w)
     resolved = journeys.is_value("status", "resolved")
     within = journeys["within_norm"] == 1.0  # not known (NaN): not within
     lead = journeys["lead_time_days"].astype(float)
     counted = resolved & judged & np.isfinite(lead)
     contacts = journeys["contacts"].astype(float)
     repeats = journeys["repeat_contacts"].astype(float)
-    return {
-        "journeys": float(len(journeys)),
-        "journeys_censored": float((~judged).sum()),
-        "resolved_share": _ratio(float(w[resolved].sum()), total),
-        "given_up_share": _ratio(float(w[journeys.is_value("status", "given_up")].sum()), total),
-        "open_share": _ratio(float(w[journeys.is_value("status", "open")].sum()), total),
-        "journey_lead_time_days_mean": _ratio(
-            float((w[counted] * lead[counted]).sum()), float(w[counted].sum())
-        ),
-        "journey_lead_time_days_p90": (
-            _equal_weights_p90(lead[counted])
+    counted_lead, counted_w = lead[counted], w[counted]
+    p90 = np.array(
+        [
+            _equal_weights_p90(counted_lead[start:end])
             if weights is None
-            else _weighted_p90(lead[counted], w[counted])
+            else _weighted_p90(counted_lead[start:end], counted_w[start:end])
+            for start, end in journeys.bounds(counted)
+        ]
+    )
+    weighted_contacts = journeys.total(w * contacts)
+    return {
+        "journeys": journeys.count(),
+        "journeys_censored": journeys.count(~judged),
+        "resolved_share": share(journeys.total(w, resolved), total),
+        "given_up_share": share(journeys.total(w, journeys.is_value("status", "given_up")), total),
+        "open_share": share(journeys.total(w, journeys.is_value("status", "open")), total),
+        "journey_lead_time_days_mean": share(
+            journeys.total(w * lead, counted), journeys.total(w, counted)
         ),
-        "journey_within_norm": _ratio(float(w[within].sum()), total),
-        "repeat_contact_rate": _ratio(float((w * repeats).sum()), float((w * contacts).sum())),
-        "channel_switches": float(journeys["switches"].sum()),
-        "contacts_per_journey": _ratio(float((w * contacts).sum()), total),
+        "journey_lead_time_days_p90": p90,
+        "journey_within_norm": share(journeys.total(w, within), total),
+        "repeat_contact_rate": share(journeys.total(w * repeats), weighted_contacts),
+        "channel_switches": journeys.total(journeys["switches"]),
+        "contacts_per_journey": share(weighted_contacts, total),
     }
 
 
@@ -424,14 +439,33 @@ def journey_kpi_rows(
                 row["chases"] = n_chases
                 row["chase_share"] = n_chases / len(made) if len(made) else np.nan
             rows.append(row)
-    for service in [*services, ALL]:
-        weights = None
-        if service == ALL:
-            started = journeys.in_order.select(rep, window_min=window_min)
-            weights = service_weights(started)
-        else:
-            started = journeys.by_service.select(rep, (service,), window_min=window_min)
-            if not len(started):
-                continue
-        rows.append(_row(rep, service=service) | journey_kpis(started, weights))
+    rows.extend(
+        service_journey_rows(
+            rep,
+            journeys.by_service.select(rep, window_min=window_min),
+            journeys.in_order.select(rep, window_min=window_min),
+            services,
+        )
+    )
+    return rows
+
+
+def service_journey_rows(
+    rep: int, by_service: Rows, in_order: Rows, services: Sequence[str], **keys: str
+) -> list[dict[str, object]]:
+    """The journey KPI rows of each service with journeys and of all services.
+
+    ``by_service`` holds the journeys of the replication (and period, segment) in service
+    order, ``in_order`` the same in the table's order, which the row of all services sums in
+    (:func:`service_weights` gives each service its share of the journeys). ``keys`` are
+    further key columns of the rows (a segment).
+    """
+    grouped = by_service.grouped(("service",), [(service,) for service in services])
+    started = grouped.count()
+    rows: list[dict[str, object]] = []
+    for k, kpis in enumerate(per_group(journey_kpis(grouped))):
+        if started[k]:  # a service without journeys has no row
+            rows.append(_row(rep, service=services[k]) | keys | kpis)
+    (all_services,) = per_group(journey_kpis(in_order, service_weights(in_order)))
+    rows.append(_row(rep, service=ALL) | keys | all_services)
     return rows

@@ -66,6 +66,8 @@ from klantstroom.analysis.sortedrows import (
     SortedRows,
     contact_rows,
     journey_rows,
+    per_group,
+    share,
     task_rows,
 )
 from klantstroom.analysis.stafftime import StaffTime, staff_time
@@ -174,18 +176,6 @@ SHARE_KPIS: frozenset[str] = frozenset(
 )
 
 
-def _share(part: np.ndarray, whole: np.ndarray) -> np.ndarray:
-    """``part / whole`` per group; NaN where ``whole`` is 0."""
-    return np.divide(part, whole, out=np.full(len(whole), np.nan), where=whole > 0)
-
-
-def per_group(values: Mapping[str, np.ndarray]) -> list[dict[str, float]]:
-    """The KPIs of each group (KPI functions give an array per KPI, a value per group)."""
-    names = list(values)
-    columns = [values[name].tolist() for name in names]
-    return [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)]
-
-
 def _queue_kpis(sub: Rows, threshold_min: float) -> dict[str, np.ndarray]:
     """The queue KPIs of each group of ``sub`` (see the module docstring)."""
     wait = sub["wait_min"]
@@ -206,17 +196,17 @@ def _queue_kpis(sub: Rows, threshold_min: float) -> dict[str, np.ndarray]:
         "served": n_served,
         "abandoned": n_abandoned,
         "unserved": sub.count(sub.is_value("outcome", "unserved")),
-        "abandonment_rate": _share(n_abandoned, n_ended),
+        "abandonment_rate": share(n_abandoned, n_ended),
         "asa_min": sub.mean(wait, served),
         "mean_wait_min": sub.mean(wait, ended),
         "p90_wait_min": sub.quantile(wait, ended, 0.9),
-        "service_level": _share(sub.count(served & (wait <= threshold_min + 1e-9)), n_ended),
+        "service_level": share(sub.count(served & (wait <= threshold_min + 1e-9)), n_ended),
         # resolved is 1 or 0 where known: numpy.nanmean's sum is the count of ones.
-        "fcr_rate": _share(sub.count(known & (resolved == 1.0)), sub.count(known)),
+        "fcr_rate": share(sub.count(known & (resolved == 1.0)), sub.count(known)),
         "redials": sub.count(sub["attempt"] > 1),
         "mean_handling_min": sub.mean(sub["service_min"], served),
         "chases": n_chases,
-        "chase_share": _share(n_chases, offered),
+        "chase_share": share(n_chases, offered),
     }
 
 
@@ -237,23 +227,23 @@ def _counter_kpis(sub: Rows, norms: CounterNorms, horizon_min: float) -> dict[st
         "walk_ins": n_walk_in,
         "appointments": n_booked,
         "walk_in_wait_min": sub.mean(wait, walk_served),
-        "walk_in_within_norm": _share(
+        "walk_in_within_norm": share(
             sub.count(walk_served & (wait <= norms.walk_in_wait_min + 1e-9)),
             sub.count(walk_served),
         ),
         "appointment_wait_min": sub.mean(wait, appointment_served),
-        "appointment_within_norm": _share(
+        "appointment_within_norm": share(
             sub.count(appointment_served & (wait <= norms.appointment_wait_min + 1e-9)),
             sub.count(appointment_served),
         ),
         "access_days_mean": sub.mean(access, booked),
         "access_days_p90": sub.quantile(access, booked, 0.9),
-        "access_within_norm": _share(
+        "access_within_norm": share(
             sub.count(booked & (access <= norms.access_working_days)), n_booked
         ),
-        "no_show_rate": _share(sub.count(sub.is_value("outcome", "no_show") & booked), n_booked),
-        "no_slot_rate": _share(n_no_slot, n_booked + n_no_slot),
-        "balk_rate": _share(sub.count(sub.is_value("outcome", "balked") & walk_in), n_walk_in),
+        "no_show_rate": share(sub.count(sub.is_value("outcome", "no_show") & booked), n_booked),
+        "no_slot_rate": share(n_no_slot, n_booked + n_no_slot),
+        "balk_rate": share(sub.count(sub.is_value("outcome", "balked") & walk_in), n_walk_in),
         "turned_away": sub.count(
             sub.is_value("outcome", "unserved") & (sub["end_min"] < horizon_min - 1e-9)
         ),
@@ -281,7 +271,7 @@ def _urgent_kpis(
     return {
         "urgent_requests": n_requests,
         "urgent_access_days_mean": sub.mean(access, urgent_booked),
-        "urgent_within_max": _share(within, n_requests),
+        "urgent_within_max": share(within, n_requests),
     }
 
 

@@ -23,12 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from klantstroom.analysis.journeys import (
-    ALL,
-    digital_kpis,
-    journey_kpis,
-    service_weights,
-)
+from klantstroom.analysis.journeys import ALL, digital_kpis, service_journey_rows
 from klantstroom.analysis.kpis import (
     ALL_KPIS,
     KEYS,
@@ -37,12 +32,11 @@ from klantstroom.analysis.kpis import (
     RunRows,
     _counter_kpis,
     _queue_kpis,
-    per_group,
     prepare_rows,
     summary_table,
 )
 from klantstroom.analysis.periods import PERIOD, WHOLE_RUN
-from klantstroom.analysis.sortedrows import CALLBACKS, Rows
+from klantstroom.analysis.sortedrows import CALLBACKS, Rows, per_group
 from klantstroom.scenario.spec import NormSpec
 
 # Where the segment key goes among the key columns: after the other keys.
@@ -108,44 +102,40 @@ def segment_kpi_table(
         period_min = None  # the tables are the period's already
     contact_rows = prepared.contacts
     assert prepared.journeys is not None
-    # A segment's journeys of all services sum in service order, as their grouping did.
     by_service = prepared.journeys.by_service
     for rep in replications:
+        # Every segment's contacts of a channel at once, in groups per segment x service.
+        kpis_of: dict[tuple[str, str, str], dict[str, float]] = {}
+        for channel in channels:
+            pairs = [(seg.name, s) for seg in segments for c, s in seg.demand if c == channel]
+            if not pairs:
+                continue
+            names = list(dict.fromkeys(name for name, _ in pairs))
+            made = contact_rows.select(rep, (channel,), window_min=period_min, drop=CALLBACKS)
+            for sub, keys in (
+                (made.grouped((SEGMENT, "service"), pairs), pairs),
+                (made.grouped((SEGMENT,), [(name,) for name in names]), [(n, ALL) for n in names]),
+            ):
+                values = _queue_kpis(sub, thresholds_min[channel]) | _channel_kpis(
+                    channel, sub, counter_norms, horizon_min
+                )
+                for (name, service), kpis in zip(keys, per_group(values), strict=True):
+                    kpis_of[(name, channel, service)] = kpis
         for segment in segments:
             for channel in channels:
                 offered = [s for c, s in segment.demand if c == channel]
-                if not offered:
-                    continue
-                made = contact_rows.select(
-                    rep,
-                    (channel,),
-                    window_min=period_min,
-                    drop=CALLBACKS,
-                    where=(SEGMENT, segment.name),
-                )
-                services = made.grouped(("service",), [(service,) for service in offered])
-                for sub, names in ((services, offered), (made, [ALL])):
-                    values = _queue_kpis(sub, thresholds_min[channel]) | _channel_kpis(
-                        channel, sub, counter_norms, horizon_min
+                for service in [*offered, ALL] if offered else []:
+                    rows.append(
+                        _row(rep, segment.name, channel=channel, service=service)
+                        | kpis_of[(segment.name, channel, service)]
                     )
-                    for service, kpis in zip(names, per_group(values), strict=True):
-                        rows.append(
-                            _row(rep, segment.name, channel=channel, service=service) | kpis
-                        )
-            for service in [*segment.services, ALL]:
-                keys = () if service == ALL else (service,)
-                started = by_service.select(
-                    rep, keys, window_min=period_min, where=(SEGMENT, segment.name)
+            # A segment's journeys of all services sum in service order, as their grouping did.
+            started = by_service.select(rep, window_min=period_min, where=(SEGMENT, segment.name))
+            rows.extend(
+                service_journey_rows(
+                    rep, started, started, segment.services, **{SEGMENT: segment.name}
                 )
-                if service == ALL:
-                    weights = service_weights(started)
-                else:
-                    weights = None
-                    if not len(started):
-                        continue  # as the rows without segments: no journeys, no row
-                rows.append(
-                    _row(rep, segment.name, service=service) | journey_kpis(started, weights)
-                )
+            )
     table = pd.DataFrame(rows, columns=["replication", *KEYS, SEGMENT, *ALL_KPIS])
     table["replication"] = table["replication"].astype(np.int32)
     table.insert(1, PERIOD, period)

@@ -166,27 +166,46 @@ class Rows:
         group without rows. Each is ``values[mask & group].mean()``, summed in the same order."""
         picked = values if mask is None else values[mask]
         means = np.full(self.n_groups, np.nan)
-        for k, (start, end) in enumerate(self._bounds(mask)):
+        for k, (start, end) in enumerate(self.bounds(mask)):
             if end > start:
                 means[k] = picked[start:end].mean()
         return means
+
+    def total(self, values: np.ndarray, mask: np.ndarray | None = None) -> np.ndarray:
+        """The sum of ``values`` where ``mask``, per group (0 for a group without rows), each
+        ``values[mask & group].sum()`` in the same order."""
+        picked = values if mask is None else values[mask]
+        return np.array([float(picked[start:end].sum()) for start, end in self.bounds(mask)])
 
     def quantile(self, values: np.ndarray, mask: np.ndarray | None, q: float) -> np.ndarray:
         """The ``q`` quantile of ``values`` where ``mask``, per group (:func:`quantile_of`);
         NaN for a group without rows."""
         picked = values if mask is None else values[mask]
         result = np.full(self.n_groups, np.nan)
-        for k, (start, end) in enumerate(self._bounds(mask)):
+        for k, (start, end) in enumerate(self.bounds(mask)):
             if end > start:
                 result[k] = quantile_of(picked[start:end], q)
         return result
 
-    def _bounds(self, mask: np.ndarray | None) -> list[tuple[int, int]]:
-        """Where each group's rows start and end among the rows where ``mask``."""
+    def bounds(self, mask: np.ndarray | None = None) -> list[tuple[int, int]]:
+        """Where each group's rows start and end among the rows where ``mask`` (as in
+        ``values[mask]``: a KPI taken per group from those rows)."""
         if self._group is None:
             return [(0, self._length if mask is None else int(np.count_nonzero(mask)))]
         ends = np.cumsum(self.count(mask).astype(np.int64)).tolist()
         return list(zip([0, *ends][: len(ends)], ends, strict=True))
+
+
+def share(part: np.ndarray, whole: np.ndarray) -> np.ndarray:
+    """``part / whole`` per group; NaN where ``whole`` is not positive."""
+    return np.divide(part, whole, out=np.full(len(whole), np.nan), where=whole > 0)
+
+
+def per_group(values: Mapping[str, np.ndarray]) -> list[dict[str, float]]:
+    """The KPIs of each group (KPI functions give an array per KPI, a value per group)."""
+    names = list(values)
+    columns = [values[name].tolist() for name in names]
+    return [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)]
 
 
 def quantile_of(values: np.ndarray, q: float) -> float:

@@ -5,6 +5,7 @@ replications' tables put together."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -76,16 +77,38 @@ def categorical(codes: np.ndarray, names: Sequence[str]) -> pd.Categorical[str]:
 
 
 def concat_replications(
-    frames: Sequence[pd.DataFrame], columns: Sequence[str], categories: Sequence[str]
+    frames: Sequence[pd.DataFrame | Mapping[str, Any]],
+    columns: Sequence[str],
+    categories: Sequence[str],
 ) -> pd.DataFrame:
     """The tables of the replications one under the other; with none, an empty table with
-    ``columns``. The ``categories`` columns keep the first replication's categorical dtype."""
+    ``columns``. The ``categories`` columns keep the first replication's categorical dtype.
+
+    A replication's table may come as its columns (a mapping of name to array, in the table's
+    column order): they are joined column by column into one frame, so that a year's million
+    rows are not first put into a frame per replication and then copied again by
+    ``pd.concat``.
+    """
     if not frames:
         return pd.DataFrame(columns=list(columns))
-    table = pd.concat(frames, ignore_index=True)
+    if not isinstance(frames[0], pd.DataFrame):
+        parts = cast("Sequence[Mapping[str, Any]]", frames)
+        return pd.DataFrame({name: _joined([part[name] for part in parts]) for name in parts[0]})
+    table = pd.concat(cast("Sequence[pd.DataFrame]", frames), ignore_index=True)
     for column in categories:
         table[column] = table[column].astype(frames[0][column].dtype)
     return table
+
+
+def _joined(pieces: list[Any]) -> Any:
+    """One column of several replications: NumPy arrays (a datetime index as its values)
+    joined by ``numpy.concatenate``, pandas' arrays (categorical, nullable) by their own
+    ``_concat_same_type``, which keeps the dtype as ``pd.concat`` does for equal dtypes."""
+    if isinstance(pieces[0], pd.Index):
+        pieces = [piece.to_numpy() for piece in pieces]
+    if isinstance(pieces[0], np.ndarray):
+        return np.concatenate(pieces)
+    return type(pieces[0])._concat_same_type(pieces)
 
 
 def late_flags(due: np.ndarray, end: np.ndarray, served: np.ndarray, horizon_min: float) -> object:

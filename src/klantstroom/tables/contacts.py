@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -131,7 +132,8 @@ def contacts_table(scenario: Scenario, logs: Sequence[ReplicationLog]) -> pd.Dat
     )
 
 
-def _contacts_of(scenario: Scenario, log: ReplicationLog) -> pd.DataFrame:
+def _contacts_of(scenario: Scenario, log: ReplicationLog) -> dict[str, Any]:
+    """The columns of one replication's contact table."""
     c = log.contacts
     keep = (c["arrival_min"] >= 0.0) & (c["arrival_min"] < log.horizon_min) & (c["origin"] != TASK)
     rows = np.flatnonzero(keep)
@@ -152,48 +154,42 @@ def _contacts_of(scenario: Scenario, log: ReplicationLog) -> pd.DataFrame:
     ready = np.fmax(arrival, slot)  # fmax: NaN slot (walk-in) gives the arrival
     no_show = outcome == OUTCOMES.index("no_show")
     start_ts = pd.Timestamp(scenario.calendar.start_date)
-    return pd.DataFrame(
-        {
-            "replication": np.full(len(arrival), log.replication, dtype=np.int32),
-            "contact_id": col("contact_id"),
-            "citizen_id": col("citizen_id"),
-            "parent_contact_id": pd.arrays.IntegerArray(parent.astype(np.int64), parent < 0),
-            "attempt": col("attempt").astype(np.int16),
-            "channel": categorical(col("channel"), [ch.name for ch in scenario.channels]),
-            "service": categorical(col("service"), [s.name for s in scenario.services]),
-            "shop": categorical(col("shop"), [shop.name for shop in scenario.shops]),
-            "arrival_min": arrival,
-            "start_min": start,
-            "end_min": end,
-            "arrival_at": (start_ts + pd.to_timedelta(arrival, unit="min")).astype(
-                "datetime64[ns]"
-            ),
-            "wait_min": np.where(no_show, np.nan, np.where(served, start - ready, end - arrival)),
-            "service_min": np.where(served, end - start, np.nan),
-            "wrapup_min": np.where(served, col("release_min") - end, np.nan),
-            "outcome": categorical(outcome, OUTCOMES),
-            "staff_group": categorical(col("staff_group"), [g.name for g in scenario.staff_groups]),
-            "staff_id": pd.arrays.IntegerArray(staff_id.astype(np.int32), staff_id < 0),
-            "resolved": pd.arrays.BooleanArray(resolved == 1, resolved < 0),
-            "appointment": col("appointment") == 1,
-            "urgent": col("urgent") == 1,
-            "slot_min": slot,
-            "slot_at": (start_ts + pd.to_timedelta(slot, unit="min")).astype("datetime64[ns]"),
-            "access_days": col("access_days"),
-            "punctuality_min": col("punctuality_min"),
-            "journey_id": col("journey_id"),
-            "origin": categorical(col("origin"), ORIGINS),
-            "department": categorical(col("department"), [d.name for d in scenario.departments]),
-            "due_min": col("due_min"),
-            "due_at": (start_ts + pd.to_timedelta(col("due_min"), unit="min")).astype(
-                "datetime64[ns]"
-            ),
-            "late": late_flags(col("due_min"), end, served, log.horizon_min),
-            "journey_end": categorical(col("journey_end"), JOURNEY_ENDS),
-            # The citizen's segment; "all" in a scenario without segments.
-            "segment": categorical(col("segment"), segment_names(scenario.segments)),
-        }
-    )
+    return {
+        "replication": np.full(len(arrival), log.replication, dtype=np.int32),
+        "contact_id": col("contact_id"),
+        "citizen_id": col("citizen_id"),
+        "parent_contact_id": pd.arrays.IntegerArray(parent.astype(np.int64), parent < 0),
+        "attempt": col("attempt").astype(np.int16),
+        "channel": categorical(col("channel"), [ch.name for ch in scenario.channels]),
+        "service": categorical(col("service"), [s.name for s in scenario.services]),
+        "shop": categorical(col("shop"), [shop.name for shop in scenario.shops]),
+        "arrival_min": arrival,
+        "start_min": start,
+        "end_min": end,
+        "arrival_at": (start_ts + pd.to_timedelta(arrival, unit="min")).astype("datetime64[ns]"),
+        "wait_min": np.where(no_show, np.nan, np.where(served, start - ready, end - arrival)),
+        "service_min": np.where(served, end - start, np.nan),
+        "wrapup_min": np.where(served, col("release_min") - end, np.nan),
+        "outcome": categorical(outcome, OUTCOMES),
+        "staff_group": categorical(col("staff_group"), [g.name for g in scenario.staff_groups]),
+        "staff_id": pd.arrays.IntegerArray(staff_id.astype(np.int32), staff_id < 0),
+        "resolved": pd.arrays.BooleanArray(resolved == 1, resolved < 0),
+        "appointment": col("appointment") == 1,
+        "urgent": col("urgent") == 1,
+        "slot_min": slot,
+        "slot_at": (start_ts + pd.to_timedelta(slot, unit="min")).astype("datetime64[ns]"),
+        "access_days": col("access_days"),
+        "punctuality_min": col("punctuality_min"),
+        "journey_id": col("journey_id"),
+        "origin": categorical(col("origin"), ORIGINS),
+        "department": categorical(col("department"), [d.name for d in scenario.departments]),
+        "due_min": col("due_min"),
+        "due_at": (start_ts + pd.to_timedelta(col("due_min"), unit="min")).astype("datetime64[ns]"),
+        "late": late_flags(col("due_min"), end, served, log.horizon_min),
+        "journey_end": categorical(col("journey_end"), JOURNEY_ENDS),
+        # The citizen's segment; "all" in a scenario without segments.
+        "segment": categorical(col("segment"), segment_names(scenario.segments)),
+    }
 
 
 def tasks_table(scenario: Scenario, logs: Sequence[ReplicationLog]) -> pd.DataFrame:

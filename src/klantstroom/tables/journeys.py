@@ -4,6 +4,7 @@ resolved or given up, with the path of its contacts and tasks."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -101,7 +102,7 @@ def journeys_table(scenario: Scenario, logs: Sequence[ReplicationLog]) -> pd.Dat
     redials, returns after balking, channel switches and rebookings; ``persona`` names the
     persona whose matter it is.
     """
-    frames = []
+    frames: list[dict[str, Any]] = []
     channels = [c.name for c in scenario.channels]
     departments = [d.name for d in scenario.departments]
     services = scenario.services
@@ -169,38 +170,36 @@ def journeys_table(scenario: Scenario, logs: Sequence[ReplicationLog]) -> pd.Dat
         for name, persona_citizen in log.personas:  # a handful of scripted citizens
             persona[citizen == persona_citizen] = name
         frames.append(
-            pd.DataFrame(
-                {
-                    "replication": np.full(len(first_row), log.replication, dtype=np.int32),
-                    "journey_id": journey[first_row],
-                    "citizen_id": citizen,
-                    "persona": persona,
-                    "service": categorical(service_code, [s.name for s in services]),
-                    "first_channel": categorical(channel[first_row], channels),
-                    "path": path,
-                    "start_min": start,
-                    "start_at": (start_ts + pd.to_timedelta(start, unit="min")).astype(
-                        "datetime64[ns]"
-                    ),
-                    "end_min": end_min,
-                    "status": categorical(status_code, JOURNEY_ENDS),
-                    "lead_time_days": (end_min - start) / 1440.0,
-                    "due_min": due,
-                    "within_norm": pd.arrays.BooleanArray(
-                        resolved & (end_min <= due + 1e-9), ~resolved
-                    ),
-                    # Chosen by start day and norm alone, never by how the journey ended:
-                    # keeping the journeys of late start days that happened to end before the
-                    # horizon would keep the quick ones and bias the journey KPIs.
-                    "judged": due <= log.horizon_min + 1e-9,
-                    "contacts": n_rows - n_tasks,
-                    "tasks": n_tasks,
-                    "repeat_contacts": n_repeats[keep],
-                    "switches": n_switches[keep],
-                    "callbacks": n_callbacks[keep],
-                    "segment": categorical(first["segment"], segment_names(scenario.segments)),
-                }
-            )
+            {
+                "replication": np.full(len(first_row), log.replication, dtype=np.int32),
+                "journey_id": journey[first_row],
+                "citizen_id": citizen,
+                "persona": persona,
+                "service": categorical(service_code, [s.name for s in services]),
+                "first_channel": categorical(channel[first_row], channels),
+                "path": path,
+                "start_min": start,
+                "start_at": (start_ts + pd.to_timedelta(start, unit="min")).astype(
+                    "datetime64[ns]"
+                ),
+                "end_min": end_min,
+                "status": categorical(status_code, JOURNEY_ENDS),
+                "lead_time_days": (end_min - start) / 1440.0,
+                "due_min": due,
+                "within_norm": pd.arrays.BooleanArray(
+                    resolved & (end_min <= due + 1e-9), ~resolved
+                ),
+                # Chosen by start day and norm alone, never by how the journey ended:
+                # keeping the journeys of late start days that happened to end before the
+                # horizon would keep the quick ones and bias the journey KPIs.
+                "judged": due <= log.horizon_min + 1e-9,
+                "contacts": n_rows - n_tasks,
+                "tasks": n_tasks,
+                "repeat_contacts": n_repeats[keep],
+                "switches": n_switches[keep],
+                "callbacks": n_callbacks[keep],
+                "segment": categorical(first["segment"], segment_names(scenario.segments)),
+            }
         )
     return concat_replications(
         frames, JOURNEY_TABLE_COLUMNS, ("service", "first_channel", "status", "segment")
