@@ -181,7 +181,12 @@ class Simulation:
             ``times_min``; NaN or omitted = drawn from the scenario's distributions. A given
             handling time is used as is (staff speed factors do not apply to it).
         """
-        self.traces.add(times_min, service, channel, handling_min, patience_min)
+        s_index = [s.name for s in self.scenario.services].index(service)
+        c_index = [c.name for c in self.scenario.channels].index(channel)
+        queue = self.network.queue_of(s_index, c_index)
+        if queue is None:
+            raise ValueError(f"service {service!r} has no demand on channel {channel!r}")
+        self.traces.add(queue, times_min, handling_min, patience_min)
 
     def queue_of(self, service: int, channel: int) -> Queue | None:
         """Return the queue of ``service`` on ``channel`` (not at a shop), or None."""

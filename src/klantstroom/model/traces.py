@@ -37,31 +37,21 @@ class TracedArrivals:
         self.sim = sim
 
     def add(
-        self,
-        times_min: ArrayLike,
-        service: str,
-        channel: str,
-        handling_min: ArrayLike | None = None,
-        patience_min: ArrayLike | None = None,
+        self, queue: Queue, times: ArrayLike, handling: ArrayLike | None, patience: ArrayLike | None
     ) -> None:
-        """Add arrivals at given times (see :meth:`Simulation.add_arrivals`)."""
+        """Add arrivals at ``queue`` (see :meth:`Simulation.add_arrivals`, which finds it)."""
         sim = self.sim
-        s_index = [s.name for s in sim.scenario.services].index(service)
-        c_index = [c.name for c in sim.scenario.channels].index(channel)
-        queue = sim.network.queue_of(s_index, c_index)
-        if queue is None:
-            raise ValueError(f"service {service!r} has no demand on channel {channel!r}")
         start = sim.env.now
-        times = np.asarray(times_min, dtype=float)
-        handling = np.full(len(times), NAN) if handling_min is None else np.asarray(handling_min)
-        patience = np.full(len(times), NAN) if patience_min is None else np.asarray(patience_min)
-        if not len(times) == len(handling) == len(patience):
+        at = np.asarray(times, dtype=float)
+        own_handling = np.full(len(at), NAN) if handling is None else np.asarray(handling)
+        own_patience = np.full(len(at), NAN) if patience is None else np.asarray(patience)
+        if not len(at) == len(own_handling) == len(own_patience):
             raise ValueError("times_min, handling_min and patience_min must have equal lengths")
-        if len(times) and times.min() < start:
-            raise ValueError(f"an arrival at {times.min()} min is before the start ({start})")
-        for i in np.argsort(times, kind="stable").tolist():
-            payload = (queue, float(handling[i]), float(patience[i]))
-            schedule(sim.env, float(times[i]) - start, self._on_arrival, payload)
+        if len(at) and at.min() < start:
+            raise ValueError(f"an arrival at {at.min()} min is before the start ({start})")
+        for i in np.argsort(at, kind="stable").tolist():
+            payload = (queue, float(own_handling[i]), float(own_patience[i]))
+            schedule(sim.env, float(at[i]) - start, self._on_arrival, payload)
 
     def _on_arrival(self, payload: tuple[Queue, float, float]) -> None:
         queue, handling, patience = payload

@@ -77,23 +77,25 @@ def categorical(codes: np.ndarray, names: Sequence[str]) -> pd.Categorical[str]:
 
 
 def concat_replications(
-    frames: Sequence[pd.DataFrame | Mapping[str, Any]],
+    frames: Sequence[pd.DataFrame | dict[str, Any]],
     columns: Sequence[str],
     categories: Sequence[str],
 ) -> pd.DataFrame:
     """The tables of the replications one under the other; with none, an empty table with
     ``columns``. The ``categories`` columns keep the first replication's categorical dtype.
 
-    A replication's table may come as its columns (a mapping of name to array, in the table's
+    A replication's table may come as its columns (a dict of name to array, in the table's
     column order): they are joined column by column into one frame, so that a year's million
     rows are not first put into a frame per replication and then copied again by
-    ``pd.concat``.
+    ``pd.concat``. The dicts are emptied as their columns are joined, so that a column's
+    pieces are freed once joined: at most the pieces and the joined columns are held at once.
     """
     if not frames:
         return pd.DataFrame(columns=list(columns))
     if not isinstance(frames[0], pd.DataFrame):
-        parts = cast("Sequence[Mapping[str, Any]]", frames)
-        return pd.DataFrame({name: _joined([part[name] for part in parts]) for name in parts[0]})
+        parts = cast("Sequence[dict[str, Any]]", frames)
+        names = list(parts[0])
+        return pd.DataFrame({name: _joined([part.pop(name) for part in parts]) for name in names})
     table = pd.concat(cast("Sequence[pd.DataFrame]", frames), ignore_index=True)
     for column in categories:
         table[column] = table[column].astype(frames[0][column].dtype)
@@ -106,6 +108,8 @@ def _joined(pieces: list[Any]) -> Any:
     ``_concat_same_type``, which keeps the dtype as ``pd.concat`` does for equal dtypes."""
     if isinstance(pieces[0], pd.Index):
         pieces = [piece.to_numpy() for piece in pieces]
+    if len(pieces) == 1:  # one replication: its column as it is, not a copy
+        return pieces[0]
     if isinstance(pieces[0], np.ndarray):
         return np.concatenate(pieces)
     return type(pieces[0])._concat_same_type(pieces)
