@@ -20,6 +20,7 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from klantstroom.report.headline import CHANNEL_NAMES
 from klantstroom.report.numbers import compact_number as _number
 
 __all__ = ["grid_columns", "lowest_panels"]
@@ -53,6 +54,7 @@ UNIT_TEXT: dict[str, dict[str, str]] = {
         "days": "{n} days",
         "day": "1 day",
         "no_data": "no data",
+        "no_contacts": "no contacts",
         "s": "s",
         "min": "min",
         "h": "hours",
@@ -64,6 +66,7 @@ UNIT_TEXT: dict[str, dict[str, str]] = {
         "days": "{n} dagen",
         "day": "1 dag",
         "no_data": "geen gegevens",
+        "no_contacts": "geen contacten",
         "s": "s",
         "min": "min",
         "h": "uur",
@@ -194,3 +197,24 @@ def _bottom_labels(axes: Sequence[Axes], label: str) -> None:
         # its tick labels, so they are shown again.
         ax.tick_params(labelbottom=True)
         ax.set_xlabel(label, fontsize=LABEL_PT)
+
+
+def _channel_grid(
+    channels: Sequence[str], *, sharex: bool = False, sharey: bool = False
+) -> tuple[Figure, list[Axes]]:
+    """A figure with one panel per channel that fits a 16:9 slide: up to two side by side,
+    three or four as a 2 x 2 grid (an empty cell removed). At least one panel."""
+    panels = max(1, len(channels))
+    columns = 2 if panels > 2 else panels
+    rows = -(-panels // columns)
+    scale = (1.25, 1.2) if rows > 1 else (1.0, 1.0)
+    fig = _new_figure(width=WIDTH_IN * scale[0], height=HEIGHT_IN * scale[1])
+    axes = list(fig.subplots(rows, columns, sharex=sharex, sharey=sharey, squeeze=False).ravel())
+    for spare in axes[panels:]:
+        spare.remove()
+    return fig, axes[:panels]
+
+
+def _channel_name(channel: str, language: str) -> str:
+    """A channel's name for readers (``telefoon``, ``e-mail and forms``)."""
+    return CHANNEL_NAMES.get(language, CHANNEL_NAMES["en"]).get(channel, channel)

@@ -5,17 +5,8 @@ Four figures, each built as a stand-alone :class:`matplotlib.figure.Figure` with
 The three interval figures draw profiles over the day from
 :mod:`klantstroom.report.interval_profiles`.
 
-``wait_distribution.png`` (:func:`wait_distribution`)
-    One panel per channel with the *empirical cumulative distribution* of the waiting time:
-    at waiting time x, the curve gives the share of contacts that waited at most x. Served
-    contacts (wait until answered) and abandoned contacts (wait until they hung up) get a curve
-    each; all replications are pooled. The dashed vertical line is the channel's service-level
-    norm, and the legend gives the share of each group within it. Read it as "where the served
-    curve crosses the norm line, that share of answered citizens waited no longer than the norm".
-    The unit follows the channel: seconds for short waits (phone), minutes, hours or days for
-    longer ones; the axis label says which. The x axis ends near the 99th percentile of the
-    waits (or a bit beyond the norm), so a long tail does not squash the curve. Contacts still
-    waiting when the run ended have no finished wait and are not drawn; the legend counts them.
+``wait_distribution.png`` (:func:`~klantstroom.report.wait_figure.wait_distribution`)
+    How long citizens waited per channel (its own module).
 
 ``service_level_by_interval.png`` (:func:`service_level_by_interval`)
     One panel per channel: service level (%) per interval of the day. For each replication the
@@ -45,34 +36,29 @@ Labels are in English or Dutch (``language="en"`` or ``"nl"``).
 
 from __future__ import annotations
 
-import math
 import textwrap
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator, MultipleLocator, PercentFormatter
 from pandas.api.typing import DataFrameGroupBy
 
-from klantstroom.analysis.groups import is_value
-from klantstroom.analysis.journeys import inbound_mask
 from klantstroom.report.figure_style import (
     HEIGHT_IN,
     LABEL_PT,
-    LEGEND_PT,
-    MINUTES_PER_DAY,
     NORM_COLOUR,
     SUPTITLE_PT,
     TITLE_PT,
     UNIT_TEXT,
     WIDTH_IN,
     _bottom_labels,
-    _count,
+    _channel_grid,
+    _channel_name,
     _duration,
     _figure_legend,
     _names,
@@ -81,9 +67,7 @@ from klantstroom.report.figure_style import (
     _percent,
     _style_axes,
     _text,
-    grid_columns,
 )
-from klantstroom.report.headline import CHANNEL_NAMES
 from klantstroom.report.interval_profiles import (
     _days_text,
     _draw_profile,
@@ -96,6 +80,7 @@ from klantstroom.report.interval_profiles import (
     _time_axis,
     _time_limits,
 )
+from klantstroom.report.wait_figure import wait_distribution
 
 OCCUPANCY_GROUPS = 6
 
@@ -115,27 +100,12 @@ FIGURE_NAMES: tuple[str, ...] = (
     "occupancy_by_interval",
 )
 
-SERVED_COLOUR = "#1f77b4"
-
-ABANDONED_COLOUR = "#e6550d"
-
 SCHEDULED_COLOUR = "#c9d6e8"
 
 BUSY_COLOUR = "#b2182b"
-ECDF_POINTS = 800
 
 _LABELS: dict[str, dict[str, str]] = {
     "en": {
-        "wait_title": "Waiting time per channel: share of contacts that waited at most x",
-        "wait_axis": "Waiting time ({unit})",
-        "share_axis": "Share of contacts (%)",
-        "served": "served",
-        "abandoned": "abandoned",
-        "within": "{share} within norm",
-        "gave_up": "{share} gave up within norm",
-        "wait_panel": "{channel}\nnorm {norm} (dotted line)",
-        "still_waiting": "not shown: {n} still\nwaiting at the end",
-        "no_contacts": "no contacts",
         "sl_title": "Service level per {interval} interval of the day (%)",
         "sl_axis": "Service level (%)",
         "target": "target",
@@ -160,16 +130,6 @@ _LABELS: dict[str, dict[str, str]] = {
         "occ_mean_one": "occupancy, 1 replication, {days} pooled",
     },
     "nl": {
-        "wait_title": "Wachttijd per kanaal: aandeel contacten dat hoogstens x wachtte",
-        "wait_axis": "Wachttijd ({unit})",
-        "share_axis": "Aandeel contacten (%)",
-        "served": "geholpen",
-        "abandoned": "afgehaakt",
-        "within": "{share} binnen norm",
-        "gave_up": "{share} haakte af binnen norm",
-        "wait_panel": "{channel}\nnorm {norm} (stippellijn)",
-        "still_waiting": "niet getoond: {n} wachtten\nnog aan het eind",
-        "no_contacts": "geen contacten",
         "sl_title": "Servicelevel per {interval}-interval van de dag (%)",
         "sl_axis": "Servicelevel (%)",
         "target": "doel",
@@ -202,60 +162,13 @@ _TEXT: dict[str, dict[str, str]] = {
     language: {**UNIT_TEXT[language], **labels} for language, labels in _LABELS.items()
 }
 
-# Wait units: name in _TEXT, units per minute, largest reference wait (minutes) shown in it.
-_WAIT_UNITS: tuple[tuple[str, float, float], ...] = (
-    ("s", 60.0, 3.0),
-    ("min", 1.0, 180.0),
-    ("h", 1.0 / 60.0, 3.0 * MINUTES_PER_DAY),
-    ("d", 1.0 / MINUTES_PER_DAY, math.inf),
-)
-
-
 # --------------------------------------------------------------------------------------------
 # Small helpers
 # --------------------------------------------------------------------------------------------
 
 
-def _wait_unit(waits_min: np.ndarray, threshold_min: float | None) -> tuple[str, float]:
-    """Choose the unit of a wait axis: (key in ``_TEXT``, units per minute).
-
-    The reference is the larger of the 90th percentile of the waits and the norm, so a phone
-    queue (waits under a few minutes) is shown in seconds and a digital backlog in hours or days.
-    """
-    reference = 0.0
-    if waits_min.size:
-        reference = float(np.quantile(waits_min, 0.9))
-    if threshold_min is not None and np.isfinite(threshold_min):
-        reference = max(reference, float(threshold_min))
-    for key, per_min, largest in _WAIT_UNITS:
-        if reference <= largest:
-            return key, per_min
-    return _WAIT_UNITS[-1][0], _WAIT_UNITS[-1][1]
-
-
 def _replications(frame: pd.DataFrame) -> int:
     return int(frame["replication"].nunique()) if "replication" in frame else 0
-
-
-def _channel_grid(
-    channels: Sequence[str], *, sharex: bool = False, sharey: bool = False
-) -> tuple[Figure, list[Axes]]:
-    """A figure with one panel per channel that fits a 16:9 slide: up to two side by side,
-    three or four as a 2 x 2 grid (an empty cell removed). At least one panel."""
-    panels = max(1, len(channels))
-    columns = 2 if panels > 2 else panels
-    rows = -(-panels // columns)
-    scale = (1.25, 1.2) if rows > 1 else (1.0, 1.0)
-    fig = _new_figure(width=WIDTH_IN * scale[0], height=HEIGHT_IN * scale[1])
-    axes = list(fig.subplots(rows, columns, sharex=sharex, sharey=sharey, squeeze=False).ravel())
-    for spare in axes[panels:]:
-        spare.remove()
-    return fig, axes[:panels]
-
-
-def _channel_name(channel: str, language: str) -> str:
-    """A channel's name for readers (``telefoon``, ``e-mail and forms``)."""
-    return CHANNEL_NAMES.get(language, CHANNEL_NAMES["en"]).get(channel, channel)
 
 
 def _stacked_height(rows: int) -> float:
@@ -266,141 +179,6 @@ def _stacked_height(rows: int) -> float:
 # --------------------------------------------------------------------------------------------
 # Figures
 # --------------------------------------------------------------------------------------------
-
-
-def wait_distribution(
-    contacts: pd.DataFrame,
-    threshold_min_by_channel: Mapping[str, float],
-    *,
-    language: str = "en",
-) -> Figure:
-    """Draw the distribution of waiting times per channel as "share waiting at most x".
-
-    Parameters
-    ----------
-    contacts : pandas.DataFrame
-        The contact table (columns ``channel``, ``outcome`` and ``wait_min`` are used), all
-        replications pooled.
-    threshold_min_by_channel : mapping of str to float
-        Service-level norm per channel in minutes, drawn as a dashed vertical line. Channels
-        listed here but without contacts get an empty panel.
-    language : {"en", "nl"}, optional
-        Language of the labels.
-
-    Returns
-    -------
-    matplotlib.figure.Figure
-        One panel per channel (in the order of the channel categories; three or four in a
-        2 x 2 grid), sharing the y axis.
-        Served and abandoned contacts each get a curve; the x unit (s, min, hours, days) is
-        chosen per channel from its waits and norm and named in the axis label.
-    """
-    t = _text(language, _TEXT)
-    channels = (
-        _names(contacts["channel"], threshold_min_by_channel)
-        if len(contacts.columns)
-        else [str(c) for c in threshold_min_by_channel]
-    )
-    # Up to two channels side by side; three or four as a 2 x 2 grid, so each panel has room
-    # for its axis and legend on a 16:9 slide.
-    fig, axes = _channel_grid(channels, sharey=True)
-    fig.suptitle(t["wait_title"], fontsize=SUPTITLE_PT)
-    if not channels:
-        _style_axes(axes[0])
-        _no_data(axes[0], t["no_contacts"])
-        axes[0].set_xlabel(t["wait_axis"].format(unit=t["min"]), fontsize=LABEL_PT)
-        axes[0].set_ylabel(t["share_axis"], fontsize=LABEL_PT)
-        return fig
-
-    # Contacts citizens made: outbound callbacks wait for days by design and are not a queue's
-    # waits (as in the KPIs).
-    # The three columns read, by category code: copying a year's table or turning its text
-    # columns into Python strings cost more than drawing the figure.
-    if not len(contacts.columns):  # a table without columns: no contacts in any channel
-        contacts = pd.DataFrame({"channel": [], "outcome": [], "wait_min": []})
-    keep = inbound_mask(contacts)
-    wait_col = contacts["wait_min"].to_numpy(dtype=float)[keep]
-    outcomes = {
-        outcome: is_value(contacts["outcome"], outcome)[keep]
-        for outcome in ("served", "abandoned", "unserved")
-    }
-    for ax, channel in zip(axes, channels, strict=True):
-        _style_axes(ax)
-        threshold = threshold_min_by_channel.get(channel)
-        title = _channel_name(channel, language)
-        if threshold is not None:
-            title = t["wait_panel"].format(channel=title, norm=_duration(threshold, language))
-        ax.set_title(title, fontsize=TITLE_PT)
-        in_channel = is_value(contacts["channel"], channel)[keep]
-        groups = {
-            outcome: np.sort(wait_col[in_channel & outcomes[outcome]])
-            for outcome in ("served", "abandoned")
-        }
-        groups = {k: v[np.isfinite(v)] for k, v in groups.items()}
-        n_unserved = int(np.count_nonzero(in_channel & outcomes["unserved"]))
-        ended = np.concatenate(list(groups.values()))
-        unit, per_min = _wait_unit(ended, threshold)
-        ax.set_xlabel(t["wait_axis"].format(unit=t[unit]), fontsize=LABEL_PT)
-        ax.yaxis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=0))
-        ax.set_ylim(0.0, 1.02)
-        if ended.size == 0:
-            _no_data(ax, t["no_contacts"] if n_unserved == 0 else t["no_data"])
-            if threshold is not None:
-                ax.set_xlim(0.0, 1.5 * threshold * per_min)
-                ax.axvline(threshold * per_min, color=NORM_COLOUR, linestyle=":", linewidth=2)
-            continue
-
-        upper = float(np.quantile(ended, 0.99))
-        if threshold is not None:
-            upper = max(upper, 1.25 * float(threshold))
-        if upper <= 0.0:
-            upper = float(threshold) if threshold else 1.0
-        grid = np.linspace(0.0, upper, ECDF_POINTS)
-        entries: list[tuple[object, str]] = []
-        for outcome, colour, style in (
-            ("served", SERVED_COLOUR, "-"),
-            ("abandoned", ABANDONED_COLOUR, "--"),
-        ):
-            waits = groups[outcome]
-            if waits.size == 0:
-                continue
-            share = np.searchsorted(waits, grid, side="right") / waits.size
-            (line,) = ax.plot(
-                grid * per_min,
-                share,
-                color=colour,
-                linestyle=style,
-                linewidth=2.4,
-                drawstyle="steps-post",
-            )
-            label = f"{t[outcome]}, n = {_count(waits.size, language)}"
-            if threshold is not None:
-                within = np.searchsorted(waits, threshold + 1e-9, side="right") / waits.size
-                key = "within" if outcome == "served" else "gave_up"
-                label += "\n" + t[key].format(share=_percent(within, language))
-            entries.append((line, label))
-        if threshold is not None:
-            ax.axvline(threshold * per_min, color=NORM_COLOUR, linestyle=":", linewidth=2)
-        if n_unserved:
-            blank = Line2D([], [], linestyle="none")
-            entries.append((blank, t["still_waiting"].format(n=_count(n_unserved, language))))
-        ax.set_xlim(0.0, upper * per_min)
-        ax.xaxis.set_major_locator(MaxNLocator(nbins=5, steps=[1, 2, 2.5, 5, 10]))
-        handles, labels = zip(*entries, strict=True)
-        # Inside, bottom right: a "waited at most x" curve rises to the top left, so that
-        # corner stays free, and a legend under the axes collided with the axis label.
-        ax.legend(
-            list(handles),
-            list(labels),
-            loc="lower right",
-            fontsize=LEGEND_PT,
-            framealpha=0.9,
-            edgecolor="none",
-            handlelength=1.8,
-        )
-    for ax in axes[:: grid_columns(axes)]:
-        ax.set_ylabel(t["share_axis"], fontsize=LABEL_PT)
-    return fig
 
 
 def service_level_by_interval(
