@@ -77,6 +77,11 @@ UNIT_TEXT: dict[str, dict[str, str]] = {
 }
 
 
+def with_unit_words(labels: Mapping[str, Mapping[str, str]]) -> dict[str, dict[str, str]]:
+    """A figure module's labels per language, with the shared unit and empty-panel words."""
+    return {language: {**UNIT_TEXT[language], **own} for language, own in labels.items()}
+
+
 def _text(language: str, table: Mapping[str, dict[str, str]] | None = None) -> dict[str, str]:
     """Return the label set for ``language`` from ``table`` (default: :data:`UNIT_TEXT`).
 

@@ -54,7 +54,6 @@ from klantstroom.report.figure_style import (
     NORM_COLOUR,
     SUPTITLE_PT,
     TITLE_PT,
-    UNIT_TEXT,
     WIDTH_IN,
     _bottom_labels,
     _channel_grid,
@@ -67,6 +66,7 @@ from klantstroom.report.figure_style import (
     _percent,
     _style_axes,
     _text,
+    with_unit_words,
 )
 from klantstroom.report.interval_profiles import (
     _days_text,
@@ -158,9 +158,7 @@ _LABELS: dict[str, dict[str, str]] = {
 }
 
 # These figures' labels with the shared unit words.
-_TEXT: dict[str, dict[str, str]] = {
-    language: {**UNIT_TEXT[language], **labels} for language, labels in _LABELS.items()
-}
+_TEXT = with_unit_words(_LABELS)
 
 # --------------------------------------------------------------------------------------------
 # Small helpers

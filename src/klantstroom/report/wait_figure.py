@@ -34,7 +34,6 @@ from klantstroom.report.figure_style import (
     NORM_COLOUR,
     SUPTITLE_PT,
     TITLE_PT,
-    UNIT_TEXT,
     _channel_grid,
     _channel_name,
     _count,
@@ -45,6 +44,7 @@ from klantstroom.report.figure_style import (
     _style_axes,
     _text,
     grid_columns,
+    with_unit_words,
 )
 
 SERVED_COLOUR = "#1f77b4"
@@ -79,9 +79,7 @@ _LABELS: dict[str, dict[str, str]] = {
 }
 
 # The labels with the shared unit words.
-_TEXT: dict[str, dict[str, str]] = {
-    language: {**UNIT_TEXT[language], **labels} for language, labels in _LABELS.items()
-}
+_TEXT = with_unit_words(_LABELS)
 
 # Wait units: name in _TEXT, units per minute, largest reference wait (minutes) shown in it.
 _WAIT_UNITS: tuple[tuple[str, float, float], ...] = (
