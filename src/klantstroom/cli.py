@@ -21,12 +21,9 @@ from omegaconf import DictConfig, OmegaConf
 
 from klantstroom import signals
 from klantstroom.config import gate, one_composition, register_configs, scenario_from_config
-from klantstroom.config.composing import (
-    compose_checked,
-    override_key,
-    override_syntax_errors,
-)
+from klantstroom.config.composing import compose_checked, override_syntax_errors
 from klantstroom.config.file_rules import config_file_problems
+from klantstroom.config.overrides import override_key
 from klantstroom.outputs import RunError
 from klantstroom.paths import conf_dir
 from klantstroom.run_folder import ERROR_FILE, record_failure

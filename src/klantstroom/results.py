@@ -27,6 +27,7 @@ import yaml
 from klantstroom.analysis.kpis import KEYS
 from klantstroom.analysis.periods import PERIOD, judged_view
 from klantstroom.analysis.segments import SEGMENT, split_segment_rows
+from klantstroom.config.overrides import override_key
 from klantstroom.scenario.spec import LANGUAGES
 
 # Overrides that do not change what is simulated, only how the run is carried out or reported.
@@ -85,9 +86,8 @@ class RunOutput:
     def scenarios(self) -> list[str]:
         """The scenario overlays the run was composed from, in order."""
         for override in self.overrides:
-            key, _, value = override.partition("=")
-            if key.lstrip("+~") == "scenarios":
-                value = value.strip()
+            if override_key(override) == "scenarios":
+                value = override.partition("=")[2].strip()
                 if value.startswith("[") and value.endswith("]"):
                     value = value[1:-1]
                 return [part.strip() for part in value.split(",") if part.strip()]
@@ -98,7 +98,7 @@ class RunOutput:
         """The overrides that change the scenario (besides the ``scenarios`` selection)."""
         kept = []
         for override in self.overrides:
-            key = override.partition("=")[0].lstrip("+~")
+            key = override_key(override)
             # The municipality is the base the run is named by (run.name), not a change to it.
             if key in ("scenarios", "municipality") or key.startswith(_TECHNICAL):
                 continue

@@ -32,6 +32,7 @@ from hydra.errors import (
 from omegaconf import DictConfig, OmegaConf, open_dict
 
 from klantstroom.config.errors import explain_unknown_key, find_shape_mismatch
+from klantstroom.config.overrides import override_key
 from klantstroom.scenario.errors import ScenarioError, ScenarioErrors
 
 # A key part Hydra's override grammar cannot read: a date, or anything starting with a digit.
@@ -162,11 +163,6 @@ def explain_composed(
 def _first_line(error: BaseException) -> str:
     text = str(error).strip()
     return text.splitlines()[0] if text else type(error).__name__
-
-
-def override_key(override: str) -> str:
-    """The dotted key of a command-line override, without its ``+``, ``++`` or ``~``."""
-    return override.split("=", 1)[0].lstrip("+~")
 
 
 def override_syntax_errors(overrides: Sequence[str]) -> list[ScenarioError]:

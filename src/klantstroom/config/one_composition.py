@@ -38,7 +38,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from klantstroom.config.composing import explain_composed, override_key
+from klantstroom.config.composing import explain_composed
+from klantstroom.config.overrides import override_key
 from klantstroom.scenario.errors import ScenarioErrors
 
 # The parameters of the two Hydra methods the hooks stand in for (hydra-core 1.3).

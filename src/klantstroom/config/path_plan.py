@@ -33,6 +33,7 @@ from typing import Any
 
 import yaml
 
+from klantstroom.config.overrides import override_key
 from klantstroom.scenario.errors import ScenarioError, ScenarioErrors
 
 # Set per stretch by the path; on the command line they would contradict it.
@@ -231,7 +232,7 @@ def plan_path(
     if path.get("from_date") not in (None, ""):
         first = _date(path.get("from_date"), "path.from_date", errors)
     for override in overrides:
-        key = override.partition("=")[0].lstrip("+~")
+        key = override_key(override)
         if key in PATH_SET_KEYS:
             errors.append(
                 ScenarioError(
@@ -267,9 +268,7 @@ def plan_path(
     base = [
         o
         for k, o in enumerate(overrides)
-        if k != where
-        and not o.partition("=")[0].lstrip("+~").startswith("path.")
-        and o.partition("=")[0].lstrip("+~") != "path"
+        if k != where and not override_key(o).startswith("path.") and override_key(o) != "path"
     ]
     stretches: list[Stretch] = []
     bounds = [start for _, start in parsed[1:]] + [until]

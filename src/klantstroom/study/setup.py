@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from klantstroom.config.overrides import override_key
 from klantstroom.scenario.spec import Scenario
 from klantstroom.study.assumptions import MONTHS
 from klantstroom.study.engine import Executor
@@ -76,7 +77,7 @@ def start_date(window: Window, scenario_start: dt.date) -> dt.date:
 def with_jobs(overrides: Sequence[str]) -> list[str]:
     """The overrides, with ``run.n_jobs=-1`` (every core) unless they set it: a study's points
     are independent runs."""
-    if any(o.split("=", 1)[0].lstrip("+~") == "run.n_jobs" for o in overrides):
+    if any(override_key(o) == "run.n_jobs" for o in overrides):
         return list(overrides)
     return [*overrides, "run.n_jobs=-1"]
 
