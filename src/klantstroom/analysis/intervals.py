@@ -124,12 +124,16 @@ def intervals_table(
     named: dict[str, dict[str, int]] = {name: {} for name in _NAME_COLUMNS}
     desks = {name: count for name, (count, _) in (shops or {}).items()}
     for rep in replications:
-        of_rep = np.flatnonzero(inbound_rows & (contact_rep == rep))
-        span_rep = np.flatnonzero(span["replication"] == rep) if len(spans) else _NO_ROWS
+        # Positions as int32 and arrival bins as int16: a year's replication has a million
+        # contacts, and these arrays are held while each place is counted.
+        of_rep = np.flatnonzero(inbound_rows & (contact_rep == rep)).astype(np.int32)
+        span_rep = (
+            np.flatnonzero(span["replication"] == rep).astype(np.int32) if len(spans) else _NO_ROWS
+        )
         spell_rep = spell["replication"] == rep
         for code, channel, shop, shop_code in places:
             rows = of_rep[in_place[(channel, shop)][of_rep]]
-            bins = np.minimum((arrival[rows] // interval_min).astype(int), n - 1)
+            bins = np.minimum(arrival[rows] // interval_min, n - 1).astype(np.int32)
             served = served_all[rows]
             waits = wait[rows]
             within = served & (waits <= thresholds_min[channel] + 1e-9)
@@ -245,7 +249,7 @@ _SPAN_COLUMNS = (
     "busy_end",
 )
 _SPELL_COLUMNS = ("replication", "on_min", "off_min", "scheduled_off_min")
-_NO_ROWS = np.array([], dtype=np.int64)
+_NO_ROWS = np.array([], dtype=np.int32)
 _NAME_COLUMNS = ("channel", "shop", "staff_group")
 # The columns of the table as it is built (interval_start is added from interval_start_min).
 _TABLE_COLUMNS = (

@@ -141,6 +141,10 @@ class Rows:
                     flat = flat * size + code + 1
                 lookup[flat] = k
         group = lookup[combined]
+        if len(group) and group.min() >= 0 and (group[1:] >= group[:-1]).all():
+            # Every row in a group and the groups already in order (a channel's services in
+            # code order): the same rows, read as views of the sorted columns, not copies.
+            return Rows(self._columns, self._categories, self._index, group, len(keys))
         kept = np.flatnonzero(group >= 0)
         order = kept[np.argsort(group[kept], kind="stable")]
         return Rows(self._columns, self._categories, self._rows()[order], group[order], len(keys))
