@@ -184,10 +184,6 @@ def _equal_weights_p90(values: np.ndarray) -> float:
     return value
 
 
-def _ratio(numerator: float, denominator: float) -> float:
-    return numerator / denominator if denominator > 0 else np.nan
-
-
 def journey_kpis(journeys: Rows, weights: np.ndarray | None = None) -> dict[str, np.ndarray]:
     """Return the journey KPIs of each group of a selection of journeys (one replication).
 
@@ -317,12 +313,7 @@ def digital_kpis(contacts: Rows, backlog: pd.DataFrame | None) -> dict[str, np.n
     late = contacts["late"].astype(float)
     known = ~np.isnan(late)
     values = {
-        "answered_within_norm": np.divide(
-            contacts.count(known & (late == 0)),
-            (n_known := contacts.count(known)),
-            out=np.full(contacts.n_groups, np.nan),
-            where=n_known > 0,
-        )
+        "answered_within_norm": share(contacts.count(known & (late == 0)), contacts.count(known))
     }
     if backlog is not None:
         for name, value in _backlog(backlog, "digital").items():

@@ -62,6 +62,11 @@ class Rows:
         The code of each value, per text column.
     index : slice or numpy.ndarray, optional
         The selected rows of ``columns`` (default all).
+    group : numpy.ndarray, optional
+        The group (0 .. ``n_groups`` - 1) of each selected row, in non-decreasing order
+        (:meth:`grouped` makes them); None: the rows are one group.
+    n_groups : int
+        The number of groups; the KPI functions give one value per group.
     """
 
     __slots__ = ("_cache", "_categories", "_columns", "_group", "_index", "_length", "n_groups")
