@@ -124,7 +124,7 @@ def intervals_table(
     named: dict[str, dict[str, int]] = {name: {} for name in _NAME_COLUMNS}
     desks = {name: count for name, (count, _) in (shops or {}).items()}
     for rep in replications:
-        # Positions as int32 and arrival bins as int16: a year's replication has a million
+        # Positions and arrival bins as int32: a year's replication has a million
         # contacts, and these arrays are held while each place is counted.
         of_rep = np.flatnonzero(inbound_rows & (contact_rep == rep)).astype(np.int32)
         span_rep = (
