@@ -12,6 +12,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
 
+from klantstroom.analysis.groups import text_values
 from klantstroom.report.figure_style import (
     BAND_COLOUR,
     HEIGHT_IN,
@@ -31,7 +32,6 @@ from klantstroom.report.journey_common import (
     _floats,
     _queue_label,
     _replication_count,
-    _strings,
     _text,
 )
 
@@ -43,7 +43,7 @@ from klantstroom.report.journey_common import (
 def _backlog_stats(backlog: pd.DataFrame, column: str, days: np.ndarray) -> dict[str, pd.DataFrame]:
     """Per queue, a frame indexed by day with the mean, lowest and highest over replications."""
     values = backlog.assign(
-        queue=_strings(backlog["queue"]), value=_floats(backlog[column])
+        queue=text_values(backlog["queue"]), value=_floats(backlog[column])
     ).dropna(subset=["queue"])
     sums = values.groupby(["queue", "day", "replication"], sort=True)["value"].sum()
     wide = sums.unstack("replication")

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from klantstroom.analysis.groups import text_values
+from klantstroom.analysis.groups import codes_of
 from klantstroom.report.figure_style import (
     _text as _labels,
 )
@@ -222,24 +222,15 @@ def _floats(series: pd.Series) -> np.ndarray:
     return pd.to_numeric(series, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
 
 
-def _strings(series: pd.Series) -> np.ndarray:
-    """A (categorical or string) column as an object array of str, with None for missing."""
-    return text_values(series)
-
-
 def _codes(column: pd.Series, missing: str) -> tuple[np.ndarray, list[str]]:
     """Codes 0.. of a text column and the text of each code, ``missing`` for a missing value.
 
     Comparing codes costs an integer comparison per row, where a column of Python strings
     compares text: a year has a million journeys.
     """
-    if isinstance(column.dtype, pd.CategoricalDtype):  # the codes are there already
-        names = [str(name) for name in column.cat.categories]
-        codes = column.cat.codes.to_numpy().astype(np.int64)
-        return np.where(codes < 0, len(names), codes), [*names, missing]
-    codes, uniques = pd.factorize(column, use_na_sentinel=True)
-    names = [str(name) for name in uniques]
-    return np.where(codes < 0, len(names), codes), [*names, missing]
+    codes, values = codes_of(column)
+    names = [str(name) for name in values]
+    return np.where(codes < 0, len(names), codes).astype(np.int64), [*names, missing]
 
 
 def _replication_count(frame: pd.DataFrame) -> int:

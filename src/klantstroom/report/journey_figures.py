@@ -60,13 +60,13 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from klantstroom.analysis.groups import text_values
 from klantstroom.report.backlog_figure import backlog_by_day
 from klantstroom.report.flow_figure import journey_flow
 from klantstroom.report.journey_common import (
     JOURNEY_FIGURE_NAMES,
     _floats,
     _has_later_steps,
-    _strings,
     _text,
 )
 from klantstroom.report.lead_time_figure import journey_lead_time
@@ -137,7 +137,7 @@ def write_journey_figures(
     has_resolved = bool(
         later_steps
         and np.any(
-            (_strings(journeys["status"]) == "resolved")
+            (text_values(journeys["status"]) == "resolved")
             & np.isfinite(_floats(journeys["lead_time_days"]))
         )
     )

@@ -13,6 +13,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, MultipleLocator
 
+from klantstroom.analysis.groups import text_values
 from klantstroom.report.figure_style import (
     HEIGHT_IN,
     LABEL_PT,
@@ -41,7 +42,6 @@ from klantstroom.report.journey_common import (
     _lane_label,
     _lane_order,
     _status_label,
-    _strings,
     _text,
 )
 
@@ -113,11 +113,11 @@ def _persona_segments(
     parts = []
     if len(contacts):
         origin = (
-            _strings(contacts["origin"])
+            text_values(contacts["origin"])
             if "origin" in contacts
             else np.full(len(contacts), None, dtype=object)
         )
-        channel = _strings(contacts["channel"])
+        channel = text_values(contacts["channel"])
         lane = np.where(origin == CALLBACK_LANE, CALLBACK_LANE, channel).astype(object)
         parts.append(
             _segments(
@@ -127,15 +127,15 @@ def _persona_segments(
                 _floats(contacts["start_min"]),
                 _floats(contacts["end_min"]),
                 _floats(contacts["wait_min"]),
-                _strings(contacts["outcome"]),
+                text_values(contacts["outcome"]),
                 horizon_min,
                 is_task=False,
             )
         )
     if len(tasks):
-        department = _strings(tasks["department"])
+        department = text_values(tasks["department"])
         lane = np.array([f"{TASK_PREFIX}{d}" for d in department], dtype=object)
-        status = _strings(tasks["status"])
+        status = text_values(tasks["status"])
         parts.append(
             _segments(
                 tasks,
@@ -293,14 +293,14 @@ def persona_journeys(
         min_width = 0.004 * (high - low) / MINUTES_PER_DAY
         y_of = {lane: i for i, lane in enumerate(lanes)}
         bars = zip(
-            _strings(seg["lane"]),
+            text_values(seg["lane"]),
             seg["task"].to_numpy(dtype=bool),
             _floats(seg["begin_min"]) / MINUTES_PER_DAY,
             _floats(seg["wait_end_min"]) / MINUTES_PER_DAY,
             _floats(seg["start_min"]) / MINUTES_PER_DAY,
             _floats(seg["end_min"]) / MINUTES_PER_DAY,
             _floats(seg["mark_min"]) / MINUTES_PER_DAY,
-            _strings(seg["outcome"]),
+            text_values(seg["outcome"]),
             strict=True,
         )
         for lane, is_task, begin, wait_end, start, end, mark, outcome in bars:
@@ -332,8 +332,8 @@ def persona_journeys(
         summaries = []
         within = mine["within_norm"].astype("boolean").to_numpy(dtype=float, na_value=np.nan)
         stories = zip(
-            _strings(mine["status"]),
-            _strings(mine["service"]),
+            text_values(mine["status"]),
+            text_values(mine["service"]),
             starts,
             ends,
             within,
