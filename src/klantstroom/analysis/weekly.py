@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from klantstroom.analysis.groups import is_value, text_values
+from klantstroom.analysis.journeys import inbound_mask
 
 __all__ = [
     "ALL_SHOPS",
@@ -518,7 +519,7 @@ def weekly_failure_demand(
     columns = ["channel", "week", "days_in_run", "chases", "inbound", "chase_share"]
     # The four columns read, by category code: copying a year's table or turning its text
     # columns into strings one by one cost most of the time.
-    inbound = ~is_value(contacts["origin"], "callback")
+    inbound = inbound_mask(contacts)
     is_chase = is_value(contacts["origin"], "chase")[inbound]
     if not is_chase.any():
         return pd.DataFrame(columns=columns)
