@@ -49,6 +49,9 @@ from klantstroom.analysis.groups import codes_of
 # :func:`klantstroom.analysis.journeys.inbound`).
 CALLBACKS = ("origin", "callback")
 
+# The sum that ndarray.sum and ndarray.mean reduce with (numpy's pairwise summation).
+_sum = np.add.reduce
+
 
 class Rows:
     """Some rows of a table as NumPy columns: what a KPI function reads of a selection.
@@ -69,7 +72,16 @@ class Rows:
         The number of groups; the KPI functions give one value per group.
     """
 
-    __slots__ = ("_cache", "_categories", "_columns", "_group", "_index", "_length", "n_groups")
+    __slots__ = (
+        "_cache",
+        "_categories",
+        "_columns",
+        "_edges",
+        "_group",
+        "_index",
+        "_length",
+        "n_groups",
+    )
 
     def __init__(
         self,
@@ -93,6 +105,7 @@ class Rows:
         # The group (0 .. n_groups - 1) of each selected row, non-decreasing; None: one group.
         self._group = group
         self.n_groups = n_groups
+        self._edges: np.ndarray | None = None  # where each group starts; made when first needed
 
     @classmethod
     def of(cls, table: pd.DataFrame) -> Rows:
@@ -164,11 +177,30 @@ class Rows:
         return np.asarray(self._index)
 
     def count(self, mask: np.ndarray | None = None) -> np.ndarray:
-        """The number of rows (where ``mask``) of each group, as floats."""
+        """The number of rows (where ``mask``, a boolean array) of each group, as floats."""
         if self._group is None:
             return np.array([float(self._length if mask is None else np.count_nonzero(mask))])
-        group = self._group if mask is None else self._group[mask]
-        return np.bincount(group, minlength=self.n_groups).astype(float)
+        edges = self._group_edges()
+        if mask is None:
+            return np.diff(edges).astype(float)
+        # The groups are runs of rows, so a group's count is the sum of the mask over its run:
+        # one pass over the mask, where selecting the masked rows' groups to count them
+        # copied them first (7-15 times as long; the KPIs count some 6,000 masks a year).
+        counts = np.zeros(self.n_groups)
+        starts = edges[:-1]
+        filled = edges[1:] > starts
+        if filled.any():
+            # reduceat sums from each start to the next; an empty group would get one row.
+            counts[filled] = np.add.reduceat(mask, starts[filled], dtype=np.int64)
+        return counts
+
+    def _group_edges(self) -> np.ndarray:
+        """Where each group's rows start among these rows, and their end: ``n_groups + 1``
+        positions (the groups are non-decreasing)."""
+        if self._edges is None:
+            assert self._group is not None
+            self._edges = np.searchsorted(self._group, np.arange(self.n_groups + 1))
+        return self._edges
 
     def mean(self, values: np.ndarray, mask: np.ndarray | None = None) -> np.ndarray:
         """The mean of ``values`` (a column of these rows) where ``mask``, per group; NaN for a
@@ -177,14 +209,16 @@ class Rows:
         means = np.full(self.n_groups, np.nan)
         for k, (start, end) in enumerate(self.bounds(mask)):
             if end > start:
-                means[k] = picked[start:end].mean()
+                # ndarray.mean's own steps (its pairwise sum, then one division) without the
+                # Python layer it adds to each call.
+                means[k] = _sum(picked[start:end]) / (end - start)
         return means
 
     def total(self, values: np.ndarray, mask: np.ndarray | None = None) -> np.ndarray:
         """The sum of ``values`` where ``mask``, per group (0 for a group without rows), each
         ``values[mask & group].sum()`` in the same order."""
         picked = values if mask is None else values[mask]
-        return np.array([float(picked[start:end].sum()) for start, end in self.bounds(mask)])
+        return np.array([float(_sum(picked[start:end])) for start, end in self.bounds(mask)])
 
     def quantile(self, values: np.ndarray, mask: np.ndarray | None, q: float) -> np.ndarray:
         """The ``q`` quantile of ``values`` where ``mask``, per group (:func:`quantile_of`);
