@@ -246,6 +246,7 @@ class Simulation:
         """Generate the day's arrivals and start walking through them."""
         env = self.env
         now = env.now
+        self.log.new_chunk()  # the log is made into columns a day at a time (eventlog)
         times, stream_ids = self.demand.day_arrivals(day)
         keep = times >= now  # the warm-up may start in the middle of a day
         self._day_times = times[keep].tolist()

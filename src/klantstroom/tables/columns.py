@@ -12,63 +12,16 @@ import pandas as pd
 
 from klantstroom.scenario.spec import Scenario
 
-# Rows gathered at a time by take_rows: a block's records (about 2 MB for the contact log) stay
-# in the cache while each field is copied out of them.
-_BLOCK_ROWS = 16_384
-
 
 def take_rows(
     columns: Mapping[str, np.ndarray], rows: np.ndarray, names: Iterable[str]
 ) -> dict[str, np.ndarray]:
     """The columns ``names`` at ``rows`` (indices in that order, or a boolean mask), each a new
-    array: ``columns[name][rows]`` for every name.
-
-    The model's event log is one packed record per contact and its columns are views of that
-    record array (:mod:`klantstroom.model.eventlog`). Taking each column at scattered rows reads
-    every row's whole record once per column, from memory far larger than the cache: for a
-    year of Grootstad the contact table spent 0.6 s of CPU on it. Here a block of rows is
-    gathered at a time and every field copied out of it while it is in the cache, so each
-    record is read from memory once: for all 26 columns of the contact log, half the time. A few
-    narrow fields, and columns that are not fields of one record array (a log that crossed a
-    process boundary arrives as separate arrays), are taken one by one.
-    """
-    names = list(names)
+    array: ``columns[name][rows]`` for every name, the mask turned into indices once."""
     rows = np.asarray(rows)
     if rows.dtype == bool:
         rows = np.flatnonzero(rows)
-    records = columns[names[0]].base if names else None
-    if not (
-        isinstance(records, np.ndarray)
-        and records.dtype.names is not None
-        and all(_is_field(columns[name], records, name) for name in names)
-        # Gathering whole records pays when the fields taken are much of a record; a few narrow
-        # fields are cheaper to take one by one (five of the contact log's 26: half the time).
-        and 2 * sum(records.dtype[name].itemsize for name in names) >= records.dtype.itemsize
-    ):
-        return {name: columns[name][rows] for name in names}
-    taken = {name: np.empty(len(rows), dtype=records.dtype[name]) for name in names}
-    for lo in range(0, len(rows), _BLOCK_ROWS):
-        block = records[rows[lo : lo + _BLOCK_ROWS]]
-        for name, column in taken.items():
-            column[lo : lo + _BLOCK_ROWS] = block[name]
-    return taken
-
-
-def _is_field(column: np.ndarray, records: np.ndarray, name: str) -> bool:
-    """Whether ``column`` is exactly the field ``name`` of the whole record array ``records``.
-
-    ``.base`` leads to the array that owns the memory, which may be larger than the records the
-    column views (a slice of it) or hold another field there: both would take wrong rows.
-    """
-    field = records.dtype.fields.get(name) if records.dtype.fields else None
-    return (
-        column.base is records
-        and field is not None
-        and column.dtype == field[0]
-        and column.shape == records.shape
-        and column.strides == records.strides
-        and column.ctypes.data == records.ctypes.data + field[1]
-    )
+    return {name: columns[name][rows] for name in names}
 
 
 def categorical(codes: np.ndarray, names: Sequence[str]) -> pd.Categorical[str]:
