@@ -166,9 +166,11 @@ def journeys_table(scenario: Scenario, logs: Sequence[ReplicationLog]) -> pd.Dat
         )[inverse]
         resolved = status_code == 1
         citizen = first["citizen_id"]
-        persona = pd.array([None] * len(citizen), dtype="string")
-        for name, persona_citizen in log.personas:  # a handful of scripted citizens
-            persona[citizen == persona_citizen] = name
+        # A handful of scripted citizens: the others' persona is missing (code -1).
+        persona_code = np.full(len(citizen), -1, dtype=np.int64)
+        for code, (_, persona_citizen) in enumerate(log.personas):
+            persona_code[citizen == persona_citizen] = code
+        persona = string_array(persona_code, [name for name, _ in log.personas])
         frames.append(
             {
                 "replication": np.full(len(first_row), log.replication, dtype=np.int32),
