@@ -9,7 +9,7 @@ import pytest
 import simpy
 from simpy.core import NORMAL, URGENT, EventPriority
 
-from klantstroom.model.events import run_until, schedule, schedule_at
+from klantstroom.model.events import run_until, schedule, schedule_ahead, schedule_at
 
 
 def _simpy_schedule(
@@ -109,3 +109,55 @@ def test_a_timer_at_a_given_time_fires_at_exactly_that_time() -> None:
     assert fired == [at]
     with pytest.raises(ValueError, match="before the current time"):
         schedule_at(env, 1999.0, lambda _: None)
+
+
+def _days_script(env: simpy.Environment, later: Callable[..., None]) -> list[tuple[float, str]]:
+    """Timers over several days (``later`` for those due on a later day), at shared times,
+    exactly at midnights and at the stop, both priorities, and a SimPy process among them."""
+    seen: list[tuple[float, str]] = []
+
+    def note(name: str) -> None:
+        seen.append((env.now, name))
+        if name.startswith("chain"):  # a timer that schedules days ahead again, from a timer
+            step = int(name.split()[1])
+            if step < 5:
+                later(env, 1440.0 * step + 0.5, note, f"chain {step + 1}")
+                later(env, 2880.0 - env.now % 1440.0, note, f"midnight after {step}")
+
+    def process() -> Generator[simpy.Event, Any, None]:
+        for step in (1439.0, 1.0, 1440.0, 3000.0):
+            yield env.timeout(step)
+            seen.append((env.now, "process"))
+
+    schedule(env, 1.0, note, "chain 1")
+    schedule(env, 1440.0, note, "midnight, scheduled first")
+    later(env, 1440.0, note, "midnight, ahead")
+    later(env, 1440.0, note, "midnight, urgent", priority=URGENT)
+    later(env, 1440.0 - 1e-9, note, "a hair before midnight")
+    later(env, 3 * 1440.0 + 7.25, note, "three days on")
+    later(env, 10_000.0, note, "at the stop, normal")
+    later(env, 10_000.0, note, "at the stop, urgent", priority=URGENT)
+    later(env, 30 * 1440.0, note, "after the stop")
+    env.process(process())
+    return seen
+
+
+def test_timers_waiting_for_their_day_fire_as_if_they_were_on_the_heap() -> None:
+    on_heap, ahead = simpy.Environment(), simpy.Environment()
+    expected = _days_script(on_heap, schedule)
+    seen = _days_script(ahead, schedule_ahead)
+    run_until(on_heap, 10_000.0)
+    run_until(ahead, 10_000.0)
+    assert seen == expected
+    # Only the coming day's timers are on the heap: the month ahead waits in its day's list.
+    assert any(entry[0] == 30 * 1440.0 for entry in on_heap._queue)
+    assert not any(entry[0] >= 2 * 1440.0 + 10_000.0 for entry in ahead._queue)
+    run_until(on_heap, 50_000.0)
+    run_until(ahead, 50_000.0)
+    assert seen == expected
+    before_midnight = seen.index((1440.0 - 1e-9, "a hair before midnight"))
+    assert seen[before_midnight + 1] == (1440.0, "midnight, urgent")
+    assert (10_000.0, "at the stop, urgent") in seen
+    assert (30 * 1440.0, "after the stop") in seen
+    chain = [name for _, name in seen if name.startswith("chain")]
+    assert chain == [f"chain {k}" for k in range(1, 6)]

@@ -63,7 +63,7 @@ from klantstroom.model.calendar import (
 )
 from klantstroom.model.demand import shop_shares
 from klantstroom.model.distributions import Bernoulli, Sampler, make_sampler
-from klantstroom.model.events import schedule
+from klantstroom.model.events import schedule, schedule_ahead
 from klantstroom.model.queues import Contact, Queue
 from klantstroom.model.shops import Shop, pick_counter
 from klantstroom.scenario.spec import (
@@ -431,13 +431,13 @@ class Counters:
         env = sim.env
         if self._no_show():
             contact.arrival_min = slot_min
-            schedule(env, slot_min - now, self._on_no_show, contact)
+            schedule_ahead(env, slot_min - now, self._on_no_show, contact)
             return
         punctuality = self._punctuality()
         arrival = max(slot_min + punctuality, now)
         contact.punctuality_min = arrival - slot_min
         contact.arrival_min = arrival
-        schedule(env, arrival - now, self._on_visit, contact)
+        schedule_ahead(env, arrival - now, self._on_visit, contact)
 
     def _is_urgent(self, service: int, previous: Contact | None, origin: int) -> bool:
         """Whether a booking request is urgent: a new booking of the same matter (after no
@@ -594,14 +594,14 @@ class Counters:
         # A shop without walk-in (appointments only) gives the follow-up an appointment too.
         if follow.mode == "appointment" or not shop.spec.walk_in:
             at = day * MINUTES_PER_DAY + (now - today * MINUTES_PER_DAY)
-            schedule(self.sim.env, at - now, self._on_follow_up_booking, payload)
+            schedule_ahead(self.sim.env, at - now, self._on_follow_up_booking, payload)
             return True
         at_walk_in = random_open_min(
             shop.spec, self.calendar, day, float(self._follow_up_rng.random())
         )
         if at_walk_in is None:
             return False
-        schedule(self.sim.env, at_walk_in - now, self._on_follow_up_walk_in, payload)
+        schedule_ahead(self.sim.env, at_walk_in - now, self._on_follow_up_walk_in, payload)
         return True
 
     def _on_follow_up_walk_in(self, payload: tuple[int, Shop, Contact]) -> None:

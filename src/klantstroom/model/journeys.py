@@ -37,7 +37,7 @@ from klantstroom.model.calendar import HasOpening, add_working_days, next_open_m
 from klantstroom.model.chases import Chases
 from klantstroom.model.demand import BOOKING, DIRECT, WALK_IN, shop_shares
 from klantstroom.model.distributions import Bernoulli, Sampler, make_sampler
-from klantstroom.model.events import schedule
+from klantstroom.model.events import schedule, schedule_ahead
 from klantstroom.model.queues import Contact, DeferredQueue, Queue
 from klantstroom.model.segments import segment_switches
 from klantstroom.scenario.spec import (
@@ -251,7 +251,7 @@ class Journeys:
             sim.offer(task)
             return
         self.processing[task.id] = task
-        schedule(sim.env, task.slot_min - now, self._cb_ready, task)
+        schedule_ahead(sim.env, task.slot_min - now, self._cb_ready, task)
 
     def _on_ready(self, task: Contact) -> None:
         del self.processing[task.id]
