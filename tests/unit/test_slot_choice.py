@@ -99,7 +99,7 @@ def test_a_preferred_weekday_takes_that_day_although_an_earlier_day_is_free() ->
     access = log["access_days"][log["slot_min"] >= DAY]
     assert (access == 3).all()  # Monday -> Thursday: three working days
     assert sim.counters is not None
-    assert sim.counters.choice_counts == [0, 4, 0, 0]
+    assert sim.counters.slots.choice_counts == [0, 4, 0, 0]
 
 
 def test_a_preference_without_a_slot_in_the_horizon_takes_the_earliest_slot() -> None:
@@ -209,7 +209,7 @@ def test_realised_slot_choices_match_the_configured_shares() -> None:
     )
     sim, _ = _run(config)
     assert sim.counters is not None
-    counts = np.array(sim.counters.choice_counts, dtype=float)
+    counts = np.array(sim.counters.slots.choice_counts, dtype=float)
     n = counts.sum()
     assert n > 1000
     for name, count in zip(SLOT_CHOICES, counts, strict=True):

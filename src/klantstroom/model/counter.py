@@ -11,19 +11,12 @@ with desks (see :mod:`klantstroom.model.shops`).
   same time of day, or at opening) with ``balk_return_probability``, or phones instead with
   ``balk_switch_probability`` (when the service has phone demand and as soon as the line is
   open). The new contact names the balked one as its parent.
-* **Appointments.** A booking request looks for a free slot at least ``booking_lead_min`` ahead
-  and within ``booking_horizon_days``, as the citizen's ``slot_choice`` (drawn per request) says:
-  the earliest at the own (catchment) shop; the earliest on a preferred weekday (drawn uniformly
-  from the weekdays the shop has appointment desks); the earliest starting in a preferred part of
-  the day (morning < 12:00, afternoon 12:00-17:00, evening from 17:00, drawn from the parts the
-  shop offers); or the earliest at any shop offering the service (the own shop on a tie; the
-  contact is then booked at and logged with that shop). A preference that finds nothing within
-  the horizon falls back to the earliest slot at the own shop.
-* **Urgent requests** (``urgent_share`` of a service's requests; spoed) take the earliest free
-  slot at the own shop, slots kept for urgent requests included, but only within
-  ``urgent_max_access_working_days``; other requests may use kept slots only once their day
-  has begun (see :mod:`klantstroom.model.appointments`). A new request of the same matter (after
-  no slot, or too late) stays urgent.
+* **Appointments.** A booking request gets a slot at least ``booking_lead_min`` ahead and
+  within ``booking_horizon_days``, as the citizen's ``slot_choice`` says (the earliest at the
+  own shop, on a preferred weekday or part of the day, or at any shop), and an urgent request
+  (spoed) one within ``urgent_max_access_working_days``, kept slots included: which slot is
+  :mod:`klantstroom.model.slot_choice`; the books are :mod:`klantstroom.model.appointments`.
+  The contact is booked at and logged with the shop of its slot.
 * **No slot.** The contact ends ``no_slot`` at the request, and the citizen asks again later,
   walks in, or gives up (``no_slot_*``).
 * **Booked visits.** With ``no_show_probability`` nobody comes (the contact ends ``no_show``
@@ -46,14 +39,13 @@ Access time is recorded in working days from the request to the slot (see
 from __future__ import annotations
 
 import math
-from bisect import bisect_right
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import numpy as np
 from simpy.core import URGENT
 
-from klantstroom.model.appointments import AppointmentBook, Slot
+from klantstroom.model.appointments import AppointmentBook
 from klantstroom.model.calendar import (
     add_working_days,
     next_open_min,
@@ -66,23 +58,18 @@ from klantstroom.model.distributions import Bernoulli, Sampler, make_sampler
 from klantstroom.model.events import schedule, schedule_ahead
 from klantstroom.model.queues import Contact, Queue
 from klantstroom.model.shops import Shop, pick_counter
+from klantstroom.model.slot_choice import SlotChoice
 from klantstroom.scenario.spec import (
-    ANY_SHOP,
     BALKED,
-    EARLIEST,
     FOLLOW_UP,
     GIVEN_UP,
     MINUTES_PER_DAY,
     NO_SHOW,
     NO_SLOT,
-    PARTS_OF_DAY,
-    PREFERRED_PART_OF_DAY,
-    PREFERRED_WEEKDAY,
     REBOOK,
     REBOOKED,
     RETRY,
     RETURN,
-    SLOT_CHOICES,
     SWITCH,
     UNSERVED,
     Scenario,
@@ -162,52 +149,12 @@ class Counters:
         no_slot_rng = streams.get("counter/no_slot")
         self._no_slot_choice = Sampler(no_slot_rng.random, 0.5)
         self._no_slot_time = Sampler(streams.get("counter/no_slot_time").random, 0.5)
-        self._init_slot_choice(scenario)
+        # Which slot a request gets: the citizen's slot choice, urgent requests.
+        self.slots = SlotChoice(scenario, self.shops, streams)
         # Booked visits that have not reached their queue yet (for the horizon).
         self.pending: dict[int, Contact] = {}
         self._cb_open = self._on_open
         self._cb_close = self._on_close
-
-    def _init_slot_choice(self, scenario: Scenario) -> None:
-        """Slot choice and urgent requests: the draws, and what each shop's book offers."""
-        streams = self.sim.streams
-        shares = self.spec.slot_choice
-        # Everyone taking the earliest slot draws nothing, so results stay as they were.
-        self._slot_choice: Callable[[], int] | None = None
-        if shares[EARLIEST] < 1.0:
-            # bisect on a list, not np.searchsorted: the same index, a tenth of the cost per call.
-            bounds = np.cumsum(shares)[:-1].tolist()
-            uniform = Sampler(streams.get("counter/slot_choice").random, 0.5)
-            self._slot_choice = lambda: bisect_right(bounds, uniform())
-        self._preference = Sampler(streams.get("counter/slot_preference").random, 0.5)
-        # Choices made (counts per SLOT_CHOICES code; urgent requests make none): diagnostics.
-        self.choice_counts = [0] * len(SLOT_CHOICES)
-        self._urgent = [
-            Bernoulli(s.counter.urgent_share, streams.get(f"counter/urgent/{s.name}"))
-            if s.counter.urgent_share > 0
-            else None
-            for s in scenario.services
-        ]
-        self._booking_shops = [
-            [k for k, shop in enumerate(self.shops) if (s_index, True) in shop.queues]
-            for s_index in range(len(scenario.services))
-        ]
-        # Per shop: the weekdays and the parts of the day (PARTS_OF_DAY codes) with
-        # appointment desks, from which a preference is drawn.
-        step = self.calendar.interval_min
-        self._appointment_weekdays: list[list[int]] = []
-        self._appointment_parts: list[list[int]] = []
-        for shop in self.shops:
-            rows = shop.spec.appointment_desks
-            self._appointment_weekdays.append([wd for wd, row in enumerate(rows) if any(row)])
-            starts = {slot * step for row in rows for slot, count in enumerate(row) if count}
-            self._appointment_parts.append(
-                [
-                    p
-                    for p, (_, lo, hi) in enumerate(PARTS_OF_DAY)
-                    if any(lo <= t < hi for t in starts)
-                ]
-            )
 
     def _reserved_desks(self, k: int) -> Callable[[int], tuple[int, ...]]:
         """Day -> bookable desks per interval: the desks reserved for appointments, but never
@@ -398,15 +345,9 @@ class Counters:
         length = self._slot_min[service] * (1.0 - spec.overbooking_share)
         start = now + spec.booking_lead_min
         until = now + spec.booking_horizon_days * MINUTES_PER_DAY
-        urgent = self._is_urgent(service, previous, origin)
-        if urgent:
-            # Any free slot at the own shop, held ones too, but only within the urgent access.
-            until = min(until, self._urgent_until_min(now))
-            best_shop = shop_index
-            book = self.shops[shop_index].book
-            best = None if book is None else book.earliest(length, start, until, urgent=True)
-        else:
-            best_shop, best = self._choose_slot(service, shop_index, length, start, until, now)
+        best_shop, best, urgent = self.slots.find(
+            service, shop_index, previous, origin, length, start, until, now
+        )
         shop = self.shops[best_shop]
         contact = sim.new_contact(
             shop.queues[(service, True)], previous, origin, attempt, citizen_id
@@ -438,66 +379,6 @@ class Counters:
         contact.punctuality_min = arrival - slot_min
         contact.arrival_min = arrival
         schedule_ahead(env, arrival - now, self._on_visit, contact)
-
-    def _is_urgent(self, service: int, previous: Contact | None, origin: int) -> bool:
-        """Whether a booking request is urgent: a new booking of the same matter (after no
-        slot, or too late) stays as urgent as the request before it; others draw."""
-        if origin in (RETRY, REBOOK) and previous is not None and previous.appointment:
-            return previous.urgent
-        draw = self._urgent[service]
-        return draw is not None and draw()
-
-    def _urgent_until_min(self, now: float) -> float:
-        """The latest slot start an urgent request made at ``now`` accepts: before the day on
-        which its access time would exceed ``urgent_max_access_working_days``."""
-        today = int(now // MINUTES_PER_DAY)
-        over = add_working_days(self.calendar, today, self.spec.urgent_max_access_working_days + 1)
-        return over * MINUTES_PER_DAY - 1e-6
-
-    def _choose_slot(
-        self, service: int, shop_index: int, length: float, start: float, until: float, now: float
-    ) -> tuple[int, Slot | None]:
-        """Choose a slot as the citizen's slot choice says; return (shop, slot or None).
-
-        A preference (weekday, part of the day) that finds nothing within the horizon falls
-        back to the earliest free slot at the own shop.
-        """
-        own = self.shops[shop_index].book
-        choice = EARLIEST if self._slot_choice is None else self._slot_choice()
-        self.choice_counts[choice] += 1
-        if choice == ANY_SHOP:
-            best: Slot | None = None
-            best_shop = shop_index
-            others = [k for k in self._booking_shops[service] if k != shop_index]
-            for k in [shop_index, *others]:  # the own shop first: it wins a tie
-                book = self.shops[k].book
-                if book is None:
-                    continue
-                slot = book.earliest(length, start, until, now_min=now)
-                if slot is not None and (best is None or slot.start_min < best.start_min):
-                    best, best_shop = slot, k
-            return best_shop, best
-        if own is None:
-            return shop_index, None
-        slot = None
-        if choice == PREFERRED_WEEKDAY:
-            days = self._appointment_weekdays[shop_index]
-            weekday = days[int(self._preference() * len(days))]
-            calendar = self.calendar
-            slot = own.earliest(
-                length,
-                start,
-                until,
-                now_min=now,
-                day_filter=lambda day: calendar.weekday_of_day(day) == weekday,
-            )
-        elif choice == PREFERRED_PART_OF_DAY:
-            parts = self._appointment_parts[shop_index]
-            _, lo, hi = PARTS_OF_DAY[parts[int(self._preference() * len(parts))]]
-            slot = own.earliest(length, start, until, now_min=now, part=(lo, hi))
-        if slot is None:
-            slot = own.earliest(length, start, until, now_min=now)
-        return shop_index, slot
 
     def _after_no_slot(self, contact: Contact, service: int, shop_index: int) -> bool:
         """A booking request found no free slot: decide whether the citizen asks again later or
