@@ -60,6 +60,20 @@ def test_intraday_profile_is_followed_within_opening_hours() -> None:
     assert expected[0] / expected.sum() == pytest.approx(0.3)
 
 
+def test_a_weekday_a_week_later_has_the_same_pieces_at_its_own_level() -> None:
+    sc = scenario(weekday_config())
+    demand = Demand(sc, Streams(1, 0))
+    stream = demand.streams[0]
+    starts, lengths, expected = demand.pieces(stream, 0)
+    starts_later, lengths_later, expected_later = demand.pieces(stream, 7)
+    np.testing.assert_array_equal(starts_later, starts + 7 * 1440)
+    np.testing.assert_array_equal(lengths_later, lengths)
+    assert expected_later / expected_later.sum() == pytest.approx(expected / expected.sum())
+    # The lengths are shared between days: read-only, so no caller can change another day's.
+    with pytest.raises(ValueError, match="read-only"):
+        lengths[0] = 0.0
+
+
 def test_profile_is_renormalised_over_shorter_opening_hours() -> None:
     config = deep_update(
         weekday_config(), {"channels": {"phone": {"opening_hours": {"tue": ["08:00-10:00"]}}}}

@@ -153,6 +153,24 @@ def test_the_book_keeps_the_time_before_an_out_of_order_booking() -> None:
     assert book.earliest(15.0, 0.0, 1439.0) is None
 
 
+def test_the_book_looks_only_on_every_step_th_day_from_days_ahead() -> None:
+    row = tuple(1 if k == 18 else 0 for k in range(48))  # one slot a day, 09:00-09:30
+    book = AppointmentBook(lambda day: row, 30)
+    # Asked on day 1 at 10:00 for the days 3, 10, 17: day 3 first, then a week later.
+    asked = DAY + 600.0
+    found = []
+    for _ in range(4):
+        slot = book.earliest(30.0, asked, 20 * DAY, days_ahead=2, day_step=7)
+        if slot is None:
+            break
+        book.book(slot, 30.0)
+        found.append(slot.start_min)
+    assert found == [d * DAY + NINE for d in (3, 10, 17)]
+    # Days 1, 2 and 4 were never looked at: a request for any day still gets them in order.
+    first = book.earliest(30.0, asked, 20 * DAY)
+    assert first is not None and first.start_min == 2 * DAY + NINE
+
+
 def _two_shops(counter: dict[str, Any], noord_desks: list[dict[str, Any]]) -> dict[str, Any]:
     config = _config(
         counter,

@@ -203,7 +203,8 @@ class AppointmentBook:
         *,
         now_min: float = math.inf,
         urgent: bool = False,
-        day_filter: Callable[[int], bool] | None = None,
+        days_ahead: int = 0,
+        day_step: int = 1,
         part: tuple[float, float] | None = None,
     ) -> Slot | None:
         """Find the earliest free slot of ``length_min`` starting in [from_min, until_min].
@@ -219,8 +220,10 @@ class AppointmentBook:
             that have begun.
         urgent : bool
             Whether the request may use time held for urgent requests.
-        day_filter : callable, optional
-            Day number -> whether to look on that day (a preferred weekday).
+        days_ahead, day_step : int
+            Look only on the day ``days_ahead`` days after that of ``from_min`` and on every
+            ``day_step``-th day after it: a preferred weekday is the first day with that
+            weekday and a step of 7.
         part : (float, float), optional
             Minutes since midnight the slot must start in (a preferred part of the day); such
             a booking leaves the desk's earlier free time free.
@@ -232,9 +235,8 @@ class AppointmentBook:
         """
         first = int(from_min // MINUTES_PER_DAY)
         self._forget_before(first)
-        for day in range(first, int(until_min // MINUTES_PER_DAY) + 1):
-            if day_filter is not None and not day_filter(day):
-                continue
+        last = int(until_min // MINUTES_PER_DAY)
+        for day in range(first + days_ahead, last + 1, day_step):
             state = self._day(day)
             base = day * MINUTES_PER_DAY
             held_ok = urgent or now_min >= base

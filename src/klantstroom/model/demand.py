@@ -42,12 +42,13 @@ rate and vectorised, so a year of demand costs little.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
 from klantstroom.model.calendar import HasOpening, open_periods
 from klantstroom.model.streams import Streams
-from klantstroom.scenario.spec import MINUTES_PER_DAY, Scenario, ServiceSpec, ShopSpec
+from klantstroom.scenario.spec import MINUTES_PER_DAY, Period, Scenario, ServiceSpec, ShopSpec
 
 REFERENCE_DAYS = 365
 
@@ -94,6 +95,16 @@ def _booking_share(shop: ShopSpec, service: ServiceSpec) -> float:
     if not shop.walk_in:
         return 1.0
     return service.counter.appointment_share
+
+
+class _DayShape(NamedTuple):
+    """The rate pieces of a stream on one weekday, before the day's level is applied."""
+
+    offsets_min: np.ndarray  # starts, minutes since midnight
+    lengths_min: np.ndarray
+    weights: np.ndarray  # shares of the day's volume (profile share x part of its interval)
+    total_weight: float
+    rate: np.ndarray | None  # expected arrivals per piece of a rate_per_hour stream
 
 
 class Demand:
@@ -144,6 +155,7 @@ class Demand:
                     self._place(stream), stream.channel, scenario.services[stream.service]
                 )
             self._reference.append(references[key])
+        self._shapes: dict[tuple[int, int], _DayShape] = {}
 
     def _add_shop_streams(
         self, s_index: int, service: ServiceSpec, share: float, c_index: int, streams: Streams
@@ -183,24 +195,52 @@ class Demand:
     def pieces(self, stream: ArrivalStream, day: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Return (start_min, length_min, expected arrivals) of the rate pieces of one day.
 
-        Start times are absolute model minutes.
+        Start times are absolute model minutes. The lengths are shared between calls
+        (read-only).
         """
         scenario = self.scenario
+        calendar = scenario.calendar
+        periods = open_periods(self._place(stream), calendar, day)
+        weekday = calendar.weekday_of_day(day)
+        # A day's pieces differ from the same weekday's only by the day's level, so their shape
+        # is made once per stream and weekday (and once for a closed day).
+        key = (stream.index, weekday if periods else -1)
+        shape = self._shapes.get(key)
+        if shape is None:
+            shape = self._shape(stream, periods, weekday)
+            self._shapes[key] = shape
         service = scenario.services[stream.service]
         channel = scenario.channels[stream.channel]
-        periods = open_periods(self._place(stream), scenario.calendar, day)
-        base = day * MINUTES_PER_DAY
+        start_arr = shape.offsets_min + day * MINUTES_PER_DAY
+        if shape.rate is not None:
+            expected = shape.rate * channel.date_factor(calendar.date_of_day(day))
+        else:
+            reference = self._reference[stream.index]
+            if shape.total_weight <= 0 or reference <= 0:
+                expected = np.zeros_like(shape.weights)
+            else:
+                date = calendar.date_of_day(day)
+                factor = channel.weekday_factors[weekday]
+                factor *= channel.date_factor(date) * service.month_factor(date)
+                factor *= service.year_factor(date)
+                daily = (service.volume_per_year or 0.0) * stream.share * factor / reference
+                expected = daily * shape.weights / shape.total_weight
+        return start_arr, shape.lengths_min, expected
+
+    def _shape(self, stream: ArrivalStream, periods: tuple[Period, ...], weekday: int) -> _DayShape:
+        """The rate pieces of ``stream`` on a day with opening ``periods`` and ``weekday``."""
+        service = self.scenario.services[stream.service]
+        channel = self.scenario.channels[stream.channel]
         starts: list[float] = []
         lengths: list[float] = []
         weights: list[float] = []
-        weekday = scenario.calendar.weekday_of_day(day)
         profile = None
         if service.rate_per_hour is None:
             own = service.intraday[weekday] if service.intraday else None
             profile = own if own is not None else channel.intraday[weekday]
         for period in periods:
             if profile is None:
-                starts.append(base + period.start_min)
+                starts.append(period.start_min)
                 lengths.append(period.end_min - period.start_min)
                 weights.append(period.end_min - period.start_min)
                 continue
@@ -209,29 +249,20 @@ class Demand:
                 hi = lo + profile.interval_min
                 start, end = max(lo, period.start_min), min(hi, period.end_min)
                 if end > start and share > 0:
-                    starts.append(base + start)
+                    starts.append(start)
                     lengths.append(end - start)
                     weights.append(share * (end - start) / profile.interval_min)
-        start_arr = np.asarray(starts, dtype=float)
         length_arr = np.asarray(lengths, dtype=float)
         weight_arr = np.asarray(weights, dtype=float)
-        share = stream.share
+        rate = None
         if service.rate_per_hour is not None:
-            date_factor = channel.date_factor(scenario.calendar.date_of_day(day))
-            expected = service.rate_per_hour / 60.0 * share * length_arr * date_factor
-        else:
-            total_weight = weight_arr.sum()
-            reference = self._reference[stream.index]
-            if total_weight <= 0 or reference <= 0:
-                expected = np.zeros_like(weight_arr)
-            else:
-                date = scenario.calendar.date_of_day(day)
-                factor = channel.weekday_factors[scenario.calendar.weekday_of_day(day)]
-                factor *= channel.date_factor(date) * service.month_factor(date)
-                factor *= service.year_factor(date)
-                daily = (service.volume_per_year or 0.0) * share * factor / reference
-                expected = daily * weight_arr / total_weight
-        return start_arr, length_arr, expected
+            rate = service.rate_per_hour / 60.0 * stream.share * length_arr
+            rate.flags.writeable = False
+        for array in (length_arr, weight_arr):
+            array.flags.writeable = False
+        return _DayShape(
+            np.asarray(starts, dtype=float), length_arr, weight_arr, weight_arr.sum(), rate
+        )
 
     def day_factors(self) -> list[float]:
         """Draw the volume factor of the next day for every channel (1.0 without noise)."""

@@ -151,8 +151,13 @@ def run_until(env: simpy.Environment, until: float) -> None:
         # Up to the next day whose timers still wait off the heap, or to the end.
         at_end = ahead.from_min > until
         limit = until if at_end else ahead.from_min
-        while queue and (queue[0][0] < limit or (at_end and queue[0] < stop)):
+        while queue:
+            # Popped, then put back if it is due too late: one look at the entry per event
+            # rather than two at the heap's head, and a push back only once a day.
             entry: Any = heappop(queue)
+            if entry[0] >= limit and not (at_end and entry < stop):
+                heappush(queue, entry)
+                break
             env._now = entry[0]
             if len(entry) == 5:  # a timer: (time, priority, id, callback, payload)
                 entry[3](entry[4])

@@ -60,7 +60,9 @@ class Segments:
         # A task (no channel) is processed from the file, whatever kind of citizen sent it.
         self.handling = [ones if q.channel < 0 else citizen for q in queues]
         samplers: dict[tuple[int, int], Sampler] = {}
-        # Per queue: a fixed segment code, or (cumulative probabilities, uniform sampler).
+        # Per queue: a fixed segment code, or (the cumulative probabilities of all segments but
+        # the last, uniform sampler): a draw at or past the last bound is the last segment, so a
+        # total that rounds below 1 cannot give a code past it.
         self._draw: list[int | tuple[list[float], Sampler]] = []
         for queue in queues:
             if queue.channel < 0 or queue.outbound:
@@ -78,20 +80,19 @@ class Segments:
                 self._draw.append(possible[0] if possible else 0)
                 continue
             total = sum(weights)
-            cumulative = [c / total for c in accumulate(weights)]
+            bounds = [c / total for c in accumulate(weights[:-1])]
             key = (queue.service, queue.channel)
             if key not in samplers:
                 samplers[key] = _uniform(streams.get(f"segment/{service}/{channel}"))
-            self._draw.append((cumulative, samplers[key]))
+            self._draw.append((bounds, samplers[key]))
 
     def new_citizen(self, queue: Queue) -> int:
         """Draw the segment code of a new citizen whose first contact arrives at ``queue``."""
         draw = self._draw[queue.index]
         if isinstance(draw, int):
             return draw
-        cumulative, uniform = draw
-        # min(): a rounding error must not give a code past the last segment.
-        return min(bisect_right(cumulative, uniform()), len(cumulative) - 1)
+        bounds, uniform = draw
+        return bisect_right(bounds, uniform())
 
 
 def _uniform(rng: np.random.Generator) -> Sampler:

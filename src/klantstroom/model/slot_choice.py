@@ -181,13 +181,9 @@ class SlotChoice:
         if choice == PREFERRED_WEEKDAY:
             days = self._appointment_weekdays[shop_index]
             weekday = days[int(self._preference() * len(days))]
-            calendar = self.calendar
+            first = self.calendar.weekday_of_day(int(start // MINUTES_PER_DAY))
             slot = own.earliest(
-                length,
-                start,
-                until,
-                now_min=now,
-                day_filter=lambda day: calendar.weekday_of_day(day) == weekday,
+                length, start, until, now_min=now, days_ahead=(weekday - first) % 7, day_step=7
             )
         elif choice == PREFERRED_PART_OF_DAY:
             parts = self._appointment_parts[shop_index]
