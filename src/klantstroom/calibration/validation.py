@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -29,8 +29,14 @@ from klantstroom.calibration.report import targets_table
 from klantstroom.experiment import run_experiment
 from klantstroom.scenario.build import build_scenario
 
+if TYPE_CHECKING:
+    from klantstroom.calibration.pipeline import Calibration
+
 ALL_TYPES = "all call types"
 MIN_CALLS_TO_COMPARE = 30
+# The periods a calibration validates: the one it was fitted on, and another (a holdout).
+IN_SAMPLE = "in sample"
+OUT_OF_SAMPLE = "out of sample"
 
 
 @dataclass(frozen=True, eq=False)
@@ -64,6 +70,17 @@ class Validation:
         """Whether both targets are met in both replays for ``group``."""
         table = self.targets[group]
         return bool(table["abandonment_met"].all() and table["mean_wait_met"].all())
+
+
+@dataclass
+class Period:
+    """One period of a log: its fit (demand, staffing, behaviour), the scenario to replay and,
+    once replayed, its validation (``label``: :data:`IN_SAMPLE` or :data:`OUT_OF_SAMPLE`)."""
+
+    label: str
+    cal: Calibration
+    config: dict[str, Any]
+    validation: Validation | None = None
 
 
 def validate(
