@@ -1,4 +1,4 @@
-"""Tests for the queueing formulas in klantstroom.analysis.erlang."""
+"""Tests for the queueing formulas in klantstroom.analysis.erlang and erlang_a."""
 
 import math
 from fractions import Fraction
@@ -11,16 +11,18 @@ from scipy import linalg, special
 
 from klantstroom.analysis.erlang import (
     QueueMetrics,
-    _erlang_a_ctmc_metrics,
-    _hypoexponential_cdf,
-    _mz_inverse_a_and_abandon_given_wait,
-    erlang_a_metrics,
     erlang_b,
     erlang_c,
     erlang_c_agents_for_service_level,
     mg1_mean_wait_min,
     mm_inf_mean_busy,
     mmc_metrics,
+)
+from klantstroom.analysis.erlang_a import (
+    _erlang_a_ctmc_metrics,
+    _hypoexponential_cdf,
+    _mz_inverse_a_and_abandon_given_wait,
+    erlang_a_metrics,
 )
 
 FIELDS = (

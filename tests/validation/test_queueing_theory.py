@@ -12,7 +12,8 @@ import pandas as pd
 import pytest
 from omegaconf import DictConfig
 
-from klantstroom.analysis.erlang import erlang_a_metrics, mg1_mean_wait_min, mmc_metrics
+from klantstroom.analysis.erlang import mg1_mean_wait_min, mmc_metrics
+from klantstroom.analysis.erlang_a import erlang_a_metrics
 from klantstroom.analysis.stats import mean_ci
 from klantstroom.config import scenario_from_config
 from klantstroom.experiment import RunResult, run_experiment

@@ -2,8 +2,9 @@
 
 For a queue with arrival rate lambda, mean handling time 1/mu and (optionally) mean patience
 1/theta, the service level SL(n) with n agents comes from Erlang C (no abandonment) or Erlang A
-(exponential patience), :mod:`klantstroom.analysis.erlang`, with the package's convention
-(served within the threshold / (served + abandoned)). The requirement is the fewest n with
+(exponential patience), :mod:`klantstroom.analysis.erlang` and
+:mod:`~klantstroom.analysis.erlang_a`, with the package's convention (served within the
+threshold / (served + abandoned)). The requirement is the fewest n with
 
 * SL(n) >= the target,
 * occupancy <= ``max_occupancy`` (staff cannot sustainably be busy all the time), and
@@ -20,7 +21,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from klantstroom.analysis.erlang import QueueMetrics, erlang_a_metrics, mmc_metrics
+from klantstroom.analysis.erlang import QueueMetrics, mmc_metrics
+from klantstroom.analysis.erlang_a import erlang_a_metrics
 
 MAX_AGENTS = 10_000
 
