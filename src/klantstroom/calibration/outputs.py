@@ -47,6 +47,7 @@ def write_outputs(
     figures_dir = out / "figures"
     primary = periods.get(IN_SAMPLE) or periods[OUT_OF_SAMPLE]
     cal = primary.cal
+    main_type = _main_type(cal)  # the call type with most calls
     validations = {label: p.validation for label, p in periods.items() if p.validation}
     groups = list(dict.fromkeys(g for v in validations.values() for g in v.targets))
     slugs = unique_safe_names(groups)
@@ -57,7 +58,7 @@ def write_outputs(
         for group, hourly in validation.hourly.items():
             for source, frame in hourly.items():
                 hourly_frames.append(frame.assign(source=source, services=group, period=label))
-            if label != IN_SAMPLE and group not in (ALL_TYPES, _main_type(cal)):
+            if label != IN_SAMPLE and group not in (ALL_TYPES, main_type):
                 continue  # out of sample: the whole and the main type are enough to look at
             figures.append(
                 report.save(
@@ -99,7 +100,7 @@ def write_outputs(
     sections = behaviour_sections(cal, weekly, drift, figures_dir, language)
     if sensitivity is not None:
         sensitivity.to_csv(out / "sensitivity.csv", index=False)
-        shown = [ALL_TYPES, _main_type(cal)]
+        shown = [ALL_TYPES, main_type]
         sections.insert(
             0,
             report.ReportSection(
@@ -116,7 +117,6 @@ def write_outputs(
         fits = report.fits_table(cal, fitted_config, language)
     else:
         fits = pd.DataFrame()
-    main_type = _main_type(cal)
     figures += [
         report.save(report.arrivals_figure(cal, language), figures_dir / "arrivals.png"),
         report.save(
