@@ -23,14 +23,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
 from klantstroom.scenario.spec import MINUTES_PER_DAY
 
-_EPS = 1e-9
+_EPS: Final = 1e-9
 # A desk is passed over when the slot is longer than its longest free stretch by more than this:
 # well above _EPS, so that rounding never skips a desk on which the slot fits.
-_ROOM_SLACK_MIN = 1e-6
+_ROOM_SLACK_MIN: Final = 1e-6
 # Free time of a desk: (start, end, held for urgent requests), in model minutes.
 _Segment = tuple[float, float, bool]
 

@@ -43,7 +43,6 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import numpy as np
-from simpy.core import URGENT
 
 from klantstroom.model.appointments import AppointmentBook
 from klantstroom.model.calendar import (
@@ -55,7 +54,7 @@ from klantstroom.model.calendar import (
 )
 from klantstroom.model.demand import shop_shares
 from klantstroom.model.distributions import Bernoulli, Sampler, make_sampler
-from klantstroom.model.events import schedule, schedule_ahead
+from klantstroom.model.events import URGENT, schedule, schedule_ahead
 from klantstroom.model.queues import Contact, Queue
 from klantstroom.model.shops import Shop, pick_counter
 from klantstroom.model.slot_choice import SlotChoice

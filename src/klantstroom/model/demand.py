@@ -42,7 +42,7 @@ rate and vectorised, so a year of demand costs little.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
 import numpy as np
 
@@ -50,11 +50,13 @@ from klantstroom.model.calendar import HasOpening, open_periods
 from klantstroom.model.streams import Streams
 from klantstroom.scenario.spec import MINUTES_PER_DAY, Period, Scenario, ServiceSpec, ShopSpec
 
-REFERENCE_DAYS = 365
+REFERENCE_DAYS: Final = 365
 
 # What an arrival of a stream is: a contact at a queue (phone, digital, counter without shops),
 # a walk-in at a shop, or a request for an appointment at a shop.
-DIRECT, WALK_IN, BOOKING = 0, 1, 2
+DIRECT: Final = 0
+WALK_IN: Final = 1
+BOOKING: Final = 2
 
 
 @dataclass(frozen=True)

@@ -24,12 +24,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from typing import Final
 
 import numpy as np
 
 from klantstroom.scenario.spec import DistributionSpec
 
-BLOCK = 512
+BLOCK: Final = 512
 
 
 class Sampler:

@@ -21,18 +21,16 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
-from simpy.core import URGENT
-
-from klantstroom.model.events import schedule
+from klantstroom.model.events import URGENT, schedule
 from klantstroom.model.staff import Group, Member
 from klantstroom.scenario.spec import MINUTES_PER_DAY, roster_row
 
 if TYPE_CHECKING:
     from klantstroom.model.simulation import Simulation
 
-NAN = float("nan")
+NAN: Final = float("nan")
 
 # A run-time group's roster: headcount per interval per weekday, per date, and whether it
 # works on holidays.

@@ -26,18 +26,27 @@ and enters the heap before anything that sorts after it is run.
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections.abc import Callable
-from heapq import heappop, heappush
-from typing import Any
+from typing import Any, Final
 
 import simpy
-from simpy.core import NORMAL, URGENT, EventPriority
+import simpy.core
+from simpy.core import EventPriority
+
+# SimPy's priorities and heapq's functions, as constants of this module: the compiled model
+# (mypyc) keeps a Final name in a C variable, where it would look an imported name up in the
+# module's dictionary on every use (several times per event). The model imports them from here.
+NORMAL: Final = simpy.core.NORMAL
+URGENT: Final = simpy.core.URGENT
+heappop: Final = heapq.heappop
+heappush: Final = heapq.heappush
 
 # The length of the days timers wait in (minutes; the model's day).
-DAY_MIN = 1440.0
+DAY_MIN: Final = 1440.0
 # The attribute of an environment that holds its timers due on later days.
-_AHEAD = "_klantstroom_ahead"
+_AHEAD: Final = "_klantstroom_ahead"
 
 
 class Ahead:

@@ -13,17 +13,20 @@ abandonment O(1).
 
 from __future__ import annotations
 
-import heapq
 from collections import deque
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
+
+from klantstroom.model.events import heappop, heappush
 
 if TYPE_CHECKING:
     from klantstroom.model.staff import Group
 
-NAN = float("nan")
+NAN: Final = float("nan")
 
 # Contact states.
-WAITING, IN_SERVICE, DONE = 0, 1, 2
+WAITING: Final = 0
+IN_SERVICE: Final = 1
+DONE: Final = 2
 
 
 class Contact:
@@ -250,12 +253,12 @@ class DeferredQueue(Queue):
         return heap[0][2] if heap else None
 
     def push(self, contact: Contact) -> None:
-        heapq.heappush(self.heap, (self.key(contact), contact.id, contact))
+        heappush(self.heap, (self.key(contact), contact.id, contact))
         self.waiting += 1
 
     def pop(self) -> Contact:
         self.waiting -= 1
-        return heapq.heappop(self.heap)[2]
+        return heappop(self.heap)[2]
 
     def waiting_contacts(self) -> list[Contact]:
         return [item[2] for item in sorted(self.heap)]

@@ -42,18 +42,17 @@ from __future__ import annotations
 import gc
 import math
 import time
-from heapq import heappush
+from typing import Final
 
 import simpy
 from numpy.typing import ArrayLike
-from simpy.core import NORMAL
 
 from klantstroom.model.calendar import due_min
 from klantstroom.model.counter import Counters
 from klantstroom.model.demand import DIRECT, WALK_IN, Demand
 from klantstroom.model.duty import Duty
 from klantstroom.model.eventlog import ContactLog, SpellLog
-from klantstroom.model.events import run_until, schedule
+from klantstroom.model.events import NORMAL, heappush, run_until, schedule
 from klantstroom.model.journeys import Journeys
 from klantstroom.model.network import Network
 from klantstroom.model.patience import Patience
@@ -80,7 +79,7 @@ from klantstroom.scenario.spec import (
     Scenario,
 )
 
-NAN = float("nan")
+NAN: Final = float("nan")
 
 
 class Simulation:

@@ -9,7 +9,7 @@ demand.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -21,7 +21,7 @@ from klantstroom.scenario.spec import NEW
 if TYPE_CHECKING:
     from klantstroom.model.simulation import Simulation
 
-NAN = float("nan")
+NAN: Final = float("nan")
 
 
 class TracedArrivals:

@@ -48,10 +48,8 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
-from simpy.core import URGENT
-
 from klantstroom.model.eventlog import RowLog
-from klantstroom.model.events import schedule
+from klantstroom.model.events import URGENT, schedule
 from klantstroom.scenario.spec import MINUTES_PER_DAY, SkillSpec, StaffGroupSpec, roster_row
 from klantstroom.scenario.training import (
     TRAINING,

@@ -3,9 +3,15 @@
 The model treats each value differently, so a new one is a code change, not a config entry;
 the event log stores the codes (the index in each tuple). Re-exported by
 :mod:`klantstroom.scenario.spec`.
+
+The codes are ``Final`` names, one per line: the compiled model (mypyc,
+:mod:`klantstroom.compile_command`) puts a Final number straight into its code, where it would
+look an ordinary imported name up in a dictionary at every use, several times per contact.
 """
 
 from __future__ import annotations
+
+from typing import Final
 
 # Channels are a fixed vocabulary: the model treats each differently (real-time or deferred work,
 # a shop or not), so a new channel is a code change, not a config entry.
@@ -32,7 +38,14 @@ OUTCOMES: tuple[str, ...] = (
     "not_reached",
     "no_slot",
 )
-SERVED, ABANDONED, UNSERVED, BALKED, NO_SHOW, REBOOKED, NOT_REACHED, NO_SLOT = range(8)
+SERVED: Final = 0
+ABANDONED: Final = 1
+UNSERVED: Final = 2
+BALKED: Final = 3
+NO_SHOW: Final = 4
+REBOOKED: Final = 5
+NOT_REACHED: Final = 6
+NO_SLOT: Final = 7
 
 # Why a contact (or back-office task) exists: a citizen's new matter, calling again after
 # abandoning, returning to a shop after balking, switching channel, a follow-up visit, a new
@@ -52,12 +65,23 @@ ORIGINS: tuple[str, ...] = (
     "chase",
     "retry",
 )
-NEW, REDIAL, RETURN, SWITCH, FOLLOW_UP, REBOOK, TASK, CALLBACK, CHASE, RETRY = range(10)
+NEW: Final = 0
+REDIAL: Final = 1
+RETURN: Final = 2
+SWITCH: Final = 3
+FOLLOW_UP: Final = 4
+REBOOK: Final = 5
+TASK: Final = 6
+CALLBACK: Final = 7
+CHASE: Final = 8
+RETRY: Final = 9
 
 # How a journey (one matter of one citizen) ends; a contact carries the end of its journey when
 # the journey ends with it (0 = the journey goes on, or is still open at the horizon).
 JOURNEY_ENDS: tuple[str, ...] = ("open", "resolved", "given_up")
-OPEN, RESOLVED, GIVEN_UP = 0, 1, 2
+OPEN: Final = 0
+RESOLVED: Final = 1
+GIVEN_UP: Final = 2
 
 # Order in which a back-office department works its tasks.
 DISCIPLINES: tuple[str, ...] = ("fifo", "edd")
@@ -77,7 +101,10 @@ SLOT_CHOICES: tuple[str, ...] = (
     "preferred_part_of_day",
     "any_shop",
 )
-EARLIEST, PREFERRED_WEEKDAY, PREFERRED_PART_OF_DAY, ANY_SHOP = range(4)
+EARLIEST: Final = 0
+PREFERRED_WEEKDAY: Final = 1
+PREFERRED_PART_OF_DAY: Final = 2
+ANY_SHOP: Final = 3
 # Parts of the day a slot belongs to by its start: (name, from, until) in minutes since midnight.
 PARTS_OF_DAY: tuple[tuple[str, int, int], ...] = (
     ("morning", 0, 12 * 60),
@@ -99,5 +126,5 @@ DISTRIBUTION_KINDS: tuple[str, ...] = (
 # Routing policies by name; klantstroom.model.policies.POLICIES implements exactly these.
 ROUTING_POLICIES: tuple[str, ...] = ("longest_idle", "priority", "specialist_first")
 
-MINUTES_PER_DAY = 1440
-HOURS_PER_DAY = 24
+MINUTES_PER_DAY: Final = 1440
+HOURS_PER_DAY: Final = 24
