@@ -155,6 +155,18 @@ def test_misspelt_nested_key_fails_while_composing(compose_config: Compose) -> N
         compose_config("staff_groups.burgerzaken.skills.verhuizen.phone.rnak=2")
 
 
+@pytest.mark.parametrize("days", ["-3", "0"])
+def test_a_bad_horizon_is_one_error_also_where_staff_are_trained(
+    compose_config: Compose, days: str
+) -> None:
+    # Grootstad's staff take courses; the courses were checked against a horizon that had no
+    # valid value (OverflowError) before the horizon's own error could be reported.
+    with pytest.raises(ScenarioErrors) as info:
+        scenario_from_config(compose_config(f"run.horizon_days={days}"))
+    assert str(info.value).count("\n") == 1, str(info.value)
+    assert f"run.horizon_days: must be > 0.0 and <= 3660.0, got {float(days)}" in str(info.value)
+
+
 def errors_of(config: dict[str, Any]) -> str:
     with pytest.raises(ScenarioErrors) as info:
         build_scenario(config)

@@ -198,9 +198,10 @@ def build_training(
             for i, raw in enumerate(given)
         )
         _check_cohorts(check, key, group, courses, staffing)
-        horizon = calendar.start_date + dt.timedelta(days=math.ceil(run.horizon_days))
+        # An invalid horizon is reported as run.horizon_days and stands in as infinite here.
+        last_day = math.ceil(run.horizon_days) if math.isfinite(run.horizon_days) else None
         for i, course in enumerate(courses):
-            if course.start_date >= horizon:
+            if last_day is not None and (course.start_date - calendar.start_date).days >= last_day:
                 log.warning(
                     "%s[%d].start_date: %s is after the run's last day: nothing of it happens",
                     key,
