@@ -44,7 +44,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from klantstroom import compile_command
+from klantstroom import api, compile_command
+from klantstroom.scenario.errors import ScenarioErrors
 
 
 def main() -> None:
@@ -55,10 +56,22 @@ def main() -> None:
     )
     parser.add_argument("--rounds", type=int, default=3, help="rounds (default 3)")
     args = parser.parse_args()
+    if args.rounds < 1:
+        parser.error(f"--rounds must be at least 1, got {args.rounds}")
+    for option, value in (("--days", args.days), ("--mmc-days", args.mmc_days)):
+        if not value > 0:
+            parser.error(f"{option} must be positive, got {value:g}")
     cases = {
         "Grootstad": [f"run.horizon_days={args.days:g}"],
         "M/M/10": ["scenarios=textbook/mmc", f"run.horizon_days={args.mmc_days:g}"],
     }
+    # Each case is checked before the build, which takes a minute: a value a scenario refuses
+    # (too few days for its personas, say) stops here with the key named.
+    for name, overrides in cases.items():
+        try:
+            api.load_scenario(overrides)
+        except ScenarioErrors as errors:
+            sys.exit(f"compiled.py: {name}: {errors}")
     problems = compile_command.missing_prerequisites()
     if problems:
         sys.exit("cannot compile here: " + "; ".join(problems))

@@ -334,6 +334,38 @@ def bench_case(case: Case, rounds: int, ciw_contacts: float | None, memory: bool
     )
 
 
+# Fewer arrivals per run than this time start-up and noise, not throughput.
+MIN_CONTACTS = 1000
+
+
+def check_options(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """Stop with a usage error naming the option when a value cannot make a meaningful run."""
+    if args.rounds < 1:
+        parser.error(f"--rounds must be at least 1, got {args.rounds}")
+    for option, value in (("--contacts", args.contacts), ("--ciw-contacts", args.ciw_contacts)):
+        if value is not None and not value >= MIN_CONTACTS:
+            parser.error(
+                f"{option} must be at least {MIN_CONTACTS:,} arrivals per run (fewer time "
+                f"start-up, not throughput), got {value:g}"
+            )
+    if args.servers < 1:
+        parser.error(f"--servers must be at least 1, got {args.servers}")
+    for option, value in (
+        ("--rate-per-min", args.rate_per_min),
+        ("--mean-service-min", args.mean_service_min),
+        ("--mean-patience-min", args.mean_patience_min),
+    ):
+        if not (math.isfinite(value) and value > 0):
+            parser.error(f"{option} must be a positive number, got {value:g}")
+    rho = args.rate_per_min * args.mean_service_min / args.servers
+    if args.case in ("mmc", "both") and rho >= 1.0:
+        parser.error(
+            f"M/M/c needs rho = rate x mean service / servers below 1, got {rho:.2f}: without "
+            "patience an overloaded queue grows without end and its waits never settle (use "
+            "--case erlang_a, whose callers hang up, or more --servers)"
+        )
+
+
 def main() -> None:
     """Parse the options and run the benchmark of each case."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -352,8 +384,7 @@ def main() -> None:
     parser.add_argument("--mean-patience-min", type=float, default=2.0, help="Erlang A 1/theta (2)")
     parser.add_argument("--no-memory", action="store_true", help="skip the tracemalloc pass")
     args = parser.parse_args()
-    if args.rounds < 1 or args.contacts <= 0:
-        parser.error("--rounds and --contacts must be positive")
+    check_options(parser, args)
 
     print(
         f"Python {platform.python_version()}, SimPy {simpy.__version__}, NumPy {np.__version__}, "

@@ -4,8 +4,9 @@ What is measured
 ----------------
 The default run (``klantstroom`` without arguments: Grootstad's KCC phone, e-mail and chat, the
 city shops with appointments, the back office and journeys; three replications, one after the
-other here, ``--replications`` to change) over ``--days`` reported days (default 365, after the
-scenario's own warm-up), in four phases, each timed with ``time.process_time``
+other here, ``--replications`` to change) over ``--days`` reported days (default 365, a whole
+year, after the scenario's own warm-up; the default run itself reports 52 weeks, 364 days), in
+four phases, each timed with ``time.process_time``
 (CPU seconds of this process) and ``time.perf_counter`` (wall seconds):
 
 * **compose** -- Hydra composition and building the validated scenario
@@ -17,9 +18,10 @@ scenario's own warm-up), in four phases, each timed with ``time.process_time``
   into a temporary folder (matplotlib and the figure modules are imported already with
   ``klantstroom.api``, so this phase holds no import time).
 
-Goals (issue "Fast enough for a workshop"), for 365 days (with another ``--days`` the first is
+Goals (issue "Fast enough for a workshop"), for 365 days (with another ``--days`` both are
 printed but not judged: the warm-up is simulated whatever the horizon, so time does not scale
-with the days):
+with the days, and the figures cost about the same for a month as for a year, so their share
+of a short run says nothing about the default run's):
 
 * simulation + tables and KPIs <= 15 s CPU per replication;
 * figures <= 1/5 of the run's CPU (compose + simulate + tables + figures).
@@ -66,6 +68,7 @@ from klantstroom import api, compile_command
 from klantstroom.experiment import tables_from_logs
 from klantstroom.model.simulation import simulate
 from klantstroom.report.run_figures import draw_run_figures
+from klantstroom.scenario.errors import ScenarioErrors
 
 ROADMAP = ("nulmeting", "jaar1", "jaar2", "jaar3", "eindbeeld")
 GOAL_MODEL_CPU_S = 15.0  # simulation + tables and KPIs, per replication-year
@@ -143,9 +146,14 @@ def bench_year(days: float, overrides: list[str], replications: int | None) -> N
         f"(goal <= {GOAL_MODEL_CPU_S:g} s for a year)  {judged}"
     )
     share = fig_cpu / total_cpu
+    judged = (
+        verdict(share <= GOAL_FIGURES_SHARE)
+        if days == 365.0
+        else "not judged: the goal is for the year (a short run's figures cost about as much)"
+    )
     print(
         f"figures: {fig_cpu:.2f} s CPU = {share:.0%} of the run's {total_cpu:.2f} s CPU "
-        f"(goal <= {GOAL_FIGURES_SHARE:.0%})  {verdict(share <= GOAL_FIGURES_SHARE)}"
+        f"(goal <= {GOAL_FIGURES_SHARE:.0%})  {judged}"
     )
 
 
@@ -206,9 +214,16 @@ def main() -> None:
         "--roadmap-days", type=float, default=28.0, help="horizon of each road-map job (28)"
     )
     args = parser.parse_args()
-    if args.days <= 0:
-        parser.error("--days must be positive")
-    bench_year(args.days, args.overrides, args.replications)
+    if not args.days > 0:
+        parser.error(f"--days must be positive, got {args.days:g}")
+    if args.replications is not None and args.replications < 1:
+        parser.error(f"--replications must be at least 1, got {args.replications}")
+    if not args.roadmap_days > 0:
+        parser.error(f"--roadmap-days must be positive, got {args.roadmap_days:g}")
+    try:
+        bench_year(args.days, args.overrides, args.replications)
+    except ScenarioErrors as errors:  # an override or --days the scenario refuses, by key
+        sys.exit(f"year.py: {errors}")
     if args.staffing:
         bench_staffing()
     if args.roadmap:

@@ -40,6 +40,7 @@ import subprocess
 import sys
 import sysconfig
 import tempfile
+import textwrap
 import time
 from pathlib import Path
 
@@ -293,7 +294,10 @@ def compile_and_check(folder: Path, opt_level: str = "3") -> str:
 def main(argv: list[str] | None = None) -> int:
     """Console-script entry point (``klantstroom-compile``); returns the exit code."""
     parser = argparse.ArgumentParser(
-        prog="klantstroom-compile", description=__doc__.split("\n\n")[2].strip()
+        prog="klantstroom-compile",
+        description=textwrap.dedent(__doc__.split("\n\n")[2]).strip(),
+        # The description is the docstring's usage block: three command lines, kept as lines.
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     action = parser.add_mutually_exclusive_group()
     action.add_argument("--status", action="store_true", help="say whether the model is compiled")

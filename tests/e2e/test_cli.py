@@ -7,6 +7,7 @@ import os
 import struct
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pandas as pd
@@ -476,3 +477,8 @@ def test_help_lists_the_scenarios_and_the_main_keys_quickly(tmp_path: Path) -> N
         g.strip(".").startswith(("venv", "outputs", "tests", "src", "git")) for g in groups
     )
     assert len(text.splitlines()) < 60
+    # Every command the package installs is named, so the list grows with the commands.
+    pyproject = (Path(__file__).resolve().parents[2] / "pyproject.toml").read_text(encoding="utf-8")
+    scripts = tomllib.loads(pyproject)["project"]["scripts"]
+    missing = [name for name in scripts if name != "klantstroom" and name not in text]
+    assert not missing, f"klantstroom --help does not name {missing}"

@@ -115,3 +115,18 @@ def test_a_folder_it_may_not_write_to_is_named(
     err = capsys.readouterr().err
     assert f"klantstroom-compile: {compile_command.model_folder()}: Permission denied" in err
     assert "Traceback" not in err
+
+
+def test_the_help_shows_the_three_commands_one_per_line(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with pytest.raises(SystemExit) as done:
+        compile_command.main(["--help"])
+    assert done.value.code == 0
+    lines = capsys.readouterr().out.splitlines()
+    for command in (
+        "klantstroom-compile ",
+        "klantstroom-compile --status",
+        "klantstroom-compile --remove",
+    ):
+        assert any(line.startswith(command) and "#" in line for line in lines), command
