@@ -21,6 +21,14 @@ from pathlib import Path
 MANIFEST = "compiled.json"
 
 
+class StaleCompiledModel(ImportError):
+    """The compiled model cannot be used: its record is unreadable or a source changed since.
+
+    An :class:`ImportError`, as it stops the import of :mod:`klantstroom.model`; the commands
+    (:mod:`klantstroom.launch`) print its message alone, without the traceback of the import.
+    """
+
+
 def source_digest(path: Path) -> str | None:
     """The SHA-256 of a source file (hex), or None when it is missing."""
     try:
@@ -35,7 +43,7 @@ def changed_sources(folder: Path) -> list[str] | None:
 
     Raises
     ------
-    ImportError
+    StaleCompiledModel
         When ``compiled.json`` cannot be read as such a record.
     """
     manifest = folder / MANIFEST
@@ -47,17 +55,18 @@ def changed_sources(folder: Path) -> list[str] | None:
             name for name, digest in recorded.items() if source_digest(folder / name) != digest
         )
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
-        raise ImportError(
+        raise StaleCompiledModel(
             f"{manifest}: not a record of a compiled model ({error!r}); run klantstroom-compile "
             "to compile the model again, or klantstroom-compile --remove to run its source"
         ) from None
 
 
 def check_compiled(folder: Path) -> None:
-    """Raise ImportError when the compiled model in ``folder`` is older than its source."""
+    """Raise :class:`StaleCompiledModel` when the compiled model in ``folder`` is older than its
+    source."""
     changed = changed_sources(folder)
     if changed:
-        raise ImportError(
+        raise StaleCompiledModel(
             f"klantstroom.model: the compiled model is older than its source ({', '.join(changed)} "
             "changed since klantstroom-compile); run klantstroom-compile to compile it again, or "
             "klantstroom-compile --remove to run the source"

@@ -50,6 +50,29 @@ def test_an_unreadable_record_is_named(tmp_path: Path) -> None:
         check_compiled(tmp_path)
 
 
+@pytest.mark.parametrize(
+    ("function", "command"), [("klantstroom", "klantstroom"), ("staff", "klantstroom-staff")]
+)
+def test_a_command_reports_a_stale_compiled_model_in_one_line(
+    tmp_path: Path, function: str, command: str
+) -> None:
+    # A copy of the package whose record says simulation.py was compiled from other source.
+    model = compile_command.copy_package(tmp_path)
+    record(model, **{"simulation.py": "0" * 64})
+    done = run_code(
+        f"from klantstroom.launch import {function}; {function}()",
+        "scenarios=textbook/mmc",
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(tmp_path / "src")},
+    )
+    assert done.returncode == 2
+    assert done.stderr.splitlines() == [
+        f"{command}: klantstroom.model: the compiled model is older than its source "
+        "(simulation.py changed since klantstroom-compile); run klantstroom-compile to compile "
+        "it again, or klantstroom-compile --remove to run the source"
+    ]
+
+
 def test_what_the_build_lacks_is_named_and_nothing_is_built(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
