@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import importlib
 import sys
+from collections.abc import Callable
 
 from klantstroom.compiled_model import StaleCompiledModel
 
@@ -34,56 +35,26 @@ def launch(command: str, target: str) -> None:
     sys.exit(code)
 
 
-def klantstroom() -> None:
-    """``klantstroom``: a run (:func:`klantstroom.cli.main`)."""
-    launch("klantstroom", "klantstroom.cli:main")
+def _command(name: str, target: str) -> Callable[[], None]:
+    """The console-script function of command ``name``, which runs ``target``."""
+
+    def run() -> None:
+        launch(name, target)
+
+    run.__name__ = run.__qualname__ = name.replace("-", "_")
+    run.__doc__ = f"``{name}``: runs ``{target}`` (see :func:`launch`)."
+    return run
 
 
-def staff() -> None:
-    """``klantstroom-staff``: a staffing plan (:func:`klantstroom.cli.staff_main`)."""
-    launch("klantstroom-staff", "klantstroom.cli:staff_main")
-
-
-def replay() -> None:
-    """``klantstroom-replay``: a run again from its folder (:func:`klantstroom.cli.replay_main`)."""
-    launch("klantstroom-replay", "klantstroom.cli:replay_main")
-
-
-def calibrate() -> None:
-    """``klantstroom-calibrate``: a log into a runnable scenario and a validation report."""
-    launch("klantstroom-calibrate", "klantstroom.calibration.command:main")
-
-
-def journeys() -> None:
-    """``klantstroom-journeys``: the journeys of named citizens as readable text."""
-    launch("klantstroom-journeys", "klantstroom.report.personas:main")
-
-
-def compare() -> None:
-    """``klantstroom-compare``: finished runs compared in one report."""
-    launch("klantstroom-compare", "klantstroom.report.compare_command:entry")
-
-
-def diff() -> None:
-    """``klantstroom-diff``: what a scenario or a run changes against a base."""
-    launch("klantstroom-diff", "klantstroom.diff_command:entry")
-
-
-def export() -> None:
-    """``klantstroom-export``: a run's or a comparison's tables as one Excel workbook."""
-    launch("klantstroom-export", "klantstroom.report.export:entry")
-
-
-def workshop() -> None:
-    """``klantstroom-workshop``: the what-if page on this machine."""
-    launch("klantstroom-workshop", "klantstroom.workshop.command:main")
-
-
-def sensitivity() -> None:
-    """``klantstroom-sensitivity``: which assumptions matter most for the norms."""
-    launch("klantstroom-sensitivity", "klantstroom.study.sensitivity_command:entry")
-
-
-def fan() -> None:
-    """``klantstroom-fan``: how likely the road map meets each norm, year by year."""
-    launch("klantstroom-fan", "klantstroom.study.fan_command:entry")
+# The commands, each with the function that is the command (pyproject.toml names these).
+klantstroom = _command("klantstroom", "klantstroom.cli:main")
+staff = _command("klantstroom-staff", "klantstroom.cli:staff_main")
+replay = _command("klantstroom-replay", "klantstroom.cli:replay_main")
+calibrate = _command("klantstroom-calibrate", "klantstroom.calibration.command:main")
+journeys = _command("klantstroom-journeys", "klantstroom.report.personas:main")
+compare = _command("klantstroom-compare", "klantstroom.report.compare_command:entry")
+diff = _command("klantstroom-diff", "klantstroom.diff_command:entry")
+export = _command("klantstroom-export", "klantstroom.report.export:entry")
+workshop = _command("klantstroom-workshop", "klantstroom.workshop.command:main")
+sensitivity = _command("klantstroom-sensitivity", "klantstroom.study.sensitivity_command:entry")
+fan = _command("klantstroom-fan", "klantstroom.study.fan_command:entry")
