@@ -62,8 +62,7 @@ def changed_sources(folder: Path) -> list[str] | None:
 
 
 def check_compiled(folder: Path) -> None:
-    """Raise :class:`StaleCompiledModel` when the compiled model in ``folder`` is older than its
-    source."""
+    """Raise :class:`StaleCompiledModel` when ``folder``'s compiled model is out of date."""
     changed = changed_sources(folder)
     if changed:
         raise StaleCompiledModel(

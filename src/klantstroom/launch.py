@@ -5,7 +5,9 @@ module only when it is called, and runs it. Importing :mod:`klantstroom.model` r
 compiled model whose sources changed since ``klantstroom-compile`` (an edit, a ``git pull``:
 :mod:`klantstroom.compiled_model`); a command meets that refusal while importing, or later when
 it first simulates. Here it is printed as its message with the command's name, and the command
-exits with code 2, instead of Python printing the traceback of a chain of imports.
+exits with code 2, instead of Python printing the traceback of a chain of imports. The workshop
+page is the exception: its server starts without the model, and the page that loads it shows
+the same message in the browser, as Streamlit shows any error.
 
 ``klantstroom-compile`` itself is not launched from here: it must work when the model cannot be
 imported (:mod:`klantstroom.compile_command`).
@@ -41,7 +43,6 @@ def _command(name: str, target: str) -> Callable[[], None]:
     def run() -> None:
         launch(name, target)
 
-    run.__name__ = run.__qualname__ = name.replace("-", "_")
     run.__doc__ = f"``{name}``: runs ``{target}`` (see :func:`launch`)."
     return run
 
