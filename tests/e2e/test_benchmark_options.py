@@ -26,6 +26,7 @@ BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
         ("year.py", ["--replications", "0"], "--replications must be at least 1, got 0"),
         ("year.py", ["--overrides", "scenarios=nope"], "scenarios: 'scenarios/nope' not found"),
         ("compiled.py", ["--rounds", "0"], "--rounds must be at least 1, got 0"),
+        ("compose.py", ["--rounds", "0"], "--rounds must be at least 1, got 0"),
     ],
 )
 def test_a_meaningless_option_is_refused_at_once(
