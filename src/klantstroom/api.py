@@ -63,6 +63,7 @@ def run(
     print_summary: bool = False,
     overwrite: bool | None = None,
     on_replication: Callable[[int], None] | None = None,
+    composed: DictConfig | None = None,
 ) -> RunOutput:
     """Run the scenario of ``overrides`` into ``output_dir`` and return it for reading.
 
@@ -79,8 +80,13 @@ def run(
         it a folder that holds a run raises :class:`klantstroom.outputs.RunError`.
     on_replication : callable, optional
         Called with 1 as each replication finishes (a progress bar on a page).
+    composed : DictConfig, optional
+        What :func:`compose` gave for these ``overrides``, for a caller that composed them
+        already (the workshop page, to find a cached run): a Grootstad composition costs about a
+        second. It must be that composition: ``.hydra/overrides.yaml`` records ``overrides``,
+        and a replay composes them again.
     """
-    cfg = compose(overrides)
+    cfg = compose(overrides) if composed is None else composed
     scenario = scenario_from_config(cfg)
     folder = Path(output_dir)
     if overwrite is None:

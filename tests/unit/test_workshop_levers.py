@@ -10,9 +10,11 @@ import pytest
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from omegaconf import OmegaConf
 
 from klantstroom.paths import scenarios_dir
 from klantstroom.scenario.staff import scale_row
+from klantstroom.workshop import whatif
 from klantstroom.workshop.levers import (
     LeverError,
     Levers,
@@ -182,3 +184,67 @@ def test_the_phone_closes_earlier_on_every_open_day(
         overlay(base, Levers(year="jaar2", phone_closing="08:00"), hours)
     with pytest.raises(LeverError, match="phone_closing: must be a time HH:MM"):
         overlay(base, Levers(year="jaar2", phone_closing="5pm"), hours)
+
+
+def test_a_year_is_composed_once_while_no_config_file_changes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    composed: list[str] = []
+    real = whatif.api.compose
+
+    def counted(overrides: Any) -> Any:
+        composed.extend(overrides)
+        return real(overrides)
+
+    monkeypatch.setattr(whatif.api, "compose", counted)
+    monkeypatch.setattr(whatif, "_BASES", {})
+    levers = Levers(year="nulmeting", whatifs=("extra_avond",))
+    first, hours = compose_levers_base(levers)
+    first["run"]["name"] = "changed by the caller"  # a copy: the next call does not see it
+    again, same_hours = compose_levers_base(levers)
+    assert composed == ["scenarios=[nulmeting,extra_avond]"]
+    assert again["run"]["name"] != "changed by the caller" and same_hours == hours
+    compose_levers_base(Levers(year="nulmeting"))  # other overlays: composed
+    assert composed[-1] == "scenarios=[nulmeting]"
+    # A file edited since: composed again.
+    state = whatif._config_files_state()
+    monkeypatch.setattr(whatif, "_config_files_state", lambda: (*state, ("edited", 1, 1)))
+    compose_levers_base(levers)
+    assert len(composed) == 3
+
+
+def test_the_file_state_follows_every_config_file_but_the_saved_what_ifs(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    conf, scenarios = tmp_path / "conf", tmp_path / "scenarios"
+    (scenarios / "workshop").mkdir(parents=True)
+    conf.mkdir()
+    (conf / "config.yaml").write_text("a: 1\n", encoding="utf-8")
+    (scenarios / "jaar1.yaml").write_text("b: 1\n", encoding="utf-8")
+    monkeypatch.setattr(whatif, "conf_dir", lambda: conf)
+    monkeypatch.setattr(whatif, "scenarios_dir", lambda: scenarios)
+    before = whatif._config_files_state()
+    assert [Path(name).name for name, _, _ in before] == ["config.yaml", "jaar1.yaml"]
+    (scenarios / "workshop" / "saved.yaml").write_text("c: 1\n", encoding="utf-8")
+    assert whatif._config_files_state() == before  # a saved what-if is never a base
+    (scenarios / "jaar1.yaml").write_text("b: 22\n", encoding="utf-8")
+    assert whatif._config_files_state() != before
+
+
+def test_a_run_that_is_not_cached_is_composed_once(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    composed: list[list[str]] = []
+    real = whatif.api.compose
+
+    def counted(overrides: Any) -> Any:
+        composed.append(list(overrides))
+        return real(overrides)
+
+    monkeypatch.setattr(whatif.api, "compose", counted)
+    overrides = ["scenarios=textbook/mmc", "run.horizon_days=1", "run.replications=1"]
+    run = whatif.run_cached(overrides, tmp_path)
+    assert composed == [overrides]
+    recorded = (run.folder / ".hydra" / "config.yaml").read_text(encoding="utf-8")
+    assert recorded == OmegaConf.to_yaml(real(overrides))
+    assert run.folder.name == whatif.config_key(real(overrides))
