@@ -27,6 +27,8 @@ BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
         ("year.py", ["--overrides", "scenarios=nope"], "scenarios: 'scenarios/nope' not found"),
         ("compiled.py", ["--rounds", "0"], "--rounds must be at least 1, got 0"),
         ("compose.py", ["--rounds", "0"], "--rounds must be at least 1, got 0"),
+        ("workshop.py", ["--year", "nope"], "--year: 'nope' is not one of nulmeting, jaar1"),
+        ("workshop.py", ["--whatifs", "nope"], "--whatifs: 'nope' is not one of "),
     ],
 )
 def test_a_meaningless_option_is_refused_at_once(
