@@ -26,7 +26,6 @@ BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
         ("year.py", ["--replications", "0"], "--replications must be at least 1, got 0"),
         ("year.py", ["--overrides", "scenarios=nope"], "scenarios: 'scenarios/nope' not found"),
         ("compiled.py", ["--rounds", "0"], "--rounds must be at least 1, got 0"),
-        ("compose.py", ["--rounds", "0"], "--rounds must be at least 1, got 0"),
         ("workshop.py", ["--year", "nope"], "--year: 'nope' is not one of nulmeting, jaar1"),
         ("workshop.py", ["--whatifs", "nope"], "--whatifs: 'nope' is not one of "),
     ],

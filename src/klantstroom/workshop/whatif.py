@@ -54,9 +54,10 @@ def workshop_dir() -> Path:
 _BASES: dict[tuple[str, ...], tuple[Any, dict[str, Any], dict[str, float]]] = {}
 
 
-def _config_files_state() -> tuple[tuple[str, int, int], ...]:
+def _config_files_state() -> tuple[tuple[str, int, int, int, int], ...]:
     """Every file a year or what-if is composed from (``conf/``, ``scenarios/`` without the
-    saved what-ifs) with its modification time and size: any edit changes it."""
+    saved what-ifs) with its modification and change times, size and inode: any edit changes
+    it, also one that restores the modification time (``cp -p``, ``rsync -a``)."""
     roots = [conf_dir(), scenarios_dir()]
     files = sorted(
         path
@@ -64,14 +65,17 @@ def _config_files_state() -> tuple[tuple[str, int, int], ...]:
         for path in root.rglob("*.yaml")
         if workshop_dir() not in path.parents
     )
-    return tuple((str(path), (s := path.stat()).st_mtime_ns, s.st_size) for path in files)
+    return tuple(
+        (str(path), (s := path.stat()).st_mtime_ns, s.st_ctime_ns, s.st_size, s.st_ino)
+        for path in files
+    )
 
 
 def compose_levers_base(levers: Levers) -> tuple[dict[str, Any], dict[str, float]]:
     """The composed configuration of the year and what-ifs, and staff hours per week per group.
 
     Composed once per year and what-ifs while no file of ``conf/`` or ``scenarios/`` changes
-    (the saved what-ifs aside); each call gets its own copy.
+    (the saved what-ifs aside; :func:`_config_files_state`); each call gets its own copy.
 
     Raises as :func:`klantstroom.api.compose` (an unknown scenario names itself).
     """
