@@ -14,8 +14,7 @@ to an earlier what-if sees it at once. A run that is not cached runs the configu
 for its hash, and the year and what-ifs a lever overlay is made against
 (:func:`compose_levers_base`) are composed once while no config file changes: a Grootstad
 composition costs more than a second, and a what-if composed five (13.0 s of CPU for a what-if on
-jaar 2 with its cached baseline, 6.2 s of it composing); now two (7.7 s,
-``benchmarks/workshop.py``).
+jaar 2 with its cached baseline, 6.2 s of it composing); now two (``benchmarks/workshop.py``).
 """
 
 from __future__ import annotations
