@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from omegaconf import OmegaConf
 
+from klantstroom.config.composing import compose_project
 from klantstroom.paths import scenarios_dir
 from klantstroom.scenario.staff import scale_row
 from klantstroom.workshop import whatif
@@ -187,26 +188,32 @@ def test_the_phone_closes_earlier_on_every_open_day(
         overlay(base, Levers(year="jaar2", phone_closing="5pm"), hours)
 
 
-def test_a_year_is_composed_once_while_no_config_file_changes(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    composed: list[str] = []
+@pytest.fixture
+def composed(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
+    """The overrides of every composition ``klantstroom.api.compose`` makes in the test."""
+    made: list[list[str]] = []
     real = whatif.api.compose
 
     def counted(overrides: Any) -> Any:
-        composed.extend(overrides)
+        made.append(list(overrides))
         return real(overrides)
 
     monkeypatch.setattr(whatif.api, "compose", counted)
+    return made
+
+
+def test_a_year_is_composed_once_while_no_config_file_changes(
+    monkeypatch: pytest.MonkeyPatch, composed: list[list[str]]
+) -> None:
     monkeypatch.setattr(whatif, "_BASES", {})
     levers = Levers(year="nulmeting", whatifs=("extra_avond",))
     first, hours = compose_levers_base(levers)
     first["run"]["name"] = "changed by the caller"  # a copy: the next call does not see it
     again, same_hours = compose_levers_base(levers)
-    assert composed == ["scenarios=[nulmeting,extra_avond]"]
+    assert composed == [["scenarios=[nulmeting,extra_avond]"]]
     assert again["run"]["name"] != "changed by the caller" and same_hours == hours
     compose_levers_base(Levers(year="nulmeting"))  # other overlays: composed
-    assert composed[-1] == "scenarios=[nulmeting]"
+    assert composed[-1] == ["scenarios=[nulmeting]"]
     # A file edited since: composed again.
     state = whatif._config_files_state()
     monkeypatch.setattr(whatif, "_config_files_state", lambda: (*state, ("edited", 1, 1, 1, 1)))
@@ -239,19 +246,12 @@ def test_the_file_state_follows_every_config_file_but_the_saved_what_ifs(
 
 
 def test_a_run_that_is_not_cached_is_composed_once(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    composed: list[list[str]], tmp_path: Path
 ) -> None:
-    composed: list[list[str]] = []
-    real = whatif.api.compose
-
-    def counted(overrides: Any) -> Any:
-        composed.append(list(overrides))
-        return real(overrides)
-
-    monkeypatch.setattr(whatif.api, "compose", counted)
     overrides = ["scenarios=textbook/mmc", "run.horizon_days=1", "run.replications=1"]
     run = whatif.run_cached(overrides, tmp_path)
     assert composed == [overrides]
     recorded = (run.folder / ".hydra" / "config.yaml").read_text(encoding="utf-8")
-    assert recorded == OmegaConf.to_yaml(real(overrides))
-    assert run.folder.name == whatif.config_key(real(overrides))
+    # api.compose is compose_project (counted here); composed afresh, the same configuration.
+    assert recorded == OmegaConf.to_yaml(compose_project(overrides))
+    assert run.folder.name == whatif.config_key(compose_project(overrides))

@@ -57,12 +57,12 @@ def _config_files_state() -> tuple[tuple[str, int, int, int, int], ...]:
     """Every file a year or what-if is composed from (``conf/``, ``scenarios/`` without the
     saved what-ifs) with its modification and change times, size and inode: any edit changes
     it, also one that restores the modification time (``cp -p``, ``rsync -a``)."""
-    roots = [conf_dir(), scenarios_dir()]
+    saved = workshop_dir()
     files = sorted(
         path
-        for root in roots
+        for root in (conf_dir(), scenarios_dir())
         for path in root.rglob("*.yaml")
-        if workshop_dir() not in path.parents
+        if saved not in path.parents
     )
     return tuple(
         (str(path), (s := path.stat()).st_mtime_ns, s.st_ctime_ns, s.st_size, s.st_ino)
