@@ -1,11 +1,18 @@
-"""Reading the event log's columns: ``take_rows`` takes the same rows of several columns."""
+"""Reading the event log's columns: ``take_rows`` takes the same rows of several columns, and
+``concat_replications`` makes the replications' columns one table without copying them again."""
 
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
+import pytest
 
 from klantstroom.model.eventlog import ContactLog
-from klantstroom.tables.columns import take_rows
+from klantstroom.tables.columns import concat_replications, take_rows
+from klantstroom.tables.contacts import contacts_table
+from klantstroom.tables.journeys import journeys_table
+
+from factories import queue_config, simulation
 
 
 def test_rows_come_in_the_order_asked_with_repeats() -> None:
@@ -33,3 +40,45 @@ def test_the_log_s_columns_are_taken_as_they_were_logged() -> None:
     at, segment = names.index("arrival_min"), names.index("segment")
     assert taken["arrival_min"].tolist() == [40.0 + at, 10.0 + at]
     assert taken["segment"].tolist() == [40 + segment, 10 + segment]
+
+
+def test_one_replication_s_columns_become_the_table_s_without_a_copy() -> None:
+    ids, at = np.array([3, 1, 2]), np.array([0.5, 1.5, 2.5])
+    table = concat_replications([{"id": ids, "at": at}], ["id", "at"], ())
+    assert list(table.columns) == ["id", "at"]
+    assert np.shares_memory(table["id"].to_numpy(), ids)
+    assert np.shares_memory(table["at"].to_numpy(), at)
+
+
+def test_replications_are_joined_in_order_and_keep_their_dtypes() -> None:
+    codes = pd.Categorical.from_codes([0, 1], categories=["a", "b"])
+    parts = [
+        {"id": np.array([1, 2], dtype=np.int32), "kind": codes},
+        {"id": np.array([3], dtype=np.int32), "kind": codes[1:]},
+    ]
+    table = concat_replications(parts, ["id", "kind"], ("kind",))
+    assert table["id"].tolist() == [1, 2, 3] and table["id"].dtype == np.int32
+    assert table["kind"].tolist() == ["a", "b", "b"]
+    assert list(table["kind"].cat.categories) == ["a", "b"]
+
+
+def test_two_columns_sharing_one_array_are_refused() -> None:
+    shared = np.array([1.0, 2.0])
+    with pytest.raises(ValueError, match="share one array"):
+        concat_replications([{"start": shared, "end": shared}], ["start", "end"], ())
+
+
+def test_the_tables_share_no_memory_with_the_event_log() -> None:
+    # The tables' columns are not copied into blocks: had one been the log's own array, a
+    # change to the table would change the log that the other tables are made from.
+    config = queue_config(rate_per_hour=30.0, agents=2, horizon_days=0.5)
+    sim = simulation(config)
+    log = sim.run()
+    logged = [*log.contacts.values(), *log.spells.values()]
+    for table in (contacts_table(sim.scenario, [log]), journeys_table(sim.scenario, [log])):
+        assert len(table) > 0
+        for name in table.columns:
+            values = table[name].array
+            data = getattr(values, "_ndarray", getattr(values, "_data", None))
+            if isinstance(data, np.ndarray):
+                assert not any(np.shares_memory(data, column) for column in logged), name

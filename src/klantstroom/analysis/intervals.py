@@ -211,7 +211,8 @@ def intervals_table(
         name: np.concatenate(parts) if parts else np.array([], dtype=np.int64)
         for name, parts in built.items()
     }
-    table = pd.DataFrame(data)
+    # The concatenated columns as they are: not copied again into a block per dtype.
+    table = pd.DataFrame(data, copy=False)
     # The names were numbered as the rows were added: a column of the strings themselves
     # would be checked row by row, a million rows a year.
     for column in _NAME_COLUMNS:

@@ -42,13 +42,23 @@ def concat_replications(
     rows are not first put into a frame per replication and then copied again by
     ``pd.concat``. The dicts are emptied as their columns are joined, so that a column's
     pieces are freed once joined: at most the pieces and the joined columns are held at once.
+
+    The joined columns become the frame's columns as they are (``copy=False``): pandas would
+    otherwise copy the columns of each dtype into one two-dimensional block, which for a year's
+    contacts was half a second of fresh memory being touched for the first time, and the copy
+    held twice the table for a moment. So each array in a dict must be that column's own: made
+    for it, not another column's array or one of the event log's (checked for the first).
     """
     if not frames:
         return pd.DataFrame(columns=list(columns))
     if not isinstance(frames[0], pd.DataFrame):
         parts = cast("Sequence[dict[str, Any]]", frames)
+        for part in parts:
+            if len({id(values) for values in part.values()}) < len(part):
+                raise ValueError("two columns of a replication's table share one array")
         names = list(parts[0])
-        return pd.DataFrame({name: _joined([part.pop(name) for part in parts]) for name in names})
+        joined = {name: _joined([part.pop(name) for part in parts]) for name in names}
+        return pd.DataFrame(joined, copy=False)
     table = pd.concat(cast("Sequence[pd.DataFrame]", frames), ignore_index=True)
     for column in categories:
         table[column] = table[column].astype(frames[0][column].dtype)
