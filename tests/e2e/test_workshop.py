@@ -250,3 +250,36 @@ def test_the_page_in_english_and_its_error_messages(
     assert "shops.stadskantoor.appointment_desks" in error.value
     assert not os.path.exists(tmp_path / "outputs")  # nothing was run
     assert not list(workshop_dir().glob(f"{title.lower().replace(' ', '_')}*"))  # or saved
+
+
+def test_the_page_composes_again_once_a_config_file_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    from klantstroom.workshop import whatif
+
+    st.cache_data.clear()
+    monkeypatch.setattr(whatif, "_BASES", {})
+    composed: list[list[str]] = []
+    compose = whatif.api.compose
+
+    def counted(overrides: list[str]) -> object:
+        composed.append(list(overrides))
+        return compose(overrides)
+
+    monkeypatch.setattr(whatif.api, "compose", counted)
+    files = whatif.config_files_state()
+    monkeypatch.setattr(whatif, "config_files_state", lambda: files)
+    monkeypatch.setenv("KLANTSTROOM_WORKSHOP_OUTPUTS", str(tmp_path / "outputs"))
+    app = AppTest.from_file(str(APP), default_timeout=PATIENCE_S)
+    app.run()
+    assert not app.exception and len(composed) == 1
+    app.run()  # a rerun (any click) with the files as they were: from the cache
+    assert not app.exception and len(composed) == 1
+    # A file of conf/ or scenarios/ edited while the page is open: the levers follow it.
+    monkeypatch.setattr(whatif, "config_files_state", lambda: (*files, ("edited", 1, 1, 1, 1)))
+    app.run()
+    assert not app.exception and len(composed) == 2
+    st.cache_data.clear()

@@ -215,8 +215,8 @@ def test_a_year_is_composed_once_while_no_config_file_changes(
     compose_levers_base(Levers(year="nulmeting"))  # other overlays: composed
     assert composed[-1] == ["scenarios=[nulmeting]"]
     # A file edited since: composed again.
-    state = whatif._config_files_state()
-    monkeypatch.setattr(whatif, "_config_files_state", lambda: (*state, ("edited", 1, 1, 1, 1)))
+    state = whatif.config_files_state()
+    monkeypatch.setattr(whatif, "config_files_state", lambda: (*state, ("edited", 1, 1, 1, 1)))
     compose_levers_base(levers)
     assert len(composed) == 3
 
@@ -231,18 +231,18 @@ def test_the_file_state_follows_every_config_file_but_the_saved_what_ifs(
     (scenarios / "jaar1.yaml").write_text("b: 1\n", encoding="utf-8")
     monkeypatch.setattr(whatif, "conf_dir", lambda: conf)
     monkeypatch.setattr(whatif, "scenarios_dir", lambda: scenarios)
-    before = whatif._config_files_state()
+    before = whatif.config_files_state()
     assert [Path(entry[0]).name for entry in before] == ["config.yaml", "jaar1.yaml"]
     (scenarios / "workshop" / "saved.yaml").write_text("c: 1\n", encoding="utf-8")
-    assert whatif._config_files_state() == before  # a saved what-if is never a base
+    assert whatif.config_files_state() == before  # a saved what-if is never a base
     (scenarios / "jaar1.yaml").write_text("b: 22\n", encoding="utf-8")
-    assert whatif._config_files_state() != before
+    assert whatif.config_files_state() != before
     # The same size, the modification time put back (as cp -p or rsync -a do): still seen.
-    edited = whatif._config_files_state()
+    edited = whatif.config_files_state()
     mtime = (scenarios / "jaar1.yaml").stat().st_mtime_ns
     (scenarios / "jaar1.yaml").write_text("b: 23\n", encoding="utf-8")
     os.utime(scenarios / "jaar1.yaml", ns=(mtime, mtime))
-    assert whatif._config_files_state() != edited
+    assert whatif.config_files_state() != edited
 
 
 def test_a_run_that_is_not_cached_is_composed_once(

@@ -38,6 +38,7 @@ from klantstroom.workshop.levers import (
 from klantstroom.workshop.page_text import MONTHS, TEXT, persona_sections
 from klantstroom.workshop.whatif import (
     compose_levers_base,
+    config_files_state,
     run_cached,
     save_whatif,
 )
@@ -48,9 +49,17 @@ _RUNNING = threading.Lock()
 _LIGHT = {"met": "#c8e6c9", "not met": "#ffcdd2", "uncertain": "#ffe0b2"}
 
 
-@st.cache_data(show_spinner=False)
-def _base(year: str, whatifs: tuple[str, ...]) -> tuple[dict[str, Any], dict[str, float]]:
-    """The composed year and what-ifs (group names and labels for the levers)."""
+@st.cache_data(show_spinner=False, max_entries=32)
+def _base(
+    year: str, whatifs: tuple[str, ...], files: tuple[tuple[str, int, int, int, int], ...]
+) -> tuple[dict[str, Any], dict[str, float]]:
+    """The composed year and what-ifs (group names and labels for the levers).
+
+    ``files`` (:func:`~klantstroom.workshop.whatif.config_files_state`) is only part of the
+    cache's key: an edit of ``conf/`` or ``scenarios/`` while the page is open composes again,
+    so the levers show the groups and labels a run will use. A rerun with the files as they
+    were is answered from the cache, without waiting for a run in progress.
+    """
     with _RUNNING:
         return compose_levers_base(Levers(year=year, whatifs=whatifs))
 
@@ -97,7 +106,7 @@ def main() -> None:
         placeholder=t["choose"],
     )
     try:
-        base, hours = _base(year, tuple(chosen))
+        base, hours = _base(year, tuple(chosen), config_files_state())
     except (ScenarioErrors, ConfigFileRefused) as error:
         st.error(f"{t['not_composed']}\n\n{error}")
         return

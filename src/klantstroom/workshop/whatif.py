@@ -53,7 +53,7 @@ def workshop_dir() -> Path:
 _BASES: dict[tuple[str, ...], tuple[Any, dict[str, Any], dict[str, float]]] = {}
 
 
-def _config_files_state() -> tuple[tuple[str, int, int, int, int], ...]:
+def config_files_state() -> tuple[tuple[str, int, int, int, int], ...]:
     """Every file a year or what-if is composed from (``conf/``, ``scenarios/`` without the
     saved what-ifs) with its modification and change times, size and inode: any edit changes
     it, also one that restores the modification time (``cp -p``, ``rsync -a``)."""
@@ -74,12 +74,12 @@ def compose_levers_base(levers: Levers) -> tuple[dict[str, Any], dict[str, float
     """The composed configuration of the year and what-ifs, and staff hours per week per group.
 
     Composed once per year and what-ifs while no file of ``conf/`` or ``scenarios/`` changes
-    (the saved what-ifs aside; :func:`_config_files_state`); each call gets its own copy.
+    (the saved what-ifs aside; :func:`config_files_state`); each call gets its own copy.
 
     Raises as :func:`klantstroom.api.compose` (an unknown scenario names itself).
     """
     key = tuple(levers.scenarios())
-    state = _config_files_state()
+    state = config_files_state()
     kept = _BASES.get(key)
     if kept is None or kept[0] != state:
         _BASES[key] = (state, *_compose_levers_base(levers))
