@@ -84,22 +84,22 @@ def spans_table(scenario: Scenario, logs: Sequence[ReplicationLog]) -> pd.DataFr
         wait_start = np.fmax(c["arrival_min"], c["slot_min"])
         # Outbound callbacks are work for staff, not callers in the phone queue.
         channel = np.where(c["origin"] == CALLBACK, -1, c["channel"])
+        # Every column an array of its own (concat_replications takes them as they are): the
+        # log's codes are copied, the rest is computed here.
         frames.append(
-            pd.DataFrame(
-                {
-                    "replication": np.full(len(served), log.replication, dtype=np.int32),
-                    "channel": channel.astype(np.int16),
-                    "shop": c["shop"],
-                    "staff_group": c["staff_group"],
-                    "appointment": c["appointment"] == 1,
-                    "wait_start": np.minimum(wait_start, wait_end),
-                    "wait_end": wait_end,
-                    "busy_start": busy_start,
-                    "busy_end": busy_end,
-                }
-            )
+            {
+                "replication": np.full(len(served), log.replication, dtype=np.int32),
+                "channel": channel.astype(np.int16),
+                "shop": c["shop"].copy(),
+                "staff_group": c["staff_group"].copy(),
+                "appointment": c["appointment"] == 1,
+                "wait_start": np.minimum(wait_start, wait_end),
+                "wait_end": wait_end,
+                "busy_start": busy_start,
+                "busy_end": busy_end,
+            }
         )
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    return concat_replications(frames, (), ()) if frames else pd.DataFrame()
 
 
 def _member_busy(
