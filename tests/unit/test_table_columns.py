@@ -11,6 +11,7 @@ from klantstroom.model.eventlog import ContactLog
 from klantstroom.tables.columns import concat_replications, take_rows
 from klantstroom.tables.contacts import contacts_table
 from klantstroom.tables.journeys import journeys_table
+from klantstroom.tables.staff import spans_table
 
 from factories import queue_config, simulation
 
@@ -75,7 +76,8 @@ def test_the_tables_share_no_memory_with_the_event_log() -> None:
     sim = simulation(config)
     log = sim.run()
     logged = [*log.contacts.values(), *log.spells.values()]
-    for table in (contacts_table(sim.scenario, [log]), journeys_table(sim.scenario, [log])):
+    for make in (contacts_table, journeys_table, spans_table):
+        table = make(sim.scenario, [log])
         assert len(table) > 0
         for name in table.columns:
             values = table[name].array
