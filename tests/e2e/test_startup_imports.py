@@ -12,6 +12,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from subprocesses import HANG_GUARD_S
 
 
@@ -47,39 +49,47 @@ def test_a_run_of_one_replication_without_figures_imports_neither_scipy_nor_matp
     assert (tmp_path / "run" / "kpis.csv").is_file()
 
 
-# A command's jobs, each replaced by a report of how often the collector was frozen and how
-# many objects it skips.
+# A command whose jobs are replaced by a report of how often the collector was frozen by then
+# and how many objects it skips.
 _FREEZE_PROBE = """
 import gc, sys
 from klantstroom import cli
+from klantstroom.staffing import command as staffing
 freeze, calls = gc.freeze, []
 def counted():
     calls.append(1)
     freeze()
 gc.freeze = counted
-def probe(cfg, output_dir):
+def report():
     print("job", len(calls), gc.get_freeze_count(), flush=True)
-    return 0, ""
-cli._run_job = probe
-sys.argv = ["klantstroom", *sys.argv[1:]]
-cli.main()
+cli._run_job = lambda cfg, output_dir: report() or (0, "")
+staffing.write_staffing = lambda scenario, output_dir: report()
+entry, sys.argv = sys.argv[1], ["klantstroom", *sys.argv[2:]]
+getattr(cli, entry)()
 """
 
 
-def test_a_command_freezes_what_lives_when_its_job_starts_once_per_process(
-    tmp_path: Path,
+@pytest.mark.parametrize(
+    ("entry", "args"),
+    [
+        # Two jobs of one multirun in one process (the basic launcher).
+        ("main", ["-m", "scenarios=textbook/mmc", "run.seed=1,2"]),
+        ("staff_main", ["scenarios=textbook/mmc"]),
+    ],
+)
+def test_a_command_freezes_what_lives_before_its_jobs_once(
+    tmp_path: Path, entry: str, args: list[str]
 ) -> None:
-    # Two jobs of one multirun in one process (the basic launcher): the first freezes the
-    # libraries, Hydra and the composed configuration; the second must not freeze again (it
-    # would keep the first job's garbage for good).
+    # The libraries and Hydra are frozen before the first job and never again, so that the
+    # jobs' configurations and results stay collectable.
     done = subprocess.run(
         [
             sys.executable,
             "-c",
             _FREEZE_PROBE,
-            "-m",
-            "scenarios=textbook/mmc",
-            "run.seed=1,2",
+            entry,
+            *args,
+            f"hydra.run.dir={tmp_path / 'run'}",
             f"hydra.sweep.dir={tmp_path / 'multirun'}",
         ],
         cwd=tmp_path,
@@ -89,5 +99,6 @@ def test_a_command_freezes_what_lives_when_its_job_starts_once_per_process(
     )
     assert done.returncode == 0, done.stderr[-2000:]
     jobs = [line.split()[1:] for line in done.stdout.splitlines() if line.startswith("job ")]
-    assert [freezes for freezes, _ in jobs] == ["1", "1"]  # frozen once, before the first job
+    assert len(jobs) == (2 if "-m" in args else 1)
+    assert {freezes for freezes, _ in jobs} == {"1"}  # frozen once, before the first job
     assert int(jobs[0][1]) > 10_000  # the imported libraries alone are tens of thousands

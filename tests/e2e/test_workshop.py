@@ -260,26 +260,29 @@ def test_the_page_composes_again_once_a_config_file_changes(
 
     from klantstroom.workshop import whatif
 
-    st.cache_data.clear()
-    monkeypatch.setattr(whatif, "_BASES", {})
-    composed: list[list[str]] = []
-    compose = whatif.api.compose
+    # The page's own cache is what is counted: each miss asks compose_levers_base (which keeps
+    # compositions of its own, so counting Hydra's compositions could not tell the two apart).
+    asked: list[Levers] = []
+    compose_levers_base = whatif.compose_levers_base
 
-    def counted(overrides: list[str]) -> object:
-        composed.append(list(overrides))
-        return compose(overrides)
+    def counted(levers: Levers) -> object:
+        asked.append(levers)
+        return compose_levers_base(levers)
 
-    monkeypatch.setattr(whatif.api, "compose", counted)
+    monkeypatch.setattr(whatif, "compose_levers_base", counted)
     files = whatif.config_files_state()
     monkeypatch.setattr(whatif, "config_files_state", lambda: files)
     monkeypatch.setenv("KLANTSTROOM_WORKSHOP_OUTPUTS", str(tmp_path / "outputs"))
-    app = AppTest.from_file(str(APP), default_timeout=PATIENCE_S)
-    app.run()
-    assert not app.exception and len(composed) == 1
-    app.run()  # a rerun (any click) with the files as they were: from the cache
-    assert not app.exception and len(composed) == 1
-    # A file of conf/ or scenarios/ edited while the page is open: the levers follow it.
-    monkeypatch.setattr(whatif, "config_files_state", lambda: (*files, ("edited", 1, 1, 1, 1)))
-    app.run()
-    assert not app.exception and len(composed) == 2
     st.cache_data.clear()
+    try:
+        app = AppTest.from_file(str(APP), default_timeout=PATIENCE_S)
+        app.run()
+        assert not app.exception and len(asked) == 1
+        app.run()  # a rerun (any click) with the files as they were: from the page's cache
+        assert not app.exception and len(asked) == 1
+        # A file of conf/ or scenarios/ edited while the page is open: the levers follow it.
+        monkeypatch.setattr(whatif, "config_files_state", lambda: (*files, ("edited", 1, 1, 1, 1)))
+        app.run()
+        assert not app.exception and len(asked) == 2
+    finally:
+        st.cache_data.clear()

@@ -69,9 +69,10 @@ def test_two_columns_sharing_one_array_are_refused() -> None:
         concat_replications([{"start": shared, "end": shared}], ["start", "end"], ())
 
 
-def test_the_tables_share_no_memory_with_the_event_log() -> None:
+def test_the_tables_share_no_memory_with_the_event_log_and_can_be_written() -> None:
     # The tables' columns are not copied into blocks: had one been the log's own array, a
-    # change to the table would change the log that the other tables are made from.
+    # change to the table would change the log that the other tables are made from; had one
+    # been a read-only view (a datetime index's values), the table could not be changed.
     config = queue_config(rate_per_hour=30.0, agents=2, horizon_days=0.5)
     sim = simulation(config)
     log = sim.run()
@@ -84,3 +85,4 @@ def test_the_tables_share_no_memory_with_the_event_log() -> None:
             data = getattr(values, "_ndarray", getattr(values, "_data", None))
             if isinstance(data, np.ndarray):
                 assert not any(np.shares_memory(data, column) for column in logged), name
+                assert data.flags.writeable, name

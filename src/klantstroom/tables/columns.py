@@ -71,8 +71,13 @@ def _joined(pieces: list[Any]) -> Any:
     ``_concat_same_type``, which keeps the dtype as ``pd.concat`` does for equal dtypes."""
     if isinstance(pieces[0], pd.Index):
         pieces = [piece.to_numpy() for piece in pieces]
-    if len(pieces) == 1:  # one replication: its column as it is, not a copy
-        return pieces[0]
+    if len(pieces) == 1:  # one replication: its column as it is, not a copy ...
+        piece = pieces[0]
+        if isinstance(piece, np.ndarray) and not (piece.flags.owndata and piece.flags.writeable):
+            # ... unless it is a view: a datetime index's values are a read-only view of it,
+            # which would make the table's column read-only (the frame takes it as it is).
+            return piece.copy()
+        return piece
     if isinstance(pieces[0], np.ndarray):
         return np.concatenate(pieces)
     return type(pieces[0])._concat_same_type(pieces)
