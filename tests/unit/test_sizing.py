@@ -6,6 +6,7 @@ import copy
 import dataclasses
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from klantstroom.analysis.erlang import erlang_c_agents_for_service_level, mmc_metrics
@@ -225,11 +226,17 @@ def test_groups_tied_at_the_best_rank_share_a_service_by_their_hours() -> None:
         index=["date", "interval_start_min"], columns="staff_group", values="agents"
     )
     assert (agents["specialists"] / agents["breed"]).to_numpy() == pytest.approx(2.5)
+    # Per interval the pool's groups share its queues' rate and separate needs, whatever the
+    # order of the table's rows (the groups are the sorted keys, as a groupby gives them).
+    keys = ["date", "interval_start_min"]
+    shared = by_group.groupby(keys)[["arrival_rate_per_min", "agents_separate"]].sum()
+    own = needs.groupby(keys)[["arrival_rate_per_min", "agents"]].sum()
+    assert shared.to_numpy() == pytest.approx(own.to_numpy())
+    shuffled = group_requirements(sc, needs.sample(frac=1.0, random_state=7))
+    pd.testing.assert_frame_equal(shuffled, by_group)
 
 
 def test_pooling_rounds_once_after_adding_fractional_needs() -> None:
-    import pandas as pd
-
     needs = pd.DataFrame(
         {
             "date": ["d", "d"],
