@@ -166,20 +166,31 @@ def may_take_deferred(routing: RoutingSpec, group: Group, member: Member) -> boo
     nothing to keep them for."""
     if not (group.work or group.chat_work):
         return True
-    if routing.deferred_reserve > 0:
-        others = sum(1 for m in group.members if m.idle and m is not member and not m.leaving)
-        if others < routing.deferred_reserve:
+    # Called whenever a member of a blending group runs out of real-time work: each count
+    # stops as soon as it decides, and those on duty are the group's running count.
+    reserve = routing.deferred_reserve
+    if reserve > 0:
+        others = 0
+        for m in group.members:
+            if m.idle and m is not member and not m.leaving:
+                others += 1
+                if others >= reserve:
+                    break
+        else:
             return False
     if routing.deferred_max_share < 1.0:
-        on_duty = sum(1 for m in group.members if m.on_duty and not m.leaving)
-        deferred = sum(
-            1
-            for m in group.members
-            if m is not member and m.contact is not None and m.contact.queue.deferred
-        )
-        # A small tolerance so that 0.5 x 4 members allows 2, not 3 by rounding noise.
-        if deferred >= math.ceil(routing.deferred_max_share * on_duty - 1e-9):
+        # ``group.active``: on duty and not leaving. A small tolerance so that 0.5 x 4 members
+        # allows 2, not 3 by rounding noise.
+        limit = math.ceil(routing.deferred_max_share * group.active - 1e-9)
+        if limit <= 0:
             return False
+        deferred = 0
+        for m in group.members:
+            contact = m.contact
+            if contact is not None and m is not member and contact.queue.deferred:
+                deferred += 1
+                if deferred >= limit:
+                    return False
     return True
 
 
