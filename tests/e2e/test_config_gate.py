@@ -90,6 +90,18 @@ def test_the_gate_holds_for_config_dir_and_for_a_sweep(tmp_path: Path) -> None:
         *QUICK,
     )
     assert_refused(sweep, "hydra.callbacks", tmp_path)
+    # ... and the files each job's overlay names in its own defaults list.
+    (shared / "scenarios" / "outer.yaml").write_text(
+        "# @package _global_\ndefaults:\n  - shared\n  - _self_\n", encoding="utf-8"
+    )
+    nested = klantstroom(
+        tmp_path,
+        "-m",
+        "scenarios=textbook/mmc,outer",
+        f"hydra.searchpath=[file://{shared}]",
+        *QUICK,
+    )
+    assert_refused(nested, "hydra.callbacks", tmp_path)
     assert not pwned.exists()
 
 
