@@ -281,9 +281,11 @@ def _checked_saved_config(saved: Path) -> str:
     """
     import yaml
 
+    from klantstroom.config.yaml_text import safe_load
+
     text = saved.read_text(encoding="utf-8", errors="replace")
     try:
-        content = yaml.safe_load(text)
+        content = safe_load(text)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f", line {mark.line + 1}" if mark is not None else ""

@@ -38,6 +38,7 @@ from klantstroom.analysis.trajectory import (
     staff_months,
 )
 from klantstroom.config.path_plan import Stretch
+from klantstroom.config.yaml_text import safe_load
 from klantstroom.outputs import RunError, write_atomic
 from klantstroom.results import RunFolderError, load_run
 from klantstroom.runner import execute
@@ -60,7 +61,7 @@ class PreparedStretch:
 
 def _simulated(config_yaml: str) -> object:
     """What decides a stretch's tables: its configuration without the output and worker keys."""
-    config = yaml.safe_load(config_yaml) or {}
+    config = safe_load(config_yaml) or {}
     config.pop("output", None)
     for key in _NOT_IN_TABLES:
         (config.get("run") or {}).pop(key, None)

@@ -33,6 +33,7 @@ from omegaconf.errors import OmegaConfBaseException
 
 from klantstroom.config.file_rules import config_file_problems
 from klantstroom.config.gate import ConfigFileRefused, refusal_message
+from klantstroom.config.yaml_text import safe_load
 
 DEFAULT = "default"
 # Shown for a key that one side does not have.
@@ -128,7 +129,7 @@ def saved_config(folder: Path) -> dict[str, Any]:
             "run (it holds .hydra/config.yaml)"
         )
     try:
-        content = yaml.safe_load(saved.read_text(encoding="utf-8", errors="replace"))
+        content = safe_load(saved.read_text(encoding="utf-8", errors="replace"))
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f", line {mark.line + 1}" if mark is not None else ""

@@ -32,10 +32,11 @@ from typing import Any, NoReturn
 import yaml
 from hydra._internal.core_plugins.file_config_source import FileConfigSource
 from hydra.errors import CompactHydraException
-from hydra.plugins.config_source import ConfigResult
+from hydra.plugins.config_source import ConfigLoadError, ConfigResult, ConfigSource
 from omegaconf import OmegaConf
 
 from klantstroom.config.file_rules import config_file_problems
+from klantstroom.config.yaml_text import omegaconf_document
 from klantstroom.paths import conf_dir
 
 _TRUSTED: set[str] = set()
@@ -80,7 +81,7 @@ class GatedFileConfigSource(FileConfigSource):
             os.path.join(self.path, self._normalize_file_name(config_path))
         )
         try:
-            result = super().load_config(config_path)
+            result = self._read(full_path)
         except yaml.YAMLError as error:
             # Hydra would show the YAML parser's stack; the user needs the file, line and column.
             refuse(full_path, [yaml_problem(error)])
@@ -92,6 +93,26 @@ class GatedFileConfigSource(FileConfigSource):
             if problems:
                 refuse(full_path, problems)
         return result
+
+    def _read(self, full_path: str) -> ConfigResult:
+        """Hydra's ``FileConfigSource.load_config`` (hydra-core 1.3) with OmegaConf's loader on
+        libyaml's parser (:mod:`klantstroom.config.yaml_text`): the same config, the header
+        from the first 512 characters, several times faster for the large files."""
+        if not os.path.exists(full_path):
+            raise ConfigLoadError(f"Config not found : {full_path}")
+        with open(full_path, encoding="utf-8") as f:
+            text = f.read()
+        header = ConfigSource._get_header_dict(text[:512])
+        document = omegaconf_document(text)
+        if document is not None and not isinstance(document, (list, dict, str)):
+            raise OSError(f"Invalid loaded object type: {type(document).__name__}")
+        config = OmegaConf.create() if document is None else OmegaConf.create(document)
+        return ConfigResult(
+            config=config,
+            path=f"{self.scheme()}://{self.path}",
+            provider=self.provider,
+            header=header,
+        )
 
 
 def yaml_problem(error: yaml.YAMLError) -> tuple[str, str]:

@@ -13,13 +13,13 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import yaml
 
 from klantstroom.analysis.weekly import (
     ALL_SHOPS,
     norm_lost_and_regained,
     weekly_access,
 )
+from klantstroom.config.yaml_text import safe_load
 from klantstroom.report import html
 from klantstroom.report.figure_captions import CAPTIONS
 from klantstroom.report.headline import decimal
@@ -91,7 +91,7 @@ def _config(folder: Path) -> dict[str, Any]:
     path = folder / ".hydra" / "config.yaml"
     if not path.is_file():
         return {}
-    loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
+    loaded = safe_load(path.read_text(encoding="utf-8"))
     return loaded if isinstance(loaded, dict) else {}
 
 
