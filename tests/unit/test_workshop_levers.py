@@ -221,6 +221,30 @@ def test_a_year_is_composed_once_while_no_config_file_changes(
     assert len(composed) == 3
 
 
+def test_the_kept_compositions_are_bounded_the_least_recently_used_going_first(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    made: list[tuple[str, ...]] = []
+
+    def compose(levers: Levers) -> tuple[dict[str, Any], dict[str, float]]:
+        made.append(tuple(levers.scenarios()))
+        return {"run": {}}, {}
+
+    monkeypatch.setattr(whatif, "_BASES", {})
+    monkeypatch.setattr(whatif, "_MAX_BASES", 3)
+    monkeypatch.setattr(whatif, "_compose_levers_base", compose)
+    monkeypatch.setattr(whatif, "config_files_state", lambda: ())
+    years = ["nulmeting", "jaar1", "jaar2", "jaar3"]
+    for year in years[:3]:
+        compose_levers_base(Levers(year=year))
+    compose_levers_base(Levers(year="nulmeting"))  # used again: now the most recent
+    compose_levers_base(Levers(year="jaar3"))  # a fourth: jaar1, the least recent, goes
+    assert [key[0] for key in whatif._BASES] == ["jaar2", "nulmeting", "jaar3"]
+    compose_levers_base(Levers(year="nulmeting"))
+    compose_levers_base(Levers(year="jaar1"))
+    assert [key[0] for key in made] == [*years[:3], "jaar3", "jaar1"]
+
+
 def test_the_file_state_follows_every_config_file_but_the_saved_what_ifs(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:

@@ -49,8 +49,10 @@ def workshop_dir() -> Path:
 
 # Composed years and what-ifs (compose_levers_base), kept while no config file changes: the page
 # composes the year and what-ifs to show their levers, and saving a what-if and its baseline
-# composes them again, a second or more each for Grootstad.
+# composes them again, a second or more each for Grootstad. At most _MAX_BASES, the least
+# recently used going first (as the page's own cache of 32): a workshop server runs for days.
 _BASES: dict[tuple[str, ...], tuple[Any, dict[str, Any], dict[str, float]]] = {}
+_MAX_BASES = 32
 
 
 def config_files_state() -> tuple[tuple[str, int, int, int, int], ...]:
@@ -80,10 +82,13 @@ def compose_levers_base(levers: Levers) -> tuple[dict[str, Any], dict[str, float
     """
     key = tuple(levers.scenarios())
     state = config_files_state()
-    kept = _BASES.get(key)
+    kept = _BASES.pop(key, None)  # put back last: the most recently used
     if kept is None or kept[0] != state:
-        _BASES[key] = (state, *_compose_levers_base(levers))
-    _, base, hours = _BASES[key]
+        kept = (state, *_compose_levers_base(levers))
+    _BASES[key] = kept
+    while len(_BASES) > _MAX_BASES:
+        del _BASES[next(iter(_BASES))]
+    _, base, hours = kept
     return copy.deepcopy(base), dict(hours)
 
 
