@@ -95,9 +95,9 @@ class GatedFileConfigSource(FileConfigSource):
         return result
 
     def _read(self, full_path: str) -> ConfigResult:
-        """Hydra's ``FileConfigSource.load_config`` (hydra-core 1.3) with OmegaConf's loader on
-        libyaml's parser (:mod:`klantstroom.config.yaml_text`): the same config, the header
-        from the first 512 characters, several times faster for the large files."""
+        """Hydra's ``FileConfigSource.load_config`` (hydra-core 1.3), the text parsed once per
+        process (:mod:`klantstroom.config.yaml_text`): the same config, the header from the
+        first 512 characters."""
         if not os.path.exists(full_path):
             raise ConfigLoadError(f"Config not found : {full_path}")
         with open(full_path, encoding="utf-8") as f:
