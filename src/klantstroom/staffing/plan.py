@@ -181,8 +181,9 @@ def group_requirements(scenario: Scenario, requirements: pd.DataFrame) -> pd.Dat
     patience = table["patience_min"].to_numpy(dtype=float)
     agents_each = table["agents"].to_numpy(dtype=float)
     service_codes = pd.factorize(table["service"])[0]  # NaN is -1: not a service (nunique)
+    ends = [*starts[1:], len(order)] if len(starts) else []  # none: every key had a NaN
     rows = []
-    for first, end in zip(starts, [*starts[1:], len(order)], strict=True):
+    for first, end in zip(starts, ends, strict=True):
         rows_of = order[first:end]
         pool, date, start, channel, shop = (column[rows_of[0]] for column in key_columns)
         channel_spec = scenario.channel(str(channel))
