@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -202,10 +203,10 @@ def composed(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
     return made
 
 
+@pytest.mark.usefixtures("fresh_bases")
 def test_a_year_is_composed_once_while_no_config_file_changes(
     monkeypatch: pytest.MonkeyPatch, composed: list[list[str]]
 ) -> None:
-    monkeypatch.setattr(whatif, "_BASES", {})
     levers = Levers(year="nulmeting", whatifs=("extra_avond",))
     first, hours = compose_levers_base(levers)
     first["run"]["name"] = "changed by the caller"  # a copy: the next call does not see it
@@ -221,28 +222,42 @@ def test_a_year_is_composed_once_while_no_config_file_changes(
     assert len(composed) == 3
 
 
+@pytest.fixture
+def fresh_bases() -> Iterator[None]:
+    """No kept composition before the test, and none it made (maybe a stand-in's) after it."""
+    whatif._kept_base.cache_clear()
+    yield
+    whatif._kept_base.cache_clear()
+
+
+@pytest.mark.usefixtures("fresh_bases")
 def test_the_kept_compositions_are_bounded_the_least_recently_used_going_first(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     made: list[tuple[str, ...]] = []
 
-    def compose(levers: Levers) -> tuple[dict[str, Any], dict[str, float]]:
-        made.append(tuple(levers.scenarios()))
+    def compose(scenarios: tuple[str, ...]) -> tuple[dict[str, Any], dict[str, float]]:
+        made.append(scenarios)
         return {"run": {}}, {}
 
-    monkeypatch.setattr(whatif, "_BASES", {})
-    monkeypatch.setattr(whatif, "_MAX_BASES", 3)
     monkeypatch.setattr(whatif, "_compose_levers_base", compose)
-    monkeypatch.setattr(whatif, "config_files_state", lambda: ())
-    years = ["nulmeting", "jaar1", "jaar2", "jaar3"]
-    for year in years[:3]:
-        compose_levers_base(Levers(year=year))
-    compose_levers_base(Levers(year="nulmeting"))  # used again: now the most recent
-    compose_levers_base(Levers(year="jaar3"))  # a fourth: jaar1, the least recent, goes
-    assert [key[0] for key in whatif._BASES] == ["jaar2", "nulmeting", "jaar3"]
-    compose_levers_base(Levers(year="nulmeting"))
-    compose_levers_base(Levers(year="jaar1"))
-    assert [key[0] for key in made] == [*years[:3], "jaar3", "jaar1"]
+    state = [0]
+    monkeypatch.setattr(whatif, "config_files_state", lambda: (("file", state[0], 0, 0, 0),))
+
+    def ask(edit: int) -> None:  # the year under the files' state after ``edit`` edits
+        state[0] = edit
+        compose_levers_base(Levers(year="nulmeting"))
+
+    for edit in range(32):
+        ask(edit)
+    ask(0)  # used again: now the most recent
+    ask(32)  # a 33rd: edit 1, the least recently used, goes
+    assert len(made) == 33
+    ask(0)
+    ask(32)
+    assert len(made) == 33  # both kept
+    ask(1)
+    assert len(made) == 34  # composed again
 
 
 def test_the_file_state_follows_every_config_file_but_the_saved_what_ifs(

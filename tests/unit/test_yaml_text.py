@@ -23,7 +23,7 @@ def test_a_text_is_parsed_once_and_every_caller_gets_its_own_copy(
         parsed.append(text)
         return load(text, Loader=Loader)
 
-    monkeypatch.setattr(yaml_text, "_KEPT", {})
+    yaml_text._parsed.cache_clear()
     monkeypatch.setattr(yaml_text.yaml, "load", counted)
     text = (conf_dir() / "municipality" / "grootstad.yaml").read_text(encoding="utf-8")
     first = yaml_text.omegaconf_document(text)
@@ -37,12 +37,15 @@ def test_a_text_is_parsed_once_and_every_caller_gets_its_own_copy(
     assert len(parsed) == 3
 
 
-def test_at_most_so_many_documents_are_kept(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(yaml_text, "_KEPT", {})
-    monkeypatch.setattr(yaml_text, "MAX_KEPT", 2)
-    for text in ("a: 1\n", "b: 2\n", "a: 1\n", "c: 3\n"):
-        yaml_text.safe_load(text)
-    assert [text for _, text in yaml_text._KEPT] == ["a: 1\n", "c: 3\n"]  # b: least recent
+def test_at_most_so_many_documents_are_kept() -> None:
+    yaml_text._parsed.cache_clear()
+    for n in range(yaml_text.MAX_KEPT + 1):
+        yaml_text.safe_load(f"a: {n}\n")
+    assert yaml_text._parsed.cache_info().currsize == yaml_text.MAX_KEPT
+    yaml_text.safe_load(f"a: {yaml_text.MAX_KEPT}\n")  # the most recent: kept
+    assert yaml_text._parsed.cache_info().hits == 1
+    yaml_text.safe_load("a: 0\n")  # the least recent: parsed again
+    assert yaml_text._parsed.cache_info().misses == yaml_text.MAX_KEPT + 2
 
 
 @pytest.mark.parametrize(

@@ -5,8 +5,8 @@ PyYAML's ``SafeLoader``, and OmegaConf's loader built on it, scan and parse in p
 files), 0.29 s for a run's 3,800-line saved configuration. A process that composes more than
 once parsed the same texts again every time: a multirun's pre-check, Hydra's validation and
 each job, the workshop's page, a comparison or road-map path reading the saved configurations,
-a test worker. The documents are kept per loader and text (at most :data:`MAX_KEPT`, the least
-recently used going first) and every caller gets its own deep copy (2 ms for Grootstad's). A
+a test worker. The documents are kept per loader and text (``functools.lru_cache``, at most
+:data:`MAX_KEPT`) and every caller gets its own deep copy (2 ms for Grootstad's). A
 text that does not parse is not kept: each load raises the parser's error as before.
 
 libyaml's C parser parses nine times as fast but accepts YAML that PyYAML's parser refuses (a
@@ -16,13 +16,12 @@ tab after a colon, ``>#``): a file refused everywhere else would load, so it is 
 from __future__ import annotations
 
 import copy
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 import yaml
 
 MAX_KEPT = 64  # documents kept (Grootstad's configuration files are 21)
-_KEPT: dict[tuple[str, str], Any] = {}
 
 
 @cache
@@ -34,23 +33,18 @@ def _omegaconf_loader() -> type:
     return loader
 
 
-def _kept(kind: str, text: str, loader: type) -> Any:
-    key = (kind, text)
-    document = _KEPT.pop(key, _KEPT)  # put back last: the most recently used
-    if document is _KEPT:
-        document = yaml.load(text, Loader=loader)
-    _KEPT[key] = document
-    while len(_KEPT) > MAX_KEPT:
-        del _KEPT[next(iter(_KEPT))]
-    return copy.deepcopy(document)
+@lru_cache(maxsize=MAX_KEPT)  # an error is raised, never kept
+def _parsed(kind: str, text: str) -> Any:
+    loader = yaml.SafeLoader if kind == "safe" else _omegaconf_loader()
+    return yaml.load(text, Loader=loader)
 
 
 def safe_load(text: str) -> Any:
     """``yaml.safe_load(text)``, parsed once per process."""
-    return _kept("safe", text, yaml.SafeLoader)
+    return copy.deepcopy(_parsed("safe", text))
 
 
 def omegaconf_document(text: str) -> Any:
     """What ``OmegaConf.load`` reads from a file holding ``text`` (before it creates the config),
     parsed once per process."""
-    return _kept("omegaconf", text, _omegaconf_loader())
+    return copy.deepcopy(_parsed("omegaconf", text))

@@ -25,6 +25,7 @@ import hashlib
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -49,10 +50,8 @@ def workshop_dir() -> Path:
 
 # Composed years and what-ifs (compose_levers_base), kept while no config file changes: the page
 # composes the year and what-ifs to show their levers, and saving a what-if and its baseline
-# composes them again, a second or more each for Grootstad. At most _MAX_BASES, the least
-# recently used going first (as the page's own cache of 32): a workshop server runs for days.
-_BASES: dict[tuple[str, ...], tuple[Any, dict[str, Any], dict[str, float]]] = {}
-_MAX_BASES = 32
+# composes them again, a second or more each for Grootstad. At most 32, the least recently used
+# going first (as the page's own cache): a workshop server runs for days.
 
 
 def config_files_state() -> tuple[tuple[str, int, int, int, int], ...]:
@@ -80,20 +79,19 @@ def compose_levers_base(levers: Levers) -> tuple[dict[str, Any], dict[str, float
 
     Raises as :func:`klantstroom.api.compose` (an unknown scenario names itself).
     """
-    key = tuple(levers.scenarios())
-    state = config_files_state()
-    kept = _BASES.pop(key, None)  # put back last: the most recently used
-    if kept is None or kept[0] != state:
-        kept = (state, *_compose_levers_base(levers))
-    _BASES[key] = kept
-    while len(_BASES) > _MAX_BASES:
-        del _BASES[next(iter(_BASES))]
-    _, base, hours = kept
+    base, hours = _kept_base(tuple(levers.scenarios()), config_files_state())
     return copy.deepcopy(base), dict(hours)
 
 
-def _compose_levers_base(levers: Levers) -> tuple[dict[str, Any], dict[str, float]]:
-    cfg = api.compose([f"scenarios=[{','.join(levers.scenarios())}]"])
+@lru_cache(maxsize=32)  # keyed by the files' state too: an edit composes anew
+def _kept_base(
+    scenarios: tuple[str, ...], state: tuple[tuple[str, int, int, int, int], ...]
+) -> tuple[dict[str, Any], dict[str, float]]:
+    return _compose_levers_base(scenarios)
+
+
+def _compose_levers_base(scenarios: tuple[str, ...]) -> tuple[dict[str, Any], dict[str, float]]:
+    cfg = api.compose([f"scenarios=[{','.join(scenarios)}]"])
     container = OmegaConf.to_container(cfg, resolve=True)
     assert isinstance(container, dict)
     base = {str(key): value for key, value in container.items()}
