@@ -48,12 +48,6 @@ def workshop_dir() -> Path:
     return scenarios_dir() / WORKSHOP_GROUP
 
 
-# Composed years and what-ifs (compose_levers_base), kept while no config file changes: the page
-# composes the year and what-ifs to show their levers, and saving a what-if and its baseline
-# composes them again, a second or more each for Grootstad. At most 32, the least recently used
-# going first (as the page's own cache): a workshop server runs for days.
-
-
 def config_files_state() -> tuple[tuple[str, int, int, int, int], ...]:
     """Every file a year or what-if is composed from (``conf/``, ``scenarios/`` without the
     saved what-ifs) with its modification and change times, size and inode: any edit changes
@@ -83,7 +77,12 @@ def compose_levers_base(levers: Levers) -> tuple[dict[str, Any], dict[str, float
     return copy.deepcopy(base), dict(hours)
 
 
-@lru_cache(maxsize=32)  # keyed by the files' state too: an edit composes anew
+# Composed years and what-ifs, kept while no config file changes (the files' state is part of
+# the key: an edit composes anew): the page composes the year and what-ifs to show their levers,
+# and saving a what-if and its baseline composes them again, a second or more each for
+# Grootstad. At most 32, the least recently used going first (as the page's own cache): a
+# workshop server runs for days.
+@lru_cache(maxsize=32)
 def _kept_base(
     scenarios: tuple[str, ...], state: tuple[tuple[str, int, int, int, int], ...]
 ) -> tuple[dict[str, Any], dict[str, float]]:
