@@ -33,6 +33,7 @@ def klantstroom(
     )
 
 
+@pytest.mark.long
 def test_default_scenario_writes_every_table_and_figure(tmp_path: Path) -> None:
     out = tmp_path / "run"
     # Up to early June: the whole passport peak month the counters are judged on (a whole year
@@ -262,6 +263,7 @@ def staff(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.long
 def test_staffing_plan_for_kleinstad(tmp_path: Path) -> None:
     out = tmp_path / "staff"
     done = staff(
@@ -304,6 +306,7 @@ def test_staffing_plan_for_kleinstad(tmp_path: Path) -> None:
     assert (out / "figures" / "staffing_plan.png").stat().st_size > 10_000
 
 
+@pytest.mark.long
 def test_the_road_map_trains_its_multi_skilled_colleagues_and_compare_shows_it(
     tmp_path: Path,
 ) -> None:
@@ -342,6 +345,7 @@ def test_the_road_map_trains_its_multi_skilled_colleagues_and_compare_shows_it(
     assert '<h2 id="training">Training</h2>' in page and "FTE off the floor" in page
 
 
+@pytest.mark.long
 def test_staffing_per_road_map_year(tmp_path: Path) -> None:
     sweep = tmp_path / "multirun"
     done = staff(
@@ -440,6 +444,7 @@ def test_staffing_settings_are_validated(tmp_path: Path) -> None:
     assert "staffing.method: unknown value 'magic'; allowed: erlang_a, erlang_c" in done.stderr
 
 
+@pytest.mark.long
 def test_a_run_can_plan_its_staffing_into_its_report(tmp_path: Path) -> None:
     out = tmp_path / "run"
     done = klantstroom(

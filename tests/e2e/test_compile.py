@@ -85,6 +85,7 @@ def test_what_the_build_lacks_is_named_and_nothing_is_built(
     assert compile_command.compiled_files(compile_command.model_folder()) == before
 
 
+@pytest.mark.long
 def test_the_compiled_model_gives_the_same_event_log(tmp_path: Path) -> None:
     problems = compile_command.missing_prerequisites()
     if problems:

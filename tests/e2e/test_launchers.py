@@ -55,6 +55,7 @@ NEEDS = {
 }
 
 
+@pytest.mark.long
 @pytest.mark.parametrize("launcher", list(NEEDS))
 def test_a_launcher_gives_the_basic_launchers_tables(
     launcher: str, basic: Path, tmp_path: Path

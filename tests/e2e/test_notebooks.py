@@ -168,6 +168,7 @@ def test_parameters_cell_holds_simple_assignments(path: Path) -> None:
     assert defaults["output_dir"].startswith("outputs/notebooks/")
 
 
+@pytest.mark.long
 @pytest.mark.parametrize("name", sorted(CI_PARAMETERS))
 def test_notebook_runs(name: str, tmp_path: Path) -> None:
     nb = nbformat.read(NOTEBOOKS / name, as_version=4)

@@ -14,6 +14,7 @@ import subprocess
 from pathlib import Path
 
 import pandas as pd
+import pytest
 from PIL import Image
 
 from subprocesses import run_code
@@ -36,6 +37,7 @@ def run(cwd: Path, *args: str, command: str = "klantstroom") -> subprocess.Compl
     return run_code(code, *args, cwd=cwd, env={**os.environ, "HYDRA_FULL_ERROR": "0"})
 
 
+@pytest.mark.long
 def test_the_road_map_path_runs_its_stretches_and_lines_up_their_months(tmp_path: Path) -> None:
     out = tmp_path / "path"
     done = run(tmp_path, *PATH, f"hydra.run.dir={out}")

@@ -88,6 +88,7 @@ def test_replay_errors_name_the_folder_and_the_key(original: Path, tmp_path: Pat
     assert typo.returncode == 2 and "did you mean 'run.replications'" in typo.stderr
 
 
+@pytest.mark.long
 def test_compare_a_multirun_and_open_the_report_in_chromium(tmp_path: Path) -> None:
     sweep = tmp_path / "multirun"
     done = run(

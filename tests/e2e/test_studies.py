@@ -31,6 +31,7 @@ def sensitivity(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     return command("klantstroom.study.sensitivity_command", *args, cwd=cwd)
 
 
+@pytest.mark.long
 def test_sensitivity_ranks_the_parameters_and_resumes(tmp_path: Path) -> None:
     (tmp_path / "parameters.yaml").write_text(PARAMETERS)
     args = [
@@ -87,6 +88,7 @@ def test_sensitivity_refuses_bad_input_by_name(
     assert message in capsys.readouterr().err
 
 
+@pytest.mark.long
 def test_the_fan_gives_each_years_probability_of_each_norm(tmp_path: Path) -> None:
     args = ["--draws", "2", "--start", "may", "--days", "7", "--warmup-days", "0",
             "--output", "fan", "--no-progress", "--language", "nl"]  # fmt: skip

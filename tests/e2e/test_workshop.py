@@ -76,6 +76,7 @@ def title() -> Iterator[str]:
         path.unlink()
 
 
+@pytest.mark.long
 def test_a_saved_what_if_replays_with_identical_tables(title: str, tmp_path: Path) -> None:
     levers = Levers(
         year="jaar1",
@@ -138,6 +139,7 @@ def page(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     server.wait(timeout=PATIENCE_S)
 
 
+@pytest.mark.long
 def test_the_page_runs_a_what_if_in_chromium_and_saves_it(
     page: tuple[str, Path], title: str, tmp_path: Path
 ) -> None:

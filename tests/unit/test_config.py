@@ -501,6 +501,7 @@ WHAT_IFS = (
 
 # The first and the last year: the years between are diffs of one on the other, and each
 # composition costs about 1.5 s (Grootstad is large).
+@pytest.mark.long
 @pytest.mark.parametrize("year", [ROADMAP[0], ROADMAP[-1]])
 def test_every_what_if_composes_with_the_road_map(compose_config: Compose, year: str) -> None:
     step = ROADMAP.index(year)

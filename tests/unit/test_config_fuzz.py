@@ -290,6 +290,7 @@ def _outcome(case: Case, folder: Path) -> str | None:
     return "accepted, but it is invalid" if case.invalid else None
 
 
+@pytest.mark.long
 def test_every_mutation_gives_a_clean_error_or_a_valid_scenario(
     cases: list[Case], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

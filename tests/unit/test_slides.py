@@ -62,6 +62,7 @@ def test_the_check_finds_what_a_projector_would_show_wrong() -> None:
     assert slide_problems(fine) == []
 
 
+@pytest.mark.long
 @pytest.mark.parametrize("language", ["nl", "en"])
 def test_every_figure_of_a_run_fits_a_slide(language: str, tmp_path: Path) -> None:
     scenario = api.load_scenario([*SHORT, f"report.language={language}"])
@@ -75,6 +76,7 @@ def test_every_figure_of_a_run_fits_a_slide(language: str, tmp_path: Path) -> No
         assert [(name, text) for name, text in problems.texts if english.search(text)] == []
 
 
+@pytest.mark.long
 def test_every_figure_of_a_comparison_fits_a_slide(tmp_path: Path) -> None:
     runs = [
         api.run(SHORT, tmp_path / "nulmeting"),
