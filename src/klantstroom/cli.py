@@ -218,14 +218,16 @@ def _explain_bad_overrides(
 ) -> None:
     """Stop with a readable message when an override names an unknown key."""
     args = sys.argv[1:] if args is None else args
-    flags = any(arg.startswith("-") for arg in args)
-    if not flags and one_composition.install(command, config_dir or conf_dir()):
-        return  # the run's own composition explains what it cannot compose
+    flags = {arg for arg in args if arg.startswith("-")}
+    # A run, or a sweep (-m): its own composition explains what it cannot compose, and a
+    # sweep's jobs are composed once each (klantstroom.config.one_composition).
+    if flags <= {"-m", "--multirun"} and one_composition.install(command, config_dir or conf_dir()):
+        return
     if not args:
         return
     if flags:
-        # Flags (-m, --cfg, --help, ...) and sweeps are left to Hydra, whose message names the
-        # key; only overrides its grammar cannot read would end in a traceback.
+        # Other flags (--cfg, --help, ...) are left to Hydra, whose message names the key; only
+        # overrides its grammar cannot read would end in a traceback.
         message = _check_override_syntax(args)
     else:
         message = _check_overrides(args, config_dir, config_name)

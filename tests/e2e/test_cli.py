@@ -252,6 +252,46 @@ def test_a_run_composes_its_configuration_once(
     assert (tmp_path / "run" / "run.json").is_file() == (returncode == 0)
 
 
+@pytest.mark.parametrize(
+    ("seeds", "kept", "compositions"),
+    [
+        # The sweep's own configuration, then each job once: checked before any runs, and
+        # that composition is the one it runs with (before: mode detection, and each job twice).
+        ("1,2", 16, 3),
+        ("5,5", 16, 3),  # the same job twice: each launch takes a composition of its own
+        ("1,2,3", 1, 6),  # beyond the kept ones, a job is composed again to run it
+    ],
+)
+def test_a_sweep_composes_each_job_once(
+    tmp_path: Path, seeds: str, kept: int, compositions: int
+) -> None:
+    sweep = tmp_path / "multirun"
+    counted = _COUNTED.replace(
+        "from klantstroom.cli import main",
+        f"from klantstroom.cli import main\nimport klantstroom.config.one_composition as one\n"
+        f"one.KEPT_JOBS = {kept}",
+    )
+    done = klantstroom(
+        tmp_path,
+        "-m",
+        "scenarios=textbook/mmc",
+        f"run.seed={seeds}",
+        "run.horizon_days=1",
+        "run.replications=1",
+        "output.figures=false",
+        "output.print_summary=false",
+        f"hydra.sweep.dir={sweep}",
+        command=[sys.executable, "-c", counted],
+    )
+    assert done.returncode == 0, done.stderr
+    assert f"compositions: {compositions}" in done.stderr
+    for job, seed in enumerate(seeds.split(",")):
+        saved = (sweep / str(job) / ".hydra" / "config.yaml").read_text(encoding="utf-8")
+        assert f"seed: {seed}\n" in saved
+        info = json.loads((sweep / str(job) / "run.json").read_text(encoding="utf-8"))
+        assert info["complete"]
+
+
 def staff(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
     """Run ``klantstroom-staff`` with ``args`` in ``tmp_path``, as a user would."""
     return subprocess.run(

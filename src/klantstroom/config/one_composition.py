@@ -24,7 +24,17 @@ Grootstad; hydra-core 1.3, ``hydra/_internal/utils.py`` and ``hydra.py``):
   output folder. It is composed as from Python rather than from the shell (``from_shell=False``),
   which only changes how one of Hydra's own messages quotes its example, as the check did.
 
-Both hooks are Hydra internals, checked by name and signature when installed: with another
+A sweep (``-m``) composed every job twice more: Hydra's sweeper composes each job first to
+catch a bad one before any runs (``Sweeper.validate_batch_is_legal``), then the basic launcher
+composes it again to run it (``BasicLauncher.launch``), both with
+``ConfigLoaderImpl.load_sweep_config`` and the same arguments; a road-map year is 2.3 s. With
+the basic launcher, which runs the jobs in this process, the validation's composition of each
+of the first :data:`KEPT_JOBS` jobs is kept and handed to the launcher, once: nothing reads or
+changes it in between, so it is the configuration the launcher would compose, taken from the
+files as they were when the sweep was checked. Other launchers compose their jobs in other
+processes, and nothing is kept for them.
+
+All hooks are Hydra internals, checked by name and signature when installed: with another
 Hydra, :func:`install` returns False and the command composes first as before (three times,
 correct, only slower).
 """
@@ -53,6 +63,13 @@ _COMPOSE_CONFIG = [
     "from_shell",
     "validate_sweep_overrides",
 ]
+
+
+# The parameters of the two Hydra methods a sweep composes its jobs with (hydra-core 1.3).
+_VALIDATE_BATCH = ["self", "batch"]
+_LOAD_SWEEP_CONFIG = ["self", "master_config", "sweep_overrides"]
+# A road-map year's composition takes about 3 MB: at most this many wait for their launch.
+KEPT_JOBS = 16
 
 
 def _parameters(function: Callable[..., Any]) -> list[str]:
@@ -131,8 +148,60 @@ def install(command: str, config_dir: Path) -> bool:
             print(f"{command}: {errors}", file=sys.stderr)
             raise SystemExit(2) from None
 
+    _install_sweep_hooks()  # without them (another Hydra) a sweep composes its jobs twice
     mode_from_overrides.__wrapped__ = get_mode  # type: ignore[attr-defined]
     explained_compose_config.__wrapped__ = compose_config  # type: ignore[attr-defined]
     Hydra.get_mode = mode_from_overrides  # type: ignore[method-assign]
     Hydra.compose_config = explained_compose_config  # type: ignore[method-assign]
+    return True
+
+
+def _install_sweep_hooks() -> bool:
+    """Hand the sweeper's validated compositions to the basic launcher (see the module)."""
+    try:
+        from hydra._internal.config_loader_impl import ConfigLoaderImpl
+        from hydra._internal.core_plugins.basic_launcher import BasicLauncher
+        from hydra.plugins.sweeper import Sweeper
+    except ImportError:
+        return False
+    validate = getattr(Sweeper, "validate_batch_is_legal", None)
+    load = getattr(ConfigLoaderImpl, "load_sweep_config", None)
+    if validate is None or load is None:
+        return False
+    validate = getattr(validate, "__wrapped__", validate)
+    load = getattr(load, "__wrapped__", load)
+    if _parameters(validate) != _VALIDATE_BATCH or _parameters(load) != _LOAD_SWEEP_CONFIG:
+        return False
+    # Per job (the master configuration and the job's overrides), its compositions in order:
+    # a sweep may hold the same job twice, and each launch takes its own.
+    kept: dict[tuple[int, tuple[str, ...]], list[Any]] = {}
+    keeping = [False]
+
+    def validate_and_keep(self: Any, batch: Any) -> None:
+        kept.clear()  # a batch's jobs are launched before the next batch is validated
+        keeping[0] = isinstance(getattr(self, "launcher", None), BasicLauncher)
+        try:
+            validate(self, batch)
+        finally:
+            keeping[0] = False
+
+    def load_or_take(self: Any, master_config: Any, sweep_overrides: list[str]) -> Any:
+        key = (id(master_config), tuple(sweep_overrides))
+        if keeping[0]:
+            config = load(self, master_config, sweep_overrides)
+            if sum(len(configs) for configs in kept.values()) < KEPT_JOBS:
+                kept.setdefault(key, []).append(config)
+            return config
+        waiting = kept.get(key)
+        if not waiting:
+            return load(self, master_config, sweep_overrides)
+        config = waiting.pop(0)
+        if not waiting:
+            del kept[key]
+        return config
+
+    validate_and_keep.__wrapped__ = validate  # type: ignore[attr-defined]
+    load_or_take.__wrapped__ = load  # type: ignore[attr-defined]
+    Sweeper.validate_batch_is_legal = validate_and_keep  # type: ignore[method-assign]
+    ConfigLoaderImpl.load_sweep_config = load_or_take  # type: ignore[method-assign]
     return True
