@@ -76,6 +76,16 @@ def _parameters(function: Callable[..., Any]) -> list[str]:
     return list(inspect.signature(function).parameters)
 
 
+def _original(owner: type, name: str, parameters: list[str]) -> Callable[..., Any] | None:
+    """Hydra's ``owner.name`` (the original when hooked before: hooks keep it as
+    ``__wrapped__``), or None when it is missing or takes other parameters (another Hydra)."""
+    method = getattr(owner, name, None)
+    method = getattr(method, "__wrapped__", method)
+    if method is None or _parameters(method) != parameters:
+        return None
+    return method
+
+
 def _sets_mode(override: str) -> bool:
     """Whether a command-line override sets ``hydra.mode`` (or Hydra's whole section)."""
     return override_key(override) in ("hydra", "hydra.mode")
@@ -101,14 +111,9 @@ def install(command: str, config_dir: Path) -> bool:
         from hydra._internal.hydra import Hydra
     except ImportError:
         return False
-    get_mode = getattr(Hydra, "get_mode", None)
-    compose_config = getattr(Hydra, "compose_config", None)
+    get_mode = _original(Hydra, "get_mode", _GET_MODE)
+    compose_config = _original(Hydra, "compose_config", _COMPOSE_CONFIG)
     if get_mode is None or compose_config is None:
-        return False
-    # Installed before: the originals are kept on the hooks.
-    get_mode = getattr(get_mode, "__wrapped__", get_mode)
-    compose_config = getattr(compose_config, "__wrapped__", compose_config)
-    if _parameters(get_mode) != _GET_MODE or _parameters(compose_config) != _COMPOSE_CONFIG:
         return False
 
     def mode_from_overrides(self: Any, config_name: str | None, overrides: list[str]) -> Any:
@@ -164,13 +169,9 @@ def _install_sweep_hooks() -> bool:
         from hydra.plugins.sweeper import Sweeper
     except ImportError:
         return False
-    validate = getattr(Sweeper, "validate_batch_is_legal", None)
-    load = getattr(ConfigLoaderImpl, "load_sweep_config", None)
+    validate = _original(Sweeper, "validate_batch_is_legal", _VALIDATE_BATCH)
+    load = _original(ConfigLoaderImpl, "load_sweep_config", _LOAD_SWEEP_CONFIG)
     if validate is None or load is None:
-        return False
-    validate = getattr(validate, "__wrapped__", validate)
-    load = getattr(load, "__wrapped__", load)
-    if _parameters(validate) != _VALIDATE_BATCH or _parameters(load) != _LOAD_SWEEP_CONFIG:
         return False
     # Per job (the master configuration and the job's overrides), its compositions in order:
     # a sweep may hold the same job twice, and each launch takes its own.
