@@ -162,7 +162,8 @@ def install(command: str, config_dir: Path) -> bool:
 
 
 def _install_sweep_hooks() -> bool:
-    """Hand the sweeper's validated compositions to the basic launcher (see the module)."""
+    """Hand the sweeper's validated compositions to the basic launcher (see the module);
+    return whether the hooks are in place (False with a Hydra whose methods differ)."""
     try:
         from hydra._internal.config_loader_impl import ConfigLoaderImpl
         from hydra._internal.core_plugins.basic_launcher import BasicLauncher
@@ -176,19 +177,20 @@ def _install_sweep_hooks() -> bool:
     # Per job (the master configuration and the job's overrides), its compositions in order:
     # a sweep may hold the same job twice, and each launch takes its own.
     kept: dict[tuple[int, tuple[str, ...]], list[Any]] = {}
-    keeping = [False]
+    keeping = False
 
     def validate_and_keep(self: Any, batch: Any) -> None:
+        nonlocal keeping
         kept.clear()  # a batch's jobs are launched before the next batch is validated
-        keeping[0] = isinstance(getattr(self, "launcher", None), BasicLauncher)
+        keeping = isinstance(getattr(self, "launcher", None), BasicLauncher)
         try:
             validate(self, batch)
         finally:
-            keeping[0] = False
+            keeping = False
 
     def load_or_take(self: Any, master_config: Any, sweep_overrides: list[str]) -> Any:
         key = (id(master_config), tuple(sweep_overrides))
-        if keeping[0]:
+        if keeping:
             config = load(self, master_config, sweep_overrides)
             if sum(len(configs) for configs in kept.values()) < KEPT_JOBS:
                 kept.setdefault(key, []).append(config)
