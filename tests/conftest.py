@@ -3,7 +3,7 @@
 Hypothesis runs without its per-example deadline (200 ms of wall time by default): a busy
 machine must not fail a property test because an example ran slowly.
 
-Tests marked ``long`` (ten seconds or more each) run first on every worker. pytest-xdist's
+Tests marked ``long`` (ten seconds or more each) run first on each worker. pytest-xdist's
 ``--dist worksteal`` hands each worker an equal, contiguous share of the collection, and a worker
 that runs out takes queued tests from the end of another's share, never one that is running.
 Left in place, a long test near the end kept one of CI's two workers busy alone for half a
@@ -13,8 +13,8 @@ they leave short tests for the end, and both workers finish within seconds of ea
 
 The garbage collector is paused while the tests are collected and what lives after it is then
 frozen (``gc.freeze``), as the commands freeze what lives before their jobs: the collection
-builds the syntax trees of pytest's assertion rewriting among some 200,000 objects of the
-libraries, and every full collection walked them all again (1.3 of 8 s of collecting, each
+builds the syntax trees of pytest's assertion rewriting among the objects of every library the
+tests import, and every full collection walked them all again (1.3 of 8 s of collecting, each
 worker); the tests' own garbage is collected as before, without walking what never goes.
 """
 
