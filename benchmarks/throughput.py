@@ -45,7 +45,8 @@ process); the table gives the medians over the rounds, and the ratios klantstroo
 ratios of median throughputs, wall and CPU, next to their goals (issue "Core engine"):
 
 * klantstroom >= 2x the idiomatic SimPy,
-* klantstroom >= 1.2x the faster of the two hand-tuned SimPy styles,
+* klantstroom >= 1.2x the faster of the two hand-tuned SimPy styles (the other style's ratio is
+  printed too, without a verdict),
 * klantstroom >= 5x Ciw,
 
 on M/M/10 at rho = 0.9 and the same on Erlang A.
@@ -290,16 +291,24 @@ def bench_case(case: Case, rounds: int, ciw_contacts: float | None, memory: bool
 
     ours = models[0]
     by_key = {model.key: model for model in models}
-    tuned = max(by_key["callbacks"], by_key["store"], key=lambda model: model.rate)
-    references = [
+    # The goal is judged on the faster hand-tuned style; the other style's ratio is printed too
+    # (without a verdict), since the two styles stand for different amounts of hand work.
+    tuned, other = sorted(
+        (by_key["callbacks"], by_key["store"]), key=lambda model: model.rate, reverse=True
+    )
+    references: list[tuple[Model, float | None, str]] = [
         (by_key["idiomatic"], GOALS["idiomatic"], "idiomatic SimPy"),
         (tuned, GOALS["hand-tuned"], f"fastest hand-tuned SimPy ({tuned.key})"),
+        (other, None, f"other hand-tuned SimPy ({other.key})"),
     ]
     if "ciw" in by_key:
         references.append((by_key["ciw"], GOALS["ciw"], "Ciw"))
     print(f"\nklantstroom / reference{'':<17}{'goal':>8}{'wall':>13}{'CPU':>13}")
     for model, goal, label in references:
         wall_ratio, cpu_ratio = ours.rate / model.rate, ours.cpu_rate / model.cpu_rate
+        if goal is None:
+            print(f"{label:<40}{'-':>8}{wall_ratio:>8.2f}x {'':4}{cpu_ratio:>8.2f}x")
+            continue
         print(
             f"{label:<40}{'>= ' + format(goal, 'g') + 'x':>8}"
             f"{wall_ratio:>8.2f}x {verdict(wall_ratio, goal)}"
