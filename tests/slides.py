@@ -3,12 +3,13 @@
 :func:`slide_problems` draws a figure and lists what a projector would show wrong: the figure
 taller than wide; a title, axis label, legend or figure text reaching outside the figure
 (clipped in the PNG); two panel titles on top of each other; tick labels of one axis that
-overprint each other. :func:`watching_savefig` runs it on every figure a piece of code saves.
+overprint each other. :func:`watching_figures` runs it on every figure a piece of code saves.
 """
 
 from __future__ import annotations
 
 import itertools
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -18,6 +19,8 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 from matplotlib.transforms import Bbox
+
+from klantstroom.report import png
 
 # Pixels a text may touch the edge by (antialiasing, rounding of the layout).
 TOLERANCE_PX = 2.0
@@ -96,27 +99,57 @@ def slide_problems(fig: Figure, name: str = "figure") -> list[str]:
 
 
 class Found(list[str]):
-    """The problems found (the list) and every text the saved figures show (``texts``)."""
+    """The problems found (the list), every text the saved figures show (``texts``) and the
+    names the figures were saved under (``saved``: ``"figure"`` for a file object)."""
 
     def __init__(self) -> None:
         super().__init__()
         self.texts: list[tuple[str, str]] = []
+        self.saved: list[str] = []
 
 
 @contextmanager
-def watching_savefig() -> Iterator[Found]:
-    """Check every figure saved inside the block; yields the list the problems go into."""
-    original = Figure.savefig
+def watching_figures() -> Iterator[Found]:
+    """Check every figure saved inside the block; yields the list the problems go into.
+
+    The report's figures are written by :func:`klantstroom.report.png.save_png`, which the
+    figure modules import by name: the function is replaced in every loaded module that holds
+    it (and in :mod:`klantstroom.report.png`, for those that import it when they draw), and
+    ``Figure.savefig`` too, for code that saves with matplotlib itself.
+    """
     found = Found()
 
-    def savefig(self: Figure, fname: Any, *args: Any, **kwargs: Any) -> Any:
+    def check(fig: Figure, fname: Any) -> None:
         name = Path(str(fname)).name if isinstance(fname, (str, Path)) else "figure"
-        found.extend(slide_problems(self, name))
-        found.texts += [(name, t.get_text()) for t in self.findobj(Text) if t.get_text()]
-        return original(self, fname, *args, **kwargs)
+        found.saved.append(name)
+        found.extend(slide_problems(fig, name))
+        found.texts += [(name, t.get_text()) for t in fig.findobj(Text) if t.get_text()]
+
+    original_savefig = Figure.savefig
+    original_save_png = png.save_png
+
+    def savefig(self: Figure, fname: Any, *args: Any, **kwargs: Any) -> Any:
+        check(self, fname)
+        return original_savefig(self, fname, *args, **kwargs)
+
+    def save_png(fig: Figure, target: Any, dpi: float) -> None:
+        check(fig, target)
+        original_save_png(fig, target, dpi)
+
+    def holding(function: Any) -> list[Any]:
+        return [
+            module
+            for name, module in list(sys.modules.items())
+            if name.startswith("klantstroom") and getattr(module, "save_png", None) is function
+        ]
 
     Figure.savefig = savefig  # type: ignore[method-assign]
+    for module in holding(original_save_png):
+        module.save_png = save_png
     try:
         yield found
     finally:
-        Figure.savefig = original  # type: ignore[method-assign]
+        Figure.savefig = original_savefig  # type: ignore[method-assign]
+        # Modules first imported inside the block took the replacement from png: they too.
+        for module in holding(save_png):
+            module.save_png = original_save_png

@@ -27,7 +27,7 @@ from klantstroom.report.staffing_figures import (
     pooling_gain_figure,
     staffing_figure,
 )
-from slides import slide_problems, watching_savefig
+from slides import slide_problems, watching_figures
 
 matplotlib.use("Agg")
 SHORT = ["run.horizon_days=7", "run.replications=2", "run.warmup_days=7"]
@@ -67,9 +67,10 @@ def test_the_check_finds_what_a_projector_would_show_wrong() -> None:
 def test_every_figure_of_a_run_fits_a_slide(language: str, tmp_path: Path) -> None:
     scenario = api.load_scenario([*SHORT, f"report.language={language}"])
     result = run_experiment(scenario)
-    with watching_savefig() as problems:
+    with watching_figures() as problems:
         draw_run_figures(result, scenario, tmp_path)
     assert len(list(tmp_path.glob("*.png"))) == 14
+    assert sorted(problems.saved) == sorted(p.name for p in tmp_path.glob("*.png"))
     assert problems == []
     if language == "nl":  # names, not ids or English words (a file name may stay)
         english = re.compile(r"\b(phone|digital|counter|task|callback|served|abandoned|waiting)\b")
@@ -83,16 +84,18 @@ def test_every_figure_of_a_comparison_fits_a_slide(tmp_path: Path) -> None:
         api.run([*SHORT, "scenarios=[jaar3,extra_avond]"], tmp_path / "avond"),
     ]
     for language in ("nl", "en"):
-        with watching_savefig() as problems:
+        with watching_figures() as problems:
             api.compare(runs, tmp_path / f"compare_{language}", language=language)
         figures = {p.name for p in (tmp_path / f"compare_{language}" / "figures").glob("*.png")}
         assert {"scenarios.png", "scenarios_back_office.png", "staff.png"} <= figures
+        assert figures <= set(problems.saved)
         assert problems == []
     # The two runs as the stretches of a road-map path: its month-by-month trajectory figure.
     (tmp_path / "path").mkdir()  # the path runner makes it before its stretches
-    with watching_savefig() as problems:
+    with watching_figures() as problems:
         write_trajectory(tmp_path / "path", [r.folder for r in runs], print_summary=False)
     assert (tmp_path / "path" / "figures" / "trajectory_by_month.png").is_file()
+    assert "trajectory_by_month.png" in problems.saved
     assert problems == []
 
 
@@ -165,7 +168,7 @@ def test_the_calibration_figures_fit_a_slide(language: str, tmp_path: Path) -> N
 
     log = Path(__file__).parents[1] / "data" / "anonymous-bank-slice.tsv"
     argv = [str(log), "--format", "anonymous-bank", "--out", str(tmp_path), "--replications"]
-    with watching_savefig() as problems:
+    with watching_figures() as problems:
         code = main([*argv, "1", "--no-sensitivity", "--language", language])
     assert code == 0
     figures = list((tmp_path / "figures").glob("*.png"))

@@ -25,6 +25,7 @@ from klantstroom.calibration.patience import survival_at
 from klantstroom.calibration.pipeline import Calibration
 from klantstroom.calibration.texts import localise, number, texts
 from klantstroom.model.distributions import weibull_shape
+from klantstroom.report.png import save_png
 from klantstroom.report.templating import render
 
 ABANDONMENT_TOLERANCE_PP = 1.5
@@ -264,7 +265,7 @@ def staffing_figure(cal: Calibration, language: str = "en") -> Figure:
 def save(fig: Figure, path: Path) -> Path:
     """Write ``fig`` as a PNG."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=110)
+    save_png(fig, path, dpi=110)
     return path
 
 

@@ -41,6 +41,7 @@ from klantstroom.report.headline import (
     headline_rows,
 )
 from klantstroom.report.months import month_table
+from klantstroom.report.png import save_png
 from klantstroom.results import RunOutput, unique_labels
 
 
@@ -190,7 +191,7 @@ def write_comparison(
         saved[file] = None
         if fig is not None:
             path = figures / f"{file}.png"
-            fig.savefig(path, dpi=110)
+            save_png(fig, path, dpi=110)
             saved[file] = path
 
     page = page_html(

@@ -80,6 +80,7 @@ from klantstroom.report.interval_profiles import (
     _time_axis,
     _time_limits,
 )
+from klantstroom.report.png import save_png
 from klantstroom.report.wait_figure import wait_distribution
 
 OCCUPANCY_GROUPS = 6
@@ -512,6 +513,6 @@ def write_figures(
     paths = []
     for name in FIGURE_NAMES:
         path = folder / f"{name}.png"
-        makers[name]().savefig(path, dpi=dpi)
+        save_png(makers[name](), path, dpi=dpi)
         paths.append(path)
     return paths

@@ -64,8 +64,10 @@ def escape(text: object) -> str:
 
 def figure_img(fig: Figure, alt: str, dpi: int = 110) -> str:
     """Render a matplotlib figure to an embedded PNG ``<img>``."""
+    from klantstroom.report.png import save_png  # matplotlib only where a figure is drawn
+
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=dpi)
+    save_png(fig, buffer, dpi=dpi)
     data = base64.b64encode(buffer.getvalue()).decode("ascii")
     return f'<img alt="{escape(alt)}" src="data:image/png;base64,{data}">'
 

@@ -71,6 +71,7 @@ from klantstroom.report.journey_common import (
 )
 from klantstroom.report.lead_time_figure import journey_lead_time
 from klantstroom.report.persona_figure import _persona_table, persona_journeys
+from klantstroom.report.png import save_png
 
 __all__ = [
     "JOURNEY_FIGURE_NAMES",
@@ -173,6 +174,6 @@ def write_journey_figures(
         if not wanted:
             continue
         path = folder / f"{name}.png"
-        make().savefig(path, dpi=dpi)
+        save_png(make(), path, dpi=dpi)
         paths.append(path)
     return paths

@@ -39,6 +39,7 @@ from klantstroom.report.figure_style import (
 from klantstroom.report.headline import KPI_NAMES
 from klantstroom.report.months import MONTH_NAMES
 from klantstroom.report.palette import OKABE_ITO
+from klantstroom.report.png import save_png
 
 FIGURE_FILE = "trajectory_by_month.png"
 # The norms worth a line of their own: (channel, kpi).
@@ -247,5 +248,5 @@ def trajectory_figure(
     _month_ticks(ax_prof, first, last, language)
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / FIGURE_FILE
-    fig.savefig(path, dpi=100)
+    save_png(fig, path, dpi=100)
     return path

@@ -33,6 +33,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import PercentFormatter
 
 from klantstroom.report.figure_style import lowest_panels
+from klantstroom.report.png import save_png
 
 SHOP_FIGURE_NAMES = ("shop_wait_by_hour", "access_time", "desk_occupancy")
 
@@ -292,6 +293,6 @@ def write_shop_figures(
     paths = []
     for name in SHOP_FIGURE_NAMES:
         path = folder / f"{name}.png"
-        figures[name].savefig(path, dpi=dpi)
+        save_png(figures[name], path, dpi=dpi)
         paths.append(path)
     return paths

@@ -63,6 +63,7 @@ from klantstroom.report.figure_style import (
 )
 from klantstroom.report.figure_style import _text as _labels
 from klantstroom.report.headline import CHANNEL_NAMES
+from klantstroom.report.png import save_png
 
 __all__ = [
     "YEAR_FIGURE_NAMES",
@@ -510,6 +511,6 @@ def write_year_figures(
         if not wanted:
             continue
         path = folder / f"{name}.png"
-        make().savefig(path, dpi=dpi)
+        save_png(make(), path, dpi=dpi)
         paths.append(path)
     return paths

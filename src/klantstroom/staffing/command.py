@@ -26,6 +26,7 @@ import pandas as pd
 
 from klantstroom.outputs import display_names
 from klantstroom.report.numbers import grouped
+from klantstroom.report.png import save_png
 from klantstroom.report.staffing_figures import fte_by_year_figure, staffing_figure
 from klantstroom.report.staffing_report import (
     roadmap_names,
@@ -154,7 +155,7 @@ def write_staffing(scenario: Scenario, folder: Path) -> StaffingPlan:
         names={g.name: g.label for g in scenario.staff_groups},
     )
     (folder / "figures").mkdir(exist_ok=True)
-    figure.savefig(folder / "figures" / "staffing_plan.png", dpi=110)
+    save_png(figure, folder / "figures" / "staffing_plan.png", dpi=110)
     spec = scenario.staffing
     info = {
         "scenario": scenario.run.name,
@@ -276,5 +277,5 @@ def write_roadmap(folders: list[Path], out: Path) -> Path | None:
     (out / "figures").mkdir(exist_ok=True)
     language, groups = roadmap_names(folders)
     figure = fte_by_year_figure(fte, mixes, language=language, names=groups)
-    figure.savefig(out / "figures" / "fte_by_year.png", dpi=110)
+    save_png(figure, out / "figures" / "fte_by_year.png", dpi=110)
     return write_roadmap_report(out, fte, mixes, folders)

@@ -171,12 +171,15 @@ def run_fan(args: argparse.Namespace) -> int:
 def _figures(
     folder: Path, probability: pd.DataFrame, fan: pd.DataFrame, years: list[str], language: str
 ) -> None:
+    from klantstroom.report.png import save_png
     from klantstroom.report.study_figures import fan_figure, probability_figure
 
     (folder / "figures").mkdir(exist_ok=True)
-    fan_figure(fan, years, language).savefig(folder / "figures" / "fan.png", dpi=110)
-    probability_figure(probability, years, language).savefig(
-        folder / "figures" / "fan_probability.png", dpi=110
+    save_png(fan_figure(fan, years, language), folder / "figures" / "fan.png", dpi=110)
+    save_png(
+        probability_figure(probability, years, language),
+        folder / "figures" / "fan_probability.png",
+        dpi=110,
     )
 
 

@@ -308,13 +308,14 @@ def run_study(args: argparse.Namespace) -> int:
     write_failures(folder, failed, COMMAND)
     tornado = table[table["stage"] == "tornado"]
     if len(tornado):
+        from klantstroom.report.png import save_png
         from klantstroom.report.study_figures import tornado_figure
 
         (folder / "figures").mkdir(exist_ok=True)
         order = [norm.name for norm in scenario.all_norms()]
         records = outcomes["tornado"].done
         figure = tornado_figure(_with_norms(tornado, records), args.language, order=order)
-        figure.savefig(folder / "figures" / "tornado.png", dpi=110)
+        save_png(figure, folder / "figures" / "tornado.png", dpi=110)
     for line in summary_lines(table):
         print(line)
     print(f"{COMMAND}: {folder / 'sensitivity.csv'}")
