@@ -21,7 +21,13 @@ from hydra.types import RunMode
 from omegaconf import DictConfig, OmegaConf
 
 from klantstroom import signals
-from klantstroom.config import gate, one_composition, register_configs, scenario_from_config
+from klantstroom.config import (
+    gate,
+    group_listing,
+    one_composition,
+    register_configs,
+    scenario_from_config,
+)
 from klantstroom.config.composing import compose_checked, override_syntax_errors
 from klantstroom.config.file_rules import config_file_problems
 from klantstroom.config.overrides import override_key
@@ -132,6 +138,17 @@ def _run_path_job(cfg: DictConfig, output_dir: Path) -> tuple[int, str]:
         print_summary=bool(cfg.output.print_summary),
         overwrite=bool(cfg.output.get("overwrite", False)),
     )
+
+
+# Hydra's flags that print a help text, which lists the config groups.
+_HELP_FLAGS = frozenset({"-h", "--help", "--hydra-help"})
+
+
+def _list_groups_once() -> None:
+    """When the command line asks for help, let Hydra list the config groups from one copy of
+    its config repository instead of one per group (:mod:`klantstroom.config.group_listing`)."""
+    if _HELP_FLAGS.intersection(sys.argv[1:]):
+        group_listing.install()
 
 
 def _freeze_once() -> None:
@@ -385,6 +402,7 @@ def replay_main() -> None:
     _explain_bad_overrides("klantstroom-replay", overrides, config_dir, "replay")
     log.info("replaying %s", folder.resolve())
     sys.argv = [sys.argv[0], "--config-dir", str(config_dir), "--config-name", "replay", *overrides]
+    _list_groups_once()
     _freeze_once()
     try:
         _hydra_main()
@@ -397,6 +415,7 @@ def main() -> None:
     gate.install(exit_on_refusal=True)
     gate.check_sweep_files(sys.argv[1:], "config")
     _explain_bad_overrides("klantstroom")
+    _list_groups_once()
     _freeze_once()
     _hydra_main()
 
@@ -406,6 +425,7 @@ def staff_main() -> None:
     gate.install(exit_on_refusal=True)
     gate.check_sweep_files(sys.argv[1:], "staff")
     _explain_bad_overrides("klantstroom-staff", config_name="staff")
+    _list_groups_once()
     _freeze_once()
     _hydra_staff()
 

@@ -510,6 +510,44 @@ def test_a_run_can_plan_its_staffing_into_its_report(tmp_path: Path) -> None:
     assert "href='staffing_report.html'" in page
 
 
+# The config repository copies a help makes (one per group listing, as Hydra 1.3 lists them).
+_COPIES = """
+import sys
+from hydra._internal.config_repository import CachingConfigRepository
+import klantstroom.config.group_listing as group_listing
+from klantstroom.cli import main
+copies = []
+original = CachingConfigRepository.__init__
+def counted(self, *args, **kwargs):
+    copies.append(1)
+    original(self, *args, **kwargs)
+CachingConfigRepository.__init__ = counted
+if sys.argv[1] == "hydra":  # the help as Hydra lists it, without the shared copy
+    group_listing.install = lambda: False
+sys.argv = ["klantstroom", *sys.argv[2:]]
+try:
+    main()
+finally:
+    print("copies:", len(copies), file=sys.stderr)
+"""
+
+
+@pytest.mark.parametrize(
+    ("flag", "group"), [("--help", "scenarios: "), ("--hydra-help", "hydra/launcher: ")]
+)
+def test_help_lists_the_groups_from_one_copy_of_the_repository(
+    flag: str, group: str, tmp_path: Path
+) -> None:
+    shared = klantstroom(tmp_path, "shared", flag, command=[sys.executable, "-c", _COPIES])
+    hydra = klantstroom(tmp_path, "hydra", flag, command=[sys.executable, "-c", _COPIES])
+    assert shared.returncode == hydra.returncode == 0, shared.stderr + hydra.stderr
+    assert shared.stdout == hydra.stdout
+    assert group in shared.stdout
+    copies = [int(r.stderr.rsplit("copies:", 1)[1]) for r in (shared, hydra)]
+    # One for the listing and one for the help's own composition, against one per group.
+    assert copies[0] == 2 and copies[1] > 20, copies
+
+
 def test_help_lists_the_scenarios_and_the_main_keys_quickly(tmp_path: Path) -> None:
     done = klantstroom(tmp_path, "--help")
     assert done.returncode == 0, done.stderr

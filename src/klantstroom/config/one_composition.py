@@ -42,13 +42,12 @@ correct, only slower).
 from __future__ import annotations
 
 import functools
-import inspect
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from klantstroom.config.composing import explain_composed
+from klantstroom.config.hydra_methods import original
 from klantstroom.config.overrides import override_key
 from klantstroom.scenario.errors import ScenarioErrors
 
@@ -70,20 +69,6 @@ _VALIDATE_BATCH = ["self", "batch"]
 _LOAD_SWEEP_CONFIG = ["self", "master_config", "sweep_overrides"]
 # A road-map year's composition takes about 3 MB: at most this many wait for their launch.
 KEPT_JOBS = 16
-
-
-def _parameters(function: Callable[..., Any]) -> list[str]:
-    return list(inspect.signature(function).parameters)
-
-
-def _original(owner: type, name: str, parameters: list[str]) -> Callable[..., Any] | None:
-    """Hydra's ``owner.name`` (the original when hooked before: hooks keep it as
-    ``__wrapped__``), or None when it is missing or takes other parameters (another Hydra)."""
-    method = getattr(owner, name, None)
-    method = getattr(method, "__wrapped__", method)
-    if method is None or _parameters(method) != parameters:
-        return None
-    return method
 
 
 def _sets_mode(override: str) -> bool:
@@ -111,8 +96,8 @@ def install(command: str, config_dir: Path) -> bool:
         from hydra._internal.hydra import Hydra
     except ImportError:
         return False
-    get_mode = _original(Hydra, "get_mode", _GET_MODE)
-    compose_config = _original(Hydra, "compose_config", _COMPOSE_CONFIG)
+    get_mode = original(Hydra, "get_mode", _GET_MODE)
+    compose_config = original(Hydra, "compose_config", _COMPOSE_CONFIG)
     if get_mode is None or compose_config is None:
         return False
 
@@ -170,8 +155,8 @@ def _install_sweep_hooks() -> bool:
         from hydra.plugins.sweeper import Sweeper
     except ImportError:
         return False
-    validate = _original(Sweeper, "validate_batch_is_legal", _VALIDATE_BATCH)
-    load = _original(ConfigLoaderImpl, "load_sweep_config", _LOAD_SWEEP_CONFIG)
+    validate = original(Sweeper, "validate_batch_is_legal", _VALIDATE_BATCH)
+    load = original(ConfigLoaderImpl, "load_sweep_config", _LOAD_SWEEP_CONFIG)
     if validate is None or load is None:
         return False
     # Per job (the master configuration and the job's overrides), its compositions in order:
