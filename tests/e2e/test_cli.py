@@ -202,23 +202,34 @@ def test_unknown_scenario_is_reported(tmp_path: Path) -> None:
     assert "scenarios/no_such_scenario" in done.stderr
 
 
-# Runs the command's entry point with every composition of the configuration counted.
-_COUNTED = """
+def _counting_main(owner: str, method: str, label: str, setup: str = "") -> str:
+    """Python code running ``klantstroom`` (with the code's own arguments) that counts the calls
+    of ``owner.method`` (a dotted class path) and prints ``label: N`` on stderr at the end;
+    ``setup`` runs just before the command."""
+    module, name = owner.rsplit(".", 1)
+    return f"""
 import sys
-from hydra._internal.config_loader_impl import ConfigLoaderImpl
+from {module} import {name}
 from klantstroom.cli import main
-compositions = []
-original = ConfigLoaderImpl.load_configuration
+calls = []
+original = {name}.{method}
 def counted(self, *args, **kwargs):
-    compositions.append(1)
+    calls.append(1)
     return original(self, *args, **kwargs)
-ConfigLoaderImpl.load_configuration = counted
+{name}.{method} = counted
+{setup}
 sys.argv = ["klantstroom", *sys.argv[1:]]
 try:
     main()
 finally:
-    print("compositions:", len(compositions), file=sys.stderr)
+    print("{label}:", len(calls), file=sys.stderr)
 """
+
+
+# Runs the command's entry point with every composition of the configuration counted.
+_COUNTED = _counting_main(
+    "hydra._internal.config_loader_impl.ConfigLoaderImpl", "load_configuration", "compositions"
+)
 
 
 @pytest.mark.parametrize(
@@ -510,26 +521,18 @@ def test_a_run_can_plan_its_staffing_into_its_report(tmp_path: Path) -> None:
     assert "href='staffing_report.html'" in page
 
 
-# The config repository copies a help makes (one per group listing, as Hydra 1.3 lists them).
-_COPIES = """
-import sys
-from hydra._internal.config_repository import CachingConfigRepository
-import klantstroom.config.group_listing as group_listing
-from klantstroom.cli import main
-copies = []
-original = CachingConfigRepository.__init__
-def counted(self, *args, **kwargs):
-    copies.append(1)
-    original(self, *args, **kwargs)
-CachingConfigRepository.__init__ = counted
-if sys.argv[1] == "hydra":  # the help as Hydra lists it, without the shared copy
-    group_listing.install = lambda: False
-sys.argv = ["klantstroom", *sys.argv[2:]]
-try:
-    main()
-finally:
-    print("copies:", len(copies), file=sys.stderr)
-"""
+# The config repository copies a help makes (one per group listing, as Hydra 1.3 lists them);
+# the first argument says whether the groups are listed from one copy or as Hydra lists them.
+_COPIES = _counting_main(
+    "hydra._internal.config_repository.CachingConfigRepository",
+    "__init__",
+    "copies",
+    setup=(
+        "import klantstroom.config.group_listing as group_listing\n"
+        "if sys.argv.pop(1) == 'hydra':\n"
+        "    group_listing.install = lambda: False"
+    ),
+)
 
 
 @pytest.mark.parametrize(
