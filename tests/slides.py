@@ -112,10 +112,10 @@ class Found(list[str]):
 def watching_figures() -> Iterator[Found]:
     """Check every figure saved inside the block; yields the list the problems go into.
 
-    The report's figures are written by :func:`klantstroom.report.png.save_png`, which the
-    figure modules import by name: the function is replaced in every loaded module that holds
-    it (and in :mod:`klantstroom.report.png`, for those that import it when they draw), and
-    ``Figure.savefig`` too, for code that saves with matplotlib itself.
+    The package writes every figure with :func:`klantstroom.report.png.save_png` (a test keeps
+    ``Figure.savefig`` out of it), which the figure modules import by name: the function is
+    replaced in every loaded module that holds it (and in :mod:`klantstroom.report.png`, for
+    those that import it when they draw).
     """
     found = Found()
 
@@ -125,12 +125,7 @@ def watching_figures() -> Iterator[Found]:
         found.extend(slide_problems(fig, name))
         found.texts += [(name, t.get_text()) for t in fig.findobj(Text) if t.get_text()]
 
-    original_savefig = Figure.savefig
     original_save_png = png.save_png
-
-    def savefig(self: Figure, fname: Any, *args: Any, **kwargs: Any) -> Any:
-        check(self, fname)
-        return original_savefig(self, fname, *args, **kwargs)
 
     def save_png(fig: Figure, target: Any, dpi: float) -> None:
         check(fig, target)
@@ -143,13 +138,11 @@ def watching_figures() -> Iterator[Found]:
             if name.startswith("klantstroom") and getattr(module, "save_png", None) is function
         ]
 
-    Figure.savefig = savefig  # type: ignore[method-assign]
     for module in holding(original_save_png):
         module.save_png = save_png
     try:
         yield found
     finally:
-        Figure.savefig = original_savefig  # type: ignore[method-assign]
         # Modules first imported inside the block took the replacement from png: they too.
         for module in holding(save_png):
             module.save_png = original_save_png
